@@ -1,0 +1,28 @@
+"""policytext: tag the sentences of Chinese government work reports by work area.
+
+>>> import policytext
+>>> [s.label for s in policytext.classify("新建高标准农田4300亩。整改安全隐患126条。")]
+['agriculture', 'safety']
+"""
+
+from ._version import __version__
+from .api import Sentence, classify, classify_batch, load
+from .corpus import LABELS
+from .errors import CorpusError, ModelError, PolicytextError
+from .model import Classifier
+from .segment import Span, split_sentences
+
+__all__ = [
+    "__version__",
+    "LABELS",
+    "Classifier",
+    "CorpusError",
+    "ModelError",
+    "PolicytextError",
+    "Sentence",
+    "Span",
+    "classify",
+    "classify_batch",
+    "load",
+    "split_sentences",
+]

@@ -1,0 +1,138 @@
+"""Read labelled sentences (JSON Lines, the guideline's format) and check them.
+
+One record per line: ``{"text": "…", "label": "economy", "secondary": [...],
+"source": "written"}``. Every bad line is reported with its file and line
+number, all at once, in a :class:`~policytext.errors.CorpusError`.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError
+
+__all__ = ["LABELS", "Record", "Corpus", "read_corpus", "corpus_files"]
+
+#: The guideline's labels: six work areas and ``other``.
+LABELS = ("economy", "agriculture", "environment", "safety", "livelihood", "governance", "other")
+
+
+@dataclass(frozen=True)
+class Record:
+    text: str
+    label: str
+    path: str
+    line: int
+    secondary: tuple = ()
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass
+class Corpus:
+    records: list
+    sha256: str
+    files: list
+
+    @property
+    def texts(self):
+        return [r.text for r in self.records]
+
+    @property
+    def labels(self):
+        return [r.label for r in self.records]
+
+
+def corpus_files(paths):
+    """Expand files and folders (every ``*.jsonl`` below, sorted) into a list of files."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(p.rglob("*.jsonl"))
+            if not found:
+                raise CorpusError([(str(p), 0, "folder holds no .jsonl files")])
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise CorpusError([(str(p), 0, "no such file or folder")])
+    return files
+
+
+def read_corpus(paths, labels=LABELS):
+    """Read and check a corpus.
+
+    Parameters
+    ----------
+    paths : str, Path or list of them
+        Files, or folders whose ``*.jsonl`` files are read in sorted order.
+    labels : sequence of str or None
+        The allowed labels. ``None`` accepts any non-empty string, for
+        custom label sets.
+
+    Returns
+    -------
+    Corpus
+        Records in file order, exact duplicates (same text, same label)
+        kept once, and a SHA-256 of the files' contents.
+
+    Raises
+    ------
+    CorpusError
+        Listing every line that does not parse, has no text, has a label
+        outside ``labels``, or gives a sentence another label than an
+        earlier line did.
+    """
+    allowed = None if labels is None else set(labels)
+    files = corpus_files(paths)
+    digest = hashlib.sha256()
+    problems, records, seen = [], [], {}
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(raw).digest())
+        try:
+            content = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.append((str(path), 0, f"not UTF-8 ({exc.reason} at byte {exc.start})"))
+            continue
+        for number, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            record, problem = _parse_line(line, str(path), number, allowed)
+            if problem:
+                problems.append((str(path), number, problem))
+                continue
+            first = seen.get(record.text)
+            if first is None:
+                seen[record.text] = record
+                records.append(record)
+            elif first.label != record.label:
+                problems.append(
+                    (str(path), number, f"labelled {record.label!r} here but {first.label!r} at {first.path}:{first.line}")
+                )
+    if problems:
+        raise CorpusError(problems)
+    return Corpus(records=records, sha256=digest.hexdigest(), files=[str(f) for f in files])
+
+
+def _parse_line(line, path, number, allowed):
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(obj, dict):
+        return None, f"expected a JSON object, got {type(obj).__name__}"
+    text, label = obj.get("text"), obj.get("label")
+    if not isinstance(text, str) or not text.strip():
+        return None, "empty or missing text"
+    if not isinstance(label, str) or not label:
+        return None, "empty or missing label"
+    if allowed is not None and label not in allowed:
+        return None, f"unknown label {label!r} (allowed: {', '.join(sorted(allowed))})"
+    secondary = obj.get("secondary") or []
+    if not isinstance(secondary, list) or not all(isinstance(s, str) for s in secondary):
+        return None, "secondary must be a list of labels"
+    extra = {k: v for k, v in obj.items() if k not in ("text", "label", "secondary")}
+    return Record(text.strip(), label, path, number, tuple(secondary), extra), None

@@ -1,0 +1,31 @@
+"""The named exceptions policytext raises.
+
+Every message names the offending item (a file, a line, an index) so that a
+user can find it without a traceback.
+"""
+
+__all__ = ["PolicytextError", "ModelError", "CorpusError"]
+
+
+class PolicytextError(Exception):
+    """Base class of every error policytext raises on purpose."""
+
+
+class ModelError(PolicytextError):
+    """A model file is missing, altered, truncated or of an unknown format."""
+
+
+class CorpusError(PolicytextError, ValueError):
+    """A training or evaluation corpus has bad lines.
+
+    ``problems`` holds one ``(path, line_number, message)`` tuple per bad
+    line, so callers can report all of them at once.
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        shown = "\n".join(f"{path}:{line}: {msg}" for path, line, msg in self.problems[:20])
+        more = len(self.problems) - 20
+        if more > 0:
+            shown += f"\n... and {more} more"
+        super().__init__(shown)

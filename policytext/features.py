@@ -1,0 +1,124 @@
+"""Turn a sentence into the character n-grams the model weighs.
+
+The analyzer is a chain of small, replaceable stages, as in scikit-learn's
+``build_analyzer()``:
+
+1. ``normalize``: NFKC (full-width letters, digits and punctuation become
+   their half-width forms, so "，" and "," are one feature), lower case, no
+   white space;
+2. ``fold_digits`` (optional): every digit becomes "0", so that "新建4300亩"
+   and "新建120亩" share the n-grams that matter ("0亩");
+3. ``char_ngrams``: all character n-grams in ``ngram_range``.
+
+>>> analyzer = build_analyzer(FeatureParams(ngram_range=(1, 2)))
+>>> analyzer("新建农田 4300亩")
+['新', '建', '农', '田', '0', '0', '0', '0', '亩', '新建', '建农', '农田', '田0', '00', '00', '00', '0亩']
+"""
+
+import functools
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+__all__ = ["FeatureParams", "normalize", "fold_digits", "char_ngrams", "build_preprocessor", "build_analyzer"]
+
+_WHITESPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d")
+
+NORMS = ("l1", "l2", None)
+
+
+@dataclass(frozen=True)
+class FeatureParams:
+    """How a sentence becomes features; stored in every model file.
+
+    Parameters
+    ----------
+    ngram_range : tuple of int
+        Smallest and largest n-gram length, 1 <= min <= max <= 4.
+    fold_digits : bool
+        Map every digit to "0" before taking n-grams.
+    norm : {"l1", "l2", None}
+        Row normalisation of the TF-IDF vector.
+    min_df : int
+        An n-gram must occur in at least this many training sentences.
+    """
+
+    ngram_range: tuple = (1, 3)
+    fold_digits: bool = True
+    norm: str = "l2"
+    min_df: int = 2
+
+    def __post_init__(self):
+        # One place checks every parameter, with one wording.
+        lo_hi = tuple(self.ngram_range)
+        if len(lo_hi) != 2 or not all(isinstance(n, int) for n in lo_hi) or not 1 <= lo_hi[0] <= lo_hi[1] <= 4:
+            raise ValueError(f"ngram_range must be two ints with 1 <= min <= max <= 4, got {self.ngram_range!r}")
+        object.__setattr__(self, "ngram_range", lo_hi)
+        if not isinstance(self.fold_digits, bool):
+            raise ValueError(f"fold_digits must be a bool, got {self.fold_digits!r}")
+        if self.norm not in NORMS:
+            raise ValueError(f"norm must be one of {NORMS}, got {self.norm!r}")
+        if not isinstance(self.min_df, int) or self.min_df < 1:
+            raise ValueError(f"min_df must be an int >= 1, got {self.min_df!r}")
+
+    def to_dict(self):
+        d = asdict(self)
+        d["ngram_range"] = list(self.ngram_range)
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        d = dict(d)
+        d["ngram_range"] = tuple(d["ngram_range"])
+        return cls(**d)
+
+
+def normalize(text):
+    """NFKC, lower case, and no white space.
+
+    >>> normalize("ＧＤＰ 增长５％，")
+    'gdp增长5%,'
+    """
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def fold_digits(text):
+    """Replace every digit with "0".
+
+    >>> fold_digits("2023年完成6.6亿元")
+    '0000年完成0.0亿元'
+    """
+    return _DIGITS.sub("0", text)
+
+
+def char_ngrams(text, ngram_range):
+    """All character n-grams of ``text``, shortest first, in text order."""
+    lo, hi = ngram_range
+    grams = []
+    n_chars = len(text)
+    for n in range(lo, min(hi, n_chars) + 1):
+        grams.extend(text[i : i + n] for i in range(n_chars - n + 1))
+    return grams
+
+
+def _normalize_folded(text):
+    return fold_digits(normalize(text))
+
+
+def _analyze(text, preprocess, ngram_range):
+    return char_ngrams(preprocess(text), ngram_range)
+
+
+def build_preprocessor(params):
+    """Return the text -> text stage chain that ``params`` asks for."""
+    return _normalize_folded if params.fold_digits else normalize
+
+
+def build_analyzer(params):
+    """Return a callable mapping one sentence to its list of n-grams.
+
+    It is a ``functools.partial`` of module functions, so it pickles and can
+    be sent to worker processes.
+    """
+    return functools.partial(_analyze, preprocess=build_preprocessor(params), ngram_range=params.ngram_range)

@@ -1,0 +1,64 @@
+"""Accuracy, macro-F1, per-label scores and a confusion matrix, printed plainly."""
+
+import numpy as np
+
+__all__ = ["evaluate", "format_report"]
+
+
+def evaluate(y_true, y_pred, labels):
+    """Score predictions against gold labels.
+
+    Parameters
+    ----------
+    y_true, y_pred : list of str
+    labels : list of str
+        Row and column order of the confusion matrix; gold or predicted
+        labels outside it are added at the end.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``macro_f1`` (over labels present in ``y_true``),
+        ``per_label`` {label: {precision, recall, f1, support}},
+        ``labels`` and ``confusion`` (rows gold, columns predicted).
+    """
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"{len(y_true)} gold labels but {len(y_pred)} predictions")
+    labels = list(labels) + sorted((set(y_true) | set(y_pred)) - set(labels))
+    present = [label for label in labels if label in set(y_true)]
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    per_label = {
+        label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+        for i, label in enumerate(labels)
+    }
+    return {
+        "n": len(y_true),
+        "accuracy": float(np.mean(np.asarray(y_true) == np.asarray(y_pred))) if y_true else 0.0,
+        "macro_f1": float(np.mean([per_label[label]["f1"] for label in present])) if present else 0.0,
+        "per_label": per_label,
+        "labels": labels,
+        "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+    }
+
+
+def format_report(result):
+    """Render :func:`evaluate`'s result as a plain-text table."""
+    labels = result["labels"]
+    width = max(len(label) for label in labels) + 2
+    lines = [
+        f"sentences  {result['n']}",
+        f"accuracy   {result['accuracy']:.4f}",
+        f"macro-F1   {result['macro_f1']:.4f}",
+        "",
+        f"{'label':<{width}}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}",
+    ]
+    for label in labels:
+        m = result["per_label"][label]
+        lines.append(f"{label:<{width}}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10d}")
+    abbrev = [label[:5] for label in labels]
+    lines += ["", "confusion matrix (rows: gold, columns: predicted)", " " * width + "".join(f"{a:>7}" for a in abbrev)]
+    for label, row in zip(labels, result["confusion"]):
+        lines.append(f"{label:<{width}}" + "".join(f"{v:>7d}" for v in row))
+    return "\n".join(lines)

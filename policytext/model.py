@@ -1,0 +1,191 @@
+"""The linear sentence classifier: TF-IDF character n-grams times a weight matrix.
+
+Scores are computed once, in :meth:`Classifier.decision_function`;
+``predict`` and ``predict_proba`` build on them, as in scikit-learn's linear
+models. ``classes_`` maps column indices to labels. Probabilities are
+``softmax(scores / temperature)``, with the temperature fitted on held-out
+scores at training time, so the most probable label is always the predicted
+one.
+"""
+
+import numpy as np
+
+from ._validation import check_text, check_texts
+from .features import FeatureParams, build_analyzer
+
+__all__ = ["Classifier"]
+
+
+def _softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+class Classifier:
+    """A trained model: vocabulary, IDF weights, class weights and calibration.
+
+    Build one with :func:`policytext.train.train` or load one with
+    :func:`policytext.load`; the constructor only checks that the parts fit.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Class labels, in the column order of ``coef``.
+    vocabulary : sequence of str
+        The n-grams, in the row order of ``idf`` and ``coef``.
+    idf : ndarray of shape (n_features,)
+    coef : ndarray of shape (n_features, n_classes)
+    intercept : ndarray of shape (n_classes,)
+    temperature : float
+        Divides the scores before the softmax in :meth:`predict_proba`.
+    features : FeatureParams
+    metadata : dict, optional
+        Provenance recorded in the model file (versions, corpus hash, ...).
+    """
+
+    def __init__(self, labels, vocabulary, idf, coef, intercept, temperature=1.0, features=None, metadata=None):
+        self.classes_ = np.asarray(list(labels), dtype=object)
+        self.vocabulary = np.asarray(vocabulary, dtype=str)
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.coef = np.asarray(coef)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.temperature = float(temperature)
+        self.features = features or FeatureParams()
+        self.metadata = dict(metadata or {})
+        n_features, n_classes = len(self.vocabulary), len(self.classes_)
+        if len(set(self.classes_)) != n_classes or n_classes < 2:
+            raise ValueError(f"labels must be at least two distinct strings, got {list(self.classes_)}")
+        if self.idf.shape != (n_features,) or self.coef.shape != (n_features, n_classes):
+            raise ValueError(
+                f"shapes do not fit: {n_features} n-grams, {n_classes} labels, "
+                f"idf {self.idf.shape}, coef {self.coef.shape}"
+            )
+        if self.intercept.shape != (n_classes,):
+            raise ValueError(f"intercept must have shape ({n_classes},), got {self.intercept.shape}")
+        if not self.temperature > 0:
+            raise ValueError(f"temperature must be > 0, got {self.temperature}")
+        self._vectorizer = None
+
+    @property
+    def labels(self):
+        """The labels as a list of str."""
+        return list(self.classes_)
+
+    def __repr__(self):
+        return f"<Classifier labels={self.labels} n_features={len(self.vocabulary)}>"
+
+    # -- features -------------------------------------------------------
+
+    def transform(self, texts):
+        """TF-IDF matrix of ``texts``, computed with scikit-learn (the reference path).
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_texts, n_features)
+        """
+        from sklearn.preprocessing import normalize
+
+        texts = check_texts(texts)
+        counts = self._count_vectorizer().transform(texts)
+        X = counts.multiply(self.idf).tocsr()
+        if self.features.norm is not None:
+            X = normalize(X, norm=self.features.norm, copy=False)
+        return X
+
+    def _count_vectorizer(self):
+        # Built on first use: a dict of every n-gram costs time that
+        # loading a model for the fast path should not pay.
+        if self._vectorizer is None:
+            from sklearn.feature_extraction.text import CountVectorizer
+
+            self._vectorizer = CountVectorizer(
+                analyzer=build_analyzer(self.features),
+                vocabulary={gram: i for i, gram in enumerate(self.vocabulary.tolist())},
+                dtype=np.float64,
+            )
+        return self._vectorizer
+
+    # -- scores ---------------------------------------------------------
+
+    def decision_function(self, texts):
+        """Linear scores, shape (n_texts, n_classes); columns follow ``classes_``."""
+        X = self.transform(texts)
+        return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept
+
+    def predict_proba(self, texts):
+        """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
+        return _softmax(self.decision_function(texts) / self.temperature)
+
+    def predict(self, texts, k=None, threshold=0.0):
+        """Labels of ``texts``.
+
+        Parameters
+        ----------
+        texts : list of str
+        k : int, optional
+            If given, return for each text its ``k`` most probable labels
+            with their probabilities, as fastText's ``predict`` does.
+        threshold : float
+            With ``k``, leave out labels whose probability is below it.
+
+        Returns
+        -------
+        list of str, or (with ``k``) list of list of (str, float)
+
+        Examples
+        --------
+        >>> clf = load()                                         # doctest: +SKIP
+        >>> clf.predict(["新建高标准农田4300亩。"])                # doctest: +SKIP
+        ['agriculture']
+        >>> clf.predict(["新建高标准农田4300亩。"], k=2)           # doctest: +SKIP
+        [[('agriculture', 0.97), ('economy', 0.01)]]
+        """
+        if k is None:
+            scores = self.decision_function(texts)
+            return self.classes_[scores.argmax(axis=1)].tolist()
+        return self.top_k(self.predict_proba(texts), k, threshold)
+
+    def top_k(self, proba, k, threshold=0.0):
+        """Top ``k`` (label, probability) pairs of each row of ``proba``."""
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+            raise ValueError(f"k must be an int >= 1, got {k!r}")
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+        order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
+        return [
+            [(self.classes_[j], float(row[j])) for j in idx if row[j] >= threshold]
+            for row, idx in zip(proba, order)
+        ]
+
+    def explain(self, text, k=5, label=None):
+        """The n-grams of ``text`` that push hardest towards ``label``.
+
+        Parameters
+        ----------
+        text : str
+        k : int
+            How many n-grams to return.
+        label : str, optional
+            The label to explain; by default the predicted one.
+
+        Returns
+        -------
+        list of (str, float)
+            N-grams with their contribution to the label's score, largest first.
+        """
+        check_text(text)
+        if label is None:
+            label = self.predict([text])[0]
+        column = self._label_index(label)
+        row = self.transform([text])
+        contributions = row.data * self.coef[row.indices, column]
+        order = np.argsort(-contributions, kind="stable")[:k]
+        return [(str(self.vocabulary[row.indices[i]]), float(contributions[i])) for i in order]
+
+    def _label_index(self, label):
+        hits = np.flatnonzero(self.classes_ == label)
+        if len(hits) == 0:
+            raise ValueError(f"unknown label {label!r}; this model's labels are {self.labels}")
+        return int(hits[0])

@@ -1,0 +1,170 @@
+"""Train a :class:`~policytext.model.Classifier` from a labelled corpus.
+
+Training is deterministic: the same corpus and parameters give the same
+weights (and, through :func:`~policytext.modelfile.save_model`, the same
+bytes). Probabilities are calibrated by one temperature fitted on
+cross-validated scores, which keeps the argmax of the linear model.
+"""
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ._version import __version__
+from .corpus import LABELS, read_corpus
+from .features import FeatureParams, build_analyzer
+from .model import Classifier, _softmax
+
+__all__ = ["TrainParams", "train", "train_corpus"]
+
+ESTIMATORS = ("svm", "logreg")
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    """Classifier settings.
+
+    Parameters
+    ----------
+    estimator : {"svm", "logreg"}
+        scikit-learn's ``LinearSVC`` or multinomial ``LogisticRegression``.
+    C : float
+        Inverse regularisation strength, > 0.
+    class_weight : {"balanced", None}
+        Weigh classes inversely to their frequency.
+    calibration_folds : int
+        Folds for the held-out scores that fit the temperature (>= 2).
+    """
+
+    estimator: str = "svm"
+    C: float = 0.5
+    class_weight: str = "balanced"
+    calibration_folds: int = 5
+
+    def __post_init__(self):
+        if self.estimator not in ESTIMATORS:
+            raise ValueError(f"estimator must be one of {ESTIMATORS}, got {self.estimator!r}")
+        if not isinstance(self.C, (int, float)) or not self.C > 0:
+            raise ValueError(f"C must be a number > 0, got {self.C!r}")
+        if self.class_weight not in ("balanced", None):
+            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        if not isinstance(self.calibration_folds, int) or self.calibration_folds < 2:
+            raise ValueError(f"calibration_folds must be an int >= 2, got {self.calibration_folds!r}")
+
+
+def _estimator(params):
+    if params.estimator == "svm":
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=params.C, class_weight=params.class_weight, random_state=0, max_iter=5000)
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=params.C, class_weight=params.class_weight, max_iter=3000)
+
+
+def _vectorizer(features):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        analyzer=build_analyzer(features), min_df=features.min_df, norm=features.norm, dtype=np.float64
+    )
+
+
+def _fit_temperature(scores, y):
+    """The temperature that minimises held-out log loss of softmax(scores / T)."""
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(len(y))
+
+    def nll(log_t):
+        p = _softmax(scores / np.exp(log_t))
+        return -np.log(np.clip(p[rows, y], 1e-12, None)).mean()
+
+    return float(np.exp(minimize_scalar(nll, bounds=(-5, 5), method="bounded").x))
+
+
+def train(texts, labels, features=None, params=None, metadata=None):
+    """Fit a classifier on sentences and their labels.
+
+    Parameters
+    ----------
+    texts : list of str
+    labels : list of str
+        Any label set with at least two labels.
+    features : FeatureParams, optional
+    params : TrainParams, optional
+    metadata : dict, optional
+        Provenance to record in the model file.
+
+    Returns
+    -------
+    Classifier
+    """
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    features = features or FeatureParams()
+    params = params or TrainParams()
+    classes = sorted(set(labels), key=lambda c: (LABELS.index(c) if c in LABELS else len(LABELS), c))
+    if len(classes) < 2:
+        raise ValueError(f"training needs at least two labels, got {classes}")
+    index = {c: i for i, c in enumerate(classes)}
+    y = np.array([index[label] for label in labels])
+
+    vectorizer = _vectorizer(features)
+    X = vectorizer.fit_transform(texts)
+    estimator = _estimator(params).fit(X, y)
+    coef, intercept = _weights(estimator, len(classes))
+
+    smallest = np.bincount(y).min()
+    folds = min(params.calibration_folds, int(smallest))
+    if folds >= 2:
+        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+        held_out = cross_val_predict(
+            _estimator(params), X, y, cv=cv, method="decision_function"
+        )
+        held_out = held_out if held_out.ndim == 2 else np.column_stack([-held_out, held_out])
+        temperature = _fit_temperature(held_out, y)
+    else:
+        temperature = 1.0
+
+    # Store the vocabulary sorted, so that a model's arrays do not depend on
+    # dict order and can be searched.
+    vocab = vectorizer.vocabulary_
+    grams = sorted(vocab)
+    order = np.array([vocab[g] for g in grams], dtype=np.int64)
+    meta = {
+        "trained_with": {"library_version": __version__, "features": features.to_dict(), "params": asdict(params)},
+        "n_train_sentences": len(texts),
+        **(metadata or {}),
+    }
+    return Classifier(
+        labels=classes,
+        vocabulary=grams,
+        idf=vectorizer.idf_[order],
+        coef=coef[order].astype(np.float32),
+        intercept=intercept,
+        temperature=temperature,
+        features=features,
+        metadata=meta,
+    )
+
+
+def _weights(estimator, n_classes):
+    coef = np.asarray(estimator.coef_, dtype=np.float64)
+    intercept = np.asarray(estimator.intercept_, dtype=np.float64)
+    if n_classes == 2 and coef.shape[0] == 1:  # binary models keep one row
+        coef = np.vstack([-coef[0], coef[0]])
+        intercept = np.array([-intercept[0], intercept[0]])
+    return coef.T.copy(), intercept
+
+
+def train_corpus(paths, labels=LABELS, features=None, params=None):
+    """Read a corpus (see :func:`~policytext.corpus.read_corpus`) and train on it."""
+    corpus = read_corpus(paths, labels=labels)
+    return train(
+        corpus.texts,
+        corpus.labels,
+        features=features,
+        params=params,
+        metadata={"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)},
+    )

@@ -1,0 +1,120 @@
+import numpy as np
+import pytest
+
+import policytext
+from policytext import classify, classify_batch
+
+REPORT = "一、上半年工作回顾\n新建高标准农田4300亩。开展安全生产大检查，整改隐患126条。\n各位代表："
+
+
+def test_classify_returns_tagged_sentences_with_offsets(tiny_model):
+    sents = classify(REPORT, model=tiny_model)
+    assert [s.text for s in sents] == ["一、上半年工作回顾", "新建高标准农田4300亩。", "开展安全生产大检查，整改隐患126条。", "各位代表："]
+    for s in sents:
+        assert REPORT[s.start : s.end] == s.text
+        assert s.label in tiny_model.labels
+        assert set(s.scores) == set(tiny_model.labels)
+        assert s.score == pytest.approx(max(s.scores.values()))
+        assert s.scores[s.label] == s.score
+        assert sum(s.scores.values()) == pytest.approx(1.0)
+    assert sents[1].section == ("一、上半年工作回顾",)
+    assert sents[0].is_heading and not sents[1].is_heading
+
+
+def test_classify_labels_agree_with_classify_batch(tiny_model):
+    sents = classify(REPORT, model=tiny_model)
+    assert [s.label for s in sents] == classify_batch([s.text for s in sents], model=tiny_model)
+
+
+@pytest.mark.parametrize("bad, name", [(None, "NoneType"), (42, "int"), (b"bytes", "bytes"), (["a"], "list")])
+def test_classify_refuses_non_strings_naming_the_type(bad, name):
+    with pytest.raises(TypeError, match=f"text must be a str, got {name}"):
+        classify(bad)
+
+
+def test_classify_empty_text_returns_empty_list():
+    assert classify("") == []
+    assert classify("  \n ") == []
+
+
+def test_classify_batch_names_the_index_of_a_bad_item(tiny_model):
+    with pytest.raises(TypeError, match=r"texts\[2\] must be a str, got NoneType"):
+        classify_batch(["甲。", "乙。", None], model=tiny_model)
+
+
+@pytest.mark.parametrize("entry", ["classify_batch", "predict", "predict_proba", "decision_function"])
+def test_a_single_string_is_refused_the_same_way_everywhere(tiny_model, entry):
+    call = classify_batch if entry == "classify_batch" else getattr(tiny_model, entry)
+    with pytest.raises(TypeError, match="texts must be a list of str, got a single str"):
+        call("新建农田。")
+
+
+def test_classify_batch_one_label_per_input_in_order(tiny_model):
+    xs = ["新建高标准农田3000亩。", "排查整改安全隐患210条。", "", "各位代表："]
+    labels = classify_batch(xs, model=tiny_model)
+    assert len(labels) == 4
+    assert labels[0] == "agriculture" and labels[1] == "safety"
+    assert classify_batch([], model=tiny_model) == []
+    assert classify_batch(iter(xs), model=tiny_model) == labels
+
+
+def test_predict_proba_builds_on_decision_function(tiny_model):
+    xs = ["新建高标准农田3000亩。", "调解矛盾纠纷120起。"]
+    scores = tiny_model.decision_function(xs)
+    proba = tiny_model.predict_proba(xs)
+    assert scores.shape == proba.shape == (2, len(tiny_model.labels))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (proba.argmax(axis=1) == scores.argmax(axis=1)).all()
+    assert tiny_model.predict(xs) == list(tiny_model.classes_[scores.argmax(axis=1)])
+
+
+def test_predict_top_k_and_threshold(tiny_model):
+    xs = ["新建高标准农田3000亩。", "调解矛盾纠纷120起。"]
+    top = tiny_model.predict(xs, k=3)
+    assert len(top) == 2 and all(len(row) == 3 for row in top)
+    for row, label in zip(top, tiny_model.predict(xs)):
+        assert row[0][0] == label
+        probs = [p for _, p in row]
+        assert probs == sorted(probs, reverse=True)
+    assert tiny_model.predict(xs, k=7, threshold=1.0) == [[], []]
+    one = tiny_model.predict(xs[:1], k=1)
+    assert isinstance(one, list) and isinstance(one[0], list) and isinstance(one[0][0], tuple)
+    with pytest.raises(ValueError, match="k must be an int >= 1, got 0"):
+        tiny_model.predict(xs, k=0)
+    with pytest.raises(ValueError, match="threshold must be between 0 and 1, got 2"):
+        tiny_model.predict(xs, k=1, threshold=2)
+
+
+def test_explain_gives_ngrams_of_the_text(tiny_model):
+    text = "新建高标准农田3000亩。"
+    top = tiny_model.explain(text, k=4)
+    assert 1 <= len(top) <= 4
+    weights = [w for _, w in top]
+    assert weights == sorted(weights, reverse=True)
+    assert weights[0] > 0
+    folded = "新建高标准农田0000亩。"
+    assert all(gram in folded for gram, _ in top)
+    with pytest.raises(ValueError, match="unknown label 'sports'"):
+        tiny_model.explain(text, label="sports")
+    with pytest.raises(TypeError, match="text must be a str, got list"):
+        tiny_model.explain([text])
+
+
+def test_shipped_model_loads_with_the_guideline_labels():
+    clf = policytext.load()
+    assert clf.labels == list(policytext.LABELS)
+    assert policytext.load() is clf  # cached
+    assert clf.metadata["corpus_sha256"]
+
+
+def test_shipped_model_on_plain_cases():
+    xs = [
+        "完成工业总产值246亿元，新签约亿元以上项目13个。",
+        "新建高标准农田4300亩，粮食总产稳定在5万吨以上。",
+        "完成农村户厕改造420户，河道水质稳定达标。",
+        "排查整改安全隐患316条，开展防汛应急演练3次。",
+        "新增城镇就业460人，镇中心小学新建教学楼投入使用。",
+        "扎实开展党纪学习教育，化解信访积案9件。",
+        "打印本页 关闭窗口",
+    ]
+    assert classify_batch(xs) == list(policytext.LABELS)

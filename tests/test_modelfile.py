@@ -1,0 +1,126 @@
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+from policytext import ModelError
+from policytext.modelfile import FORMAT_VERSION, load_model, save_model
+from policytext.train import train_corpus
+
+XS = ["新建高标准农田3000亩。", "调解矛盾纠纷120起。", "完成农村户厕改造500户。"]
+
+
+def test_round_trip_keeps_predictions(tiny_model, tmp_path):
+    save_model(tiny_model, tmp_path / "m")
+    again = load_model(tmp_path / "m")
+    assert again.labels == tiny_model.labels
+    np.testing.assert_allclose(again.predict_proba(XS), tiny_model.predict_proba(XS), rtol=1e-6)
+    assert again.metadata["corpus_sha256"] == tiny_model.metadata["corpus_sha256"]
+    meta = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    assert meta["format_version"] == FORMAT_VERSION
+    assert meta["library_version"]
+    assert set(meta["checksums"]) == {"arrays_sha256", "metadata_sha256"}
+
+
+def test_training_is_deterministic_to_the_byte(tiny_corpus, tmp_path):
+    save_model(train_corpus(tiny_corpus), tmp_path / "a")
+    save_model(train_corpus(tiny_corpus), tmp_path / "b")
+    for name in ("model.json", "arrays.npz"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_save_refuses_to_overwrite_without_force(tiny_model, tmp_path):
+    save_model(tiny_model, tmp_path / "m")
+    with pytest.raises(FileExistsError, match="already exists"):
+        save_model(tiny_model, tmp_path / "m")
+    save_model(tiny_model, tmp_path / "m", force=True)
+    assert load_model(tmp_path / "m").labels == tiny_model.labels
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]  # no temporary folders left
+
+
+@pytest.fixture
+def saved(tiny_model, tmp_path):
+    return save_model(tiny_model, tmp_path / "m")
+
+
+def test_truncated_arrays_are_refused(saved):
+    npz = saved / "arrays.npz"
+    npz.write_bytes(npz.read_bytes()[:-100])
+    with pytest.raises(ModelError, match="arrays.npz is truncated or altered"):
+        load_model(saved)
+
+
+def test_altered_metadata_is_refused(saved):
+    meta_path = saved / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["temperature"] = 99.0
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="model.json was altered"):
+        load_model(saved)
+
+
+def test_a_planted_pickle_is_never_unpickled(saved, tmp_path):
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    # An object array inside the .npz would need pickle to load.
+    npz = saved / "arrays.npz"
+    with np.load(npz, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["vocabulary"] = np.array([Exploit()], dtype=object)
+    with zipfile.ZipFile(npz, "w") as zf:
+        for name, array in arrays.items():
+            with zf.open(name + ".npy", "w") as f:
+                np.lib.format.write_array(f, array, allow_pickle=True)
+    meta_path = saved / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    import hashlib
+
+    from policytext.modelfile import _canonical
+
+    meta["checksums"]["arrays_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
+    meta["checksums"]["metadata_sha256"] = hashlib.sha256(_canonical(meta)).hexdigest()
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot be read"):
+        load_model(saved)
+    assert not marker.exists()
+    assert pickle  # the exploit class above is a real pickle payload
+
+
+def test_other_format_version_names_both_versions(saved):
+    meta_path = saved / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["format_version"] = 99
+    meta["library_version"] = "9.9.9"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"model format 99 by policytext 9\.9\.9; this is policytext .*, which reads format 1"):
+        load_model(saved)
+
+
+def test_missing_and_foreign_files(tmp_path):
+    with pytest.raises(ModelError, match="not a policytext model: model.json not found"):
+        load_model(tmp_path)
+    (tmp_path / "model.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="model.json is not valid JSON"):
+        load_model(tmp_path)
+    (tmp_path / "model.json").write_text('{"format": "sklearn"}', encoding="utf-8")
+    with pytest.raises(ModelError, match="is not a policytext model file"):
+        load_model(tmp_path)
+
+
+def test_custom_label_sets(tmp_path):
+    from conftest import write_jsonl
+
+    rows = [{"text": t, "label": "yes"} for t in ["同意。", "赞成此项。", "可以办理。"]]
+    rows += [{"text": t, "label": "no"} for t in ["不同意。", "反对此项。", "不能办理。"]]
+    clf = train_corpus(write_jsonl(tmp_path / "yn.jsonl", rows), labels=None)
+    assert sorted(clf.labels) == ["no", "yes"]
+    save_model(clf, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert set(loaded.predict(["赞成此项。", "反对。"])) <= {"yes", "no"}
+    assert loaded.predict_proba(["同意。"]).shape == (1, 2)
