@@ -20,12 +20,14 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-__all__ = ["FeatureParams", "normalize", "fold_digits", "char_ngrams", "build_preprocessor", "build_analyzer"]
+import numpy as np
+
+__all__ = ["FeatureParams", "tfidf", "normalize", "fold_digits", "char_ngrams", "build_preprocessor", "build_analyzer"]
 
 _WHITESPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d")
 
-NORMS = ("l1", "l2", None)
+NORMS = ("l2", "l2_tokens", "l1", None)
 
 
 @dataclass(frozen=True)
@@ -38,15 +40,18 @@ class FeatureParams:
         Smallest and largest n-gram length, 1 <= min <= max <= 4.
     fold_digits : bool
         Map every digit to "0" before taking n-grams.
-    norm : {"l1", "l2", None}
-        Row normalisation of the TF-IDF vector.
+    norm : {"l2", "l2_tokens", "l1", None}
+        Row normalisation of the TF-IDF vector. ``"l2_tokens"`` divides by
+        ``sqrt(sum of idf**2 over the n-gram tokens)``: the l2 norm when no
+        n-gram repeats, and computable without counting repeats, which the
+        batch engine relies on.
     min_df : int
         An n-gram must occur in at least this many training sentences.
     """
 
     ngram_range: tuple = (1, 3)
     fold_digits: bool = True
-    norm: str = "l2"
+    norm: str = "l2_tokens"
     min_df: int = 2
 
     def __post_init__(self):
@@ -72,6 +77,25 @@ class FeatureParams:
         d = dict(d)
         d["ngram_range"] = tuple(d["ngram_range"])
         return cls(**d)
+
+
+def tfidf(counts, idf, norm):
+    """Weigh a count matrix by ``idf`` and normalise its rows as ``norm`` says.
+
+    The one place where the model's feature values are defined, for
+    training and for inference.
+    """
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize as normalize_rows
+
+    X = sp.csr_matrix(counts.multiply(idf), dtype=np.float64)
+    if norm == "l2_tokens":
+        sq = np.sqrt(np.asarray(counts @ (idf * idf)).ravel())
+        sq[sq == 0] = 1.0
+        return sp.diags(1.0 / sq) @ X
+    if norm is not None:
+        return normalize_rows(X, norm=norm, copy=False)
+    return X
 
 
 def normalize(text):

@@ -11,7 +11,7 @@ one.
 import numpy as np
 
 from ._validation import check_text, check_texts
-from .features import FeatureParams, build_analyzer
+from .features import FeatureParams, build_analyzer, tfidf
 
 __all__ = ["Classifier"]
 
@@ -85,14 +85,8 @@ class Classifier:
         -------
         scipy.sparse.csr_matrix of shape (n_texts, n_features)
         """
-        from sklearn.preprocessing import normalize
-
         texts = check_texts(texts)
-        counts = self._count_vectorizer().transform(texts)
-        X = counts.multiply(self.idf).tocsr()
-        if self.features.norm is not None:
-            X = normalize(X, norm=self.features.norm, copy=False)
-        return X
+        return tfidf(self._count_vectorizer().transform(texts), self.idf, self.features.norm)
 
     def _count_vectorizer(self):
         # Built on first use: a dict of every n-gram costs time that
@@ -136,11 +130,12 @@ class Classifier:
 
         Examples
         --------
-        >>> clf = load()                                         # doctest: +SKIP
-        >>> clf.predict(["新建高标准农田4300亩。"])                # doctest: +SKIP
+        >>> from policytext import load
+        >>> clf = load()
+        >>> clf.predict(["新建高标准农田4300亩。"])
         ['agriculture']
-        >>> clf.predict(["新建高标准农田4300亩。"], k=2)           # doctest: +SKIP
-        [[('agriculture', 0.97), ('economy', 0.01)]]
+        >>> [[label for label, p in row] for row in clf.predict(["新建高标准农田4300亩。"], k=1)]
+        [['agriculture']]
         """
         if k is None:
             scores = self.decision_function(texts)

@@ -98,6 +98,7 @@ def save_model(clf, path, force=False):
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is for everyone to read
     try:
         (tmp / _ARRAYS).write_bytes(npz)
         (tmp / _META).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

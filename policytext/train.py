@@ -12,7 +12,7 @@ import numpy as np
 
 from ._version import __version__
 from .corpus import LABELS, read_corpus
-from .features import FeatureParams, build_analyzer
+from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, _softmax
 
 __all__ = ["TrainParams", "train", "train_corpus"]
@@ -37,7 +37,7 @@ class TrainParams:
     """
 
     estimator: str = "svm"
-    C: float = 0.5
+    C: float = 1.0
     class_weight: str = "balanced"
     calibration_folds: int = 5
 
@@ -62,12 +62,18 @@ def _estimator(params):
     return LogisticRegression(C=params.C, class_weight=params.class_weight, max_iter=3000)
 
 
-def _vectorizer(features):
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _features(texts, features):
+    """Fit the vocabulary and IDF; return (tf-idf matrix, sorted n-grams, idf)."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-    return TfidfVectorizer(
-        analyzer=build_analyzer(features), min_df=features.min_df, norm=features.norm, dtype=np.float64
-    )
+    counter = CountVectorizer(analyzer=build_analyzer(features), min_df=features.min_df, dtype=np.float64)
+    counts = counter.fit_transform(texts)
+    # Sort the vocabulary, so that a model's arrays do not depend on dict order.
+    grams = sorted(counter.vocabulary_)
+    order = np.array([counter.vocabulary_[g] for g in grams], dtype=np.int64)
+    counts = counts[:, order]
+    idf = TfidfTransformer().fit(counts).idf_
+    return tfidf(counts, idf, features.norm), grams, idf
 
 
 def _fit_temperature(scores, y):
@@ -110,8 +116,7 @@ def train(texts, labels, features=None, params=None, metadata=None):
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[label] for label in labels])
 
-    vectorizer = _vectorizer(features)
-    X = vectorizer.fit_transform(texts)
+    X, grams, idf = _features(texts, features)
     estimator = _estimator(params).fit(X, y)
     coef, intercept = _weights(estimator, len(classes))
 
@@ -127,21 +132,16 @@ def train(texts, labels, features=None, params=None, metadata=None):
     else:
         temperature = 1.0
 
-    # Store the vocabulary sorted, so that a model's arrays do not depend on
-    # dict order and can be searched.
-    vocab = vectorizer.vocabulary_
-    grams = sorted(vocab)
-    order = np.array([vocab[g] for g in grams], dtype=np.int64)
     meta = {
-        "trained_with": {"library_version": __version__, "features": features.to_dict(), "params": asdict(params)},
+        "trained_with": {"library_version": __version__, "params": asdict(params)},
         "n_train_sentences": len(texts),
         **(metadata or {}),
     }
     return Classifier(
         labels=classes,
         vocabulary=grams,
-        idf=vectorizer.idf_[order],
-        coef=coef[order].astype(np.float32),
+        idf=idf,
+        coef=coef.astype(np.float32),
         intercept=intercept,
         temperature=temperature,
         features=features,
