@@ -67,6 +67,7 @@ class Classifier:
         if not self.temperature > 0:
             raise ValueError(f"temperature must be > 0, got {self.temperature}")
         self._vectorizer = None
+        self._engine = None  # built on first fast call; False if the model needs the reference path
 
     @property
     def labels(self):
@@ -103,16 +104,43 @@ class Classifier:
 
     # -- scores ---------------------------------------------------------
 
-    def decision_function(self, texts):
-        """Linear scores, shape (n_texts, n_classes); columns follow ``classes_``."""
+    def decision_function(self, texts, engine="fast"):
+        """Linear scores, shape (n_texts, n_classes); columns follow ``classes_``.
+
+        Parameters
+        ----------
+        texts : list of str
+        engine : {"fast", "reference"}
+            ``"fast"`` computes the features in numpy (:mod:`policytext.engine`);
+            ``"reference"`` with scikit-learn's vectorizer. They agree up to
+            float rounding; a model the batch engine cannot serve always
+            uses the reference path.
+        """
+        texts = check_texts(texts)
+        if engine == "fast":
+            fast = self._batch_engine()
+            if fast is not None:
+                return fast.decision_function(texts)
+        elif engine != "reference":
+            raise ValueError(f"engine must be 'fast' or 'reference', got {engine!r}")
         X = self.transform(texts)
         return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept
 
-    def predict_proba(self, texts):
-        """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
-        return _softmax(self.decision_function(texts) / self.temperature)
+    def _batch_engine(self):
+        if self._engine is None:
+            from .engine import BatchEngine, EngineUnsupported
 
-    def predict(self, texts, k=None, threshold=0.0):
+            try:
+                self._engine = BatchEngine(self)
+            except EngineUnsupported:
+                self._engine = False
+        return self._engine or None
+
+    def predict_proba(self, texts, engine="fast"):
+        """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
+        return _softmax(self.decision_function(texts, engine) / self.temperature)
+
+    def predict(self, texts, k=None, threshold=0.0, engine="fast"):
         """Labels of ``texts``.
 
         Parameters
@@ -123,6 +151,8 @@ class Classifier:
             with their probabilities, as fastText's ``predict`` does.
         threshold : float
             With ``k``, leave out labels whose probability is below it.
+        engine : {"fast", "reference"}
+            See :meth:`decision_function`.
 
         Returns
         -------
@@ -138,9 +168,9 @@ class Classifier:
         [['agriculture']]
         """
         if k is None:
-            scores = self.decision_function(texts)
+            scores = self.decision_function(texts, engine)
             return self.classes_[scores.argmax(axis=1)].tolist()
-        return self.top_k(self.predict_proba(texts), k, threshold)
+        return self.top_k(self.predict_proba(texts, engine), k, threshold)
 
     def top_k(self, proba, k, threshold=0.0):
         """Top ``k`` (label, probability) pairs of each row of ``proba``."""

@@ -1,0 +1,220 @@
+"""The batch engine: a model's scores for many sentences at once, in numpy.
+
+The reference path (:meth:`Classifier.decision_function` with
+``engine="reference"``) runs scikit-learn's analyzer, which builds a Python
+string for every n-gram. The engine finds the same features without a
+Python loop per sentence:
+
+1. the batch is joined into one string, each text preceded by a NUL, and
+   encoded as an array of code points;
+2. one table lookup applies the feature fold (:func:`features.fold_table`)
+   and turns each character into a small id: 0 for a character in no
+   n-gram of the vocabulary, -1 for white space (dropped), -2 for the NUL;
+3. at each position the longest vocabulary n-gram starting there is found
+   by packing ids into integer keys and probing an open-addressing hash
+   table (bigrams first, trigrams only where the bigram exists);
+4. that n-gram's row in a *prefix-summed* weight table holds the weights of
+   the n-gram and of all its prefixes, so each position contributes one
+   row, and a sentence's scores are the sum of its positions' rows.
+
+This relies on a property of vocabularies cut by document frequency: every
+prefix of a vocabulary n-gram is itself in the vocabulary. The engine checks
+it when it is built and refuses a model without it (the classifier then uses
+the reference path). Results equal the reference path up to float rounding.
+"""
+
+import numpy as np
+
+from .features import DELETE, FOLD_LIMIT, fold_table
+
+__all__ = ["BatchEngine", "EngineUnsupported"]
+
+_EMPTY = np.int64(-1)
+_SEPARATOR = -2
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
+_SPARSE_FROM = 2_000  # batches at least this large sum rows with scipy.sparse
+_CHUNK = 50_000  # sentences per pass: bounds the working memory
+
+
+class EngineUnsupported(ValueError):
+    """The model's features cannot be computed by the batch engine."""
+
+
+class BatchEngine:
+    """Vectorised scoring for one :class:`~policytext.model.Classifier`.
+
+    Built once per classifier, on first use, by the classifier itself.
+    """
+
+    def __init__(self, clf):
+        params = clf.features
+        if params.ngram_range[0] != 1 or params.norm not in ("l2_tokens", "l1", None):
+            raise EngineUnsupported(f"the batch engine needs n-grams from 1 and a token norm, got {params}")
+        self.norm = params.norm
+        self.max_n = params.ngram_range[1]
+        self.intercept = clf.intercept
+        vocab = np.ascontiguousarray(clf.vocabulary)
+        width = max(1, vocab.dtype.itemsize // 4)
+        # Fixed-width unicode: one uint32 code point per column, 0-padded.
+        codes = vocab.view(np.uint32).reshape(len(vocab), width).astype(np.int64)
+        lengths = (codes != 0).sum(axis=1)
+
+        chars = np.unique(codes[codes != 0])
+        # Ids 1..len(chars) are characters; the all-ones id stands for any
+        # other character, so a window holding one can match no n-gram.
+        self.bits = (len(chars) + 1).bit_length()
+        self.other = (1 << self.bits) - 1
+        if self.bits * self.max_n > 62:
+            raise EngineUnsupported("too many distinct characters to pack n-grams into 64-bit keys")
+        self._build_char_ids(chars, params.fold_digits)
+        gram_ids = np.searchsorted(chars, codes) + 1
+        keys = np.zeros(len(vocab), dtype=np.int64)
+        for j in range(width):
+            keys = np.where(j < lengths, (keys << self.bits) | gram_ids[:, j], keys)
+
+        self.miss = len(vocab)  # index of the all-zero weight row
+        self.unigram = np.full(1 << self.bits, self.miss, dtype=np.int64)
+        one = lengths == 1
+        self.unigram[keys[one]] = np.flatnonzero(one)
+        self._build_table(keys[~one], np.flatnonzero(~one))
+        self.weights = self._prefix_summed_weights(clf, keys, lengths)
+
+    # -- building -----------------------------------------------------------
+
+    def _build_char_ids(self, chars, fold_digits):
+        """One table from a code point to its id, with the fold applied."""
+        folded = fold_table(fold_digits)
+        char_id = np.zeros(FOLD_LIMIT, dtype=np.int64)
+        bmp = chars < FOLD_LIMIT
+        char_id[chars[bmp]] = np.flatnonzero(bmp) + 1
+        ids = np.where(folded == DELETE, DELETE, char_id[np.maximum(folded, 0)])
+        ids[0] = _SEPARATOR
+        self.ids_bmp = ids
+        # Characters above the fold's range are kept as they are: few, so a dict.
+        self.ids_astral = {int(c): int(i) + 1 for i, c in enumerate(chars) if c >= FOLD_LIMIT}
+
+    def _slots(self, keys):
+        return ((keys.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - self.table_bits)).astype(np.int64)
+
+    def _build_table(self, keys, values):
+        # Each slot packs key and value into one int64, so a probe is one
+        # memory access. A load factor of at most 1/4 keeps probes short.
+        self.value_bits = max(1, int(self.miss).bit_length())
+        if self.bits * self.max_n + self.value_bits > 63:
+            raise EngineUnsupported("vocabulary too large to pack n-gram keys with their indices")
+        self.table_bits = max(4, (4 * len(keys)).bit_length())
+        size = 1 << self.table_bits
+        table = np.full(size, _EMPTY, dtype=np.int64)
+        slots = self._slots(keys)
+        pending = np.arange(len(keys))
+        while len(pending):
+            free = table[slots[pending]] == _EMPTY
+            candidates = pending[free]
+            taken, first = np.unique(slots[candidates], return_index=True)
+            winners = candidates[first]
+            table[taken] = (keys[winners] << self.value_bits) | values[winners]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slots[pending] = (slots[pending] + 1) & (size - 1)
+        self.table = table
+
+    def _prefix_summed_weights(self, clf, keys, lengths):
+        """Row g: weights of n-gram g plus those of all its prefixes; last column the norm's share."""
+        idf = clf.idf
+        weights = np.zeros((len(keys) + 1, len(clf.classes_) + 1), dtype=np.float64)
+        weights[:-1, :-1] = clf.coef.astype(np.float64) * idf[:, None]
+        weights[:-1, -1] = idf * idf if self.norm == "l2_tokens" else (idf if self.norm == "l1" else 0.0)
+        for n in range(2, self.max_n + 1):
+            grams = np.flatnonzero(lengths == n)
+            prefixes = self._find(keys[grams] >> self.bits, n - 1)
+            if (prefixes == self.miss).any():
+                raise EngineUnsupported("some n-grams' prefixes are not in the vocabulary")
+            weights[grams] += weights[prefixes]  # prefixes already hold their own prefixes
+        return weights
+
+    # -- lookups ------------------------------------------------------------
+
+    def _find(self, keys, n):
+        """Vocabulary index of each packed n-gram key, or ``self.miss``."""
+        if n == 1:
+            return self.unigram[keys]
+        found = np.full(len(keys), self.miss, dtype=np.int64)
+        slots = self._slots(keys)
+        stored = self.table[slots]
+        hit = (stored >> self.value_bits) == keys
+        found[hit] = stored[hit] & ((1 << self.value_bits) - 1)
+        # Only keys that met another key in their slot probe further.
+        active = np.flatnonzero(~hit & (stored != _EMPTY))
+        mask = (1 << self.table_bits) - 1
+        while len(active):
+            slots[active] = (slots[active] + 1) & mask
+            stored = self.table[slots[active]]
+            hit = (stored >> self.value_bits) == keys[active]
+            found[active[hit]] = stored[hit] & ((1 << self.value_bits) - 1)
+            active = active[~hit & (stored != _EMPTY)]
+        return found
+
+    def _char_ids(self, texts):
+        joined = "\x00" + "\x00".join(texts)
+        if joined.count("\x00") != len(texts):
+            # A NUL inside a text would split it; \x01 is in no vocabulary,
+            # so it breaks n-grams just as it does in the reference path.
+            joined = "\x00" + "\x00".join(t.replace("\x00", "\x01") for t in texts)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        bmp = codes < FOLD_LIMIT
+        ids = self.ids_bmp[np.where(bmp, codes, 0)]
+        if not bmp.all():
+            astral = np.flatnonzero(~bmp)
+            ids[astral] = [self.ids_astral.get(int(c), 0) for c in codes[astral]]
+        return ids[ids != DELETE]
+
+    def _positions(self, ids):
+        """Row of the weight table for each position: its longest vocabulary n-gram.
+
+        Windows that hold an unknown character or a separator give keys that
+        match nothing: no vocabulary key holds the id ``self.other``.
+        """
+        ids = np.where(ids > 0, ids, self.other)
+        rows = self.unigram[ids]
+        keys = ids
+        for n in range(2, self.max_n + 1):
+            keys = (keys[:-1] << self.bits) | ids[n - 1 :]
+            found = self._find(keys, n)
+            longer = found != self.miss
+            rows[: len(found)][longer] = found[longer]
+        return rows
+
+    # -- scoring ------------------------------------------------------------
+
+    def _sums(self, rows, bounds):
+        """Sum the weight rows of each sentence's positions."""
+        n_texts = len(bounds) - 1
+        if n_texts >= _SPARSE_FROM:
+            # Import here: scipy costs more to import than a small batch takes.
+            import scipy.sparse as sp
+
+            X = sp.csr_matrix((np.ones(len(rows)), rows, bounds), shape=(n_texts, len(self.weights)))
+            return X @ self.weights
+        # Every sentence's range starts with its NUL (a zero row), so none is empty.
+        return np.add.reduceat(self.weights[rows], bounds[:-1], axis=0)
+
+    def _scores_chunk(self, texts):
+        ids = self._char_ids(texts)
+        rows = self._positions(ids)
+        bounds = np.append(np.flatnonzero(ids == _SEPARATOR), len(ids))
+        sums = self._sums(rows, bounds)
+        if self.norm == "l2_tokens":
+            scale = np.sqrt(sums[:, -1])
+        elif self.norm == "l1":
+            scale = sums[:, -1].copy()
+        else:
+            scale = np.ones(len(texts))
+        scale[scale == 0] = 1.0
+        return sums[:, :-1] / scale[:, None] + self.intercept
+
+    def decision_function(self, texts):
+        """Class scores for a list of str, shape (n_texts, n_classes)."""
+        if not texts:
+            return np.zeros((0, len(self.intercept)))
+        return np.vstack([self._scores_chunk(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)])

@@ -1,0 +1,72 @@
+"""The batch engine must give the reference path's scores."""
+
+import numpy as np
+import pytest
+
+from policytext import load, split_sentences
+from policytext.engine import BatchEngine, EngineUnsupported
+from policytext.features import FeatureParams
+from policytext.train import train
+
+from conftest import TINY
+
+ODD = [
+    "",
+    "   ",
+    "\u3000\n\t",
+    "新建高标准农田4300亩。",
+    "ＧＤＰ增长５．２％，ＡＢＣ abc",
+    "含\x00空字符\x00的句子",
+    "\x00",
+    "生僻字𠀀𪚥与表情😀混排，完成产值3亿元",
+    "一",
+    "农" * 500,
+    "排查整改安全隐患210条；调解矛盾纠纷120起。",
+    "Ⅲ类水质①②③㈠",
+    "\ufeff开头带BOM",
+]
+
+
+def assert_same(clf, texts):
+    fast = clf.decision_function(texts)
+    ref = clf.decision_function(texts, engine="reference")
+    np.testing.assert_allclose(fast, ref, rtol=1e-9, atol=1e-9)
+    assert clf.predict(texts) == clf.predict(texts, engine="reference")
+
+
+def test_engine_matches_reference_on_odd_texts(tiny_model):
+    assert_same(tiny_model, ODD)
+
+
+def test_engine_matches_reference_on_the_shipped_model():
+    assert_same(load(), ODD + [t for texts in TINY.values() for t in texts])
+
+
+def test_sparse_and_dense_summing_agree(tiny_model):
+    texts = [t for texts in TINY.values() for t in texts] * 100  # >= 2,000: the sparse path
+    engine = tiny_model._batch_engine()
+    big = engine.decision_function(texts)
+    small = np.vstack([engine.decision_function(texts[i : i + 50]) for i in range(0, len(texts), 50)])
+    np.testing.assert_allclose(big, small, rtol=1e-9, atol=1e-12)
+
+
+def test_models_the_engine_cannot_serve_use_the_reference_path():
+    texts = [t for ts in TINY.values() for t in ts]
+    labels = [label for label, ts in TINY.items() for _ in ts]
+    clf = train(texts, labels, features=FeatureParams(norm="l2"))
+    with pytest.raises(EngineUnsupported, match="token norm"):
+        BatchEngine(clf)
+    assert_same(clf, ODD)
+
+
+def test_engine_on_real_report_sentences(shared):
+    texts = []
+    for path in sorted((shared / "data").rglob("*.txt")):
+        texts += [s.text for s in split_sentences(path.read_text(encoding="utf-8"))]
+    clf = load()
+    fast = clf.decision_function(texts)
+    ref = clf.decision_function(texts, engine="reference")
+    agree = (fast.argmax(axis=1) == ref.argmax(axis=1)).mean()
+    assert len(texts) > 10_000
+    assert agree >= 0.999
+    np.testing.assert_allclose(fast, ref, rtol=1e-6, atol=1e-9)
