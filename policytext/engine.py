@@ -59,7 +59,10 @@ class BatchEngine:
         codes = vocab.view(np.uint32).reshape(len(vocab), width).astype(np.int64)
         lengths = (codes != 0).sum(axis=1)
 
-        chars = np.unique(codes[codes != 0])
+        present = np.zeros(int(codes.max()) + 1, dtype=bool)
+        present[codes] = True
+        present[0] = False  # padding
+        chars = np.flatnonzero(present)
         # Ids 1..len(chars) are characters; the all-ones id stands for any
         # other character, so a window holding one can match no n-gram.
         self.bits = (len(chars) + 1).bit_length()
@@ -67,7 +70,9 @@ class BatchEngine:
         if self.bits * self.max_n > 62:
             raise EngineUnsupported("too many distinct characters to pack n-grams into 64-bit keys")
         self._build_char_ids(chars, params.fold_digits)
-        gram_ids = np.searchsorted(chars, codes) + 1
+        id_of_code = np.zeros(len(present), dtype=np.int64)
+        id_of_code[chars] = np.arange(1, len(chars) + 1)
+        gram_ids = id_of_code[codes]
         keys = np.zeros(len(vocab), dtype=np.int64)
         for j in range(width):
             keys = np.where(j < lengths, (keys << self.bits) | gram_ids[:, j], keys)
@@ -106,13 +111,15 @@ class BatchEngine:
         size = 1 << self.table_bits
         table = np.full(size, _EMPTY, dtype=np.int64)
         slots = self._slots(keys)
+        claim = np.full(size, -1, dtype=np.int64)
         pending = np.arange(len(keys))
         while len(pending):
-            free = table[slots[pending]] == _EMPTY
-            candidates = pending[free]
-            taken, first = np.unique(slots[candidates], return_index=True)
-            winners = candidates[first]
-            table[taken] = (keys[winners] << self.value_bits) | values[winners]
+            candidates = pending[table[slots[pending]] == _EMPTY]
+            # Several keys may want one free slot: the last write wins, and
+            # only the winners are placed this round.
+            claim[slots[candidates]] = candidates
+            winners = candidates[claim[slots[candidates]] == candidates]
+            table[slots[winners]] = (keys[winners] << self.value_bits) | values[winners]
             placed = np.zeros(len(keys), dtype=bool)
             placed[winners] = True
             pending = pending[~placed[pending]]
@@ -122,9 +129,10 @@ class BatchEngine:
     def _prefix_summed_weights(self, clf, keys, lengths):
         """Row g: weights of n-gram g plus those of all its prefixes; last column the norm's share."""
         idf = clf.idf
-        weights = np.zeros((len(keys) + 1, len(clf.classes_) + 1), dtype=np.float64)
-        weights[:-1, :-1] = clf.coef.astype(np.float64) * idf[:, None]
+        weights = np.empty((len(keys) + 1, len(clf.classes_) + 1), dtype=np.float64)
+        np.multiply(clf.coef, idf[:, None], out=weights[:-1, :-1])
         weights[:-1, -1] = idf * idf if self.norm == "l2_tokens" else (idf if self.norm == "l1" else 0.0)
+        weights[-1] = 0.0
         for n in range(2, self.max_n + 1):
             grams = np.flatnonzero(lengths == n)
             prefixes = self._find(keys[grams] >> self.bits, n - 1)

@@ -14,8 +14,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -47,12 +45,13 @@ def _canonical(meta):
 
 def _npz_bytes(arrays):
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    # Stored, not deflated: the arrays barely compress, and inflating them
+    # would cost every cold start.
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
         for name in _ARRAY_NAMES:
             npy = io.BytesIO()
             np.lib.format.write_array(npy, np.ascontiguousarray(arrays[name]), allow_pickle=False)
             info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, npy.getvalue())
     return buf.getvalue()
 
@@ -73,6 +72,9 @@ def save_model(clf, path, force=False):
     FileExistsError
         ``path`` exists and ``force`` is false.
     """
+    import shutil  # only saving needs these; keep them out of the import path of tagging
+    import tempfile
+
     path = Path(path)
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists; pass force=True (--force) to replace it")
