@@ -6,11 +6,11 @@
 """
 
 from ._version import __version__
-from .api import Sentence, classify, classify_batch, load
+from .api import Sentence, classify, classify_batch, classify_stream, iter_classify, load
 from .corpus import LABELS
 from .errors import CorpusError, ModelError, PolicytextError
 from .model import Classifier
-from .segment import Span, split_sentences
+from .segment import Span, iter_sentences, split_sentences
 
 __all__ = [
     "__version__",
@@ -23,6 +23,9 @@ __all__ = [
     "Span",
     "classify",
     "classify_batch",
+    "classify_stream",
+    "iter_classify",
     "load",
+    "iter_sentences",
     "split_sentences",
 ]

@@ -10,11 +10,12 @@ def check_text(text, name="text"):
     return text
 
 
-def check_texts(texts, name="texts"):
+def check_texts(texts, name="texts", offset=0):
     """Return ``texts`` as a list of str, refusing a lone str and non-str items.
 
     A lone ``str`` is iterable, so without this check it would be tagged
     character by character; every batch entry point refuses it instead.
+    ``offset`` shifts the index in messages, for batches cut from a stream.
     """
     if isinstance(texts, (str, bytes)):
         raise TypeError(
@@ -26,5 +27,5 @@ def check_texts(texts, name="texts"):
     texts = list(texts)
     for i, item in enumerate(texts):
         if not isinstance(item, str):
-            raise TypeError(f"{name}[{i}] must be a str, got {type(item).__name__}")
+            raise TypeError(f"{name}[{offset + i}] must be a str, got {type(item).__name__}")
     return texts

@@ -5,12 +5,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ._validation import check_text, check_texts
 from .errors import ModelError
 from .modelfile import load_model
-from .segment import split_sentences
+from .segment import iter_sentences, split_sentences
 
-__all__ = ["Sentence", "classify", "classify_batch", "load", "default_model_path"]
+__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_classify", "load", "default_model_path"]
 
 
 @dataclass(frozen=True)
@@ -107,34 +109,19 @@ def classify(text, model=None):
     spans = split_sentences(text)
     if not spans:
         return []
-    clf = _model(model)
-    proba = clf.predict_proba([s.text for s in spans])
-    labels = clf.labels
-    out = []
-    for span, row in zip(spans, proba):
-        best = int(row.argmax())
-        out.append(
-            Sentence(
-                text=span.text,
-                start=span.start,
-                end=span.end,
-                label=labels[best],
-                score=float(row[best]),
-                scores=dict(zip(labels, row.tolist())),
-                section=span.section,
-                is_heading=span.is_heading,
-            )
-        )
-    return out
+    return list(_tag_spans(spans, _model(model)))
 
 
-def classify_batch(texts, model=None):
+def classify_batch(texts, model=None, n_jobs=1):
     """Tag each text as one sentence (no splitting) and return its label.
 
     Parameters
     ----------
     texts : list of str
     model : Classifier or path, optional
+    n_jobs : int
+        Processes to use (joblib); -1 for one per core. Worth it from some
+        tens of thousands of texts.
 
     Returns
     -------
@@ -147,6 +134,114 @@ def classify_batch(texts, model=None):
     ['economy', 'other']
     """
     texts = check_texts(texts)
+    clf = _model(model)
     if not texts:
         return []
-    return _model(model).predict(texts)
+    if n_jobs == 1 or len(texts) < 2 * _PARALLEL_CHUNK:
+        return clf.predict(texts)
+    return clf.classes_[_parallel_predict(clf, texts, n_jobs)].tolist()
+
+
+_PARALLEL_CHUNK = 10_000
+
+
+def _predict_indices(model_ref, batch):
+    clf = load(model_ref) if isinstance(model_ref, str) else model_ref
+    engine = clf._batch_engine()
+    scores = engine.scores_joined(batch) if isinstance(batch, str) else clf.decision_function(batch)
+    return scores.argmax(axis=1).astype(np.int16)
+
+
+def _parallel_predict(clf, texts, n_jobs):
+    """Label indices of ``texts`` from ``n_jobs`` processes: this one and ``n_jobs - 1`` workers.
+
+    This process takes a share of the chunks instead of waiting, and at the
+    end takes back the chunks no worker has started (cold workers need a
+    moment to import and load the model).
+    """
+    from joblib import effective_n_jobs
+    from joblib.externals.loky import get_reusable_executor
+
+    workers = effective_n_jobs(n_jobs) - 1
+    size = max(_PARALLEL_CHUNK // 2, -(-len(texts) // (4 * (workers + 1))))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    engine = clf._batch_engine()
+    if engine is not None:
+        chunks = [engine.join(chunk) for chunk in chunks]  # one str pickles faster than a list
+    # Workers load a model from its path once and keep it; a model built in
+    # memory is sent along (pickled without its caches).
+    ref = clf.metadata.get("path") or clf
+    mine = len(chunks) // (workers + 1)
+    executor = get_reusable_executor(max_workers=workers)
+    sent = [(chunk, executor.submit(_predict_indices, ref, chunk)) for chunk in chunks[mine:]]
+    results = [_predict_indices(clf, chunk) for chunk in chunks[:mine]]
+    taken_back = {}
+    for i in range(len(sent) - 1, -1, -1):  # the last ones are the least likely started
+        chunk, future = sent[i]
+        if not future.cancel():
+            break
+        taken_back[i] = _predict_indices(clf, chunk)
+    results += [taken_back[i] if i in taken_back else future.result() for i, (_, future) in enumerate(sent)]
+    return np.concatenate(results)
+
+
+def classify_stream(texts, model=None, batch_size=10_000, n_jobs=1):
+    """Tag texts from any iterable, lazily: one label per text, in order.
+
+    Memory stays bounded by ``batch_size`` whatever the length of the input,
+    so a generator over a file of millions of sentences is fine.
+
+    >>> list(classify_stream(iter(["新建高标准农田4300亩。", "各位代表："])))
+    ['agriculture', 'other']
+    """
+    if isinstance(texts, (str, bytes)):
+        check_texts(texts)  # the same refusal as every batch entry point
+    clf = _model(model)
+    batch, seen = [], 0
+    for text in texts:
+        batch.append(text)
+        if len(batch) == batch_size:
+            yield from classify_batch(check_texts(batch, offset=seen), clf, n_jobs)
+            seen += len(batch)
+            batch = []
+    if batch:
+        yield from classify_batch(check_texts(batch, offset=seen), clf, n_jobs)
+
+
+def iter_classify(stream, model=None, batch_size=10_000):
+    """Like :func:`classify`, for a text stream of any size (an open file).
+
+    The stream is read a block at a time (see
+    :func:`~policytext.segment.iter_sentences`) and tagged ``batch_size``
+    sentences at a time, so memory stays bounded.
+
+    Yields
+    ------
+    Sentence
+    """
+    clf = _model(model)
+    batch = []
+    for span in iter_sentences(stream):
+        batch.append(span)
+        if len(batch) == batch_size:
+            yield from _tag_spans(batch, clf)
+            batch = []
+    if batch:
+        yield from _tag_spans(batch, clf)
+
+
+def _tag_spans(spans, clf):
+    proba = clf.predict_proba([s.text for s in spans])
+    labels = clf.labels
+    best = proba.argmax(axis=1)
+    for span, row, j in zip(spans, proba, best):
+        yield Sentence(
+            text=span.text,
+            start=span.start,
+            end=span.end,
+            label=labels[j],
+            score=float(row[j]),
+            scores=dict(zip(labels, row.tolist())),
+            section=span.section,
+            is_heading=span.is_heading,
+        )

@@ -83,23 +83,21 @@ def _parser():
 
 
 def _run_tag(args, out, err):
-    from .api import classify, load
+    from .api import iter_classify, load
 
     clf = load(args.model)
     failed = 0
     with _open_output(args.output, out) as sink:
         for name in args.files:
             try:
-                text = Path(name).read_text(encoding="utf-8-sig")
+                with open(name, encoding="utf-8-sig") as stream:
+                    # Streamed: a file of any size is read and tagged in blocks.
+                    for index, sentence in enumerate(iter_classify(stream, model=clf)):
+                        record = {"file": name, "index": index, **sentence.to_dict()}
+                        sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             except (OSError, UnicodeDecodeError) as exc:
                 failed += 1
                 print(f"policytext: {name}: {_reason(exc)}", file=err)
-                continue
-            lines = []
-            for index, sentence in enumerate(classify(text, model=clf)):
-                lines.append(json.dumps({"file": name, "index": index, **sentence.to_dict()}, ensure_ascii=False))
-            if lines:
-                sink.write("\n".join(lines) + "\n")
             sink.flush()
     return EXIT_PARTIAL if failed else 0
 

@@ -99,18 +99,23 @@ class BatchEngine:
         self.ids_astral = {int(c): int(i) + 1 for i, c in enumerate(chars) if c >= FOLD_LIMIT}
 
     def _slots(self, keys):
-        return ((keys.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - self.table_bits)).astype(np.int64)
+        """Home slot of each key (Fibonacci hashing), as uint64."""
+        slots = keys.view(np.uint64) * _GOLDEN
+        slots >>= np.uint64(64 - self.table_bits)
+        return slots
 
     def _build_table(self, keys, values):
         # Each slot packs key and value into one int64, so a probe is one
-        # memory access. A load factor of at most 1/4 keeps probes short.
+        # memory access. A load factor of at most 1/16 keeps nearly every
+        # lookup to one probe; the table (16 MB for the shipped model) is
+        # the price.
         self.value_bits = max(1, int(self.miss).bit_length())
         if self.bits * self.max_n + self.value_bits > 63:
             raise EngineUnsupported("vocabulary too large to pack n-gram keys with their indices")
-        self.table_bits = max(4, (4 * len(keys)).bit_length())
+        self.table_bits = max(4, (16 * len(keys)).bit_length())
         size = 1 << self.table_bits
         table = np.full(size, _EMPTY, dtype=np.int64)
-        slots = self._slots(keys)
+        slots = self._slots(keys).astype(np.int64)
         claim = np.full(size, -1, dtype=np.int64)
         pending = np.arange(len(keys))
         while len(pending):
@@ -147,28 +152,38 @@ class BatchEngine:
         """Vocabulary index of each packed n-gram key, or ``self.miss``."""
         if n == 1:
             return self.unigram[keys]
-        found = np.full(len(keys), self.miss, dtype=np.int64)
+        value_mask = (1 << self.value_bits) - 1
         slots = self._slots(keys)
-        stored = self.table[slots]
+        stored = np.take(self.table, slots.view(np.int64))
         hit = (stored >> self.value_bits) == keys
-        found[hit] = stored[hit] & ((1 << self.value_bits) - 1)
+        found = np.where(hit, stored & value_mask, self.miss)
         # Only keys that met another key in their slot probe further.
         active = np.flatnonzero(~hit & (stored != _EMPTY))
-        mask = (1 << self.table_bits) - 1
+        slot_mask = np.uint64((1 << self.table_bits) - 1)
         while len(active):
-            slots[active] = (slots[active] + 1) & mask
-            stored = self.table[slots[active]]
+            s = (slots[active] + np.uint64(1)) & slot_mask
+            slots[active] = s
+            stored = np.take(self.table, s.view(np.int64))
             hit = (stored >> self.value_bits) == keys[active]
-            found[active[hit]] = stored[hit] & ((1 << self.value_bits) - 1)
+            found[active[hit]] = stored[hit] & value_mask
             active = active[~hit & (stored != _EMPTY)]
         return found
 
-    def _char_ids(self, texts):
+    @staticmethod
+    def join(texts):
+        """The batch as one string, each text preceded by a NUL.
+
+        This is the engine's input form; worker processes receive it, as one
+        string pickles far faster than a list of many.
+        """
         joined = "\x00" + "\x00".join(texts)
         if joined.count("\x00") != len(texts):
             # A NUL inside a text would split it; \x01 is in no vocabulary,
             # so it breaks n-grams just as it does in the reference path.
             joined = "\x00" + "\x00".join(t.replace("\x00", "\x01") for t in texts)
+        return joined
+
+    def _char_ids(self, joined):
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         bmp = codes < FOLD_LIMIT
         ids = self.ids_bmp[np.where(bmp, codes, 0)]
@@ -184,13 +199,13 @@ class BatchEngine:
         match nothing: no vocabulary key holds the id ``self.other``.
         """
         ids = np.where(ids > 0, ids, self.other)
-        rows = self.unigram[ids]
+        rows = np.take(self.unigram, ids)
         keys = ids
         for n in range(2, self.max_n + 1):
-            keys = (keys[:-1] << self.bits) | ids[n - 1 :]
+            keys = keys[:-1] << self.bits
+            keys |= ids[n - 1 :]
             found = self._find(keys, n)
-            longer = found != self.miss
-            rows[: len(found)][longer] = found[longer]
+            np.copyto(rows[: len(found)], found, where=found != self.miss)
         return rows
 
     # -- scoring ------------------------------------------------------------
@@ -207,8 +222,9 @@ class BatchEngine:
         # Every sentence's range starts with its NUL (a zero row), so none is empty.
         return np.add.reduceat(self.weights[rows], bounds[:-1], axis=0)
 
-    def _scores_chunk(self, texts):
-        ids = self._char_ids(texts)
+    def scores_joined(self, joined):
+        """Class scores of a batch given as :meth:`join` makes it."""
+        ids = self._char_ids(joined)
         rows = self._positions(ids)
         bounds = np.append(np.flatnonzero(ids == _SEPARATOR), len(ids))
         sums = self._sums(rows, bounds)
@@ -217,7 +233,7 @@ class BatchEngine:
         elif self.norm == "l1":
             scale = sums[:, -1].copy()
         else:
-            scale = np.ones(len(texts))
+            scale = np.ones(len(sums))
         scale[scale == 0] = 1.0
         return sums[:, :-1] / scale[:, None] + self.intercept
 
@@ -225,4 +241,5 @@ class BatchEngine:
         """Class scores for a list of str, shape (n_texts, n_classes)."""
         if not texts:
             return np.zeros((0, len(self.intercept)))
-        return np.vstack([self._scores_chunk(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)])
+        chunks = (texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK))
+        return np.vstack([self.scores_joined(self.join(chunk)) for chunk in chunks])

@@ -69,6 +69,12 @@ class Classifier:
         self._vectorizer = None
         self._engine = None  # built on first fast call; False if the model needs the reference path
 
+    def __getstate__(self):
+        # Worker processes rebuild the caches; shipping them would cost more.
+        state = self.__dict__.copy()
+        state["_vectorizer"] = state["_engine"] = None
+        return state
+
     @property
     def labels(self):
         """The labels as a list of str."""

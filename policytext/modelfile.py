@@ -86,7 +86,7 @@ def save_model(clf, path, force=False):
     }
     npz = _npz_bytes(arrays)
     meta = {
-        **clf.metadata,  # provenance first, so the fields below always win
+        **{k: v for k, v in clf.metadata.items() if k != "path"},  # provenance first; the fields below win
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "library_version": __version__,
@@ -167,7 +167,7 @@ def load_model(path):
             intercept=arrays["intercept"],
             temperature=meta["temperature"],
             features=FeatureParams.from_dict(meta["features"]),
-            metadata={k: v for k, v in meta.items() if k not in ("checksums",)},
+            metadata={**{k: v for k, v in meta.items() if k != "checksums"}, "path": str(path)},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{path} is inconsistent: {exc}") from None

@@ -13,10 +13,11 @@ reader can see where a label came from.
 ('一、工作回顾', '半年来，我们抓经济。')
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "split_sentences", "heading_level"]
+__all__ = ["Span", "split_sentences", "iter_sentences", "heading_level"]
 
 # Characters that end a sentence. A run of them ("？！", "。。") stays together.
 _TERMINATORS = frozenset("。！？；!?;")
@@ -71,44 +72,84 @@ def heading_level(sentence):
     return None
 
 
+_SENTENCE_END = re.compile("[" + re.escape("".join(_TERMINATORS)) + "][" + re.escape("".join(_TERMINATORS | _TRAILING)) + "]*")
+_BRACKET = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS)) + "]")
+_OPENER = re.compile("[" + re.escape("".join(_PAIRS)) + "]")
+
+
 def _protected(line):
-    """Mark the characters inside matched quote and bracket pairs.
+    """Spans ``(start, end)`` inside matched quote and bracket pairs, outermost only.
 
     Only matched pairs protect their content, so a stray "“" cannot swallow
     the rest of a line.
     """
-    inside = bytearray(len(line))
-    stack = []
-    for i, ch in enumerate(line):
+    spans, stack = [], []
+    for m in _BRACKET.finditer(line):
+        ch, i = m.group(), m.start()
         if ch in _PAIRS:
             stack.append((ch, i))
-        elif ch in _CLOSERS:
-            # Pop to the nearest matching opener; unmatched closers are ignored.
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth][0] == _CLOSERS[ch]:
-                    start = stack[depth][1]
-                    del stack[depth:]
-                    if not stack:
-                        inside[start + 1 : i] = b"\x01" * (i - start - 1)
-                    break
-    return inside
+            continue
+        # Pop to the nearest matching opener; unmatched closers are ignored.
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == _CLOSERS[ch]:
+                opened = stack[depth][1]
+                del stack[depth:]
+                if not stack:
+                    while spans and spans[-1][0] > opened:  # an inner pair closed earlier
+                        spans.pop()
+                    spans.append((opened + 1, i))
+                break
+    return spans
 
 
 def _line_pieces(line):
     """Yield ``(start, end)`` of the sentences of one line, before trimming."""
-    inside = _protected(line) if any(ch in _PAIRS for ch in line) else None
-    start, i, n = 0, 0, len(line)
-    while i < n:
-        if line[i] in _TERMINATORS and (inside is None or not inside[i]):
-            j = i + 1
-            while j < n and (line[j] in _TERMINATORS or line[j] in _TRAILING):
-                j += 1
-            yield start, j
-            start = i = j
-        else:
-            i += 1
-    if start < n:
-        yield start, n
+    protected = _protected(line) if _OPENER.search(line) else []
+    starts = [a for a, _ in protected]
+    start = pos = 0
+    while True:
+        m = _SENTENCE_END.search(line, pos)
+        if m is None:
+            break
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < protected[k][1]:
+            pos = protected[k][1]  # inside quotes or brackets: look on after them
+            continue
+        yield start, m.end()
+        start = pos = m.end()
+    if start < len(line):
+        yield start, len(line)
+
+
+class _Splitter:
+    """Sentence splitting with the section context carried from line to line."""
+
+    def __init__(self):
+        self.context = []  # (level, heading text), outermost first
+
+    def lines(self, text, offset=0):
+        """Yield the spans of ``text``, whose first character is at ``offset``."""
+        for line in _LINE.finditer(text):
+            yield from self._line(line.group(), offset + line.start())
+
+    def _line(self, line, offset):
+        # A lead sentence gives context to its own paragraph only.
+        context = [c for c in self.context if c[0] != _LEAD_LEVEL]
+        first = True
+        for a, b in _line_pieces(line):
+            piece = line[a:b]
+            stripped = piece.strip(_SPACE)
+            if not stripped:
+                continue
+            start = offset + a + (len(piece) - len(piece.lstrip(_SPACE)))
+            level = heading_level(stripped) if first else None
+            first = False
+            if level is not None:
+                context = [c for c in context if c[0] < level]
+            yield Span(start, start + len(stripped), stripped, tuple(c[1] for c in context), level is not None)
+            if level is not None:
+                context.append((level, stripped))
+        self.context = context
 
 
 def split_sentences(text):
@@ -128,24 +169,44 @@ def split_sentences(text):
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    spans = []
-    context = []  # (level, heading text), outermost first
-    for line in _LINE.finditer(text):
-        # A lead sentence gives context to its own paragraph only.
-        context = [c for c in context if c[0] != _LEAD_LEVEL]
-        first = True
-        for a, b in _line_pieces(line.group()):
-            piece = line.group()[a:b]
-            stripped = piece.strip(_SPACE)
-            if not stripped:
-                continue
-            start = line.start() + a + (len(piece) - len(piece.lstrip(_SPACE)))
-            end = start + len(stripped)
-            level = heading_level(stripped) if first else None
-            first = False
-            if level is not None:
-                context = [c for c in context if c[0] < level]
-            spans.append(Span(start, end, stripped, tuple(c[1] for c in context), level is not None))
-            if level is not None:
-                context.append((level, stripped))
-    return spans
+    return list(_Splitter().lines(text))
+
+
+_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
+
+
+def iter_sentences(stream, block_chars=1 << 20):
+    """Split a text stream into sentences, reading it a block at a time.
+
+    Offsets count characters from the start of the stream, and the spans
+    are those :func:`split_sentences` gives for the whole text, except that
+    a line longer than ``block_chars`` is cut at its last sentence end
+    inside the block (or, with none, at the block's end), so memory stays
+    bounded by the block size whatever the input.
+
+    Parameters
+    ----------
+    stream : text file object
+        Anything with ``read(n)`` returning ``str``.
+    block_chars : int
+        Characters read at a time.
+
+    Yields
+    ------
+    Span
+    """
+    splitter = _Splitter()
+    offset, carry = 0, ""
+    while True:
+        block = stream.read(block_chars)
+        buf = carry + block
+        if not block:
+            yield from splitter.lines(buf, offset)
+            return
+        cut = max(buf.rfind(ch) for ch in _BREAKS) + 1
+        if cut == 0 and len(buf) >= block_chars:
+            ends = list(_SENTENCE_END.finditer(buf))
+            cut = ends[-1].end() if ends else len(buf)
+        yield from splitter.lines(buf[:cut], offset)
+        offset += cut
+        carry = buf[cut:]

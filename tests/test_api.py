@@ -4,6 +4,10 @@ import pytest
 import policytext
 from policytext import classify, classify_batch
 
+from conftest import TINY
+
+TINY_TEXTS = list(TINY.values())
+
 REPORT = "一、上半年工作回顾\n新建高标准农田4300亩。开展安全生产大检查，整改隐患126条。\n各位代表："
 
 
@@ -118,3 +122,39 @@ def test_shipped_model_on_plain_cases():
         "打印本页 关闭窗口",
     ]
     assert classify_batch(xs) == list(policytext.LABELS)
+
+
+def test_classify_stream_is_lazy_and_equals_classify_batch(tiny_model):
+    xs = [t for ts in TINY_TEXTS for t in ts] * 3
+    consumed = []
+
+    def source():
+        for x in xs:
+            consumed.append(x)
+            yield x
+
+    stream = policytext.classify_stream(source(), model=tiny_model, batch_size=5)
+    first = next(stream)
+    assert len(consumed) == 5  # one batch read, not the whole input
+    assert [first, *stream] == classify_batch(xs, model=tiny_model)
+
+
+def test_classify_stream_names_the_global_index_of_a_bad_item(tiny_model):
+    xs = ["甲。"] * 7 + [None]
+    with pytest.raises(TypeError, match=r"texts\[7\] must be a str, got NoneType"):
+        list(policytext.classify_stream(xs, model=tiny_model, batch_size=3))
+    with pytest.raises(TypeError, match="got a single str"):
+        list(policytext.classify_stream("新建农田", model=tiny_model))
+
+
+def test_iter_classify_equals_classify(tiny_model):
+    import io
+
+    text = REPORT * 50
+    streamed = list(policytext.iter_classify(io.StringIO(text), model=tiny_model, batch_size=7))
+    assert streamed == classify(text, model=tiny_model)
+
+
+def test_parallel_classify_batch_equals_serial(tiny_model):
+    xs = [t for ts in TINY_TEXTS for t in ts] * 800  # 22,400: over the parallel threshold
+    assert classify_batch(xs, model=tiny_model, n_jobs=2) == classify_batch(xs, model=tiny_model)

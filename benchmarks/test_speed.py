@@ -1,0 +1,74 @@
+"""pytest-benchmark timings of policytext's own paths (no asserts on time).
+
+    pytest benchmarks/ --benchmark-only
+
+Compare runs with ``--benchmark-autosave`` and ``pytest-benchmark compare``;
+benchmarks/compare.py runs the peers side by side.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import policytext
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip("../shared/data is absent")
+    docs = [p.read_text(encoding="utf-8") for p in sorted(data.rglob("*.txt"))]
+    for path in sorted(data.rglob("*.jsonl")):
+        docs += [json.loads(line)["content"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [s.text for d in docs for s in policytext.split_sentences(d)]
+
+
+@pytest.fixture(scope="module")
+def clf(sentences):
+    model = policytext.load()
+    model.predict(sentences[:10])
+    model.predict(sentences[:10], engine="reference")
+    return model
+
+
+def test_classify_batch(benchmark, sentences, clf):
+    labels = benchmark(policytext.classify_batch, sentences)
+    assert len(labels) == len(sentences)
+
+
+def test_reference_path(benchmark, sentences, clf):
+    labels = benchmark.pedantic(clf.predict, args=(sentences[:5000],), kwargs={"engine": "reference"}, rounds=3)
+    assert labels == clf.predict(sentences[:5000])
+
+
+def test_predict_proba(benchmark, sentences, clf):
+    proba = benchmark(clf.predict_proba, sentences)
+    assert proba.shape == (len(sentences), len(clf.labels))
+
+
+def test_split_sentences(benchmark):
+    docs = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "data").rglob("*.txt"))]
+    if not docs:
+        pytest.skip("../shared/data is absent")
+    text = "\n".join(docs)
+    spans = benchmark(policytext.split_sentences, text)
+    assert spans
+
+
+def test_load_model(benchmark):
+    from policytext.modelfile import load_model
+
+    path = policytext.api.default_model_path()
+    clf = benchmark(load_model, path)
+    assert clf.labels == list(policytext.LABELS)
+
+
+def test_build_engine(benchmark, clf):
+    from policytext.engine import BatchEngine
+
+    engine = benchmark(BatchEngine, clf)
+    assert engine.weights.shape[0] == len(clf.vocabulary) + 1
