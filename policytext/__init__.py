@@ -8,7 +8,7 @@
 from ._version import __version__
 from .api import Sentence, classify, classify_batch, classify_stream, iter_classify, load
 from .corpus import LABELS
-from .errors import CorpusError, ModelError, PolicytextError
+from .errors import CorpusError, DocumentError, ModelError, PolicytextError
 from .model import Classifier
 from .segment import Span, iter_sentences, split_sentences
 
@@ -17,6 +17,7 @@ __all__ = [
     "LABELS",
     "Classifier",
     "CorpusError",
+    "DocumentError",
     "ModelError",
     "PolicytextError",
     "Sentence",

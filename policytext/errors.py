@@ -4,7 +4,7 @@ Every message names the offending item (a file, a line, an index) so that a
 user can find it without a traceback.
 """
 
-__all__ = ["PolicytextError", "ModelError", "CorpusError"]
+__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError"]
 
 
 class PolicytextError(Exception):
@@ -29,3 +29,16 @@ class CorpusError(PolicytextError, ValueError):
         if more > 0:
             shown += f"\n... and {more} more"
         super().__init__(shown)
+
+
+class DocumentError(PolicytextError):
+    """A document cannot be read: missing, empty, binary, corrupt, too large,
+    of an unknown format, or of a format whose optional extra is not installed.
+
+    ``path`` is the document; the message says what is wrong with it.
+    """
+
+    def __init__(self, path, reason):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
