@@ -6,6 +6,7 @@
 """
 
 from ._version import __version__
+from .archive import tag_files
 from .api import Sentence, classify, classify_batch, classify_stream, iter_classify, load
 from .corpus import LABELS
 from .errors import CorpusError, DocumentError, ModelError, PolicytextError
@@ -29,4 +30,5 @@ __all__ = [
     "load",
     "iter_sentences",
     "split_sentences",
+    "tag_files",
 ]

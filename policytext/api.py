@@ -155,12 +155,13 @@ def _predict_indices(model_ref, batch):
 def _parallel_predict(clf, texts, n_jobs):
     """Label indices of ``texts`` from ``n_jobs`` processes: this one and ``n_jobs - 1`` workers.
 
-    This process takes a share of the chunks instead of waiting, and at the
-    end takes back the chunks no worker has started (cold workers need a
-    moment to import and load the model).
+    This process tags a share of the chunks instead of waiting, then takes
+    back the chunks no worker has started (cold workers need a moment to
+    import and load the model). The workers are joblib's reusable loky
+    pool, the one ``joblib.Parallel`` uses, so they stay warm between calls.
     """
     from joblib import effective_n_jobs
-    from joblib.externals.loky import get_reusable_executor
+    from joblib.executor import get_memmapping_executor
 
     workers = effective_n_jobs(n_jobs) - 1
     size = max(_PARALLEL_CHUNK // 2, -(-len(texts) // (4 * (workers + 1))))
@@ -172,7 +173,7 @@ def _parallel_predict(clf, texts, n_jobs):
     # memory is sent along (pickled without its caches).
     ref = clf.metadata.get("path") or clf
     mine = len(chunks) // (workers + 1)
-    executor = get_reusable_executor(max_workers=workers)
+    executor = get_memmapping_executor(workers)
     sent = [(chunk, executor.submit(_predict_indices, ref, chunk)) for chunk in chunks[mine:]]
     results = [_predict_indices(clf, chunk) for chunk in chunks[:mine]]
     taken_back = {}

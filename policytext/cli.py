@@ -35,17 +35,34 @@ def _parser():
 
     tag = sub.add_parser(
         "tag",
-        help="split reports into sentences and label each",
-        description="Split each report into sentences and write one JSON line per sentence:\n"
-        "file, index, start, end, section, text, label, score.",
+        help="split documents into sentences and label each",
+        description="Tag every sentence of every document: one record per sentence with the\n"
+        "document, index, start, end, section path, text, label, score and per-label\n"
+        "probabilities. Reads .txt/.md (any of UTF-8, UTF-16, GB18030/GBK, Big5),\n"
+        ".html/.htm (main text), .docx and text-layer .pdf.",
         epilog="examples:\n"
         "  policytext tag examples/report.txt\n"
-        "  policytext tag reports/*.txt -o labels.jsonl --model models/default",
+        "  policytext tag reports/ -o labels.jsonl --summary shares.csv --plot shares.png\n"
+        "  policytext tag 'archive/**/*.pdf' -o labels.parquet --format parquet --jobs 2 --resume\n"
+        "  policytext tag reports/ -o labels.jsonl --scheduler tcp://10.0.0.5:8786",
         formatter_class=_Formatter,
     )
-    tag.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files")
-    tag.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    tag.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
+    tag.add_argument("-o", "--output", metavar="FILE", help="write records here (default: standard output)")
+    tag.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl", help="record format (default: jsonl)")
     tag.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
+    tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares, place, level, year")
+    tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
+    tag.add_argument("--evidence", type=int, default=0, metavar="N", help="add the N highest-scoring sentences per label to the summary")
+    tag.add_argument("--plot", metavar="FILE.png", help="draw the shares (bars per document, or lines over years)")
+    tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
+    tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
+    tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
+    tag.add_argument("--jobs", type=int, default=1, metavar="N", help="processes to use (default: 1)")
+    tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
+    tag.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50)")
+    tag.add_argument("--max-pages", type=int, default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
+    tag.add_argument("--no-progress", action="store_true", help="no progress bar")
     tag.set_defaults(run=_run_tag)
 
     train = sub.add_parser(
@@ -83,23 +100,39 @@ def _parser():
 
 
 def _run_tag(args, out, err):
-    from .api import iter_classify, load
+    from .api import load
+    from .archive import tag_files
 
-    clf = load(args.model)
-    failed = 0
-    with _open_output(args.output, out) as sink:
-        for name in args.files:
-            try:
-                with open(name, encoding="utf-8-sig") as stream:
-                    # Streamed: a file of any size is read and tagged in blocks.
-                    for index, sentence in enumerate(iter_classify(stream, model=clf)):
-                        record = {"file": name, "index": index, **sentence.to_dict()}
-                        sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-            except (OSError, UnicodeDecodeError) as exc:
-                failed += 1
-                print(f"policytext: {name}: {_reason(exc)}", file=err)
-            sink.flush()
-    return EXIT_PARTIAL if failed else 0
+    if args.evidence < 0 or args.jobs < 1 or args.max_mb <= 0 or args.max_pages < 1:
+        raise ValueError("--evidence must be >= 0, --jobs >= 1, --max-mb > 0 and --max-pages >= 1")
+    options = dict(
+        output=args.output,
+        format=args.format,
+        model=load(args.model),
+        summary=args.summary,
+        meta=args.meta,
+        evidence=args.evidence,
+        plot=args.plot,
+        font=args.font,
+        resume=args.resume,
+        errors=args.errors,
+        progress=not args.no_progress,
+        limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},
+        on_error=lambda path, reason: print(f"policytext: {path}: {reason}", file=err, flush=True),
+        sink=out,
+    )
+    if args.scheduler:
+        from . import dask as on_dask
+
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ValueError("--scheduler needs the 'dask' extra: pip install 'policytext[dask]'") from None
+        with Client(args.scheduler) as client:
+            result = on_dask.tag_files(args.paths, client, **options)
+    else:
+        result = tag_files(args.paths, jobs=args.jobs, **options)
+    return 0 if result.ok else EXIT_PARTIAL
 
 
 def _reason(exc):

@@ -27,7 +27,11 @@ import numpy as np
 
 from .features import DELETE, FOLD_LIMIT, fold_table
 
-__all__ = ["BatchEngine", "EngineUnsupported"]
+__all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW"]
+
+#: Up to this many texts, :func:`few_scores` serves a model whose engine is
+#: not built yet: building it costs more than scoring a handful of texts.
+FEW = 16
 
 _EMPTY = np.int64(-1)
 _SEPARATOR = -2
@@ -243,3 +247,34 @@ class BatchEngine:
             return np.zeros((0, len(self.intercept)))
         chunks = (texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK))
         return np.vstack([self.scores_joined(self.join(chunk)) for chunk in chunks])
+
+
+def few_scores(clf, texts):
+    """Scores of a few texts by binary search in the sorted vocabulary.
+
+    No table to build, so a process that tags one sentence and exits (a
+    shell loop, a cold start) does not pay for the engine. The same
+    features as the reference path: its analyzer, IDF and token norm.
+    """
+    from .features import build_analyzer
+
+    if clf.features.norm != "l2_tokens":
+        raise EngineUnsupported("few_scores computes the l2_tokens norm only")
+    analyzer = build_analyzer(clf.features)
+    vocab = clf.vocabulary
+    width = f"<U{clf.features.ngram_range[1]}"  # wide enough that no n-gram is truncated
+    out = np.tile(clf.intercept, (len(texts), 1))
+    for i, text in enumerate(texts):
+        # numpy drops trailing NULs of fixed-width strings; \x01 is in no
+        # vocabulary, so it stays out of every n-gram just as a NUL does.
+        grams = np.array(analyzer(text.replace("\x00", "\x01")), dtype=width)
+        if not len(grams):
+            continue
+        at = np.minimum(np.searchsorted(vocab, grams), len(vocab) - 1)
+        found = at[vocab[at] == grams]  # one entry per occurrence, repeats included
+        if not len(found):
+            continue
+        idf = clf.idf[found]
+        scale = np.sqrt(np.sum(idf * idf))
+        out[i] += (idf @ clf.coef[found].astype(np.float64)) / scale
+    return out

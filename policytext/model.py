@@ -124,6 +124,10 @@ class Classifier:
         """
         texts = check_texts(texts)
         if engine == "fast":
+            from .engine import FEW, few_scores
+
+            if self._engine is None and len(texts) <= FEW and self.features.norm == "l2_tokens":
+                return few_scores(self, texts)
             fast = self._batch_engine()
             if fast is not None:
                 return fast.decision_function(texts)

@@ -42,6 +42,8 @@ _LEAD = re.compile(
     rf"^(半年来|一年来|今年以来|去年以来|上半年|过去[{_NUM}]年|[{_NUM}]年来|\d{{4}}年以来)[，,]?\s*我们"
 )
 _LEAD_LEVEL = 9
+#: Runs longer than this without a sentence end are cut into pieces.
+MAX_SENTENCE_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,16 @@ def _protected(line):
     return spans
 
 
-def _line_pieces(line):
+def _line_pieces(line, max_chars):
     """Yield ``(start, end)`` of the sentences of one line, before trimming."""
+    for start, end in _terminated_pieces(line):
+        # A run with no sentence end (a table flattened to one line, a
+        # corrupt file) is cut into pieces rather than tagged as one.
+        for cut in range(start, end, max_chars):
+            yield cut, min(cut + max_chars, end)
+
+
+def _terminated_pieces(line):
     protected = _protected(line) if _OPENER.search(line) else []
     starts = [a for a, _ in protected]
     start = pos = 0
@@ -124,7 +134,10 @@ def _line_pieces(line):
 class _Splitter:
     """Sentence splitting with the section context carried from line to line."""
 
-    def __init__(self):
+    def __init__(self, max_chars=MAX_SENTENCE_CHARS):
+        if not isinstance(max_chars, int) or max_chars < 1:
+            raise ValueError(f"max_chars must be an int >= 1, got {max_chars!r}")
+        self.max_chars = max_chars
         self.context = []  # (level, heading text), outermost first
 
     def lines(self, text, offset=0):
@@ -136,7 +149,7 @@ class _Splitter:
         # A lead sentence gives context to its own paragraph only.
         context = [c for c in self.context if c[0] != _LEAD_LEVEL]
         first = True
-        for a, b in _line_pieces(line):
+        for a, b in _line_pieces(line, self.max_chars):
             piece = line[a:b]
             stripped = piece.strip(_SPACE)
             if not stripped:
@@ -152,13 +165,15 @@ class _Splitter:
         self.context = context
 
 
-def split_sentences(text):
+def split_sentences(text, max_chars=MAX_SENTENCE_CHARS):
     """Split ``text`` into sentences.
 
     Parameters
     ----------
     text : str
         Report text, any length. Line breaks always end a sentence.
+    max_chars : int
+        Longer runs without a sentence end are cut into pieces of this size.
 
     Returns
     -------
@@ -169,13 +184,13 @@ def split_sentences(text):
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return list(_Splitter().lines(text))
+    return list(_Splitter(max_chars).lines(text))
 
 
 _BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
 
 
-def iter_sentences(stream, block_chars=1 << 20):
+def iter_sentences(stream, block_chars=1 << 20, max_chars=MAX_SENTENCE_CHARS):
     """Split a text stream into sentences, reading it a block at a time.
 
     Offsets count characters from the start of the stream, and the spans
@@ -190,12 +205,14 @@ def iter_sentences(stream, block_chars=1 << 20):
         Anything with ``read(n)`` returning ``str``.
     block_chars : int
         Characters read at a time.
+    max_chars : int
+        As for :func:`split_sentences`.
 
     Yields
     ------
     Span
     """
-    splitter = _Splitter()
+    splitter = _Splitter(max_chars)
     offset, carry = 0, ""
     while True:
         block = stream.read(block_chars)

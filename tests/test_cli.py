@@ -28,7 +28,7 @@ def test_tag_writes_one_json_line_per_sentence(tmp_path, model_dir):
     assert code == 0 and err == ""
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["index"] for r in rows] == [0, 1, 2]
-    assert set(rows[0]) == {"file", "index", "start", "end", "section", "text", "label", "score"}
+    assert set(rows[0]) == {"file", "index", "start", "end", "section", "text", "label", "score", "probs"}
     text = report.read_text(encoding="utf-8")
     for r in rows:
         assert r["file"] == str(report)
@@ -40,14 +40,14 @@ def test_tag_writes_one_json_line_per_sentence(tmp_path, model_dir):
 def test_tag_reports_a_bad_file_and_goes_on(tmp_path, model_dir):
     good = tmp_path / "good.txt"
     good.write_text("新建高标准农田3000亩。", encoding="utf-8")
-    bad = tmp_path / "gbk.txt"
-    bad.write_bytes("新建高标准农田".encode("gbk"))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
     out_file = tmp_path / "out.jsonl"
-    code, out, err = run("tag", str(tmp_path / "missing.txt"), str(bad), str(good), "-o", str(out_file), "--model", str(model_dir))
+    code, out, err = run("tag", str(tmp_path / "missing.txt"), str(empty), str(good), "-o", str(out_file), "--model", str(model_dir))
     assert code == 3
     assert err == (
         f"policytext: {tmp_path / 'missing.txt'}: no such file\n"
-        f"policytext: {bad}: not UTF-8 text (invalid continuation byte at byte 0)\n"
+        f"policytext: {empty}: empty file\n"
     )
     assert out == ""
     rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]

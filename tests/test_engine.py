@@ -70,3 +70,14 @@ def test_engine_on_real_report_sentences(shared):
     assert len(texts) > 10_000
     assert agree >= 0.999
     np.testing.assert_allclose(fast, ref, rtol=1e-6, atol=1e-9)
+
+
+def test_few_texts_before_the_engine_is_built_match_the_reference():
+    from policytext.engine import FEW, few_scores
+    from policytext.modelfile import load_model
+
+    clf = load_model(load().metadata["path"])  # a fresh copy: no engine built yet
+    texts = ODD[:FEW]
+    np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
+    assert clf._engine is None
+    np.testing.assert_allclose(few_scores(clf, ODD), clf.decision_function(ODD, engine="reference"), rtol=1e-9, atol=1e-9)

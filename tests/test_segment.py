@@ -92,3 +92,13 @@ def test_empty_and_blank_text():
 def test_refuses_non_string():
     with pytest.raises(TypeError, match="text must be a str, got bytes"):
         split_sentences(b"abc")
+
+
+def test_long_runs_without_punctuation_are_cut_not_dropped():
+    text = "农" * 2500 + "。好"
+    spans = split_sentences(text, max_chars=1000)
+    assert [len(s.text) for s in spans] == [1000, 1000, 501, 1]
+    assert "".join(s.text for s in spans) == text
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    with pytest.raises(ValueError, match="max_chars must be an int >= 1, got 0"):
+        split_sentences("甲", max_chars=0)

@@ -1,0 +1,550 @@
+"""Tag whole archives: documents in, sentence records and per-document shares out.
+
+The engine behind ``policytext tag`` and :func:`tag_files`:
+
+- :func:`expand_paths` turns files, folders (recursive) and glob patterns
+  into a sorted list of documents;
+- :func:`tag_document` reads one document and tags its sentences, turning
+  any reading failure into an error string instead of an exception;
+- :class:`RecordWriter` appends each finished document's records to the
+  output in one write, so a killed job leaves only whole documents, and
+  ``resume`` skips the documents already there;
+- :class:`Summary` keeps, per document, the share of sentences and of
+  characters of each label, the place, level and year, and the highest
+  scoring sentences per label as evidence.
+"""
+
+import csv
+import glob
+import io
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentError, PolicytextError
+
+__all__ = [
+    "FORMATS",
+    "DocumentResult",
+    "RecordWriter",
+    "Summary",
+    "document_meta",
+    "expand_paths",
+    "tag_document",
+    "tag_files",
+]
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+# -- finding documents --------------------------------------------------------
+
+
+def expand_paths(paths):
+    """Files, folders and glob patterns -> (documents, problems).
+
+    Folders are searched recursively for the formats :mod:`policytext.readers`
+    reads; a file named directly is kept whatever its suffix (reading it
+    reports an unknown format). Returns the documents sorted and without
+    duplicates, and ``(path, reason)`` for each path that matched nothing.
+    """
+    from .readers import SUPPORTED
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    found, problems = [], []
+    for raw in paths:
+        raw = os.fspath(raw)
+        matches = sorted(glob.glob(raw, recursive=True)) if glob.has_magic(raw) else [raw]
+        if not matches:
+            problems.append((raw, "no file matches this pattern"))
+        for match in matches:
+            p = Path(match)
+            if p.is_dir():
+                found += sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+            elif p.exists():
+                found.append(str(p))
+            else:
+                problems.append((match, "no such file"))
+    return sorted(dict.fromkeys(found)), problems
+
+
+# -- one document -------------------------------------------------------------
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_PLACE = re.compile(
+    r"([\u4e00-\u9fff]{1,12}?(?:特别行政区|自治区|自治州|自治县|省|市|州|盟|地区|县|旗|区|镇|乡|街道))"
+    r"(?=\s*(?:人民政府|政府|人民代表大会|人大|\d|[（(]|[\u4e00-\u9fff]*(?:工作|报告|总结|计划)))"
+)
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_LEVELS = [
+    (("特别行政区", "自治区", "省"), "province"),
+    (("自治州", "市", "州", "盟", "地区"), "city"),
+    (("自治县", "县", "旗", "区"), "county"),
+    (("镇", "乡", "街道"), "township"),
+]
+
+
+def _level(place):
+    if place in _MUNICIPALITIES:
+        return "province"
+    for suffixes, level in _LEVELS:
+        if place.endswith(suffixes):
+            return level
+    return ""
+
+
+def document_meta(path, text):
+    """Place, level and year of a report, from its title line or else its file name.
+
+    >>> document_meta("a/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结")
+    {'title': '洋口镇(沿海经济开发区)2023年上半年工作总结', 'place': '洋口镇', 'level': 'township', 'year': 2023}
+    >>> document_meta("2026-上海市.txt", "各位代表：")["level"]
+    'province'
+    """
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
+    name = Path(path).stem
+    meta = {"title": title, "place": "", "level": "", "year": None}
+    for source in (title, name):
+        m = _PLACE.search(_YEAR.sub(" ", source))  # "2021年临江县…": the place starts after the year
+        if m and not meta["place"]:
+            meta["place"] = m.group(1)
+        y = _YEAR.search(source) or _YEAR_IN_NAME.search(source)
+        if y and meta["year"] is None:
+            meta["year"] = int(y.group(1))
+    if not meta["place"]:
+        m = re.search(r"[\u4e00-\u9fff]{1,12}?(?:自治区|省|市|县|区|镇|乡|街道|旗|州|盟)$", name)
+        meta["place"] = m.group(0) if m else ""
+    meta["level"] = _level(meta["place"])
+    return meta
+
+
+@dataclass
+class DocumentResult:
+    """One tagged document: its records, or the reason it failed."""
+
+    path: str
+    records: list = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    error: str = ""
+
+
+def tag_document(path, model=None, limits=None):
+    """Read and tag one document; never raises for a bad document.
+
+    Returns
+    -------
+    DocumentResult
+        ``records`` are dicts with file, index, start, end, section, text,
+        label, score and probs; ``error`` is set instead when the document
+        could not be read.
+    """
+    from .api import _model, iter_classify
+    from .readers import read_document
+
+    try:
+        text = read_document(path, **(limits or {}))
+    except DocumentError as exc:
+        return DocumentResult(str(path), error=exc.reason)
+    clf = _model(model)
+    records = []
+    for index, s in enumerate(iter_classify(io.StringIO(text), model=clf)):
+        records.append(
+            {
+                "file": str(path),
+                "index": index,
+                "start": s.start,
+                "end": s.end,
+                "section": list(s.section),
+                "text": s.text,
+                "label": s.label,
+                "score": round(s.score, 6),
+                "probs": {k: round(v, 6) for k, v in s.scores.items()},
+            }
+        )
+    return DocumentResult(str(path), records, document_meta(path, text))
+
+
+# -- output -------------------------------------------------------------------
+
+
+class RecordWriter:
+    """Append documents' sentence records to JSON Lines or CSV, one document per write.
+
+    Each document goes out in a single ``os.write`` on a file opened for
+    appending, so an interrupted job leaves whole documents only and the file
+    stays valid. Parquet cannot be appended to, so it is written to a JSON
+    Lines spool beside the target and converted when the job ends.
+    """
+
+    def __init__(self, path, fmt, labels, resume=False):
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
+        self.fmt, self.labels, self.path = fmt, list(labels), path
+        self.spool = f"{path}.spool.jsonl" if fmt == "parquet" else path
+        self.done = set()
+        if path is None:
+            self.fd = None
+            self._csv_header_needed = fmt == "csv"
+            return
+        if fmt == "parquet":
+            _require("pyarrow", "parquet", "--format parquet")
+        if resume and os.path.exists(self.spool):
+            self.done = self._documents_in(self.spool)
+        else:
+            for old in {self.spool, path}:
+                if os.path.exists(old):
+                    os.remove(old)
+        self.fd = os.open(self.spool, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
+
+    def _documents_in(self, path):
+        """Documents whose records are in an existing output (whole, as each was one write)."""
+        self._truncate_partial_line(path)
+        with open(path, encoding="utf-8", newline="") as f:
+            if self.fmt == "csv":
+                return {row["file"] for row in csv.DictReader(f)}
+            return {json.loads(line)["file"] for line in f if line.strip()}
+
+    @staticmethod
+    def _truncate_partial_line(path):
+        # A write cut short by a full disk leaves a partial last line; drop it.
+        with open(path, "rb+") as f:
+            data = f.read()
+            if data and not data.endswith(b"\n"):
+                f.truncate(data.rfind(b"\n") + 1)
+
+    def write(self, result, sink=None):
+        """Append one document's records (to ``sink`` when writing to standard output)."""
+        if self.fmt == "csv":
+            data = self._csv(result.records)
+        else:
+            data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records)
+        if self.fd is None:
+            sink.write(data)
+            sink.flush()
+            return
+        payload = data.encode("utf-8")
+        while payload:
+            payload = payload[os.write(self.fd, payload) :]
+        self.done.add(result.path)
+
+    def _csv(self, records):
+        buf = io.StringIO()
+        columns = ["file", "index", "start", "end", "section", "text", "label", "score"]
+        writer = csv.writer(buf, lineterminator="\n")
+        if self._csv_header_needed:
+            writer.writerow(columns + [f"p_{label}" for label in self.labels])
+            self._csv_header_needed = False
+        for r in records:
+            row = [r["file"], r["index"], r["start"], r["end"], " > ".join(r["section"]), r["text"], r["label"], r["score"]]
+            writer.writerow(row + [r["probs"][label] for label in self.labels])
+        return buf.getvalue()
+
+    def close(self):
+        if self.fd is None:
+            return
+        os.close(self.fd)
+        self.fd = None
+        if self.fmt == "parquet":
+            _spool_to_parquet(self.spool, self.path, self.labels)
+            os.remove(self.spool)
+
+    def records(self):
+        """Read back every record of a JSON Lines or CSV output (for summaries after a resume)."""
+        with open(self.spool, encoding="utf-8", newline="") as f:
+            if self.fmt == "csv":
+                for row in csv.DictReader(f):
+                    yield {
+                        "file": row["file"],
+                        "text": row["text"],
+                        "label": row["label"],
+                        "score": float(row["score"]),
+                    }
+            else:
+                for line in f:
+                    if line.strip():
+                        yield json.loads(line)
+
+
+def _spool_to_parquet(spool, path, labels):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {k: [] for k in ("file", "index", "start", "end", "section", "text", "label", "score")}
+    probs = {label: [] for label in labels}
+    with open(spool, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            for k in columns:
+                columns[k].append(r[k])
+            for label in labels:
+                probs[label].append(r["probs"][label])
+    table = pa.table({**columns, **{f"p_{label}": v for label, v in probs.items()}})
+    tmp = f"{path}.tmp"
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def _require(module, extra, what):
+    try:
+        __import__(module)
+    except ImportError:
+        raise PolicytextError(f"{what} needs the '{extra}' extra: pip install 'policytext[{extra}]'") from None
+
+
+# -- summary ------------------------------------------------------------------
+
+
+class Summary:
+    """Per-document attention shares, with evidence sentences.
+
+    Parameters
+    ----------
+    labels : list of str
+    evidence : int
+        Keep the ``evidence`` highest-scoring sentences per label and document.
+    meta_overrides : dict, optional
+        ``{document: {"place": …, "level": …, "year": …}}``, keyed by path or
+        file name, as read by :func:`read_meta`.
+    """
+
+    def __init__(self, labels, evidence=0, meta_overrides=None):
+        self.labels = list(labels)
+        self.evidence = evidence
+        self.overrides = meta_overrides or {}
+        self.rows = {}
+
+    def add(self, doc, records, meta=None):
+        n = len(records)
+        chars = sum(len(r["text"]) for r in records) or 1
+        row = {"file": doc, **(meta or {"title": "", "place": "", "level": "", "year": None}), "sentences": n}
+        override = self.overrides.get(doc) or self.overrides.get(Path(doc).name) or {}
+        row.update({k: v for k, v in override.items() if v not in ("", None)})
+        row.pop("title", None)
+        for label in self.labels:
+            mine = [r for r in records if r["label"] == label]
+            row[f"share_{label}"] = round(len(mine) / n, 4) if n else 0.0
+            row[f"chars_{label}"] = round(sum(len(r["text"]) for r in mine) / chars, 4) if n else 0.0
+            if self.evidence:
+                top = sorted(mine, key=lambda r: -r["score"])[: self.evidence]
+                row[f"evidence_{label}"] = json.dumps([r["text"] for r in top], ensure_ascii=False)
+        self.rows[doc] = row
+
+    def write_csv(self, path):
+        rows = [self.rows[d] for d in sorted(self.rows)]
+        columns = ["file", "place", "level", "year", "sentences"]
+        columns += [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels]
+        if self.evidence:
+            columns += [f"evidence_{label}" for label in self.labels]
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:  # the BOM makes Excel read UTF-8
+            writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, path)
+
+
+def read_meta(path):
+    """Read a ``--meta`` CSV: a ``file`` column (path or file name) and any of place, level, year."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames or "file" not in reader.fieldnames:
+            raise PolicytextError(f"{path}: a meta file needs a 'file' column (and any of place, level, year)")
+        out = {}
+        for number, row in enumerate(reader, start=2):
+            year = (row.get("year") or "").strip()
+            if year and not year.isdigit():
+                raise PolicytextError(f"{path}:{number}: year must be a number, got {year!r}")
+            out[row["file"].strip()] = {
+                "place": (row.get("place") or "").strip(),
+                "level": (row.get("level") or "").strip(),
+                "year": int(year) if year else None,
+            }
+    return out
+
+
+# -- the whole job ------------------------------------------------------------
+
+
+@dataclass
+class JobResult:
+    """What :func:`tag_files` did."""
+
+    tagged: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # (path, reason)
+    summary: Summary = None
+
+    @property
+    def ok(self):
+        return not self.failed
+
+
+def tag_files(
+    paths,
+    output=None,
+    format="jsonl",
+    model=None,
+    summary=None,
+    meta=None,
+    evidence=0,
+    plot=None,
+    resume=False,
+    errors=None,
+    jobs=1,
+    progress=False,
+    limits=None,
+    on_error=None,
+    sink=None,
+    mapper=None,
+    font=None,
+):
+    """Tag every document of an archive.
+
+    Parameters
+    ----------
+    paths : str, Path or list of them
+        Files, folders (searched recursively) and glob patterns.
+    output : str, optional
+        Where to write one record per sentence; ``None`` writes JSON Lines
+        or CSV to ``sink`` (standard output).
+    format : {"jsonl", "csv", "parquet"}
+    model : Classifier or path, optional
+    summary : str, optional
+        Write a CSV with one row per document: shares per label, place,
+        level, year, sentence count.
+    meta : str, optional
+        A CSV overriding place, level and year (see :func:`read_meta`).
+    evidence : int
+        Add the N highest-scoring sentences per label to the summary.
+    plot : str, optional
+        Draw the shares to this PNG (needs the ``plot`` extra).
+    resume : bool
+        Skip documents already in ``output``.
+    errors : str, optional
+        Also write one line per failed document here.
+    jobs : int
+        Processes.
+    progress : bool
+        Show a progress bar on standard error.
+    limits : dict, optional
+        Passed to :func:`policytext.readers.read_document`
+        (``max_bytes``, ``max_pdf_pages``).
+    on_error : callable, optional
+        Called with ``(path, reason)`` as each document fails.
+    sink : text file, optional
+        Standard output, when ``output`` is None.
+    mapper : callable, optional
+        ``mapper(paths)`` yielding a :class:`DocumentResult` per path as each
+        finishes; the default runs locally (:mod:`policytext.dask` passes
+        one that runs on a cluster).
+    font : str, optional
+        A font file with Chinese characters for the plot.
+
+    Returns
+    -------
+    JobResult
+    """
+    from .api import _model
+
+    clf = _model(model)
+    if format == "parquet" and output is None:
+        raise PolicytextError("--format parquet needs an output file (-o FILE)")
+    overrides = read_meta(meta) if meta else None
+    docs, missing = expand_paths(paths)
+    writer = RecordWriter(output, format, clf.labels, resume=resume)
+    result = JobResult(summary=Summary(clf.labels, evidence, overrides))
+    error_lines = []
+
+    def fail(path, reason):
+        result.failed.append((path, reason))
+        error_lines.append(f"{path}: {reason}")
+        if on_error:
+            on_error(path, reason)
+
+    for path, reason in missing:
+        fail(path, reason)
+    todo = [d for d in docs if d not in writer.done]
+    result.skipped = [d for d in docs if d in writer.done]
+    bar = _progress(len(todo), progress)
+    try:
+        run = mapper or _local_mapper(clf, jobs, limits)
+        for res in run(todo):
+            if res.error:
+                fail(res.path, res.error)
+            else:
+                writer.write(res, sink or sys.stdout)
+                result.tagged.append(res.path)
+                result.summary.add(res.path, res.records, res.meta)
+            bar.update(1)
+    finally:
+        bar.close()
+        writer.close()
+        if errors:
+            with open(errors, "w", encoding="utf-8") as f:
+                f.write("".join(line + "\n" for line in error_lines))
+    if result.skipped and (summary or plot):
+        _summarise_skipped(result, writer, docs)
+    if summary:
+        result.summary.write_csv(summary)
+    if plot:
+        from .plot import plot_shares
+
+        plot_shares(result.summary, plot, font=font)
+    return result
+
+
+def _summarise_skipped(result, writer, docs):
+    """Summary rows for documents tagged by an earlier, resumed run, from the output."""
+    from .readers import read_document
+
+    skipped = set(result.skipped)
+    by_doc = {}
+    for r in writer.records():
+        if r["file"] in skipped:
+            by_doc.setdefault(r["file"], []).append(r)
+    for doc in result.skipped:
+        try:
+            meta = document_meta(doc, read_document(doc)[:2000])
+        except DocumentError:
+            meta = None
+        result.summary.add(doc, by_doc.get(doc, []), meta)
+
+
+def _local_mapper(clf, jobs, limits):
+    def run(paths):
+        if jobs == 1 or len(paths) < 2:
+            for path in paths:
+                yield tag_document(path, clf, limits)
+            return
+        from joblib import Parallel, delayed
+
+        ref = clf.metadata.get("path") or clf
+        yield from Parallel(n_jobs=jobs, return_as="generator_unordered")(
+            delayed(tag_document)(path, ref, limits) for path in paths
+        )
+
+    return run
+
+
+class _NoBar:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total, enabled):
+    if not enabled:
+        return _NoBar()
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, unit="doc", desc="tagging", file=sys.stderr, disable=None)

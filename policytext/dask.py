@@ -1,0 +1,57 @@
+"""Run :func:`policytext.tag_files` on a Dask cluster (the ``dask`` extra).
+
+Each document is one task. Workers read the documents by path, so the
+archive must be visible to them at the same path (a shared or network file
+system, as for ``dask.dataframe.read_csv``); the model is sent once to every
+worker. Output, summary and plot are written by the calling process exactly
+as in a local run.
+
+>>> from distributed import Client                          # doctest: +SKIP
+>>> client = Client("tcp://scheduler:8786")                 # doctest: +SKIP
+>>> policytext.dask.tag_files(["reports/"], client, output="labels.jsonl")  # doctest: +SKIP
+"""
+
+from . import archive
+from .api import _model
+from .errors import PolicytextError
+
+__all__ = ["tag_files"]
+
+
+def _mapper(client, clf, limits):
+    try:
+        from distributed import as_completed
+    except ImportError:
+        raise PolicytextError("running on a Dask cluster needs the 'dask' extra: pip install 'policytext[dask]'") from None
+
+    def run(paths):
+        if not paths:
+            return
+        model = client.scatter(clf, broadcast=True)
+        futures = client.map(archive.tag_document, paths, model=model, limits=limits, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+            future.release()
+
+    return run
+
+
+def tag_files(paths, client, model=None, limits=None, **options):
+    """Tag an archive with the documents spread over a Dask cluster.
+
+    Parameters
+    ----------
+    paths : str, Path or list of them
+        Files, folders and glob patterns, as for :func:`policytext.tag_files`.
+    client : distributed.Client
+    model, limits, **options
+        As for :func:`policytext.tag_files` (``jobs`` is ignored: the
+        cluster decides).
+
+    Returns
+    -------
+    policytext.archive.JobResult
+    """
+    clf = _model(model)
+    options.pop("jobs", None)
+    return archive.tag_files(paths, model=clf, limits=limits, mapper=_mapper(client, clf, limits), **options)

@@ -1,0 +1,427 @@
+"""Turn a document file (.txt, .md, .html, .htm, .docx, .pdf) into plain text.
+
+``read_document(path)`` returns the text of a report, ready for
+``policytext.classify``: one paragraph a line, no markup. Plain text and
+Markdown need nothing beyond policytext's core; HTML, Word and PDF files need
+the optional ``docs`` extra (``pip install 'policytext[docs]'``), whose
+libraries are imported only when a file of that format is read.
+
+Every failure is a :class:`policytext.errors.DocumentError` whose message is
+``"PATH: reason"``, with a short lowercase reason (``"empty file"``,
+``"binary data, not text"``, ``"PDF has no text layer (scanned?)"``, ...);
+nothing is printed.
+
+>>> extra_for(".pdf"), extra_for(".txt")
+('docs', None)
+"""
+
+import codecs
+import contextlib
+import importlib
+import io
+import logging
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+from .errors import DocumentError
+
+__all__ = ["SUPPORTED", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PDF_PAGES", "detect_encoding", "read_document", "extra_for"]
+
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_PDF_PAGES = 2000
+
+# A .docx may unpack to at most this many times ``max_bytes``.
+ZIP_RATIO_LIMIT = 20
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
+# return and escape, which real text files do contain.
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
+_CHINESE_ENCODINGS = {"gb18030", "big5", "big5hkscs", "cp950", "hz"}
+# Elements after which the fallback HTML text starts a new line.
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6")
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """Name the text encoding of ``data``, or return None if it is not text.
+
+    A byte-order mark decides first (UTF-8, UTF-16 LE/BE); then data that
+    decodes as strict UTF-8 is UTF-8; otherwise charset-normalizer guesses,
+    with a tie-break towards GB18030 and Big5 for short Chinese text. GBK and
+    GB2312 are reported as their superset ``'gb18030'``.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw content of a file.
+
+    Returns
+    -------
+    str or None
+        A name that :meth:`bytes.decode` accepts, or None for binary data
+        (NUL bytes outside UTF-16, or many control characters) and for bytes
+        no encoding fits.
+
+    Examples
+    --------
+    >>> detect_encoding("政府工作报告".encode("utf-8"))
+    'utf-8'
+    >>> detect_encoding(codecs.BOM_UTF16_LE + "政府工作报告".encode("utf-16-le"))
+    'utf-16-le'
+    >>> detect_encoding("各位代表：现在，我代表县人民政府向大会报告工作，请予审议。".encode("gbk"))
+    'gb18030'
+    >>> detect_encoding(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR") is None
+    True
+    """
+    return _detect(data)
+
+
+def _detect(data, declared=None):
+    """``detect_encoding``, trusting a ``declared`` encoding (an HTML meta
+    charset) after BOM and UTF-8 if the bytes decode strictly with it."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    if _looks_binary(data):
+        return None
+    if _decodes(data, "utf-8"):
+        return "utf-8"
+    declared = _canonical(declared)
+    if declared and _decodes(data, declared):
+        return declared
+
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    guess = _canonical(best.encoding) if best is not None else None
+    # Tie-break towards Chinese. charset-normalizer scores each candidate
+    # decoding by how "messy" and how language-coherent it looks. On a
+    # sentence or two of Chinese the evidence is thin: GBK "政府工作报告" comes
+    # out as cp949 Hangul, "（2019年3月5日）" as Big5-HKSCS bopomofo; and on
+    # longer GBK text it sometimes finds even the right reading too messy and
+    # answers nothing. So when it has no answer, or when on short data (< 1 KB)
+    # its answer does not read as Chinese, take gb18030, else big5, if the
+    # bytes decode strictly to mostly Chinese characters. GB18030 goes first
+    # (mainland reports); Big5 bytes read as GB18030 give kana and private-use
+    # characters, which the check refuses. The price: a short Japanese or
+    # Korean file may be read as Chinese, which policytext does not handle.
+    if guess is None or (len(data) < 1024 and not _mostly_chinese(data, guess)):
+        guess = next((name for name in ("gb18030", "big5") if _mostly_chinese(data, name)), guess)
+    return guess
+
+
+def _looks_binary(data):
+    # Judged on the first 64 KB, like most tools (git looks at 8 KB): a NUL
+    # byte (UTF-16 was recognised by its BOM before this), or more than 10%
+    # control characters, which real text has almost none of.
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > 0.1 * len(sample)
+
+
+def _decodes(data, encoding):
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _canonical(name):
+    """Python's name for an encoding label; GB2312 and GBK become GB18030."""
+    if not name:
+        return None
+    if isinstance(name, bytes):
+        name = name.decode("ascii", "replace")
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return "gb18030" if name in ("gb2312", "gbk") else name
+
+
+def _mostly_chinese(data, encoding):
+    """True if ``data`` decodes strictly and >= 90% of its non-ASCII
+    characters are CJK ideographs or punctuation (CJK, full-width, general)."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in text if c > "\x7f" and not c.isspace()]
+    chinese = sum(
+        "\u4e00" <= c <= "\u9fff"
+        or "\u3400" <= c <= "\u4dbf"
+        or "\u3000" <= c <= "\u303f"
+        or "\uff00" <= c <= "\uff60"  # full-width forms, not half-width katakana
+        or "\uffe0" <= c <= "\uffe6"
+        or "\u2000" <= c <= "\u206f"
+        or c == "\u00b7"
+        for c in wide
+    )
+    return bool(wide) and chinese >= 0.9 * len(wide)
+
+
+def _decode(path, data, declared=None):
+    encoding = _detect(data, declared)
+    if encoding is None:
+        reason = "binary data, not text" if _looks_binary(data) else "cannot detect the text encoding"
+        raise DocumentError(path, reason)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DocumentError(path, f"not valid {encoding} text ({exc.reason} at byte {exc.start})") from None
+    return text.removeprefix("\ufeff")
+
+
+# ------------------------------------------------------------------ readers
+
+
+def _read_text(path, data, max_bytes, max_pdf_pages):
+    """.txt and .md: the decoded text, as is."""
+    return _decode(path, data)
+
+
+def _read_html(path, data, max_bytes, max_pdf_pages):
+    """.html and .htm: the main text (trafilatura), one paragraph a line;
+    the page's whole visible text if trafilatura finds no main text."""
+    trafilatura = _require("trafilatura", path)
+    _quiet("trafilatura")
+    match = _META_CHARSET.search(data[:4096])
+    html = _decode(path, data, declared=match and match.group(1))
+    with _converted(path, "unreadable HTML ({})"):
+        text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+        if not text or not text.strip():
+            text = _visible_text(html)
+    return text
+
+
+def _visible_text(html):
+    """All text of a page outside script, style and the like, a line per block."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses a str that declares an encoding
+    if not html.strip():
+        return ""
+    root = lxml_html.document_fromstring(html)
+    etree.strip_elements(root, "script", "style", "noscript", "template", "head", with_tail=False)
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _read_docx(path, data, max_bytes, max_pdf_pages):
+    """.docx: paragraphs and table cells in document order, one a line."""
+    docx = _require("docx", path)
+    with _converted(path, "corrupt .docx ({})"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    limit = ZIP_RATIO_LIMIT * max_bytes
+    if unpacked >= limit:
+        raise DocumentError(path, f"decompression bomb: unpacks to {_size(unpacked)}, over the {_size(limit)} limit")
+    with _converted(path, "corrupt .docx ({})"):
+        return "\n".join(_docx_lines(docx.Document(io.BytesIO(data))))
+
+
+def _docx_lines(container):
+    """The non-blank lines of a document or table cell, recursing into tables."""
+    for block in container.iter_inner_content():
+        if hasattr(block, "rows"):  # a table
+            seen = set()  # a merged cell is returned once per grid cell it spans
+            for row in block.rows:
+                for cell in row.cells:
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
+                        yield from _docx_lines(cell)
+        elif block.text.strip():
+            yield block.text
+
+
+def _read_pdf(path, data, max_bytes, max_pdf_pages):
+    """.pdf: the text layer of each page, pages joined by a line break."""
+    pypdf = _require("pypdf", path)
+    _quiet("pypdf")
+    with _converted(path, "corrupt or unreadable PDF ({})"):
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(path, "PDF is encrypted (needs a password)")
+        pages = len(reader.pages)
+        if pages > max_pdf_pages:
+            raise DocumentError(path, f"PDF has {pages} pages, over the {max_pdf_pages}-page limit")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    if not text.strip():
+        raise DocumentError(path, "PDF has no text layer (scanned?)")
+    return text
+
+
+_READERS = {
+    ".txt": _read_text,
+    ".md": _read_text,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".docx": _read_docx,
+    ".pdf": _read_pdf,
+}
+_EXTRAS = {".html": "docs", ".htm": "docs", ".docx": "docs", ".pdf": "docs"}
+
+
+# --------------------------------------------------------------- public API
+
+
+def extra_for(suffix: str) -> str | None:
+    """Name the optional extra needed to read files with this suffix.
+
+    Parameters
+    ----------
+    suffix : str
+        A file suffix such as ``".pdf"`` (case and the leading dot do not matter).
+
+    Returns
+    -------
+    str or None
+        ``"docs"`` for .html, .htm, .docx and .pdf; None for .txt and .md,
+        which need only policytext's core.
+
+    Raises
+    ------
+    ValueError
+        If policytext cannot read the suffix at all.
+    """
+    suffix = suffix.lower() if suffix.startswith(".") else "." + suffix.lower()
+    if suffix not in _READERS:
+        raise ValueError(f"unsupported format {suffix!r} ({_supported()})")
+    return _EXTRAS.get(suffix)
+
+
+def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_PDF_PAGES) -> str:
+    """Read a document file and return its plain text.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A .txt, .md, .html, .htm, .docx or .pdf file; the suffix decides the
+        format (case does not matter).
+    max_bytes : int, optional
+        Refuse files larger than this (50 MB by default). A .docx may also
+        not unpack to 20 times this or more.
+    max_pdf_pages : int, optional
+        Refuse PDFs with more pages than this (2000 by default), before
+        extracting any text.
+
+    Returns
+    -------
+    str
+        The text, one paragraph a line: a BOM is removed, line endings are
+        kept as they are; for HTML only the main text (no menus, scripts,
+        footers); for PDF the pages joined by a line break.
+
+    Raises
+    ------
+    DocumentError
+        If the file is missing, a folder, empty, too large, binary, of an
+        undetectable encoding, of an unsupported format, corrupt, a PDF
+        without text layer or over the page limit, or needs the ``docs``
+        extra that is not installed. ``str(error)`` is ``"PATH: reason"``.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise DocumentError(path, "no such file") from None
+    except OSError as exc:
+        raise DocumentError(path, _os_reason(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DocumentError(path, "is a folder")
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError(path, "not a regular file")
+    suffix = path.suffix.lower()
+    if not suffix:
+        raise DocumentError(path, f"no file suffix to tell the format ({_supported()})")
+    if suffix not in _READERS:
+        raise DocumentError(path, f"unsupported format {suffix!r} ({_supported()})")
+    data = _read_bytes(path, info.st_size, max_bytes)
+    return _READERS[suffix](path, data, max_bytes, max_pdf_pages)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _read_bytes(path, size, max_bytes):
+    if size > max_bytes:
+        raise DocumentError(path, f"larger than the {_size(max_bytes)} limit ({_size(size)})")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        raise DocumentError(path, _os_reason(exc)) from None
+    if not data:
+        raise DocumentError(path, "empty file")
+    if len(data) > max_bytes:
+        raise DocumentError(path, f"larger than the {_size(max_bytes)} limit")
+    return data
+
+
+def _require(module, path):
+    """Import an optional library, or say which extra provides it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        extra = extra_for(path.suffix)
+        raise DocumentError(
+            path, f"reading {path.suffix.lower()} needs the '{extra}' extra: pip install 'policytext[{extra}]'"
+        ) from None
+
+
+def _quiet(logger_name):
+    """Keep a library's warnings about odd files off stderr unless the
+    application has configured logging (a NullHandler stops Python's
+    last-resort handler; configured handlers still receive the records)."""
+    logger = logging.getLogger(logger_name)
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
+@contextlib.contextmanager
+def _converted(path, template):
+    """Turn any library error into a DocumentError with ``template`` as reason."""
+    try:
+        yield
+    except DocumentError:
+        raise
+    except Exception as exc:
+        raise DocumentError(path, template.format(_cause(exc))) from exc
+
+
+def _cause(exc):
+    """A short, one-line description of an exception."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _os_reason(exc):
+    return (exc.strerror or str(exc)).lower()
+
+
+def _size(n):
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f}".removesuffix(".0") + " " + unit
+    return f"{n} B"
+
+
+def _supported():
+    return "policytext reads " + ", ".join(SUPPORTED)

@@ -1,0 +1,299 @@
+"""Tagging whole archives: formats, encodings, bad files, resume, summaries, Dask."""
+
+import csv
+import io
+import json
+import os
+
+import pytest
+
+import policytext
+from policytext.archive import RecordWriter, document_meta, expand_paths, read_meta, tag_files
+from policytext.cli import main
+from policytext.errors import PolicytextError
+
+REPORT = (
+    "{place}{year}年上半年工作总结\n"
+    "一、上半年工作回顾\n"
+    "（一）聚焦产业发展\n"
+    "完成规上工业产值38.6亿元，同比增长9.2%。新签约亿元以上项目5个。\n"
+    "（二）夯实农业基础\n"
+    "新建高标准农田3200亩，粮食总产稳定在5万吨以上。\n"
+    "（三）守牢安全底线\n"
+    "排查整改各类安全隐患316条，开展防汛应急演练3次。\n"
+    "（四）增进民生福祉\n"
+    "新增城镇就业460人，镇中心小学新建教学楼投入使用。\n"
+)
+
+
+def report(place="青禾镇", year=2024):
+    return REPORT.format(place=place, year=year)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """A small archive of good and bad documents, in several formats and encodings."""
+    root = tmp_path / "archive"
+    (root / "county").mkdir(parents=True)
+    (root / "a_utf8.txt").write_text(report("青禾镇", 2023), encoding="utf-8")
+    (root / "b_bom.md").write_text(report("白石乡", 2023), encoding="utf-8-sig")
+    (root / "county" / "c_gbk.txt").write_bytes(report("临江县", 2023).encode("gbk"))  # no declaration
+    (root / "county" / "d_utf16.txt").write_text(report("东湖区", 2023), encoding="utf-16")
+    (root / "e_big5.txt").write_bytes(report("新竹市", 2023).encode("big5", errors="replace"))
+    (root / "f.html").write_text(
+        "<html><head><title>t</title><script>var menu='首页 导航';</script></head><body>"
+        "<nav>首页 | 政务公开 | 网站地图</nav><article>"
+        + "".join(f"<p>{line}</p>" for line in report("南山镇", 2023).splitlines())
+        + "</article><footer>网站标识码 1234567890 ICP备案</footer></body></html>",
+        encoding="utf-8",
+    )
+    (root / "g_empty.txt").write_bytes(b"")
+    (root / "h_corrupt.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(2000))
+    (root / "i_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    # A huge single line: a report flattened with no line breaks.
+    (root / "j_oneline.txt").write_text(report("北坡镇", 2023).replace("\n", "") * 400, encoding="utf-8")
+    return root
+
+
+GOOD = {"a_utf8.txt", "b_bom.md", "c_gbk.txt", "d_utf16.txt", "e_big5.txt", "f.html", "j_oneline.txt"}
+BAD = {"g_empty.txt": "empty file", "h_corrupt.pdf": None, "i_binary.txt": "binary data, not text"}
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def names(paths):
+    return {os.path.basename(p) for p in paths}
+
+
+def test_every_good_document_is_tagged_and_every_bad_one_reported(archive, tmp_path):
+    pytest.importorskip("pypdf")
+    out = tmp_path / "out.jsonl"
+    failed = []
+    result = tag_files([archive], output=str(out), on_error=lambda p, r: failed.append((p, r)))
+    assert names(result.tagged) == GOOD
+    assert names(p for p, _ in result.failed) == set(BAD)
+    for path, reason in result.failed:
+        expected = BAD[os.path.basename(path)]
+        assert expected is None or reason == expected
+    assert failed == result.failed
+    records = read_jsonl(out)
+    assert names(r["file"] for r in records) == GOOD
+    by_doc = {}
+    for r in records:
+        by_doc.setdefault(os.path.basename(r["file"]), []).append(r)
+    for doc in GOOD - {"j_oneline.txt", "f.html"}:
+        labels = [r["label"] for r in by_doc[doc]]
+        assert {"economy", "agriculture", "safety", "livelihood"} <= set(labels), doc
+    # The decoded text is right whatever the encoding: offsets and sections hold.
+    gbk = by_doc["c_gbk.txt"]
+    assert gbk[0]["text"] == "临江县2023年上半年工作总结"
+    assert any(r["section"] == ["一、上半年工作回顾", "（二）夯实农业基础"] for r in gbk)
+    assert set(gbk[0]["probs"]) == set(policytext.LABELS)
+    # The menu and script of the web page are not tagged.
+    html_text = " ".join(r["text"] for r in by_doc["f.html"])
+    assert "高标准农田" in html_text and "网站地图" not in html_text and "var menu" not in html_text
+    # The one-line file is cut into sentences, none over the length limit.
+    assert len(by_doc["j_oneline.txt"]) > 1000
+
+
+def test_cli_exit_status_stderr_and_errors_file(archive, tmp_path):
+    pytest.importorskip("pypdf")
+    out, errors, err = tmp_path / "o.csv", tmp_path / "errors.txt", io.StringIO()
+    code = main(
+        [
+            "tag", str(archive / "a_utf8.txt"), str(archive / "g_empty.txt"), str(tmp_path / "nope.txt"),
+            "-o", str(out), "--format", "csv", "--errors", str(errors), "--no-progress",
+        ],
+        out=io.StringIO(),
+        err=err,
+    )
+    assert code == 3
+    assert err.getvalue() == (
+        f"policytext: {tmp_path / 'nope.txt'}: no such file\n"
+        f"policytext: {archive / 'g_empty.txt'}: empty file\n"
+    )
+    assert errors.read_text(encoding="utf-8") == err.getvalue().replace("policytext: ", "")
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert rows and {r["file"] for r in rows} == {str(archive / "a_utf8.txt")}
+    assert set(rows[0]) >= {"file", "index", "start", "end", "section", "text", "label", "score", "p_economy"}
+
+
+def test_stdout_jsonl_and_glob(archive):
+    out = io.StringIO()
+    code = main(["tag", str(archive / "*.md"), "--no-progress"], out=out, err=io.StringIO())
+    assert code == 0
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert {r["file"] for r in records} == {str(archive / "b_bom.md")}
+    text = (archive / "b_bom.md").read_text(encoding="utf-8-sig")
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in records)
+
+
+def test_glob_matching_nothing_is_reported(tmp_path):
+    result = tag_files([str(tmp_path / "*.docx")], output=str(tmp_path / "o.jsonl"))
+    assert result.failed == [(str(tmp_path / "*.docx"), "no file matches this pattern")]
+
+
+def test_interrupted_job_keeps_whole_documents_and_resume_finishes(archive, tmp_path):
+    out = tmp_path / "out.jsonl"
+    docs, _ = expand_paths([archive])
+    good = [d for d in docs if os.path.basename(d) in GOOD]
+
+    def interrupted(paths):
+        from policytext.archive import tag_document
+
+        for i, path in enumerate(paths):
+            if i == 3:
+                raise KeyboardInterrupt
+            yield tag_document(path)
+
+    with pytest.raises(KeyboardInterrupt):
+        tag_files(good, output=str(out), mapper=interrupted)
+    first = read_jsonl(out)  # every line parses: the file is valid
+    assert len(names(r["file"] for r in first)) == 3
+
+    seen = []
+
+    def counting(paths):
+        from policytext.archive import tag_document
+
+        for path in paths:
+            seen.append(path)
+            yield tag_document(path)
+
+    result = tag_files(good, output=str(out), resume=True, mapper=counting)
+    assert len(seen) == len(good) - 3 and len(result.skipped) == 3
+    final = read_jsonl(out)
+    assert names(r["file"] for r in final) == names(good)
+    fresh = tmp_path / "fresh.jsonl"
+    tag_files(good, output=str(fresh))
+    key = lambda r: (r["file"], r["index"])  # noqa: E731
+    assert sorted(final, key=key) == sorted(read_jsonl(fresh), key=key)
+
+
+def test_resume_drops_a_partial_last_line(tmp_path, archive):
+    out = tmp_path / "out.jsonl"
+    tag_files([archive / "a_utf8.txt"], output=str(out))
+    with open(out, "a", encoding="utf-8") as f:
+        f.write('{"file": "cut sho')
+    result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(out), resume=True)
+    assert names(result.skipped) == {"a_utf8.txt"} and names(result.tagged) == {"b_bom.md"}
+    assert names(r["file"] for r in read_jsonl(out)) == {"a_utf8.txt", "b_bom.md"}
+
+
+def test_summary_shares_meta_and_evidence(archive, tmp_path):
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,place,level,year\nb_bom.md,白石乡,township,2019\n", encoding="utf-8")
+    summary = tmp_path / "summary.csv"
+    tag_files(
+        [archive / "a_utf8.txt", archive / "b_bom.md", archive / "county"],
+        output=str(tmp_path / "o.jsonl"), summary=str(summary), meta=str(meta), evidence=2,
+    )
+    rows = {os.path.basename(r["file"]): r for r in csv.DictReader(open(summary, encoding="utf-8-sig"))}
+    assert set(rows) == {"a_utf8.txt", "b_bom.md", "c_gbk.txt", "d_utf16.txt"}
+    a = rows["a_utf8.txt"]
+    assert (a["place"], a["level"], a["year"]) == ("青禾镇", "township", "2023")
+    assert (rows["b_bom.md"]["year"], rows["c_gbk.txt"]["level"], rows["d_utf16.txt"]["level"]) == ("2019", "county", "county")
+    shares = [float(a[f"share_{label}"]) for label in policytext.LABELS]
+    assert sum(shares) == pytest.approx(1.0, abs=1e-3)
+    assert sum(float(a[f"chars_{label}"]) for label in policytext.LABELS) == pytest.approx(1.0, abs=1e-3)
+    assert int(a["sentences"]) == 11
+    evidence = json.loads(a["evidence_agriculture"])
+    assert 1 <= len(evidence) <= 2 and "农田" in evidence[0]
+
+
+def test_meta_file_errors_name_the_line(tmp_path):
+    bad = tmp_path / "meta.csv"
+    bad.write_text("file,year\nx.txt,2019\ny.txt,last year\n", encoding="utf-8")
+    with pytest.raises(PolicytextError, match=r"meta.csv:3: year must be a number, got 'last year'"):
+        read_meta(bad)
+
+
+@pytest.mark.parametrize(
+    "path, title, expected",
+    [
+        ("x/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结及下半年工作计划", ("洋口镇", "township", 2023)),
+        ("2026-上海市.txt", "各位代表：", ("上海市", "province", 2026)),
+        ("r.txt", "2021年临江县人民政府工作报告", ("临江县", "county", 2021)),
+        ("r.txt", "广西壮族自治区2024年政府工作报告", ("广西壮族自治区", "province", 2024)),
+        ("r.txt", "关于印发通知", ("", "", None)),
+    ],
+)
+def test_document_meta(path, title, expected):
+    meta = document_meta(path, title + "\n正文。")
+    assert (meta["place"], meta["level"], meta["year"]) == expected
+
+
+def test_parquet_output(archive, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "o.parquet"
+    tag_files([archive / "a_utf8.txt", archive / "county"], output=str(out), format="parquet")
+    table = pq.read_table(out)
+    assert table.num_rows > 20 and "p_economy" in table.column_names
+    assert not (tmp_path / "o.parquet.spool.jsonl").exists()
+
+
+def test_parquet_needs_a_file():
+    with pytest.raises(PolicytextError, match="needs an output file"):
+        tag_files(["x.txt"], format="parquet")
+
+
+def test_parallel_jobs_give_the_same_records(archive, tmp_path):
+    one, two = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+    docs = [archive / "a_utf8.txt", archive / "b_bom.md", archive / "county"]
+    tag_files(docs, output=str(one))
+    tag_files(docs, output=str(two), jobs=2)
+    key = lambda r: (r["file"], r["index"])  # noqa: E731
+    assert sorted(read_jsonl(one), key=key) == sorted(read_jsonl(two), key=key)
+
+
+def test_plot_bars_and_years(archive, tmp_path):
+    pytest.importorskip("matplotlib")
+    from policytext.plot import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine")
+    png = tmp_path / "bars.png"
+    tag_files([archive / "a_utf8.txt", archive / "county"], output=str(tmp_path / "o.jsonl"), plot=str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    years = tmp_path / "years"
+    years.mkdir()
+    for year in (2019, 2020, 2021):
+        (years / f"{year}-临江县.txt").write_text(report("临江县", year), encoding="utf-8")
+    png2 = tmp_path / "lines.png"
+    result = tag_files([years], output=str(tmp_path / "y.jsonl"), plot=str(png2))
+    assert {row["year"] for row in result.summary.rows.values()} == {2019, 2020, 2021}
+    assert png2.stat().st_size > 1000
+
+
+def test_plot_without_a_chinese_font_fails_clearly(archive, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import policytext.plot
+
+    monkeypatch.setattr(policytext.plot, "find_cjk_font", lambda: None)
+    with pytest.raises(PolicytextError, match="no font with Chinese characters found"):
+        tag_files([archive / "a_utf8.txt"], output=str(tmp_path / "o.jsonl"), plot=str(tmp_path / "p.png"))
+    assert (tmp_path / "o.jsonl").stat().st_size > 0  # the records are not lost
+
+
+def test_record_writer_refuses_unknown_format(tmp_path):
+    with pytest.raises(ValueError, match="format must be one of"):
+        RecordWriter(str(tmp_path / "o"), "xml", ["a", "b"])
+
+
+def test_dask_cluster_gives_the_local_output(archive, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    import policytext.dask
+
+    docs = [archive]
+    local, remote = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
+    local_result = tag_files(docs, output=str(local), summary=str(tmp_path / "ls.csv"))
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as client:
+        dask_result = policytext.dask.tag_files(docs, client, output=str(remote), summary=str(tmp_path / "ds.csv"))
+    key = lambda r: (r["file"], r["index"])  # noqa: E731
+    assert sorted(read_jsonl(local), key=key) == sorted(read_jsonl(remote), key=key)
+    assert sorted(local_result.failed) == sorted(dask_result.failed)
+    assert (tmp_path / "ls.csv").read_text(encoding="utf-8-sig") == (tmp_path / "ds.csv").read_text(encoding="utf-8-sig")

@@ -1,0 +1,448 @@
+"""policytext.readers: every format, every encoding, every refusal.
+
+Each test builds its own files in tmp_path. HTML, .docx and .pdf tests skip
+when the 'docs' extra (trafilatura, python-docx, pypdf) is not installed.
+"""
+
+import io
+import random
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policytext.errors import DocumentError
+from policytext.readers import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PDF_PAGES,
+    SUPPORTED,
+    detect_encoding,
+    extra_for,
+    read_document,
+)
+
+PARAGRAPHS = [
+    "过去一年，全县地区生产总值增长6.5%，规模以上工业增加值增长8%。",
+    "新建高标准农田4300亩，粮食总产量稳定在5万吨以上。",
+    "排查整改安全隐患126条，开展防汛应急演练3次。",
+    "新增城镇就业800人，发放低保资金300万元。",
+]
+TEXT = "2024年政府工作报告\n" + "\n".join(PARAGRAPHS) + "\n"
+# About 30 characters each: short enough that charset-normalizer alone can misjudge them.
+SHORT_GBK = "各位代表：现在，我代表县人民政府向大会报告工作，请予审议。"
+SHORT_BIG5 = "各位代表：現在，我代表縣人民政府向大會報告工作，請予審議。"
+LONG_BIG5 = "過去一年，全縣地區生產總值增長百分之六點五，規模以上工業增加值增長百分之八。\n" * 60
+SUPPORTED_TEXT = "policytext reads .txt, .md, .html, .htm, .docx, .pdf"
+
+
+def write(path, data):
+    path.write_bytes(data)
+    return path
+
+
+def reason(path, **kwargs):
+    """The reason of the DocumentError that reading ``path`` raises."""
+    with pytest.raises(DocumentError) as info:
+        read_document(path, **kwargs)
+    assert info.value.path == str(path)
+    assert str(info.value) == f"{path}: {info.value.reason}"
+    return info.value.reason
+
+
+def make_pdf(pages):
+    """A minimal valid PDF; ``pages`` is a list of pages, each a list of lines.
+
+    The font is a Type0 font with Identity-H encoding whose glyph ids are the
+    UTF-16 code units of the text, plus a ToUnicode CMap mapping each back, so
+    that Chinese text extracts without embedding any font program.
+    """
+    codes = [f"<{ord(c):04X}> <{ord(c):04X}>" for c in sorted({c for page in pages for line in page for c in line})]
+    blocks = "".join(
+        f"{len(codes[i:i + 100])} beginbfchar\n" + "\n".join(codes[i : i + 100]) + "\nendbfchar\n"
+        for i in range(0, len(codes), 100)
+    )
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        f"{blocks}endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    ).encode("ascii")
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        3: b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
+        b"/DescendantFonts [4 0 R] /ToUnicode 6 0 R >>",
+        4: b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /STSong-Light /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R /DW 1000 >>",
+        5: b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 4 /FontBBox [0 -200 1000 900] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
+        6: b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    }
+    kids = []
+    for i, lines in enumerate(pages):
+        page, content = 7 + 2 * i, 8 + 2 * i
+        ops = "".join(f"<{line.encode('utf-16-be').hex().upper()}> Tj T*\n" for line in lines)
+        stream = f"BT /F1 10 Tf 14 TL 40 800 Td\n{ops}ET".encode("ascii")
+        objects[page] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content
+        )
+        objects[content] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+        kids.append(b"%d 0 R" % page)
+    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(pages))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+# ------------------------------------------------------------- plain text
+
+
+@pytest.mark.parametrize(
+    "name, data, text",
+    [
+        ("utf8.txt", TEXT.encode("utf-8"), TEXT),
+        ("utf8-bom.txt", b"\xef\xbb\xbf" + TEXT.encode("utf-8"), TEXT),
+        ("utf16le.txt", b"\xff\xfe" + TEXT.encode("utf-16-le"), TEXT),
+        ("utf16be.txt", b"\xfe\xff" + TEXT.encode("utf-16-be"), TEXT),
+        ("gbk-short.txt", SHORT_GBK.encode("gbk"), SHORT_GBK),
+        ("gbk-long.txt", (TEXT * 50).encode("gbk"), TEXT * 50),
+        ("big5-short.txt", SHORT_BIG5.encode("big5"), SHORT_BIG5),
+        ("big5-long.txt", LONG_BIG5.encode("big5"), LONG_BIG5),
+        ("crlf.txt", TEXT.replace("\n", "\r\n").encode("gbk"), TEXT.replace("\n", "\r\n")),
+        ("notes.md", ("# 报告\n\n" + TEXT).encode("utf-8"), "# 报告\n\n" + TEXT),
+        ("UPPER.TXT", TEXT.encode("utf-8"), TEXT),
+    ],
+)
+def test_text_encodings(tmp_path, name, data, text):
+    assert read_document(write(tmp_path / name, data)) == text
+
+
+def test_accepts_a_str_path(tmp_path):
+    path = write(tmp_path / "a.txt", TEXT.encode("utf-8"))
+    assert read_document(str(path)) == TEXT
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        ("政府工作报告".encode("utf-8"), "utf-8"),
+        (b"plain ascii", "utf-8"),
+        (b"\xef\xbb\xbf" + "政府".encode("utf-8"), "utf-8-sig"),
+        (b"\xff\xfe" + "政府".encode("utf-16-le"), "utf-16-le"),
+        (b"\xfe\xff" + "政府".encode("utf-16-be"), "utf-16-be"),
+        (SHORT_GBK.encode("gbk"), "gb18030"),
+        (SHORT_BIG5.encode("big5"), "big5"),
+        # charset-normalizer alone: cp949 (Hangul) and big5hkscs (bopomofo).
+        ("政府工作报告".encode("gbk"), "gb18030"),
+        ("（2019年3月5日）".encode("gbk"), "gb18030"),
+        ("一体推进“三不腐”".encode("gbk"), "gb18030"),
+    ],
+)
+def test_detect_encoding(data, encoding):
+    assert detect_encoding(data) == encoding
+
+
+def test_detect_encoding_refuses_binary():
+    assert detect_encoding(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") is None
+    assert detect_encoding(bytes(range(1, 9)) * 50) is None
+
+
+def test_gbk_sentences_of_the_corpus_decode(tiny_corpus):
+    # Every training sentence of tests/conftest.py, alone, in GBK.
+    import json
+
+    for line in tiny_corpus.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["text"]
+        data = text.encode("gbk")
+        assert data.decode(detect_encoding(data)) == text
+
+
+# -------------------------------------------------------------------- HTML
+
+ARTICLE_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="{charset}"><title>某县人民政府</title>
+<style>.nav {{ color: red }} .menu::after {{ content: "样式里的字" }}</style>
+<script>var menuTitle = "脚本里的菜单文字"; document.write("脚本输出");</script>
+</head><body>
+<nav class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>
+<li><a href="/bsfw">办事服务</a></li><li><a href="/hdjl">互动交流</a></li></ul></nav>
+<div id="menu" class="menu"><a href="/a">网站地图</a> | <a href="/b">无障碍浏览</a></div>
+<div class="breadcrumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a></div>
+<article class="content"><h1>2024年政府工作报告</h1>
+{paragraphs}
+</article>
+<footer><p>版权所有：某县人民政府办公室　主办单位联系电话：0000-1234567</p></footer>
+<script>trackVisit("统计脚本");</script>
+</body></html>
+"""
+
+
+def article_page(charset="utf-8"):
+    return ARTICLE_PAGE.format(charset=charset, paragraphs="\n".join(f"<p>{p}</p>" for p in PARAGRAPHS))
+
+
+def check_article(text):
+    lines = text.splitlines()
+    for paragraph in PARAGRAPHS:
+        assert paragraph in lines  # each paragraph on a line of its own
+    for chrome in ("脚本", "样式里的字", "网站地图", "无障碍浏览", "办事服务", "互动交流", "版权所有", "color"):
+        assert chrome not in text
+
+
+def test_html_main_text_only(tmp_path):
+    pytest.importorskip("trafilatura")
+    check_article(read_document(write(tmp_path / "report.html", article_page().encode("utf-8"))))
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    ['<meta charset="gbk">', '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'],
+)
+def test_html_gbk_with_meta_charset(tmp_path, declaration):
+    pytest.importorskip("trafilatura")
+    page = article_page("gbk").replace('<meta charset="gbk">', declaration)
+    check_article(read_document(write(tmp_path / "report.htm", page.encode("gbk"))))
+
+
+def test_html_big5_without_declaration(tmp_path):
+    pytest.importorskip("trafilatura")
+    page = f"<html><body><p>{SHORT_BIG5}</p><p>{LONG_BIG5.splitlines()[0]}</p></body></html>"
+    text = read_document(write(tmp_path / "big5.html", page.encode("big5")))
+    assert text.splitlines() == [SHORT_BIG5, LONG_BIG5.splitlines()[0]]
+
+
+def test_html_without_markup_falls_back_to_visible_text(tmp_path):
+    pytest.importorskip("trafilatura")
+    path = write(tmp_path / "bare.html", SHORT_GBK.encode("utf-8"))
+    assert read_document(path) == SHORT_GBK
+
+
+def test_html_fallback_drops_script_and_style(tmp_path, monkeypatch):
+    trafilatura = pytest.importorskip("trafilatura")
+    monkeypatch.setattr(trafilatura, "extract", lambda *args, **kwargs: None)
+    text = read_document(write(tmp_path / "report.html", article_page().encode("utf-8")))
+    lines = text.splitlines()
+    for paragraph in PARAGRAPHS:
+        assert paragraph in lines
+    assert "2024年政府工作报告" in lines
+    for hidden in ("脚本", "样式里的字", "color", "某县人民政府</title>"):
+        assert hidden not in text
+
+
+def test_html_that_is_binary(tmp_path):
+    pytest.importorskip("trafilatura")
+    assert reason(write(tmp_path / "x.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")) == "binary data, not text"
+
+
+# -------------------------------------------------------------------- .docx
+
+
+def test_docx_paragraphs_and_table(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("2024年政府工作报告", level=1)
+    document.add_paragraph(PARAGRAPHS[0])
+    document.add_paragraph("")  # blank paragraphs are dropped
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "主要指标"  # a merged cell comes out once
+    table.cell(1, 0).text, table.cell(1, 1).text = "地区生产总值", "120亿元"
+    table.cell(2, 0).text, table.cell(2, 1).text = "粮食总产量", "5万吨"
+    document.add_paragraph(PARAGRAPHS[1])
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert read_document(path) == "\n".join(
+        ["2024年政府工作报告", PARAGRAPHS[0], "主要指标", "地区生产总值", "120亿元", "粮食总产量", "5万吨", PARAGRAPHS[1]]
+    )
+
+
+def test_docx_decompression_bomb(tmp_path):
+    pytest.importorskip("docx")
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("word/document.xml", "w") as member:
+            chunk = bytes(1 << 20)
+            for _ in range(50):  # 50 MB of zeros, about 50 KB on disk
+                member.write(chunk)
+    assert path.stat().st_size < 1 << 20
+    assert reason(path, max_bytes=1 << 20) == "decompression bomb: unpacks to 50 MB, over the 20 MB limit"
+
+
+def test_docx_corrupt(tmp_path):
+    pytest.importorskip("docx")
+    path = write(tmp_path / "bad.docx", b"PK\x03\x04" + random.Random(1).randbytes(2000))
+    assert reason(path).startswith("corrupt .docx (")
+
+
+def test_docx_zip_that_is_not_a_document(tmp_path):
+    pytest.importorskip("docx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a word document")
+    assert reason(write(tmp_path / "plain.docx", buffer.getvalue())).startswith("corrupt .docx (")
+
+
+# --------------------------------------------------------------------- .pdf
+
+
+def test_pdf_text_layer(tmp_path):
+    pytest.importorskip("pypdf")
+    pages = [["2024年政府工作报告", PARAGRAPHS[0]], [PARAGRAPHS[1], "Page two ASCII."]]
+    path = write(tmp_path / "report.pdf", make_pdf(pages))
+    lines = [line for line in read_document(path).splitlines() if line.strip()]
+    assert lines == ["2024年政府工作报告", PARAGRAPHS[0], PARAGRAPHS[1], "Page two ASCII."]
+
+
+def test_pdf_corrupt(tmp_path):
+    pytest.importorskip("pypdf")
+    path = write(tmp_path / "bad.pdf", b"%PDF-1.4\n" + random.Random(2).randbytes(4000))
+    got = reason(path)
+    assert got.startswith("corrupt or unreadable PDF (") and got.endswith(")")
+
+
+def test_pdf_without_text_layer(tmp_path):
+    pytest.importorskip("pypdf")
+    assert reason(write(tmp_path / "scan.pdf", make_pdf([[], []]))) == "PDF has no text layer (scanned?)"
+
+
+def test_pdf_page_limit_is_checked_before_extraction(tmp_path, monkeypatch):
+    pypdf = pytest.importorskip("pypdf")
+
+    def fail(*args, **kwargs):
+        raise AssertionError("text extracted before the page count was checked")
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", fail)
+    path = write(tmp_path / "long.pdf", make_pdf([["第一页"], ["第二页"], ["第三页"]]))
+    assert reason(path, max_pdf_pages=2) == "PDF has 3 pages, over the 2-page limit"
+
+
+def test_pdf_warnings_are_not_printed(tmp_path):
+    pytest.importorskip("pypdf")
+    # A wrong startxref offset: pypdf recovers and logs a warning, which
+    # without a handler Python would print to stderr.
+    data = make_pdf([[PARAGRAPHS[0]]])
+    path = write(tmp_path / "shifted.pdf", data.replace(b"startxref\n", b"startxref\n1"))
+    script = f"from policytext.readers import read_document; print(read_document({str(path)!r}).strip())"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", check=True)
+    assert run.stdout.strip() == PARAGRAPHS[0]
+    assert run.stderr == ""
+
+
+# ----------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "empty.html", "empty.docx", "empty.pdf"])
+def test_empty_file(tmp_path, name):
+    assert reason(write(tmp_path / name, b"")) == "empty file"
+
+
+@pytest.mark.parametrize("name", ["image.txt", "image.md"])
+def test_binary_file(tmp_path, name):
+    data = b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(3000)
+    assert reason(write(tmp_path / name, data)) == "binary data, not text"
+
+
+def test_control_characters_are_binary(tmp_path):
+    assert reason(write(tmp_path / "ctl.txt", bytes(range(1, 9)) * 100)) == "binary data, not text"
+
+
+def test_undetectable_encoding(tmp_path):
+    rng = random.Random(4)
+    data = bytes(rng.randrange(0x80, 0x100) for _ in range(2000))
+    assert reason(write(tmp_path / "noise.txt", data)) == "cannot detect the text encoding"
+
+
+def test_over_the_size_limit(tmp_path):
+    path = write(tmp_path / "big.txt", b"a" * 3000)
+    assert reason(path, max_bytes=1024) == "larger than the 1 KB limit (2.9 KB)"
+    assert read_document(path, max_bytes=3000) == "a" * 3000
+
+
+def test_default_size_limit_message(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:  # sparse: no 73 MB written
+        handle.truncate(73 * 1024 * 1024)
+    assert reason(path) == "larger than the 50 MB limit (73 MB)"
+
+
+def test_unsupported_suffix(tmp_path):
+    path = write(tmp_path / "table.xls", b"data")
+    assert reason(path) == f"unsupported format '.xls' ({SUPPORTED_TEXT})"
+
+
+def test_no_suffix(tmp_path):
+    path = write(tmp_path / "README", b"data")
+    assert reason(path) == f"no file suffix to tell the format ({SUPPORTED_TEXT})"
+
+
+def test_missing_file(tmp_path):
+    assert reason(tmp_path / "nowhere.txt") == "no such file"
+    assert reason(tmp_path / "no" / "such" / "dir.pdf") == "no such file"
+
+
+def test_folder(tmp_path):
+    (tmp_path / "reports.txt").mkdir()
+    assert reason(tmp_path / "reports.txt") == "is a folder"
+
+
+@pytest.mark.parametrize("module, name", [("trafilatura", "a.html"), ("docx", "a.docx"), ("pypdf", "a.pdf")])
+def test_missing_extra(tmp_path, monkeypatch, module, name):
+    monkeypatch.setitem(sys.modules, module, None)  # makes ``import module`` fail
+    path = write(tmp_path / name, b"some bytes")
+    suffix = name[1:]
+    assert reason(path) == f"reading {suffix} needs the 'docs' extra: pip install 'policytext[docs]'"
+
+
+# ---------------------------------------------------------- API and import
+
+
+def test_constants():
+    assert SUPPORTED == (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+    assert DEFAULT_MAX_BYTES == 50 * 1024 * 1024
+    assert DEFAULT_MAX_PDF_PAGES == 2000
+
+
+@pytest.mark.parametrize(
+    "suffix, extra",
+    [(".txt", None), (".md", None), (".html", "docs"), (".HTM", "docs"), (".docx", "docs"), ("pdf", "docs")],
+)
+def test_extra_for(suffix, extra):
+    assert extra_for(suffix) == extra
+
+
+def test_extra_for_unsupported():
+    with pytest.raises(ValueError, match="unsupported format '.xls'"):
+        extra_for(".xls")
+
+
+def test_import_loads_no_optional_library():
+    script = (
+        "import sys, policytext.readers; "
+        "print(sorted(m for m in ('pypdf', 'docx', 'trafilatura', 'lxml', 'charset_normalizer') if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    suffix=st.sampled_from(SUPPORTED),
+    head=st.sampled_from([b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body><p>", b"\xef\xbb\xbf", b"\xff\xfe"]),
+    body=st.binary(max_size=600),
+)
+def test_any_bytes_give_text_or_document_error(tmp_path, suffix, head, body):
+    path = write(tmp_path / f"fuzz{suffix}", head + body)
+    try:
+        assert isinstance(read_document(path), str)
+    except DocumentError as exc:
+        assert str(exc).startswith(f"{path}: ")
