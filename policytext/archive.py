@@ -14,13 +14,16 @@ The engine behind ``policytext tag`` and :func:`tag_files`:
   scoring sentences per label as evidence.
 """
 
+import contextlib
 import csv
 import glob
 import io
 import json
 import os
 import re
+import signal
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,8 +136,40 @@ class DocumentResult:
     error: str = ""
 
 
-def tag_document(path, model=None, limits=None):
+class _Overtime(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Raise :class:`_Overtime` in this block after ``seconds``.
+
+    A SIGALRM timer, so only in the main thread of a process on Unix (the
+    local run and its worker processes); elsewhere, as in a Dask worker's
+    threads, no limit is applied.
+    """
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Overtime()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def tag_document(path, model=None, limits=None, timeout=None):
     """Read and tag one document; never raises for a bad document.
+
+    ``timeout`` (seconds) bounds reading and tagging together: a document
+    that takes longer fails with a reason saying so.
 
     Returns
     -------
@@ -143,14 +178,24 @@ def tag_document(path, model=None, limits=None):
         label, score and probs; ``error`` is set instead when the document
         could not be read.
     """
-    from .api import _model, iter_classify
+    from .api import _model
     from .readers import read_document
 
+    clf = _model(model)
     try:
-        text = read_document(path, **(limits or {}))
+        with _time_limit(timeout):
+            text = read_document(path, **(limits or {}))
+            records = _records(path, text, clf)
     except DocumentError as exc:
         return DocumentResult(str(path), error=exc.reason)
-    clf = _model(model)
+    except _Overtime:
+        return DocumentResult(str(path), error=f"took longer than the {timeout:g}-second limit")
+    return DocumentResult(str(path), records, document_meta(path, text))
+
+
+def _records(path, text, clf):
+    from .api import iter_classify
+
     records = []
     for index, s in enumerate(iter_classify(io.StringIO(text), model=clf)):
         records.append(
@@ -166,7 +211,7 @@ def tag_document(path, model=None, limits=None):
                 "probs": {k: round(v, 6) for k, v in s.scores.items()},
             }
         )
-    return DocumentResult(str(path), records, document_meta(path, text))
+    return records
 
 
 # -- output -------------------------------------------------------------------
@@ -403,6 +448,7 @@ def tag_files(
     sink=None,
     mapper=None,
     font=None,
+    timeout=None,
 ):
     """Tag every document of an archive.
 
@@ -445,6 +491,8 @@ def tag_files(
         one that runs on a cluster).
     font : str, optional
         A font file with Chinese characters for the plot.
+    timeout : float, optional
+        Seconds one document may take to read and tag.
 
     Returns
     -------
@@ -473,7 +521,7 @@ def tag_files(
     result.skipped = [d for d in docs if d in writer.done]
     bar = _progress(len(todo), progress)
     try:
-        run = mapper or _local_mapper(clf, jobs, limits)
+        run = mapper or _local_mapper(clf, jobs, limits, timeout)
         for res in run(todo):
             if res.error:
                 fail(res.path, res.error)
@@ -516,17 +564,17 @@ def _summarise_skipped(result, writer, docs):
         result.summary.add(doc, by_doc.get(doc, []), meta)
 
 
-def _local_mapper(clf, jobs, limits):
+def _local_mapper(clf, jobs, limits, timeout):
     def run(paths):
         if jobs == 1 or len(paths) < 2:
             for path in paths:
-                yield tag_document(path, clf, limits)
+                yield tag_document(path, clf, limits, timeout)
             return
         from joblib import Parallel, delayed
 
         ref = clf.metadata.get("path") or clf
         yield from Parallel(n_jobs=jobs, return_as="generator_unordered")(
-            delayed(tag_document)(path, ref, limits) for path in paths
+            delayed(tag_document)(path, ref, limits, timeout) for path in paths
         )
 
     return run

@@ -62,6 +62,7 @@ def _parser():
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
     tag.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50)")
     tag.add_argument("--max-pages", type=int, default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
+    tag.add_argument("--timeout", type=float, default=300, metavar="S", help="seconds one document may take (default: 300)")
     tag.add_argument("--no-progress", action="store_true", help="no progress bar")
     tag.set_defaults(run=_run_tag)
 
@@ -103,8 +104,8 @@ def _run_tag(args, out, err):
     from .api import load
     from .archive import tag_files
 
-    if args.evidence < 0 or args.jobs < 1 or args.max_mb <= 0 or args.max_pages < 1:
-        raise ValueError("--evidence must be >= 0, --jobs >= 1, --max-mb > 0 and --max-pages >= 1")
+    if args.evidence < 0 or args.jobs < 1 or args.max_mb <= 0 or args.max_pages < 1 or args.timeout <= 0:
+        raise ValueError("--evidence must be >= 0, --jobs >= 1, --max-mb > 0, --max-pages >= 1 and --timeout > 0")
     options = dict(
         output=args.output,
         format=args.format,
@@ -116,6 +117,7 @@ def _run_tag(args, out, err):
         font=args.font,
         resume=args.resume,
         errors=args.errors,
+        timeout=args.timeout,
         progress=not args.no_progress,
         limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},
         on_error=lambda path, reason: print(f"policytext: {path}: {reason}", file=err, flush=True),

@@ -18,7 +18,7 @@ from .errors import PolicytextError
 __all__ = ["tag_files"]
 
 
-def _mapper(client, clf, limits):
+def _mapper(client, clf, limits, timeout):
     try:
         from distributed import as_completed
     except ImportError:
@@ -28,7 +28,9 @@ def _mapper(client, clf, limits):
         if not paths:
             return
         model = client.scatter(clf, broadcast=True)
-        futures = client.map(archive.tag_document, paths, model=model, limits=limits, pure=False)
+        # Tasks run in worker threads, where the per-document time limit
+        # cannot be applied; the cluster's own task limits govern there.
+        futures = client.map(archive.tag_document, paths, model=model, limits=limits, timeout=timeout, pure=False)
         for future in as_completed(futures):
             yield future.result()
             future.release()
@@ -36,7 +38,7 @@ def _mapper(client, clf, limits):
     return run
 
 
-def tag_files(paths, client, model=None, limits=None, **options):
+def tag_files(paths, client, model=None, limits=None, timeout=None, **options):
     """Tag an archive with the documents spread over a Dask cluster.
 
     Parameters
@@ -54,4 +56,5 @@ def tag_files(paths, client, model=None, limits=None, **options):
     """
     clf = _model(model)
     options.pop("jobs", None)
-    return archive.tag_files(paths, model=clf, limits=limits, mapper=_mapper(client, clf, limits), **options)
+    mapper = _mapper(client, clf, limits, timeout)
+    return archive.tag_files(paths, model=clf, limits=limits, timeout=timeout, mapper=mapper, **options)

@@ -188,7 +188,9 @@ class BatchEngine:
         return joined
 
     def _char_ids(self, joined):
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        # surrogatepass: a lone surrogate (PDF text layers have them) is a
+        # character in no vocabulary, as the reference path treats it.
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         bmp = codes < FOLD_LIMIT
         ids = self.ids_bmp[np.where(bmp, codes, 0)]
         if not bmp.all():

@@ -47,6 +47,7 @@ _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
 _CHINESE_ENCODINGS = {"gb18030", "big5", "big5hkscs", "cp950", "hz"}
 # Elements after which the fallback HTML text starts a new line.
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -160,7 +161,11 @@ def _mostly_chinese(data, encoding):
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return False
-    wide = [c for c in text if c > "\x7f" and not c.isspace()]
+    return _chinese_text(text)
+
+
+def _chinese_text(text, ignore=""):
+    wide = [c for c in text if c > "\x7f" and not c.isspace() and c not in ignore]
     chinese = sum(
         "\u4e00" <= c <= "\u9fff"
         or "\u3400" <= c <= "\u4dbf"
@@ -174,8 +179,31 @@ def _mostly_chinese(data, encoding):
     return bool(wide) and chinese >= 0.9 * len(wide)
 
 
+# A real file with a few corrupt bytes (a bad sector, a cut download) fits no
+# encoding strictly. It is read in the Chinese-capable encoding that needs
+# the fewest replacement characters, if those stay under 1% of its non-ASCII
+# characters and the rest reads as Chinese.
+_DAMAGE_LIMIT = 0.01
+
+
+def _damaged_encoding(data):
+    best = None
+    for name in ("utf-8", "gb18030", "big5"):
+        text = data.decode(name, errors="replace")
+        bad = text.count("\ufffd")
+        wide = sum(1 for c in text if c > "\x7f" and not c.isspace())
+        if wide and bad <= _DAMAGE_LIMIT * wide and _chinese_text(text, ignore="\ufffd"):
+            if best is None or bad < best[1]:
+                best = (name, bad)
+    return best and best[0]
+
+
 def _decode(path, data, declared=None):
     encoding = _detect(data, declared)
+    if encoding is None and not _looks_binary(data):
+        encoding = _damaged_encoding(data)
+        if encoding is not None:
+            return data.decode(encoding, errors="replace")
     if encoding is None:
         reason = "binary data, not text" if _looks_binary(data) else "cannot detect the text encoding"
         raise DocumentError(path, reason)
@@ -259,13 +287,26 @@ def _read_pdf(path, data, max_bytes, max_pdf_pages):
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(path, "PDF is encrypted (needs a password)")
-        pages = len(reader.pages)
+        # The page tree's declared count first: walking a tree built to hold
+        # a million (shared) pages would itself be the attack.
+        pages = _declared_pages(reader)
+        if pages is None or pages <= max_pdf_pages:
+            pages = len(reader.pages)
         if pages > max_pdf_pages:
             raise DocumentError(path, f"PDF has {pages} pages, over the {max_pdf_pages}-page limit")
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     if not text.strip():
         raise DocumentError(path, "PDF has no text layer (scanned?)")
     return text
+
+
+def _declared_pages(reader):
+    """The /Count of the root page tree, or None when it is missing or not a number."""
+    try:
+        count = reader.root_object["/Pages"].get_object().get("/Count")
+        return int(count)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 _READERS = {
@@ -354,7 +395,10 @@ def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_P
     if suffix not in _READERS:
         raise DocumentError(path, f"unsupported format {suffix!r} ({_supported()})")
     data = _read_bytes(path, info.st_size, max_bytes)
-    return _READERS[suffix](path, data, max_bytes, max_pdf_pages)
+    text = _READERS[suffix](path, data, max_bytes, max_pdf_pages)
+    # Lone surrogates (PDF text layers produce them) cannot be written as
+    # UTF-8; the fuzzer found them ending a job. They become U+FFFD.
+    return _SURROGATE.sub("\ufffd", text)
 
 
 # ------------------------------------------------------------------ helpers

@@ -27,7 +27,6 @@ _PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "【": "】", "《
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 # Line breaks always end a sentence, whatever brackets are open.
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+")
-_SPACE = " \t\u3000\u00a0\ufeff\u200b"
 
 _NUM = "一二三四五六七八九十百零〇"
 # (level, pattern) pairs; the first that matches the start of a line wins.
@@ -151,10 +150,10 @@ class _Splitter:
         first = True
         for a, b in _line_pieces(line, self.max_chars):
             piece = line[a:b]
-            stripped = piece.strip(_SPACE)
+            stripped = piece.strip()  # white space as str.isspace() knows it, and nothing else
             if not stripped:
                 continue
-            start = offset + a + (len(piece) - len(piece.lstrip(_SPACE)))
+            start = offset + a + (len(piece) - len(piece.lstrip()))
             level = heading_level(stripped) if first else None
             first = False
             if level is not None:

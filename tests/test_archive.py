@@ -297,3 +297,21 @@ def test_dask_cluster_gives_the_local_output(archive, tmp_path):
     assert sorted(read_jsonl(local), key=key) == sorted(read_jsonl(remote), key=key)
     assert sorted(local_result.failed) == sorted(dask_result.failed)
     assert (tmp_path / "ls.csv").read_text(encoding="utf-8-sig") == (tmp_path / "ds.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_path, monkeypatch):
+    import time
+
+    import policytext.readers
+
+    real = policytext.readers.read_document
+
+    def slow(path, **limits):
+        if str(path).endswith("b_bom.md"):
+            time.sleep(5)
+        return real(path, **limits)
+
+    monkeypatch.setattr(policytext.readers, "read_document", slow)
+    result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=0.5)
+    assert result.failed == [(str(archive / "b_bom.md"), "took longer than the 0.5-second limit")]
+    assert names(result.tagged) == {"a_utf8.txt"}

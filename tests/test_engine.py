@@ -81,3 +81,14 @@ def test_few_texts_before_the_engine_is_built_match_the_reference():
     np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
     assert clf._engine is None
     np.testing.assert_allclose(few_scores(clf, ODD), clf.decision_function(ODD, engine="reference"), rtol=1e-9, atol=1e-9)
+
+
+def test_lone_surrogates_are_unknown_characters_not_errors():
+    clf = load()
+    texts = ["新建\ud800高标准农田", "\udfff", "完成产值\ud858\ude54亿元"] * 10
+    np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
+    assert policytext_labels_ok(clf.predict(texts), clf)
+
+
+def policytext_labels_ok(labels, clf):
+    return all(label in clf.labels for label in labels)

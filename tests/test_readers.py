@@ -446,3 +446,50 @@ def test_any_bytes_give_text_or_document_error(tmp_path, suffix, head, body):
         assert isinstance(read_document(path), str)
     except DocumentError as exc:
         assert str(exc).startswith(f"{path}: ")
+
+
+def test_pdf_claiming_a_million_pages_is_refused_before_walking_them(tmp_path):
+    pytest.importorskip("pypdf")
+    # A page tree of 1,000 nodes of 1,000 kids each, all shared: a million
+    # pages in a file of a few kilobytes.
+    kids_1000 = " ".join(["4 0 R"] * 1000)
+    kids_leaf = " ".join(["5 0 R"] * 1000)
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1000000 >>",
+        f"<< /Type /Pages /Parent 2 0 R /Kids [{kids_1000}] /Count 1000000 >>",
+        f"<< /Type /Pages /Parent 3 0 R /Kids [{kids_leaf}] /Count 1000 >>",
+        "<< /Type /Page /Parent 4 0 R /MediaBox [0 0 10 10] >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{obj}\nendobj\n".encode("ascii")
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+    body += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode("ascii")
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode("ascii")
+    path = tmp_path / "million.pdf"
+    path.write_bytes(body)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(DocumentError) as info:
+        read_document(path)
+    assert str(info.value) == f"{path}: PDF has 1000000 pages, over the 2000-page limit"
+
+
+@pytest.mark.parametrize(
+    "encoding, damage",
+    [
+        ("gbk", lambda d: d[:100] + b"\xff\xff" + d[102:]),  # one character overwritten
+        ("gbk", lambda d: d[:-1]),  # a cut download: the last character is half there
+        ("utf-8", lambda d: d[:100] + b"\xff" + d[101:]),
+        ("utf-8", lambda d: d[:-1]),
+    ],
+)
+def test_a_few_corrupt_bytes_do_not_lose_the_document(tmp_path, encoding, damage):
+    text = "各位代表：过去一年，全县新建高标准农田三万亩，粮食总产稳定增长。" * 20
+    path = tmp_path / f"damaged-{encoding}.txt"
+    path.write_bytes(damage(text.encode(encoding)))
+    got = read_document(path)
+    assert 1 <= got.count("\ufffd") <= 3
+    assert got.count("高标准农田") >= 19
