@@ -118,9 +118,9 @@ class Classifier:
         texts : list of str
         engine : {"fast", "reference"}
             ``"fast"`` computes the features in numpy (:mod:`policytext.engine`);
-            ``"reference"`` with scikit-learn's vectorizer. They agree up to
-            float rounding; a model the batch engine cannot serve always
-            uses the reference path.
+            ``"reference"`` with scikit-learn's vectorizer. Scores agree to
+            about 1e-6 (the engine sums in float32); a model the batch
+            engine cannot serve always uses the reference path.
         """
         texts = check_texts(texts)
         if engine == "fast":

@@ -30,7 +30,8 @@ ODD = [
 def assert_same(clf, texts):
     fast = clf.decision_function(texts)
     ref = clf.decision_function(texts, engine="reference")
-    np.testing.assert_allclose(fast, ref, rtol=1e-9, atol=1e-9)
+    # float32 sums: equal to about 1e-6 (see policytext/engine.py)
+    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-5)
     assert clf.predict(texts) == clf.predict(texts, engine="reference")
 
 
@@ -47,7 +48,7 @@ def test_sparse_and_dense_summing_agree(tiny_model):
     engine = tiny_model._batch_engine()
     big = engine.decision_function(texts)
     small = np.vstack([engine.decision_function(texts[i : i + 50]) for i in range(0, len(texts), 50)])
-    np.testing.assert_allclose(big, small, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(big, small, rtol=0, atol=1e-5)
 
 
 def test_models_the_engine_cannot_serve_use_the_reference_path():
@@ -69,7 +70,7 @@ def test_engine_on_real_report_sentences(shared):
     agree = (fast.argmax(axis=1) == ref.argmax(axis=1)).mean()
     assert len(texts) > 10_000
     assert agree >= 0.999
-    np.testing.assert_allclose(fast, ref, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-5)
 
 
 def test_few_texts_before_the_engine_is_built_match_the_reference():
@@ -86,7 +87,7 @@ def test_few_texts_before_the_engine_is_built_match_the_reference():
 def test_lone_surrogates_are_unknown_characters_not_errors():
     clf = load()
     texts = ["新建\ud800高标准农田", "\udfff", "完成产值\ud858\ude54亿元"] * 10
-    np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=0, atol=1e-5)
     assert policytext_labels_ok(clf.predict(texts), clf)
 
 

