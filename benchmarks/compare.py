@@ -160,7 +160,7 @@ def main():
     ours = results["policytext classify_batch (batch engine)"][0]
     ft = results.get("fastText chars + bigrams, predict(list)", (None,))[0]
     sk = results["scikit-learn char (1,2) + LinearSVC"][0]
-    print(f"| path | sentences/s | MB/s | policytext is | dev accuracy | note |\n|---|---:|---:|---:|---:|---|")
+    print("| path | sentences/s | MB/s | policytext is | dev accuracy | note |\n|---|---:|---:|---:|---:|---|")
     for name, (rate, mbs, accuracy, note) in results.items():
         ratio = ours / rate
         acc = f"{accuracy:.3f}" if accuracy is not None else ""

@@ -15,7 +15,6 @@ and .pdf rows need the 'docs' extra and are skipped without it.
 """
 
 import argparse
-import io
 import random
 import sys
 import tempfile
@@ -24,6 +23,10 @@ from pathlib import Path
 
 import policytext
 from policytext.readers import read_document
+
+# The PDF writer the tests use; no PDF library is needed to make test files.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from pdfmaker import make_pdf  # noqa: E402
 
 TEMPLATES = [
     "全年实现地区生产总值{a}亿元，同比增长{p}%。",
@@ -91,55 +94,10 @@ def write_docx(path, paras):
 
 
 def write_pdf(path, paras, width=40, lines_per_page=50):
-    """A text-layer PDF: a Type0 font whose glyph ids are UTF-16 code units,
-    with a ToUnicode CMap so the text extracts (no font program embedded)."""
+    """A text-layer PDF of ``paras``, cut into lines and pages."""
     lines = [p[i : i + width] for p in paras for i in range(0, len(p), width)]
     pages = [lines[i : i + lines_per_page] for i in range(0, len(lines), lines_per_page)]
-    codes = [f"<{ord(c):04X}> <{ord(c):04X}>" for c in sorted({c for line in lines for c in line})]
-    blocks = "".join(
-        f"{len(codes[i:i + 100])} beginbfchar\n" + "\n".join(codes[i : i + 100]) + "\nendbfchar\n"
-        for i in range(0, len(codes), 100)
-    )
-    cmap = (
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
-        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-        f"{blocks}endcmap CMapName currentdict /CMap defineresource pop end end\n"
-    ).encode("ascii")
-    objects = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        3: b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
-        b"/DescendantFonts [4 0 R] /ToUnicode 6 0 R >>",
-        4: b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /STSong-Light /CIDSystemInfo "
-        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R /DW 1000 >>",
-        5: b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 4 /FontBBox [0 -200 1000 900] "
-        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
-        6: b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
-    }
-    kids = []
-    for i, page_lines in enumerate(pages):
-        page, content = 7 + 2 * i, 8 + 2 * i
-        ops = "".join(f"<{line.encode('utf-16-be').hex().upper()}> Tj T*\n" for line in page_lines)
-        stream = f"BT /F1 10 Tf 14 TL 40 800 Td\n{ops}ET".encode("ascii")
-        objects[page] = (
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content
-        )
-        objects[content] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
-        kids.append(b"%d 0 R" % page)
-    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(pages))
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for number in sorted(objects):
-        offsets[number] = out.tell()
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, objects[number]))
-    xref, size = out.tell(), max(objects) + 1
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
-    out.write(b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, size)))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
-    path.write_bytes(out.getvalue())
+    path.write_bytes(make_pdf(pages))
 
 
 def write(folder, fmt, index, paras):
