@@ -145,45 +145,31 @@ def classify_batch(texts, model=None, n_jobs=1):
 _PARALLEL_CHUNK = 10_000
 
 
-def _predict_indices(model_ref, batch):
+def _predict_indices(model_ref, texts):
     clf = load(model_ref) if isinstance(model_ref, str) else model_ref
-    engine = clf._batch_engine()
-    scores = engine.scores_joined(batch) if isinstance(batch, str) else clf.decision_function(batch)
-    return scores.argmax(axis=1).astype(np.int16)
+    return clf.decision_function(texts).argmax(axis=1).astype(np.int16)
 
 
 def _parallel_predict(clf, texts, n_jobs):
-    """Label indices of ``texts`` from ``n_jobs`` processes: this one and ``n_jobs - 1`` workers.
+    """Label indices of ``texts`` from ``n_jobs`` joblib workers.
 
-    This process tags a share of the chunks instead of waiting, then takes
-    back the chunks no worker has started (cold workers need a moment to
-    import and load the model). The workers are joblib's reusable loky
-    pool, the one ``joblib.Parallel`` uses, so they stay warm between calls.
+    With the batch engine the workers are threads: its heavy steps are
+    numpy calls that release the GIL, so threads share one model and one
+    copy of its tables (processes each need their own, and contend for the
+    memory bus). A model only the reference path serves is tagged in
+    processes, which load it from its path once and keep it.
     """
-    from joblib import effective_n_jobs
-    from joblib.executor import get_memmapping_executor
+    from joblib import Parallel, delayed, effective_n_jobs
 
-    workers = effective_n_jobs(n_jobs) - 1
-    size = max(_PARALLEL_CHUNK // 2, -(-len(texts) // (4 * (workers + 1))))
+    workers = effective_n_jobs(n_jobs)
+    size = max(_PARALLEL_CHUNK // 2, -(-len(texts) // (4 * workers)))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-    engine = clf._batch_engine()
-    if engine is not None:
-        chunks = [engine.join(chunk) for chunk in chunks]  # one str pickles faster than a list
-    # Workers load a model from its path once and keep it; a model built in
-    # memory is sent along (pickled without its caches).
-    ref = clf.metadata.get("path") or clf
-    mine = len(chunks) // (workers + 1)
-    executor = get_memmapping_executor(workers)
-    sent = [(chunk, executor.submit(_predict_indices, ref, chunk)) for chunk in chunks[mine:]]
-    results = [_predict_indices(clf, chunk) for chunk in chunks[:mine]]
-    taken_back = {}
-    for i in range(len(sent) - 1, -1, -1):  # the last ones are the least likely started
-        chunk, future = sent[i]
-        if not future.cancel():
-            break
-        taken_back[i] = _predict_indices(clf, chunk)
-    results += [taken_back[i] if i in taken_back else future.result() for i, (_, future) in enumerate(sent)]
-    return np.concatenate(results)
+    if clf._batch_engine() is not None:
+        parts = Parallel(n_jobs=workers, prefer="threads")(delayed(_predict_indices)(clf, c) for c in chunks)
+    else:
+        ref = clf.metadata.get("path") or clf  # a model built in memory is pickled without its caches
+        parts = Parallel(n_jobs=workers)(delayed(_predict_indices)(ref, c) for c in chunks)
+    return np.concatenate(parts)
 
 
 def classify_stream(texts, model=None, batch_size=10_000, n_jobs=1):

@@ -180,11 +180,7 @@ class BatchEngine:
 
     @staticmethod
     def join(texts):
-        """The batch as one string, each text preceded by a NUL.
-
-        This is the engine's input form; worker processes receive it, as one
-        string pickles far faster than a list of many.
-        """
+        """The batch as one string, each text preceded by a NUL: the engine's input form."""
         joined = "\x00" + "\x00".join(texts)
         if joined.count("\x00") != len(texts):
             # A NUL inside a text would split it; \x01 is in no vocabulary,
