@@ -113,7 +113,7 @@ def cold_start(runs=7):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per path; the best is kept")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds; each path keeps its best")
     parser.add_argument("--parallel-n", type=int, default=200_000, help="sentences for the n_jobs test")
     args = parser.parse_args()
 
@@ -128,7 +128,7 @@ def main():
     sentences = [s.text for doc in docs for s in policytext.split_sentences(doc)]
     n, mb = len(sentences), sum(len(s.encode("utf-8")) for s in sentences) / 1e6
     print(f"{n:,} real sentences from ../shared/data, mean {np.mean([len(s) for s in sentences]):.1f} characters, "
-          f"{mb:.1f} MB; one core; best of {args.repeat}\n")
+          f"{mb:.1f} MB; one core; best of {args.repeat} interleaved rounds\n")
 
     clf = policytext.load()
     clf.predict(sentences[:10])  # build the engine outside the timing
@@ -152,10 +152,13 @@ def main():
         else:
             rows.append((name, lambda p=predict: p(sentences), n, accuracy, note))
 
-    results = {}
-    for name, fn, count, accuracy, note in rows:
-        seconds = best_time(fn, args.repeat)
-        results[name] = (count / seconds, mb / seconds, accuracy, note)
+    # Rounds interleave the paths, so a burst of load from a neighbour on the
+    # shared machine hits all of them alike; each path keeps its best round.
+    seconds = {name: float("inf") for name, *_ in rows}
+    for _ in range(args.repeat):
+        for name, fn, *_ in rows:
+            seconds[name] = min(seconds[name], best_time(fn, 1))
+    results = {name: (count / seconds[name], mb / seconds[name], accuracy, note) for name, _, count, accuracy, note in rows}
 
     ours = results["policytext classify_batch (batch engine)"][0]
     ft = results.get("fastText chars + bigrams, predict(list)", (None,))[0]
@@ -177,10 +180,14 @@ def main():
     os.sched_setaffinity(0, all_cpus)
     many = (sentences * (args.parallel_n // n + 1))[: args.parallel_n]
     policytext.classify_batch(many[:50_000], n_jobs=2)  # start and warm the workers
-    one = best_time(lambda: policytext.classify_batch(many), args.repeat)
-    two = best_time(lambda: policytext.classify_batch(many, n_jobs=2), args.repeat)
+    # Interleaved, best of 5 each: the two vCPUs are shared with other machines.
+    ones, twos = [], []
+    for _ in range(max(5, args.repeat)):
+        ones.append(best_time(lambda: policytext.classify_batch(many), 1))
+        twos.append(best_time(lambda: policytext.classify_batch(many, n_jobs=2), 1))
+    one, two = min(ones), min(twos)
     print(f"n_jobs=2 on {len(many):,} sentences: {one:.2f} s -> {two:.2f} s, {one / two:.2f}x "
-          f"(target >= 1.7x; {len(all_cpus)} cores, warm workers)")
+          f"(target >= 1.7x; {len(all_cpus)} cores, joblib threads)")
     burn_one = best_time(lambda: [_burn(2_000_000) for _ in range(2)], args.repeat)
     with multiprocessing.get_context("fork").Pool(2) as pool:
         burn_two = best_time(lambda: pool.map(_burn, [2_000_000, 2_000_000]), args.repeat)

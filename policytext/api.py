@@ -34,13 +34,15 @@ class Sentence:
     is_heading: bool = False
 
     def to_dict(self):
+        """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
         return {
             "start": self.start,
             "end": self.end,
             "section": list(self.section),
             "text": self.text,
             "label": self.label,
-            "score": round(self.score, 4),
+            "score": round(self.score, 6),
+            "probs": {label: round(p, 6) for label, p in self.scores.items()},
         }
 
 

@@ -196,22 +196,8 @@ def tag_document(path, model=None, limits=None, timeout=None):
 def _records(path, text, clf):
     from .api import iter_classify
 
-    records = []
-    for index, s in enumerate(iter_classify(io.StringIO(text), model=clf)):
-        records.append(
-            {
-                "file": str(path),
-                "index": index,
-                "start": s.start,
-                "end": s.end,
-                "section": list(s.section),
-                "text": s.text,
-                "label": s.label,
-                "score": round(s.score, 6),
-                "probs": {k: round(v, 6) for k, v in s.scores.items()},
-            }
-        )
-    return records
+    sentences = iter_classify(io.StringIO(text), model=clf)
+    return [{"file": str(path), "index": index, **s.to_dict()} for index, s in enumerate(sentences)]
 
 
 # -- output -------------------------------------------------------------------
