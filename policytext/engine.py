@@ -161,11 +161,17 @@ class BatchEngine:
         """Vocabulary index of each packed n-gram key, or ``self.miss``."""
         if n == 1:
             return self.unigram[keys]
+        found = np.full(len(keys), self.miss, dtype=np.int64)
+        self._find_into(keys, found)
+        return found
+
+    def _find_into(self, keys, out):
+        """Write the vocabulary index of each key that is found into ``out``; leave the rest."""
         value_mask = (1 << self.value_bits) - 1
         slots = self._slots(keys)
         stored = np.take(self.table, slots.view(np.int64))
         hit = (stored >> self.value_bits) == keys
-        found = np.where(hit, stored & value_mask, self.miss)
+        np.copyto(out, stored & value_mask, where=hit)
         # Only keys that met another key in their slot probe further.
         active = np.flatnonzero(~hit & (stored != _EMPTY))
         slot_mask = np.uint64((1 << self.table_bits) - 1)
@@ -174,9 +180,8 @@ class BatchEngine:
             slots[active] = s
             stored = np.take(self.table, s.view(np.int64))
             hit = (stored >> self.value_bits) == keys[active]
-            found[active[hit]] = stored[hit] & value_mask
+            out[active[hit]] = stored[hit] & value_mask
             active = active[~hit & (stored != _EMPTY)]
-        return found
 
     @staticmethod
     def join(texts):
@@ -211,8 +216,7 @@ class BatchEngine:
         for n in range(2, self.max_n + 1):
             keys = keys[:-1] << self.bits
             keys |= ids[n - 1 :]
-            found = self._find(keys, n)
-            np.copyto(rows[: len(found)], found, where=found != self.miss)
+            self._find_into(keys, rows[: len(keys)])  # a longer n-gram replaces the shorter
         return rows
 
     # -- scoring ------------------------------------------------------------
