@@ -137,27 +137,12 @@ def _run_tag(args, out, err):
     return 0 if result.ok else EXIT_PARTIAL
 
 
-def _reason(exc):
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+def _os_reason(exc):
     if isinstance(exc, IsADirectoryError):
         return "is a folder"
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     return exc.strerror or str(exc)
-
-
-class _open_output:
-    def __init__(self, path, default):
-        self.path, self.default = path, default
-
-    def __enter__(self):
-        self.file = open(self.path, "w", encoding="utf-8") if self.path else self.default
-        return self.file
-
-    def __exit__(self, *exc):
-        if self.path:
-            self.file.close()
 
 
 def _run_train(args, out, err):
@@ -168,6 +153,8 @@ def _run_train(args, out, err):
     labels = LABELS
     if args.labels:
         labels = None if args.labels == "any" else [s.strip() for s in args.labels.split(",") if s.strip()]
+    # Checked before training too (save_model checks again), so a refusal
+    # does not come after minutes of work.
     if Path(args.output).exists() and not args.force:
         raise FileExistsError(f"{args.output} already exists; add --force to replace it")
     clf = train_corpus(args.corpus, labels=labels)
@@ -205,9 +192,9 @@ def main(argv=None, out=None, err=None):
     try:
         return args.run(args, out, err)
     except (PolicytextError, OSError, ValueError) as exc:
-        message = str(exc) if not isinstance(exc, OSError) or not exc.filename else f"{exc.filename}: {_reason(exc)}"
-        if isinstance(exc, FileExistsError):
-            message = str(exc)
+        message = str(exc)
+        if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileExistsError):
+            message = f"{exc.filename}: {_os_reason(exc)}"
         print(f"policytext: error: {message}", file=err)
         return EXIT_FAILED
     except KeyboardInterrupt:
