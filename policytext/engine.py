@@ -8,11 +8,12 @@ Python loop per sentence:
 1. the batch is joined into one string, each text preceded by a NUL, and
    encoded as an array of code points;
 2. one table lookup applies the feature fold (:func:`features.fold_table`)
-   and turns each character into a small id: 0 for a character in no
-   n-gram of the vocabulary, -1 for white space (dropped), -2 for the NUL;
+   and turns each character into a small id: -1 for white space (dropped),
+   and two reserved ids for the NUL and for a character in no n-gram of
+   the vocabulary;
 3. at each position the longest vocabulary n-gram starting there is found
    by packing ids into integer keys and probing an open-addressing hash
-   table (bigrams first, trigrams only where the bigram exists);
+   table, bigrams first, then trigrams (a trigram found replaces its bigram);
 4. that n-gram's row in a *prefix-summed* weight table holds the weights of
    the n-gram and of all its prefixes, so each position contributes one
    row, and a sentence's scores are the sum of its positions' rows.
@@ -36,7 +37,6 @@ __all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW"]
 FEW = 16
 
 _EMPTY = np.int64(-1)
-_SEPARATOR = -2
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
 _SPARSE_FROM = 2_000  # batches at least this large sum rows with scipy.sparse
 _CHUNK = 50_000  # sentences per pass: bounds the working memory
@@ -69,10 +69,12 @@ class BatchEngine:
         present[codes] = True
         present[0] = False  # padding
         chars = np.flatnonzero(present)
-        # Ids 1..len(chars) are characters; the all-ones id stands for any
-        # other character, so a window holding one can match no n-gram.
-        self.bits = (len(chars) + 1).bit_length()
+        # Ids 1..len(chars) are characters; the two highest ids stand for any
+        # other character and for the separator, so a window holding either
+        # can match no n-gram.
+        self.bits = (len(chars) + 2).bit_length()
         self.other = (1 << self.bits) - 1
+        self.separator = self.other - 1
         if self.bits * self.max_n > 62:
             raise EngineUnsupported("too many distinct characters to pack n-grams into 64-bit keys")
         self._build_char_ids(chars, params.fold_digits)
@@ -96,16 +98,14 @@ class BatchEngine:
     # -- building -----------------------------------------------------------
 
     def _build_char_ids(self, chars, fold_digits):
-        """One table from a code point to its id, with the fold applied."""
+        """One table from any code point to its id, with the fold applied."""
         folded = fold_table(fold_digits)
-        char_id = np.zeros(FOLD_LIMIT, dtype=np.int64)
-        bmp = chars < FOLD_LIMIT
-        char_id[chars[bmp]] = np.flatnonzero(bmp) + 1
-        ids = np.where(folded == DELETE, DELETE, char_id[np.maximum(folded, 0)])
-        ids[0] = _SEPARATOR
-        self.ids_bmp = ids
-        # Characters above the fold's range are kept as they are: few, so a dict.
-        self.ids_astral = {int(c): int(i) + 1 for i, c in enumerate(chars) if c >= FOLD_LIMIT}
+        char_id = np.full(0x110000, self.other, dtype=np.int64)
+        char_id[chars] = np.arange(1, len(chars) + 1)
+        # Above the fold's range characters are kept as they are.
+        char_id[:FOLD_LIMIT] = np.where(folded == DELETE, DELETE, char_id[np.maximum(folded, 0)])
+        char_id[0] = self.separator
+        self.code_ids = char_id
 
     def _slots(self, keys):
         """Home slot of each key (Fibonacci hashing), as uint64."""
@@ -197,20 +197,16 @@ class BatchEngine:
         # surrogatepass: a lone surrogate (PDF text layers have them) is a
         # character in no vocabulary, as the reference path treats it.
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        bmp = codes < FOLD_LIMIT
-        ids = self.ids_bmp[np.where(bmp, codes, 0)]
-        if not bmp.all():
-            astral = np.flatnonzero(~bmp)
-            ids[astral] = [self.ids_astral.get(int(c), 0) for c in codes[astral]]
-        return ids[ids != DELETE]
+        ids = np.take(self.code_ids, codes)
+        kept = ids != DELETE
+        return ids if kept.all() else ids[kept]
 
     def _positions(self, ids):
         """Row of the weight table for each position: its longest vocabulary n-gram.
 
         Windows that hold an unknown character or a separator give keys that
-        match nothing: no vocabulary key holds the id ``self.other``.
+        match nothing: no vocabulary key holds ``self.other`` or ``self.separator``.
         """
-        ids = np.where(ids > 0, ids, self.other)
         rows = np.take(self.unigram, ids)
         keys = ids
         for n in range(2, self.max_n + 1):
@@ -238,7 +234,7 @@ class BatchEngine:
         """Class scores of a batch given as :meth:`join` makes it."""
         ids = self._char_ids(joined)
         rows = self._positions(ids)
-        bounds = np.append(np.flatnonzero(ids == _SEPARATOR), len(ids))
+        bounds = np.append(np.flatnonzero(ids == self.separator), len(ids))
         sums = self._sums(rows, bounds)
         if self.norm == "l2_tokens":
             scale = np.sqrt(sums[:, -1])
