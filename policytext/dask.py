@@ -6,9 +6,11 @@ system, as for ``dask.dataframe.read_csv``); the model is sent once to every
 worker. Output, summary and plot are written by the calling process exactly
 as in a local run.
 
->>> from distributed import Client                          # doctest: +SKIP
->>> client = Client("tcp://scheduler:8786")                 # doctest: +SKIP
->>> policytext.dask.tag_files(["reports/"], client, output="labels.jsonl")  # doctest: +SKIP
+Example, against a running scheduler::
+
+    from distributed import Client
+    client = Client("tcp://scheduler:8786")
+    policytext.dask.tag_files(["reports/"], client, output="labels.jsonl")
 """
 
 from . import archive
