@@ -1,6 +1,7 @@
 """The small surface most users need: ``classify``, ``classify_batch``, ``load``."""
 
 import functools
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,8 +123,8 @@ def classify_batch(texts, model=None, n_jobs=1):
     texts : list of str
     model : Classifier or path, optional
     n_jobs : int
-        Processes to use (joblib); -1 for one per core. Worth it from some
-        tens of thousands of texts.
+        Workers to use (joblib threads with the batch engine); -1 for one
+        per core. Worth it from some tens of thousands of texts.
 
     Returns
     -------
@@ -135,12 +136,15 @@ def classify_batch(texts, model=None, n_jobs=1):
     >>> classify_batch(["完成工业总产值246亿元。", "各位代表："])
     ['economy', 'other']
     """
-    texts = check_texts(texts)
-    clf = _model(model)
+    return _labels(_model(model), check_texts(texts), n_jobs)
+
+
+def _labels(clf, texts, n_jobs):
+    """Labels of a list already checked to hold only str."""
     if not texts:
         return []
     if n_jobs == 1 or len(texts) < 2 * _PARALLEL_CHUNK:
-        return clf.predict(texts)
+        return clf.classes_[clf._scores(texts).argmax(axis=1)].tolist()
     return clf.classes_[_parallel_predict(clf, texts, n_jobs)].tolist()
 
 
@@ -149,7 +153,7 @@ _PARALLEL_CHUNK = 10_000
 
 def _predict_indices(model_ref, texts):
     clf = load(model_ref) if isinstance(model_ref, str) else model_ref
-    return clf.decision_function(texts).argmax(axis=1).astype(np.int16)
+    return clf._scores(texts).argmax(axis=1).astype(np.int16)
 
 
 def _parallel_predict(clf, texts, n_jobs):
@@ -186,15 +190,10 @@ def classify_stream(texts, model=None, batch_size=10_000, n_jobs=1):
     if isinstance(texts, (str, bytes)):
         check_texts(texts)  # the same refusal as every batch entry point
     clf = _model(model)
-    batch, seen = [], 0
-    for text in texts:
-        batch.append(text)
-        if len(batch) == batch_size:
-            yield from classify_batch(check_texts(batch, offset=seen), clf, n_jobs)
-            seen += len(batch)
-            batch = []
-    if batch:
-        yield from classify_batch(check_texts(batch, offset=seen), clf, n_jobs)
+    seen = 0
+    for batch in _batches(texts, batch_size):
+        yield from _labels(clf, check_texts(batch, offset=seen), n_jobs)
+        seen += len(batch)
 
 
 def iter_classify(stream, model=None, batch_size=10_000):
@@ -209,18 +208,19 @@ def iter_classify(stream, model=None, batch_size=10_000):
     Sentence
     """
     clf = _model(model)
-    batch = []
-    for span in iter_sentences(stream):
-        batch.append(span)
-        if len(batch) == batch_size:
-            yield from _tag_spans(batch, clf)
-            batch = []
-    if batch:
+    for batch in _batches(iter_sentences(stream), batch_size):
         yield from _tag_spans(batch, clf)
 
 
+def _batches(items, size):
+    """Lists of up to ``size`` items, read lazily from any iterable."""
+    items = iter(items)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
 def _tag_spans(spans, clf):
-    proba = clf.predict_proba([s.text for s in spans])
+    proba = clf._proba([s.text for s in spans])
     labels = clf.labels
     best = proba.argmax(axis=1)
     for span, row, j in zip(spans, proba, best):

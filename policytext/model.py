@@ -122,7 +122,10 @@ class Classifier:
             about 1e-6 (the engine sums in float32); a model the batch
             engine cannot serve always uses the reference path.
         """
-        texts = check_texts(texts)
+        return self._scores(check_texts(texts), engine)
+
+    def _scores(self, texts, engine="fast"):
+        """:meth:`decision_function` for a list already checked to hold only str."""
         if engine == "fast":
             from .engine import FEW, few_scores
 
@@ -148,7 +151,10 @@ class Classifier:
 
     def predict_proba(self, texts, engine="fast"):
         """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
-        return _softmax(self.decision_function(texts, engine) / self.temperature)
+        return self._proba(check_texts(texts), engine)
+
+    def _proba(self, texts, engine="fast"):
+        return _softmax(self._scores(texts, engine) / self.temperature)
 
     def predict(self, texts, k=None, threshold=0.0, engine="fast"):
         """Labels of ``texts``.
@@ -177,10 +183,10 @@ class Classifier:
         >>> [[label for label, p in row] for row in clf.predict(["新建高标准农田4300亩。"], k=1)]
         [['agriculture']]
         """
+        texts = check_texts(texts)
         if k is None:
-            scores = self.decision_function(texts, engine)
-            return self.classes_[scores.argmax(axis=1)].tolist()
-        return self.top_k(self.predict_proba(texts, engine), k, threshold)
+            return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
+        return self.top_k(self._proba(texts, engine), k, threshold)
 
     def top_k(self, proba, k, threshold=0.0):
         """Top ``k`` (label, probability) pairs of each row of ``proba``."""
