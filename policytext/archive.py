@@ -27,9 +27,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DocumentError, PolicytextError
+from .errors import DocumentError, PolicytextError, extra_needed
 
 __all__ = [
+    "COLUMNS",
     "FORMATS",
     "DocumentResult",
     "RecordWriter",
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 FORMATS = ("jsonl", "csv", "parquet")
+# Record fields in column order (CSV, Parquet); per-label probabilities follow as p_<label>.
+COLUMNS = ("file", "index", "start", "end", "section", "text", "label", "score")
 
 
 # -- finding documents --------------------------------------------------------
@@ -266,13 +269,12 @@ class RecordWriter:
 
     def _csv(self, records):
         buf = io.StringIO()
-        columns = ["file", "index", "start", "end", "section", "text", "label", "score"]
         writer = csv.writer(buf, lineterminator="\n")
         if self._csv_header_needed:
-            writer.writerow(columns + [f"p_{label}" for label in self.labels])
+            writer.writerow([*COLUMNS, *(f"p_{label}" for label in self.labels)])
             self._csv_header_needed = False
         for r in records:
-            row = [r["file"], r["index"], r["start"], r["end"], " > ".join(r["section"]), r["text"], r["label"], r["score"]]
+            row = [" > ".join(r[c]) if c == "section" else r[c] for c in COLUMNS]
             writer.writerow(row + [r["probs"][label] for label in self.labels])
         return buf.getvalue()
 
@@ -306,7 +308,7 @@ def _spool_to_parquet(spool, path, labels):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns = {k: [] for k in ("file", "index", "start", "end", "section", "text", "label", "score")}
+    columns = {k: [] for k in COLUMNS}
     probs = {label: [] for label in labels}
     with open(spool, encoding="utf-8") as f:
         for line in f:
@@ -325,7 +327,7 @@ def _require(module, extra, what):
     try:
         __import__(module)
     except ImportError:
-        raise PolicytextError(f"{what} needs the '{extra}' extra: pip install 'policytext[{extra}]'") from None
+        raise PolicytextError(extra_needed(what, extra)) from None
 
 
 # -- summary ------------------------------------------------------------------
@@ -493,11 +495,9 @@ def tag_files(
     docs, missing = expand_paths(paths)
     writer = RecordWriter(output, format, clf.labels, resume=resume)
     result = JobResult(summary=Summary(clf.labels, evidence, overrides))
-    error_lines = []
 
     def fail(path, reason):
         result.failed.append((path, reason))
-        error_lines.append(f"{path}: {reason}")
         if on_error:
             on_error(path, reason)
 
@@ -521,9 +521,9 @@ def tag_files(
         writer.close()
         if errors:
             with open(errors, "w", encoding="utf-8") as f:
-                f.write("".join(line + "\n" for line in error_lines))
+                f.write("".join(f"{path}: {reason}\n" for path, reason in result.failed))
     if result.skipped and (summary or plot):
-        _summarise_skipped(result, writer, docs)
+        _summarise_skipped(result, writer)
     if summary:
         result.summary.write_csv(summary)
     if plot:
@@ -533,7 +533,7 @@ def tag_files(
     return result
 
 
-def _summarise_skipped(result, writer, docs):
+def _summarise_skipped(result, writer):
     """Summary rows for documents tagged by an earlier, resumed run, from the output."""
     from .readers import read_document
 
@@ -566,19 +566,8 @@ def _local_mapper(clf, jobs, limits, timeout):
     return run
 
 
-class _NoBar:
-    def update(self, n):
-        pass
-
-    def close(self):
-        pass
-
-
 def _progress(total, enabled):
-    if not enabled:
-        return _NoBar()
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return _NoBar()
-    return tqdm(total=total, unit="doc", desc="tagging", file=sys.stderr, disable=None)
+    from tqdm import tqdm
+
+    # disable=None: shown only when stderr is a terminal.
+    return tqdm(total=total, unit="doc", desc="tagging", file=sys.stderr, disable=None if enabled else True)

@@ -125,11 +125,12 @@ def _run_tag(args, out, err):
     )
     if args.scheduler:
         from . import dask as on_dask
+        from .errors import extra_needed
 
         try:
             from distributed import Client
         except ImportError:
-            raise ValueError("--scheduler needs the 'dask' extra: pip install 'policytext[dask]'") from None
+            raise ValueError(extra_needed("--scheduler", "dask")) from None
         with Client(args.scheduler) as client:
             result = on_dask.tag_files(args.paths, client, **options)
     else:

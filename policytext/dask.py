@@ -15,7 +15,7 @@ Example, against a running scheduler::
 
 from . import archive
 from .api import _model
-from .errors import PolicytextError
+from .errors import PolicytextError, extra_needed
 
 __all__ = ["tag_files"]
 
@@ -24,7 +24,7 @@ def _mapper(client, clf, limits, timeout):
     try:
         from distributed import as_completed
     except ImportError:
-        raise PolicytextError("running on a Dask cluster needs the 'dask' extra: pip install 'policytext[dask]'") from None
+        raise PolicytextError(extra_needed("running on a Dask cluster", "dask")) from None
 
     def run(paths):
         if not paths:

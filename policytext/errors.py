@@ -4,7 +4,7 @@ Every message names the offending item (a file, a line, an index) so that a
 user can find it without a traceback.
 """
 
-__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError"]
+__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "extra_needed"]
 
 
 class PolicytextError(Exception):
@@ -42,3 +42,8 @@ class DocumentError(PolicytextError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+def extra_needed(what, extra):
+    """The one wording for a missing optional extra, wherever it is found missing."""
+    return f"{what} needs the '{extra}' extra: pip install 'policytext[{extra}]'"

@@ -7,7 +7,7 @@ object API is used, so plotting changes no global matplotlib state.
 
 from pathlib import Path
 
-from .errors import PolicytextError
+from .errors import PolicytextError, extra_needed
 
 __all__ = ["find_cjk_font", "plot_shares"]
 
@@ -65,7 +65,7 @@ def plot_shares(summary, path, font=None):
         from matplotlib.figure import Figure
         from matplotlib.font_manager import FontProperties
     except ImportError:
-        raise PolicytextError("--plot needs the 'plot' extra: pip install 'policytext[plot]'") from None
+        raise PolicytextError(extra_needed("--plot", "plot")) from None
     font = font or find_cjk_font()
     if font is None or not Path(font).is_file():
         raise PolicytextError(

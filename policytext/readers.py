@@ -25,7 +25,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from .errors import DocumentError
+from .errors import DocumentError, extra_needed
 
 __all__ = ["SUPPORTED", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PDF_PAGES", "detect_encoding", "read_document", "extra_for"]
 
@@ -425,9 +425,7 @@ def _require(module, path):
         return importlib.import_module(module)
     except ImportError:
         extra = extra_for(path.suffix)
-        raise DocumentError(
-            path, f"reading {path.suffix.lower()} needs the '{extra}' extra: pip install 'policytext[{extra}]'"
-        ) from None
+        raise DocumentError(path, extra_needed(f"reading {path.suffix.lower()}", extra)) from None
 
 
 def _quiet(logger_name):
