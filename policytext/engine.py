@@ -78,9 +78,11 @@ class BatchEngine:
         if self.bits * self.max_n > 62:
             raise EngineUnsupported("too many distinct characters to pack n-grams into 64-bit keys")
         self._build_char_ids(chars, params.fold_digits)
-        id_of_code = np.zeros(len(present), dtype=np.int64)
-        id_of_code[chars] = np.arange(1, len(chars) + 1)
-        gram_ids = id_of_code[codes]
+        # Vocabulary characters are fixed points of the fold (the vocabulary
+        # is built from folded text), so the lookup table gives their ids.
+        if not np.array_equal(self.code_ids[chars], np.arange(1, len(chars) + 1)):
+            raise EngineUnsupported("the vocabulary holds characters the feature fold changes")
+        gram_ids = self.code_ids[codes]
         keys = np.zeros(len(vocab), dtype=np.int64)
         for j in range(width):
             keys = np.where(j < lengths, (keys << self.bits) | gram_ids[:, j], keys)

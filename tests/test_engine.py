@@ -93,3 +93,14 @@ def test_lone_surrogates_are_unknown_characters_not_errors():
 
 def policytext_labels_ok(labels, clf):
     return all(label in clf.labels for label in labels)
+
+
+def test_a_vocabulary_of_unfolded_characters_is_left_to_the_reference_path(tiny_model):
+    from policytext.model import Classifier
+
+    vocab = ["A", "a", "农"]  # "A" never survives the fold, so it can be no feature
+    clf = Classifier(tiny_model.labels, vocab, [1.0] * 3, np.ones((3, len(tiny_model.labels)), dtype=np.float32),
+                     tiny_model.intercept, features=tiny_model.features)
+    with pytest.raises(EngineUnsupported, match="fold changes"):
+        BatchEngine(clf)
+    assert_same(clf, ["Aa农", "农田"])
