@@ -44,7 +44,6 @@ _BOMS = (
 # C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
 # return and escape, which real text files do contain.
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
-_CHINESE_ENCODINGS = {"gb18030", "big5", "big5hkscs", "cp950", "hz"}
 # Elements after which the fallback HTML text starts a new line.
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -200,13 +199,13 @@ def _damaged_encoding(data):
 
 def _decode(path, data, declared=None):
     encoding = _detect(data, declared)
-    if encoding is None and not _looks_binary(data):
-        encoding = _damaged_encoding(data)
-        if encoding is not None:
-            return data.decode(encoding, errors="replace")
     if encoding is None:
-        reason = "binary data, not text" if _looks_binary(data) else "cannot detect the text encoding"
-        raise DocumentError(path, reason)
+        if _looks_binary(data):
+            raise DocumentError(path, "binary data, not text")
+        encoding = _damaged_encoding(data)
+        if encoding is None:
+            raise DocumentError(path, "cannot detect the text encoding")
+        return data.decode(encoding, errors="replace")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
