@@ -26,7 +26,8 @@ _TRAILING = frozenset("”’）)】》」』")
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "【": "】", "《": "》", "「": "」", "『": "』"}
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 # Line breaks always end a sentence, whatever brackets are open.
-_LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+")
+_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
+_LINE = re.compile(f"[^{_BREAKS}]+")
 
 _NUM = "一二三四五六七八九十百零〇"
 # (level, pattern) pairs; the first that matches the start of a line wins.
@@ -185,8 +186,6 @@ def split_sentences(text, max_chars=MAX_SENTENCE_CHARS):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     return list(_Splitter(max_chars).lines(text))
 
-
-_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
 
 
 def iter_sentences(stream, block_chars=1 << 20, max_chars=MAX_SENTENCE_CHARS):
