@@ -187,7 +187,6 @@ def split_sentences(text, max_chars=MAX_SENTENCE_CHARS):
     return list(_Splitter(max_chars).lines(text))
 
 
-
 def iter_sentences(stream, block_chars=1 << 20, max_chars=MAX_SENTENCE_CHARS):
     """Split a text stream into sentences, reading it a block at a time.
 
