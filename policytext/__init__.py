@@ -6,7 +6,6 @@
 """
 
 from ._version import __version__
-from .archive import tag_files
 from .api import Sentence, classify, classify_batch, classify_stream, iter_classify, load
 from .corpus import LABELS
 from .errors import CorpusError, DocumentError, ModelError, PolicytextError
@@ -32,3 +31,13 @@ __all__ = [
     "split_sentences",
     "tag_files",
 ]
+
+
+def __getattr__(name):
+    # The archive engine (formats, summaries, plots) is imported when first
+    # asked for: tagging a few sentences should not pay for it at import.
+    if name == "tag_files":
+        from .archive import tag_files
+
+        return tag_files
+    raise AttributeError(f"module 'policytext' has no attribute {name!r}")
