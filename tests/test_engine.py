@@ -88,11 +88,7 @@ def test_lone_surrogates_are_unknown_characters_not_errors():
     clf = load()
     texts = ["新建\ud800高标准农田", "\udfff", "完成产值\ud858\ude54亿元"] * 10
     np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=0, atol=1e-5)
-    assert policytext_labels_ok(clf.predict(texts), clf)
-
-
-def policytext_labels_ok(labels, clf):
-    return all(label in clf.labels for label in labels)
+    assert clf.predict(texts) == clf.predict(texts, engine="reference")
 
 
 def test_a_vocabulary_of_unfolded_characters_is_left_to_the_reference_path(tiny_model):
