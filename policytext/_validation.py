@@ -25,6 +25,10 @@ def check_texts(texts, name="texts", offset=0):
     if not isinstance(texts, Iterable):
         raise TypeError(f"{name} must be a list of str, got {type(texts).__name__}")
     texts = list(texts)
+    # One pass in C over the items' types; the loop below only runs to name
+    # the first bad item.
+    if all(issubclass(kind, str) for kind in set(map(type, texts))):
+        return texts
     for i, item in enumerate(texts):
         if not isinstance(item, str):
             raise TypeError(f"{name}[{offset + i}] must be a str, got {type(item).__name__}")

@@ -9,12 +9,21 @@ Python loop per sentence:
    encoded as an array of code points;
 2. one table lookup applies the feature fold (:func:`features.fold_table`)
    and turns each character into a small id: -1 for white space (dropped),
-   and two reserved ids for the NUL and for a character in no n-gram of
-   the vocabulary;
+   0, 1, ... for the vocabulary's characters, most frequent first, and two
+   reserved ids for a character in no n-gram and for the NUL;
 3. at each position the longest vocabulary n-gram starting there is found
-   by packing ids into integer keys and probing an open-addressing hash
-   table, bigrams first, then trigrams (a trigram found replaces its bigram);
-4. that n-gram's row in a *prefix-summed* weight table holds the weights of
+   one length at a time. Each n-gram has a *row*; a character's row is its
+   id, and an n-gram is found from its prefix's row and its last character,
+   as ``row * width + id``:
+
+   - for bigrams that number indexes a table of every pair of ids, which
+     holds the first character's row where the pair is no bigram (frequent
+     characters have small ids, so text touches a small corner of it);
+   - for longer n-grams it is the key of a hash table. A position whose
+     prefix is not in the vocabulary has a row that no key holds, so it
+     keeps the row it has;
+
+4. an n-gram's row in a *prefix-summed* weight table holds the weights of
    the n-gram and of all its prefixes, so each position contributes one
    row, and a sentence's scores are the sum of its positions' rows.
 
@@ -36,14 +45,76 @@ __all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW"]
 #: not built yet: building it costs more than scoring a handful of texts.
 FEW = 16
 
-_EMPTY = np.int64(-1)
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
+_PAIRS_LIMIT = 1 << 24  # the bigram table's entries (64 MB); beyond, bigrams go to a hash table
+_LOAD = 8  # hash table slots per key: nearly every lookup takes one probe
 _SPARSE_FROM = 2_000  # batches at least this large sum rows with scipy.sparse
 _CHUNK = 50_000  # sentences per pass: bounds the working memory
 
 
 class EngineUnsupported(ValueError):
     """The model's features cannot be computed by the batch engine."""
+
+
+class _HashTable:
+    """Open addressing with linear probing over non-negative integer keys.
+
+    Each slot holds ``[key, value]`` side by side, so a probe is one memory
+    access; an empty slot's key is -1.
+    """
+
+    _GOLDEN = {np.dtype(np.int32): np.uint32(0x9E3779B9), np.dtype(np.int64): np.uint64(0x9E3779B97F4A7C15)}
+
+    def __init__(self, keys, values):
+        self.dtype = keys.dtype
+        self.bits = max(4, (_LOAD * len(keys)).bit_length())
+        size = 1 << self.bits
+        slots = self._slots(keys).astype(np.int64)
+        self.entries = np.full((size, 2), -1, dtype=self.dtype)
+        claim = np.full(size, -1, dtype=np.int64)
+        pending = np.arange(len(keys))
+        while len(pending):
+            candidates = pending[self.entries[slots[pending], 0] == -1]
+            # Several keys may want one free slot: the last write wins, and
+            # only the winners are placed this round.
+            claim[slots[candidates]] = candidates
+            winners = candidates[claim[slots[candidates]] == candidates]
+            self.entries[slots[winners], 0] = keys[winners]
+            self.entries[slots[winners], 1] = values[winners]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slots[pending] = (slots[pending] + 1) & (size - 1)
+
+    def _slots(self, keys):
+        """Home slot of each key (Fibonacci hashing)."""
+        golden = self._GOLDEN[self.dtype]
+        slots = keys.view(golden.dtype) * golden
+        slots >>= golden.dtype.type(8 * self.dtype.itemsize - self.bits)
+        return slots.view(self.dtype)  # small enough to be signed: np.take wants signed indices
+
+    def get_larger(self, keys, default):
+        """The value of each key, or ``default``'s entry where the key is absent.
+
+        Values must be larger than defaults: a maximum then merges the two,
+        which is several times faster than ``np.where``.
+        """
+        slots = self._slots(keys)
+        found = np.take(self.entries, slots, axis=0)
+        # 0 where the slot holds the key; negative where it is empty (keys
+        # are non-negative); positive where it holds another key.
+        other = found[:, 0] ^ keys
+        out = np.maximum(default, found[:, 1] * (other == 0))
+        active = np.flatnonzero(other > 0)
+        mask = slots.dtype.type(len(self.entries) - 1)
+        while len(active):
+            s = (slots[active] + slots.dtype.type(1)) & mask
+            slots[active] = s
+            found = self.entries[s]
+            other = found[:, 0] ^ keys[active]
+            hit = other == 0
+            out[active[hit]] = found[hit, 1]
+            active = active[other > 0]
+        return out
 
 
 class BatchEngine:
@@ -64,126 +135,84 @@ class BatchEngine:
         # Fixed-width unicode: one uint32 code point per column, 0-padded.
         codes = vocab.view(np.uint32).reshape(len(vocab), width).astype(np.int64)
         lengths = (codes != 0).sum(axis=1)
-
-        present = np.zeros(int(codes.max()) + 1, dtype=bool)
-        present[codes] = True
-        present[0] = False  # padding
-        chars = np.flatnonzero(present)
-        # Ids 1..len(chars) are characters; the two highest ids stand for any
-        # other character and for the separator, so a window holding either
-        # can match no n-gram.
-        self.bits = (len(chars) + 2).bit_length()
-        self.other = (1 << self.bits) - 1
-        self.separator = self.other - 1
-        if self.bits * self.max_n > 62:
-            raise EngineUnsupported("too many distinct characters to pack n-grams into 64-bit keys")
+        unigrams = np.flatnonzero(lengths == 1)
+        # Frequent characters (low idf) first: text then mostly touches the
+        # first rows and columns of the bigram table, which stay in cache.
+        chars = codes[unigrams[np.argsort(clf.idf[unigrams], kind="stable")], 0]
+        self.other = len(chars)
+        self.separator = len(chars) + 1
+        self.width = len(chars) + 2
         self._build_char_ids(chars, params.fold_digits)
         # Vocabulary characters are fixed points of the fold (the vocabulary
         # is built from folded text), so the lookup table gives their ids.
-        if not np.array_equal(self.code_ids[chars], np.arange(1, len(chars) + 1)):
+        if not np.array_equal(self.code_ids[chars], np.arange(len(chars))):
             raise EngineUnsupported("the vocabulary holds characters the feature fold changes")
         gram_ids = self.code_ids[codes]
-        keys = np.zeros(len(vocab), dtype=np.int64)
-        for j in range(width):
-            keys = np.where(j < lengths, (keys << self.bits) | gram_ids[:, j], keys)
 
-        self.miss = len(vocab)  # index of the all-zero weight row
-        self.unigram = np.full(1 << self.bits, self.miss, dtype=np.int64)
-        one = lengths == 1
-        self.unigram[keys[one]] = np.flatnonzero(one)
-        self._build_table(keys[~one], np.flatnonzero(~one))
-        # float32 halves the memory each position's row costs to fetch, which
-        # is what bounds the engine (more so with two processes on one
-        # memory bus); sums of ~40 rows keep about 6 significant digits.
-        self.weights = self._prefix_summed_weights(clf, keys, lengths).astype(np.float32)
+        # Rows: one per character id (the reserved ids' rows are zero), then
+        # the longer n-grams by length, so an n-gram's row is larger than the
+        # row of any shorter n-gram (see _HashTable.get_larger).
+        longer = np.flatnonzero(lengths > 1)
+        longer = longer[np.argsort(lengths[longer], kind="stable")]
+        n_rows = self.width + len(longer)
+        if n_rows * self.width >= 1 << 62:
+            raise EngineUnsupported("the vocabulary is too large to number its n-grams")
+        self.key_dtype = np.dtype(np.int32 if n_rows * self.width < 1 << 31 else np.int64)
+        row_of = np.empty(len(vocab), dtype=np.int64)
+        row_of[unigrams] = gram_ids[unigrams, 0]
+        row_of[longer] = self.width + np.arange(len(longer))
+        row_length = np.ones(n_rows, dtype=np.int64)
+        row_length[row_of] = lengths
 
-    # -- building -----------------------------------------------------------
+        weights = np.zeros((n_rows, len(clf.classes_) + 1), dtype=np.float64)
+        weights[row_of, :-1] = clf.coef * clf.idf[:, None]
+        weights[row_of, -1] = clf.idf * clf.idf if self.norm == "l2_tokens" else (clf.idf if self.norm == "l1" else 0.0)
+
+        self.pairs = None
+        self.tables = {}
+        prefix_rows = gram_ids[:, 0].astype(np.int64)  # each n-gram's prefix of the length at hand
+        for n in range(2, self.max_n + 1):
+            grams = np.flatnonzero(lengths == n)
+            prefixes = prefix_rows[grams]
+            if (row_length[prefixes] != n - 1).any():
+                raise EngineUnsupported("some n-grams' prefixes are not in the vocabulary")
+            weights[row_of[grams]] += weights[prefixes]  # prefixes already hold their own prefixes
+            keys = prefixes * self.width + gram_ids[grams, n - 1]
+            if n == 2 and self.width**2 <= _PAIRS_LIMIT:
+                self.pairs = np.repeat(np.arange(self.width, dtype=np.int32), self.width)
+                self.pairs[keys] = row_of[grams]
+            else:
+                self.tables[n] = _HashTable(keys.astype(self.key_dtype), row_of[grams].astype(self.key_dtype))
+            going_on = np.flatnonzero(lengths > n)
+            prefix_rows[going_on] = self._extend(n, prefix_rows[going_on], gram_ids[going_on, n - 1])
+        # float32 halves the memory each position's row costs to fetch;
+        # sums of ~40 rows keep about 6 significant digits.
+        self.weights = weights.astype(np.float32)
 
     def _build_char_ids(self, chars, fold_digits):
         """One table from any code point to its id, with the fold applied."""
         folded = fold_table(fold_digits)
-        char_id = np.full(0x110000, self.other, dtype=np.int64)
-        char_id[chars] = np.arange(1, len(chars) + 1)
+        char_id = np.full(0x110000, self.other, dtype=np.int32)
+        char_id[chars] = np.arange(len(chars))
         # Above the fold's range characters are kept as they are.
         char_id[:FOLD_LIMIT] = np.where(folded == DELETE, DELETE, char_id[np.maximum(folded, 0)])
         char_id[0] = self.separator
         self.code_ids = char_id
 
-    def _slots(self, keys):
-        """Home slot of each key (Fibonacci hashing), as uint64."""
-        slots = keys.view(np.uint64) * _GOLDEN
-        slots >>= np.uint64(64 - self.table_bits)
-        return slots
-
-    def _build_table(self, keys, values):
-        # Each slot packs key and value into one int64, so a probe is one
-        # memory access. A load factor of at most 1/16 keeps nearly every
-        # lookup to one probe; the table (16 MB for the shipped model) is
-        # the price.
-        self.value_bits = max(1, int(self.miss).bit_length())
-        if self.bits * self.max_n + self.value_bits > 63:
-            raise EngineUnsupported("vocabulary too large to pack n-gram keys with their indices")
-        self.table_bits = max(4, (16 * len(keys)).bit_length())
-        size = 1 << self.table_bits
-        table = np.full(size, _EMPTY, dtype=np.int64)
-        slots = self._slots(keys).astype(np.int64)
-        claim = np.full(size, -1, dtype=np.int64)
-        pending = np.arange(len(keys))
-        while len(pending):
-            candidates = pending[table[slots[pending]] == _EMPTY]
-            # Several keys may want one free slot: the last write wins, and
-            # only the winners are placed this round.
-            claim[slots[candidates]] = candidates
-            winners = candidates[claim[slots[candidates]] == candidates]
-            table[slots[winners]] = (keys[winners] << self.value_bits) | values[winners]
-            placed = np.zeros(len(keys), dtype=bool)
-            placed[winners] = True
-            pending = pending[~placed[pending]]
-            slots[pending] = (slots[pending] + 1) & (size - 1)
-        self.table = table
-
-    def _prefix_summed_weights(self, clf, keys, lengths):
-        """Row g: weights of n-gram g plus those of all its prefixes; last column the norm's share."""
-        idf = clf.idf
-        weights = np.empty((len(keys) + 1, len(clf.classes_) + 1), dtype=np.float64)
-        np.multiply(clf.coef, idf[:, None], out=weights[:-1, :-1])
-        weights[:-1, -1] = idf * idf if self.norm == "l2_tokens" else (idf if self.norm == "l1" else 0.0)
-        weights[-1] = 0.0
-        for n in range(2, self.max_n + 1):
-            grams = np.flatnonzero(lengths == n)
-            prefixes = self._find(keys[grams] >> self.bits, n - 1)
-            if (prefixes == self.miss).any():
-                raise EngineUnsupported("some n-grams' prefixes are not in the vocabulary")
-            weights[grams] += weights[prefixes]  # prefixes already hold their own prefixes
-        return weights
-
     # -- lookups ------------------------------------------------------------
 
-    def _find(self, keys, n):
-        """Vocabulary index of each packed n-gram key, or ``self.miss``."""
-        if n == 1:
-            return self.unigram[keys]
-        found = np.full(len(keys), self.miss, dtype=np.int64)
-        self._find_into(keys, found)
-        return found
+    def _extend(self, n, rows, next_ids):
+        """Row of each n-gram ``row + next id``, or ``rows`` where it is not in the vocabulary.
 
-    def _find_into(self, keys, out):
-        """Write the vocabulary index of each key that is found into ``out``; leave the rest."""
-        value_mask = (1 << self.value_bits) - 1
-        slots = self._slots(keys)
-        stored = np.take(self.table, slots.view(np.int64))
-        hit = (stored >> self.value_bits) == keys
-        np.copyto(out, stored & value_mask, where=hit)
-        # Only keys that met another key in their slot probe further.
-        active = np.flatnonzero(~hit & (stored != _EMPTY))
-        slot_mask = np.uint64((1 << self.table_bits) - 1)
-        while len(active):
-            s = (slots[active] + np.uint64(1)) & slot_mask
-            slots[active] = s
-            stored = np.take(self.table, s.view(np.int64))
-            hit = (stored >> self.value_bits) == keys[active]
-            out[active[hit]] = stored[hit] & value_mask
-            active = active[~hit & (stored != _EMPTY)]
+        ``rows`` are rows of (n-1)-grams, or of shorter ones where the
+        (n-1)-gram is absent: no n-gram has such a prefix, so those keep
+        their row.
+        """
+        keys = rows.astype(self.key_dtype) * self.width
+        keys += next_ids
+        if n == 2 and self.pairs is not None:
+            return np.take(self.pairs, keys)
+        return self.tables[n].get_larger(keys, rows)
 
     @staticmethod
     def join(texts):
@@ -206,15 +235,15 @@ class BatchEngine:
     def _positions(self, ids):
         """Row of the weight table for each position: its longest vocabulary n-gram.
 
-        Windows that hold an unknown character or a separator give keys that
-        match nothing: no vocabulary key holds ``self.other`` or ``self.separator``.
+        Windows that hold an unknown character or a separator find nothing
+        longer than that character: no n-gram holds either reserved id.
         """
-        rows = np.take(self.unigram, ids)
-        keys = ids
+        rows = ids.astype(self.key_dtype)
         for n in range(2, self.max_n + 1):
-            keys = keys[:-1] << self.bits
-            keys |= ids[n - 1 :]
-            self._find_into(keys, rows[: len(keys)])  # a longer n-gram replaces the shorter
+            m = len(ids) - n + 1
+            if m <= 0:
+                break
+            rows[:m] = self._extend(n, rows[:m], ids[n - 1 :])
         return rows
 
     # -- scoring ------------------------------------------------------------
@@ -227,7 +256,7 @@ class BatchEngine:
             import scipy.sparse as sp
 
             ones = np.ones(len(rows), dtype=np.float32)
-            X = sp.csr_matrix((ones, rows.astype(np.int32), bounds.astype(np.int32)), shape=(n_texts, len(self.weights)))
+            X = sp.csr_matrix((ones, rows.astype(np.int32, copy=False), bounds.astype(np.int32)), shape=(n_texts, len(self.weights)))
             return (X @ self.weights).astype(np.float64)
         # Every sentence's range starts with its NUL (a zero row), so none is empty.
         return np.add.reduceat(self.weights[rows], bounds[:-1], axis=0, dtype=np.float64)
