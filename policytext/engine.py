@@ -46,6 +46,7 @@ __all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW"]
 FEW = 16
 
 _PAIRS_LIMIT = 1 << 24  # the bigram table's entries (64 MB); beyond, bigrams go to a hash table
+_INT32_KEYS = 1 << 31  # n-gram keys up to this many fit int32, which halves the memory they take
 _LOAD = 8  # hash table slots per key: nearly every lookup takes one probe
 _SPARSE_FROM = 2_000  # batches at least this large sum rows with scipy.sparse
 _CHUNK = 50_000  # sentences per pass: bounds the working memory
@@ -157,7 +158,7 @@ class BatchEngine:
         n_rows = self.width + len(longer)
         if n_rows * self.width >= 1 << 62:
             raise EngineUnsupported("the vocabulary is too large to number its n-grams")
-        self.key_dtype = np.dtype(np.int32 if n_rows * self.width < 1 << 31 else np.int64)
+        self.key_dtype = np.dtype(np.int32 if n_rows * self.width <= _INT32_KEYS else np.int64)
         row_of = np.empty(len(vocab), dtype=np.int64)
         row_of[unigrams] = gram_ids[unigrams, 0]
         row_of[longer] = self.width + np.arange(len(longer))

@@ -100,3 +100,31 @@ def test_a_vocabulary_of_unfolded_characters_is_left_to_the_reference_path(tiny_
     with pytest.raises(EngineUnsupported, match="fold changes"):
         BatchEngine(clf)
     assert_same(clf, ["Aa农", "农田"])
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {},
+        {"_PAIRS_LIMIT": 0},  # bigrams from a hash table, as for a model with very many characters
+        {"_LOAD": 1},  # a full table: most lookups probe past other keys
+        {"_INT32_KEYS": 0},  # 64-bit keys, as for a very large vocabulary
+    ],
+    ids=["default", "hashed-bigrams", "crowded-table", "int64-keys"],
+)
+@pytest.mark.parametrize("ngram_range", [(1, 2), (1, 3), (1, 4)])
+def test_every_lookup_layout_matches_the_reference(monkeypatch, setting, ngram_range):
+    import policytext.engine as engine_module
+
+    for name, value in setting.items():
+        monkeypatch.setattr(engine_module, name, value)
+    texts = [t for ts in TINY.values() for t in ts]
+    labels = [label for label, ts in TINY.items() for _ in ts]
+    # min_df=1 keeps every n-gram of the training text: a vocabulary of
+    # about a thousand n-grams, enough to crowd a small hash table.
+    clf = train(texts, labels, features=FeatureParams(ngram_range=ngram_range, min_df=1))
+    engine = BatchEngine(clf)
+    assert (engine.pairs is None) == (setting.get("_PAIRS_LIMIT") == 0 or ngram_range[1] < 2)
+    assert engine.key_dtype == (np.int64 if "_INT32_KEYS" in setting else np.int32)
+    clf._engine = engine
+    assert_same(clf, ODD + texts + [t[::-1] for t in texts])
