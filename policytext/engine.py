@@ -49,7 +49,9 @@ _PAIRS_LIMIT = 1 << 24  # the bigram table's entries (64 MB); beyond, bigrams go
 _INT32_KEYS = 1 << 31  # n-gram keys up to this many fit int32, which halves the memory they take
 _LOAD = 8  # hash table slots per key: nearly every lookup takes one probe
 _SPARSE_FROM = 2_000  # batches at least this large sum rows with scipy.sparse
-_CHUNK = 50_000  # sentences per pass: bounds the working memory
+# Characters per pass. It bounds the working memory, and passes of about
+# half a million characters run fastest: their arrays stay in the cache.
+_CHUNK_CHARS = 1 << 19
 
 
 class EngineUnsupported(ValueError):
@@ -281,8 +283,10 @@ class BatchEngine:
         """Class scores for a list of str, shape (n_texts, n_classes)."""
         if not texts:
             return np.zeros((0, len(self.intercept)))
-        chunks = (texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK))
-        return np.vstack([self.scores_joined(self.join(chunk)) for chunk in chunks])
+        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+        cuts = np.searchsorted(ends, np.arange(_CHUNK_CHARS, ends[-1], _CHUNK_CHARS), side="right")
+        bounds = np.unique(np.concatenate(([0], cuts, [len(texts)])))  # a long text makes a pass of its own
+        return np.vstack([self.scores_joined(self.join(texts[i:j])) for i, j in zip(bounds[:-1], bounds[1:])])
 
 
 def few_scores(clf, texts):

@@ -128,3 +128,18 @@ def test_every_lookup_layout_matches_the_reference(monkeypatch, setting, ngram_r
     assert engine.key_dtype == (np.int64 if "_INT32_KEYS" in setting else np.int32)
     clf._engine = engine
     assert_same(clf, ODD + texts + [t[::-1] for t in texts])
+
+
+def test_passes_cut_by_characters_give_the_scores_of_one_pass(monkeypatch, tiny_model):
+    import policytext.engine as engine_module
+
+    texts = [t for ts in TINY.values() for t in ts] + ["农" * 300, "", "新建高标准农田3000亩。"]
+    engine = BatchEngine(tiny_model)
+    whole = engine.decision_function(texts)
+    passes = []
+    monkeypatch.setattr(engine_module, "_CHUNK_CHARS", 40)  # the 300-character text starts a pass
+    monkeypatch.setattr(engine, "scores_joined", lambda joined, f=engine.scores_joined: passes.append(joined) or f(joined))
+    np.testing.assert_allclose(engine.decision_function(texts), whole, rtol=0, atol=1e-6)
+    assert len(passes) >= 5
+    assert any(p.startswith("\x00" + "农" * 300 + "\x00") for p in passes)
+    assert sum(p.count("\x00") for p in passes) == len(texts)
