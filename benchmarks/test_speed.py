@@ -71,4 +71,5 @@ def test_build_engine(benchmark, clf):
     from policytext.engine import BatchEngine
 
     engine = benchmark(BatchEngine, clf)
-    assert engine.weights.shape[0] == len(clf.vocabulary) + 1
+    # one row per n-gram, and zero rows for the two reserved character ids
+    assert engine.weights.shape == (len(clf.vocabulary) + 2, len(clf.labels) + 1)

@@ -168,7 +168,9 @@ def _parallel_predict(clf, texts, n_jobs):
     from joblib import Parallel, delayed, effective_n_jobs
 
     workers = effective_n_jobs(n_jobs)
-    size = max(_PARALLEL_CHUNK // 2, -(-len(texts) // (4 * workers)))
+    # Tasks of about one engine pass each: larger ones scaled worse with two
+    # threads (their passes contend for the shared cache).
+    size = max(_PARALLEL_CHUNK // 2, min(_PARALLEL_CHUNK, -(-len(texts) // (4 * workers))))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     if clf._batch_engine() is not None:
         parts = Parallel(n_jobs=workers, prefer="threads")(delayed(_predict_indices)(clf, c) for c in chunks)
