@@ -17,6 +17,7 @@ The engine behind ``policytext tag`` and :func:`tag_files`:
 import contextlib
 import csv
 import glob
+import heapq
 import io
 import json
 import os
@@ -254,10 +255,15 @@ class RecordWriter:
 
     def write(self, result, sink=None):
         """Append one document's records (to ``sink`` when writing to standard output)."""
+        self.append(result.records, sink)
+        self.done.add(result.path)
+
+    def append(self, records, sink=None):
+        """Append records in one write: a whole document, or part of a streamed one."""
         if self.fmt == "csv":
-            data = self._csv(result.records)
+            data = self._csv(records)
         else:
-            data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records)
+            data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         if self.fd is None:
             sink.write(data)
             sink.flush()
@@ -265,7 +271,16 @@ class RecordWriter:
         payload = data.encode("utf-8")
         while payload:
             payload = payload[os.write(self.fd, payload) :]
-        self.done.add(result.path)
+
+    def mark(self):
+        """The output's size, to :meth:`rollback` to if a streamed document fails."""
+        return None if self.fd is None else os.fstat(self.fd).st_size
+
+    def rollback(self, mark):
+        """Drop what was appended since ``mark`` (standard output cannot be taken back)."""
+        if self.fd is not None:
+            os.ftruncate(self.fd, mark)
+            self._csv_header_needed = self.fmt == "csv" and mark == 0
 
     def _csv(self, records):
         buf = io.StringIO()
@@ -353,19 +368,27 @@ class Summary:
         self.rows = {}
 
     def add(self, doc, records, meta=None):
-        n = len(records)
-        chars = sum(len(r["text"]) for r in records) or 1
+        """Add a document's row from its records."""
+        tally = self.tally()
+        for r in records:
+            tally.add(r)
+        self.add_tally(doc, tally, meta)
+
+    def tally(self):
+        """A running count for a document whose records are not all held at once."""
+        return _Tally(self.labels, self.evidence)
+
+    def add_tally(self, doc, tally, meta=None):
+        n = tally.sentences
         row = {"file": doc, **(meta or {"title": "", "place": "", "level": "", "year": None}), "sentences": n}
         override = self.overrides.get(doc) or self.overrides.get(Path(doc).name) or {}
         row.update({k: v for k, v in override.items() if v not in ("", None)})
         row.pop("title", None)
         for label in self.labels:
-            mine = [r for r in records if r["label"] == label]
-            row[f"share_{label}"] = round(len(mine) / n, 4) if n else 0.0
-            row[f"chars_{label}"] = round(sum(len(r["text"]) for r in mine) / chars, 4) if n else 0.0
+            row[f"share_{label}"] = round(tally.count[label] / n, 4) if n else 0.0
+            row[f"chars_{label}"] = round(tally.chars[label] / (tally.all_chars or 1), 4) if n else 0.0
             if self.evidence:
-                top = sorted(mine, key=lambda r: -r["score"])[: self.evidence]
-                row[f"evidence_{label}"] = json.dumps([r["text"] for r in top], ensure_ascii=False)
+                row[f"evidence_{label}"] = json.dumps(tally.evidence_of(label), ensure_ascii=False)
         self.rows[doc] = row
 
     def write_csv(self, path):
@@ -380,6 +403,35 @@ class Summary:
             writer.writeheader()
             writer.writerows(rows)
         os.replace(tmp, path)
+
+
+class _Tally:
+    """Sentences and characters per label, and the top-scoring sentences, record by record."""
+
+    def __init__(self, labels, evidence):
+        self.evidence = evidence
+        self.sentences = self.all_chars = 0
+        self.count = dict.fromkeys(labels, 0)
+        self.chars = dict.fromkeys(labels, 0)
+        self.top = {label: [] for label in labels}  # min-heaps of (score, -index, text)
+
+    def add(self, record):
+        label, size = record["label"], len(record["text"])
+        self.sentences += 1
+        self.all_chars += size
+        self.count[label] += 1
+        self.chars[label] += size
+        if self.evidence:
+            # -index: among equal scores the earlier sentence ranks higher
+            item = (record["score"], -self.sentences, record["text"])
+            heap = self.top[label]
+            if len(heap) < self.evidence:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+
+    def evidence_of(self, label):
+        return [text for _, _, text in sorted(self.top[label], reverse=True)]
 
 
 def read_meta(path):
@@ -505,10 +557,14 @@ def tag_files(
         fail(path, reason)
     todo = [d for d in docs if d not in writer.done]
     result.skipped = [d for d in docs if d in writer.done]
+    streamed = [d for d in todo if _streams(d)]
     bar = _progress(len(todo), progress)
     try:
+        for path in streamed:
+            _tag_stream(path, clf, writer, result, fail, sink or sys.stdout)
+            bar.update(1)
         run = mapper or _local_mapper(clf, jobs, limits, timeout)
-        for res in run(todo):
+        for res in run([d for d in todo if d not in set(streamed)]):
             if res.error:
                 fail(res.path, res.error)
             else:
@@ -531,6 +587,61 @@ def tag_files(
 
         plot_shares(result.summary, plot, font=font)
     return result
+
+
+#: Plain-text documents larger than this are tagged as a stream, here in this
+#: process: read a block at a time and written as they are tagged, so memory
+#: does not grow with the file. The size and time limits for whole documents
+#: do not apply to them: those bound what a document may cost to read into
+#: memory, and a stream makes steady progress.
+STREAM_FROM = 16 * 1024 * 1024
+_STREAMED_SUFFIXES = (".txt", ".md")
+_STREAM_BATCH = 10_000  # records per write
+
+
+def _streams(path):
+    try:
+        return path.lower().endswith(_STREAMED_SUFFIXES) and os.path.getsize(path) > STREAM_FROM
+    except OSError:
+        return False  # the normal path reports it
+
+
+def _tag_stream(path, clf, writer, result, fail, sink):
+    """Tag one large plain-text document as a stream.
+
+    Records go out ``_STREAM_BATCH`` at a time; if the document fails or
+    the job is interrupted part-way, the output is cut back to where the
+    document began, so it holds whole documents only, as for the others.
+    """
+    from .api import iter_classify
+    from .readers import open_text_stream
+
+    mark = writer.mark()
+    tally = result.summary.tally()
+    batch = []
+    try:
+        with open_text_stream(path) as stream:
+            start = stream.tell()  # after a byte-order mark
+            head = stream.read(2000)  # for the title, place and year
+            stream.seek(start)
+            for index, sentence in enumerate(iter_classify(stream, model=clf)):
+                record = {"file": path, "index": index, **sentence.to_dict()}
+                tally.add(record)
+                batch.append(record)
+                if len(batch) == _STREAM_BATCH:
+                    writer.append(batch, sink)
+                    batch = []
+            writer.append(batch, sink)
+    except DocumentError as exc:
+        writer.rollback(mark)
+        fail(path, exc.reason)
+        return
+    except BaseException:
+        writer.rollback(mark)
+        raise
+    writer.done.add(path)
+    result.tagged.append(path)
+    result.summary.add_tally(path, tally, document_meta(path, head))
 
 
 def _summarise_skipped(result, writer):

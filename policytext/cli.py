@@ -60,7 +60,7 @@ def _parser():
     tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
     tag.add_argument("--jobs", type=int, default=1, metavar="N", help="processes to use (default: 1)")
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
-    tag.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50)")
+    tag.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead, with no size or time limit")
     tag.add_argument("--max-pages", type=int, default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
     tag.add_argument("--timeout", type=float, default=300, metavar="S", help="seconds one document may take (default: 300)")
     tag.add_argument("--no-progress", action="store_true", help="no progress bar")

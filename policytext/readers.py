@@ -27,7 +27,15 @@ from pathlib import Path
 
 from .errors import DocumentError, extra_needed
 
-__all__ = ["SUPPORTED", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PDF_PAGES", "detect_encoding", "read_document", "extra_for"]
+__all__ = [
+    "SUPPORTED",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PDF_PAGES",
+    "detect_encoding",
+    "read_document",
+    "open_text_stream",
+    "extra_for",
+]
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -398,6 +406,50 @@ def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_P
     # Lone surrogates (PDF text layers produce them) cannot be written as
     # UTF-8; the fuzzer found them ending a job. They become U+FFFD.
     return _SURROGATE.sub("\ufffd", text)
+
+
+_STREAM_HEAD = 1 << 20  # bytes the encoding of a streamed text is detected from
+
+
+def open_text_stream(path):
+    """Open a plain-text document (.txt, .md) of any size for reading a block at a time.
+
+    The encoding is detected as :func:`read_document` detects it, from the
+    first megabyte; bytes further on that do not decode become U+FFFD
+    instead of failing the document. A byte-order mark is skipped, so
+    offsets match :func:`read_document`'s text.
+
+    Raises
+    ------
+    DocumentError
+        If the file cannot be opened, is empty, binary, or of no detectable encoding.
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_STREAM_HEAD)
+    except OSError as exc:
+        raise DocumentError(path, _os_reason(exc)) from None
+    if not head:
+        raise DocumentError(path, "empty file")
+    skip = 0
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            encoding, skip = name.replace("-sig", ""), len(bom)
+            break
+    else:
+        # Cut at a line end, so no character is split where the head ends.
+        if len(head) == _STREAM_HEAD and b"\n" in head:
+            head = head[: head.rfind(b"\n") + 1]
+        encoding = _detect(head)
+        if encoding is None:
+            if _looks_binary(head):
+                raise DocumentError(path, "binary data, not text")
+            encoding = _damaged_encoding(head)
+            if encoding is None:
+                raise DocumentError(path, "cannot detect the text encoding")
+    handle = open(path, "rb")
+    handle.seek(skip)
+    return io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
 
 
 # ------------------------------------------------------------------ helpers

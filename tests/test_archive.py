@@ -12,6 +12,8 @@ from policytext.archive import RecordWriter, document_meta, expand_paths, read_m
 from policytext.cli import main
 from policytext.errors import PolicytextError
 
+from conftest import REPO
+
 REPORT = (
     "{place}{year}年上半年工作总结\n"
     "一、上半年工作回顾\n"
@@ -315,3 +317,75 @@ def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_p
     result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=0.5)
     assert result.failed == [(str(archive / "b_bom.md"), "took longer than the 0.5-second limit")]
     assert names(result.tagged) == {"a_utf8.txt"}
+
+
+def _report(copies=3):
+    return (REPO / "examples" / "report.txt").read_text(encoding="utf-8") * copies
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [lambda t: t.encode("utf-8"), lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), lambda t: t.encode("gb18030")],
+    ids=["utf-8", "utf-8-bom", "gb18030"],
+)
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_large_plain_text_is_streamed_with_the_records_and_summary_of_a_whole_read(tmp_path, monkeypatch, encode, fmt):
+    import policytext.archive as archive_module
+
+    doc = tmp_path / "2024年临江县政府工作报告.txt"
+    doc.write_bytes(encode(_report()))
+    runs = {}
+    for name, threshold in (("whole", 10**12), ("streamed", 1000)):
+        monkeypatch.setattr(archive_module, "STREAM_FROM", threshold)
+        monkeypatch.setattr(archive_module, "_STREAM_BATCH", 7)  # many appends per document
+        out, summary = tmp_path / f"{name}.{fmt}", tmp_path / f"{name}-summary.csv"
+        result = tag_files([str(doc)], output=str(out), format=fmt, summary=str(summary), evidence=2)
+        assert result.ok and result.tagged == [str(doc)]
+        runs[name] = (out.read_bytes(), summary.read_text(encoding="utf-8-sig"))
+    assert runs["streamed"] == runs["whole"]
+    assert runs["streamed"][0].count(b"\n") > 50
+
+
+def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path, monkeypatch):
+    import policytext.api
+    import policytext.archive as archive_module
+
+    small, big = tmp_path / "a.txt", tmp_path / "b.txt"
+    small.write_text("新建高标准农田3000亩。", encoding="utf-8")
+    big.write_text(_report(), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    tag_files([str(small)], output=str(out))
+    before = out.read_bytes()
+
+    real = policytext.api.iter_classify
+
+    def interrupted(stream, model=None):
+        for i, sentence in enumerate(real(stream, model=model)):
+            if i == 30:
+                raise KeyboardInterrupt
+            yield sentence
+
+    monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
+    monkeypatch.setattr(archive_module, "_STREAM_BATCH", 7)  # records were written before the interruption
+    monkeypatch.setattr(policytext.api, "iter_classify", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tag_files([str(small), str(big)], output=str(out), resume=True)
+    assert out.read_bytes() == before
+
+    monkeypatch.setattr(policytext.api, "iter_classify", real)
+    result = tag_files([str(small), str(big)], output=str(out), resume=True)
+    assert result.skipped == [str(small)] and result.tagged == [str(big)]
+    indices = [json.loads(line)["index"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert indices[1:] == list(range(len(indices) - 1))  # b.txt once, from its first sentence
+
+
+def test_a_large_binary_file_is_reported_not_streamed(tmp_path, monkeypatch):
+    import policytext.archive as archive_module
+
+    monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
+    path = tmp_path / "blob.txt"
+    path.write_bytes(bytes(range(256)) * 20)
+    out = tmp_path / "out.jsonl"
+    result = tag_files([str(path)], output=str(out))
+    assert result.failed == [(str(path), "binary data, not text")]
+    assert out.read_bytes() == b""
