@@ -207,6 +207,10 @@ def _records(path, text, clf):
 # -- output -------------------------------------------------------------------
 
 
+# One encoder for every record: json.dumps with options builds a new one per call.
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 class RecordWriter:
     """Append documents' sentence records to JSON Lines or CSV, one document per write.
 
@@ -263,7 +267,7 @@ class RecordWriter:
         if self.fmt == "csv":
             data = self._csv(records)
         else:
-            data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            data = "".join(f"{line}\n" for line in map(_ENCODE_JSON, records))
         if self.fd is None:
             sink.write(data)
             sink.flush()
