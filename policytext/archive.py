@@ -225,6 +225,7 @@ class RecordWriter:
             raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
         self.fmt, self.labels, self.path = fmt, list(labels), path
         self.spool = f"{path}.spool.jsonl" if fmt == "parquet" else path
+        self.partial = f"{self.spool}.partial"
         self.done = set()
         if path is None:
             self.fd = None
@@ -233,9 +234,10 @@ class RecordWriter:
         if fmt == "parquet":
             _require("pyarrow", "parquet", "--format parquet")
         if resume and os.path.exists(self.spool):
+            self._cut_back_partial()
             self.done = self._documents_in(self.spool)
         else:
-            for old in {self.spool, path}:
+            for old in {self.spool, path, self.partial}:
                 if os.path.exists(old):
                     os.remove(old)
         self.fd = os.open(self.spool, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -276,15 +278,44 @@ class RecordWriter:
         while payload:
             payload = payload[os.write(self.fd, payload) :]
 
-    def mark(self):
-        """The output's size, to :meth:`rollback` to if a streamed document fails."""
-        return None if self.fd is None else os.fstat(self.fd).st_size
+    # A streamed document is written in many appends. Where it began is kept
+    # in a file beside the output until it is complete, so that a job killed
+    # part-way (even by SIGKILL, which runs no clean-up) is cut back to whole
+    # documents when resumed.
+
+    def begin_stream(self):
+        """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
+        if self.fd is None:
+            return None
+        mark = os.fstat(self.fd).st_size
+        tmp = f"{self.partial}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(str(mark))
+        os.replace(tmp, self.partial)
+        return mark
+
+    def end_stream(self, path):
+        """The streamed document ``path`` is complete."""
+        if self.fd is not None:
+            os.remove(self.partial)
+            self.done.add(path)
 
     def rollback(self, mark):
         """Drop what was appended since ``mark`` (standard output cannot be taken back)."""
         if self.fd is not None:
             os.ftruncate(self.fd, mark)
+            os.remove(self.partial)
             self._csv_header_needed = self.fmt == "csv" and mark == 0
+
+    def _cut_back_partial(self):
+        """Cut the output back to where an unfinished streamed document began."""
+        if not os.path.exists(self.partial):
+            return
+        with open(self.partial, encoding="utf-8") as f:
+            mark = int(f.read())
+        with open(self.spool, "rb+") as f:
+            f.truncate(mark)
+        os.remove(self.partial)
 
     def _csv(self, records):
         buf = io.StringIO()
@@ -620,7 +651,7 @@ def _tag_stream(path, clf, writer, result, fail, sink):
     from .api import iter_classify
     from .readers import open_text_stream
 
-    mark = writer.mark()
+    mark = writer.begin_stream()
     tally = result.summary.tally()
     batch = []
     try:
@@ -643,7 +674,7 @@ def _tag_stream(path, clf, writer, result, fail, sink):
     except BaseException:
         writer.rollback(mark)
         raise
-    writer.done.add(path)
+    writer.end_stream(path)
     result.tagged.append(path)
     result.summary.add_tally(path, tally, document_meta(path, head))
 

@@ -389,3 +389,39 @@ def test_a_large_binary_file_is_reported_not_streamed(tmp_path, monkeypatch):
     result = tag_files([str(path)], output=str(out))
     assert result.failed == [(str(path), "binary data, not text")]
     assert out.read_bytes() == b""
+
+
+def test_a_streamed_document_killed_part_way_is_cut_back_on_resume(tmp_path):
+    import subprocess
+    import sys
+
+    small, big = tmp_path / "a.txt", tmp_path / "b.txt"
+    small.write_text("新建高标准农田3000亩。", encoding="utf-8")
+    big.write_text(_report(), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    tag_files([str(small)], output=str(out))
+    # SIGKILL runs no clean-up: records of b.txt are on disk when it lands.
+    script = f"""
+import os, signal, policytext.api, policytext.archive as archive
+archive.STREAM_FROM, archive._STREAM_BATCH = 1000, 7
+real = policytext.api.iter_classify
+def killed(stream, model=None):
+    for i, sentence in enumerate(real(stream, model=model)):
+        if i == 30:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield sentence
+policytext.api.iter_classify = killed
+archive.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=True)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO)
+    assert proc.returncode == -9
+    written = out.read_text(encoding="utf-8").splitlines()
+    assert sum('"b.txt"' in line or "/b.txt" in line for line in written) >= 28  # 4 appends of 7
+
+    result = tag_files([str(small), str(big)], output=str(out), resume=True)
+    assert result.skipped == [str(small)] and result.tagged == [str(big)]
+    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
+    indices = [json.loads(line)["index"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert files[0] == str(small) and set(files[1:]) == {str(big)}
+    assert indices[1:] == list(range(len(indices) - 1))  # b.txt once, whole
+    assert not (tmp_path / "out.jsonl.partial").exists()
