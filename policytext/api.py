@@ -36,15 +36,7 @@ class Sentence:
 
     def to_dict(self):
         """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
-        return {
-            "start": self.start,
-            "end": self.end,
-            "section": list(self.section),
-            "text": self.text,
-            "label": self.label,
-            "score": round(self.score, 6),
-            "probs": {label: round(p, 6) for label, p in self.scores.items()},
-        }
+        return _record(self, self.label, self.score, self.scores)
 
 
 def default_model_path():
@@ -198,6 +190,19 @@ def classify_stream(texts, model=None, batch_size=10_000, n_jobs=1):
         seen += len(batch)
 
 
+def _record(span, label, score, scores):
+    """The one place a tagged sentence becomes a record: for :meth:`Sentence.to_dict` and ``policytext tag``."""
+    return {
+        "start": span.start,
+        "end": span.end,
+        "section": list(span.section),
+        "text": span.text,
+        "label": label,
+        "score": round(score, 6),
+        "probs": {label: round(p, 6) for label, p in scores.items()},
+    }
+
+
 def iter_classify(stream, model=None, batch_size=10_000):
     """Like :func:`classify`, for a text stream of any size (an open file).
 
@@ -210,8 +215,26 @@ def iter_classify(stream, model=None, batch_size=10_000):
     Sentence
     """
     clf = _model(model)
-    for batch in _batches(iter_sentences(stream), batch_size):
-        yield from _tag_spans(batch, clf)
+    for spans, proba in _tagged_batches(stream, clf, batch_size):
+        yield from _sentences(spans, proba, clf.labels)
+
+
+def _tagged_batches(stream, clf, batch_size=10_000):
+    """``(spans, probabilities)`` of a text stream, a batch at a time.
+
+    What the engine gives, before any per-sentence object is built:
+    ``policytext tag`` makes records straight from it.
+    """
+    for spans in _batches(iter_sentences(stream), batch_size):
+        yield spans, clf._proba([s.text for s in spans])
+
+
+def _iter_records(stream, clf, batch_size=10_000):
+    """Records of a text stream (as :meth:`Sentence.to_dict` makes them), without building Sentences."""
+    labels = clf.labels
+    for spans, proba in _tagged_batches(stream, clf, batch_size):
+        for span, row, j in zip(spans, proba.tolist(), proba.argmax(axis=1).tolist()):
+            yield _record(span, labels[j], row[j], dict(zip(labels, row)))
 
 
 def _batches(items, size):
@@ -222,8 +245,10 @@ def _batches(items, size):
 
 
 def _tag_spans(spans, clf):
-    proba = clf._proba([s.text for s in spans])
-    labels = clf.labels
+    return _sentences(spans, clf._proba([s.text for s in spans]), clf.labels)
+
+
+def _sentences(spans, proba, labels):
     best = proba.argmax(axis=1)
     for span, row, j in zip(spans, proba, best):
         yield Sentence(

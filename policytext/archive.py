@@ -198,10 +198,9 @@ def tag_document(path, model=None, limits=None, timeout=None):
 
 
 def _records(path, text, clf):
-    from .api import iter_classify
+    from .api import _iter_records
 
-    sentences = iter_classify(io.StringIO(text), model=clf)
-    return [{"file": str(path), "index": index, **s.to_dict()} for index, s in enumerate(sentences)]
+    return [{"file": str(path), "index": index, **r} for index, r in enumerate(_iter_records(io.StringIO(text), clf))]
 
 
 # -- output -------------------------------------------------------------------
@@ -648,7 +647,7 @@ def _tag_stream(path, clf, writer, result, fail, sink):
     the job is interrupted part-way, the output is cut back to where the
     document began, so it holds whole documents only, as for the others.
     """
-    from .api import iter_classify
+    from .api import _iter_records
     from .readers import open_text_stream
 
     mark = writer.begin_stream()
@@ -659,8 +658,8 @@ def _tag_stream(path, clf, writer, result, fail, sink):
             start = stream.tell()  # after a byte-order mark
             head = stream.read(2000)  # for the title, place and year
             stream.seek(start)
-            for index, sentence in enumerate(iter_classify(stream, model=clf)):
-                record = {"file": path, "index": index, **sentence.to_dict()}
+            for index, fields in enumerate(_iter_records(stream, clf)):
+                record = {"file": path, "index": index, **fields}
                 tally.add(record)
                 batch.append(record)
                 if len(batch) == _STREAM_BATCH:

@@ -1,10 +1,12 @@
+import io
+
 import numpy as np
 import pytest
 
 import policytext
 from policytext import classify, classify_batch
 
-from conftest import TINY
+from conftest import REPO, TINY
 
 TINY_TEXTS = list(TINY.values())
 
@@ -168,3 +170,13 @@ def test_parallel_classify_batch_with_a_reference_only_model_uses_processes():
     assert clf._batch_engine() is None
     xs = [t for ts in TINY_TEXTS for t in ts] * 800
     assert classify_batch(xs, model=clf, n_jobs=2) == clf.predict(xs)
+
+
+def test_records_for_tag_equal_each_sentences_to_dict():
+    from policytext.api import _iter_records
+
+    text = (REPO / "examples" / "report.txt").read_text(encoding="utf-8")
+    clf = policytext.load()
+    records = list(_iter_records(io.StringIO(text), clf, batch_size=13))
+    assert len(records) > 20
+    assert records == [s.to_dict() for s in policytext.classify(text)]
