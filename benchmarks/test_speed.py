@@ -40,6 +40,14 @@ def test_classify_batch(benchmark, sentences, clf):
     assert len(labels) == len(sentences)
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_classify_batch_200k(benchmark, sentences, clf, n_jobs):
+    """The n_jobs target's workload; compare the two rows (group by param)."""
+    many = (sentences * (200_000 // len(sentences) + 1))[:200_000]
+    labels = benchmark.pedantic(policytext.classify_batch, args=(many,), kwargs={"n_jobs": n_jobs}, rounds=5, warmup_rounds=1)
+    assert labels == clf.predict(many)  # threads give the single-threaded labels, in order
+
+
 def test_reference_path(benchmark, sentences, clf):
     labels = benchmark.pedantic(clf.predict, args=(sentences[:5000],), kwargs={"engine": "reference"}, rounds=3)
     assert labels == clf.predict(sentences[:5000])
