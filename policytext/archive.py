@@ -591,14 +591,14 @@ def tag_files(
         fail(path, reason)
     todo = [d for d in docs if d not in writer.done]
     result.skipped = [d for d in docs if d in writer.done]
-    streamed = [d for d in todo if _streams(d)]
+    streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
     try:
-        for path in streamed:
+        for path in sorted(streamed):
             _tag_stream(path, clf, writer, result, fail, sink or sys.stdout)
             bar.update(1)
         run = mapper or _local_mapper(clf, jobs, limits, timeout)
-        for res in run([d for d in todo if d not in set(streamed)]):
+        for res in run([d for d in todo if d not in streamed]):
             if res.error:
                 fail(res.path, res.error)
             else:

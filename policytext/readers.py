@@ -205,14 +205,22 @@ def _damaged_encoding(data):
     return best and best[0]
 
 
-def _decode(path, data, declared=None):
+def _encoding_of(path, data, declared=None):
+    """The encoding of ``data``, and whether it fits only with replacement characters."""
     encoding = _detect(data, declared)
+    if encoding is not None:
+        return encoding, False
+    if _looks_binary(data):
+        raise DocumentError(path, "binary data, not text")
+    encoding = _damaged_encoding(data)
     if encoding is None:
-        if _looks_binary(data):
-            raise DocumentError(path, "binary data, not text")
-        encoding = _damaged_encoding(data)
-        if encoding is None:
-            raise DocumentError(path, "cannot detect the text encoding")
+        raise DocumentError(path, "cannot detect the text encoding")
+    return encoding, True
+
+
+def _decode(path, data, declared=None):
+    encoding, damaged = _encoding_of(path, data, declared)
+    if damaged:
         return data.decode(encoding, errors="replace")
     try:
         text = data.decode(encoding)
@@ -440,13 +448,7 @@ def open_text_stream(path):
         # Cut at a line end, so no character is split where the head ends.
         if len(head) == _STREAM_HEAD and b"\n" in head:
             head = head[: head.rfind(b"\n") + 1]
-        encoding = _detect(head)
-        if encoding is None:
-            if _looks_binary(head):
-                raise DocumentError(path, "binary data, not text")
-            encoding = _damaged_encoding(head)
-            if encoding is None:
-                raise DocumentError(path, "cannot detect the text encoding")
+        encoding, _ = _encoding_of(path, head)
     handle = open(path, "rb")
     handle.seek(skip)
     return io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
