@@ -287,7 +287,8 @@ class BatchEngine:
             return np.zeros((0, len(self.intercept)))
         ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
         cuts = np.searchsorted(ends, np.arange(_CHUNK_CHARS, ends[-1], _CHUNK_CHARS), side="right")
-        bounds = np.unique(np.concatenate(([0], cuts, [len(texts)])))  # a long text makes a pass of its own
+        # unique: a text longer than a pass gives several equal cuts, and starts one pass
+        bounds = np.unique(np.concatenate(([0], cuts, [len(texts)])))
         return np.vstack([self.scores_joined(self.join(texts[i:j])) for i, j in zip(bounds[:-1], bounds[1:])])
 
 
