@@ -105,6 +105,13 @@ def _level(place):
     return ""
 
 
+# The first non-blank line, found without splitting a long text into lines
+# (the characters are those str.splitlines breaks at).
+_FIRST_LINE = re.compile(r"\S[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*")
+#: Characters at the start of a document that :func:`document_meta` needs.
+_HEAD_CHARS = 2000
+
+
 def document_meta(path, text):
     """Place, level and year of a report, from its title line or else its file name.
 
@@ -113,7 +120,8 @@ def document_meta(path, text):
     >>> document_meta("2026-上海市.txt", "各位代表：")["level"]
     'province'
     """
-    title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
+    first = _FIRST_LINE.search(text)
+    title = first.group().strip()[:120] if first else ""
     name = Path(path).stem
     meta = {"title": title, "place": "", "level": "", "year": None}
     for source in (title, name):
@@ -198,9 +206,15 @@ def tag_document(path, model=None, limits=None, timeout=None):
 
 
 def _records(path, text, clf):
+    return list(_document_records(str(path), io.StringIO(text), clf))
+
+
+def _document_records(path, stream, clf):
+    """Records of one document read from a text stream, numbered in order."""
     from .api import _iter_records
 
-    return [{"file": str(path), "index": index, **r} for index, r in enumerate(_iter_records(io.StringIO(text), clf))]
+    for index, fields in enumerate(_iter_records(stream, clf)):
+        yield {"file": path, "index": index, **fields}
 
 
 # -- output -------------------------------------------------------------------
@@ -251,12 +265,25 @@ class RecordWriter:
             return {json.loads(line)["file"] for line in f if line.strip()}
 
     @staticmethod
-    def _truncate_partial_line(path):
-        # A write cut short by a full disk leaves a partial last line; drop it.
+    def _truncate_partial_line(path, block=1 << 16):
+        # A write cut short by a full disk leaves a partial last line; drop
+        # it. Only the end of the file is read: outputs run to gigabytes.
         with open(path, "rb+") as f:
-            data = f.read()
-            if data and not data.endswith(b"\n"):
-                f.truncate(data.rfind(b"\n") + 1)
+            end = f.seek(0, os.SEEK_END)
+            pos = end
+            while pos > 0:
+                start = max(0, pos - block)
+                f.seek(start)
+                data = f.read(pos - start)
+                if pos == end and data.endswith(b"\n"):
+                    return
+                newline = data.rfind(b"\n")
+                if newline >= 0:
+                    f.truncate(start + newline + 1)
+                    return
+                pos = start
+            if end:
+                f.truncate(0)
 
     def write(self, result, sink=None):
         """Append one document's records (to ``sink`` when writing to standard output)."""
@@ -647,7 +674,6 @@ def _tag_stream(path, clf, writer, result, fail, sink):
     the job is interrupted part-way, the output is cut back to where the
     document began, so it holds whole documents only, as for the others.
     """
-    from .api import _iter_records
     from .readers import open_text_stream
 
     mark = writer.begin_stream()
@@ -656,10 +682,9 @@ def _tag_stream(path, clf, writer, result, fail, sink):
     try:
         with open_text_stream(path) as stream:
             start = stream.tell()  # after a byte-order mark
-            head = stream.read(2000)  # for the title, place and year
+            head = stream.read(_HEAD_CHARS)
             stream.seek(start)
-            for index, fields in enumerate(_iter_records(stream, clf)):
-                record = {"file": path, "index": index, **fields}
+            for record in _document_records(path, stream, clf):
                 tally.add(record)
                 batch.append(record)
                 if len(batch) == _STREAM_BATCH:
@@ -689,7 +714,7 @@ def _summarise_skipped(result, writer):
             by_doc.setdefault(r["file"], []).append(r)
     for doc in result.skipped:
         try:
-            meta = document_meta(doc, read_document(doc)[:2000])
+            meta = document_meta(doc, read_document(doc)[:_HEAD_CHARS])
         except DocumentError:
             meta = None
         result.summary.add(doc, by_doc.get(doc, []), meta)

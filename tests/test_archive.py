@@ -425,3 +425,21 @@ archive.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=Tr
     assert files[0] == str(small) and set(files[1:]) == {str(big)}
     assert indices[1:] == list(range(len(indices) - 1))  # b.txt once, whole
     assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+@pytest.mark.parametrize(
+    "content, kept",
+    [
+        (b"", b""),
+        (b"a\nb\n", b"a\nb\n"),
+        (b"a\nb\ncut", b"a\nb\n"),
+        (b"a\n" + b"x" * 50, b"a\n"),  # the partial line spans several blocks
+        (b"x" * 50, b""),  # no whole line at all
+        (b"a\n" * 40 + b"cut", b"a\n" * 40),
+    ],
+)
+def test_a_partial_last_line_is_cut_reading_only_the_end(tmp_path, content, kept):
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(content)
+    RecordWriter._truncate_partial_line(str(path), block=8)
+    assert path.read_bytes() == kept
