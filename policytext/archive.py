@@ -704,20 +704,36 @@ def _tag_stream(path, clf, writer, result, fail, sink):
 
 
 def _summarise_skipped(result, writer):
-    """Summary rows for documents tagged by an earlier, resumed run, from the output."""
-    from .readers import read_document
+    """Summary rows for documents tagged by an earlier, resumed run, from the output.
 
-    skipped = set(result.skipped)
-    by_doc = {}
+    Counted record by record: a resumed output may hold millions.
+    """
+    tallies = {doc: result.summary.tally() for doc in result.skipped}
     for r in writer.records():
-        if r["file"] in skipped:
-            by_doc.setdefault(r["file"], []).append(r)
-    for doc in result.skipped:
-        try:
-            meta = document_meta(doc, read_document(doc)[:_HEAD_CHARS])
-        except DocumentError:
-            meta = None
-        result.summary.add(doc, by_doc.get(doc, []), meta)
+        tally = tallies.get(r["file"])
+        if tally is not None:
+            tally.add(r)
+    for doc, tally in tallies.items():
+        result.summary.add_tally(doc, tally, _meta_of(doc))
+
+
+def _meta_of(path):
+    """:func:`document_meta` from a document's first characters, or None if it cannot be read.
+
+    A streamed document is not read whole: it may be larger than the limit
+    for whole documents.
+    """
+    from .readers import open_text_stream, read_document
+
+    try:
+        if _streams(path):
+            with open_text_stream(path) as stream:
+                head = stream.read(_HEAD_CHARS)
+        else:
+            head = read_document(path)[:_HEAD_CHARS]
+    except DocumentError:
+        return None
+    return document_meta(path, head)
 
 
 def _local_mapper(clf, jobs, limits, timeout):

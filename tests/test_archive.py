@@ -443,3 +443,23 @@ def test_a_partial_last_line_is_cut_reading_only_the_end(tmp_path, content, kept
     path.write_bytes(content)
     RecordWriter._truncate_partial_line(str(path), block=8)
     assert path.read_bytes() == kept
+
+
+def test_a_resumed_summary_reads_only_the_head_of_a_streamed_document(tmp_path, monkeypatch):
+    import policytext.archive as archive_module
+    import policytext.readers
+
+    monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
+    doc = tmp_path / "2024年临江县政府工作报告.txt"
+    doc.write_text(_report(), encoding="utf-8")
+    out, first, again = tmp_path / "out.jsonl", tmp_path / "first.csv", tmp_path / "again.csv"
+    tag_files([str(doc)], output=str(out), summary=str(first), evidence=2)
+
+    def whole_read(path, **limits):
+        raise AssertionError(f"{path} was read whole")
+
+    monkeypatch.setattr(policytext.readers, "read_document", whole_read)  # as for a file over the size limit
+    result = tag_files([str(doc)], output=str(out), summary=str(again), evidence=2, resume=True)
+    assert result.skipped == [str(doc)]
+    assert again.read_text(encoding="utf-8-sig") == first.read_text(encoding="utf-8-sig")
+    assert "临江县" in again.read_text(encoding="utf-8-sig")
