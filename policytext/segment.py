@@ -6,6 +6,15 @@ headings (一、 / （一） / 1. / 第一，) and by lead sentences such as
 (``text[start:end] == span.text``) and the path of headings above it, so a
 reader can see where a label came from.
 
+A line break ends a sentence, except where the text was hard-wrapped (a PDF
+text layer breaks every 30-40 characters; wiki exports break around links):
+a line that cannot end there (it ends with "，" or an opening bracket, or
+the next line opens with closing punctuation) or, in a wrapped text, a full
+line without a sentence end, is joined with the next line, unless that
+line is a heading, is indented, follows a blank line, or is a page number.
+A joined sentence keeps its line breaks (``span.text`` is the original
+text); the model ignores white space.
+
 >>> spans = split_sentences("一、工作回顾\\n半年来，我们抓经济。完成产值5亿元；新增企业3家。")
 >>> [s.text for s in spans]
 ['一、工作回顾', '半年来，我们抓经济。', '完成产值5亿元；', '新增企业3家。']
@@ -28,8 +37,23 @@ _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 # Line breaks always end a sentence, whatever brackets are open.
 _BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
 _LINE = re.compile(f"[^{_BREAKS}]+")
+_BREAK = re.compile(f"\r\n|[{_BREAKS}]")
+# A line ending with one of these goes on in the next line; a line opening
+# with one of these goes on from the one before.
+_OPEN_ENDS = frozenset("，、（(“‘《【「『")
+_CLOSED_STARTS = _TERMINATORS | _TRAILING | frozenset("，、：:")
+#: A text is hard-wrapped when, of its lines at least this share of the
+#: typical long line, most do not end a sentence.
+_FULL_SHARE = 0.8
 
 _NUM = "一二三四五六七八九十百零〇"
+# Page numbers and running marks of printed pages: never joined to text.
+_CLUTTER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页.*|\d{1,4}\s*/\s*\d{1,4})$")
+# Lines that are whole however long: the date line under a report's title
+# ("——2026年1月20日在…会议上") and a photo credit ("…本报记者 某某 摄").
+_WHOLE_LINE = re.compile(r"^[—－-]{0,2}\s*[\d〇一二三四五六七八九零○]{4}\s*年.*(会议|大会)上$|记者.{1,12}摄$")
+# List items ("一是…", "二是…") open a line of their own.
+_LIST_ITEM = re.compile(f"^[{_NUM}]+是")
 # (level, pattern) pairs; the first that matches the start of a line wins.
 _HEADING_PATTERNS = [
     (1, re.compile(rf"^[{_NUM}]+[、.．]")),
@@ -42,6 +66,8 @@ _LEAD = re.compile(
     rf"^(半年来|一年来|今年以来|去年以来|上半年|过去[{_NUM}]年|[{_NUM}]年来|\d{{4}}年以来)[，,]?\s*我们"
 )
 _LEAD_LEVEL = 9
+#: Characters a stream is first read to decide whether it is hard-wrapped.
+_SAMPLE_CHARS = 1 << 16
 #: Runs longer than this without a sentence end are cut into pieces.
 MAX_SENTENCE_CHARS = 1000
 
@@ -75,6 +101,7 @@ def heading_level(sentence):
 
 
 _SENTENCE_END = re.compile("[" + re.escape("".join(_TERMINATORS)) + "][" + re.escape("".join(_TERMINATORS | _TRAILING)) + "]*")
+_ENDED = re.compile(_SENTENCE_END.pattern + "$")
 _BRACKET = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS)) + "]")
 _OPENER = re.compile("[" + re.escape("".join(_PAIRS)) + "]")
 
@@ -131,6 +158,43 @@ def _terminated_pieces(line):
         yield start, len(line)
 
 
+def _wrap_width(lines):
+    """The width a text was hard-wrapped at, or ``None`` if it was not.
+
+    ``lines`` are the text's stripped, non-empty lines. In a wrapped text
+    most lines are full (near the 90th percentile of lengths, since few
+    lines run past the wrap) and most full lines stop mid-sentence; in a
+    text of one paragraph a line, the long lines are paragraphs, which end
+    sentences.
+    """
+    lengths = sorted(map(len, lines))
+    if len(lengths) < 3:
+        return None
+    width = lengths[(9 * len(lengths)) // 10]
+    full = [line for line in lines if len(line) >= max(10, _FULL_SHARE * width)]
+    open_ = sum(not _ENDED.search(line) for line in full)
+    return width if len(full) >= 3 and 2 * open_ > len(full) else None
+
+
+def _goes_on(lines, nxt, width):
+    """Whether the stripped ``lines`` joined so far go on in the stripped next line ``nxt``."""
+    line = lines[-1]
+    if _CLUTTER.match(line) or _CLUTTER.match(nxt) or _WHOLE_LINE.search("".join(lines)):
+        return False
+    if nxt[0] in _CLOSED_STARTS:
+        return True
+    if heading_level(nxt) is not None or _LIST_ITEM.match(nxt):
+        return False
+    if line[-1] in _OPEN_ENDS:
+        return True
+    if width is None or _ENDED.search(line):
+        return False
+    # A heading that stops short of the wrap width is whole; other lines
+    # vary more in length (half-width digits), so any long line goes on.
+    heading = heading_level(line) if len(lines) == 1 else None
+    return len(line) >= (width if heading is not None and heading < 9 else _FULL_SHARE * width)
+
+
 class _Splitter:
     """Sentence splitting with the section context carried from line to line."""
 
@@ -139,11 +203,31 @@ class _Splitter:
             raise ValueError(f"max_chars must be an int >= 1, got {max_chars!r}")
         self.max_chars = max_chars
         self.context = []  # (level, heading text), outermost first
+        self.width = False  # the wrap width, once the first text has been seen (None: not wrapped)
+
+    def logical_lines(self, text):
+        """``(start, end)`` of each line of ``text`` joined with the lines that continue it."""
+        found = [(m.start(), m.end(), m.group().strip()) for m in _LINE.finditer(text)]
+        found = [f for f in found if f[2]]
+        if self.width is False:
+            self.width = _wrap_width([f[2] for f in found])
+        start, joined = None, []
+        for i, (a, b, line) in enumerate(found):
+            start = a if start is None else start
+            joined.append(line)
+            if i + 1 < len(found):
+                c, _, nxt = found[i + 1]
+                gap = text[b:c]
+                # One break between the lines, and the next is not indented.
+                if len(_BREAK.findall(gap)) == 1 and not text[c].isspace() and _goes_on(joined, nxt, self.width):
+                    continue
+            yield start, b
+            start, joined = None, []
 
     def lines(self, text, offset=0):
         """Yield the spans of ``text``, whose first character is at ``offset``."""
-        for line in _LINE.finditer(text):
-            yield from self._line(line.group(), offset + line.start())
+        for start, end in self.logical_lines(text):
+            yield from self._line(text[start:end], offset + start)
 
     def _line(self, line, offset):
         # A lead sentence gives context to its own paragraph only.
@@ -211,16 +295,25 @@ def iter_sentences(stream, block_chars=1 << 20, max_chars=MAX_SENTENCE_CHARS):
     """
     splitter = _Splitter(max_chars)
     offset, carry = 0, ""
+    # The first read is large enough to tell whether the text is wrapped.
+    block = stream.read(max(block_chars, _SAMPLE_CHARS))
     while True:
-        block = stream.read(block_chars)
         buf = carry + block
         if not block:
             yield from splitter.lines(buf, offset)
             return
         cut = max(buf.rfind(ch) for ch in _BREAKS) + 1
+        if cut:
+            # The block's last line may go on in the next block: keep it back.
+            last = None
+            for last, _ in splitter.logical_lines(buf[:cut]):
+                pass
+            if last:
+                cut = last
         if cut == 0 and len(buf) >= block_chars:
             ends = list(_SENTENCE_END.finditer(buf))
             cut = ends[-1].end() if ends else len(buf)
         yield from splitter.lines(buf[:cut], offset)
         offset += cut
         carry = buf[cut:]
+        block = stream.read(block_chars)

@@ -1,6 +1,10 @@
+import glob
+import io
+import random
+
 import pytest
 
-from policytext.segment import heading_level, split_sentences
+from policytext.segment import heading_level, iter_sentences, split_sentences
 
 
 def texts(s):
@@ -38,8 +42,9 @@ def test_unmatched_quote_does_not_swallow_the_line():
     assert texts("开展“百日行动。完成整改。") == ["开展“百日行动。", "完成整改。"]
 
 
-def test_line_breaks_always_split():
+def test_line_breaks_split_text_that_is_not_wrapped():
     assert texts("推广“中心\n基地”模式") == ["推广“中心", "基地”模式"]
+    assert texts("一、工作回顾\n完成产值5亿元。\n（一）抓农业\n新建农田。") == ["一、工作回顾", "完成产值5亿元。", "（一）抓农业", "新建农田。"]
 
 
 def test_headings_and_section_paths():
@@ -102,3 +107,91 @@ def test_long_runs_without_punctuation_are_cut_not_dropped():
     assert all(text[s.start : s.end] == s.text for s in spans)
     with pytest.raises(ValueError, match="max_chars must be an int >= 1, got 0"):
         split_sentences("甲", max_chars=0)
+
+
+# -- hard-wrapped text ------------------------------------------------------
+
+PARAGRAPHS = [
+    "二〇二五年政府工作报告",
+    "——2025年1月20日在某市第十七届人民代表大会第五次会议上",
+    "各位代表：",
+    "一、2024年工作回顾",
+    "过去一年，全市地区生产总值增长5.6%，规上工业增加值增长7.1%，新签约亿元以上项目126个，招商引资实际到位资金增长12%。",
+    "（一）坚持项目为王，推动工业经济稳中向好",
+    "全年实施省市重点项目218个，完成投资436亿元；新增规上工业企业85家，专精特新“小巨人”企业达到17家，“智改数转”项目覆盖规上企业的62%。",
+    "一是抓招商。二是抓服务。",
+    "新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，村集体经营性收入全部超过30万元，培育省级示范家庭农场28家。",
+]
+
+
+def _wrap(paragraphs, width, indent=""):
+    lines = []
+    for p in paragraphs:
+        p = indent + p
+        lines.extend(p[i : i + width] for i in range(0, len(p), width))
+    return "\n".join(lines)
+
+
+def _squeeze(t):
+    return "".join(t.split())
+
+
+@pytest.mark.parametrize("width", [17, 23, 28, 33])
+def test_wrapped_lines_are_joined_into_whole_sentences(width):
+    plain = "\n".join(PARAGRAPHS)
+    wrapped = _wrap(PARAGRAPHS, width)
+    spans = split_sentences(wrapped)
+    assert [_squeeze(sp.text) for sp in spans] == [sp.text for sp in split_sentences(plain)]
+    assert all(wrapped[sp.start : sp.end] == sp.text for sp in spans)
+    joined = [sp for sp in spans if "\n" in sp.text]
+    assert joined  # the sentence text keeps the original breaks
+    by_text = {_squeeze(sp.text): sp for sp in spans}
+    assert by_text["（一）坚持项目为王，推动工业经济稳中向好"].is_heading
+    section = tuple(map(_squeeze, by_text["一是抓招商。"].section))
+    assert section == ("一、2024年工作回顾", "（一）坚持项目为王，推动工业经济稳中向好")
+
+
+def test_wrapped_text_keeps_headings_list_items_page_numbers_and_paragraphs_apart():
+    body = "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业85家，专精特新企业达到17家"
+    lines = [body[:20], body[20:40], body[40:], "- 3 -", body[:20], body[20:40], "（二）抓农业", body[:20], "", body[20:40], "　　" + body[:18], "一是抓招商。"]
+    spans = texts("\n".join(lines))
+    assert "- 3 -" in spans and "（二）抓农业" in spans and "一是抓招商。" in spans
+    assert _squeeze(spans[0]) == body  # three wrapped lines, one sentence
+    assert body[:20] in spans and body[20:40] in spans  # a blank line and an indent open new paragraphs
+
+
+def test_a_line_that_cannot_end_there_is_joined_even_unwrapped():
+    # Exports of web pages break lines around links.
+    assert texts("根据《\n中华人民共和国著作权法\n》第五条，本作品属于公有领域\n。\n各位代表：") == [
+        "根据《\n中华人民共和国著作权法\n》第五条，本作品属于公有领域\n。",
+        "各位代表：",
+    ]
+
+
+@pytest.mark.parametrize("block", [100, 1000, 4096])
+def test_streamed_wrapped_text_gives_the_whole_text_spans(block):
+    # Past the first read (which decides the wrap width), blocks end
+    # inside wrapped paragraphs.
+    wrapped = _wrap(PARAGRAPHS * 300, 17)
+    assert list(iter_sentences(io.StringIO(wrapped), block_chars=block)) == split_sentences(wrapped)
+
+
+def test_provincial_reports_wrapped_at_28_to_40_characters_keep_their_sentences(shared):
+    # The target: >= 97% of sentences whole, and no fragment of
+    # 1-3 characters that the unwrapped text does not have.
+    rng = random.Random(0)
+    whole = total = 0
+    fragments = []
+    for path in sorted(glob.glob(str(shared / "data" / "provincial-2026" / "*.txt"))):
+        text = open(path, encoding="utf-8").read()
+        plain = [_squeeze(sp.text) for sp in split_sentences(text)]
+        width = rng.randint(28, 40)
+        wrapped = "\n".join(line[i : i + width] for line in text.split("\n") for i in range(0, max(len(line), 1), width))
+        spans = split_sentences(wrapped)
+        assert all(wrapped[sp.start : sp.end] == sp.text for sp in spans)
+        got = {_squeeze(sp.text) for sp in spans}
+        whole += sum(t in got for t in plain)
+        total += len(plain)
+        fragments += [t for t in got if len(t) <= 3 and t not in set(plain)]
+    assert whole / total >= 0.97, whole / total
+    assert not fragments
