@@ -147,7 +147,7 @@ class BatchEngine:
         self.other = len(chars)
         self.separator = len(chars) + 1
         self.width = len(chars) + 2
-        self._build_char_ids(chars, params.fold_digits)
+        self._build_char_ids(chars, params)
         # Vocabulary characters are fixed points of the fold (the vocabulary
         # is built from folded text), so the lookup table gives their ids.
         if not np.array_equal(self.code_ids[chars], np.arange(len(chars))):
@@ -194,9 +194,9 @@ class BatchEngine:
         # sums of ~40 rows keep about 6 significant digits.
         self.weights = weights.astype(np.float32)
 
-    def _build_char_ids(self, chars, fold_digits):
+    def _build_char_ids(self, chars, params):
         """One table from any code point to its id, with the fold applied."""
-        folded = fold_table(fold_digits)
+        folded = fold_table(params.fold_digits, params.fold_variants)
         char_id = np.full(0x110000, self.other, dtype=np.int32)
         char_id[chars] = np.arange(len(chars))
         # Above the fold's range characters are kept as they are.

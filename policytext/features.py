@@ -5,7 +5,9 @@ The analyzer is a chain of small, replaceable stages, as in scikit-learn's
 
 1. ``normalize``: full-width letters, digits and punctuation become their
    ASCII forms (so "，" and "," are one feature), lower case, no white
-   space; ``fold_digits`` does the same and also makes every digit "0", so
+   space, and each character listed in ``fold_variants`` becomes its
+   variant (traditional to simplified: "經濟" and "经济" are one feature);
+   ``fold_digits`` does the same and also makes every digit "0", so
    that "新建4300亩" and "新建120亩" share the n-grams that matter ("0亩");
 2. ``char_ngrams``: all character n-grams in ``ngram_range``.
 
@@ -45,12 +47,19 @@ class FeatureParams:
         batch engine relies on.
     min_df : int
         An n-gram must occur in at least this many training sentences.
+    fold_variants : str
+        Characters folded into another before n-grams are taken, as pairs:
+        each character at an even index becomes the one after it. Trained
+        models carry OpenCC's traditional-to-simplified table here
+        (:func:`policytext.variants.opencc_t2s`); empty folds nothing. No
+        target may itself be folded, so folding once is enough.
     """
 
     ngram_range: tuple = (1, 3)
     fold_digits: bool = True
     norm: str = "l2_tokens"
     min_df: int = 2
+    fold_variants: str = ""
 
     def __post_init__(self):
         # One place checks every parameter, with one wording.
@@ -64,6 +73,14 @@ class FeatureParams:
             raise ValueError(f"norm must be one of {NORMS}, got {self.norm!r}")
         if not isinstance(self.min_df, int) or self.min_df < 1:
             raise ValueError(f"min_df must be an int >= 1, got {self.min_df!r}")
+        _check_variants(self.fold_variants)
+
+    def __repr__(self):
+        # The variant table runs to thousands of characters; a repr names its size.
+        return (
+            f"FeatureParams(ngram_range={self.ngram_range}, fold_digits={self.fold_digits}, norm={self.norm!r}, "
+            f"min_df={self.min_df}, fold_variants=<{len(self.fold_variants) // 2} pairs>)"
+        )
 
     def to_dict(self):
         d = asdict(self)
@@ -75,6 +92,18 @@ class FeatureParams:
         d = dict(d)
         d["ngram_range"] = tuple(d["ngram_range"])
         return cls(**d)
+
+
+def _check_variants(pairs):
+    if not isinstance(pairs, str) or len(pairs) % 2:
+        raise ValueError(f"fold_variants must be a str of character pairs, got {type(pairs).__name__} of length {len(pairs) if isinstance(pairs, str) else '?'}")
+    sources, targets = pairs[0::2], pairs[1::2]
+    if len(set(sources)) != len(sources):
+        raise ValueError("fold_variants must fold each character at most once")
+    if set(sources) & set(targets):
+        raise ValueError(f"fold_variants folds a character into one that is folded again: {sorted(set(sources) & set(targets))[:5]}")
+    if any(ord(c) >= FOLD_LIMIT for c in pairs):
+        raise ValueError(f"fold_variants must hold characters below U+{FOLD_LIMIT:04X} only")
 
 
 def tfidf(counts, idf, norm):
@@ -104,16 +133,21 @@ _SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2028\u2029\u202f\u205f\u30
 )
 
 
-@functools.lru_cache(maxsize=2)
-def fold_table(digits=False):
+@functools.lru_cache(maxsize=4)
+def fold_table(digits=False, variants=""):
     """The per-character fold as an array: ``table[code]`` is the code it becomes, or -1 to drop it.
 
     Full-width ASCII forms (U+FF01-FF5E) become ASCII, so "，" and "," are one
     feature; letters become lower case; white space is dropped; with
-    ``digits``, every ASCII digit becomes "0". A fixed table rather than
-    NFKC: it is the same on every Python and a batch can apply it in numpy.
+    ``digits``, every ASCII digit becomes "0"; ``variants`` (pairs, as
+    :attr:`FeatureParams.fold_variants`) folds each listed character into
+    its partner. A fixed table rather than NFKC: it is the same on every
+    Python and a batch can apply it in numpy, so every fold costs the same
+    one lookup per character.
     """
     table = np.arange(FOLD_LIMIT, dtype=np.int64)
+    if variants:
+        table[[ord(c) for c in variants[0::2]]] = [ord(c) for c in variants[1::2]]
     table[0xFF01:0xFF5F] = np.arange(0x21, 0x7F)
     upper = (table >= ord("A")) & (table <= ord("Z"))
     table[upper] += ord("a") - ord("A")
@@ -123,29 +157,31 @@ def fold_table(digits=False):
     return table
 
 
-@functools.lru_cache(maxsize=2)
-def _translation(digits):
-    table = fold_table(digits)
+@functools.lru_cache(maxsize=4)
+def _translation(digits, variants=""):
+    table = fold_table(digits, variants)
     changed = np.flatnonzero(table != np.arange(FOLD_LIMIT))
     return {int(c): (None if table[c] == DELETE else int(table[c])) for c in changed}
 
 
-def normalize(text):
-    """Fold width and case, drop white space.
+def normalize(text, variants=""):
+    """Fold width and case, drop white space, fold the ``variants`` pairs.
 
     >>> normalize("ＧＤＰ 增长５％，")
     'gdp增长5%,'
+    >>> normalize("經濟 增長", variants="經经濟济長长")
+    '经济增长'
     """
-    return text.translate(_translation(False))
+    return text.translate(_translation(False, variants))
 
 
-def fold_digits(text):
+def fold_digits(text, variants=""):
     """Normalise as :func:`normalize` does, and make every digit "0".
 
     >>> fold_digits("２０２３年 完成6.6亿元")
     '0000年完成0.0亿元'
     """
-    return text.translate(_translation(True))
+    return text.translate(_translation(True, variants))
 
 
 def char_ngrams(text, ngram_range):
@@ -164,7 +200,8 @@ def _analyze(text, preprocess, ngram_range):
 
 def build_preprocessor(params):
     """Return the text -> text stage chain that ``params`` asks for."""
-    return fold_digits if params.fold_digits else normalize
+    fold = fold_digits if params.fold_digits else normalize
+    return functools.partial(fold, variants=params.fold_variants) if params.fold_variants else fold
 
 
 def build_analyzer(params):

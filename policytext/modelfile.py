@@ -27,7 +27,9 @@ from .model import Classifier
 __all__ = ["save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "policytext-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Format 1 is format 2 without ``features.fold_variants`` (no traditional fold).
+_READABLE = (1, 2)
 _META = "model.json"
 _ARRAYS = "arrays.npz"
 _ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept")
@@ -138,10 +140,10 @@ def load_model(path):
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelError(f"{meta_path} is not a policytext model file (format is not {FORMAT!r})")
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in _READABLE:
         raise ModelError(
             f"{path} was saved in model format {version} by policytext {meta.get('library_version')}; "
-            f"this is policytext {__version__}, which reads format {FORMAT_VERSION}"
+            f"this is policytext {__version__}, which reads formats {', '.join(map(str, _READABLE))}"
         )
     checksums = meta.get("checksums") or {}
     if checksums.get("metadata_sha256") != _sha256(_canonical(meta)):

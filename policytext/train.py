@@ -15,7 +15,7 @@ from .corpus import LABELS, read_corpus
 from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, _softmax
 
-__all__ = ["TrainParams", "train", "train_corpus"]
+__all__ = ["TrainParams", "default_features", "train", "train_corpus"]
 
 ESTIMATORS = ("svm", "logreg")
 
@@ -50,6 +50,18 @@ class TrainParams:
             raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
         if not isinstance(self.calibration_folds, int) or self.calibration_folds < 2:
             raise ValueError(f"calibration_folds must be an int >= 2, got {self.calibration_folds!r}")
+
+
+def default_features():
+    """The feature settings new models are trained with.
+
+    Character 1-3-grams with digits folded, and traditional characters
+    folded to simplified with OpenCC's table (:func:`~policytext.variants.opencc_t2s`),
+    which the model file then carries.
+    """
+    from .variants import opencc_t2s
+
+    return FeatureParams(fold_variants=opencc_t2s())
 
 
 def _estimator(params):
@@ -98,6 +110,7 @@ def train(texts, labels, features=None, params=None, metadata=None):
     labels : list of str
         Any label set with at least two labels.
     features : FeatureParams, optional
+        By default :func:`default_features`.
     params : TrainParams, optional
     metadata : dict, optional
         Provenance to record in the model file.
@@ -108,7 +121,7 @@ def train(texts, labels, features=None, params=None, metadata=None):
     """
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    features = features or FeatureParams()
+    features = features or default_features()
     params = params or TrainParams()
     classes = sorted(set(labels), key=lambda c: (LABELS.index(c) if c in LABELS else len(LABELS), c))
     if len(classes) < 2:

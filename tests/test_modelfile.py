@@ -100,7 +100,7 @@ def test_other_format_version_names_both_versions(saved):
     meta["format_version"] = 99
     meta["library_version"] = "9.9.9"
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ModelError, match=r"model format 99 by policytext 9\.9\.9; this is policytext .*, which reads format 1"):
+    with pytest.raises(ModelError, match=r"model format 99 by policytext 9\.9\.9; this is policytext .*, which reads formats 1, 2"):
         load_model(saved)
 
 

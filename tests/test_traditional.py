@@ -1,0 +1,94 @@
+"""Traditional characters get the labels of the same text in simplified ones."""
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from policytext import classify, classify_batch, load, split_sentences
+from policytext.features import FeatureParams, build_analyzer
+from policytext.modelfile import load_model, save_model
+from policytext.variants import opencc_t2s
+
+SIMPLIFIED = ["新建高标准农田4300亩。", "排查整改安全隐患126条。", "扎实开展党纪学习教育，严格落实中央八项规定精神。"]
+TRADITIONAL = ["新建高標準農田4300畝。", "排查整改安全隱患126條。", "紮實開展黨紀學習教育，嚴格落實中央八項規定精神。"]
+
+
+def test_opencc_table_is_one_to_one_and_folds_once():
+    pairs = opencc_t2s()
+    fold = dict(zip(pairs[0::2], pairs[1::2]))
+    assert len(fold) == len(pairs) // 2 > 2500
+    assert fold["經"] == "经" and fold["農"] == "农" and fold["羣"] == "群"
+    assert not set(fold) & set(fold.values())
+    FeatureParams(fold_variants=pairs)  # passes the settings' own checks
+
+
+def test_the_analyzer_folds_traditional_to_simplified(tiny_model):
+    analyzer = build_analyzer(tiny_model.features)
+    for simple, traditional in zip(SIMPLIFIED, TRADITIONAL):
+        assert analyzer(traditional) == analyzer(simple)
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_traditional_text_scores_as_simplified(tiny_model, engine):
+    many = SIMPLIFIED * 10  # past the few-texts path, into the batch engine
+    np.testing.assert_allclose(
+        tiny_model.decision_function(TRADITIONAL * 10, engine=engine),
+        tiny_model.decision_function(many, engine=engine),
+        atol=1e-6,
+    )
+
+
+def test_bad_variant_tables_are_refused():
+    with pytest.raises(ValueError, match="fold_variants must be a str of character pairs"):
+        FeatureParams(fold_variants="經经濟")
+    with pytest.raises(ValueError, match="folds a character into one that is folded again"):
+        FeatureParams(fold_variants="經经经纟")
+    with pytest.raises(ValueError, match="at most once"):
+        FeatureParams(fold_variants="經经經纟")
+
+
+def test_offsets_stay_those_of_the_traditional_text():
+    text = "一、工作回顧\n新建高標準農田4300畝。排查整改安全隱患126條。"
+    sents = classify(text)
+    assert [s.label for s in sents[1:]] == ["agriculture", "safety"]
+    assert all(text[s.start : s.end] == s.text for s in sents)
+
+
+def test_format_1_models_without_the_fold_still_load(tiny_model, tmp_path):
+    # A model saved before traditional folding existed: format 1, no fold_variants.
+    path = save_model(tiny_model, tmp_path / "m")
+    meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+    meta["format_version"] = 1
+    del meta["features"]["fold_variants"]
+    body = {k: v for k, v in meta.items() if k != "checksums"}
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    meta["checksums"]["metadata_sha256"] = hashlib.sha256(canonical).hexdigest()
+    (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    old = load_model(path)
+    assert old.features.fold_variants == ""
+    assert old.predict(SIMPLIFIED) == tiny_model.predict(SIMPLIFIED)
+
+
+def _real_sentences(shared):
+    texts = [p.read_text(encoding="utf-8") for p in sorted((shared / "data").rglob("*.txt"))]
+    for line in (shared / "data" / "national" / "government_work_reports.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["year"] is None or int(row["year"]) >= 1978:
+            texts.append(row["content"])
+    return [s.text for t in texts for s in split_sentences(t)]
+
+
+def test_real_sentences_in_traditional_characters_keep_their_labels(shared):
+    # The issue's target: >= 98% of the labels of every real sentence (the
+    # provincial reports and the national ones since 1978) unchanged when
+    # OpenCC turns it into traditional characters.
+    opencc = pytest.importorskip("opencc")
+    to_traditional = opencc.OpenCC("s2t")
+    simplified = _real_sentences(shared)
+    traditional = [to_traditional.convert(s) for s in simplified]
+    assert sum(a != b for a, b in zip(simplified, traditional)) > 0.9 * len(simplified)
+    same = np.mean(np.array(classify_batch(simplified)) == np.array(classify_batch(traditional)))
+    assert same >= 0.98, same
+    assert load().features.fold_variants  # the shipped model folds
