@@ -137,6 +137,8 @@ class BatchEngine:
         self.intercept = clf.intercept
         vocab = np.ascontiguousarray(clf.vocabulary)
         width = max(1, vocab.dtype.itemsize // 4)
+        # A tiny corpus may keep no n-gram as long as ngram_range allows.
+        self.max_n = min(self.max_n, width)
         # Fixed-width unicode: one uint32 code point per column, 0-padded.
         codes = vocab.view(np.uint32).reshape(len(vocab), width).astype(np.int64)
         lengths = (codes != 0).sum(axis=1)

@@ -6,6 +6,7 @@ bytes). Probabilities are calibrated by one temperature fitted on
 cross-validated scores, which keeps the argmax of the linear model.
 """
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -18,6 +19,8 @@ from .model import Classifier, _softmax
 __all__ = ["TrainParams", "default_features", "train", "train_corpus"]
 
 ESTIMATORS = ("svm", "logreg")
+#: Fewer sentences than this for some label draw a warning.
+TINY = 20
 
 
 @dataclass(frozen=True)
@@ -128,13 +131,20 @@ def train(texts, labels, features=None, params=None, metadata=None):
         raise ValueError(f"training needs at least two labels, got {classes}")
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[label] for label in labels])
+    rarest = int(np.bincount(y).min())
+    if rarest < TINY:
+        warnings.warn(
+            f"training on {len(texts)} sentences, {rarest} for the rarest label "
+            f"({classes[int(np.bincount(y).argmin())]!r}): a model needs hundreds per label to generalise",
+            UserWarning,
+            stacklevel=2,
+        )
 
     X, grams, idf = _features(texts, features)
     estimator = _estimator(params).fit(X, y)
     coef, intercept = _weights(estimator, len(classes))
 
-    smallest = np.bincount(y).min()
-    folds = min(params.calibration_folds, int(smallest))
+    folds = min(params.calibration_folds, rarest)
     if folds >= 2:
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
         held_out = cross_val_predict(

@@ -6,9 +6,9 @@ import pytest
 from policytext import load, split_sentences
 from policytext.engine import BatchEngine, EngineUnsupported
 from policytext.features import FeatureParams
-from policytext.train import train
+from policytext.train import train, train_corpus
 
-from conftest import TINY
+from conftest import TINY, write_jsonl
 
 ODD = [
     "",
@@ -143,3 +143,13 @@ def test_passes_cut_by_characters_give_the_scores_of_one_pass(monkeypatch, tiny_
     assert len(passes) >= 5
     assert any(p.startswith("\x00" + "农" * 300 + "\x00") for p in passes)
     assert sum(p.count("\x00") for p in passes) == len(texts)
+
+
+def test_a_model_from_a_tiny_corpus_tags_batches_and_warns(tmp_path):
+    # Four sentences keep a single one-character n-gram: the engine must not
+    # assume n-grams as long as ngram_range allows.
+    path = write_jsonl(tmp_path / "c.jsonl", [{"text": t, "label": l} for t, l in [("新建农田。", "agriculture"), ("整改隐患。", "safety"), ("完成产值。", "economy"), ("各位代表：", "other")]])
+    with pytest.warns(UserWarning, match="training on 4 sentences, 1 for the rarest label"):
+        clf = train_corpus(path)
+    texts = ["新建农田。", "完成产值。"] * 20
+    assert clf.predict(texts) == clf.predict(texts, engine="reference")
