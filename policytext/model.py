@@ -54,20 +54,31 @@ class Classifier:
         self.temperature = float(temperature)
         self.features = features or FeatureParams()
         self.metadata = dict(metadata or {})
+        self._check()
+        self._vectorizer = None
+        self._engine = None  # built on first fast call; False if the model needs the reference path
+
+    def _check(self):
+        # Every part is checked here, whether it came from training or from a
+        # file: a bad value would give wrong labels, not an error.
         n_features, n_classes = len(self.vocabulary), len(self.classes_)
-        if len(set(self.classes_)) != n_classes or n_classes < 2:
-            raise ValueError(f"labels must be at least two distinct strings, got {list(self.classes_)}")
-        if self.idf.shape != (n_features,) or self.coef.shape != (n_features, n_classes):
+        if n_classes < 2 or not all(isinstance(c, str) and c for c in self.classes_) or len(set(self.classes_)) != n_classes:
+            raise ValueError(f"labels must be at least two distinct non-empty strings, got {list(self.classes_)}")
+        if self.vocabulary.ndim != 1 or self.idf.shape != (n_features,) or self.coef.shape != (n_features, n_classes):
             raise ValueError(
                 f"shapes do not fit: {n_features} n-grams, {n_classes} labels, "
-                f"idf {self.idf.shape}, coef {self.coef.shape}"
+                f"vocabulary {self.vocabulary.shape}, idf {self.idf.shape}, coef {self.coef.shape}"
             )
         if self.intercept.shape != (n_classes,):
             raise ValueError(f"intercept must have shape ({n_classes},), got {self.intercept.shape}")
-        if not self.temperature > 0:
-            raise ValueError(f"temperature must be > 0, got {self.temperature}")
-        self._vectorizer = None
-        self._engine = None  # built on first fast call; False if the model needs the reference path
+        for name in ("idf", "coef", "intercept"):
+            if not np.isfinite(getattr(self, name)).all():
+                raise ValueError(f"{name} holds values that are not finite (NaN or infinity)")
+        if not (np.isfinite(self.temperature) and self.temperature > 0):
+            raise ValueError(f"temperature must be a finite number > 0, got {self.temperature}")
+        # Sorted and unique: lookups search the vocabulary by bisection.
+        if n_features and (self.vocabulary[0] == "" or not (self.vocabulary[1:] > self.vocabulary[:-1]).all()):
+            raise ValueError("vocabulary must be sorted, without repeats or empty n-grams")
 
     def __getstate__(self):
         # Worker processes rebuild the caches; shipping them would cost more.

@@ -33,6 +33,10 @@ _READABLE = (1, 2)
 _META = "model.json"
 _ARRAYS = "arrays.npz"
 _ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept")
+#: Declared sizes are checked against these before any array is read, so a
+#: file cannot make loading allocate without bound.
+MAX_FEATURES = 20_000_000
+MAX_LABELS = 1_000
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that equal models give equal bytes
 
 
@@ -122,6 +126,33 @@ def save_model(clf, path, force=False):
     return path
 
 
+def _expected_shapes(n_features, n_labels):
+    """Array name -> (dtype kinds allowed, shape) for a model of this size."""
+    return {
+        "vocabulary": ("U", (n_features,)),
+        "idf": ("f", (n_features,)),
+        "coef": ("f", (n_features, n_labels)),
+        "intercept": ("f", (n_labels,)),
+    }
+
+
+def _read_arrays(npz, expected):
+    """Read each array after checking the shape and dtype its header declares."""
+    arrays = {}
+    with zipfile.ZipFile(io.BytesIO(npz)) as zf:
+        for name, (kind, shape) in expected.items():
+            with zf.open(name + ".npy") as member:
+                version = np.lib.format.read_magic(member)
+                header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                declared, fortran, dtype = header(member)
+                if dtype.kind != kind or declared != shape or fortran or dtype.hasobject:
+                    raise ValueError(f"{name} is {dtype} of shape {declared}; expected kind {kind!r} and shape {shape}")
+                if kind == "U" and dtype.itemsize > 4 * 4:
+                    raise ValueError(f"{name} holds n-grams longer than 4 characters ({dtype})")
+            arrays[name] = np.load(io.BytesIO(zf.read(name + ".npy")), allow_pickle=False)
+    return arrays
+
+
 def load_model(path):
     """Read a model folder written by :func:`save_model`.
 
@@ -148,18 +179,25 @@ def load_model(path):
     checksums = meta.get("checksums") or {}
     if checksums.get("metadata_sha256") != _sha256(_canonical(meta)):
         raise ModelError(f"{meta_path} was altered: its metadata checksum does not match")
+    labels, n_features = meta.get("labels"), meta.get("n_features")
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels) or len(labels) > MAX_LABELS:
+        raise ModelError(f"{meta_path}: labels must be a list of at most {MAX_LABELS} strings, got {str(labels)[:80]}")
+    if not isinstance(n_features, int) or isinstance(n_features, bool) or not 0 < n_features <= MAX_FEATURES:
+        raise ModelError(f"{meta_path}: n_features must be an int from 1 to {MAX_FEATURES:,}, got {n_features!r}")
     if not arrays_path.is_file():
         raise ModelError(f"{path} is incomplete: {_ARRAYS} not found")
+    expected = _expected_shapes(n_features, len(labels))
+    # Each n-gram costs a few dozen bytes across the arrays; a file far
+    # larger than its declared size is refused before it is read.
+    if arrays_path.stat().st_size > 64 * (n_features + 1) * (len(labels) + 16) + (1 << 20):
+        raise ModelError(f"{arrays_path} is larger than {n_features:,} n-grams and {len(labels)} labels can take")
     npz = arrays_path.read_bytes()
     if checksums.get("arrays_sha256") != _sha256(npz):
         raise ModelError(f"{arrays_path} is truncated or altered: its checksum does not match {meta_path}")
     try:
-        with np.load(io.BytesIO(npz), allow_pickle=False) as data:
-            arrays = {name: data[name] for name in _ARRAY_NAMES}
+        arrays = _read_arrays(npz, expected)
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{arrays_path} cannot be read: {exc}") from None
-    if arrays["vocabulary"].dtype.kind != "U" or any(arrays[n].dtype.kind != "f" for n in _ARRAY_NAMES[1:]):
-        raise ModelError(f"{arrays_path} holds arrays of the wrong kind")
     try:
         return Classifier(
             labels=meta["labels"],

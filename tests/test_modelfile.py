@@ -177,3 +177,63 @@ def test_a_model_from_another_library_version_of_the_same_format_loads(saved):
     meta["checksums"]["metadata_sha256"] = hashlib.sha256(_canonical(meta)).hexdigest()
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     assert load_model(saved).metadata["library_version"] == "0.0.9"
+
+
+def _rewrite(path, meta_changes=(), arrays_changes=()):
+    """Change a saved model and give it valid checksums again, as a careful attacker would."""
+    import hashlib
+    import io
+
+    meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+    with np.load(path / "arrays.npz", allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays.update(dict(arrays_changes))
+    meta.update(dict(meta_changes))
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    (path / "arrays.npz").write_bytes(buf.getvalue())
+    body = {k: v for k, v in meta.items() if k != "checksums"}
+    meta["checksums"] = {
+        "arrays_sha256": hashlib.sha256(buf.getvalue()).hexdigest(),
+        "metadata_sha256": hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest(),
+    }
+    (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_rewritten_but_unchanged_model_still_loads(saved, tiny_model):
+    # The rewriting helper itself keeps a good model good, so the refusals below are the checks'.
+    _rewrite(saved)
+    assert load_model(saved).predict(XS) == tiny_model.predict(XS)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda m, a: a.update(coef=np.full_like(a["coef"], np.nan)), "coef holds values that are not finite"),
+        (lambda m, a: a.update(idf=np.where(np.arange(len(a["idf"])) == 3, np.inf, a["idf"])), "idf holds values that are not finite"),
+        (lambda m, a: a.update(intercept=np.full_like(a["intercept"], -np.inf)), "intercept holds values that are not finite"),
+        (lambda m, a: m.update(temperature=float("nan")), "temperature must be a finite number"),
+        (lambda m, a: a.update(vocabulary=a["vocabulary"][::-1].copy()), "vocabulary must be sorted, without repeats"),
+        (lambda m, a: a.update(vocabulary=np.sort(np.concatenate([a["vocabulary"][:1], a["vocabulary"][:-1]]))), "vocabulary must be sorted, without repeats"),
+        (lambda m, a: m.update(labels="".join(m["labels"])), "labels must be a list of at most"),
+        (lambda m, a: m.update(labels=m["labels"][:-1]), "coef is float32 of shape"),
+        (lambda m, a: m.update(labels=[m["labels"][0]] * len(m["labels"])), "labels must be at least two distinct"),
+        (lambda m, a: m.update(n_features=10**12), "n_features must be an int from 1 to"),
+        (lambda m, a: a.update(vocabulary=np.array(["甲乙丙丁戊"] * len(a["vocabulary"]))), "n-grams longer than 4 characters"),
+    ],
+)
+def test_models_with_valid_checksums_but_bad_contents_are_refused(saved, change, message):
+    meta = json.loads((saved / "model.json").read_text(encoding="utf-8"))
+    with np.load(saved / "arrays.npz", allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    change(meta, arrays)
+    _rewrite(saved, meta, arrays)
+    with pytest.raises(ModelError, match=message):
+        load_model(saved)
+
+
+def test_declared_sizes_are_checked_before_the_arrays_are_read(saved):
+    # A file far larger than its declared n-grams can fill is refused unread.
+    _rewrite(saved, arrays_changes={"padding": np.zeros(1 << 20)})
+    with pytest.raises(ModelError, match=r"larger than \d+ n-grams and 7 labels can take"):
+        load_model(saved)
