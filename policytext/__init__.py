@@ -8,7 +8,7 @@
 from ._version import __version__
 from .api import Sentence, classify, classify_batch, classify_stream, iter_classify, load
 from .corpus import LABELS
-from .errors import CorpusError, DocumentError, ModelError, PolicytextError
+from .errors import CorpusError, DocumentError, ModelError, ParameterError, PolicytextError
 from .model import Classifier
 from .segment import Span, iter_sentences, split_sentences
 
@@ -19,6 +19,7 @@ __all__ = [
     "CorpusError",
     "DocumentError",
     "ModelError",
+    "ParameterError",
     "PolicytextError",
     "Sentence",
     "Span",

@@ -1,6 +1,15 @@
-"""Input checks shared by every entry point, so each refuses bad input the same way."""
+"""Input checks shared by every entry point, so each refuses bad input the same way.
 
+Each public function declares its options in one table (name -> constraint)
+and calls :func:`check_params` once, as scikit-learn's ``_param_validation``
+does; every refusal has one wording: ``f(): 'name' must be <allowed>, got <value>``.
+"""
+
+import numbers
+import os
 from collections.abc import Iterable
+
+from .errors import ParameterError
 
 
 def check_text(text, name="text"):
@@ -33,3 +42,68 @@ def check_texts(texts, name="texts", offset=0):
         if not isinstance(item, str):
             raise TypeError(f"{name}[{offset + i}] must be a str, got {type(item).__name__}")
     return texts
+
+
+# -- option tables --------------------------------------------------------
+
+
+class Constraint:
+    """One allowed set of values, with the words that describe it."""
+
+    def __init__(self, accepts, description):
+        self.accepts = accepts
+        self.description = description
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def int_at_least(low):
+    return Constraint(lambda v: _is_int(v) and v >= low, f"an int >= {low}")
+
+
+def number_between(low, high):
+    return Constraint(
+        lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and low <= v <= high,
+        f"a number from {low} to {high}",
+    )
+
+
+def one_of(*values):
+    return Constraint(lambda v: isinstance(v, str) and v in values, "one of " + ", ".join(repr(v) for v in values))
+
+
+def optional(constraint):
+    return Constraint(lambda v: v is None or constraint.accepts(v), f"None or {constraint.description}")
+
+
+#: ``n_jobs`` as joblib takes it: a count of workers, or -1 (-2, ...) for all cores (but one, ...).
+N_JOBS = Constraint(lambda v: _is_int(v) and v != 0, "a non-zero int (-1 for every core)")
+BOOL = Constraint(lambda v: isinstance(v, bool), "True or False")
+STR = Constraint(lambda v: isinstance(v, str) and v != "", "a non-empty str")
+
+
+def model_constraint():
+    from .model import Classifier  # here, not at import: model imports this module
+
+    return Constraint(
+        lambda v: v is None or isinstance(v, (str, os.PathLike, Classifier)),
+        "None (the shipped model), a model folder's path or a Classifier",
+    )
+
+
+def check_params(where, table, values):
+    """Refuse the first value of ``values`` that its constraint in ``table`` does not accept.
+
+    Raises
+    ------
+    ParameterError
+        A ``ValueError`` and a ``TypeError`` both, as scikit-learn's
+        ``InvalidParameterError`` is, naming the function, the option, what
+        it allows and what it got.
+    """
+    for name, constraint in table.items():
+        value = values[name]
+        if not constraint.accepts(value):
+            raise ParameterError(f"{where}(): {name!r} must be {constraint.description}, got {value!r}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_text, check_texts
+from ._validation import N_JOBS, check_params, check_text, check_texts, int_at_least, model_constraint
 from .errors import ModelError
 from .modelfile import load_model
 from .segment import iter_sentences, split_sentences
@@ -77,7 +77,13 @@ def _model(model):
     return model
 
 
-def classify(text, model=None):
+def _options(where, **values):
+    """Check the options of a public function against the one table of what each allows."""
+    table = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1)}
+    check_params(where, {name: table[name] for name in values}, values)
+
+
+def classify(text, *, model=None):
     """Split a report into sentences and tag each with a work-area label.
 
     Parameters
@@ -101,13 +107,14 @@ def classify(text, model=None):
     (10, 23, ('一、上半年工作回顾',))
     """
     check_text(text)
+    _options("classify", model=model)
     spans = split_sentences(text)
     if not spans:
         return []
     return list(_tag_spans(spans, _model(model)))
 
 
-def classify_batch(texts, model=None, n_jobs=1):
+def classify_batch(texts, *, model=None, n_jobs=1):
     """Tag each text as one sentence (no splitting) and return its label.
 
     Parameters
@@ -128,6 +135,7 @@ def classify_batch(texts, model=None, n_jobs=1):
     >>> classify_batch(["完成工业总产值246亿元。", "各位代表："])
     ['economy', 'other']
     """
+    _options("classify_batch", model=model, n_jobs=n_jobs)
     return _labels(_model(model), check_texts(texts), n_jobs)
 
 
@@ -172,18 +180,23 @@ def _parallel_predict(clf, texts, n_jobs):
     return np.concatenate(parts)
 
 
-def classify_stream(texts, model=None, batch_size=10_000, n_jobs=1):
+def classify_stream(texts, *, model=None, batch_size=10_000, n_jobs=1):
     """Tag texts from any iterable, lazily: one label per text, in order.
 
     Memory stays bounded by ``batch_size`` whatever the length of the input,
-    so a generator over a file of millions of sentences is fine.
+    so a generator over a file of millions of sentences is fine. Options are
+    checked when it is called, not when the first label is asked for.
 
     >>> list(classify_stream(iter(["新建高标准农田4300亩。", "各位代表："])))
     ['agriculture', 'other']
     """
     if isinstance(texts, (str, bytes)):
         check_texts(texts)  # the same refusal as every batch entry point
-    clf = _model(model)
+    _options("classify_stream", model=model, batch_size=batch_size, n_jobs=n_jobs)
+    return _stream_labels(texts, _model(model), batch_size, n_jobs)
+
+
+def _stream_labels(texts, clf, batch_size, n_jobs):
     seen = 0
     for batch in _batches(texts, batch_size):
         yield from _labels(clf, check_texts(batch, offset=seen), n_jobs)
@@ -203,18 +216,23 @@ def _record(span, label, score, scores):
     }
 
 
-def iter_classify(stream, model=None, batch_size=10_000):
+def iter_classify(stream, *, model=None, batch_size=10_000):
     """Like :func:`classify`, for a text stream of any size (an open file).
 
     The stream is read a block at a time (see
     :func:`~policytext.segment.iter_sentences`) and tagged ``batch_size``
-    sentences at a time, so memory stays bounded.
+    sentences at a time, so memory stays bounded. Options are checked when
+    it is called.
 
-    Yields
-    ------
-    Sentence
+    Returns
+    -------
+    iterator of Sentence
     """
-    clf = _model(model)
+    _options("iter_classify", model=model, batch_size=batch_size)
+    return _iter_sentences(stream, _model(model), batch_size)
+
+
+def _iter_sentences(stream, clf, batch_size):
     for spans, proba in _tagged_batches(stream, clf, batch_size):
         yield from _sentences(spans, proba, clf.labels)
 

@@ -4,11 +4,19 @@ Every message names the offending item (a file, a line, an index) so that a
 user can find it without a traceback.
 """
 
-__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "extra_needed"]
+__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed"]
 
 
 class PolicytextError(Exception):
     """Base class of every error policytext raises on purpose."""
+
+
+class ParameterError(PolicytextError, ValueError, TypeError):
+    """A public function was given an option it does not allow.
+
+    Both a ``ValueError`` and a ``TypeError``, so callers catching either
+    (as they would for a wrong value or a wrong type) catch it.
+    """
 
 
 class ModelError(PolicytextError):

@@ -10,17 +10,25 @@ one.
 
 import numpy as np
 
-from ._validation import check_text, check_texts
+from ._validation import STR, check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
 from .features import FeatureParams, build_analyzer, tfidf
 
 __all__ = ["Classifier"]
 
-
-def _softmax(z):
+def softmax(z):
+    """Row-wise softmax of a score matrix (modified in place and returned)."""
     z = z - z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
+
+
+_ENGINE = one_of("fast", "reference")
+_THRESHOLD = number_between(0, 1)
+
+
+def _options(where, table, **values):
+    check_params(where, table, values)
 
 
 class Classifier:
@@ -121,7 +129,7 @@ class Classifier:
 
     # -- scores ---------------------------------------------------------
 
-    def decision_function(self, texts, engine="fast"):
+    def decision_function(self, texts, *, engine="fast"):
         """Linear scores, shape (n_texts, n_classes); columns follow ``classes_``.
 
         Parameters
@@ -133,6 +141,7 @@ class Classifier:
             about 1e-6 (the engine sums in float32); a model the batch
             engine cannot serve always uses the reference path.
         """
+        _options("decision_function", {"engine": _ENGINE}, engine=engine)
         return self._scores(check_texts(texts), engine)
 
     def _scores(self, texts, engine="fast"):
@@ -145,8 +154,6 @@ class Classifier:
             fast = self._batch_engine()
             if fast is not None:
                 return fast.decision_function(texts)
-        elif engine != "reference":
-            raise ValueError(f"engine must be 'fast' or 'reference', got {engine!r}")
         X = self.transform(texts)
         return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept
 
@@ -160,14 +167,15 @@ class Classifier:
                 self._engine = False
         return self._engine or None
 
-    def predict_proba(self, texts, engine="fast"):
+    def predict_proba(self, texts, *, engine="fast"):
         """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
+        _options("predict_proba", {"engine": _ENGINE}, engine=engine)
         return self._proba(check_texts(texts), engine)
 
     def _proba(self, texts, engine="fast"):
-        return _softmax(self._scores(texts, engine) / self.temperature)
+        return softmax(self._scores(texts, engine) / self.temperature)
 
-    def predict(self, texts, k=None, threshold=0.0, engine="fast"):
+    def predict(self, texts, *, k=None, threshold=0.0, engine="fast"):
         """Labels of ``texts``.
 
         Parameters
@@ -194,24 +202,22 @@ class Classifier:
         >>> [[label for label, p in row] for row in clf.predict(["新建高标准农田4300亩。"], k=1)]
         [['agriculture']]
         """
+        _options("predict", {"k": optional(int_at_least(1)), "threshold": _THRESHOLD, "engine": _ENGINE}, k=k, threshold=threshold, engine=engine)
         texts = check_texts(texts)
         if k is None:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
-        return self.top_k(self._proba(texts, engine), k, threshold)
+        return self.top_k(self._proba(texts, engine), k=k, threshold=threshold)
 
-    def top_k(self, proba, k, threshold=0.0):
+    def top_k(self, proba, *, k, threshold=0.0):
         """Top ``k`` (label, probability) pairs of each row of ``proba``."""
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"k must be an int >= 1, got {k!r}")
-        if not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+        _options("top_k", {"k": int_at_least(1), "threshold": _THRESHOLD}, k=k, threshold=threshold)
         order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
         return [
             [(self.classes_[j], float(row[j])) for j in idx if row[j] >= threshold]
             for row, idx in zip(proba, order)
         ]
 
-    def explain(self, text, k=5, label=None):
+    def explain(self, text, *, k=5, label=None):
         """The n-grams of ``text`` that push hardest towards ``label``.
 
         Parameters
@@ -228,6 +234,7 @@ class Classifier:
             N-grams with their contribution to the label's score, largest first.
         """
         check_text(text)
+        _options("explain", {"k": int_at_least(1), "label": optional(STR)}, k=k, label=label)
         if label is None:
             label = self.predict([text])[0]
         column = self._label_index(label)

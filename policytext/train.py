@@ -14,7 +14,7 @@ import numpy as np
 from ._version import __version__
 from .corpus import LABELS, read_corpus
 from .features import FeatureParams, build_analyzer, tfidf
-from .model import Classifier, _softmax
+from .model import Classifier, softmax
 
 __all__ = ["TrainParams", "default_features", "train", "train_corpus"]
 
@@ -98,7 +98,7 @@ def _fit_temperature(scores, y):
     rows = np.arange(len(y))
 
     def nll(log_t):
-        p = _softmax(scores / np.exp(log_t))
+        p = softmax(scores / np.exp(log_t))
         return -np.log(np.clip(p[rows, y], 1e-12, None)).mean()
 
     return float(np.exp(minimize_scalar(nll, bounds=(-5, 5), method="bounded").x))

@@ -85,10 +85,6 @@ def test_predict_top_k_and_threshold(tiny_model):
     assert tiny_model.predict(xs, k=7, threshold=1.0) == [[], []]
     one = tiny_model.predict(xs[:1], k=1)
     assert isinstance(one, list) and isinstance(one[0], list) and isinstance(one[0][0], tuple)
-    with pytest.raises(ValueError, match="k must be an int >= 1, got 0"):
-        tiny_model.predict(xs, k=0)
-    with pytest.raises(ValueError, match="threshold must be between 0 and 1, got 2"):
-        tiny_model.predict(xs, k=1, threshold=2)
 
 
 def test_explain_gives_ngrams_of_the_text(tiny_model):
@@ -180,3 +176,38 @@ def test_records_for_tag_equal_each_sentences_to_dict():
     records = list(_iter_records(io.StringIO(text), clf, batch_size=13))
     assert len(records) > 20
     assert records == [s.to_dict() for s in policytext.classify(text)]
+
+
+# Every public option is checked against one table, with one wording:
+# the function, the option, what it allows, what it got.
+BAD_OPTIONS = [
+    (lambda m: policytext.classify("甲。", model=42), "classify(): 'model' must be None (the shipped model), a model folder's path or a Classifier, got 42"),
+    (lambda m: policytext.classify_batch(["甲。"], model=m, n_jobs=0), "classify_batch(): 'n_jobs' must be a non-zero int (-1 for every core), got 0"),
+    (lambda m: policytext.classify_batch(["甲。"], model=m, n_jobs=1.5), "classify_batch(): 'n_jobs' must be a non-zero int (-1 for every core), got 1.5"),
+    (lambda m: policytext.classify_stream(["甲。"], model=m, batch_size=0), "classify_stream(): 'batch_size' must be an int >= 1, got 0"),
+    (lambda m: policytext.classify_stream(["甲。"], model=m, n_jobs=0), "classify_stream(): 'n_jobs' must be a non-zero int (-1 for every core), got 0"),
+    (lambda m: policytext.iter_classify(io.StringIO("甲。"), model=m, batch_size=-1), "iter_classify(): 'batch_size' must be an int >= 1, got -1"),
+    (lambda m: m.explain("甲。", k=-1), "explain(): 'k' must be an int >= 1, got -1"),
+    (lambda m: m.explain("甲。", label=""), "explain(): 'label' must be None or a non-empty str, got ''"),
+    (lambda m: m.predict(["甲。"], k=0), "predict(): 'k' must be None or an int >= 1, got 0"),
+    (lambda m: m.predict(["甲。"], k=True), "predict(): 'k' must be None or an int >= 1, got True"),
+    (lambda m: m.predict(["甲。"], k=1, threshold=2), "predict(): 'threshold' must be a number from 0 to 1, got 2"),
+    (lambda m: m.predict(["甲。"], engine="turbo"), "predict(): 'engine' must be one of 'fast', 'reference', got 'turbo'"),
+    (lambda m: m.decision_function(["甲。"], engine=None), "decision_function(): 'engine' must be one of 'fast', 'reference', got None"),
+    (lambda m: m.predict_proba(["甲。"], engine="turbo"), "predict_proba(): 'engine' must be one of 'fast', 'reference', got 'turbo'"),
+]
+
+
+@pytest.mark.parametrize("call, message", BAD_OPTIONS)
+def test_bad_options_are_refused_at_the_call_with_one_wording(tiny_model, call, message):
+    with pytest.raises(policytext.ParameterError) as info:
+        call(tiny_model)  # generators refuse at the call, before any label is asked for
+    assert str(info.value) == message
+    assert isinstance(info.value, ValueError) and isinstance(info.value, TypeError)
+
+
+def test_options_are_keyword_only(tiny_model):
+    with pytest.raises(TypeError, match="positional"):
+        policytext.classify_batch(["甲。"], tiny_model)
+    with pytest.raises(TypeError, match="positional"):
+        tiny_model.explain("甲。", 3)
