@@ -44,8 +44,11 @@ DEFAULT_MAX_PDF_PAGES = 2000
 # A .docx may unpack to at most this many times ``max_bytes``.
 ZIP_RATIO_LIMIT = 20
 
+# UTF-32 first: its little-endian mark begins with UTF-16's (FF FE).
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
@@ -64,7 +67,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", 
 def detect_encoding(data: bytes) -> str | None:
     """Name the text encoding of ``data``, or return None if it is not text.
 
-    A byte-order mark decides first (UTF-8, UTF-16 LE/BE); then data that
+    A byte-order mark decides first (UTF-8, UTF-32 and UTF-16 LE/BE); then data that
     decodes as strict UTF-8 is UTF-8; otherwise charset-normalizer guesses,
     with a tie-break towards GB18030 and Big5 for short Chinese text. GBK and
     GB2312 are reported as their superset ``'gb18030'``.

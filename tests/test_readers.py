@@ -63,6 +63,9 @@ def reason(path, **kwargs):
         ("utf8-bom.txt", b"\xef\xbb\xbf" + TEXT.encode("utf-8"), TEXT),
         ("utf16le.txt", b"\xff\xfe" + TEXT.encode("utf-16-le"), TEXT),
         ("utf16be.txt", b"\xfe\xff" + TEXT.encode("utf-16-be"), TEXT),
+        # UTF-32's little-endian mark starts with UTF-16's: read as UTF-16 it gave NULs.
+        ("utf32le.txt", b"\xff\xfe\x00\x00" + TEXT.encode("utf-32-le"), TEXT),
+        ("utf32be.txt", b"\x00\x00\xfe\xff" + TEXT.encode("utf-32-be"), TEXT),
         ("gbk-short.txt", SHORT_GBK.encode("gbk"), SHORT_GBK),
         ("gbk-long.txt", (TEXT * 50).encode("gbk"), TEXT * 50),
         ("big5-short.txt", SHORT_BIG5.encode("big5"), SHORT_BIG5),
@@ -89,6 +92,7 @@ def test_accepts_a_str_path(tmp_path):
         (b"\xef\xbb\xbf" + "政府".encode("utf-8"), "utf-8-sig"),
         (b"\xff\xfe" + "政府".encode("utf-16-le"), "utf-16-le"),
         (b"\xfe\xff" + "政府".encode("utf-16-be"), "utf-16-be"),
+        (b"\xff\xfe\x00\x00" + "政府".encode("utf-32-le"), "utf-32-le"),
         (SHORT_GBK.encode("gbk"), "gb18030"),
         (SHORT_BIG5.encode("big5"), "big5"),
         # charset-normalizer alone: cp949 (Hangul) and big5hkscs (bopomofo).
