@@ -52,14 +52,29 @@ def default_model_path():
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(path):
+def _cached(path, stamp):
     return load_model(path)
+
+
+def _stamp(path):
+    """What identifies the files now in a model folder: inode, size and time of each."""
+    stamp = []
+    for name in ("model.json", "arrays.npz"):
+        try:
+            st = os.stat(os.path.join(path, name))
+        except OSError:
+            stamp.append(None)  # load_model names what is missing
+        else:
+            stamp.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
 
 
 def load(path=None):
     """Load a model folder; with no path, the shipped default model.
 
-    Loaded models are cached per path, so calling ``load()`` often is cheap.
+    Loaded models are cached per path and per version of the folder's
+    files, so calling ``load()`` often is cheap, and a folder replaced by a
+    new model (``policytext train --force``) is read again.
     The environment variable ``POLICYTEXT_MODEL`` names another default.
 
     >>> clf = load()
@@ -68,7 +83,8 @@ def load(path=None):
     """
     if path is None:
         path = os.environ.get("POLICYTEXT_MODEL") or default_model_path()
-    return _cached(str(Path(path).resolve()))
+    path = str(Path(path).resolve())
+    return _cached(path, _stamp(path))
 
 
 def _model(model):

@@ -6,7 +6,7 @@ import pytest
 import policytext
 from policytext import classify, classify_batch
 
-from conftest import REPO, TINY
+from conftest import REPO, TINY, write_jsonl
 
 TINY_TEXTS = list(TINY.values())
 
@@ -211,3 +211,16 @@ def test_options_are_keyword_only(tiny_model):
         policytext.classify_batch(["甲。"], tiny_model)
     with pytest.raises(TypeError, match="positional"):
         tiny_model.explain("甲。", 3)
+
+
+def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
+    from policytext.modelfile import save_model
+    from policytext.train import train_corpus
+
+    path = tmp_path / "m"
+    save_model(train_corpus(tiny_corpus), path)
+    first = policytext.load(path)
+    assert policytext.load(path) is first  # cached while the files are the same
+    other = write_jsonl(tmp_path / "two.jsonl", [{"text": t, "label": l} for l, ts in TINY.items() if l in ("economy", "other") for t in ts])
+    save_model(train_corpus(other), path, force=True)
+    assert policytext.load(path).labels == ["economy", "other"]
