@@ -39,11 +39,14 @@ import numpy as np
 
 from .features import DELETE, FOLD_LIMIT, fold_table
 
-__all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW"]
+__all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW", "FEW_CHARS"]
 
 #: Up to this many texts, :func:`few_scores` serves a model whose engine is
 #: not built yet: building it costs more than scoring a handful of texts.
 FEW = 16
+#: ... of at most this many characters in all: it builds a Python string
+#: per n-gram, so one huge text would take gigabytes.
+FEW_CHARS = 20_000
 
 _PAIRS_LIMIT = 1 << 24  # the bigram table's entries (64 MB); beyond, bigrams go to a hash table
 _INT32_KEYS = 1 << 31  # n-gram keys up to this many fit int32, which halves the memory they take
@@ -273,7 +276,24 @@ class BatchEngine:
         ids = self._char_ids(joined)
         rows = self._positions(ids)
         bounds = np.append(np.flatnonzero(ids == self.separator), len(ids))
-        sums = self._sums(rows, bounds)
+        return self._scale(self._sums(rows, bounds))
+
+    def _long_text_scores(self, text):
+        """Scores of one text longer than a pass, a pass of positions at a time.
+
+        Each window reads ``max_n - 1`` characters past its end, so its
+        positions find the n-grams they would in one pass; memory stays that
+        of a pass plus the text's ids, not of a pass as long as the text.
+        """
+        ids = self._char_ids(self.join([text]))
+        total = np.zeros(self.weights.shape[1], dtype=np.float64)
+        for start in range(0, len(ids), _CHUNK_CHARS):
+            rows = self._positions(ids[start : start + _CHUNK_CHARS + self.max_n - 1])[:_CHUNK_CHARS]
+            total += self.weights[rows].sum(axis=0, dtype=np.float64)
+        return self._scale(total[None, :])
+
+    def _scale(self, sums):
+        """Normalise each row of summed weights and add the intercept."""
         if self.norm == "l2_tokens":
             scale = np.sqrt(sums[:, -1])
         elif self.norm == "l1":
@@ -287,11 +307,19 @@ class BatchEngine:
         """Class scores for a list of str, shape (n_texts, n_classes)."""
         if not texts:
             return np.zeros((0, len(self.intercept)))
-        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        ends = np.cumsum(lengths + 1)
         cuts = np.searchsorted(ends, np.arange(_CHUNK_CHARS, ends[-1], _CHUNK_CHARS), side="right")
+        # Texts longer than a pass are scored alone, a window at a time.
+        long = np.flatnonzero(lengths > _CHUNK_CHARS)
         # unique: a text longer than a pass gives several equal cuts, and starts one pass
-        bounds = np.unique(np.concatenate(([0], cuts, [len(texts)])))
-        return np.vstack([self.scores_joined(self.join(texts[i:j])) for i, j in zip(bounds[:-1], bounds[1:])])
+        bounds = np.unique(np.concatenate(([0], cuts, long, long + 1, [len(texts)])))
+        return np.vstack(
+            [
+                self._long_text_scores(texts[i]) if j == i + 1 and lengths[i] > _CHUNK_CHARS else self.scores_joined(self.join(texts[i:j]))
+                for i, j in zip(bounds[:-1], bounds[1:])
+            ]
+        )
 
 
 def few_scores(clf, texts):

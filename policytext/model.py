@@ -147,9 +147,10 @@ class Classifier:
     def _scores(self, texts, engine="fast"):
         """:meth:`decision_function` for a list already checked to hold only str."""
         if engine == "fast":
-            from .engine import FEW, few_scores
+            from .engine import FEW, FEW_CHARS, few_scores
 
-            if self._engine is None and len(texts) <= FEW and self.features.norm == "l2_tokens":
+            few = len(texts) <= FEW and sum(map(len, texts)) <= FEW_CHARS
+            if self._engine is None and few and self.features.norm == "l2_tokens":
                 return few_scores(self, texts)
             fast = self._batch_engine()
             if fast is not None:
