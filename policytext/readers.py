@@ -248,21 +248,54 @@ def _read_html(path, data, max_bytes, max_pdf_pages):
     match = _META_CHARSET.search(data[:4096])
     html = _decode(path, data, declared=match and match.group(1))
     with _converted(path, "unreadable HTML ({})"):
-        text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+        root = _parse_html(html)
+        if root is None:
+            return ""
+        if _chars(root.text_content()) < _chars(_flat_text(html)):
+            # The parser gave up inside the page (libxml2 stops past 2,048
+            # nested elements even with huge_tree): every character of the
+            # page is read from its tags instead, so nothing is dropped.
+            return _flat_text(html, visible_only=True)
+        text = trafilatura.extract(root, include_comments=False, include_tables=True, favor_recall=True)
         if not text or not text.strip():
-            text = _visible_text(html)
+            text = _visible_text(_parse_html(html))  # trafilatura may have pruned the first tree
     return text
 
 
-def _visible_text(html):
-    """All text of a page outside script, style and the like, a line per block."""
-    from lxml import etree
+def _parse_html(html):
+    """The page as an lxml tree (nesting up to libxml2's huge-tree depth), or None if empty."""
     from lxml import html as lxml_html
 
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses a str that declares an encoding
     if not html.strip():
-        return ""
-    root = lxml_html.document_fromstring(html)
+        return None
+    return lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
+
+
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_INVISIBLE = re.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"<(?:" + "|".join(_BLOCK_TAGS) + r")\b[^>]*>", re.IGNORECASE)
+
+
+def _flat_text(html, visible_only=False):
+    """A page's text read from its tags alone, without a parser: one line per block."""
+    import html as html_module
+
+    if visible_only:
+        html = _INVISIBLE.sub("", html)
+    text = html_module.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", html)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _chars(text):
+    return sum(not c.isspace() for c in text)
+
+
+def _visible_text(root):
+    """All text of a parsed page outside script, style and the like, a line per block."""
+    from lxml import etree
+
     etree.strip_elements(root, "script", "style", "noscript", "template", "head", with_tail=False)
     for element in root.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")

@@ -445,3 +445,16 @@ def test_a_few_corrupt_bytes_do_not_lose_the_document(tmp_path, encoding, damage
     got = read_document(path)
     assert 1 <= got.count("\ufffd") <= 3
     assert got.count("高标准农田") >= 19
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deeply_nested_html_loses_no_text(tmp_path, depth):
+    # libxml2 stops at 255 nested elements by default (2,048 with huge_tree),
+    # and everything after the nesting was lost.
+    before = "".join(f"<p>第{i}句话，新建高标准农田{i}亩。</p>" for i in range(60))
+    deep = "<div>" * depth + "<p>深层里的句子，整改隐患十条。</p>" + "</div>" * depth
+    after = "".join(f"<p>之后第{i}句，完成产值{i}亿元。</p>" for i in range(60))
+    path = write(tmp_path / "deep.html", f"<html><head><title>报告</title><script>var x=1;</script></head><body>{before}{deep}{after}</body></html>".encode("utf-8"))
+    text = read_document(path)
+    assert "深层里的句子" in text and "之后第59句，完成产值59亿元。" in text and "第0句话" in text
+    assert "var x" not in text
