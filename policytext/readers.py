@@ -43,6 +43,10 @@ DEFAULT_MAX_PDF_PAGES = 2000
 
 # A .docx may unpack to at most this many times ``max_bytes``.
 ZIP_RATIO_LIMIT = 20
+# ... and its text part (word/document.xml) to this many times: python-docx
+# holds it as one lxml tree of about ten times its size (a 940 MB part took
+# 8.8 GB), so the limit bounds memory to about 20 times ``max_bytes``.
+DOCX_TEXT_RATIO_LIMIT = 2
 
 # UTF-32 first: its little-endian mark begins with UTF-16's (FF FE).
 _BOMS = (
@@ -308,10 +312,15 @@ def _read_docx(path, data, max_bytes, max_pdf_pages):
     docx = _require("docx", path)
     with _converted(path, "corrupt .docx ({})"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    limit = ZIP_RATIO_LIMIT * max_bytes
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+    unpacked, limit = sum(sizes.values()), ZIP_RATIO_LIMIT * max_bytes
     if unpacked >= limit:
         raise DocumentError(path, f"decompression bomb: unpacks to {_size(unpacked)}, over the {_size(limit)} limit")
+    text_part, text_limit = sizes.get("word/document.xml", 0), DOCX_TEXT_RATIO_LIMIT * max_bytes
+    if text_part >= text_limit:
+        raise DocumentError(
+            path, f"text part too large: word/document.xml unpacks to {_size(text_part)}, over the {_size(text_limit)} limit"
+        )
     with _converted(path, "corrupt .docx ({})"):
         return "\n".join(_docx_lines(docx.Document(io.BytesIO(data))))
 

@@ -230,6 +230,16 @@ def test_docx_decompression_bomb(tmp_path):
     assert reason(path, max_bytes=1 << 20) == "decompression bomb: unpacks to 50 MB, over the 20 MB limit"
 
 
+def test_docx_whose_text_part_would_not_fit_in_memory(tmp_path):
+    # Under the bomb limit, but python-docx would hold the text part as a
+    # tree of about ten times its size.
+    pytest.importorskip("docx")
+    path = tmp_path / "big.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:p/>" * (1 << 19))  # 3 MB
+    assert reason(path, max_bytes=1 << 20) == "text part too large: word/document.xml unpacks to 3 MB, over the 2 MB limit"
+
+
 def test_docx_corrupt(tmp_path):
     pytest.importorskip("docx")
     path = write(tmp_path / "bad.docx", b"PK\x03\x04" + random.Random(1).randbytes(2000))
