@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DocumentError, PolicytextError, extra_needed
+from .places import parse_place
 
 __all__ = [
     "COLUMNS",
@@ -83,26 +84,6 @@ def expand_paths(paths):
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_PLACE = re.compile(
-    r"([\u4e00-\u9fff]{1,12}?(?:特别行政区|自治区|自治州|自治县|省|市|州|盟|地区|县|旗|区|镇|乡|街道))"
-    r"(?=\s*(?:人民政府|政府|人民代表大会|人大|\d|[（(]|[\u4e00-\u9fff]*(?:工作|报告|总结|计划)))"
-)
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-_LEVELS = [
-    (("特别行政区", "自治区", "省"), "province"),
-    (("自治州", "市", "州", "盟", "地区"), "city"),
-    (("自治县", "县", "旗", "区"), "county"),
-    (("镇", "乡", "街道"), "township"),
-]
-
-
-def _level(place):
-    if place in _MUNICIPALITIES:
-        return "province"
-    for suffixes, level in _LEVELS:
-        if place.endswith(suffixes):
-            return level
-    return ""
 
 
 # The first non-blank line, found without splitting a long text into lines
@@ -115,26 +96,29 @@ _HEAD_CHARS = 2000
 def document_meta(path, text):
     """Place, level and year of a report, from its title line or else its file name.
 
-    >>> document_meta("a/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结")
-    {'title': '洋口镇(沿海经济开发区)2023年上半年工作总结', 'place': '洋口镇', 'level': 'township', 'year': 2023}
+    ``place`` is the last unit the title names and ``place_full`` the chain
+    it is written in (see :func:`policytext.places.parse_place`);
+    ``place_from`` says where they were read: ``"title"`` or ``"file name"``.
+
+    >>> meta = document_meta("a/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结")
+    >>> meta["place"], meta["level"], meta["year"], meta["place_from"]
+    ('洋口镇', 'township', 2023, 'title')
     >>> document_meta("2026-上海市.txt", "各位代表：")["level"]
     'province'
+    >>> document_meta("r.txt", "南京市鼓楼区2024年政府工作报告")["place_full"]
+    '南京市鼓楼区'
     """
     first = _FIRST_LINE.search(text)
     title = first.group().strip()[:120] if first else ""
     name = Path(path).stem
-    meta = {"title": title, "place": "", "level": "", "year": None}
-    for source in (title, name):
-        m = _PLACE.search(_YEAR.sub(" ", source))  # "2021年临江县…": the place starts after the year
-        if m and not meta["place"]:
-            meta["place"] = m.group(1)
+    meta = {"title": title, "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
+    for source, where in ((title, "title"), (name, "file name")):
+        place = parse_place(source)
+        if place and not meta["place"]:
+            meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
         y = _YEAR.search(source) or _YEAR_IN_NAME.search(source)
         if y and meta["year"] is None:
             meta["year"] = int(y.group(1))
-    if not meta["place"]:
-        m = re.search(r"[\u4e00-\u9fff]{1,12}?(?:自治区|省|市|县|区|镇|乡|街道|旗|州|盟)$", name)
-        meta["place"] = m.group(0) if m else ""
-    meta["level"] = _level(meta["place"])
     return meta
 
 
@@ -441,9 +425,11 @@ class Summary:
 
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
-        row = {"file": doc, **(meta or {"title": "", "place": "", "level": "", "year": None}), "sentences": n}
+        row = {"file": doc, **(meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}), "sentences": n}
         override = self.overrides.get(doc) or self.overrides.get(Path(doc).name) or {}
         row.update({k: v for k, v in override.items() if v not in ("", None)})
+        if override.get("place"):
+            row.update(place_full=override["place"], place_from="meta")
         row.pop("title", None)
         for label in self.labels:
             row[f"share_{label}"] = round(tally.count[label] / n, 4) if n else 0.0
@@ -454,7 +440,7 @@ class Summary:
 
     def write_csv(self, path):
         rows = [self.rows[d] for d in sorted(self.rows)]
-        columns = ["file", "place", "level", "year", "sentences"]
+        columns = ["file", "place", "place_full", "level", "place_from", "year", "sentences"]
         columns += [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels]
         if self.evidence:
             columns += [f"evidence_{label}" for label in self.labels]

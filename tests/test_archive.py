@@ -220,11 +220,28 @@ def test_meta_file_errors_name_the_line(tmp_path):
         ("r.txt", "2021年临江县人民政府工作报告", ("临江县", "county", 2021)),
         ("r.txt", "广西壮族自治区2024年政府工作报告", ("广西壮族自治区", "province", 2024)),
         ("r.txt", "关于印发通知", ("", "", None)),
+        # A province whose name ends in 州, a city whose name holds 州, a district, a street.
+        ("r.txt", "2026年贵州省政府工作报告", ("贵州省", "province", 2026)),
+        ("r.txt", "郑州市2025年政府工作报告", ("郑州市", "city", 2025)),
+        ("r.txt", "黔东南苗族侗族自治州人民政府工作报告", ("黔东南苗族侗族自治州", "city", None)),
+        ("r.txt", "南京市鼓楼区2024年政府工作报告", ("鼓楼区", "county", 2024)),
+        ("r.txt", "南通市如皋市2024年政府工作报告", ("如皋市", "county", 2024)),
+        ("r.txt", "江苏省南通市如东县洋口镇2023年上半年工作总结", ("洋口镇", "township", 2023)),
+        ("r.txt", "长江路街道2024年工作总结", ("长江路街道", "township", 2024)),
+        ("national-2025.txt", "2025年中华人民共和国国务院政府工作报告", ("中华人民共和国", "national", 2025)),
+        ("r.txt", "在全区经济工作会议上的讲话", ("", "", None)),
     ],
 )
 def test_document_meta(path, title, expected):
     meta = document_meta(path, title + "\n正文。")
     assert (meta["place"], meta["level"], meta["year"]) == expected
+
+
+def test_document_meta_says_where_the_place_was_read():
+    meta = document_meta("2026-上海市.txt", "各位代表：")
+    assert (meta["place"], meta["place_full"], meta["place_from"]) == ("上海市", "上海市", "file name")
+    meta = document_meta("x.txt", "江苏省南通市如东县洋口镇2023年上半年工作总结")
+    assert (meta["place_full"], meta["place_from"]) == ("江苏省南通市如东县洋口镇", "title")
 
 
 def test_parquet_output(archive, tmp_path):
