@@ -16,6 +16,7 @@ The engine behind ``policytext tag`` and :func:`tag_files`:
 
 import contextlib
 import csv
+import functools
 import glob
 import heapq
 import io
@@ -56,28 +57,100 @@ def expand_paths(paths):
 
     Folders are searched recursively for the formats :mod:`policytext.readers`
     reads; a file named directly is kept whatever its suffix (reading it
-    reports an unknown format). Returns the documents sorted and without
-    duplicates, and ``(path, reason)`` for each path that matched nothing.
+    reports an unknown format). Links are followed, but never into a folder
+    already visited, so a link loop neither hangs the search nor yields a
+    document twice; a document reached by several paths is kept once, by
+    the first. Returns the documents sorted, and ``(path, reason)`` for
+    each path that matched nothing and each folder that could not be read.
     """
     from .readers import SUPPORTED
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    found, problems = [], []
+    walk = _Walk()
     for raw in paths:
         raw = os.fspath(raw)
-        matches = sorted(glob.glob(raw, recursive=True)) if glob.has_magic(raw) else [raw]
-        if not matches:
-            problems.append((raw, "no file matches this pattern"))
-        for match in matches:
-            p = Path(match)
-            if p.is_dir():
-                found += sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
-            elif p.exists():
-                found.append(str(p))
+        if not glob.has_magic(raw):
+            if os.path.isdir(raw):
+                walk.folder(raw, lambda f: f.lower().endswith(SUPPORTED))
+            elif os.path.exists(raw):
+                walk.file(raw)
             else:
-                problems.append((match, "no such file"))
-    return sorted(dict.fromkeys(found)), problems
+                walk.problems.append((raw, "no such file"))
+            continue
+        before = len(walk.found)
+        if "**" in raw:
+            # glob's own '**' follows link loops for ever; walk the fixed
+            # part of the pattern instead and match what is found.
+            root = _fixed_prefix(raw)
+            walk.folder(root or ".", lambda f: _matches(f, raw, root))
+        else:
+            for match in sorted(glob.glob(raw)):
+                if os.path.isfile(match):
+                    walk.file(match)
+        if len(walk.found) == before and not any(p == raw for p, _ in walk.problems):
+            walk.problems.append((raw, "no file matches this pattern"))
+    return sorted(walk.found), walk.problems
+
+
+class _Walk:
+    """Documents found so far, with the real files and folders already seen."""
+
+    def __init__(self):
+        self.found, self.problems = [], []
+        self._files, self._folders = set(), set()
+
+    def file(self, path):
+        key = _identity(path)
+        if key not in self._files:
+            self._files.add(key)
+            self.found.append(path)
+
+    def folder(self, root, wanted):
+        def unreadable(exc):
+            self.problems.append((exc.filename, f"folder cannot be read ({_reason(exc)})"))
+
+        for folder, subfolders, files in os.walk(root, onerror=unreadable, followlinks=True):
+            key = _identity(folder)
+            if key in self._folders:
+                subfolders[:] = []
+                continue
+            self._folders.add(key)
+            subfolders.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                if wanted(path) and os.path.isfile(path):
+                    self.file(path)
+
+
+def _identity(path):
+    """The same file or folder reached by any path: device and inode."""
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def _reason(exc):
+    return exc.strerror.lower() if exc.strerror else type(exc).__name__
+
+
+def _fixed_prefix(pattern):
+    """The folders of a glob pattern before its first wildcard."""
+    parts = []
+    for part in pattern.split(os.sep):
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return os.sep.join(parts)
+
+
+def _matches(path, pattern, root):
+    """Whether ``path`` (found under ``root``) matches ``pattern``, where '**' is any number of folders."""
+    import fnmatch
+
+    rel = os.path.relpath(path, root or ".")
+    rest = pattern[len(root) :].lstrip(os.sep) if root else pattern
+    # fnmatch's '*' crosses folders, so '**/' only needs its zero-folder case.
+    return any(fnmatch.fnmatchcase(rel, p) for p in {rest, rest.replace("**" + os.sep, "")})
 
 
 # -- one document -------------------------------------------------------------
@@ -602,8 +675,10 @@ def tag_files(
 
     for path, reason in missing:
         fail(path, reason)
-    todo = [d for d in docs if d not in writer.done]
-    result.skipped = [d for d in docs if d in writer.done]
+    # A document counts as done however its path was written (relative or absolute).
+    done = {os.path.realpath(d) for d in writer.done}
+    result.skipped = [d for d in docs if os.path.realpath(d) in done]
+    todo = [d for d in docs if os.path.realpath(d) not in done]
     streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
     try:
@@ -694,12 +769,13 @@ def _summarise_skipped(result, writer):
 
     Counted record by record: a resumed output may hold millions.
     """
-    tallies = {doc: result.summary.tally() for doc in result.skipped}
+    tallies = {os.path.realpath(doc): (doc, result.summary.tally()) for doc in result.skipped}
+    real = functools.lru_cache(maxsize=1024)(os.path.realpath)  # records of a document are contiguous
     for r in writer.records():
-        tally = tallies.get(r["file"])
-        if tally is not None:
-            tally.add(r)
-    for doc, tally in tallies.items():
+        found = tallies.get(real(r["file"]))
+        if found is not None:
+            found[1].add(r)
+    for doc, tally in tallies.values():
         result.summary.add_tally(doc, tally, _meta_of(doc))
 
 

@@ -4,6 +4,9 @@ import csv
 import io
 import json
 import os
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -480,3 +483,62 @@ def test_a_resumed_summary_reads_only_the_head_of_a_streamed_document(tmp_path, 
     assert result.skipped == [str(doc)]
     assert again.read_text(encoding="utf-8-sig") == first.read_text(encoding="utf-8-sig")
     assert "临江县" in again.read_text(encoding="utf-8-sig")
+
+
+def _expand_within(paths, seconds=30):
+    # A regression here hangs rather than fails: run it in a thread and give up after a while.
+    out = {}
+    worker = threading.Thread(target=lambda: out.setdefault("result", expand_paths(paths)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert "result" in out, f"expand_paths({paths}) did not finish in {seconds} s"
+    return out["result"]
+
+
+def test_link_loops_are_followed_once_and_never_hang(tmp_path):
+    root = tmp_path / "R"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text(report(), encoding="utf-8")
+    (root / "sub" / "b.txt").write_text(report(), encoding="utf-8")
+    (root / "loop").symlink_to(".")  # R/loop -> R: R/loop/loop/... for ever
+    (root / "sub" / "up").symlink_to("..")
+    (root / "x").symlink_to("y")  # two links to each other
+    (root / "y").symlink_to("x")
+    for paths in ([root], [str(root / "**" / "*.txt")], [root, str(root / "loop" / "a.txt")]):
+        docs, problems = _expand_within(paths)
+        assert docs == [str(root / "a.txt"), str(root / "sub" / "b.txt")], paths
+        assert problems == []
+
+
+def test_unreadable_folders_are_reported(tmp_path):
+    import shutil
+    import subprocess
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text(report(), encoding="utf-8")
+    (tmp_path / "locked").mkdir(mode=0o000)
+    code = f"from policytext.archive import expand_paths; print(expand_paths([{str(tmp_path)!r}]))"
+    command = [sys.executable, "-c", code]
+    if os.geteuid() == 0:
+        # Root reads any folder: search without the capabilities that allow it.
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv to drop the capability to read any folder")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True).stdout
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    expected = ([str(tmp_path / "ok" / "a.txt")], [(str(tmp_path / "locked"), "folder cannot be read (permission denied)")])
+    assert out.strip() == str(expected)
+
+
+def test_resume_knows_a_document_by_relative_or_absolute_path(tmp_path, monkeypatch):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "a.txt").write_text(report(), encoding="utf-8")
+    out, summary = tmp_path / "o.jsonl", tmp_path / "s.csv"
+    monkeypatch.chdir(tmp_path)
+    first = tag_files(["r"], output=str(out), progress=False)
+    again = tag_files([str(tmp_path / "r")], output=str(out), summary=str(summary), resume=True, progress=False)
+    assert first.tagged == ["r/a.txt"] and again.tagged == [] and again.skipped == [str(tmp_path / "r" / "a.txt")]
+    rows = list(csv.DictReader(open(summary, encoding="utf-8-sig")))
+    assert len(rows) == 1 and int(rows[0]["sentences"]) == len(out.read_text(encoding="utf-8").splitlines())
