@@ -40,6 +40,7 @@ __all__ = [
     "Summary",
     "document_meta",
     "expand_paths",
+    "shown",
     "tag_document",
     "tag_files",
 ]
@@ -151,6 +152,24 @@ def _matches(path, pattern, root):
     rest = pattern[len(root) :].lstrip(os.sep) if root else pattern
     # fnmatch's '*' crosses folders, so '**/' only needs its zero-folder case.
     return any(fnmatch.fnmatchcase(rel, p) for p in {rest, rest.replace("**" + os.sep, "")})
+
+
+def shown(path):
+    """A document's path as the outputs write it.
+
+    Bytes of a file name that are not UTF-8 (Python holds them as lone
+    surrogates) become ``\\xNN`` escapes, so the name can be written to
+    UTF-8 records, summaries and error lists, and still tells the file apart.
+
+    >>> shown(os.fsdecode(b"a/b\\xff.txt"))
+    'a/b\\\\xff.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _same_document(path):
+    """What identifies a document across runs: its real path, as written."""
+    return shown(os.path.realpath(path))
 
 
 # -- one document -------------------------------------------------------------
@@ -271,7 +290,7 @@ def _document_records(path, stream, clf):
     from .api import _iter_records
 
     for index, fields in enumerate(_iter_records(stream, clf)):
-        yield {"file": path, "index": index, **fields}
+        yield {"file": shown(path), "index": index, **fields}
 
 
 # -- output -------------------------------------------------------------------
@@ -402,7 +421,10 @@ class RecordWriter:
 
     def _csv(self, records):
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        # RFC 4180 line ends: the csv module quotes a field holding any
+        # character of the terminator, so a \r in a file name or a sentence
+        # stays inside its row only if \r is part of it.
+        writer = csv.writer(buf, lineterminator="\r\n")
         if self._csv_header_needed:
             writer.writerow([*COLUMNS, *(f"p_{label}" for label in self.labels)])
             self._csv_header_needed = False
@@ -498,7 +520,7 @@ class Summary:
 
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
-        row = {"file": doc, **(meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}), "sentences": n}
+        row = {"file": shown(doc), **(meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}), "sentences": n}
         override = self.overrides.get(doc) or self.overrides.get(Path(doc).name) or {}
         row.update({k: v for k, v in override.items() if v not in ("", None)})
         if override.get("place"):
@@ -676,9 +698,9 @@ def tag_files(
     for path, reason in missing:
         fail(path, reason)
     # A document counts as done however its path was written (relative or absolute).
-    done = {os.path.realpath(d) for d in writer.done}
-    result.skipped = [d for d in docs if os.path.realpath(d) in done]
-    todo = [d for d in docs if os.path.realpath(d) not in done]
+    done = {_same_document(d) for d in writer.done}
+    result.skipped = [d for d in docs if _same_document(d) in done]
+    todo = [d for d in docs if _same_document(d) not in done]
     streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
     try:
@@ -699,7 +721,7 @@ def tag_files(
         writer.close()
         if errors:
             with open(errors, "w", encoding="utf-8") as f:
-                f.write("".join(f"{path}: {reason}\n" for path, reason in result.failed))
+                f.write("".join(f"{shown(path)}: {reason}\n" for path, reason in result.failed))
     if result.skipped and (summary or plot):
         _summarise_skipped(result, writer)
     if summary:
@@ -769,8 +791,8 @@ def _summarise_skipped(result, writer):
 
     Counted record by record: a resumed output may hold millions.
     """
-    tallies = {os.path.realpath(doc): (doc, result.summary.tally()) for doc in result.skipped}
-    real = functools.lru_cache(maxsize=1024)(os.path.realpath)  # records of a document are contiguous
+    tallies = {_same_document(doc): (doc, result.summary.tally()) for doc in result.skipped}
+    real = functools.lru_cache(maxsize=1024)(_same_document)  # records of a document are contiguous
     for r in writer.records():
         found = tallies.get(real(r["file"]))
         if found is not None:

@@ -542,3 +542,26 @@ def test_resume_knows_a_document_by_relative_or_absolute_path(tmp_path, monkeypa
     assert first.tagged == ["r/a.txt"] and again.tagged == [] and again.skipped == [str(tmp_path / "r" / "a.txt")]
     rows = list(csv.DictReader(open(summary, encoding="utf-8-sig")))
     assert len(rows) == 1 and int(rows[0]["sentences"]) == len(out.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_any_file_name_is_written_and_resumed_once(tmp_path, fmt):
+    # A name with bytes that are not UTF-8 ended the whole job; a \r in a
+    # name split its CSV row, and resume then tagged it again.
+    folder = tmp_path / "r"
+    folder.mkdir()
+    names = [os.fsdecode(b"bad\xff.txt"), "cr\rname.txt", "ok.txt"]
+    for name in names:
+        (folder / name).write_text(report(), encoding="utf-8")
+    out, errors = tmp_path / f"o.{fmt}", tmp_path / "errors.txt"
+    first = tag_files([folder], output=str(out), format=fmt, errors=str(errors), progress=False)
+    assert sorted(first.tagged) == sorted(str(folder / n) for n in names) and not first.failed
+    content = out.read_bytes().decode("utf-8")  # valid UTF-8 throughout
+    if fmt == "csv":
+        files = [row["file"] for row in csv.DictReader(io.StringIO(content, newline=""))]
+    else:
+        files = [json.loads(line)["file"] for line in content.splitlines()]
+    assert set(files) == {str(folder / "bad\\xff.txt"), str(folder / "cr\rname.txt"), str(folder / "ok.txt")}
+    again = tag_files([folder], output=str(out), format=fmt, resume=True, progress=False)
+    assert again.tagged == [] and len(again.skipped) == 3
+    assert out.read_bytes().decode("utf-8") == content
