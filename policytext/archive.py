@@ -26,6 +26,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -829,11 +830,35 @@ def _local_mapper(clf, jobs, limits, timeout):
         from joblib import Parallel, delayed
 
         ref = clf.metadata.get("path") or clf
+        parent = os.getpid()
         yield from Parallel(n_jobs=jobs, return_as="generator_unordered")(
-            delayed(tag_document)(path, ref, limits, timeout) for path in paths
+            delayed(_tag_in_worker)(parent, path, ref, limits, timeout) for path in paths
         )
 
     return run
+
+
+_watching = threading.Event()
+
+
+def _tag_in_worker(parent, path, model, limits, timeout):
+    """:func:`tag_document` in a worker process that ends itself when ``parent`` dies.
+
+    joblib's workers outlive a parent killed with SIGKILL (which runs no
+    clean-up) and go on tagging for as long as their queue lasts; a thread
+    in each worker sees the parent gone (the worker is re-parented) and
+    exits at once.
+    """
+    if os.getpid() != parent and not _watching.is_set():
+        _watching.set()
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    return tag_document(path, model, limits, timeout)
+
+
+def _exit_when_orphaned(parent, every=0.5):
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(70)  # EX_SOFTWARE; nobody is left to read it
 
 
 def _progress(total, enabled):

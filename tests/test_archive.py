@@ -565,3 +565,53 @@ def test_any_file_name_is_written_and_resumed_once(tmp_path, fmt):
     again = tag_files([folder], output=str(out), format=fmt, resume=True, progress=False)
     assert again.tagged == [] and len(again.skipped) == 3
     assert out.read_bytes().decode("utf-8") == content
+
+
+def _children(pid):
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
+def test_workers_end_when_the_job_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3000):
+        (docs / f"r{i:04d}.txt").write_text(report(), encoding="utf-8")
+    job = subprocess.Popen(
+        [sys.executable, "-c", "from policytext.cli import main; main()", "tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--jobs", "2", "--no-progress"],
+        cwd=REPO, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers = []
+        while len(workers) < 2 and time.monotonic() < deadline and job.poll() is None:
+            time.sleep(0.2)
+            workers = [p for p in _children(job.pid) if "loky" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+        assert len(workers) >= 2, "the job finished or never started its workers"
+        job.send_signal(signal.SIGKILL)
+        job.wait()
+        deadline = time.monotonic() + 15
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(map(_alive, workers))
+    finally:
+        job.kill()
