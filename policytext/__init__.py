@@ -11,6 +11,7 @@ from .corpus import LABELS
 from .errors import CorpusError, DocumentError, ModelError, ParameterError, PolicytextError
 from .model import Classifier
 from .segment import Span, iter_sentences, split_sentences
+from .targets import Target, targets
 
 __all__ = [
     "__version__",
@@ -23,6 +24,7 @@ __all__ = [
     "PolicytextError",
     "Sentence",
     "Span",
+    "Target",
     "classify",
     "classify_batch",
     "classify_stream",
@@ -31,6 +33,7 @@ __all__ = [
     "iter_sentences",
     "split_sentences",
     "tag_files",
+    "targets",
 ]
 
 

@@ -63,6 +63,10 @@ def int_at_least(low):
     return Constraint(lambda v: _is_int(v) and v >= low, f"an int >= {low}")
 
 
+def int_between(low, high):
+    return Constraint(lambda v: _is_int(v) and low <= v <= high, f"an int from {low} to {high}")
+
+
 def number_between(low, high):
     return Constraint(
         lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and low <= v <= high,

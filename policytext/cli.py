@@ -66,6 +66,29 @@ def _parser():
     tag.add_argument("--no-progress", action="store_true", help="no progress bar")
     tag.set_defaults(run=_run_tag)
 
+    targets = sub.add_parser(
+        "targets",
+        help="extract each report's targets for the coming year into a table",
+        description="Extract the coming year's quantitative targets of each report (GDP growth,\n"
+        "consumer prices, new urban jobs, unemployment, grain, fiscal revenue, fixed\n"
+        "investment, retail sales, energy intensity): one row per document and\n"
+        "indicator with place, level and year, or with --wide one row per document.\n"
+        "The format follows the output's extension: .csv, .jsonl, .parquet, .xlsx.",
+        epilog="examples:\n"
+        "  policytext targets reports/ -o targets.csv\n"
+        "  policytext targets 'archive/**/*.txt' -o panel.xlsx --wide\n"
+        "  policytext targets reports/ -o targets.parquet --meta places.csv --no-progress",
+        formatter_class=_Formatter,
+    )
+    targets.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
+    targets.add_argument("-o", "--output", required=True, metavar="FILE", help="the table to write: .csv, .jsonl, .parquet or .xlsx")
+    targets.add_argument("--format", choices=("csv", "jsonl", "parquet", "xlsx"), help="insist on a format (refused if the extension differs)")
+    targets.add_argument("--wide", action="store_true", help="one row per document: each indicator's value, range and modifier")
+    targets.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
+    targets.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50)")
+    targets.add_argument("--no-progress", action="store_true", help="no progress bar")
+    targets.set_defaults(run=_run_targets)
+
     train = sub.add_parser(
         "train",
         help="train a model on a labelled corpus",
@@ -136,6 +159,39 @@ def _run_tag(args, out, err):
     else:
         result = tag_files(args.paths, jobs=args.jobs, **options)
     return 0 if result.ok else EXIT_PARTIAL
+
+
+def _run_targets(args, out, err):
+    from tqdm import tqdm
+
+    from .archive import expand_paths, read_meta
+    from .errors import DocumentError
+    from .readers import read_document
+    from .tables import check_output, format_of, write_table
+    from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
+
+    if args.max_mb <= 0:
+        raise ValueError("--max-mb must be > 0")
+    # Every refusal comes before any document is read.
+    fmt = format_of(args.output, format=args.format)
+    documents, problems = expand_paths(args.paths)
+    check_output(args.output, inputs=documents)
+    overrides = read_meta(args.meta) if args.meta else {}
+    for path, reason in problems:
+        print(f"policytext: {path}: {reason}", file=err, flush=True)
+    rows, failed = [], len(problems)
+    for path in tqdm(documents, unit="doc", desc="targets", file=err, disable=True if args.no_progress else None):
+        try:
+            text = read_document(path, max_bytes=int(args.max_mb * 1024 * 1024))
+        except DocumentError as exc:
+            print(f"policytext: {exc}", file=err, flush=True)
+            failed += 1
+            continue
+        meta, found = document_targets(path, text, overrides=overrides)
+        rows += [wide_row(meta, found)] if args.wide else long_rows(meta, found)
+    columns = WIDE_COLUMNS if args.wide else LONG_COLUMNS
+    write_table(rows, columns, args.output, format=fmt, inputs=documents, types=COLUMN_TYPES)
+    return EXIT_PARTIAL if failed else 0
 
 
 def _os_reason(exc):

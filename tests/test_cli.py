@@ -101,3 +101,83 @@ def test_no_command_prints_help_and_exits_2():
 
 def test_example_report_is_shipped():
     assert (REPO / "examples" / "report.txt").stat().st_size > 500
+
+
+# -- targets ------------------------------------------------------------------------
+
+REPORT_2026 = (
+    "临江县2026年政府工作报告\n"
+    "去年全县地区生产总值增长5.1%。\n"
+    "今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右；城镇新增就业3000人以上；"
+    "居民消费价格涨幅控制在3%以内。\n"
+)
+
+
+def _targets_docs(tmp_path):
+    good = tmp_path / "docs" / "r.txt"
+    good.parent.mkdir()
+    good.write_text(REPORT_2026, encoding="utf-8")
+    empty = tmp_path / "docs" / "empty.txt"
+    empty.write_bytes(b"")
+    return good, empty
+
+
+def test_targets_writes_one_row_per_document_and_indicator(tmp_path):
+    good, empty = _targets_docs(tmp_path)
+    out_file = tmp_path / "t.jsonl"
+    code, out, err = run("targets", str(tmp_path / "docs"), "-o", str(out_file), "--no-progress")
+    assert (code, out) == (3, "")
+    assert err == f"policytext: {empty}: empty file\n"
+    rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert [(r["indicator"], r["value"], r["unit"], r["modifier"]) for r in rows] == [
+        ("gdp_growth", 6.0, "%", "左右"),
+        ("new_urban_jobs", 0.3, "万人", "以上"),
+        ("cpi", 3.0, "%", "以内"),
+    ]
+    first = rows[0]
+    assert list(first) == [
+        "file", "place", "place_full", "level", "year", "indicator", "value", "low", "high", "unit",
+        "modifier", "modifier_text", "stretch", "measure", "stated", "sentence",
+    ]  # fmt: skip
+    assert (first["file"], first["place"], first["level"], first["year"]) == (str(good), "临江县", "county", 2026)
+    assert first["sentence"] == "今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右；"
+
+
+def test_targets_wide_with_meta_to_csv(tmp_path):
+    good, _ = _targets_docs(tmp_path)
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,place,level,year\nr.txt,江城县,county,2026\n", encoding="utf-8")
+    out_file = tmp_path / "panel.csv"
+    code, out, err = run("targets", str(good), "-o", str(out_file), "--wide", "--meta", str(meta), "--no-progress")
+    assert (code, out, err) == (0, "", "")
+    import csv
+
+    with open(out_file, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["place"], row["place_full"], row["gdp_growth"], row["gdp_growth_modifier"]) == ("江城县", "江城县", "6.0", "左右")
+    assert (row["cpi"], row["cpi_modifier"], row["grain"]) == ("3.0", "以内", "")
+
+
+def test_targets_refuses_a_format_that_disagrees_and_a_bad_output_before_reading(tmp_path):
+    good, _ = _targets_docs(tmp_path)
+    code, out, err = run("targets", str(good), "-o", str(tmp_path / "t.csv"), "--format", "xlsx")
+    assert (code, out) == (1, "")
+    assert err == f"policytext: error: {tmp_path / 't.csv'}: --format xlsx disagrees with the extension .csv (csv)\n"
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    code, _, err = run("targets", str(good), "-o", str(folder))
+    assert code == 1 and err == f"policytext: error: {folder}: the output is a folder\n"
+    same = tmp_path / "docs" / "same.csv"
+    same.write_text("x", encoding="utf-8")
+    code, _, err = run("targets", str(good), str(same), "-o", str(same))
+    assert code == 1 and err == f"policytext: error: {same}: the output is one of the input documents\n"
+    assert same.read_text(encoding="utf-8") == "x"
+
+
+def test_targets_help_shows_an_example(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["targets", "--help"])
+    assert info.value.code == 0
+    assert "policytext targets reports/ -o targets.csv" in capsys.readouterr().out

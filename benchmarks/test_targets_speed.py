@@ -1,0 +1,39 @@
+"""pytest-benchmark timing of target extraction on every real report in ../shared/data.
+
+    pytest benchmarks/test_targets_speed.py --benchmark-only
+
+The goal: all national reports and the 31 provincial reports of 2026 in under
+5 seconds on one core.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import policytext
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def reports():
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip("../shared/data is absent")
+    docs = []
+    for line in (data / "national" / "government_work_reports.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        docs.append((int(doc["year"]) if doc.get("year") else None, doc["content"]))
+    docs += [(2026, p.read_text(encoding="utf-8")) for p in sorted((data / "provincial-2026").glob("*.txt"))]
+    return docs
+
+
+def extract_all(docs):
+    return [policytext.targets(text, year=year) for year, text in docs]
+
+
+def test_targets_all_reports(benchmark, reports):
+    found = benchmark.pedantic(extract_all, args=(reports,), rounds=3, warmup_rounds=1)
+    assert len(found) == len(reports)
+    assert sum(t.stated for doc in found for t in doc) > 200

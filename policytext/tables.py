@@ -1,0 +1,199 @@
+"""Write rows (dicts with fixed columns) to a table file: CSV, JSON Lines, Parquet or Excel.
+
+Used by ``policytext targets``, and meant for any command that writes one
+table: give it the rows, the columns and the output path, and the format
+follows the path's extension.
+
+- ``.csv``: UTF-8 with a BOM (so Excel reads Chinese), written by the csv
+  module with every field quoted, so a line break inside a value never
+  splits a row.
+- ``.jsonl``: one JSON object per row, in column order, UTF-8 unescaped.
+- ``.parquet``: pyarrow (the ``parquet`` extra), types inferred per column.
+- ``.xlsx``: openpyxl (the ``excel`` extra), one sheet with a header row.
+
+The file is written beside the output under a temporary name and renamed
+into place only when complete, so a failed or killed job never leaves half
+a table where the output should be.
+
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "t.jsonl")
+>>> write_table([{"a": 1, "b": "甲"}], ["a", "b"], path)
+'jsonl'
+>>> open(path, encoding="utf-8").read()
+'{"a": 1, "b": "甲"}\\n'
+"""
+
+import contextlib
+import csv
+import json
+import math
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from ._validation import Constraint, check_params
+from .errors import PolicytextError, extra_needed
+
+__all__ = ["TABLE_FORMATS", "check_output", "format_of", "write_table"]
+
+#: Formats by extension.
+TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
+_FORMAT = Constraint(lambda v: v is None or v in TABLE_FORMATS.values(), "None or one of " + ", ".join(repr(f) for f in TABLE_FORMATS.values()))
+_PATH = Constraint(lambda v: isinstance(v, (str, os.PathLike)) and os.fspath(v) != "", "a file path")
+
+
+def format_of(path, *, format=None):
+    """The table format for ``path``: its extension's, and ``format`` must agree with it.
+
+    Raises
+    ------
+    PolicytextError
+        If the extension is none of .csv, .jsonl, .parquet and .xlsx, or if
+        ``format`` names another format than the extension.
+
+    >>> format_of("out/targets.XLSX")
+    'xlsx'
+    >>> format_of("t.csv", format="parquet")
+    Traceback (most recent call last):
+    ...
+    policytext.errors.PolicytextError: t.csv: --format parquet disagrees with the extension .csv (csv)
+    """
+    check_params("format_of", {"path": _PATH, "format": _FORMAT}, {"path": path, "format": format})
+    suffix = Path(path).suffix.lower()
+    by_extension = TABLE_FORMATS.get(suffix)
+    if by_extension is None:
+        raise PolicytextError(f"{path}: unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}")
+    if format is not None and format != by_extension:
+        raise PolicytextError(f"{path}: --format {format} disagrees with the extension {suffix} ({by_extension})")
+    return by_extension
+
+
+def check_output(path, *, inputs=()):
+    """Refuse an output path that cannot take a table, before any work is done.
+
+    The output may not exist yet; if it does it must be a regular file (not
+    a folder or a device such as /dev/stdout) and none of ``inputs``.
+    Its folder must exist.
+
+    Raises
+    ------
+    PolicytextError
+    """
+    out = Path(path)
+    try:
+        info = os.stat(out)
+    except FileNotFoundError:
+        info = None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise PolicytextError(f"{path}: the output is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise PolicytextError(f"{path}: the output is not a regular file")
+        for item in inputs:
+            try:
+                if os.path.samefile(item, out):
+                    raise PolicytextError(f"{path}: the output is one of the input documents")
+            except OSError:
+                continue
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise PolicytextError(f"{path}: no such folder {parent}")
+
+
+def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
+    """Write ``rows`` to ``path`` with exactly ``columns``, in the path's format.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Missing keys are written empty (None); keys outside ``columns`` are ignored.
+    columns : list of str
+    path : str or os.PathLike
+        ``.csv``, ``.jsonl``, ``.parquet`` or ``.xlsx``.
+    format : str, optional
+        Must agree with the extension if given (a check of the user's intent).
+    inputs : list of paths, optional
+        The documents the rows come from: the output may not be one of them.
+    types : dict, optional
+        ``{column: "int" | "float" | "bool" | "str"}`` for Parquet, so that a
+        column keeps its type when every value in it is empty; columns not
+        named are inferred. The other formats write values as they are.
+
+    Returns
+    -------
+    str
+        The format written.
+
+    Raises
+    ------
+    PolicytextError
+        For an unknown extension, a disagreeing ``format``, an output that
+        is a folder or a device, or a missing extra.
+    """
+    fmt = format_of(path, format=format)
+    check_output(path, inputs=inputs)
+    writer = _WRITERS[fmt]
+    table = [[row.get(c) for c in columns] for row in rows]
+    out = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent)
+    os.close(fd)
+    try:
+        writer(table, list(columns), tmp, types or {})
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return fmt
+
+
+def _write_csv(table, columns, path, types):
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in row] for row in table])
+
+
+def _write_jsonl(table, columns, path, types):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for row in table:
+            f.write(json.dumps(dict(zip(columns, (_json_safe(v) for v in row))), ensure_ascii=False) + "\n")
+
+
+def _json_safe(value):
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _write_parquet(table, columns, path, types):
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise PolicytextError(extra_needed("writing .parquet", "parquet")) from None
+    kinds = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
+    arrays = [pa.array([row[i] for row in table], type=kinds.get(types.get(c))) for i, c in enumerate(columns)]
+    pq.write_table(pa.table(arrays, names=list(columns)), path)
+
+
+def _write_xlsx(table, columns, path, types):
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise PolicytextError(extra_needed("writing .xlsx", "excel")) from None
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(columns)
+    for row in table:
+        sheet.append([_excel_safe(v) for v in row])
+    book.save(path)
+
+
+def _excel_safe(value):
+    # Excel refuses control characters other than tab and line breaks in cells.
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
+    return value
+
+
+_WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet, "xlsx": _write_xlsx}

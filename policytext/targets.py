@@ -1,0 +1,571 @@
+"""The coming year's quantitative targets of a work report: growth, prices, jobs and more.
+
+Every annual report sets the year's main targets ("今年主要预期目标是：地区生产
+总值增长5%左右……"). :func:`targets` finds them and returns one
+:class:`Target` per indicator, with the figure (or range), the unit, the
+bound that qualifies it (左右, 以上, 以内, …), a second 力争 figure if any,
+and the sentence it was read from.
+
+How it reads a report:
+
+- The text is cut into sentences with :func:`policytext.split_sentences`;
+  the sentences of one paragraph are read together, and with the next line
+  when a line ends in a colon or semicolon or in the middle of a sentence,
+  so that a list of targets split by semicolons or carried over lines keeps
+  its "今年" context.
+- Inside a paragraph a running *time state* follows the markers in order:
+  ``今年``, ``预期目标``, ``计划`` … make what follows the coming year's;
+  ``去年``, ``过去一年``, ``实际``, ``完成了`` … make it past; ``年均``,
+  ``今后五年``, ``“十五五”`` … make it a plan average; an explicit year is
+  compared with ``year``. Only figures read in the coming-year state count.
+- An indicator name (one table, :data:`INDICATORS`) is followed by a short
+  gap of words (增长, 控制在, 保持在 …) and a figure: Arabic, full-width
+  or Chinese numerals (百分之七点五, 一千二百万), a range (6%-6.5%,
+  百分之八至九) and a bound (左右, 以上 …).
+- The first figure for each indicator (and measure) is kept: reports
+  restate their growth target when they explain it.
+
+>>> report = '''二、今年的主要目标
+... 今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右，力争7%；
+... 居民消费价格涨幅控制在3%以内；城镇新增就业1.2万人以上。'''
+>>> for t in targets(report, year=2026):
+...     print(t.indicator, t.value, t.unit, t.modifier, t.stretch)
+gdp_growth 6.0 % 左右 7.0
+cpi 3.0 % 以内 None
+new_urban_jobs 1.2 万人 以上 None
+>>> targets("过去一年，地区生产总值增长5.2%。", year=2026)[0].stated
+False
+"""
+
+import bisect
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ._validation import check_params, check_text, int_between, optional
+from .segment import split_sentences
+
+__all__ = ["COLUMN_TYPES", "INDICATORS", "INDICATOR_NAMES", "LONG_COLUMNS", "WIDE_COLUMNS", "Target", "document_targets", "long_rows", "targets", "wide_row"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of the coming year, as the report states it.
+
+    Attributes
+    ----------
+    indicator : str
+        One of the names in :data:`INDICATORS` (``gdp_growth``, ``cpi``, …).
+    value : float or None
+        The figure; None for a range (see ``low`` and ``high``) or when not stated.
+    low, high : float or None
+        The ends of a range such as 6%-6.5% or 百分之八至九.
+    unit : str
+        ``%`` for growth rates and rates, ``万人`` for jobs, the stated unit
+        for grain (``亿斤``, ``万吨``, ``万亿斤``, ``亿公斤`` …).
+    modifier : str
+        ``左右``, ``以上``, ``以内``, ``以下``, ``力争``, ``确保`` or ``""``.
+    modifier_text : str
+        The literal words of the bound, e.g. ``控制在…以内`` or ``不低于``.
+    stretch : float or None
+        A second, higher figure to strive for (``增长6%左右，力争7%``).
+    measure : str
+        Which statistic the indicator was read from (``gdp``, ``gnp``,
+        ``economic_growth``, ``gross_output`` for 工农业总产值; ``cpi``,
+        ``retail_prices``, ``prices``; ``surveyed``, ``registered``; …).
+    stated : bool
+        False for the ``gdp_growth`` placeholder of a report that states no
+        growth target (every figure is then None and the sentence empty).
+    start, end : int
+        Offsets of the sentence in the text given to :func:`targets`.
+    text : str
+        The sentence, ``text == report[start:end]``.
+    """
+
+    indicator: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    modifier: str = ""
+    modifier_text: str = ""
+    stretch: float | None = None
+    measure: str = ""
+    stated: bool = True
+    start: int = 0
+    end: int = 0
+    text: str = ""
+
+    def as_dict(self):
+        """The fields as a dict, sentence as ``sentence``, ready for a table row."""
+        row = asdict(self)
+        row["sentence"] = row.pop("text")
+        return row
+
+
+# -- the indicators -------------------------------------------------------------
+
+_PCT, _JOBS, _GRAIN = "%", "万人", "grain"
+
+#: (indicator, pattern of its name, unit, measure). Earlier rows win where
+#: two names start at the same place; a name is only the start of a match:
+#: the figure must follow within a short gap of words.
+INDICATORS = [
+    ("energy_intensity", r"单位(?:国内|地区)?生产总值(?:能耗|能源消耗)|单位GDP能耗|能耗强度|能源消耗强度", _PCT, "energy"),
+    ("gdp_growth", r"工农业(?:生产)?总产值", _PCT, "gross_output"),
+    ("gdp_growth", r"国民生产总值", _PCT, "gnp"),
+    ("gdp_growth", r"(?<!人均)(?<!占)(?<!工业)(?:国内|地区|全[省市区])?生产总值|GDP", _PCT, "gdp"),
+    ("gdp_growth", r"经济(?:增长|增速|发展速度)", _PCT, "economic_growth"),
+    ("cpi", r"居民消费价格(?:总水平)?(?:指数)?|CPI", _PCT, "cpi"),
+    ("cpi", r"(?:社会)?(?:商品)?零售(?:物价|价格)(?:总水平)?", _PCT, "retail_prices"),
+    ("cpi", r"(?<!零售)物价(?:总水平)?", _PCT, "prices"),
+    ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
+    ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
+    ("unemployment", r"(?:城镇)?登记失业率", _PCT, "registered"),
+    ("grain", r"粮食(?:总产量|产量|总产)", _GRAIN, ""),
+    ("fiscal_revenue_growth", r"(?:地方)?一般公共预算收入", _PCT, "general_budget_revenue"),
+    ("fiscal_revenue_growth", r"(?:地方)?财政收入", _PCT, "fiscal_revenue"),
+    ("fixed_investment_growth", r"(?:全社会)?固定资产投资", _PCT, ""),
+    ("retail_sales_growth", r"社会消费品零售总额|社会商品零售总额", _PCT, ""),
+]
+
+# What the words between the name and the figure must contain, per indicator:
+# growth rates need a word of growth, intensity a word of reduction.
+_NEEDS = {
+    "gdp_growth": re.compile(r"增长|增速|速度|增幅|目标|预期|计划"),
+    "fiscal_revenue_growth": re.compile(r"增长|增速|增幅"),
+    "fixed_investment_growth": re.compile(r"增长|增速|增幅"),
+    "retail_sales_growth": re.compile(r"增长|增速|增幅"),
+    "energy_intensity": re.compile(r"降低|下降|减少"),
+    "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
+}
+# Words that make a figure something other than the target: a share, a ratio,
+# a relation between two indicators.
+_NOT_TARGET = re.compile(r"同步|比重|比例|占|贡献|倍|翻|总量|规模|达到[^%]*亿元|投资率|之比")
+
+_NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
+# A cheap test for a paragraph worth normalising at all.
+_ANY_NAME = re.compile("生产总值|总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|固定资产投资|零售总额|能耗|能源消耗")
+
+# -- numbers --------------------------------------------------------------------
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％，－～：；", "0123456789.%,-~:;")
+_SPACE = re.compile(r"\s+")
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
+_NUM = rf"(?:{_DIGITS}|{_CN})"
+_GRAIN_UNITS = "万亿斤|亿斤|万斤|万亿公斤|亿公斤|万公斤|亿吨|万吨|斤|公斤|吨"
+_UNIT = rf"(?:{_GRAIN_UNITS}|万人|人|%)"
+_FIGURE = re.compile(
+    rf"(?P<pct>百分之)?(?P<a>{_NUM})(?P<pa>%)?"
+    rf"(?:(?P<sep>[-~—–至到])(?:百分之)?(?P<b>{_NUM})(?P<pb>%)?)?"
+    rf"(?P<unit>{_GRAIN_UNITS}|万人|人)?"
+    rf"(?P<post>左右|上下|以上|以内|之内|以下|或者?更多一些|多一些)?"
+)
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def parse_number(text):
+    """A number written in Arabic or Chinese numerals -> float (None if it is not one).
+
+    >>> parse_number("1,200"), parse_number("七点五"), parse_number("一千二百万"), parse_number("十五")
+    (1200.0, 7.5, 12000000.0, 15.0)
+    >>> parse_number("三亿六千万"), parse_number("一万三千亿")
+    (360000000.0, 1300000000000.0)
+    """
+    text = text.translate(_FULL_WIDTH)
+    if text[:1].isdigit():
+        return float(text.replace(",", ""))
+    whole, _, decimals = text.partition("点")
+    yi = wan = section = digit = 0
+    for ch in whole:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_SMALL:
+            section += (digit or 1) * _CN_SMALL[ch]
+            digit = 0
+        elif ch == "亿":  # multiplies everything before it: 一万亿, 三亿
+            yi = (yi + wan + section + digit) * _CN_BIG[ch]
+            wan = section = digit = 0
+        elif ch == "万":  # multiplies what came since the last 亿: 三亿六千万
+            wan = (wan + section + digit) * _CN_BIG[ch]
+            section = digit = 0
+        else:
+            return None
+    value = float(yi + wan + section + digit)
+    if decimals:
+        if any(ch not in _CN_DIGIT for ch in decimals):
+            return None
+        value += float("0." + "".join(str(_CN_DIGIT[ch]) for ch in decimals))
+    return value
+
+
+# -- modifiers --------------------------------------------------------------------
+
+# A bound after the figure, and the modifier it means.
+_POST = {"左右": "左右", "上下": "左右", "以上": "以上", "多一些": "以上", "或更多一些": "以上", "或者更多一些": "以上",
+         "以内": "以内", "之内": "以内", "以下": "以下"}  # fmt: skip
+# Words before the figure, and the modifier they mean when no bound follows it.
+_PRE = {"不低于": "以上", "不少于": "以上", "至少": "以上", "超过": "以上", "高于": "以上", "不超过": "以内",
+        "不高于": "以内", "控制在": "以内", "低于": "以下", "力争": "力争", "争取": "力争", "确保": "确保"}  # fmt: skip
+_PRE_RE = re.compile("|".join(sorted(_PRE, key=len, reverse=True)))
+_STRIVING = re.compile(r"力争|争取|确保")
+_STRETCH = re.compile(rf"[,、]?(?:并|或)?(?:力争|争取)(?:达到|实现|增长|超过)?(?=百分之|\d)")
+_MOVE_TO = re.compile(r"(?:提高|降低|下降|增加|降|升)?到(?=百分之|\d)")
+
+
+def _modifier(gap, post):
+    """(modifier, modifier_text) from the words before the figure and the bound after it."""
+    pre = _PRE_RE.findall(gap)
+    word = pre[-1] if pre else ""
+    if post:
+        return _POST[post], f"{word}…{post}" if word else post
+    if word:
+        return _PRE[word], word
+    return "", ""
+
+
+# -- time -------------------------------------------------------------------------
+
+_FUTURE, _PAST, _PLAN = "future", "past", "plan"
+_STRONG = re.compile(r"今年|明年|本年|新的一年")
+_MARKERS = re.compile(
+    r"(?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?!代)"
+    r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
+    r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
+    r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|实现|完成)[^，。；]{0,12}(?:预期|目标)"
+    r"|(?<![比与较同])(?:去年|上年)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作)|已经|原定|预定目标|目标任务|(?:好于|超|超出|低于|高于)预期"
+    r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|同比|上半年|前三季度)"
+    r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
+    r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长)"
+)
+
+
+def _year_state(found, year):
+    y = _year_of(found)
+    if year is None or y is None:
+        return None
+    if y < year:
+        return _PAST
+    return _FUTURE if y <= year + 1 else _PLAN
+
+
+def _year_of(text):
+    if text[0].isdigit():
+        return int(text)
+    digits = {"〇": "0", "零": "0", "○": "0", **{k: str(v) for k, v in _CN_DIGIT.items()}}
+    return int("".join(digits.get(ch, "") for ch in text)) if len(text) == 4 else None
+
+
+# -- reading ----------------------------------------------------------------------
+
+_PARAMS = {"year": optional(int_between(1949, 2100))}
+_CLAUSE_ENDS = "，,；;：:。"
+_SENTENCE_END = ("。", "！", "？", "!", "?", "”")
+_CARRY_END = ("；", ";", "：", ":", "，", ",")
+
+
+def targets(text, *, year=None):
+    """The coming year's targets stated in a report.
+
+    Parameters
+    ----------
+    text : str
+        The report (or any part of it). Line breaks, full-width digits,
+        thousands separators and Chinese numerals are all read.
+    year : int, optional
+        The year the report's targets are for (its title's year; for a
+        report given in December, the next year is also accepted). A figure
+        in a clause about an earlier year is ignored, one about a later year
+        than ``year + 1`` is taken as a plan. Without it, only words
+        (今年, 去年, 年均 …) tell the years apart.
+
+    Returns
+    -------
+    list of Target
+        In order of the text, one per indicator and measure (the first
+        statement of each: a report restates its growth target when it
+        explains it). If no growth target is stated, a ``gdp_growth``
+        Target with ``stated=False`` comes last.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a str.
+    ParameterError
+        If ``year`` is not None or a plausible year.
+
+    Examples
+    --------
+    >>> report = "去年地区生产总值增长5.2%。今年全市经济增长预期目标为百分之五至五点五，粮食产量稳定在40万吨以上。"
+    >>> [(t.indicator, t.value, t.low, t.high, t.unit, t.modifier) for t in targets(report, year=2026)]
+    [('gdp_growth', None, 5.0, 5.5, '%', ''), ('grain', 40.0, None, None, '万吨', '以上')]
+    """
+    check_text(text)
+    check_params("targets", _PARAMS, {"year": year})
+    found, seen = [], set()
+    for spans in _paragraphs(text):
+        for target in _read_paragraph(text, spans, year):
+            # One growth target and one price target; both unemployment rates.
+            key = (target.indicator, target.measure if target.indicator == "unemployment" else "")
+            if key not in seen:
+                seen.add(key)
+                found.append(target)
+    if not any(t.indicator == "gdp_growth" for t in found):
+        found.append(Target("gdp_growth", stated=False))
+    return found
+
+
+def _paragraphs(text):
+    """Runs of sentences read together: a paragraph; with the next line when a line ends
+    in a colon, semicolon or comma or without ending its sentence."""
+    spans = split_sentences(text)
+    run = []
+    for span in spans:
+        if run:
+            prev = run[-1]
+            between = text[prev.end : span.start]
+            joined = "\n" not in between and "\r" not in between
+            # A line that ends without ending its sentence goes on in the next.
+            unfinished = not prev.is_heading and not prev.text.endswith(_SENTENCE_END)
+            if not (joined or unfinished or prev.text.endswith(_CARRY_END)):
+                yield run
+                run = []
+        run.append(span)
+    if run:
+        yield run
+
+
+def _read_paragraph(text, spans, year):
+    """The coming year's targets of one run of sentences, in order."""
+    first, last = spans[0].start, spans[-1].end
+    raw = text[first:last]
+    if not _ANY_NAME.search(_SPACE.sub("", raw)):
+        return
+    # Normalise, remembering where each character came from.
+    chars, origin = [], []
+    for i, ch in enumerate(raw):
+        if ch.isspace():
+            continue
+        chars.append(ch)
+        origin.append(first + i)
+    norm = "".join(chars).translate(_FULL_WIDTH)
+    starts = [s.start for s in spans]
+    found = list(_MARKERS.finditer(norm))
+    if year is None:
+        # Without the report's year, an earlier year beside a later one is past.
+        years = [y for y in (_year_of(m.group("year")) for m in found if m.group("year")) if y]
+        latest = max(years, default=None)
+    markers = [
+        (m.start(), _marker_state(m, year, latest if year is None else None), bool(m.group("year") or _STRONG.match(m.group())))
+        for m in found
+    ]
+    markers = _sticky([marker for marker in markers if marker[1] is not None], norm)
+    positions = [p for p, _ in markers]
+
+    def state_at(pos):
+        k = bisect.bisect_right(positions, pos) - 1
+        return markers[k][1] if k >= 0 else None
+
+    for m in _NAMES.finditer(norm):
+        row = int(m.lastgroup[1:])
+        indicator, _, unit, measure = INDICATORS[row]
+        reading = _figure_after(norm, m, indicator, unit)
+        if reading is None:
+            continue
+        figure_at, fields = reading
+        if fields.pop("moved"):  # 由今年预计的3%提高到4%: the clause's past words are about the first figure
+            figure_at = m.end()
+        # In the clause of the name, up to the figure, a plan or past marker
+        # decides (“十五”期间年均经济增长速度预期目标为7%); else a coming-year
+        # marker; else the state the paragraph was in before the clause.
+        clause = max(norm.rfind(c, 0, m.start()) for c in _CLAUSE_ENDS) + 1
+        inside = {s for p, s in markers if clause <= p < figure_at}
+        if _PLAN in inside or _PAST in inside:
+            continue
+        if _FUTURE not in inside and state_at(clause - 1) != _FUTURE:
+            continue
+        # 力争粮食产量达到…: a striving word before the name qualifies the figure too.
+        striving = _STRIVING.findall(norm, clause, m.start())
+        if striving and not _PRE_RE.search(norm, m.end(), figure_at):
+            fields["modifier"], fields["modifier_text"] = _modifier(striving[-1], fields.pop("post"))
+        fields.pop("post", None)
+        span = spans[bisect.bisect_right(starts, origin[m.start()]) - 1]
+        yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
+
+
+def _sticky(markers, norm):
+    """Drop a coming-year marker that follows a plan or past one in the same clause
+    (各年度视情提出经济增长预期目标, 完成了全年主要目标), or a plan in the same
+    sentence unless it names the year (在这个期间，工农业总产值计划增长…): it does
+    not make the clause the coming year's."""
+    kept, clause_of_block, plan_sentence = [], None, None
+    for pos, state, strong in markers:
+        clause = max(norm.rfind(c, 0, pos) for c in _CLAUSE_ENDS)
+        sentence = max(norm.rfind(c, 0, pos) for c in "。!?！？")
+        if state == _FUTURE and (clause_of_block == clause or (plan_sentence == sentence and not strong)):
+            continue
+        clause_of_block = clause if state != _FUTURE else None
+        if state == _PLAN:
+            plan_sentence = sentence
+        elif strong:
+            plan_sentence = None
+        kept.append((pos, state))
+    return kept
+
+
+def _marker_state(m, year, latest=None):
+    if m.group("year"):
+        if year is None:
+            return _PAST if latest and _year_of(m.group("year")) < latest else None
+        return _year_state(m.group("year"), year)
+    return _FUTURE if m.group("future") else _PAST if m.group("past") else _PLAN
+
+
+_GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
+
+
+def _figure_after(norm, name, indicator, unit):
+    """(position of the figure, Target fields) for the figure following an indicator's name, or None."""
+    pos = name.end()
+    for _ in range(3):  # a Chinese numeral inside a word (进一步) is skipped, a few times at most
+        gap_match = _GAP.match(norm, pos)
+        if gap_match is None:
+            return None
+        fig = _FIGURE.match(norm, gap_match.end())
+        if fig and _fits(fig, unit):
+            break
+        pos = gap_match.end() + 1
+    else:
+        return None
+    gap = norm[name.end() : fig.start()]
+    if not _gap_ok(gap, name.group(), indicator):
+        return None
+    # 由…提高到4%: the figure moved to is the target.
+    move = _MOVE_TO.match(norm, fig.end())
+    moved = False
+    if move and "由" in gap:
+        later = _FIGURE.match(norm, move.end())
+        if later and _fits(later, unit):
+            fig, moved = later, True
+    fields = _values(fig, unit)
+    if fields is None:
+        return None
+    fields["modifier"], fields["modifier_text"] = _modifier(gap, fig.group("post"))
+    fields["post"], fields["moved"] = fig.group("post"), moved
+    stretch = _STRETCH.match(norm, fig.end())
+    if stretch:
+        more = _FIGURE.match(norm, stretch.end())
+        if more and _fits(more, unit):
+            extra = _values(more, unit)
+            fields["stretch"] = extra["value"] if extra["value"] is not None else extra["high"]
+    return fig.start(), fields
+
+
+def _fits(fig, unit):
+    """Whether a figure is written in the unit an indicator is stated in."""
+    pct = bool(fig.group("pct") or fig.group("pa") or fig.group("pb"))
+    cn = not fig.group("a")[0].isdigit()
+    if unit == _PCT:
+        return pct and (fig.group("pct") is not None or not cn)
+    if unit == _JOBS:
+        return fig.group("unit") in ("万人", "人") and not pct
+    return bool(fig.group("unit")) and fig.group("unit") not in ("万人", "人") and not pct
+
+
+def _gap_ok(gap, name, indicator):
+    if _NOT_TARGET.search(gap) or _NAMES.search(gap):
+        return False
+    need = _NEEDS.get(indicator)
+    if need and not need.search(name + gap):
+        return False
+    # A comma may stand between a name and its figure only after a word of
+    # target (经济增长速度的调控目标，定为8%) or before one of control.
+    for comma in re.finditer(r"[,，:：]", gap):
+        before, after = gap[: comma.start()], gap[comma.end() :]
+        if not (re.search(r"目标|预期", before) or re.match(r"定为|力争|确保|控制|要|为|是", after)):
+            return False
+    return True
+
+
+def _values(fig, unit):
+    a = parse_number(fig.group("a"))
+    b = parse_number(fig.group("b")) if fig.group("b") else None
+    if a is None or (fig.group("b") and b is None):
+        return None
+    stated_unit = unit
+    if unit == _JOBS:
+        if fig.group("unit") == "人":  # 一千二百万人, 12000人: counted in 万人
+            a, b = a / 10_000, (b / 10_000 if b is not None else None)
+    elif unit == _GRAIN:
+        stated_unit = fig.group("unit")
+        if stated_unit in ("斤", "公斤", "吨"):  # Chinese numerals carry their 万/亿 in the number
+            for size, prefix in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
+                if a >= size:
+                    a, b = a / size, (b / size if b is not None else None)
+                    stated_unit = prefix + stated_unit
+                    break
+    a, b = round(a, 6), (round(b, 6) if b is not None else None)
+    if b is not None and b > a:
+        return {"value": None, "low": a, "high": b, "unit": stated_unit}
+    return {"value": a, "low": None, "high": None, "unit": stated_unit}
+
+
+# -- many documents ---------------------------------------------------------------
+
+#: The indicators, each once, in the order of a wide table's columns.
+INDICATOR_NAMES = (
+    "gdp_growth", "cpi", "new_urban_jobs", "unemployment", "grain",
+    "fiscal_revenue_growth", "fixed_investment_growth", "retail_sales_growth", "energy_intensity",
+)  # fmt: skip
+META_COLUMNS = ("file", "place", "place_full", "level", "year")
+#: Columns of the long table: one row per document and target.
+LONG_COLUMNS = META_COLUMNS + (
+    "indicator", "value", "low", "high", "unit", "modifier", "modifier_text", "stretch", "measure", "stated", "sentence",
+)  # fmt: skip
+#: Columns of the wide table: one row per document, four columns per indicator (and grain's unit).
+WIDE_COLUMNS = META_COLUMNS + tuple(
+    column
+    for name in INDICATOR_NAMES
+    for column in (name, f"{name}_low", f"{name}_high", f"{name}_modifier") + ((f"{name}_unit",) if name == "grain" else ())
+)
+
+
+#: Column types for typed formats (Parquet): the rest are strings.
+COLUMN_TYPES = {
+    "year": "int", "value": "float", "low": "float", "high": "float", "stretch": "float", "stated": "bool",
+    **{f"{name}{part}": "float" for name in INDICATOR_NAMES for part in ("", "_low", "_high")},
+}  # fmt: skip
+
+
+def document_targets(path, text, *, overrides=None):
+    """The metadata of one document (place, level, year; ``overrides`` as read by
+    :func:`policytext.archive.read_meta`) and its targets, read for its year."""
+    from .archive import document_meta
+
+    meta = document_meta(path, text)
+    override = (overrides or {}).get(str(path)) or (overrides or {}).get(Path(path).name) or {}
+    meta.update({k: v for k, v in override.items() if v not in ("", None)})
+    if override.get("place"):
+        meta["place_full"] = override["place"]
+    meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}}
+    return meta, targets(text, year=meta["year"])
+
+
+def long_rows(meta, found):
+    """One row per target, in :data:`LONG_COLUMNS`."""
+    return [{**meta, **t.as_dict()} for t in found]
+
+
+def wide_row(meta, found):
+    """One row for the document, in :data:`WIDE_COLUMNS`: each indicator's first target."""
+    row = dict(meta)
+    for t in found:
+        if t.stated and t.indicator not in row:
+            row.update({t.indicator: t.value, f"{t.indicator}_low": t.low, f"{t.indicator}_high": t.high})
+            row[f"{t.indicator}_modifier"] = t.modifier
+            if t.indicator == "grain":
+                row["grain_unit"] = t.unit
+    return row

@@ -1,0 +1,248 @@
+"""Targets read from report paragraphs written for these tests (none copied from a real report)."""
+
+import json
+
+import pytest
+
+import policytext
+from conftest import REPO
+from policytext.errors import ParameterError
+from policytext.targets import parse_number, targets
+
+
+def by_indicator(found):
+    return {(t.indicator, t.measure if t.indicator == "unemployment" else ""): t for t in found if t.stated}
+
+
+def one(text, indicator, year=2026, measure=""):
+    return by_indicator(targets(text, year=year))[(indicator, measure)]
+
+
+MODERN = (
+    "一、过去一年工作回顾\n"
+    "过去一年，全市地区生产总值增长5.3%，城镇新增就业6.1万人，居民消费价格上涨0.4%。\n"
+    "二、今年工作安排\n"
+    "今年全市经济社会发展的主要预期目标是：地区生产总值增长5.5%左右，力争6%；"
+    "一般公共预算收入增长3%；全社会固定资产投资增长4%以上；社会消费品零售总额增长5%左右；"
+    "城镇新增就业6万人以上，城镇调查失业率控制在5.5%以内；居民消费价格涨幅2%左右；"
+    "粮食产量稳定在120万吨以上；单位地区生产总值能耗下降2.5%左右。\n"
+)
+
+
+def test_every_modern_indicator_with_its_modifier():
+    found = by_indicator(targets(MODERN, year=2026))
+    got = {key: (t.value, t.unit, t.modifier) for key, t in found.items()}
+    assert got == {
+        ("gdp_growth", ""): (5.5, "%", "左右"),
+        ("fiscal_revenue_growth", ""): (3.0, "%", ""),
+        ("fixed_investment_growth", ""): (4.0, "%", "以上"),
+        ("retail_sales_growth", ""): (5.0, "%", "左右"),
+        ("new_urban_jobs", ""): (6.0, "万人", "以上"),
+        ("unemployment", "surveyed"): (5.5, "%", "以内"),
+        ("cpi", ""): (2.0, "%", "左右"),
+        ("grain", ""): (120.0, "万吨", "以上"),
+        ("energy_intensity", ""): (2.5, "%", "左右"),
+    }
+    gdp = found[("gdp_growth", "")]
+    assert gdp.stretch == 6.0 and gdp.measure == "gdp" and gdp.stated
+    assert found[("unemployment", "surveyed")].modifier_text == "控制在…以内"
+
+
+def test_sentences_and_offsets_are_exact():
+    for t in targets(MODERN, year=2026):
+        assert MODERN[t.start : t.end] == t.text
+        assert "过去一年" not in t.text
+
+
+def test_last_years_results_are_not_targets():
+    text = "去年地区生产总值增长5.2%，城镇新增就业5.8万人，居民消费价格上涨0.3%。"
+    found = targets(text, year=2026)
+    assert [(t.indicator, t.stated) for t in found] == [("gdp_growth", False)]
+
+
+def test_five_year_plan_averages_are_not_targets():
+    text = (
+        "“十五五”时期，地区生产总值年均增长5%左右，城镇新增就业累计30万人以上。\n"
+        "今后五年，粮食产量稳定在100万吨以上。\n"
+        "今年地区生产总值增长5.5%左右。\n"
+    )
+    found = by_indicator(targets(text, year=2026))
+    assert list(found) == [("gdp_growth", "")]
+    assert found[("gdp_growth", "")].value == 5.5
+
+
+def test_achieved_figures_are_not_targets():
+    text = "今年以来，我们顺利完成了全年主要目标任务，城镇新增就业7.2万人，超过预期目标。"
+    assert [t.stated for t in targets(text, year=2026)] == [False]
+
+
+def test_a_sentence_with_two_years():
+    text = "2025年全省地区生产总值增长5.4%，2026年全省地区生产总值预期增长5%左右。"
+    found = targets(text, year=2026)
+    assert [(t.indicator, t.value, t.modifier) for t in found] == [("gdp_growth", 5.0, "左右")]
+
+
+def test_two_years_without_the_report_year():
+    text = "2025年全省地区生产总值增长5.4%，2026年全省地区生产总值预期增长5%左右。"
+    assert [(t.indicator, t.value) for t in targets(text)] == [("gdp_growth", 5.0)]
+
+
+def test_a_december_report_plans_the_next_year():
+    text = "１９８２年的计划，要求工农业总产值的增长速度由今年预计的３％提高到４％。"
+    gdp = one(text, "gdp_growth", year=1981)
+    assert (gdp.value, gdp.measure) == (4.0, "gross_output")
+    assert [t.stated for t in targets("一九九〇年的计划，工农业总产值增长百分之五。", year=1981)] == [False]
+
+
+def test_no_growth_target_is_said_so():
+    text = "今年的主要预期目标是：城镇新增就业5万人以上，居民消费价格涨幅3%左右，经济保持稳定增长。"
+    found = targets(text, year=2026)
+    assert [t.indicator for t in found] == ["new_urban_jobs", "cpi", "gdp_growth"]
+    assert found[-1].stated is False and found[-1].value is None and found[-1].text == ""
+
+
+def test_ranges_in_arabic_and_chinese_numerals():
+    gdp = one("今年主要预期目标是：国内生产总值增长6%－6.5%。", "gdp_growth")
+    assert (gdp.value, gdp.low, gdp.high) == (None, 6.0, 6.5)
+    gdp = one("今年经济增长速度的宏观调控目标，定为百分之八至九。", "gdp_growth", year=1995)
+    assert (gdp.low, gdp.high, gdp.measure) == (8.0, 9.0, "economic_growth")
+    gdp = one("今年主要预期目标是：地区生产总值增长4.5%—5%，在实际工作中争取更好结果。", "gdp_growth")
+    assert (gdp.low, gdp.high) == (4.5, 5.0)
+
+
+def test_chinese_full_width_and_separated_numbers():
+    assert one("今年计划国内生产总值增长百分之七点五。", "gdp_growth", year=1994).value == 7.5
+    jobs = one("今年的预期目标是，城镇新增就业一千二百万人。", "new_urban_jobs", year=2024)
+    assert (jobs.value, jobs.unit) == (1200.0, "万人")
+    assert one("今年城镇新增就业１，２００万人以上。", "new_urban_jobs").value == 1200.0
+    assert one("今年居民消费价格涨幅控制在３．５％左右。", "cpi").value == 3.5
+    assert one("今年城镇新增就业12,000人。", "new_urban_jobs").value == 1.2
+
+
+def test_a_line_break_inside_the_sentence():
+    text = "今年的主要预期目标是：国内生产总\n值增长7%左右，城镇登记失业\n率控制在4.6%以内。"
+    gdp = one(text, "gdp_growth", year=2013)
+    assert gdp.value == 7.0 and text[gdp.start : gdp.end] == gdp.text
+    assert one(text, "unemployment", year=2013, measure="registered").value == 4.6
+
+
+def test_old_wordings():
+    text = (
+        "今年国民经济计划的主要指标是：工农业总产值比上年增长百分之四，"
+        "粮食产量达到三千三百亿斤，社会商品零售价格总水平上涨幅度控制在百分之六以内，"
+        "社会商品零售总额增长百分之八。"
+    )
+    found = by_indicator(targets(text, year=1983))
+    gdp = found[("gdp_growth", "")]
+    assert (gdp.value, gdp.measure) == (4.0, "gross_output")
+    grain = found[("grain", "")]
+    assert (grain.value, grain.unit) == (3300.0, "亿斤")
+    cpi = found[("cpi", "")]
+    assert (cpi.value, cpi.measure, cpi.modifier) == (6.0, "retail_prices", "以内")
+    assert found[("retail_sales_growth", "")].value == 8.0
+
+
+def test_registered_and_surveyed_unemployment_are_both_kept():
+    text = "今年主要预期目标是：城镇调查失业率5.5%左右，城镇登记失业率4.5%以内。"
+    found = by_indicator(targets(text, year=2019))
+    assert found[("unemployment", "surveyed")].value == 5.5
+    assert found[("unemployment", "registered")].modifier == "以内"
+
+
+def test_grain_in_the_unit_stated():
+    assert one("今年粮食产量保持在1.3万亿斤以上。", "grain").unit == "万亿斤"
+    grain = one("今年要力争粮食产量达到4600亿公斤以上。", "grain", year=1996)
+    assert (grain.value, grain.unit, grain.modifier, grain.modifier_text) == (4600.0, "亿公斤", "以上", "力争…以上")
+
+
+def test_bounds_written_before_the_figure():
+    jobs = one("今年主要目标是：城镇新增就业人数不低于900万人。", "new_urban_jobs")
+    assert (jobs.modifier, jobs.modifier_text) == ("以上", "不低于")
+    cpi = one("今年主要预期目标是：居民消费价格涨幅控制在3%。", "cpi")
+    assert (cpi.modifier, cpi.modifier_text) == ("以内", "控制在")
+    unemployment = one("今年主要预期目标是：城镇登记失业率低于4.6%。", "unemployment", measure="registered")
+    assert unemployment.modifier == "以下"
+    prices = one("宏观调控的目标是，力争物价上涨幅度控制在百分之十二左右。", "cpi", year=1996)
+    assert (prices.value, prices.modifier, prices.measure) == (12.0, "左右", "prices")
+
+
+def test_a_restated_target_is_read_once():
+    text = "今年主要预期目标是：国内生产总值增长5%左右。\n经济增长预期目标为5%左右，考虑了需要和可能。"
+    assert [t.indicator for t in targets(text, year=2025)] == ["gdp_growth"]
+
+
+def test_shares_and_levels_are_not_growth_targets():
+    text = "今年主要预期目标是：研发经费支出相当于地区生产总值的比例达到3%，居民收入增长和经济增长同步，粮食产量只增不减。"
+    assert [t.stated for t in targets(text, year=2026)] == [False]
+
+
+def test_parse_number():
+    assert parse_number("百") == 100.0 and parse_number("二十") == 20.0
+    assert parse_number("1,234.5") == 1234.5 and parse_number("甲") is None
+
+
+def test_options_are_checked():
+    with pytest.raises(TypeError, match="text must be a str, got NoneType"):
+        targets(None)
+    with pytest.raises(ParameterError, match=r"targets\(\): 'year' must be None or an int from 1949 to 2100, got '2026'"):
+        targets("", year="2026")
+    with pytest.raises(TypeError):
+        targets("今年", 2026)  # keyword-only
+
+
+def test_exported():
+    assert policytext.targets is targets and "Target" in policytext.__all__ and "targets" in policytext.__all__
+
+
+# -- the hand check on real reports ------------------------------------------------
+
+
+def _real_reports(shared):
+    reports = {}
+    for line in (shared / "data" / "national" / "government_work_reports.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if doc.get("year"):
+            reports[f"national-{doc['year']}"] = (int(doc["year"]), doc["content"])
+    for path in sorted((shared / "data" / "provincial-2026").glob("2026-*.txt")):
+        reports[path.stem] = (2026, path.read_text(encoding="utf-8"))
+    return reports
+
+
+def _matches(t, want):
+    if want.get("stated", True) is False:
+        return not t.stated
+    if "low" in want:
+        if (t.low, t.high) != (want["low"], want["high"]):
+            return False
+    elif t.value != want["value"]:
+        return False
+    return t.modifier == want.get("modifier", "")
+
+
+def measure_real(shared):
+    """(targets checked, extracted exactly, targets extracted, extracted correct) on the hand-made table."""
+    expected = json.loads((REPO / "tests" / "data" / "targets_expected.json").read_text(encoding="utf-8"))
+    reports = _real_reports(shared)
+    checked = exact = extracted = correct = 0
+    for name, wants in expected["reports"].items():
+        year, text = reports[name]
+        found = targets(text, year=year)
+        got = {}
+        for t in found:
+            got.setdefault(t.indicator, t)
+        for indicator, t in got.items():
+            if t.stated:
+                extracted += 1
+                correct += indicator in wants and _matches(t, wants[indicator])
+        for indicator, want in wants.items():
+            checked += 1
+            exact += indicator in got and _matches(got[indicator], want)
+    return checked, exact, extracted, correct
+
+
+def test_real_reports_checked_by_hand(shared):
+    checked, exact, extracted, correct = measure_real(shared)
+    # Measured when the table was made (README, "Targets"): 115 of 115 exact, 113 of 113 correct.
+    assert checked == 115
+    assert exact / checked >= 1.0, (checked, exact)
+    assert correct / extracted >= 1.0, (extracted, correct)
