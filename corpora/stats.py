@@ -1,4 +1,4 @@
-"""Print the corpus tables of corpora/README.md (counts per label, file, length and sub-topic).
+"""Print the corpus tables of corpora/README.md (counts per label, era, file, length and sub-topic).
 
     python corpora/stats.py > /tmp/tables.md
 """
@@ -10,6 +10,7 @@ from policytext.corpus import LABELS, read_corpus
 
 HERE = Path(__file__).resolve().parent
 BANDS = [(4, 15), (16, 50), (51, 100), (101, 200)]
+ERAS = ["1950s", "1960s-70s", "1980s", "1990s", "2000s", "2010s-20s"]
 
 
 def main():
@@ -20,9 +21,19 @@ def main():
     for label in LABELS:
         print(f"| `{label}` | {labels[label]:,} |")
 
+    # Rounds 1-2 (written/) carry no era: they are modern local reports.
+    eras = collections.Counter((r.extra.get("era", "2010s-20s"), r.label) for r in corpus.records)
+    print("\n| era | " + " | ".join(f"`{label}`" for label in LABELS) + " | all |")
+    print("|---|" + "---:|" * (len(LABELS) + 1))
+    for era in ERAS:
+        row = [eras[era, label] for label in LABELS]
+        print(f"| {era} | " + " | ".join(f"{n:,}" for n in row) + f" | {sum(row):,} |")
+    levels = collections.Counter(r.extra.get("level", "local (rounds 1-2)") for r in corpus.records)
+    print("\nLevels: " + ", ".join(f"{level} {n:,}" for level, n in levels.most_common()) + ".")
+
     print("\n| file | sentences |\n|---|---:|")
-    for path, n in sorted(collections.Counter(Path(r.path).name for r in corpus.records).items()):
-        print(f"| `written/{path}` | {n:,} |")
+    for path, n in sorted(collections.Counter(Path(r.path).relative_to(HERE).as_posix() for r in corpus.records).items()):
+        print(f"| `{path}` | {n:,} |")
 
     lengths = [len(r.text) for r in corpus.records]
     print("\n| length (characters) | sentences |\n|---|---:|")
@@ -48,7 +59,7 @@ def main():
 def _years(text):
     import re
 
-    return [int(y) for y in re.findall(r"(20[0-3]\d)年", text)]
+    return [int(y) for y in re.findall(r"((?:19[5-9]|20[0-3])\d)年", text)]
 
 
 if __name__ == "__main__":
