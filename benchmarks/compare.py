@@ -138,7 +138,9 @@ def main():
     os.sched_setaffinity(0, {min(all_cpus)})
 
     docs = real_documents()
-    sentences = [s.text for doc in docs for s in policytext.split_sentences(doc)]
+    # A sentence joined across a hard-wrapped line keeps its break; fastText
+    # takes one line per text, so every path gets the breaks as spaces.
+    sentences = [" ".join(s.text.split()) for doc in docs for s in policytext.split_sentences(doc)]
     n, mb = len(sentences), sum(len(s.encode("utf-8")) for s in sentences) / 1e6
     print(f"{n:,} real sentences from ../shared/data, mean {np.mean([len(s) for s in sentences]):.1f} characters, "
           f"{mb:.1f} MB; one core; best of {args.repeat} interleaved rounds\n")
