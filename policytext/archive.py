@@ -16,6 +16,7 @@ The engine behind ``policytext tag`` and :func:`tag_files`:
 
 import contextlib
 import csv
+import fcntl
 import functools
 import glob
 import heapq
@@ -39,6 +40,7 @@ __all__ = [
     "DocumentResult",
     "RecordWriter",
     "Summary",
+    "check_outputs",
     "document_meta",
     "expand_paths",
     "shown",
@@ -308,6 +310,14 @@ class RecordWriter:
     appending, so an interrupted job leaves whole documents only and the file
     stays valid. Parquet cannot be appended to, so it is written to a JSON
     Lines spool beside the target and converted when the job ends.
+
+    A *journal* beside the output records where each document ends once all
+    of its records are written; ``resume`` cuts the output back to the last
+    document the journal names and takes those as done. So a write cut short
+    (a full disk, a kill, a streamed document stopped part-way) costs only
+    that document, which the resumed job tags again. The journal is removed
+    when the job ends normally. The output is locked while a job writes it:
+    a second job on the same output is refused before it touches anything.
     """
 
     def __init__(self, path, fmt, labels, resume=False):
@@ -315,23 +325,54 @@ class RecordWriter:
             raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
         self.fmt, self.labels, self.path = fmt, list(labels), path
         self.spool = f"{path}.spool.jsonl" if fmt == "parquet" else path
-        self.partial = f"{self.spool}.partial"
+        self.journal = f"{self.spool}.journal"
         self.done = set()
+        self._journal_fd = None
         if path is None:
             self.fd = None
             self._csv_header_needed = fmt == "csv"
             return
         if fmt == "parquet":
             _require("pyarrow", "parquet", "--format parquet")
-        if resume and os.path.exists(self.spool):
-            self._cut_back_partial()
-            self.done = self._documents_in(self.spool)
+        self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            raise PolicytextError(
+                f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
+            ) from None
+        if resume:
+            self.done = self._resume()
         else:
-            for old in {self.spool, path, self.partial}:
-                if os.path.exists(old):
+            os.ftruncate(self.fd, 0)
+            for old in (self.journal, f"{self.spool}.partial"):
+                with contextlib.suppress(FileNotFoundError):
                     os.remove(old)
-        self.fd = os.open(self.spool, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
+
+    def _resume(self):
+        """The documents already whole in the output, after cutting off any that are not."""
+        entries = _journal_entries(self.journal)
+        self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if entries is None:
+            # A finished job's output (or one written before journals): every
+            # document in it is whole but a cut-short streamed one or last line.
+            self._cut_back_partial()
+            done = self._documents_in(self.spool)
+            for name in sorted(done):
+                self._commit(name)
+            return done
+        end = entries[-1][0] if entries else 0
+        if os.fstat(self.fd).st_size > end:
+            os.ftruncate(self.fd, end)
+        return {name for _, name in entries}
+
+    def _commit(self, name):
+        """Record in the journal that ``name`` is whole in the output."""
+        entry = json.dumps({"end": os.fstat(self.fd).st_size, "file": name}, ensure_ascii=False) + "\n"
+        _write_all(self._journal_fd, entry.encode("utf-8"))
 
     def _documents_in(self, path):
         """Documents whose records are in an existing output (whole, as each was one write)."""
@@ -365,6 +406,8 @@ class RecordWriter:
     def write(self, result, sink=None):
         """Append one document's records (to ``sink`` when writing to standard output)."""
         self.append(result.records, sink)
+        if self.fd is not None:
+            self._commit(shown(result.path))
         self.done.add(result.path)
 
     def append(self, records, sink=None):
@@ -377,48 +420,38 @@ class RecordWriter:
             sink.write(data)
             sink.flush()
             return
-        payload = data.encode("utf-8")
-        while payload:
-            payload = payload[os.write(self.fd, payload) :]
+        _write_all(self.fd, data.encode("utf-8"))
 
-    # A streamed document is written in many appends. Where it began is kept
-    # in a file beside the output until it is complete, so that a job killed
-    # part-way (even by SIGKILL, which runs no clean-up) is cut back to whole
-    # documents when resumed.
+    # A streamed document is written in many appends; the journal names it
+    # only when its last append is done, so a job killed part-way (even by
+    # SIGKILL, which runs no clean-up) is cut back to whole documents when
+    # resumed.
 
     def begin_stream(self):
         """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
-        if self.fd is None:
-            return None
-        mark = os.fstat(self.fd).st_size
-        tmp = f"{self.partial}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(str(mark))
-        os.replace(tmp, self.partial)
-        return mark
+        return None if self.fd is None else os.fstat(self.fd).st_size
 
     def end_stream(self, path):
         """The streamed document ``path`` is complete."""
         if self.fd is not None:
-            os.remove(self.partial)
+            self._commit(shown(path))
             self.done.add(path)
 
     def rollback(self, mark):
         """Drop what was appended since ``mark`` (standard output cannot be taken back)."""
         if self.fd is not None:
             os.ftruncate(self.fd, mark)
-            os.remove(self.partial)
             self._csv_header_needed = self.fmt == "csv" and mark == 0
 
     def _cut_back_partial(self):
-        """Cut the output back to where an unfinished streamed document began."""
-        if not os.path.exists(self.partial):
+        """Outputs of versions before the journal: cut back to where an unfinished streamed document began."""
+        partial = f"{self.spool}.partial"
+        if not os.path.exists(partial):
             return
-        with open(self.partial, encoding="utf-8") as f:
+        with open(partial, encoding="utf-8") as f:
             mark = int(f.read())
-        with open(self.spool, "rb+") as f:
-            f.truncate(mark)
-        os.remove(self.partial)
+        os.ftruncate(self.fd, mark)
+        os.remove(partial)
 
     def _csv(self, records):
         buf = io.StringIO()
@@ -434,14 +467,21 @@ class RecordWriter:
             writer.writerow(row + [r["probs"][label] for label in self.labels])
         return buf.getvalue()
 
-    def close(self):
+    def close(self, complete=True):
+        """Release the output. ``complete``: the job ended normally, so the
+        journal is no longer needed (and Parquet is written from the spool);
+        otherwise both stay for ``resume``."""
         if self.fd is None:
             return
-        os.close(self.fd)
-        self.fd = None
-        if self.fmt == "parquet":
+        os.close(self._journal_fd)
+        if complete and self.fmt == "parquet":
             _spool_to_parquet(self.spool, self.path, self.labels)
-            os.remove(self.spool)
+        if complete:
+            os.remove(self.journal)
+            if self.fmt == "parquet":
+                os.remove(self.spool)
+        os.close(self.fd)  # last: it holds the lock
+        self.fd = None
 
     def records(self):
         """Read back every record of a JSON Lines or CSV output (for summaries after a resume)."""
@@ -458,6 +498,30 @@ class RecordWriter:
                 for line in f:
                     if line.strip():
                         yield json.loads(line)
+
+
+def _write_all(fd, payload):
+    """Write all of ``payload``; os.write may write part of it (a full disk raises on the rest)."""
+    while payload:
+        payload = payload[os.write(fd, payload) :]
+
+
+def _journal_entries(path):
+    """``(end, file)`` of each document a journal names, or None if there is no journal.
+
+    A last line cut short (the journal's own write interrupted) is ignored:
+    its document is not whole for certain.
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+    except FileNotFoundError:
+        return None
+    entries = []
+    for line in lines[:-1]:  # what follows the last line break is unfinished
+        entry = json.loads(line)
+        entries.append((int(entry["end"]), entry["file"]))
+    return entries
 
 
 def _spool_to_parquet(spool, path, labels):
@@ -688,6 +752,8 @@ def tag_files(
         raise PolicytextError("--format parquet needs an output file (-o FILE)")
     overrides = read_meta(meta) if meta else None
     docs, missing = expand_paths(paths)
+    # Every output is checked before any is opened, so a mistake costs nothing.
+    check_outputs({"output": output, "summary": summary, "errors": errors, "plot": plot}, docs)
     writer = RecordWriter(output, format, clf.labels, resume=resume)
     result = JobResult(summary=Summary(clf.labels, evidence, overrides))
 
@@ -704,6 +770,7 @@ def tag_files(
     todo = [d for d in docs if _same_document(d) not in done]
     streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
+    finished = False
     try:
         for path in sorted(streamed):
             _tag_stream(path, clf, writer, result, fail, sink or sys.stdout)
@@ -717,14 +784,14 @@ def tag_files(
                 result.tagged.append(res.path)
                 result.summary.add(res.path, res.records, res.meta)
             bar.update(1)
+        if result.skipped and (summary or plot):
+            _summarise_skipped(result, writer)
+        finished = True
     finally:
         bar.close()
-        writer.close()
+        writer.close(complete=finished)
         if errors:
-            with open(errors, "w", encoding="utf-8") as f:
-                f.write("".join(f"{shown(path)}: {reason}\n" for path, reason in result.failed))
-    if result.skipped and (summary or plot):
-        _summarise_skipped(result, writer)
+            _replace_text(errors, "".join(f"{shown(path)}: {reason}\n" for path, reason in result.failed))
     if summary:
         result.summary.write_csv(summary)
     if plot:
@@ -732,6 +799,42 @@ def tag_files(
 
         plot_shares(result.summary, plot, font=font)
     return result
+
+
+def check_outputs(outputs, inputs):
+    """Refuse outputs that would destroy data, before any is opened.
+
+    ``outputs`` maps an option's name to its path (None where not given).
+    Each must be absent or a regular file (not a folder, not a device such
+    as /dev/stdout), none may be one of the ``inputs``, and no two may be
+    the same file.
+
+    Raises
+    ------
+    PolicytextError
+        Naming the option and the path.
+    """
+    from .tables import check_output
+
+    given = {name: path for name, path in outputs.items() if path is not None}
+    seen = {}
+    for name, path in given.items():
+        try:
+            check_output(path, inputs=inputs)
+        except PolicytextError as exc:
+            raise PolicytextError(f"--{name} {exc}") from None
+        key = os.path.realpath(path)
+        if key in seen:
+            raise PolicytextError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
+        seen[key] = name
+
+
+def _replace_text(path, text):
+    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 #: Plain-text documents larger than this are tagged as a stream, here in this

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import policytext
-from policytext.archive import RecordWriter, document_meta, expand_paths, read_meta, tag_files
+from policytext.archive import RecordWriter, document_meta, expand_paths, read_meta, tag_document, tag_files
 from policytext.cli import main
 from policytext.errors import PolicytextError
 
@@ -615,3 +615,61 @@ def test_workers_end_when_the_job_is_killed(tmp_path):
         assert not any(map(_alive, workers))
     finally:
         job.kill()
+
+
+def test_a_second_job_on_the_same_output_is_refused_and_the_first_keeps_its_records(tmp_path):
+    out = tmp_path / "o.jsonl"
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    first = RecordWriter(str(out), "jsonl", policytext.LABELS)
+    first.write(tag_document(str(tmp_path / "a.txt")))
+    written = out.read_bytes()
+    with pytest.raises(PolicytextError, match="another policytext job is writing this output"):
+        RecordWriter(str(out), "jsonl", policytext.LABELS)
+    with pytest.raises(PolicytextError, match="another policytext job is writing this output"):
+        tag_files([tmp_path / "a.txt"], output=str(out), progress=False)
+    assert out.read_bytes() == written
+    first.close()
+    assert tag_files([tmp_path / "a.txt"], output=str(out), progress=False).tagged  # free again
+
+
+def test_a_document_cut_short_by_a_full_disk_is_tagged_again_on_resume(tmp_path):
+    # The write of b.txt stopped part-way (the disk filled): its first lines
+    # are whole, the last is cut. b.txt is not done, whatever lines it has.
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    writer = RecordWriter(str(out), "jsonl", policytext.LABELS)
+    writer.write(tag_document(str(tmp_path / "a.txt")))
+    whole_a = out.read_bytes()
+    b = tag_document(str(tmp_path / "b.txt"))
+    writer.append(b.records[:5])
+    with open(out, "ab") as f:
+        f.write(b'{"file": "cut')
+    writer.close(complete=False)
+    result = tag_files([tmp_path], output=str(out), resume=True, progress=False)
+    assert result.skipped == [str(tmp_path / "a.txt")] and result.tagged == [str(tmp_path / "b.txt")]
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert out.read_bytes().startswith(whole_a)
+    assert [r["index"] for r in records if r["file"].endswith("b.txt")] == list(range(len(b.records)))
+    assert not (tmp_path / "o.jsonl.journal").exists()  # the job ended: no journal left
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (lambda d: {"output": str(d / "a.txt")}, "--output {d}/a.txt: the output is one of the input documents"),
+        (lambda d: {"output": str(d / "o.jsonl"), "summary": str(d / "o.jsonl")}, "--summary {d}/o.jsonl: the same file as --output; give each output its own file"),
+        (lambda d: {"output": "/dev/null"}, "--output /dev/null: the output is not a regular file"),
+        (lambda d: {"output": str(d)}, "--output {d}: the output is a folder"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d / "a.txt")}, "--errors {d}/a.txt: the output is one of the input documents"),
+    ],
+)
+def test_outputs_that_would_destroy_data_are_refused_before_anything_is_written(tmp_path, options, message):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(report(), encoding="utf-8")
+    before = {p: p.read_bytes() for p in docs.iterdir()}
+    with pytest.raises(PolicytextError) as info:
+        tag_files([docs], progress=False, **options(docs))
+    assert str(info.value) == message.format(d=docs)
+    assert {p: p.read_bytes() for p in docs.iterdir()} == before
