@@ -1,8 +1,12 @@
 """The small surface most users need: ``classify``, ``classify_batch``, ``load``."""
 
+from __future__ import annotations
+
 import functools
 import itertools
 import os
+from collections.abc import Iterable, Iterator
+from typing import IO, Union
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,8 +14,12 @@ import numpy as np
 
 from ._validation import N_JOBS, check_params, check_text, check_texts, int_at_least, model_constraint
 from .errors import ModelError
+from .model import Classifier
 from .modelfile import load_model
 from .segment import iter_sentences, split_sentences
+
+#: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
+ModelLike = Union[None, str, os.PathLike, Classifier]
 
 __all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_classify", "load", "default_model_path"]
 
@@ -34,12 +42,12 @@ class Sentence:
     section: tuple = ()
     is_heading: bool = False
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
         return _record(self, self.label, self.score, self.scores)
 
 
-def default_model_path():
+def default_model_path() -> Path:
     """Where the shipped model lives: inside the installed package, or in a source checkout."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "models" / "default", here.parent / "models" / "default"):
@@ -69,7 +77,7 @@ def _stamp(path):
     return tuple(stamp)
 
 
-def load(path=None):
+def load(path: str | os.PathLike | None = None) -> Classifier:
     """Load a model folder; with no path, the shipped default model.
 
     Loaded models are cached per path and per version of the folder's
@@ -99,7 +107,7 @@ def _options(where, **values):
     check_params(where, {name: table[name] for name in values}, values)
 
 
-def classify(text, *, model=None):
+def classify(text: str, *, model: ModelLike = None) -> list[Sentence]:
     """Split a report into sentences and tag each with a work-area label.
 
     Parameters
@@ -130,7 +138,7 @@ def classify(text, *, model=None):
     return list(_tag_spans(spans, _model(model)))
 
 
-def classify_batch(texts, *, model=None, n_jobs=1):
+def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:
     """Tag each text as one sentence (no splitting) and return its label.
 
     Parameters
@@ -196,7 +204,9 @@ def _parallel_predict(clf, texts, n_jobs):
     return np.concatenate(parts)
 
 
-def classify_stream(texts, *, model=None, batch_size=10_000, n_jobs=1):
+def classify_stream(
+    texts: Iterable[str], *, model: ModelLike = None, batch_size: int = 10_000, n_jobs: int = 1
+) -> Iterator[str]:
     """Tag texts from any iterable, lazily: one label per text, in order.
 
     Memory stays bounded by ``batch_size`` whatever the length of the input,
@@ -232,7 +242,7 @@ def _record(span, label, score, scores):
     }
 
 
-def iter_classify(stream, *, model=None, batch_size=10_000):
+def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int = 10_000) -> Iterator[Sentence]:
     """Like :func:`classify`, for a text stream of any size (an open file).
 
     The stream is read a block at a time (see

@@ -670,7 +670,7 @@ class JobResult:
     tagged: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     failed: list = field(default_factory=list)  # (path, reason)
-    summary: Summary = None
+    summary: Summary | None = None
 
     @property
     def ok(self):

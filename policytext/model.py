@@ -8,6 +8,10 @@ scores at training time, so the most probable label is always the predicted
 one.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 import numpy as np
 
 from ._validation import STR, check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
@@ -15,7 +19,7 @@ from .features import FeatureParams, build_analyzer, tfidf
 
 __all__ = ["Classifier"]
 
-def softmax(z):
+def softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise softmax of a score matrix (modified in place and returned)."""
     z = z - z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
@@ -95,7 +99,7 @@ class Classifier:
         return state
 
     @property
-    def labels(self):
+    def labels(self) -> list[str]:
         """The labels as a list of str."""
         return list(self.classes_)
 
@@ -129,7 +133,7 @@ class Classifier:
 
     # -- scores ---------------------------------------------------------
 
-    def decision_function(self, texts, *, engine="fast"):
+    def decision_function(self, texts: Iterable[str], *, engine: str = "fast") -> np.ndarray:
         """Linear scores, shape (n_texts, n_classes); columns follow ``classes_``.
 
         Parameters
@@ -168,7 +172,7 @@ class Classifier:
                 self._engine = False
         return self._engine or None
 
-    def predict_proba(self, texts, *, engine="fast"):
+    def predict_proba(self, texts: Iterable[str], *, engine: str = "fast") -> np.ndarray:
         """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
         _options("predict_proba", {"engine": _ENGINE}, engine=engine)
         return self._proba(check_texts(texts), engine)
@@ -176,7 +180,9 @@ class Classifier:
     def _proba(self, texts, engine="fast"):
         return softmax(self._scores(texts, engine) / self.temperature)
 
-    def predict(self, texts, *, k=None, threshold=0.0, engine="fast"):
+    def predict(
+        self, texts: Iterable[str], *, k: int | None = None, threshold: float = 0.0, engine: str = "fast"
+    ) -> list[str] | list[list[tuple[str, float]]]:
         """Labels of ``texts``.
 
         Parameters
@@ -209,7 +215,7 @@ class Classifier:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
         return self.top_k(self._proba(texts, engine), k=k, threshold=threshold)
 
-    def top_k(self, proba, *, k, threshold=0.0):
+    def top_k(self, proba: np.ndarray, *, k: int, threshold: float = 0.0) -> list[list[tuple[str, float]]]:
         """Top ``k`` (label, probability) pairs of each row of ``proba``."""
         _options("top_k", {"k": int_at_least(1), "threshold": _THRESHOLD}, k=k, threshold=threshold)
         order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
@@ -218,7 +224,7 @@ class Classifier:
             for row, idx in zip(proba, order)
         ]
 
-    def explain(self, text, *, k=5, label=None):
+    def explain(self, text: str, *, k: int = 5, label: str | None = None) -> list[tuple[str, float]]:
         """The n-grams of ``text`` that push hardest towards ``label``.
 
         Parameters
@@ -237,7 +243,7 @@ class Classifier:
         check_text(text)
         _options("explain", {"k": int_at_least(1), "label": optional(STR)}, k=k, label=label)
         if label is None:
-            label = self.predict([text])[0]
+            label = str(self.classes_[self._scores([text])[0].argmax()])
         column = self._label_index(label)
         row = self.transform([text])
         contributions = row.data * self.coef[row.indices, column]

@@ -16,6 +16,8 @@ Place(name='郑州市', full_name='郑州市', level='city')
 Place(name='洋口镇', full_name='江苏省南通市如东县洋口镇', level='township')
 """
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 
@@ -76,7 +78,7 @@ def _unit_level(unit, above):
     return ""
 
 
-def parse_place(title):
+def parse_place(title: str) -> Place | None:
     """The place a title names, or ``None`` if it names none.
 
     Parameters

@@ -22,8 +22,12 @@ text); the model ignores white space.
 ('一、工作回顾', '半年来，我们抓经济。')
 """
 
+from __future__ import annotations
+
 import bisect
 import re
+from collections.abc import Iterator
+from typing import IO
 from dataclasses import dataclass
 
 __all__ = ["Span", "split_sentences", "iter_sentences", "heading_level"]
@@ -83,7 +87,7 @@ class Span:
     is_heading: bool = False
 
 
-def heading_level(sentence):
+def heading_level(sentence: str) -> int | None:
     """Return the heading level of ``sentence`` (1 is highest) or ``None``.
 
     Lead sentences ("半年来，我们……") are reported as level 9: they give
@@ -249,7 +253,7 @@ class _Splitter:
         self.context = context
 
 
-def split_sentences(text, max_chars=MAX_SENTENCE_CHARS):
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
     """Split ``text`` into sentences.
 
     Parameters
@@ -271,7 +275,7 @@ def split_sentences(text, max_chars=MAX_SENTENCE_CHARS):
     return list(_Splitter(max_chars).lines(text))
 
 
-def iter_sentences(stream, block_chars=1 << 20, max_chars=MAX_SENTENCE_CHARS):
+def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
     """Split a text stream into sentences, reading it a block at a time.
 
     Offsets count characters from the start of the stream, and the spans

@@ -36,7 +36,7 @@ def _pairs(lines):
             yield source, target
 
 
-def opencc_t2s():
+def opencc_t2s() -> str:
     """The traditional-to-simplified character fold, as ``FeatureParams.fold_variants`` takes it.
 
     Returns
