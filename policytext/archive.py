@@ -327,6 +327,7 @@ class RecordWriter:
         self.spool = f"{path}.spool.jsonl" if fmt == "parquet" else path
         self.journal = f"{self.spool}.journal"
         self.done = set()
+        self.kept = []  # records held in memory: no output and no sink
         self._journal_fd = None
         if path is None:
             self.fd = None
@@ -411,7 +412,13 @@ class RecordWriter:
         self.done.add(result.path)
 
     def append(self, records, sink=None):
-        """Append records in one write: a whole document, or part of a streamed one."""
+        """Append records in one write: a whole document, or part of a streamed one.
+
+        With neither an output file nor a ``sink``, the records are kept in
+        :attr:`kept`."""
+        if self.fd is None and sink is None:
+            self.kept.extend(records)
+            return
         if self.fmt == "csv":
             data = self._csv(records)
         else:
@@ -524,6 +531,14 @@ def _journal_entries(path):
     return entries
 
 
+def _pandas(what):
+    try:
+        import pandas
+    except ImportError:
+        raise PolicytextError(extra_needed(what, "pandas")) from None
+    return pandas
+
+
 def _spool_to_parquet(spool, path, labels):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -598,6 +613,11 @@ class Summary:
                 row[f"evidence_{label}"] = json.dumps(tally.evidence_of(label), ensure_ascii=False)
         self.rows[doc] = row
 
+    def to_pandas(self):
+        """The summary rows as a pandas DataFrame, one row per document (the ``pandas`` extra)."""
+        pd = _pandas("Summary.to_pandas()")
+        return pd.DataFrame([self.rows[d] for d in sorted(self.rows)])
+
     def write_csv(self, path):
         rows = [self.rows[d] for d in sorted(self.rows)]
         columns = ["file", "place", "place_full", "level", "place_from", "year", "sentences"]
@@ -665,16 +685,32 @@ def read_meta(path):
 
 @dataclass
 class JobResult:
-    """What :func:`tag_files` did."""
+    """What :func:`tag_files` did: the documents, and the records when kept in memory.
+
+    ``records`` holds every sentence record when ``tag_files`` had neither an
+    output file nor a sink; ``summary`` the per-document shares.
+    """
 
     tagged: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     failed: list = field(default_factory=list)  # (path, reason)
     summary: Summary | None = None
+    records: list = field(default_factory=list)
 
     @property
     def ok(self):
         return not self.failed
+
+    def to_pandas(self):
+        """The records as a pandas DataFrame, one row per sentence (the ``pandas`` extra).
+
+        Columns as in a CSV output: file, index, start, end, section, text,
+        label, score and ``p_<label>`` per label.
+        """
+        pd = _pandas("JobResult.to_pandas()")
+        labels = self.summary.labels if self.summary else []
+        rows = [{**{c: r[c] for c in COLUMNS}, **{f"p_{label}": r["probs"][label] for label in labels}} for r in self.records]
+        return pd.DataFrame(rows, columns=[*COLUMNS, *(f"p_{label}" for label in labels)])
 
 
 def tag_files(
@@ -704,8 +740,9 @@ def tag_files(
     paths : str, Path or list of them
         Files, folders (searched recursively) and glob patterns.
     output : str, optional
-        Where to write one record per sentence; ``None`` writes JSON Lines
-        or CSV to ``sink`` (standard output).
+        Where to write one record per sentence. ``None`` keeps the records
+        in the result (:attr:`JobResult.records`, :meth:`JobResult.to_pandas`),
+        or writes JSON Lines or CSV to ``sink`` if one is given.
     format : {"jsonl", "csv", "parquet"}
     model : Classifier or path, optional
     summary : str, optional
@@ -731,7 +768,8 @@ def tag_files(
     on_error : callable, optional
         Called with ``(path, reason)`` as each document fails.
     sink : text file, optional
-        Standard output, when ``output`` is None.
+        Where records go when ``output`` is None (``policytext tag`` passes
+        standard output); by default they are kept in the result.
     mapper : callable, optional
         ``mapper(paths)`` yielding a :class:`DocumentResult` per path as each
         finishes; the default runs locally (:mod:`policytext.dask` passes
@@ -773,19 +811,20 @@ def tag_files(
     finished = False
     try:
         for path in sorted(streamed):
-            _tag_stream(path, clf, writer, result, fail, sink or sys.stdout)
+            _tag_stream(path, clf, writer, result, fail, sink)
             bar.update(1)
         run = mapper or _local_mapper(clf, jobs, limits, timeout)
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
                 fail(res.path, res.error)
             else:
-                writer.write(res, sink or sys.stdout)
+                writer.write(res, sink)
                 result.tagged.append(res.path)
                 result.summary.add(res.path, res.records, res.meta)
             bar.update(1)
         if result.skipped and (summary or plot):
             _summarise_skipped(result, writer)
+        result.records = writer.kept
         finished = True
     finally:
         bar.close()

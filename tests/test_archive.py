@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import policytext
-from policytext.archive import RecordWriter, document_meta, expand_paths, read_meta, tag_document, tag_files
+from policytext.archive import COLUMNS, RecordWriter, document_meta, expand_paths, read_meta, tag_document, tag_files
 from policytext.cli import main
 from policytext.errors import PolicytextError
 
@@ -673,3 +673,18 @@ def test_outputs_that_would_destroy_data_are_refused_before_anything_is_written(
         tag_files([docs], progress=False, **options(docs))
     assert str(info.value) == message.format(d=docs)
     assert {p: p.read_bytes() for p in docs.iterdir()} == before
+
+
+def test_tag_files_without_an_output_returns_the_records_and_summary_as_data(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    result = tag_files([tmp_path], progress=False)
+    assert capsys.readouterr().out == ""  # nothing printed: the records are in the result
+    assert result.records and {r["file"] for r in result.records} == {str(tmp_path / "a.txt")}
+    assert [r["index"] for r in result.records] == list(range(len(result.records)))
+    pd = pytest.importorskip("pandas")
+    frame = result.to_pandas()
+    assert isinstance(frame, pd.DataFrame) and len(frame) == len(result.records)
+    assert list(frame.columns[:8]) == list(COLUMNS) and "p_economy" in frame.columns
+    assert frame["label"].tolist() == [r["label"] for r in result.records]
+    summary = result.summary.to_pandas()
+    assert summary["sentences"].tolist() == [len(result.records)] and summary["place"].tolist() == ["青禾镇"]
