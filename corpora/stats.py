@@ -1,6 +1,7 @@
 """Print the corpus tables of corpora/README.md (counts per label, era, file, length and sub-topic).
 
     python corpora/stats.py > /tmp/tables.md
+    python corpora/stats.py documents     # the table of corpora/documents/
 """
 
 import collections
@@ -62,5 +63,31 @@ def _years(text):
     return [int(y) for y in re.findall(r"((?:19[5-9]|20[0-3])\d)年", text)]
 
 
+def documents():
+    """The table of corpora/documents/ for the README: documents and sentences per level and decade."""
+    import json
+
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((HERE / "documents").glob("*.json"))]
+    sentences = lambda doc: sum(len(line) for line in doc["lines"])  # noqa: E731
+    print(f"{len(docs)} documents, {sum(map(sentences, docs)):,} sentences.\n")
+    levels = ["national", "province", "city", "county", "township"]
+    decades = sorted({d["year"] // 10 * 10 for d in docs})
+    print("| level | " + " | ".join(f"{d}s" for d in decades) + " | documents | sentences |")
+    print("|---|" + "---:|" * (len(decades) + 2))
+    for level in levels:
+        mine = [d for d in docs if d["level"] == level]
+        cells = [sum(d["year"] // 10 * 10 == dec for d in mine) for dec in decades]
+        print(f"| {level} | " + " | ".join(str(c) for c in cells) + f" | {len(mine)} | {sum(map(sentences, mine)):,} |")
+    labels = collections.Counter(s["label"] for d in docs for line in d["lines"] for s in line)
+    parts = collections.Counter(s["part"] for d in docs for line in d["lines"] for s in line)
+    print("\nLabels: " + ", ".join(f"{label} {labels[label]:,}" for label in LABELS) + ".")
+    print("Parts: " + ", ".join(f"{part} {n:,}" for part, n in parts.most_common()) + ".")
+
+
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["documents"]:
+        documents()
+        sys.exit()
     main()

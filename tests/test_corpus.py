@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REPO, write_jsonl
 from policytext import CorpusError
-from policytext.corpus import LABELS, read_corpus
+from policytext.corpus import LABELS, Record, read_corpus
 
 CORPUS = REPO / "corpora"
 
@@ -112,3 +112,48 @@ def test_copy_check_finds_a_copied_sentence(shared, tmp_path):
     written = "新建农田" * 12
     path = write_jsonl(tmp_path / "c.jsonl", [{"text": edited, "label": real["label"]}, {"text": written, "label": "agriculture"}])
     assert [r.text for r in _copy_check().copied(read_corpus(path).records, shared)] == [edited]
+
+
+# -- the written documents (corpora/documents/) ----------------------------
+
+
+def _document_check():
+    spec = importlib.util.spec_from_file_location("document_check", CORPUS / "check_documents.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted((CORPUS / "documents").glob("*.json"))}
+
+
+def test_documents_are_whole_labelled_reports_the_segmenter_reads_as_written(documents):
+    check = _document_check()
+    assert len(documents) >= 200
+    problems = {name: check.problems_of(doc) for name, doc in documents.items()}
+    assert not {name: p for name, p in problems.items() if p}
+    levels = collections.Counter(doc["level"] for doc in documents.values())
+    assert set(levels) == set(check.LEVELS)
+    decades = {doc["year"] // 10 * 10 for doc in documents.values()}
+    assert {1950, 1960, 1970, 1980, 1990, 2000, 2010, 2020} <= decades
+    assert {doc["kind"] for doc in documents.values()} == set(check.KINDS)
+
+
+def test_a_document_the_segmenter_reads_otherwise_is_caught():
+    check = _document_check()
+    line = [{"text": "完成产值5亿元", "label": "economy", "part": "review"}, {"text": "新增企业3家。", "label": "economy", "part": "review"}]
+    doc = {"level": "county", "kind": "annual", "year": 2020, "source": "written", "lines": [line] * 20}
+    assert any("splits sentence 0 differently" in p for p in check.problems_of(doc))
+
+
+def test_no_document_sentence_is_copied_from_shared_data(documents, shared):
+    records = [
+        Record(s["text"], s["label"], name, 0)
+        for name, doc in documents.items()
+        for line in doc["lines"]
+        for s in line
+    ]
+    copied = _copy_check().copied(records, shared)
+    assert not copied, "\n".join(f"{r.path}: {r.text}" for r in copied)
