@@ -31,7 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DocumentError, PolicytextError, extra_needed
+from ._validation import BOOL, N_JOBS, check_params, int_at_least, model_constraint, number_between, one_of, optional
+from .errors import DocumentError, ParameterError, PolicytextError, extra_needed
 from .places import parse_place
 
 __all__ = [
@@ -378,7 +379,7 @@ class RecordWriter:
     def _documents_in(self, path):
         """Documents whose records are in an existing output (whole, as each was one write)."""
         self._truncate_partial_line(path)
-        with open(path, encoding="utf-8", newline="") as f:
+        with open(path, encoding="utf-8-sig", newline="") as f:
             if self.fmt == "csv":
                 return {row["file"] for row in csv.DictReader(f)}
             return {json.loads(line)["file"] for line in f if line.strip()}
@@ -467,6 +468,8 @@ class RecordWriter:
         # stays inside its row only if \r is part of it.
         writer = csv.writer(buf, lineterminator="\r\n")
         if self._csv_header_needed:
+            if self.fd is not None:
+                buf.write("\ufeff")  # the BOM Excel needs to read UTF-8, as every CSV file policytext writes has
             writer.writerow([*COLUMNS, *(f"p_{label}" for label in self.labels)])
             self._csv_header_needed = False
         for r in records:
@@ -492,7 +495,7 @@ class RecordWriter:
 
     def records(self):
         """Read back every record of a JSON Lines or CSV output (for summaries after a resume)."""
-        with open(self.spool, encoding="utf-8", newline="") as f:
+        with open(self.spool, encoding="utf-8-sig", newline="") as f:
             if self.fmt == "csv":
                 for row in csv.DictReader(f):
                     yield {
@@ -715,8 +718,9 @@ class JobResult:
 
 def tag_files(
     paths,
+    *,
     output=None,
-    format="jsonl",
+    format=None,
     model=None,
     summary=None,
     meta=None,
@@ -740,10 +744,14 @@ def tag_files(
     paths : str, Path or list of them
         Files, folders (searched recursively) and glob patterns.
     output : str, optional
-        Where to write one record per sentence. ``None`` keeps the records
+        Where to write one record per sentence, in the format its extension
+        names (``.jsonl``, ``.csv``, ``.parquet``). ``None`` keeps the records
         in the result (:attr:`JobResult.records`, :meth:`JobResult.to_pandas`),
         or writes JSON Lines or CSV to ``sink`` if one is given.
-    format : {"jsonl", "csv", "parquet"}
+    format : {"jsonl", "csv", "parquet"}, optional
+        The records' format: by default the extension of ``output`` says,
+        and a format given with an output must agree with it; without an
+        output, the format of what is written to ``sink`` (default jsonl).
     model : Classifier or path, optional
     summary : str, optional
         Write a CSV with one row per document: shares per label, place,
@@ -785,13 +793,26 @@ def tag_files(
     """
     from .api import _model
 
+    check_params(
+        "tag_files",
+        {**_TAG_OPTIONS, "model": model_constraint()},
+        {"format": format, "evidence": evidence, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "model": model},
+    )
+    if evidence and not summary:
+        raise ParameterError("tag_files(): 'evidence' needs a summary to add its sentences to (summary=FILE.csv, --summary)")
     clf = _model(model)
-    if format == "parquet" and output is None:
-        raise PolicytextError("--format parquet needs an output file (-o FILE)")
     overrides = read_meta(meta) if meta else None
     docs, missing = expand_paths(paths)
-    # Every output is checked before any is opened, so a mistake costs nothing.
+    # Every output, and the plot's font, is checked before any output is
+    # opened, so a mistake costs nothing.
     check_outputs({"output": output, "summary": summary, "errors": errors, "plot": plot}, docs)
+    format = _records_format(output, format)
+    if format == "parquet" and output is None:
+        raise PolicytextError("--format parquet needs an output file (-o FILE)")
+    if plot:
+        from .plot import check_font
+
+        font = check_font(font)
     writer = RecordWriter(output, format, clf.labels, resume=resume)
     result = JobResult(summary=Summary(clf.labels, evidence, overrides))
 
@@ -802,6 +823,11 @@ def tag_files(
 
     for path, reason in missing:
         fail(path, reason)
+    if not docs and not missing:
+        raise PolicytextError(
+            f"no documents found in {', '.join(map(str, paths if isinstance(paths, list) else [paths]))}: "
+            f"policytext reads {', '.join(_supported_suffixes())} files"
+        )
     # A document counts as done however its path was written (relative or absolute).
     done = {_same_document(d) for d in writer.done}
     result.skipped = [d for d in docs if _same_document(d) in done]
@@ -838,6 +864,36 @@ def tag_files(
 
         plot_shares(result.summary, plot, font=font)
     return result
+
+
+_TAG_OPTIONS = {
+    "format": optional(one_of(*FORMATS)),
+    "evidence": int_at_least(0),
+    "jobs": N_JOBS,
+    "resume": BOOL,
+    "progress": BOOL,
+    "timeout": optional(number_between(1e-3, 1e9)),
+}
+
+
+def _supported_suffixes():
+    from .readers import SUPPORTED
+
+    return SUPPORTED
+
+
+def _records_format(output, format):
+    """The records' format: the output's extension, which a given ``format`` must agree with."""
+    if output is None:
+        return format or "jsonl"
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        if format is None:
+            raise PolicytextError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv or .parquet")
+        return format
+    if format is not None and format != suffix:
+        raise PolicytextError(f"{output}: --format {format} disagrees with the extension .{suffix}")
+    return suffix
 
 
 def check_outputs(outputs, inputs):

@@ -49,7 +49,7 @@ def _parser():
     )
     tag.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
     tag.add_argument("-o", "--output", metavar="FILE", help="write records here (default: standard output)")
-    tag.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl", help="record format (default: jsonl)")
+    tag.add_argument("--format", choices=("jsonl", "csv", "parquet"), help="record format (default: the extension of -o, or jsonl on standard output); refused if it disagrees with -o")
     tag.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
     tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares, place, level, year")
     tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
@@ -127,8 +127,12 @@ def _run_tag(args, out, err):
     from .api import load
     from .archive import tag_files
 
+    from .errors import ParameterError
+
     if args.evidence < 0 or args.jobs < 1 or args.max_mb <= 0 or args.max_pages < 1 or args.timeout <= 0:
-        raise ValueError("--evidence must be >= 0, --jobs >= 1, --max-mb > 0, --max-pages >= 1 and --timeout > 0")
+        raise ParameterError("--evidence must be >= 0, --jobs >= 1, --max-mb > 0, --max-pages >= 1 and --timeout > 0")
+    if args.evidence and not args.summary:
+        raise ParameterError("--evidence needs --summary FILE.csv: the evidence sentences are columns of the summary")
     options = dict(
         output=args.output,
         format=args.format,
@@ -238,7 +242,7 @@ def _run_evaluate(args, out, err):
 
 def main(argv=None, out=None, err=None):
     """Run the command line; returns the exit status."""
-    from .errors import PolicytextError
+    from .errors import ParameterError, PolicytextError
 
     out, err = out or sys.stdout, err or sys.stderr
     parser = _parser()
@@ -248,6 +252,9 @@ def main(argv=None, out=None, err=None):
         return EXIT_USAGE
     try:
         return args.run(args, out, err)
+    except ParameterError as exc:
+        print(f"policytext: error: {exc}", file=err)
+        return EXIT_USAGE
     except (PolicytextError, OSError, ValueError) as exc:
         message = str(exc)
         if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileExistsError):

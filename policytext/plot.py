@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["find_cjk_font", "plot_shares"]
+__all__ = ["check_font", "find_cjk_font", "plot_shares"]
 
 # Families known to cover Chinese, tried before scanning every font.
 _CJK_FAMILIES = (
@@ -48,6 +48,36 @@ def find_cjk_font():
     return None
 
 
+def check_font(font=None):
+    """The font file the plot will use: ``font`` if it draws Chinese, else one found on the system.
+
+    Called before any document is tagged, so a bad font costs nothing.
+
+    Raises
+    ------
+    PolicytextError
+        matplotlib is missing; ``font`` is not a file or has no Chinese
+        characters; or no font on the system has them.
+    """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise PolicytextError(extra_needed("--plot", "plot")) from None
+    if font is not None:
+        if not Path(font).is_file():
+            raise PolicytextError(f"--font {font}: no such font file")
+        if not _covers(font):
+            raise PolicytextError(f"--font {font}: the font has no Chinese characters (it cannot draw {_PROBE}); choose one that does")
+        return str(font)
+    found = find_cjk_font()
+    if found is None:
+        raise PolicytextError(
+            "no font with Chinese characters found for the plot; install one "
+            "(for example 'apt install fonts-noto-cjk') or pass a font file with --font"
+        )
+    return found
+
+
 def plot_shares(summary, path, font=None):
     """Draw a :class:`~policytext.archive.Summary` to a PNG.
 
@@ -60,18 +90,11 @@ def plot_shares(summary, path, font=None):
     PolicytextError
         matplotlib is missing, or no font with Chinese characters is found.
     """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-        from matplotlib.font_manager import FontProperties
-    except ImportError:
-        raise PolicytextError(extra_needed("--plot", "plot")) from None
-    font = font or find_cjk_font()
-    if font is None or not Path(font).is_file():
-        raise PolicytextError(
-            "no font with Chinese characters found for the plot; install one "
-            "(for example 'apt install fonts-noto-cjk') or pass a font file with --font"
-        )
+    font = check_font(font)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
     prop = FontProperties(fname=str(font))
     rows = [summary.rows[d] for d in sorted(summary.rows)]
     if not rows:

@@ -120,7 +120,7 @@ def test_cli_exit_status_stderr_and_errors_file(archive, tmp_path):
         f"policytext: {archive / 'g_empty.txt'}: empty file\n"
     )
     assert errors.read_text(encoding="utf-8") == err.getvalue().replace("policytext: ", "")
-    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
     assert rows and {r["file"] for r in rows} == {str(archive / "a_utf8.txt")}
     assert set(rows[0]) >= {"file", "index", "start", "end", "section", "text", "label", "score", "p_economy"}
 
@@ -296,7 +296,36 @@ def test_plot_without_a_chinese_font_fails_clearly(archive, tmp_path, monkeypatc
     monkeypatch.setattr(policytext.plot, "find_cjk_font", lambda: None)
     with pytest.raises(PolicytextError, match="no font with Chinese characters found"):
         tag_files([archive / "a_utf8.txt"], output=str(tmp_path / "o.jsonl"), plot=str(tmp_path / "p.png"))
-    assert (tmp_path / "o.jsonl").stat().st_size > 0  # the records are not lost
+    assert not (tmp_path / "o.jsonl").exists()  # refused before any work
+
+
+def test_a_font_that_cannot_draw_chinese_or_does_not_exist_is_refused_before_work(archive, tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    latin = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    code = main(["tag", str(archive / "a_utf8.txt"), "-o", str(tmp_path / "o.jsonl"), "--plot", str(tmp_path / "p.png"), "--font", str(latin)], out=io.StringIO(), err=(err := io.StringIO()))
+    assert code == 1
+    assert err.getvalue() == f"policytext: error: --font {latin}: the font has no Chinese characters (it cannot draw 经济民生治理); choose one that does\n"
+    code = main(["tag", str(archive / "a_utf8.txt"), "-o", str(tmp_path / "o.jsonl"), "--plot", str(tmp_path / "p.png"), "--font", "nope.ttf"], out=io.StringIO(), err=(err := io.StringIO()))
+    assert (code, err.getvalue()) == (1, "policytext: error: --font nope.ttf: no such font file\n")
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_evidence_without_a_summary_and_an_empty_folder_are_clear_errors(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    code = main(["tag", str(tmp_path / "a.txt"), "--evidence", "3"], out=io.StringIO(), err=(err := io.StringIO()))
+    assert (code, err.getvalue()) == (2, "policytext: error: --evidence needs --summary FILE.csv: the evidence sentences are columns of the summary\n")
+    code = main(["tag", str(tmp_path / "empty")], out=io.StringIO(), err=(err := io.StringIO()))
+    assert code == 1 and err.getvalue().startswith(f"policytext: error: no documents found in {tmp_path / 'empty'}: policytext reads .txt, .md")
+    with pytest.raises(policytext.ParameterError, match=r"tag_files\(\): 'evidence' must be an int >= 0, got -3"):
+        tag_files([tmp_path / "a.txt"], summary=str(tmp_path / "s.csv"), evidence=-3)
+    with pytest.raises(PolicytextError, match=r"o.csv: --format jsonl disagrees with the extension .csv"):
+        tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.csv"), format="jsonl")
+    result = tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.csv"), summary=str(tmp_path / "s.csv"))
+    # The format follows the extension, and every CSV file carries the BOM Excel needs.
+    assert (tmp_path / "o.csv").read_bytes().startswith("\ufefffile,index,start".encode("utf-8"))
+    assert (tmp_path / "s.csv").read_bytes().startswith("\ufefffile,".encode("utf-8"))
+    assert tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.csv"), resume=True).skipped == result.tagged
 
 
 def test_record_writer_refuses_unknown_format(tmp_path):
@@ -556,7 +585,7 @@ def test_any_file_name_is_written_and_resumed_once(tmp_path, fmt):
     out, errors = tmp_path / f"o.{fmt}", tmp_path / "errors.txt"
     first = tag_files([folder], output=str(out), format=fmt, errors=str(errors), progress=False)
     assert sorted(first.tagged) == sorted(str(folder / n) for n in names) and not first.failed
-    content = out.read_bytes().decode("utf-8")  # valid UTF-8 throughout
+    content = out.read_bytes().decode("utf-8-sig")  # valid UTF-8 throughout
     if fmt == "csv":
         files = [row["file"] for row in csv.DictReader(io.StringIO(content, newline=""))]
     else:
