@@ -593,7 +593,7 @@ def test_any_file_name_is_written_and_resumed_once(tmp_path, fmt):
     assert set(files) == {str(folder / "bad\\xff.txt"), str(folder / "cr\rname.txt"), str(folder / "ok.txt")}
     again = tag_files([folder], output=str(out), format=fmt, resume=True, progress=False)
     assert again.tagged == [] and len(again.skipped) == 3
-    assert out.read_bytes().decode("utf-8") == content
+    assert out.read_bytes().decode("utf-8-sig") == content
 
 
 def _children(pid):
