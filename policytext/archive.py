@@ -23,6 +23,7 @@ import heapq
 import io
 import json
 import os
+import random
 import re
 import signal
 import sys
@@ -578,15 +579,17 @@ class Summary:
     ----------
     labels : list of str
     evidence : int
-        Keep the ``evidence`` highest-scoring sentences per label and document.
+        Keep ``evidence`` sentences per label and document.
+    evidence_by : {"top", "least", "random"}
+        Which: the most confident, the least confident, or a random sample.
     meta_overrides : dict, optional
         ``{document: {"place": …, "level": …, "year": …}}``, keyed by path or
         file name, as read by :func:`read_meta`.
     """
 
-    def __init__(self, labels, evidence=0, meta_overrides=None):
+    def __init__(self, labels, evidence=0, meta_overrides=None, evidence_by="top"):
         self.labels = list(labels)
-        self.evidence = evidence
+        self.evidence, self.evidence_by = evidence, evidence_by
         self.overrides = meta_overrides or {}
         self.rows = {}
 
@@ -599,7 +602,7 @@ class Summary:
 
     def tally(self):
         """A running count for a document whose records are not all held at once."""
-        return _Tally(self.labels, self.evidence)
+        return _Tally(self.labels, self.evidence, self.evidence_by)
 
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
@@ -635,15 +638,23 @@ class Summary:
         os.replace(tmp, path)
 
 
-class _Tally:
-    """Sentences and characters per label, and the top-scoring sentences, record by record."""
+#: How evidence sentences are chosen per label: the most confident (to
+#: confirm a share), the least confident (to audit it), or a random sample
+#: (to estimate how often the label is right).
+EVIDENCE_BY = ("top", "least", "random")
 
-    def __init__(self, labels, evidence):
-        self.evidence = evidence
+
+class _Tally:
+    """Sentences and characters per label, and the evidence sentences, record by record."""
+
+    def __init__(self, labels, evidence, evidence_by="top"):
+        self.evidence, self.evidence_by = evidence, evidence_by
         self.sentences = self.all_chars = 0
         self.count = dict.fromkeys(labels, 0)
         self.chars = dict.fromkeys(labels, 0)
-        self.top = {label: [] for label in labels}  # min-heaps of (score, -index, text)
+        self.top = {label: [] for label in labels}  # min-heaps of (key, -index, text)
+        # Seeded, so a run and its rerun show the same sample.
+        self._random = random.Random(0)
 
     def add(self, record):
         label, size = record["label"], len(record["text"])
@@ -652,8 +663,15 @@ class _Tally:
         self.count[label] += 1
         self.chars[label] += size
         if self.evidence:
-            # -index: among equal scores the earlier sentence ranks higher
-            item = (record["score"], -self.sentences, record["text"])
+            # The heap keeps the largest keys; -index: among equal keys the
+            # earlier sentence ranks higher.
+            if self.evidence_by == "top":
+                key = record["score"]
+            elif self.evidence_by == "least":
+                key = -record["score"]
+            else:
+                key = self._random.random()
+            item = (key, -self.sentences, record["text"])
             heap = self.top[label]
             if len(heap) < self.evidence:
                 heapq.heappush(heap, item)
@@ -661,6 +679,9 @@ class _Tally:
                 heapq.heapreplace(heap, item)
 
     def evidence_of(self, label):
+        """The label's evidence: by confidence for top and least, in document order for random."""
+        if self.evidence_by == "random":
+            return [text for _, _, text in sorted(self.top[label], key=lambda item: -item[1])]
         return [text for _, _, text in sorted(self.top[label], reverse=True)]
 
 
@@ -725,6 +746,7 @@ def tag_files(
     summary=None,
     meta=None,
     evidence=0,
+    evidence_by="top",
     plot=None,
     resume=False,
     errors=None,
@@ -759,7 +781,11 @@ def tag_files(
     meta : str, optional
         A CSV overriding place, level and year (see :func:`read_meta`).
     evidence : int
-        Add the N highest-scoring sentences per label to the summary.
+        Add N sentences per label to the summary (needs ``summary``).
+    evidence_by : {"top", "least", "random"}
+        The most confident sentences (to confirm a share), the least
+        confident (to audit it) or a random sample (to estimate how often
+        the label is right).
     plot : str, optional
         Draw the shares to this PNG (needs the ``plot`` extra).
     resume : bool
@@ -796,7 +822,7 @@ def tag_files(
     check_params(
         "tag_files",
         {**_TAG_OPTIONS, "model": model_constraint()},
-        {"format": format, "evidence": evidence, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "model": model},
+        {"format": format, "evidence": evidence, "evidence_by": evidence_by, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "model": model},
     )
     if evidence and not summary:
         raise ParameterError("tag_files(): 'evidence' needs a summary to add its sentences to (summary=FILE.csv, --summary)")
@@ -814,7 +840,7 @@ def tag_files(
 
         font = check_font(font)
     writer = RecordWriter(output, format, clf.labels, resume=resume)
-    result = JobResult(summary=Summary(clf.labels, evidence, overrides))
+    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by))
 
     def fail(path, reason):
         result.failed.append((path, reason))
@@ -869,6 +895,7 @@ def tag_files(
 _TAG_OPTIONS = {
     "format": optional(one_of(*FORMATS)),
     "evidence": int_at_least(0),
+    "evidence_by": one_of(*EVIDENCE_BY),
     "jobs": N_JOBS,
     "resume": BOOL,
     "progress": BOOL,

@@ -53,7 +53,13 @@ def _parser():
     tag.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
     tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares, place, level, year")
     tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
-    tag.add_argument("--evidence", type=int, default=0, metavar="N", help="add the N highest-scoring sentences per label to the summary")
+    tag.add_argument("--evidence", type=int, default=0, metavar="N", help="add N sentences per label to the summary (needs --summary)")
+    tag.add_argument(
+        "--evidence-by",
+        choices=("top", "least", "random"),
+        default="top",
+        help="which sentences: the most confident (default), the least confident (to audit a share), or a random sample",
+    )
     tag.add_argument("--plot", metavar="FILE.png", help="draw the shares (bars per document, or lines over years)")
     tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
     tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
@@ -140,6 +146,7 @@ def _run_tag(args, out, err):
         summary=args.summary,
         meta=args.meta,
         evidence=args.evidence,
+        evidence_by=args.evidence_by,
         plot=args.plot,
         font=args.font,
         resume=args.resume,

@@ -717,3 +717,27 @@ def test_tag_files_without_an_output_returns_the_records_and_summary_as_data(tmp
     assert frame["label"].tolist() == [r["label"] for r in result.records]
     summary = result.summary.to_pandas()
     assert summary["sentences"].tolist() == [len(result.records)] and summary["place"].tolist() == ["青禾镇"]
+
+
+def test_evidence_can_be_the_least_confident_or_a_random_sample(tmp_path):
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+
+    def evidence(by):
+        summary = tmp_path / f"s_{by}.csv"
+        result = tag_files([tmp_path / "a.txt"], summary=str(summary), evidence=2, evidence_by=by)
+        row = next(csv.DictReader(open(summary, encoding="utf-8-sig")))
+        return result, {label: json.loads(row[f"evidence_{label}"]) for label in policytext.LABELS}
+
+    result, top = evidence("top")
+    _, least = evidence("least")
+    _, sample = evidence("random")
+    score = {r["text"]: r["score"] for r in result.records}
+    order = [r["text"] for r in result.records]
+    other = [r["score"] for r in result.records if r["label"] == "other"]
+    assert [score[t] for t in top["other"]] == sorted(other, reverse=True)[:2]
+    assert [score[t] for t in least["other"]] == sorted(other)[:2]
+    assert all(t in order for t in sample["other"]) and len(sample["other"]) == 2
+    assert sample["other"] == sorted(sample["other"], key=order.index)  # in document order
+    assert evidence("random")[1] == sample  # seeded: the same sample again
+    with pytest.raises(policytext.ParameterError, match="'evidence_by' must be one of 'top', 'least', 'random', got 'best'"):
+        tag_files([tmp_path / "a.txt"], summary=str(tmp_path / "s.csv"), evidence=2, evidence_by="best")
