@@ -21,7 +21,7 @@ from .segment import iter_sentences, split_sentences
 #: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
 ModelLike = Union[None, str, os.PathLike, Classifier]
 
-__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_classify", "load", "default_model_path"]
+__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_classify", "iter_records", "load", "default_model_path", "resolve_model"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,8 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     return _cached(path, _stamp(path))
 
 
-def _model(model):
+def resolve_model(model: ModelLike = None) -> Classifier:
+    """The Classifier that ``model=`` names: None is the shipped model, a path is loaded, a Classifier is itself."""
     if model is None or isinstance(model, (str, os.PathLike)):
         return load(model)
     return model
@@ -135,7 +136,7 @@ def classify(text: str, *, model: ModelLike = None) -> list[Sentence]:
     spans = split_sentences(text)
     if not spans:
         return []
-    return list(_tag_spans(spans, _model(model)))
+    return list(_tag_spans(spans, resolve_model(model)))
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:
@@ -160,7 +161,7 @@ def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int
     ['economy', 'other']
     """
     _options("classify_batch", model=model, n_jobs=n_jobs)
-    return _labels(_model(model), check_texts(texts), n_jobs)
+    return _labels(resolve_model(model), check_texts(texts), n_jobs)
 
 
 def _labels(clf, texts, n_jobs):
@@ -168,7 +169,7 @@ def _labels(clf, texts, n_jobs):
     if not texts:
         return []
     if n_jobs == 1 or len(texts) < 2 * _PARALLEL_CHUNK:
-        return clf.classes_[clf._scores(texts).argmax(axis=1)].tolist()
+        return clf.classes_[clf.decision_function(texts).argmax(axis=1)].tolist()
     return clf.classes_[_parallel_predict(clf, texts, n_jobs)].tolist()
 
 
@@ -177,7 +178,7 @@ _PARALLEL_CHUNK = 10_000
 
 def _predict_indices(model_ref, texts):
     clf = load(model_ref) if isinstance(model_ref, str) else model_ref
-    return clf._scores(texts).argmax(axis=1).astype(np.int16)
+    return clf.decision_function(texts).argmax(axis=1).astype(np.int16)
 
 
 def _parallel_predict(clf, texts, n_jobs):
@@ -196,7 +197,7 @@ def _parallel_predict(clf, texts, n_jobs):
     # where 10,000 gained 1.68-1.94x (benchmarks/README.md).
     size = max(_PARALLEL_CHUNK // 2, min(_PARALLEL_CHUNK, -(-len(texts) // (4 * workers))))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-    if clf._batch_engine() is not None:
+    if clf.has_batch_engine:
         parts = Parallel(n_jobs=workers, prefer="threads")(delayed(_predict_indices)(clf, c) for c in chunks)
     else:
         ref = clf.metadata.get("path") or clf  # a model built in memory is pickled without its caches
@@ -219,7 +220,7 @@ def classify_stream(
     if isinstance(texts, (str, bytes)):
         check_texts(texts)  # the same refusal as every batch entry point
     _options("classify_stream", model=model, batch_size=batch_size, n_jobs=n_jobs)
-    return _stream_labels(texts, _model(model), batch_size, n_jobs)
+    return _stream_labels(texts, resolve_model(model), batch_size, n_jobs)
 
 
 def _stream_labels(texts, clf, batch_size, n_jobs):
@@ -255,7 +256,7 @@ def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int =
     iterator of Sentence
     """
     _options("iter_classify", model=model, batch_size=batch_size)
-    return _iter_sentences(stream, _model(model), batch_size)
+    return _iter_sentences(stream, resolve_model(model), batch_size)
 
 
 def _iter_sentences(stream, clf, batch_size):
@@ -270,11 +271,13 @@ def _tagged_batches(stream, clf, batch_size=10_000):
     ``policytext tag`` makes records straight from it.
     """
     for spans in _batches(iter_sentences(stream), batch_size):
-        yield spans, clf._proba([s.text for s in spans])
+        yield spans, clf.predict_proba([s.text for s in spans])
 
 
-def _iter_records(stream, clf, batch_size=10_000):
-    """Records of a text stream (as :meth:`Sentence.to_dict` makes them), without building Sentences."""
+def iter_records(stream: IO[str], clf: Classifier, batch_size: int = 10_000) -> Iterator[dict]:
+    """Records of a text stream (as :meth:`Sentence.to_dict` makes them), without building Sentences.
+
+    What ``policytext tag`` writes for a document read as a stream."""
     labels = clf.labels
     for spans, proba in _tagged_batches(stream, clf, batch_size):
         for span, row, j in zip(spans, proba.tolist(), proba.argmax(axis=1).tolist()):
@@ -289,7 +292,7 @@ def _batches(items, size):
 
 
 def _tag_spans(spans, clf):
-    return _sentences(spans, clf._proba([s.text for s in spans]), clf.labels)
+    return _sentences(spans, clf.predict_proba([s.text for s in spans]), clf.labels)
 
 
 def _sentences(spans, proba, labels):

@@ -271,10 +271,10 @@ def tag_document(path, model=None, limits=None, timeout=None):
         label, score and probs; ``error`` is set instead when the document
         could not be read.
     """
-    from .api import _model
+    from .api import resolve_model
     from .readers import read_document
 
-    clf = _model(model)
+    clf = resolve_model(model)
     try:
         with _time_limit(timeout):
             text = read_document(path, **(limits or {}))
@@ -292,9 +292,9 @@ def _records(path, text, clf):
 
 def _document_records(path, stream, clf):
     """Records of one document read from a text stream, numbered in order."""
-    from .api import _iter_records
+    from .api import iter_records
 
-    for index, fields in enumerate(_iter_records(stream, clf)):
+    for index, fields in enumerate(iter_records(stream, clf)):
         yield {"file": shown(path), "index": index, **fields}
 
 
@@ -817,7 +817,7 @@ def tag_files(
     -------
     JobResult
     """
-    from .api import _model
+    from .api import resolve_model
 
     check_params(
         "tag_files",
@@ -826,7 +826,7 @@ def tag_files(
     )
     if evidence and not summary:
         raise ParameterError("tag_files(): 'evidence' needs a summary to add its sentences to (summary=FILE.csv, --summary)")
-    clf = _model(model)
+    clf = resolve_model(model)
     overrides = read_meta(meta) if meta else None
     docs, missing = expand_paths(paths)
     # Every output, and the plot's font, is checked before any output is

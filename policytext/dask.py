@@ -14,7 +14,7 @@ Example, against a running scheduler::
 """
 
 from . import archive
-from .api import _model
+from .api import resolve_model
 from .errors import PolicytextError, extra_needed
 
 __all__ = ["tag_files"]
@@ -56,7 +56,7 @@ def tag_files(paths, client, model=None, limits=None, timeout=None, **options):
     -------
     policytext.archive.JobResult
     """
-    clf = _model(model)
+    clf = resolve_model(model)
     options.pop("jobs", None)
     mapper = _mapper(client, clf, limits, timeout)
     return archive.tag_files(paths, model=clf, limits=limits, timeout=timeout, mapper=mapper, **options)

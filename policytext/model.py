@@ -162,6 +162,11 @@ class Classifier:
         X = self.transform(texts)
         return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept
 
+    @property
+    def has_batch_engine(self) -> bool:
+        """Whether the batch engine serves this model (built on first use); else the reference path does."""
+        return self._batch_engine() is not None
+
     def _batch_engine(self):
         if self._engine is None:
             from .engine import BatchEngine, EngineUnsupported

@@ -169,11 +169,11 @@ def test_parallel_classify_batch_with_a_reference_only_model_uses_processes():
 
 
 def test_records_for_tag_equal_each_sentences_to_dict():
-    from policytext.api import _iter_records
+    from policytext.api import iter_records
 
     text = (REPO / "examples" / "report.txt").read_text(encoding="utf-8")
     clf = policytext.load()
-    records = list(_iter_records(io.StringIO(text), clf, batch_size=13))
+    records = list(iter_records(io.StringIO(text), clf, batch_size=13))
     assert len(records) > 20
     assert records == [s.to_dict() for s in policytext.classify(text)]
 

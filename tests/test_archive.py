@@ -406,7 +406,7 @@ def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path, mon
     tag_files([str(small)], output=str(out))
     before = out.read_bytes()
 
-    real = policytext.api._iter_records
+    real = policytext.api.iter_records
 
     def interrupted(stream, clf):
         for i, record in enumerate(real(stream, clf)):
@@ -416,12 +416,12 @@ def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path, mon
 
     monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
     monkeypatch.setattr(archive_module, "_STREAM_BATCH", 7)  # records were written before the interruption
-    monkeypatch.setattr(policytext.api, "_iter_records", interrupted)
+    monkeypatch.setattr(policytext.api, "iter_records", interrupted)
     with pytest.raises(KeyboardInterrupt):
         tag_files([str(small), str(big)], output=str(out), resume=True)
     assert out.read_bytes() == before
 
-    monkeypatch.setattr(policytext.api, "_iter_records", real)
+    monkeypatch.setattr(policytext.api, "iter_records", real)
     result = tag_files([str(small), str(big)], output=str(out), resume=True)
     assert result.skipped == [str(small)] and result.tagged == [str(big)]
     indices = [json.loads(line)["index"] for line in out.read_text(encoding="utf-8").splitlines()]
@@ -453,13 +453,13 @@ def test_a_streamed_document_killed_part_way_is_cut_back_on_resume(tmp_path):
     script = f"""
 import os, signal, policytext.api, policytext.archive as archive
 archive.STREAM_FROM, archive._STREAM_BATCH = 1000, 7
-real = policytext.api._iter_records
+real = policytext.api.iter_records
 def killed(stream, clf):
     for i, record in enumerate(real(stream, clf)):
         if i == 30:
             os.kill(os.getpid(), signal.SIGKILL)
         yield record
-policytext.api._iter_records = killed
+policytext.api.iter_records = killed
 archive.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=True)
 """
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO)
