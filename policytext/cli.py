@@ -175,7 +175,8 @@ def _run_tag(args, out, err):
 def _run_targets(args, out, err):
     from tqdm import tqdm
 
-    from .archive import expand_paths, read_meta
+    from .finding import expand_paths
+    from .summary import read_meta
     from .errors import DocumentError
     from .readers import read_document
     from .tables import check_output, format_of, write_table

@@ -79,7 +79,7 @@ def check_font(font=None):
 
 
 def plot_shares(summary, path, font=None):
-    """Draw a :class:`~policytext.archive.Summary` to a PNG.
+    """Draw a :class:`~policytext.summary.Summary` to a PNG.
 
     Documents of one year are drawn as stacked bars (share of sentences per
     label); documents spanning several years as one line per label, the

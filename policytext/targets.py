@@ -542,8 +542,8 @@ COLUMN_TYPES = {
 
 def document_targets(path, text, *, overrides=None):
     """The metadata of one document (place, level, year; ``overrides`` as read by
-    :func:`policytext.archive.read_meta`) and its targets, read for its year."""
-    from .archive import document_meta
+    :func:`policytext.summary.read_meta`) and its targets, read for its year."""
+    from .summary import document_meta
 
     meta = document_meta(path, text)
     override = (overrides or {}).get(str(path)) or (overrides or {}).get(Path(path).name) or {}

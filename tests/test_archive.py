@@ -9,13 +9,15 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 import policytext
-from policytext.archive import COLUMNS, RecordWriter, document_meta, expand_paths, read_meta, tag_document, tag_files
+from policytext.archive import tag_document, tag_files
 from policytext.cli import main
 from policytext.errors import PolicytextError
-
-from conftest import REPO
+from policytext.finding import expand_paths
+from policytext.records import COLUMNS, RecordWriter
+from policytext.summary import document_meta, read_meta
 
 REPORT = (
     "{place}{year}年上半年工作总结\n"
@@ -546,7 +548,7 @@ def test_unreadable_folders_are_reported(tmp_path):
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "a.txt").write_text(report(), encoding="utf-8")
     (tmp_path / "locked").mkdir(mode=0o000)
-    code = f"from policytext.archive import expand_paths; print(expand_paths([{str(tmp_path)!r}]))"
+    code = f"from policytext.finding import expand_paths; print(expand_paths([{str(tmp_path)!r}]))"
     command = [sys.executable, "-c", code]
     if os.geteuid() == 0:
         # Root reads any folder: search without the capabilities that allow it.

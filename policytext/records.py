@@ -1,0 +1,354 @@
+"""Writing sentence records: one file per job, whole documents only, never clobbering.
+
+:class:`RecordWriter` appends each document's records in one write, locks
+its output while a job writes it, and keeps a journal of the documents that
+are whole, so a job that is killed or runs out of disk is cut back to whole
+documents by ``resume``. :func:`check_outputs` refuses, before any work,
+outputs that would destroy data. Every output writes a document's path the
+same way (:func:`shown`).
+"""
+
+import contextlib
+import csv
+import fcntl
+import io
+import json
+import os
+from pathlib import Path
+
+from .errors import PolicytextError, extra_needed
+
+__all__ = ["COLUMNS", "FORMATS", "RecordWriter", "check_outputs", "records_format", "replace_text", "require_extra", "same_document", "shown"]
+
+FORMATS = ("jsonl", "csv", "parquet")
+# Record fields in column order (CSV, Parquet); per-label probabilities follow as p_<label>.
+COLUMNS = ("file", "index", "start", "end", "section", "text", "label", "score")
+
+
+def shown(path):
+    """A document's path as the outputs write it.
+
+    Bytes of a file name that are not UTF-8 (Python holds them as lone
+    surrogates) become ``\\xNN`` escapes, so the name can be written to
+    UTF-8 records, summaries and error lists, and still tells the file apart.
+
+    >>> shown(os.fsdecode(b"a/b\\xff.txt"))
+    'a/b\\\\xff.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def same_document(path):
+    """What identifies a document across runs: its real path, as written."""
+    return shown(os.path.realpath(path))
+
+
+# One encoder for every record: json.dumps with options builds a new one per call.
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class RecordWriter:
+    """Append documents' sentence records to JSON Lines or CSV, one document per write.
+
+    Each document goes out in a single ``os.write`` on a file opened for
+    appending, so an interrupted job leaves whole documents only and the file
+    stays valid. Parquet cannot be appended to, so it is written to a JSON
+    Lines spool beside the target and converted when the job ends.
+
+    A *journal* beside the output records where each document ends once all
+    of its records are written; ``resume`` cuts the output back to the last
+    document the journal names and takes those as done. So a write cut short
+    (a full disk, a kill, a streamed document stopped part-way) costs only
+    that document, which the resumed job tags again. The journal is removed
+    when the job ends normally. The output is locked while a job writes it:
+    a second job on the same output is refused before it touches anything.
+    """
+
+    def __init__(self, path, fmt, labels, resume=False):
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
+        self.fmt, self.labels, self.path = fmt, list(labels), path
+        self.spool = f"{path}.spool.jsonl" if fmt == "parquet" else path
+        self.journal = f"{self.spool}.journal"
+        self.done = set()
+        self.kept = []  # records held in memory: no output and no sink
+        self._journal_fd = None
+        if path is None:
+            self.fd = None
+            self._csv_header_needed = fmt == "csv"
+            return
+        if fmt == "parquet":
+            require_extra("pyarrow", "parquet", "--format parquet")
+        self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            raise PolicytextError(
+                f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
+            ) from None
+        if resume:
+            self.done = self._resume()
+        else:
+            os.ftruncate(self.fd, 0)
+            for old in (self.journal, f"{self.spool}.partial"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(old)
+            self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
+
+    def _resume(self):
+        """The documents already whole in the output, after cutting off any that are not."""
+        entries = _journal_entries(self.journal)
+        self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if entries is None:
+            # A finished job's output (or one written before journals): every
+            # document in it is whole but a cut-short streamed one or last line.
+            self._cut_back_partial()
+            done = self._documents_in(self.spool)
+            for name in sorted(done):
+                self._commit(name)
+            return done
+        end = entries[-1][0] if entries else 0
+        if os.fstat(self.fd).st_size > end:
+            os.ftruncate(self.fd, end)
+        return {name for _, name in entries}
+
+    def _commit(self, name):
+        """Record in the journal that ``name`` is whole in the output."""
+        entry = json.dumps({"end": os.fstat(self.fd).st_size, "file": name}, ensure_ascii=False) + "\n"
+        _write_all(self._journal_fd, entry.encode("utf-8"))
+
+    def _documents_in(self, path):
+        """Documents whose records are in an existing output (whole, as each was one write)."""
+        self._truncate_partial_line(path)
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            if self.fmt == "csv":
+                return {row["file"] for row in csv.DictReader(f)}
+            return {json.loads(line)["file"] for line in f if line.strip()}
+
+    @staticmethod
+    def _truncate_partial_line(path, block=1 << 16):
+        # A write cut short by a full disk leaves a partial last line; drop
+        # it. Only the end of the file is read: outputs run to gigabytes.
+        with open(path, "rb+") as f:
+            end = f.seek(0, os.SEEK_END)
+            pos = end
+            while pos > 0:
+                start = max(0, pos - block)
+                f.seek(start)
+                data = f.read(pos - start)
+                if pos == end and data.endswith(b"\n"):
+                    return
+                newline = data.rfind(b"\n")
+                if newline >= 0:
+                    f.truncate(start + newline + 1)
+                    return
+                pos = start
+            if end:
+                f.truncate(0)
+
+    def write(self, result, sink=None):
+        """Append one document's records (to ``sink`` when writing to standard output)."""
+        self.append(result.records, sink)
+        if self.fd is not None:
+            self._commit(shown(result.path))
+        self.done.add(result.path)
+
+    def append(self, records, sink=None):
+        """Append records in one write: a whole document, or part of a streamed one.
+
+        With neither an output file nor a ``sink``, the records are kept in
+        :attr:`kept`."""
+        if self.fd is None and sink is None:
+            self.kept.extend(records)
+            return
+        if self.fmt == "csv":
+            data = self._csv(records)
+        else:
+            data = "".join(f"{line}\n" for line in map(_ENCODE_JSON, records))
+        if self.fd is None:
+            sink.write(data)
+            sink.flush()
+            return
+        _write_all(self.fd, data.encode("utf-8"))
+
+    # A streamed document is written in many appends; the journal names it
+    # only when its last append is done, so a job killed part-way (even by
+    # SIGKILL, which runs no clean-up) is cut back to whole documents when
+    # resumed.
+
+    def begin_stream(self):
+        """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
+        return None if self.fd is None else os.fstat(self.fd).st_size
+
+    def end_stream(self, path):
+        """The streamed document ``path`` is complete."""
+        if self.fd is not None:
+            self._commit(shown(path))
+            self.done.add(path)
+
+    def rollback(self, mark):
+        """Drop what was appended since ``mark`` (standard output cannot be taken back)."""
+        if self.fd is not None:
+            os.ftruncate(self.fd, mark)
+            self._csv_header_needed = self.fmt == "csv" and mark == 0
+
+    def _cut_back_partial(self):
+        """Outputs of versions before the journal: cut back to where an unfinished streamed document began."""
+        partial = f"{self.spool}.partial"
+        if not os.path.exists(partial):
+            return
+        with open(partial, encoding="utf-8") as f:
+            mark = int(f.read())
+        os.ftruncate(self.fd, mark)
+        os.remove(partial)
+
+    def _csv(self, records):
+        buf = io.StringIO()
+        # RFC 4180 line ends: the csv module quotes a field holding any
+        # character of the terminator, so a \r in a file name or a sentence
+        # stays inside its row only if \r is part of it.
+        writer = csv.writer(buf, lineterminator="\r\n")
+        if self._csv_header_needed:
+            if self.fd is not None:
+                buf.write("\ufeff")  # the BOM Excel needs to read UTF-8, as every CSV file policytext writes has
+            writer.writerow([*COLUMNS, *(f"p_{label}" for label in self.labels)])
+            self._csv_header_needed = False
+        for r in records:
+            row = [" > ".join(r[c]) if c == "section" else r[c] for c in COLUMNS]
+            writer.writerow(row + [r["probs"][label] for label in self.labels])
+        return buf.getvalue()
+
+    def close(self, complete=True):
+        """Release the output. ``complete``: the job ended normally, so the
+        journal is no longer needed (and Parquet is written from the spool);
+        otherwise both stay for ``resume``."""
+        if self.fd is None:
+            return
+        os.close(self._journal_fd)
+        if complete and self.fmt == "parquet":
+            _spool_to_parquet(self.spool, self.path, self.labels)
+        if complete:
+            os.remove(self.journal)
+            if self.fmt == "parquet":
+                os.remove(self.spool)
+        os.close(self.fd)  # last: it holds the lock
+        self.fd = None
+
+    def records(self):
+        """Read back every record of a JSON Lines or CSV output (for summaries after a resume)."""
+        with open(self.spool, encoding="utf-8-sig", newline="") as f:
+            if self.fmt == "csv":
+                for row in csv.DictReader(f):
+                    yield {
+                        "file": row["file"],
+                        "text": row["text"],
+                        "label": row["label"],
+                        "score": float(row["score"]),
+                    }
+            else:
+                for line in f:
+                    if line.strip():
+                        yield json.loads(line)
+
+
+def _write_all(fd, payload):
+    """Write all of ``payload``; os.write may write part of it (a full disk raises on the rest)."""
+    while payload:
+        payload = payload[os.write(fd, payload) :]
+
+
+def _journal_entries(path):
+    """``(end, file)`` of each document a journal names, or None if there is no journal.
+
+    A last line cut short (the journal's own write interrupted) is ignored:
+    its document is not whole for certain.
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+    except FileNotFoundError:
+        return None
+    entries = []
+    for line in lines[:-1]:  # what follows the last line break is unfinished
+        entry = json.loads(line)
+        entries.append((int(entry["end"]), entry["file"]))
+    return entries
+
+
+def _spool_to_parquet(spool, path, labels):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {k: [] for k in COLUMNS}
+    probs = {label: [] for label in labels}
+    with open(spool, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            for k in columns:
+                columns[k].append(r[k])
+            for label in labels:
+                probs[label].append(r["probs"][label])
+    table = pa.table({**columns, **{f"p_{label}": v for label, v in probs.items()}})
+    tmp = f"{path}.tmp"
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def require_extra(module, extra, what):
+    """Import an optional extra's module, or raise PolicytextError naming the extra to install."""
+    try:
+        __import__(module)
+    except ImportError:
+        raise PolicytextError(extra_needed(what, extra)) from None
+
+
+def records_format(output, format):
+    """The records' format: the output's extension, which a given ``format`` must agree with."""
+    if output is None:
+        return format or "jsonl"
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        if format is None:
+            raise PolicytextError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv or .parquet")
+        return format
+    if format is not None and format != suffix:
+        raise PolicytextError(f"{output}: --format {format} disagrees with the extension .{suffix}")
+    return suffix
+
+
+def check_outputs(outputs, inputs):
+    """Refuse outputs that would destroy data, before any is opened.
+
+    ``outputs`` maps an option's name to its path (None where not given).
+    Each must be absent or a regular file (not a folder, not a device such
+    as /dev/stdout), none may be one of the ``inputs``, and no two may be
+    the same file.
+
+    Raises
+    ------
+    PolicytextError
+        Naming the option and the path.
+    """
+    from .tables import check_output
+
+    given = {name: path for name, path in outputs.items() if path is not None}
+    seen = {}
+    for name, path in given.items():
+        try:
+            check_output(path, inputs=inputs)
+        except PolicytextError as exc:
+            raise PolicytextError(f"--{name} {exc}") from None
+        key = os.path.realpath(path)
+        if key in seen:
+            raise PolicytextError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
+        seen[key] = name
+
+
+def replace_text(path, text):
+    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)

@@ -1,0 +1,202 @@
+"""Per-document summaries: attention shares, place, level and year, and evidence sentences.
+
+:func:`document_meta` reads a report's place, level and year from its title
+line or file name (``--meta`` overrides them, :func:`read_meta`);
+:class:`Summary` keeps, per document, the share of sentences and of
+characters of each label and the evidence sentences chosen per label.
+"""
+
+import csv
+import heapq
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+from .errors import PolicytextError, extra_needed
+from .places import parse_place
+from .records import shown
+
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta"]
+
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+# The first non-blank line, found without splitting a long text into lines
+# (the characters are those str.splitlines breaks at).
+_FIRST_LINE = re.compile(r"\S[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*")
+#: Characters at the start of a document that :func:`document_meta` needs.
+HEAD_CHARS = 2000
+
+
+def document_meta(path, text):
+    """Place, level and year of a report, from its title line or else its file name.
+
+    ``place`` is the last unit the title names and ``place_full`` the chain
+    it is written in (see :func:`policytext.places.parse_place`);
+    ``place_from`` says where they were read: ``"title"`` or ``"file name"``.
+
+    >>> meta = document_meta("a/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结")
+    >>> meta["place"], meta["level"], meta["year"], meta["place_from"]
+    ('洋口镇', 'township', 2023, 'title')
+    >>> document_meta("2026-上海市.txt", "各位代表：")["level"]
+    'province'
+    >>> document_meta("r.txt", "南京市鼓楼区2024年政府工作报告")["place_full"]
+    '南京市鼓楼区'
+    """
+    first = _FIRST_LINE.search(text)
+    title = first.group().strip()[:120] if first else ""
+    name = Path(path).stem
+    meta = {"title": title, "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
+    for source, where in ((title, "title"), (name, "file name")):
+        place = parse_place(source)
+        if place and not meta["place"]:
+            meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
+        y = _YEAR.search(source) or _YEAR_IN_NAME.search(source)
+        if y and meta["year"] is None:
+            meta["year"] = int(y.group(1))
+    return meta
+
+
+class Summary:
+    """Per-document attention shares, with evidence sentences.
+
+    Parameters
+    ----------
+    labels : list of str
+    evidence : int
+        Keep ``evidence`` sentences per label and document.
+    evidence_by : {"top", "least", "random"}
+        Which: the most confident, the least confident, or a random sample.
+    meta_overrides : dict, optional
+        ``{document: {"place": …, "level": …, "year": …}}``, keyed by path or
+        file name, as read by :func:`read_meta`.
+    """
+
+    def __init__(self, labels, evidence=0, meta_overrides=None, evidence_by="top"):
+        self.labels = list(labels)
+        self.evidence, self.evidence_by = evidence, evidence_by
+        self.overrides = meta_overrides or {}
+        self.rows = {}
+
+    def add(self, doc, records, meta=None):
+        """Add a document's row from its records."""
+        tally = self.tally()
+        for r in records:
+            tally.add(r)
+        self.add_tally(doc, tally, meta)
+
+    def tally(self):
+        """A running count for a document whose records are not all held at once."""
+        return _Tally(self.labels, self.evidence, self.evidence_by)
+
+    def add_tally(self, doc, tally, meta=None):
+        n = tally.sentences
+        row = {"file": shown(doc), **(meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}), "sentences": n}
+        override = self.overrides.get(doc) or self.overrides.get(Path(doc).name) or {}
+        row.update({k: v for k, v in override.items() if v not in ("", None)})
+        if override.get("place"):
+            row.update(place_full=override["place"], place_from="meta")
+        row.pop("title", None)
+        for label in self.labels:
+            row[f"share_{label}"] = round(tally.count[label] / n, 4) if n else 0.0
+            row[f"chars_{label}"] = round(tally.chars[label] / (tally.all_chars or 1), 4) if n else 0.0
+            if self.evidence:
+                row[f"evidence_{label}"] = json.dumps(tally.evidence_of(label), ensure_ascii=False)
+        self.rows[doc] = row
+
+    def to_pandas(self):
+        """The summary rows as a pandas DataFrame, one row per document (the ``pandas`` extra)."""
+        pd = import_pandas("Summary.to_pandas()")
+        return pd.DataFrame([self.rows[d] for d in sorted(self.rows)])
+
+    def write_csv(self, path):
+        rows = [self.rows[d] for d in sorted(self.rows)]
+        columns = ["file", "place", "place_full", "level", "place_from", "year", "sentences"]
+        columns += [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels]
+        if self.evidence:
+            columns += [f"evidence_{label}" for label in self.labels]
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:  # the BOM makes Excel read UTF-8
+            writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, path)
+
+
+#: How evidence sentences are chosen per label: the most confident (to
+#: confirm a share), the least confident (to audit it), or a random sample
+#: (to estimate how often the label is right).
+EVIDENCE_BY = ("top", "least", "random")
+
+
+class _Tally:
+    """Sentences and characters per label, and the evidence sentences, record by record."""
+
+    def __init__(self, labels, evidence, evidence_by="top"):
+        self.evidence, self.evidence_by = evidence, evidence_by
+        self.sentences = self.all_chars = 0
+        self.count = dict.fromkeys(labels, 0)
+        self.chars = dict.fromkeys(labels, 0)
+        self.top = {label: [] for label in labels}  # min-heaps of (key, -index, text)
+        # Seeded, so a run and its rerun show the same sample.
+        self._random = random.Random(0)
+
+    def add(self, record):
+        label, size = record["label"], len(record["text"])
+        self.sentences += 1
+        self.all_chars += size
+        self.count[label] += 1
+        self.chars[label] += size
+        if self.evidence:
+            # The heap keeps the largest keys; -index: among equal keys the
+            # earlier sentence ranks higher.
+            if self.evidence_by == "top":
+                key = record["score"]
+            elif self.evidence_by == "least":
+                key = -record["score"]
+            else:
+                key = self._random.random()
+            item = (key, -self.sentences, record["text"])
+            heap = self.top[label]
+            if len(heap) < self.evidence:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+
+    def evidence_of(self, label):
+        """The label's evidence: by confidence for top and least, in document order for random."""
+        if self.evidence_by == "random":
+            return [text for _, _, text in sorted(self.top[label], key=lambda item: -item[1])]
+        return [text for _, _, text in sorted(self.top[label], reverse=True)]
+
+
+def read_meta(path):
+    """Read a ``--meta`` CSV: a ``file`` column (path or file name) and any of place, level, year."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames or "file" not in reader.fieldnames:
+            raise PolicytextError(f"{path}: a meta file needs a 'file' column (and any of place, level, year)")
+        out = {}
+        for number, row in enumerate(reader, start=2):
+            year = (row.get("year") or "").strip()
+            if year and not year.isdigit():
+                raise PolicytextError(f"{path}:{number}: year must be a number, got {year!r}")
+            out[row["file"].strip()] = {
+                "place": (row.get("place") or "").strip(),
+                "level": (row.get("level") or "").strip(),
+                "year": int(year) if year else None,
+            }
+    return out
+
+
+def import_pandas(what):
+    """pandas, or PolicytextError naming the 'pandas' extra."""
+    try:
+        import pandas
+    except ImportError:
+        raise PolicytextError(extra_needed(what, "pandas")) from None
+    return pandas
