@@ -180,6 +180,7 @@ def tag_files(
     evidence=0,
     evidence_by="top",
     plot=None,
+    plot_by=None,
     resume=False,
     errors=None,
     jobs=1,
@@ -220,6 +221,8 @@ def tag_files(
         the label is right).
     plot : str, optional
         Draw the shares to this PNG (needs the ``plot`` extra).
+    plot_by : {"level", "place"}, optional
+        Over years, one panel per level or place.
     resume : bool
         Skip documents already in ``output``.
     errors : str, optional
@@ -254,7 +257,7 @@ def tag_files(
     check_params(
         "tag_files",
         {**_TAG_OPTIONS, "model": model_constraint()},
-        {"format": format, "evidence": evidence, "evidence_by": evidence_by, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "model": model},
+        {"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "model": model},
     )
     if evidence and not summary:
         raise ParameterError("tag_files(): 'evidence' needs a summary to add its sentences to (summary=FILE.csv, --summary)")
@@ -320,7 +323,7 @@ def tag_files(
     if plot:
         from .plot import plot_shares
 
-        plot_shares(result.summary, plot, font=font)
+        plot_shares(result.summary, plot, font=font, by=plot_by)
     return result
 
 
@@ -328,6 +331,7 @@ _TAG_OPTIONS = {
     "format": optional(one_of(*FORMATS)),
     "evidence": int_at_least(0),
     "evidence_by": one_of(*EVIDENCE_BY),
+    "plot_by": optional(one_of("level", "place")),
     "jobs": N_JOBS,
     "resume": BOOL,
     "progress": BOOL,

@@ -61,6 +61,7 @@ def _parser():
         help="which sentences: the most confident (default), the least confident (to audit a share), or a random sample",
     )
     tag.add_argument("--plot", metavar="FILE.png", help="draw the shares (bars per document, or lines over years)")
+    tag.add_argument("--plot-by", choices=("level", "place"), help="over years, one panel per level or place")
     tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
     tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
     tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
@@ -148,6 +149,7 @@ def _run_tag(args, out, err):
         evidence=args.evidence,
         evidence_by=args.evidence_by,
         plot=args.plot,
+        plot_by=args.plot_by,
         font=args.font,
         resume=args.resume,
         errors=args.errors,

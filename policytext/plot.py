@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["check_font", "find_cjk_font", "plot_shares"]
+__all__ = ["PLOT_BY", "check_font", "find_cjk_font", "plot_shares", "thin_ticks", "year_table"]
 
 # Families known to cover Chinese, tried before scanning every font.
 _CJK_FAMILIES = (
@@ -78,18 +78,84 @@ def check_font(font=None):
     return found
 
 
-def plot_shares(summary, path, font=None):
+def year_table(rows, labels, by=None):
+    """Mean share per label, group and year, over every year of the span.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Summary rows (``year``, ``share_<label>`` and the ``by`` field).
+    labels : list of str
+    by : {"level", "place"}, optional
+        Draw one panel per value of this field.
+
+    Returns
+    -------
+    years : list of int
+        Every year from the first to the last, missing years included.
+    table : dict
+        ``{group: {label: [mean share, or None for a year without documents]}}``;
+        the group is ``""`` without ``by``.
+
+    >>> rows = [{"year": 2019, "share_a": 0.25}, {"year": 2019, "share_a": 0.75}, {"year": 2021, "share_a": 0.5}]
+    >>> year_table(rows, ["a"])
+    ([2019, 2020, 2021], {'': {'a': [0.5, None, 0.5]}})
+    """
+    dated = [r for r in rows if r.get("year")]
+    years = list(range(min(r["year"] for r in dated), max(r["year"] for r in dated) + 1))
+    groups = sorted({str(r.get(by) or "?") for r in dated}) if by else [""]
+    table = {}
+    for group in groups:
+        mine = [r for r in dated if not by or str(r.get(by) or "?") == group]
+        table[group] = {}
+        for label in labels:
+            series = []
+            for year in years:
+                shares = [r[f"share_{label}"] for r in mine if r["year"] == year]
+                series.append(sum(shares) / len(shares) if shares else None)
+            table[group][label] = series
+    return years, table
+
+
+def thin_ticks(years, most=12):
+    """At most ``most`` evenly spaced years to label an axis, the first and last among them.
+
+    >>> thin_ticks(list(range(1954, 2026)))
+    [1954, 1961, 1968, 1975, 1982, 1989, 1996, 2003, 2010, 2017, 2025]
+    """
+    if len(years) <= most:
+        return list(years)
+    step = -(-len(years) // (most - 1))
+    ticks = list(years[::step])
+    if ticks[-1] != years[-1]:
+        # The last year is labelled; a tick too close before it gives way.
+        ticks = ticks[:-1] if years[-1] - ticks[-1] <= step / 2 else ticks
+        ticks.append(years[-1])
+    return ticks
+
+
+PLOT_BY = ("level", "place")
+_MOST_PANELS = 12
+
+
+def plot_shares(summary, path, font=None, by=None):
     """Draw a :class:`~policytext.summary.Summary` to a PNG.
 
     Documents of one year are drawn as stacked bars (share of sentences per
     label); documents spanning several years as one line per label, the
-    mean share over the documents of each year.
+    mean share over the documents of each year, with gaps and grey bands
+    for the years without documents and at most a dozen year labels. With
+    ``by`` ("level" or "place") the lines are drawn in one panel per level
+    or place (the twelve with most documents).
 
     Raises
     ------
     PolicytextError
-        matplotlib is missing, or no font with Chinese characters is found.
+        matplotlib is missing, no font with Chinese characters is found, or
+        ``by`` is not one of "level" and "place".
     """
+    if by not in (None, *PLOT_BY):
+        raise PolicytextError(f"plot_shares(): 'by' must be None or one of {PLOT_BY}, got {by!r}")
     font = check_font(font)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -101,36 +167,55 @@ def plot_shares(summary, path, font=None):
         raise PolicytextError("nothing to plot: no document was tagged")
     labels = summary.labels
     names = [f"{label} {CHINESE_NAMES[label]}" if label in CHINESE_NAMES else label for label in labels]
-    years = sorted({r["year"] for r in rows if r.get("year")})
-
-    fig = Figure(figsize=(10, max(4, 0.35 * len(rows) + 2)) if len(years) < 2 else (10, 5))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    if len(years) >= 2:
-        for label, name in zip(labels, names):
-            means = []
-            for year in years:
-                shares = [r[f"share_{label}"] for r in rows if r.get("year") == year]
-                means.append(sum(shares) / len(shares))
-            ax.plot(years, means, marker="o", label=name)
-        ax.set_xlabel("年份", fontproperties=prop)
-        ax.set_ylabel("句子占比（文件平均）", fontproperties=prop)
-        ax.set_xticks(years)
-        ax.set_title("各领域关注度的年度变化", fontproperties=prop)
+    if len({r["year"] for r in rows if r.get("year")}) >= 2:
+        fig = _year_lines(Figure, rows, labels, names, prop, by)
     else:
-        ticks = [r.get("place") or Path(r["file"]).stem for r in rows]
-        left = [0.0] * len(rows)
-        for label, name in zip(labels, names):
-            widths = [r[f"share_{label}"] for r in rows]
-            ax.barh(range(len(rows)), widths, left=left, label=name)
-            left = [a + b for a, b in zip(left, widths)]
-        ax.set_yticks(range(len(rows)))
-        ax.set_yticklabels(ticks, fontproperties=prop)
-        ax.invert_yaxis()
-        ax.set_xlabel("句子占比", fontproperties=prop)
-        ax.set_xlim(0, 1)
-        ax.set_title("各文件的领域关注度", fontproperties=prop)
-    ax.legend(prop=prop, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
+        fig = _bars(Figure, rows, labels, names, prop)
+    FigureCanvasAgg(fig)
     fig.savefig(path, dpi=120)
     return path
+
+
+def _year_lines(Figure, rows, labels, names, prop, by):
+    years, table = year_table(rows, labels, by)
+    counts = {g: sum(1 for r in rows if not by or str(r.get(by) or "?") == g) for g in table}
+    groups = sorted(table, key=lambda g: (-counts[g], g))[:_MOST_PANELS]
+    fig = Figure(figsize=(10, 3.2 * len(groups) + 1.2))
+    missing = [y for i, y in enumerate(years) if all(table[g][labels[0]][i] is None for g in groups)]
+    for k, group in enumerate(groups):
+        ax = fig.add_subplot(len(groups), 1, k + 1)
+        for label, name in zip(labels, names):
+            series = [float("nan") if v is None else v for v in table[group][label]]
+            ax.plot(years, series, marker="o", markersize=3, label=name)
+        for year in missing:
+            ax.axvspan(year - 0.5, year + 0.5, color="0.92", zorder=0)
+        ax.set_xticks(thin_ticks(years))
+        ax.set_ylabel("句子占比", fontproperties=prop)
+        if by:
+            ax.set_title(f"{group}（{counts[group]} 份）", fontproperties=prop, loc="left")
+        if k == 0:
+            ax.legend(prop=prop, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_xlabel("年份（灰色：无报告的年份）" if missing else "年份", fontproperties=prop)
+    fig.suptitle("各领域关注度的年度变化（文件平均）", fontproperties=prop)
+    fig.tight_layout()
+    return fig
+
+
+def _bars(Figure, rows, labels, names, prop):
+    fig = Figure(figsize=(10, max(4, 0.35 * len(rows) + 2)))
+    ax = fig.add_subplot()
+    ticks = [r.get("place") or Path(r["file"]).stem for r in rows]
+    left = [0.0] * len(rows)
+    for label, name in zip(labels, names):
+        widths = [r[f"share_{label}"] for r in rows]
+        ax.barh(range(len(rows)), widths, left=left, label=name)
+        left = [a + b for a, b in zip(left, widths)]
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(ticks, fontproperties=prop)
+    ax.invert_yaxis()
+    ax.set_xlabel("句子占比", fontproperties=prop)
+    ax.set_xlim(0, 1)
+    ax.set_title("各文件的领域关注度", fontproperties=prop)
+    ax.legend(prop=prop, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return fig

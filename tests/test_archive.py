@@ -743,3 +743,31 @@ def test_evidence_can_be_the_least_confident_or_a_random_sample(tmp_path):
     assert evidence("random")[1] == sample  # seeded: the same sample again
     with pytest.raises(policytext.ParameterError, match="'evidence_by' must be one of 'top', 'least', 'random', got 'best'"):
         tag_files([tmp_path / "a.txt"], summary=str(tmp_path / "s.csv"), evidence=2, evidence_by="best")
+
+
+def test_the_year_plot_marks_missing_years_thins_its_ticks_and_splits_by_level(tmp_path):
+    pytest.importorskip("matplotlib")
+    from policytext.plot import find_cjk_font, thin_ticks, year_table
+
+    rows = [
+        {"year": 1954, "level": "national", "share_economy": 0.5},
+        {"year": 1954, "level": "national", "share_economy": 0.3},
+        {"year": 1957, "level": "province", "share_economy": 0.6},
+    ]
+    years, table = year_table(rows, ["economy"], by="level")
+    assert years == [1954, 1955, 1956, 1957]
+    assert table == {"national": {"economy": [0.4, None, None, None]}, "province": {"economy": [None, None, None, 0.6]}}
+    ticks = thin_ticks(list(range(1954, 2026)))
+    assert len(ticks) <= 12 and ticks[0] == 1954 and ticks[-1] == 2025
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for year, place in ((2019, "临江县"), (2021, "临江县"), (2019, "青禾镇"), (2024, "青禾镇")):
+        (docs / f"{year}-{place}.txt").write_text(report(place, year), encoding="utf-8")
+    png = tmp_path / "by_level.png"
+    result = tag_files([docs], summary=str(tmp_path / "s.csv"), plot=str(png), plot_by="level")
+    assert {r["level"] for r in result.summary.rows.values()} == {"county", "township"}
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(policytext.ParameterError, match="'plot_by' must be None or one of 'level', 'place', got 'year'"):
+        tag_files([docs], plot=str(png), plot_by="year")
