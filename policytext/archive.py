@@ -203,7 +203,7 @@ def tag_files(
         names (``.jsonl``, ``.csv``, ``.parquet``). ``None`` keeps the records
         in the result (:attr:`JobResult.records`, :meth:`JobResult.to_pandas`),
         or writes JSON Lines or CSV to ``sink`` if one is given.
-    format : {"jsonl", "csv", "parquet"}, optional
+    format : {"jsonl", "csv", "parquet", "xlsx"}, optional
         The records' format: by default the extension of ``output`` says,
         and a format given with an output must agree with it; without an
         output, the format of what is written to ``sink`` (default jsonl).
@@ -268,8 +268,12 @@ def tag_files(
     # opened, so a mistake costs nothing.
     check_outputs({"output": output, "summary": summary, "errors": errors, "plot": plot}, docs)
     format = records_format(output, format)
-    if format == "parquet" and output is None:
-        raise PolicytextError("--format parquet needs an output file (-o FILE)")
+    if format in ("parquet", "xlsx") and output is None:
+        raise PolicytextError(f"--format {format} needs an output file (-o FILE)")
+    if summary:
+        from .tables import format_of
+
+        format_of(summary)  # a summary whose extension names no table format is refused before work
     if plot:
         from .plot import check_font
 
@@ -319,7 +323,7 @@ def tag_files(
         if errors:
             replace_text(errors, "".join(f"{shown(path)}: {reason}\n" for path, reason in result.failed))
     if summary:
-        result.summary.write_csv(summary)
+        result.summary.write(summary)
     if plot:
         from .plot import plot_shares
 

@@ -49,7 +49,7 @@ def _parser():
     )
     tag.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
     tag.add_argument("-o", "--output", metavar="FILE", help="write records here (default: standard output)")
-    tag.add_argument("--format", choices=("jsonl", "csv", "parquet"), help="record format (default: the extension of -o, or jsonl on standard output); refused if it disagrees with -o")
+    tag.add_argument("--format", choices=("jsonl", "csv", "parquet", "xlsx"), help="record format (default: the extension of -o, or jsonl on standard output); refused if it disagrees with -o")
     tag.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
     tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares, place, level, year")
     tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")

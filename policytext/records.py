@@ -20,7 +20,9 @@ from .errors import PolicytextError, extra_needed
 
 __all__ = ["COLUMNS", "FORMATS", "RecordWriter", "check_outputs", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "xlsx")
+# Formats that cannot be appended to: written at the end from a JSON Lines spool.
+_SPOOLED = ("parquet", "xlsx")
 # Record fields in column order (CSV, Parquet); per-label probabilities follow as p_<label>.
 COLUMNS = ("file", "index", "start", "end", "section", "text", "label", "score")
 
@@ -68,7 +70,7 @@ class RecordWriter:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
         self.fmt, self.labels, self.path = fmt, list(labels), path
-        self.spool = f"{path}.spool.jsonl" if fmt == "parquet" else path
+        self.spool = f"{path}.spool.jsonl" if fmt in _SPOOLED else path
         self.journal = f"{self.spool}.journal"
         self.done = set()
         self.kept = []  # records held in memory: no output and no sink
@@ -79,6 +81,8 @@ class RecordWriter:
             return
         if fmt == "parquet":
             require_extra("pyarrow", "parquet", "--format parquet")
+        if fmt == "xlsx":
+            require_extra("openpyxl", "excel", "--format xlsx")
         self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -227,11 +231,11 @@ class RecordWriter:
         if self.fd is None:
             return
         os.close(self._journal_fd)
-        if complete and self.fmt == "parquet":
-            _spool_to_parquet(self.spool, self.path, self.labels)
+        if complete and self.fmt in _SPOOLED:
+            _spool_to_table(self.spool, self.path, self.labels)
         if complete:
             os.remove(self.journal)
-            if self.fmt == "parquet":
+            if self.fmt in _SPOOLED:
                 os.remove(self.spool)
         os.close(self.fd)  # last: it holds the lock
         self.fd = None
@@ -277,23 +281,17 @@ def _journal_entries(path):
     return entries
 
 
-def _spool_to_parquet(spool, path, labels):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def _spool_to_table(spool, path, labels):
+    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx) with :func:`policytext.tables.write_table`."""
+    from .tables import write_table
 
-    columns = {k: [] for k in COLUMNS}
-    probs = {label: [] for label in labels}
+    columns = [*COLUMNS, *(f"p_{label}" for label in labels)]
     with open(spool, encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            for k in columns:
-                columns[k].append(r[k])
-            for label in labels:
-                probs[label].append(r["probs"][label])
-    table = pa.table({**columns, **{f"p_{label}": v for label, v in probs.items()}})
-    tmp = f"{path}.tmp"
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+        rows = [
+            {**r, "section": " > ".join(r["section"]), **{f"p_{label}": r["probs"][label] for label in labels}}
+            for r in map(json.loads, f)
+        ]
+    write_table(rows, columns, path, types={"index": "int", "start": "int", "end": "int", "score": "float"})
 
 
 def require_extra(module, extra, what):
@@ -311,7 +309,7 @@ def records_format(output, format):
     suffix = Path(output).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         if format is None:
-            raise PolicytextError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv or .parquet")
+            raise PolicytextError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
         return format
     if format is not None and format != suffix:
         raise PolicytextError(f"{output}: --format {format} disagrees with the extension .{suffix}")

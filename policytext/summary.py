@@ -9,7 +9,6 @@ characters of each label and the evidence sentences chosen per label.
 import csv
 import heapq
 import json
-import os
 import random
 import re
 from pathlib import Path
@@ -113,18 +112,20 @@ class Summary:
         pd = import_pandas("Summary.to_pandas()")
         return pd.DataFrame([self.rows[d] for d in sorted(self.rows)])
 
-    def write_csv(self, path):
+    def write(self, path):
+        """Write one row per document to ``path``, in the format its extension names.
+
+        ``.csv`` (with the BOM Excel needs), ``.jsonl``, ``.parquet`` or
+        ``.xlsx``, through :func:`policytext.tables.write_table`.
+        """
+        from .tables import write_table
+
         rows = [self.rows[d] for d in sorted(self.rows)]
         columns = ["file", "place", "place_full", "level", "place_from", "year", "sentences"]
         columns += [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels]
         if self.evidence:
             columns += [f"evidence_{label}" for label in self.labels]
-        tmp = f"{path}.tmp"
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:  # the BOM makes Excel read UTF-8
-            writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, path)
+        write_table(rows, columns, path, types={"year": "int", "sentences": "int"})
 
 
 #: How evidence sentences are chosen per label: the most confident (to

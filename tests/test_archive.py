@@ -326,7 +326,7 @@ def test_evidence_without_a_summary_and_an_empty_folder_are_clear_errors(tmp_pat
     result = tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.csv"), summary=str(tmp_path / "s.csv"))
     # The format follows the extension, and every CSV file carries the BOM Excel needs.
     assert (tmp_path / "o.csv").read_bytes().startswith("\ufefffile,index,start".encode("utf-8"))
-    assert (tmp_path / "s.csv").read_bytes().startswith("\ufefffile,".encode("utf-8"))
+    assert (tmp_path / "s.csv").read_bytes().startswith('\ufeff"file",'.encode("utf-8"))
     assert tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.csv"), resume=True).skipped == result.tagged
 
 
@@ -771,3 +771,17 @@ def test_the_year_plot_marks_missing_years_thins_its_ticks_and_splits_by_level(t
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(policytext.ParameterError, match="'plot_by' must be None or one of 'level', 'place', got 'year'"):
         tag_files([docs], plot=str(png), plot_by="year")
+
+
+def test_records_and_summary_as_excel_by_extension(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    result = tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.xlsx"), summary=str(tmp_path / "s.xlsx"))
+    records = list(openpyxl.load_workbook(tmp_path / "o.xlsx").active.values)
+    assert records[0][: len(COLUMNS)] == COLUMNS and len(records) - 1 == sum(r["sentences"] for r in result.summary.rows.values())
+    summary = list(openpyxl.load_workbook(tmp_path / "s.xlsx").active.values)
+    assert summary[0][:2] == ("file", "place") and summary[1][1] == "青禾镇"
+    assert not list(tmp_path.glob("o.xlsx.*"))  # no spool or journal left
+    with pytest.raises(PolicytextError, match=r"s.txt: unknown table extension '.txt'"):
+        tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o2.jsonl"), summary=str(tmp_path / "s.txt"))
+    assert not (tmp_path / "o2.jsonl").exists()  # refused before work
