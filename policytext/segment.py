@@ -228,9 +228,12 @@ class _Splitter:
             yield start, b
             start, joined = None, []
 
-    def lines(self, text, offset=0):
-        """Yield the spans of ``text``, whose first character is at ``offset``."""
-        for start, end in self.logical_lines(text):
+    def lines(self, text, offset=0, logical=None):
+        """Yield the spans of ``text``, whose first character is at ``offset``.
+
+        ``logical``: the text's logical lines if already found.
+        """
+        for start, end in self.logical_lines(text) if logical is None else logical:
             yield from self._line(text[start:end], offset + start)
 
     def _line(self, line, offset):
@@ -307,17 +310,16 @@ def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int =
             yield from splitter.lines(buf, offset)
             return
         cut = max(buf.rfind(ch) for ch in _BREAKS) + 1
+        logical = None
         if cut:
             # The block's last line may go on in the next block: keep it back.
-            last = None
-            for last, _ in splitter.logical_lines(buf[:cut]):
-                pass
-            if last:
-                cut = last
+            logical = list(splitter.logical_lines(buf[:cut]))
+            if len(logical) > 1:
+                cut = logical.pop()[0]
         if cut == 0 and len(buf) >= block_chars:
             ends = list(_SENTENCE_END.finditer(buf))
             cut = ends[-1].end() if ends else len(buf)
-        yield from splitter.lines(buf[:cut], offset)
+        yield from splitter.lines(buf[:cut], offset, logical if cut and logical is not None else None)
         offset += cut
         carry = buf[cut:]
         block = stream.read(block_chars)
