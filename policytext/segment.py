@@ -56,6 +56,9 @@ _CLUTTER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页.
 # Lines that are whole however long: the date line under a report's title
 # ("——2026年1月20日在…会议上") and a photo credit ("…本报记者 某某 摄").
 _WHOLE_LINE = re.compile(r"^[—－-]{0,2}\s*[\d〇一二三四五六七八九零○]{4}\s*年.*(会议|大会)上$|记者.{1,12}摄$")
+# Rows of a table flattened to text (cells apart by tabs or runs of spaces)
+# are full-width, unterminated lines too, but never one sentence.
+_TABLE_ROW = re.compile(r"\S(?:\t|\s{2,})\S")
 # List items ("一是…", "二是…") open a line of their own.
 _LIST_ITEM = re.compile(f"^[{_NUM}]+是")
 # (level, pattern) pairs; the first that matches the start of a line wins.
@@ -191,7 +194,7 @@ def _goes_on(lines, nxt, width):
         return False
     if line[-1] in _OPEN_ENDS:
         return True
-    if width is None or _ENDED.search(line):
+    if width is None or _ENDED.search(line) or _TABLE_ROW.search(line) or _TABLE_ROW.search(nxt):
         return False
     # A heading that stops short of the wrap width is whole; other lines
     # vary more in length (half-width digits), so any long line goes on.

@@ -195,3 +195,12 @@ def test_provincial_reports_wrapped_at_28_to_40_characters_keep_their_sentences(
         fragments += [t for t in got if len(t) <= 3 and t not in set(plain)]
     assert whole / total >= 0.97, whole / total
     assert not fragments
+
+
+def test_rows_of_a_flattened_table_are_not_joined():
+    rows = ["指标名称        单位      2024年      增长", "地区生产总值    亿元      5123.4      5.2%", "一般公共预算收入  亿元    420.6       3.1%"]
+    prose = "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业85家，专精特新企业达到17家，智改数转项目覆盖规上企业的六成以上"
+    text = "\n".join(rows * 4 + [prose[:34], prose[34:68], prose[68:]])
+    spans = texts(text)
+    assert spans[: len(rows)] == rows  # each row stands alone
+    assert _squeeze(spans[-1]) == prose  # while the wrapped prose below is still joined
