@@ -30,7 +30,9 @@ class Sentence:
 
     ``text == report[start:end]``; ``section`` is the path of headings (and
     the paragraph's lead sentence) above it; ``score`` is the probability of
-    ``label`` and ``scores`` maps every label to its probability.
+    ``label`` and ``probs`` maps every label to its probability, as the
+    ``probs`` of a record do (the linear scores are
+    :meth:`Classifier.decision_function`'s).
     """
 
     text: str
@@ -38,13 +40,21 @@ class Sentence:
     end: int
     label: str
     score: float
-    scores: dict = field(repr=False)
+    probs: dict = field(repr=False)
     section: tuple = ()
     is_heading: bool = False
 
     def to_dict(self) -> dict:
         """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
-        return _record(self, self.label, self.score, self.scores)
+        return _record(self, self.label, self.score, self.probs)
+
+    @property
+    def scores(self):
+        """The old name of :attr:`probs`, kept so code written for it runs; it warns."""
+        import warnings
+
+        warnings.warn("Sentence.scores is now Sentence.probs", DeprecationWarning, stacklevel=2)
+        return self.probs
 
 
 def default_model_path() -> Path:
@@ -230,7 +240,7 @@ def _stream_labels(texts, clf, batch_size, n_jobs):
         seen += len(batch)
 
 
-def _record(span, label, score, scores):
+def _record(span, label, score, probs):
     """The one place a tagged sentence becomes a record: for :meth:`Sentence.to_dict` and ``policytext tag``."""
     return {
         "start": span.start,
@@ -239,7 +249,7 @@ def _record(span, label, score, scores):
         "text": span.text,
         "label": label,
         "score": round(score, 6),
-        "probs": {name: round(p, 6) for name, p in scores.items()},
+        "probs": {name: round(p, 6) for name, p in probs.items()},
     }
 
 
@@ -304,7 +314,7 @@ def _sentences(spans, proba, labels):
             end=span.end,
             label=labels[j],
             score=float(row[j]),
-            scores=dict(zip(labels, row.tolist())),
+            probs=dict(zip(labels, row.tolist())),
             section=span.section,
             is_heading=span.is_heading,
         )

@@ -36,7 +36,6 @@ from ._validation import (
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import expand_paths
 from .records import (
-    COLUMNS,
     FORMATS,
     RecordWriter,
     check_outputs,
@@ -44,6 +43,8 @@ from .records import (
     replace_text,
     same_document,
     shown,
+    table_columns,
+    to_row,
 )
 from .summary import (
     EVIDENCE_BY,
@@ -165,8 +166,7 @@ class JobResult:
         """
         pd = import_pandas("JobResult.to_pandas()")
         labels = self.summary.labels if self.summary else []
-        rows = [{**{c: r[c] for c in COLUMNS}, **{f"p_{label}": r["probs"][label] for label in labels}} for r in self.records]
-        return pd.DataFrame(rows, columns=[*COLUMNS, *(f"p_{label}" for label in labels)])
+        return pd.DataFrame([to_row(r, labels) for r in self.records], columns=table_columns(labels))
 
 
 def tag_files(

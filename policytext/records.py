@@ -18,13 +18,47 @@ from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["COLUMNS", "FORMATS", "RecordWriter", "check_outputs", "records_format", "replace_text", "require_extra", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
 _SPOOLED = ("parquet", "xlsx")
 # Record fields in column order (CSV, Parquet); per-label probabilities follow as p_<label>.
 COLUMNS = ("file", "index", "start", "end", "section", "text", "label", "score")
+# A section path in one table cell: its headings joined by this.
+SECTION_JOIN = " > "
+
+
+def table_columns(labels):
+    """The columns of a record as a table row: :data:`COLUMNS`, then ``p_<label>`` per label."""
+    return [*COLUMNS, *(f"p_{label}" for label in labels)]
+
+
+def to_row(record, labels):
+    """A record as a table row (CSV, Parquet, Excel, pandas), in :func:`table_columns` order.
+
+    The one place a record is flattened: the section path joined by
+    :data:`SECTION_JOIN`, the probabilities (``probs``) as ``p_<label>``.
+    """
+    return [
+        *(SECTION_JOIN.join(record[c]) if c == "section" else record[c] for c in COLUMNS),
+        *(record["probs"][label] for label in labels),
+    ]
+
+
+def from_row(row, labels):
+    """A table row read back (a dict, as csv.DictReader gives it) as a record: :func:`to_row` undone."""
+    return {
+        "file": row["file"],
+        "index": int(row["index"]),
+        "start": int(row["start"]),
+        "end": int(row["end"]),
+        "section": row["section"].split(SECTION_JOIN) if row["section"] else [],
+        "text": row["text"],
+        "label": row["label"],
+        "score": float(row["score"]),
+        "probs": {label: float(row[f"p_{label}"]) for label in labels},
+    }
 
 
 def shown(path):
@@ -217,11 +251,9 @@ class RecordWriter:
         if self._csv_header_needed:
             if self.fd is not None:
                 buf.write("\ufeff")  # the BOM Excel needs to read UTF-8, as every CSV file policytext writes has
-            writer.writerow([*COLUMNS, *(f"p_{label}" for label in self.labels)])
+            writer.writerow(table_columns(self.labels))
             self._csv_header_needed = False
-        for r in records:
-            row = [" > ".join(r[c]) if c == "section" else r[c] for c in COLUMNS]
-            writer.writerow(row + [r["probs"][label] for label in self.labels])
+        writer.writerows(to_row(r, self.labels) for r in records)
         return buf.getvalue()
 
     def close(self, complete=True):
@@ -245,12 +277,7 @@ class RecordWriter:
         with open(self.spool, encoding="utf-8-sig", newline="") as f:
             if self.fmt == "csv":
                 for row in csv.DictReader(f):
-                    yield {
-                        "file": row["file"],
-                        "text": row["text"],
-                        "label": row["label"],
-                        "score": float(row["score"]),
-                    }
+                    yield from_row(row, self.labels)
             else:
                 for line in f:
                     if line.strip():
@@ -285,12 +312,9 @@ def _spool_to_table(spool, path, labels):
     """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx) with :func:`policytext.tables.write_table`."""
     from .tables import write_table
 
-    columns = [*COLUMNS, *(f"p_{label}" for label in labels)]
+    columns = table_columns(labels)
     with open(spool, encoding="utf-8") as f:
-        rows = [
-            {**r, "section": " > ".join(r["section"]), **{f"p_{label}": r["probs"][label] for label in labels}}
-            for r in map(json.loads, f)
-        ]
+        rows = [dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f)]
     write_table(rows, columns, path, types={"index": "int", "start": "int", "end": "int", "score": "float"})
 
 

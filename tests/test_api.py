@@ -19,10 +19,12 @@ def test_classify_returns_tagged_sentences_with_offsets(tiny_model):
     for s in sents:
         assert REPORT[s.start : s.end] == s.text
         assert s.label in tiny_model.labels
-        assert set(s.scores) == set(tiny_model.labels)
-        assert s.score == pytest.approx(max(s.scores.values()))
-        assert s.scores[s.label] == s.score
-        assert sum(s.scores.values()) == pytest.approx(1.0)
+        assert set(s.probs) == set(tiny_model.labels)
+        assert s.score == pytest.approx(max(s.probs.values()))
+        assert s.probs[s.label] == s.score
+        assert sum(s.probs.values()) == pytest.approx(1.0)
+    with pytest.warns(DeprecationWarning, match="Sentence.scores is now Sentence.probs"):
+        assert sents[0].scores == sents[0].probs
     assert sents[1].section == ("一、上半年工作回顾",)
     assert sents[0].is_heading and not sents[1].is_heading
 

@@ -785,3 +785,16 @@ def test_records_and_summary_as_excel_by_extension(tmp_path):
     with pytest.raises(PolicytextError, match=r"s.txt: unknown table extension '.txt'"):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o2.jsonl"), summary=str(tmp_path / "s.txt"))
     assert not (tmp_path / "o2.jsonl").exists()  # refused before work
+
+
+def test_a_record_and_its_table_row_are_one_schema(tmp_path):
+    from policytext.records import from_row, table_columns, to_row
+
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    records = tag_files([tmp_path / "a.txt"]).records
+    with_section = next(r for r in records if len(r["section"]) >= 2)
+    labels = list(policytext.LABELS)
+    buf = io.StringIO()
+    csv.writer(buf).writerow(to_row(with_section, labels))
+    row = dict(zip(table_columns(labels), next(csv.reader(io.StringIO(buf.getvalue())))))
+    assert from_row(row, labels) == with_section  # through text and back: the same record

@@ -55,7 +55,7 @@ def test_classify_any_text(text):
     check_spans(text, sents)
     for s in sents:
         assert s.label in clf.labels
-        assert sum(s.scores.values()) == pytest.approx(1.0)
+        assert sum(s.probs.values()) == pytest.approx(1.0)
 
 
 @SETTINGS
