@@ -6,13 +6,20 @@ import functools
 import itertools
 import os
 from collections.abc import Iterable, Iterator
-from typing import IO, Union
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Union
 
 import numpy as np
 
-from ._validation import N_JOBS, check_params, check_text, check_texts, int_at_least, model_constraint
+from ._validation import (
+    N_JOBS,
+    check_params,
+    check_text,
+    check_texts,
+    int_at_least,
+    model_constraint,
+)
 from .errors import ModelError
 from .model import Classifier
 from .modelfile import load_model
@@ -21,7 +28,7 @@ from .segment import iter_sentences, split_sentences
 #: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
 ModelLike = Union[None, str, os.PathLike, Classifier]
 
-__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_classify", "iter_records", "load", "default_model_path", "resolve_model"]
+__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_records", "load", "default_model_path", "resolve_model"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,10 @@ class Sentence:
 
     def to_dict(self) -> dict:
         """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
-        return _record(self, self.label, self.score, self.probs)
+        from .records import round_probs
+
+        rounded = round_probs(np.array([list(self.probs.values())]))[0]
+        return _record(self, self.label, dict(zip(self.probs, rounded)))
 
     @property
     def scores(self):
@@ -240,16 +250,18 @@ def _stream_labels(texts, clf, batch_size, n_jobs):
         seen += len(batch)
 
 
-def _record(span, label, score, probs):
-    """The one place a tagged sentence becomes a record: for :meth:`Sentence.to_dict` and ``policytext tag``."""
+def _record(span, label, probs):
+    """The one place a tagged sentence becomes a record: for :meth:`Sentence.to_dict` and ``policytext tag``.
+
+    ``probs`` are rounded already (:func:`~policytext.records.round_probs`)."""
     return {
         "start": span.start,
         "end": span.end,
         "section": list(span.section),
         "text": span.text,
         "label": label,
-        "score": round(score, 6),
-        "probs": {name: round(p, 6) for name, p in probs.items()},
+        "score": probs[label],
+        "probs": probs,
     }
 
 
@@ -270,11 +282,11 @@ def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int =
 
 
 def _iter_sentences(stream, clf, batch_size):
-    for spans, proba in _tagged_batches(stream, clf, batch_size):
+    for spans, proba in iter_batches(stream, clf, batch_size):
         yield from _sentences(spans, proba, clf.labels)
 
 
-def _tagged_batches(stream, clf, batch_size=10_000):
+def iter_batches(stream: IO[str], clf: Classifier, batch_size: int = 10_000) -> Iterator[tuple[list, np.ndarray]]:
     """``(spans, probabilities)`` of a text stream, a batch at a time.
 
     What the engine gives, before any per-sentence object is built:
@@ -288,10 +300,12 @@ def iter_records(stream: IO[str], clf: Classifier, batch_size: int = 10_000) -> 
     """Records of a text stream (as :meth:`Sentence.to_dict` makes them), without building Sentences.
 
     What ``policytext tag`` writes for a document read as a stream."""
+    from .records import round_probs
+
     labels = clf.labels
-    for spans, proba in _tagged_batches(stream, clf, batch_size):
-        for span, row, j in zip(spans, proba.tolist(), proba.argmax(axis=1).tolist()):
-            yield _record(span, labels[j], row[j], dict(zip(labels, row)))
+    for spans, proba in iter_batches(stream, clf, batch_size):
+        for span, row, j in zip(spans, round_probs(proba), proba.argmax(axis=1).tolist()):
+            yield _record(span, labels[j], dict(zip(labels, row)))
 
 
 def _batches(items, size):

@@ -23,6 +23,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ._validation import (
     BOOL,
     N_JOBS,
@@ -37,6 +39,7 @@ from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import expand_paths
 from .records import (
     FORMATS,
+    RecordBatch,
     RecordWriter,
     check_outputs,
     records_format,
@@ -126,7 +129,14 @@ def tag_document(path, model=None, limits=None, timeout=None):
 
 
 def _records(path, text, clf):
-    return list(_document_records(str(path), io.StringIO(text), clf))
+    """A whole document's records, as one :class:`~policytext.records.RecordBatch`."""
+    from .api import iter_batches
+
+    spans, proba = [], [np.zeros((0, len(clf.labels)))]
+    for batch_spans, batch_proba in iter_batches(io.StringIO(text), clf):
+        spans += batch_spans
+        proba.append(batch_proba)
+    return RecordBatch.tagged(shown(str(path)), 0, spans, np.vstack(proba), clf.labels)
 
 
 def _document_records(path, stream, clf):

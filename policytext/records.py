@@ -14,11 +14,15 @@ import fcntl
 import io
 import json
 import os
+from collections.abc import Sequence
+from json.encoder import encode_basestring
+
+import numpy as np
 from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "records_format", "replace_text", "require_extra", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -44,6 +48,78 @@ def to_row(record, labels):
         *(SECTION_JOIN.join(record[c]) if c == "section" else record[c] for c in COLUMNS),
         *(record["probs"][label] for label in labels),
     ]
+
+
+class RecordBatch(Sequence):
+    """The records of a document (or a batch of its sentences), held as the engine gave them.
+
+    A sequence of record dicts to whoever reads it, as :func:`policytext.api.iter_records`
+    makes them, but written, counted and flattened straight from its lists:
+    building a dict per sentence and encoding it cost more than finding
+    the sentences and tagging them.
+    """
+
+    def __init__(self, file, first, spans, probs, best, labels):
+        self.file, self.first, self.spans = file, first, spans
+        self.probs, self.best, self.labels = probs, best, labels  # probs: rows rounded to 6 decimals
+
+    @classmethod
+    def tagged(cls, file, first, spans, proba, labels):
+        """Records of ``spans`` from the engine's probabilities, rounded as every record is."""
+        return cls(file, first, spans, round_probs(proba), proba.argmax(axis=1).tolist(), list(labels))
+
+    def __len__(self):
+        return len(self.spans)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        span, row, j = self.spans[i], self.probs[i], self.best[i]
+        return {
+            "file": self.file, "index": self.first + i, "start": span.start, "end": span.end,
+            "section": list(span.section), "text": span.text, "label": self.labels[j], "score": row[j],
+            "probs": dict(zip(self.labels, row)),
+        }  # fmt: skip
+
+    def sentences(self):
+        """``(label, text, score)`` of each record, for counting."""
+        return [(self.labels[j], span.text, row[j]) for span, row, j in zip(self.spans, self.probs, self.best)]
+
+    def jsonl(self):
+        """The records as JSON Lines, byte for byte what encoding each record dict gives."""
+        enc = encode_basestring
+        file, labels = enc(self.file), [enc(label) for label in self.labels]
+        keys = [f"{label}: " for label in labels]
+        sections = {}
+        lines = []
+        for k, (span, row, j) in enumerate(zip(self.spans, self.probs, self.best)):
+            section = sections.get(span.section)
+            if section is None:
+                section = sections[span.section] = "[" + ", ".join(map(enc, span.section)) + "]"
+            # One repr of the row gives every probability as json writes it.
+            probs = ", ".join(map(str.__add__, keys, repr(row)[1:-1].split(", ")))
+            lines.append(
+                f'{{"file": {file}, "index": {self.first + k}, "start": {span.start}, "end": {span.end}, '
+                f'"section": {section}, "text": {enc(span.text)}, "label": {labels[j]}, "score": {row[j]!r}, '
+                f'"probs": {{{probs}}}}}\n'
+            )
+        return "".join(lines)
+
+    def rows(self):
+        """The records as table rows (:func:`to_row` of each, without building the dicts)."""
+        return [
+            [self.file, self.first + k, span.start, span.end, SECTION_JOIN.join(span.section), span.text, self.labels[j], row[j], *row]
+            for k, (span, row, j) in enumerate(zip(self.spans, self.probs, self.best))
+        ]
+
+
+def round_probs(proba):
+    """Probabilities as records hold them: rounded to 6 decimals, as lists of floats.
+
+    The one rounding of every record (:func:`policytext.api.iter_records`,
+    :meth:`Sentence.to_dict`, :class:`RecordBatch`), done on the whole array.
+    """
+    return np.round(proba, 6).tolist()
 
 
 def from_row(row, labels):
@@ -203,6 +279,8 @@ class RecordWriter:
             return
         if self.fmt == "csv":
             data = self._csv(records)
+        elif isinstance(records, RecordBatch):
+            data = records.jsonl()
         else:
             data = "".join(f"{line}\n" for line in map(_ENCODE_JSON, records))
         if self.fd is None:
@@ -253,7 +331,7 @@ class RecordWriter:
                 buf.write("\ufeff")  # the BOM Excel needs to read UTF-8, as every CSV file policytext writes has
             writer.writerow(table_columns(self.labels))
             self._csv_header_needed = False
-        writer.writerows(to_row(r, self.labels) for r in records)
+        writer.writerows(records.rows() if isinstance(records, RecordBatch) else (to_row(r, self.labels) for r in records))
         return buf.getvalue()
 
     def close(self, complete=True):

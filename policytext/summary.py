@@ -82,10 +82,14 @@ class Summary:
         self.rows = {}
 
     def add(self, doc, records, meta=None):
-        """Add a document's row from its records."""
+        """Add a document's row from its records (dicts, or a RecordBatch counted from its lists)."""
         tally = self.tally()
-        for r in records:
-            tally.add(r)
+        if hasattr(records, "sentences"):
+            for label, text, score in records.sentences():
+                tally.count_one(label, text, score)
+        else:
+            for r in records:
+                tally.add(r)
         self.add_tally(doc, tally, meta)
 
     def tally(self):
@@ -147,7 +151,10 @@ class _Tally:
         self._random = random.Random(0)
 
     def add(self, record):
-        label, size = record["label"], len(record["text"])
+        self.count_one(record["label"], record["text"], record["score"])
+
+    def count_one(self, label, text, score):
+        size = len(text)
         self.sentences += 1
         self.all_chars += size
         self.count[label] += 1
@@ -156,12 +163,12 @@ class _Tally:
             # The heap keeps the largest keys; -index: among equal keys the
             # earlier sentence ranks higher.
             if self.evidence_by == "top":
-                key = record["score"]
+                key = score
             elif self.evidence_by == "least":
-                key = -record["score"]
+                key = -score
             else:
                 key = self._random.random()
-            item = (key, -self.sentences, record["text"])
+            item = (key, -self.sentences, text)
             heap = self.top[label]
             if len(heap) < self.evidence:
                 heapq.heappush(heap, item)

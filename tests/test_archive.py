@@ -798,3 +798,19 @@ def test_a_record_and_its_table_row_are_one_schema(tmp_path):
     csv.writer(buf).writerow(to_row(with_section, labels))
     row = dict(zip(table_columns(labels), next(csv.reader(io.StringIO(buf.getvalue())))))
     assert from_row(row, labels) == with_section  # through text and back: the same record
+
+
+def test_a_record_batch_writes_exactly_what_its_record_dicts_encode_to(tmp_path):
+    # tag writes a document's records straight from the engine's lists; the
+    # bytes must be those of the record dicts every other path encodes.
+    from policytext.records import RecordBatch, to_row
+
+    name = tmp_path / 'a"b\\c.txt'
+    name.write_text(report() + '\n引号"里的"话\\和\t制表符。', encoding="utf-8")
+    batch = tag_document(str(name)).records
+    assert isinstance(batch, RecordBatch) and len(batch) > 10
+    dicts = list(batch)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    assert batch.jsonl() == "".join(encode(d) + "\n" for d in dicts)
+    assert batch.rows() == [to_row(d, batch.labels) for d in dicts]
+    assert batch[3] == dicts[3] and batch[-2:] == dicts[-2:]
