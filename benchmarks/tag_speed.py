@@ -1,0 +1,76 @@
+"""policytext tag on a 50 MB archive: this tree against another revision, in the same run.
+
+    python benchmarks/tag_speed.py --base 6ee82bd [--rounds 5] [--mb 50]
+
+The archive is made of copies of the provincial reports under
+../shared/data. The other revision is checked out in a temporary git
+worktree and run with its own package and shipped model; the two trees
+alternate round by round on one core, so load from other tenants hits both
+alike. Prints each tree's best and median time, MB/s, and the ratio.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def make_archive(folder, mb):
+    reports = sorted((SHARED / "data" / "provincial-2026").glob("*.txt"))
+    if not reports:
+        sys.exit(f"{SHARED / 'data'} not found: the benchmark needs the real reports of ../shared/data")
+    texts = [p.read_text(encoding="utf-8") for p in reports]
+    total, i = 0, 0
+    while total < mb * 1e6:
+        text = texts[i % len(texts)]
+        (folder / f"r{i:05d}.txt").write_text(text, encoding="utf-8")
+        total += len(text.encode("utf-8"))
+        i += 1
+    return total / 1e6
+
+
+def run(tree, archive, out):
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    code = "import sys; from policytext.cli import main; sys.exit(main(sys.argv[1:]))"
+    command = ["taskset", "-c", "0"] if os.path.exists("/usr/bin/taskset") else []
+    start = time.perf_counter()
+    subprocess.run([*command, sys.executable, "-c", code, "tag", str(archive), "-o", str(out), "--no-progress"], env=env, check=True)
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", required=True, help="the revision to compare with (a commit, tag or branch)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--mb", type=float, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        archive = tmp / "archive"
+        archive.mkdir()
+        mb = make_archive(archive, args.mb)
+        base = tmp / "base"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base), args.base], check=True)
+        try:
+            times = {args.base: [], "this tree": []}
+            for _ in range(args.rounds):
+                times[args.base].append(run(base, archive, tmp / "base.jsonl"))
+                times["this tree"].append(run(REPO, archive, tmp / "this.jsonl"))
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], check=True)
+    print(f"policytext tag, {mb:.1f} MB of provincial reports, one core, {args.rounds} alternating rounds\n")
+    print("| tree | best s | median s | MB/s (best) |\n|---|---:|---:|---:|")
+    for name, seconds in times.items():
+        print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
+    print(f"\nthis tree is {min(times[args.base]) / min(times['this tree']):.2f}x {args.base} (best rounds)")
+
+
+if __name__ == "__main__":
+    main()
