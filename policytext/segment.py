@@ -148,7 +148,16 @@ def _line_pieces(line, max_chars):
 
 
 def _terminated_pieces(line):
-    protected = _protected(line) if _OPENER.search(line) else []
+    if not _OPENER.search(line):
+        # No quotes or brackets to look inside: every sentence end counts.
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            yield start, m.end()
+            start = m.end()
+        if start < len(line):
+            yield start, len(line)
+        return
+    protected = _protected(line)
     starts = [a for a, _ in protected]
     start = pos = 0
     while True:
@@ -242,6 +251,7 @@ class _Splitter:
     def _line(self, line, offset):
         # A lead sentence gives context to its own paragraph only.
         context = [c for c in self.context if c[0] != _LEAD_LEVEL]
+        section = tuple(c[1] for c in context)  # rebuilt only when the context changes
         first = True
         for a, b in _line_pieces(line, self.max_chars):
             piece = line[a:b]
@@ -251,11 +261,13 @@ class _Splitter:
             start = offset + a + (len(piece) - len(piece.lstrip()))
             level = heading_level(stripped) if first else None
             first = False
-            if level is not None:
-                context = [c for c in context if c[0] < level]
-            yield Span(start, start + len(stripped), stripped, tuple(c[1] for c in context), level is not None)
-            if level is not None:
-                context.append((level, stripped))
+            if level is None:
+                yield Span(start, start + len(stripped), stripped, section, False)
+                continue
+            context = [c for c in context if c[0] < level]
+            yield Span(start, start + len(stripped), stripped, tuple(c[1] for c in context), True)
+            context.append((level, stripped))
+            section = tuple(c[1] for c in context)
         self.context = context
 
 
