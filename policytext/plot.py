@@ -5,6 +5,7 @@ found among the fonts matplotlib knows or given as a file. Only matplotlib's
 object API is used, so plotting changes no global matplotlib state.
 """
 
+import os
 from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
@@ -172,7 +173,15 @@ def plot_shares(summary, path, font=None, by=None):
     else:
         fig = _bars(Figure, rows, labels, names, prop)
     FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=120)
+    # Beside the output, renamed into place when complete; the suffix tells
+    # matplotlib the format.
+    out = Path(path)
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix or '.png'}")
+    try:
+        fig.savefig(tmp, dpi=120)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
