@@ -73,6 +73,8 @@ _LEAD = re.compile(
     rf"^(半年来|一年来|今年以来|去年以来|上半年|过去[{_NUM}]年|[{_NUM}]年来|\d{{4}}年以来)[，,]?\s*我们"
 )
 _LEAD_LEVEL = 9
+# The characters a heading or a lead sentence can begin with (of the patterns above).
+_HEADING_FIRST = frozenset(_NUM + "（(0123456789第半今去上过")
 #: Characters a stream is first read to decide whether it is hard-wrapped.
 _SAMPLE_CHARS = 1 << 16
 #: Runs longer than this without a sentence end are cut into pieces.
@@ -99,6 +101,8 @@ def heading_level(sentence: str) -> int | None:
     >>> heading_level("（二）坚持项目为王"), heading_level("半年来，我们科学谋划。"), heading_level("完成产值5亿元。")
     (2, 9, None)
     """
+    if sentence[:1] not in _HEADING_FIRST:
+        return None  # most sentences: no pattern can match
     for level, pattern in _HEADING_PATTERNS:
         if pattern.match(sentence):
             return level
