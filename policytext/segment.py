@@ -196,10 +196,18 @@ def _wrap_width(lines):
     return width if len(full) >= 3 and 2 * open_ > len(full) else None
 
 
+# A date line or photo credit wraps to a few lines at most: only the
+# first few lines of a logical line are tested against _WHOLE_LINE, so a
+# long wrapped paragraph is not joined again at every line.
+_WHOLE_LINE_MOST = 3
+
+
 def _goes_on(lines, nxt, width):
     """Whether the stripped ``lines`` joined so far go on in the stripped next line ``nxt``."""
     line = lines[-1]
-    if _CLUTTER.match(line) or _CLUTTER.match(nxt) or _WHOLE_LINE.search("".join(lines)):
+    if _CLUTTER.match(line) or _CLUTTER.match(nxt):
+        return False
+    if len(lines) <= _WHOLE_LINE_MOST and _WHOLE_LINE.search("".join(lines)):
         return False
     if nxt[0] in _CLOSED_STARTS:
         return True
@@ -215,6 +223,9 @@ def _goes_on(lines, nxt, width):
     return len(line) >= (width if heading is not None and heading < 9 else _FULL_SHARE * width)
 
 
+_UNSEEN = object()
+
+
 class _Splitter:
     """Sentence splitting with the section context carried from line to line."""
 
@@ -223,13 +234,13 @@ class _Splitter:
             raise ValueError(f"max_chars must be an int >= 1, got {max_chars!r}")
         self.max_chars = max_chars
         self.context = []  # (level, heading text), outermost first
-        self.width = False  # the wrap width, once the first text has been seen (None: not wrapped)
+        self.width = _UNSEEN  # the wrap width once the first text is seen; None: not wrapped
 
     def logical_lines(self, text):
         """``(start, end)`` of each line of ``text`` joined with the lines that continue it."""
         found = [(m.start(), m.end(), m.group().strip()) for m in _LINE.finditer(text)]
         found = [f for f in found if f[2]]
-        if self.width is False:
+        if self.width is _UNSEEN:
             self.width = _wrap_width([f[2] for f in found])
         start, joined = None, []
         for i, (a, b, line) in enumerate(found):
@@ -338,7 +349,7 @@ def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int =
         if cut == 0 and len(buf) >= block_chars:
             ends = list(_SENTENCE_END.finditer(buf))
             cut = ends[-1].end() if ends else len(buf)
-        yield from splitter.lines(buf[:cut], offset, logical if cut and logical is not None else None)
+        yield from splitter.lines(buf[:cut], offset, logical)
         offset += cut
         carry = buf[cut:]
         block = stream.read(block_chars)
