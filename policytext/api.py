@@ -122,10 +122,13 @@ def resolve_model(model: ModelLike = None) -> Classifier:
     return model
 
 
+#: What the options of the functions below allow: one table, checked at each call.
+_OPTIONS = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1)}
+
+
 def _options(where, **values):
-    """Check the options of a public function against the one table of what each allows."""
-    table = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1)}
-    check_params(where, {name: table[name] for name in values}, values)
+    """Check the options a function was given against :data:`_OPTIONS`."""
+    check_params(where, {name: _OPTIONS[name] for name in values}, values)
 
 
 def classify(text: str, *, model: ModelLike = None) -> list[Sentence]:

@@ -27,12 +27,11 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return z
 
 
-_ENGINE = one_of("fast", "reference")
-_THRESHOLD = number_between(0, 1)
-
-
-def _options(where, table, **values):
-    check_params(where, table, values)
+# What each method's options allow, built once.
+_ENGINE = {"engine": one_of("fast", "reference")}
+_PREDICT = {"k": optional(int_at_least(1)), "threshold": number_between(0, 1), **_ENGINE}
+_TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
+_EXPLAIN = {"k": int_at_least(1), "label": optional(STR)}
 
 
 class Classifier:
@@ -145,7 +144,7 @@ class Classifier:
             about 1e-6 (the engine sums in float32); a model the batch
             engine cannot serve always uses the reference path.
         """
-        _options("decision_function", {"engine": _ENGINE}, engine=engine)
+        check_params("decision_function", _ENGINE, {"engine": engine})
         return self._scores(check_texts(texts), engine)
 
     def _scores(self, texts, engine="fast"):
@@ -179,7 +178,7 @@ class Classifier:
 
     def predict_proba(self, texts: Iterable[str], *, engine: str = "fast") -> np.ndarray:
         """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
-        _options("predict_proba", {"engine": _ENGINE}, engine=engine)
+        check_params("predict_proba", _ENGINE, {"engine": engine})
         return self._proba(check_texts(texts), engine)
 
     def _proba(self, texts, engine="fast"):
@@ -214,7 +213,7 @@ class Classifier:
         >>> [[label for label, p in row] for row in clf.predict(["新建高标准农田4300亩。"], k=1)]
         [['agriculture']]
         """
-        _options("predict", {"k": optional(int_at_least(1)), "threshold": _THRESHOLD, "engine": _ENGINE}, k=k, threshold=threshold, engine=engine)
+        check_params("predict", _PREDICT, {"k": k, "threshold": threshold, "engine": engine})
         texts = check_texts(texts)
         if k is None:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
@@ -222,7 +221,7 @@ class Classifier:
 
     def top_k(self, proba: np.ndarray, *, k: int, threshold: float = 0.0) -> list[list[tuple[str, float]]]:
         """Top ``k`` (label, probability) pairs of each row of ``proba``."""
-        _options("top_k", {"k": int_at_least(1), "threshold": _THRESHOLD}, k=k, threshold=threshold)
+        check_params("top_k", _TOP_K, {"k": k, "threshold": threshold})
         order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
         return [
             [(self.classes_[j], float(row[j])) for j in idx if row[j] >= threshold]
@@ -246,7 +245,7 @@ class Classifier:
             N-grams with their contribution to the label's score, largest first.
         """
         check_text(text)
-        _options("explain", {"k": int_at_least(1), "label": optional(STR)}, k=k, label=label)
+        check_params("explain", _EXPLAIN, {"k": k, "label": label})
         if label is None:
             label = str(self.classes_[self._scores([text])[0].argmax()])
         column = self._label_index(label)

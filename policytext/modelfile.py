@@ -141,15 +141,16 @@ def _read_arrays(npz, expected):
     arrays = {}
     with zipfile.ZipFile(io.BytesIO(npz)) as zf:
         for name, (kind, shape) in expected.items():
-            with zf.open(name + ".npy") as member:
-                version = np.lib.format.read_magic(member)
-                header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-                declared, fortran, dtype = header(member)
-                if dtype.kind != kind or declared != shape or fortran or dtype.hasobject:
-                    raise ValueError(f"{name} is {dtype} of shape {declared}; expected kind {kind!r} and shape {shape}")
-                if kind == "U" and dtype.itemsize > 4 * 4:
-                    raise ValueError(f"{name} holds n-grams longer than 4 characters ({dtype})")
-            arrays[name] = np.load(io.BytesIO(zf.read(name + ".npy")), allow_pickle=False)
+            member = io.BytesIO(zf.read(name + ".npy"))
+            version = np.lib.format.read_magic(member)
+            header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            declared, fortran, dtype = header(member)
+            if dtype.kind != kind or declared != shape or fortran or dtype.hasobject:
+                raise ValueError(f"{name} is {dtype} of shape {declared}; expected kind {kind!r} and shape {shape}")
+            if kind == "U" and dtype.itemsize > 4 * 4:
+                raise ValueError(f"{name} holds n-grams longer than 4 characters ({dtype})")
+            member.seek(0)
+            arrays[name] = np.load(member, allow_pickle=False)
     return arrays
 
 
