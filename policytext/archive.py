@@ -109,9 +109,10 @@ def tag_document(path, model=None, limits=None, timeout=None):
     Returns
     -------
     DocumentResult
-        ``records`` are dicts with file, index, start, end, section, text,
-        label, score and probs; ``error`` is set instead when the document
-        could not be read.
+        ``records`` is a :class:`~policytext.records.RecordBatch`: a sequence
+        of dicts with file, index, start, end, section, text, label, score
+        and probs; ``error`` is set instead when the document could not be
+        read.
     """
     from .api import resolve_model
     from .readers import read_document

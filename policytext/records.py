@@ -41,8 +41,9 @@ def table_columns(labels):
 def to_row(record, labels):
     """A record as a table row (CSV, Parquet, Excel, pandas), in :func:`table_columns` order.
 
-    The one place a record is flattened: the section path joined by
-    :data:`SECTION_JOIN`, the probabilities (``probs``) as ``p_<label>``.
+    The section path is joined by :data:`SECTION_JOIN` and the
+    probabilities (``probs``) become ``p_<label>``; :meth:`RecordBatch.rows`
+    gives the same rows from its lists (a test holds the two equal).
     """
     return [
         *(SECTION_JOIN.join(record[c]) if c == "section" else record[c] for c in COLUMNS),
@@ -201,20 +202,22 @@ class RecordWriter:
             raise PolicytextError(
                 f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
             ) from None
-        if resume:
-            self.done = self._resume()
-        else:
+        entries = _journal_entries(self.journal) if resume else None
+        if not resume:
             os.ftruncate(self.fd, 0)
             for old in (self.journal, f"{self.spool}.partial"):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(old)
-            self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if resume:
+            self.done = self._resume(entries)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
 
-    def _resume(self):
-        """The documents already whole in the output, after cutting off any that are not."""
-        entries = _journal_entries(self.journal)
-        self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    def _resume(self, entries):
+        """The documents already whole in the output, after cutting off any that are not.
+
+        ``entries`` are the journal's, or None when there was no journal.
+        """
         if entries is None:
             # A finished job's output (or one written before journals): every
             # document in it is whole but a cut-short streamed one or last line.

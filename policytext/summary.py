@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
-from .records import shown
+from .records import RecordBatch, shown
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta"]
 
@@ -84,7 +84,7 @@ class Summary:
     def add(self, doc, records, meta=None):
         """Add a document's row from its records (dicts, or a RecordBatch counted from its lists)."""
         tally = self.tally()
-        if hasattr(records, "sentences"):
+        if isinstance(records, RecordBatch):
             for label, text, score in records.sentences():
                 tally.count_one(label, text, score)
         else:
