@@ -7,22 +7,14 @@ benchmarks/compare.py runs the peers side by side.
 """
 
 import json
-from pathlib import Path
-
 import pytest
 
 import policytext
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-
-
 @pytest.fixture(scope="module")
-def sentences():
-    data = SHARED / "data"
-    if not data.is_dir():
-        pytest.skip("../shared/data is absent")
-    docs = [p.read_text(encoding="utf-8") for p in sorted(data.rglob("*.txt"))]
-    for path in sorted(data.rglob("*.jsonl")):
+def sentences(shared_data):
+    docs = [p.read_text(encoding="utf-8") for p in sorted(shared_data.rglob("*.txt"))]
+    for path in sorted(shared_data.rglob("*.jsonl")):
         docs += [json.loads(line)["content"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [s.text for d in docs for s in policytext.split_sentences(d)]
 
@@ -58,10 +50,8 @@ def test_predict_proba(benchmark, sentences, clf):
     assert proba.shape == (len(sentences), len(clf.labels))
 
 
-def test_split_sentences(benchmark):
-    docs = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "data").rglob("*.txt"))]
-    if not docs:
-        pytest.skip("../shared/data is absent")
+def test_split_sentences(benchmark, shared_data):
+    docs = [p.read_text(encoding="utf-8") for p in sorted(shared_data.rglob("*.txt"))]
     text = "\n".join(docs)
     spans = benchmark(policytext.split_sentences, text)
     assert spans

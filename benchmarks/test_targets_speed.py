@@ -7,20 +7,13 @@ The goal: all national reports and the 31 provincial reports of 2026 in under
 """
 
 import json
-from pathlib import Path
-
 import pytest
 
 import policytext
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-
-
 @pytest.fixture(scope="module")
-def reports():
-    data = SHARED / "data"
-    if not data.is_dir():
-        pytest.skip("../shared/data is absent")
+def reports(shared_data):
+    data = shared_data
     docs = []
     for line in (data / "national" / "government_work_reports.jsonl").read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)
