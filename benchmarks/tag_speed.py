@@ -41,7 +41,9 @@ def run(tree, archive, out):
     code = "import sys; from policytext.cli import main; sys.exit(main(sys.argv[1:]))"
     command = ["taskset", "-c", "0"] if os.path.exists("/usr/bin/taskset") else []
     start = time.perf_counter()
-    subprocess.run([*command, sys.executable, "-c", code, "tag", str(archive), "-o", str(out), "--no-progress"], env=env, check=True)
+    # cwd=tree: "python -c" puts the working folder first on sys.path, before
+    # PYTHONPATH, so run from elsewhere it would import that folder's package.
+    subprocess.run([*command, sys.executable, "-c", code, "tag", str(archive), "-o", str(out), "--no-progress"], env=env, cwd=tree, check=True)
     return time.perf_counter() - start
 
 
@@ -60,6 +62,10 @@ def main():
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base), args.base], check=True)
         try:
             times = {args.base: [], "this tree": []}
+            for tree in (base, REPO):
+                found = subprocess.run([sys.executable, "-c", "import policytext; print(policytext.__file__)"], env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree, capture_output=True, text=True, check=True).stdout.strip()
+                if not Path(found).is_relative_to(tree):
+                    sys.exit(f"{tree} runs the package at {found}, not its own: the comparison would be void")
             for _ in range(args.rounds):
                 times[args.base].append(run(base, archive, tmp / "base.jsonl"))
                 times["this tree"].append(run(REPO, archive, tmp / "this.jsonl"))
