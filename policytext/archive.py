@@ -140,14 +140,6 @@ def _records(path, text, clf):
     return RecordBatch.tagged(shown(str(path)), 0, spans, np.vstack(proba), clf.labels)
 
 
-def _document_records(path, stream, clf):
-    """Records of one document read from a text stream, numbered in order."""
-    from .api import iter_records
-
-    for index, fields in enumerate(iter_records(stream, clf)):
-        yield {"file": shown(path), "index": index, **fields}
-
-
 # -- the whole job ------------------------------------------------------------
 
 
@@ -386,21 +378,21 @@ def _tag_stream(path, clf, writer, result, fail, sink):
     """
     from .readers import open_text_stream
 
+    from .api import iter_batches
+
     mark = writer.begin_stream()
     tally = result.summary.tally()
-    batch = []
+    first = 0
     try:
         with open_text_stream(path) as stream:
             start = stream.tell()  # after a byte-order mark
             head = stream.read(HEAD_CHARS)
             stream.seek(start)
-            for record in _document_records(path, stream, clf):
-                tally.add(record)
-                batch.append(record)
-                if len(batch) == _STREAM_BATCH:
-                    writer.append(batch, sink)
-                    batch = []
-            writer.append(batch, sink)
+            for spans, proba in iter_batches(stream, clf, _STREAM_BATCH):
+                batch = RecordBatch.tagged(shown(path), first, spans, proba, clf.labels)
+                tally.add_batch(batch)
+                writer.append(batch, sink)
+                first += len(batch)
     except DocumentError as exc:
         writer.rollback(mark)
         fail(path, exc.reason)

@@ -12,8 +12,10 @@ import contextlib
 import csv
 import fcntl
 import io
+import itertools
 import json
 import os
+import re
 from collections.abc import Sequence
 from json.encoder import encode_basestring
 
@@ -55,19 +57,30 @@ class RecordBatch(Sequence):
     """The records of a document (or a batch of its sentences), held as the engine gave them.
 
     A sequence of record dicts to whoever reads it, as :func:`policytext.api.iter_records`
-    makes them, but written, counted and flattened straight from its lists:
+    makes them, but written, counted and flattened straight from its arrays:
     building a dict per sentence and encoding it cost more than finding
     the sentences and tagging them.
+
+    ``micro`` holds the probabilities in millionths (the records' rounding
+    to 6 decimals, as integers) and ``best`` each sentence's label index.
     """
 
-    def __init__(self, file, first, spans, probs, best, labels):
+    def __init__(self, file, first, spans, micro, best, labels):
         self.file, self.first, self.spans = file, first, spans
-        self.probs, self.best, self.labels = probs, best, labels  # probs: rows rounded to 6 decimals
+        self.micro, self.best, self.labels = micro, best, list(labels)
+        self._probs = None
 
     @classmethod
     def tagged(cls, file, first, spans, proba, labels):
         """Records of ``spans`` from the engine's probabilities, rounded as every record is."""
-        return cls(file, first, spans, round_probs(proba), proba.argmax(axis=1).tolist(), list(labels))
+        return cls(file, first, spans, to_micro(proba), proba.argmax(axis=1), labels)
+
+    @property
+    def probs(self):
+        """Each record's probabilities as a list of floats (as :func:`round_probs` gives them)."""
+        if self._probs is None:
+            self._probs = (self.micro / _MICRO).tolist()
+        return self._probs
 
     def __len__(self):
         return len(self.spans)
@@ -75,43 +88,100 @@ class RecordBatch(Sequence):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        span, row, j = self.spans[i], self.probs[i], self.best[i]
+        span, row, j = self.spans[i], self.probs[i], int(self.best[i])
         return {
-            "file": self.file, "index": self.first + i, "start": span.start, "end": span.end,
+            "file": self.file, "index": self.first + (i % len(self)), "start": span.start, "end": span.end,
             "section": list(span.section), "text": span.text, "label": self.labels[j], "score": row[j],
             "probs": dict(zip(self.labels, row)),
         }  # fmt: skip
 
+    def counts(self):
+        """Sentences and characters per label, as two integer arrays in label order."""
+        lengths = np.fromiter((span.end - span.start for span in self.spans), np.int64, len(self.spans))
+        n = len(self.labels)
+        return np.bincount(self.best, minlength=n), np.bincount(self.best, weights=lengths, minlength=n).astype(np.int64)
+
     def sentences(self):
-        """``(label, text, score)`` of each record, for counting."""
-        return [(self.labels[j], span.text, row[j]) for span, row, j in zip(self.spans, self.probs, self.best)]
+        """``(label, text, score)`` of each record, for choosing evidence."""
+        labels, scores = self.labels, (self.micro[np.arange(len(self.best)), self.best] / _MICRO).tolist()
+        return [(labels[j], span.text, score) for span, j, score in zip(self.spans, self.best.tolist(), scores)]
 
     def jsonl(self):
-        """The records as JSON Lines, byte for byte what encoding each record dict gives."""
+        """The records as JSON Lines in UTF-8: what each record dict decodes to, with every probability written with 6 decimals.
+
+        The start of each line (file to text) is made by formatting; the
+        rest (label, score, probabilities) is built for all records at once
+        in a NumPy array of bytes, and the two are interleaved.
+        """
         enc = encode_basestring
-        file, labels = enc(self.file), [enc(label) for label in self.labels]
-        keys = [f"{label}: " for label in labels]
+        file = enc(self.file)
         sections = {}
-        lines = []
-        for k, (span, row, j) in enumerate(zip(self.spans, self.probs, self.best)):
-            section = sections.get(span.section)
-            if section is None:
-                section = sections[span.section] = "[" + ", ".join(map(enc, span.section)) + "]"
-            # One repr of the row gives every probability as json writes it.
-            probs = ", ".join(map(str.__add__, keys, repr(row)[1:-1].split(", ")))
-            lines.append(
-                f'{{"file": {file}, "index": {self.first + k}, "start": {span.start}, "end": {span.end}, '
-                f'"section": {section}, "text": {enc(span.text)}, "label": {labels[j]}, "score": {row[j]!r}, '
-                f'"probs": {{{probs}}}}}\n'
+        heads = []
+        for index, (start, end, text, section, _) in zip(range(self.first, self.first + len(self)), self.spans):
+            shown_section = sections.get(section)
+            if shown_section is None:
+                shown_section = sections[section] = "[" + ", ".join(map(enc, section)) + "]"
+            heads.append(
+                f'{{"file": {file}, "index": {index}, "start": {start}, "end": {end}, '
+                f'"section": {shown_section}, "text": {enc(text)}, "label": '
             )
-        return "".join(lines)
+        if not heads:
+            return b""
+        # JSON strings hold no raw line break, so one encode and split gives each head's bytes.
+        head_bytes = "\n".join(heads).encode("utf-8").split(b"\n")
+        tails = _tails(self.micro, self.best, [enc(label).encode("utf-8") for label in self.labels])
+        return b"".join(itertools.chain.from_iterable(zip(head_bytes, tails)))
 
     def rows(self):
         """The records as table rows (:func:`to_row` of each, without building the dicts)."""
+        labels = self.labels
         return [
-            [self.file, self.first + k, span.start, span.end, SECTION_JOIN.join(span.section), span.text, self.labels[j], row[j], *row]
-            for k, (span, row, j) in enumerate(zip(self.spans, self.probs, self.best))
+            [self.file, self.first + k, span.start, span.end, SECTION_JOIN.join(span.section), span.text, labels[j], row[j], *row]
+            for k, (span, row, j) in enumerate(zip(self.spans, self.probs, self.best.tolist()))
         ]
+
+
+_MICRO = 1_000_000
+_DIGITS = 8  # "0.123456"
+
+
+def to_micro(proba):
+    """Probabilities rounded to 6 decimals, as integer millionths.
+
+    ``to_micro(p) / 1e6`` is exactly ``np.round(p, 6)``: NumPy rounds to
+    decimals by scaling, rounding half to even and scaling back.
+    """
+    return np.rint(np.asarray(proba, dtype=np.float64) * _MICRO).astype(np.int64)
+
+
+def _fixed(micro):
+    """Millionths as the characters of "d.dddddd", shape ``micro.shape + (8,)``, as bytes."""
+    out = np.empty((*micro.shape, _DIGITS), dtype=np.uint8)
+    out[..., 0] = ord("0") + micro // _MICRO
+    out[..., 1] = ord(".")
+    rest = micro % _MICRO
+    for k in range(6):
+        out[..., 2 + k] = ord("0") + (rest // 10 ** (5 - k)) % 10
+    return out
+
+
+def _tails(micro, best, labels):
+    """The end of each JSON line, from the label on: ``"economy", "score": 0.9, "probs": {...}}\n``.
+
+    ``labels`` are JSON-encoded, as UTF-8. The part after the label is
+    built as one array of bytes per row (fixed widths: every number has 6
+    decimals) and read out as ``bytes``.
+    """
+    n = len(best)
+    hole = b"#" * _DIGITS
+    middle = b', "score": ' + hole + b', "probs": {' + b", ".join(label + b": " + hole for label in labels) + b"}}\n"
+    holes = [m.start() for m in re.finditer(re.escape(hole), middle)]
+    rows = np.tile(np.frombuffer(middle, dtype=np.uint8), (n, 1))
+    rows[:, holes[0] : holes[0] + _DIGITS] = _fixed(micro[np.arange(n), best])
+    for k, at in enumerate(holes[1:]):
+        rows[:, at : at + _DIGITS] = _fixed(micro[:, k])
+    middles = rows.view(f"S{len(middle)}").ravel().tolist()
+    return [labels[j] + rest for j, rest in zip(best.tolist(), middles)]
 
 
 def round_probs(proba):
@@ -120,7 +190,7 @@ def round_probs(proba):
     The one rounding of every record (:func:`policytext.api.iter_records`,
     :meth:`Sentence.to_dict`, :class:`RecordBatch`), done on the whole array.
     """
-    return np.round(proba, 6).tolist()
+    return (to_micro(proba) / _MICRO).tolist()
 
 
 def from_row(row, labels):
@@ -285,12 +355,12 @@ class RecordWriter:
         elif isinstance(records, RecordBatch):
             data = records.jsonl()
         else:
-            data = "".join(f"{line}\n" for line in map(_ENCODE_JSON, records))
+            data = "".join(f"{line}\n" for line in map(_ENCODE_JSON, records)).encode("utf-8")
         if self.fd is None:
-            sink.write(data)
+            sink.write(data if isinstance(data, str) else data.decode("utf-8"))
             sink.flush()
             return
-        _write_all(self.fd, data.encode("utf-8"))
+        _write_all(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
 
     # A streamed document is written in many appends; the journal names it
     # only when its last append is done, so a job killed part-way (even by

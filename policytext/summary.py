@@ -85,8 +85,7 @@ class Summary:
         """Add a document's row from its records (dicts, or a RecordBatch counted from its lists)."""
         tally = self.tally()
         if isinstance(records, RecordBatch):
-            for label, text, score in records.sentences():
-                tally.count_one(label, text, score)
+            tally.add_batch(records)
         else:
             for r in records:
                 tally.add(r)
@@ -152,6 +151,19 @@ class _Tally:
 
     def add(self, record):
         self.count_one(record["label"], record["text"], record["score"])
+
+    def add_batch(self, batch):
+        """Count a :class:`~policytext.records.RecordBatch` from its arrays; sentence by sentence only for evidence."""
+        if self.evidence:
+            for label, text, score in batch.sentences():
+                self.count_one(label, text, score)
+            return
+        count, chars = batch.counts()
+        self.sentences += int(count.sum())
+        self.all_chars += int(chars.sum())
+        for label, n, size in zip(batch.labels, count.tolist(), chars.tolist()):
+            self.count[label] += n
+            self.chars[label] += size
 
     def count_one(self, label, text, score):
         size = len(text)

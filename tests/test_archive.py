@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -408,22 +409,22 @@ def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path, mon
     tag_files([str(small)], output=str(out))
     before = out.read_bytes()
 
-    real = policytext.api.iter_records
+    real = policytext.api.iter_batches
 
-    def interrupted(stream, clf):
-        for i, record in enumerate(real(stream, clf)):
-            if i == 30:
+    def interrupted(stream, clf, size):
+        for i, batch in enumerate(real(stream, clf, size)):
+            if i == 4:
                 raise KeyboardInterrupt
-            yield record
+            yield batch
 
     monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
     monkeypatch.setattr(archive_module, "_STREAM_BATCH", 7)  # records were written before the interruption
-    monkeypatch.setattr(policytext.api, "iter_records", interrupted)
+    monkeypatch.setattr(policytext.api, "iter_batches", interrupted)
     with pytest.raises(KeyboardInterrupt):
         tag_files([str(small), str(big)], output=str(out), resume=True)
     assert out.read_bytes() == before
 
-    monkeypatch.setattr(policytext.api, "iter_records", real)
+    monkeypatch.setattr(policytext.api, "iter_batches", real)
     result = tag_files([str(small), str(big)], output=str(out), resume=True)
     assert result.skipped == [str(small)] and result.tagged == [str(big)]
     indices = [json.loads(line)["index"] for line in out.read_text(encoding="utf-8").splitlines()]
@@ -455,13 +456,13 @@ def test_a_streamed_document_killed_part_way_is_cut_back_on_resume(tmp_path):
     script = f"""
 import os, signal, policytext.api, policytext.archive as archive
 archive.STREAM_FROM, archive._STREAM_BATCH = 1000, 7
-real = policytext.api.iter_records
-def killed(stream, clf):
-    for i, record in enumerate(real(stream, clf)):
-        if i == 30:
+real = policytext.api.iter_batches
+def killed(stream, clf, size):
+    for i, batch in enumerate(real(stream, clf, size)):
+        if i == 4:
             os.kill(os.getpid(), signal.SIGKILL)
-        yield record
-policytext.api.iter_records = killed
+        yield batch
+policytext.api.iter_batches = killed
 archive.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=True)
 """
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO)
@@ -800,9 +801,9 @@ def test_a_record_and_its_table_row_are_one_schema(tmp_path):
     assert from_row(row, labels) == with_section  # through text and back: the same record
 
 
-def test_a_record_batch_writes_exactly_what_its_record_dicts_encode_to(tmp_path):
-    # tag writes a document's records straight from the engine's lists; the
-    # bytes must be those of the record dicts every other path encodes.
+def test_a_record_batch_writes_what_its_record_dicts_hold(tmp_path):
+    # tag writes a document's records straight from the engine's arrays;
+    # each line must decode to the record dict every other path gives.
     from policytext.records import RecordBatch, to_row
 
     name = tmp_path / 'a"b\\c.txt'
@@ -811,6 +812,14 @@ def test_a_record_batch_writes_exactly_what_its_record_dicts_encode_to(tmp_path)
     assert isinstance(batch, RecordBatch) and len(batch) > 10
     dicts = list(batch)
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    assert batch.jsonl() == "".join(encode(d) + "\n" for d in dicts)
+    lines = batch.jsonl().decode("utf-8").split("\n")
+    assert lines.pop() == "" and [json.loads(line) for line in lines] == dicts
+    # Every probability has 6 decimals, so a line differs from json.dumps only in how numbers are spelled.
+    number = re.compile(r"\d+(\.\d+)?(e-\d+)?")
+    assert [number.sub("#", line) for line in lines] == [number.sub("#", encode(d)) for d in dicts]
+    assert all(len(p) == 8 for p in re.findall(r": (\d\.\d+)", lines[0]))
     assert batch.rows() == [to_row(d, batch.labels) for d in dicts]
-    assert batch[3] == dicts[3] and batch[-2:] == dicts[-2:]
+    assert batch[3] == dicts[3] and batch[-2:] == dicts[-2:] and batch[-1] == dicts[-1]
+    counts, chars = batch.counts()
+    assert counts.tolist() == [sum(d["label"] == label for d in dicts) for label in batch.labels]
+    assert chars.tolist() == [sum(len(d["text"]) for d in dicts if d["label"] == label) for label in batch.labels]
