@@ -1,9 +1,11 @@
 import glob
 import io
 import random
+import re
 
 import pytest
 
+from policytext import segment
 from policytext.segment import heading_level, iter_sentences, split_sentences
 
 
@@ -204,3 +206,57 @@ def test_rows_of_a_flattened_table_are_not_joined():
     spans = texts(text)
     assert spans[: len(rows)] == rows  # each row stands alone
     assert _squeeze(spans[-1]) == prose  # while the wrapped prose below is still joined
+
+
+# -- the fast path and the general path give the same spans -------------------
+
+
+def test_pairs_inside_pairs_hide_a_sentence_end_and_nothing_else():
+    assert texts("《纲要（草案）》提出目标。完成任务。") == ["《纲要（草案）》提出目标。", "完成任务。"]
+    assert texts("“‘甲’（乙）”丙。丁") == ["“‘甲’（乙）”丙。", "丁"]
+    assert texts("《纲要（草案。）》施行。其后") == ["《纲要（草案。）》施行。", "其后"]
+    assert texts("“‘甲（乙。）’”丙。丁") == ["“‘甲（乙。）’”丙。", "丁"]
+
+
+def test_a_stray_bracket_opening_a_line_stays_in_its_sentence():
+    assert [(s.start, s.end, s.text) for s in split_sentences("【字体：大。小")] == [(0, 6, "【字体：大。"), (6, 7, "小")]
+
+
+def test_white_space_between_sentences_and_other_line_breaks():
+    got = [(s.start, s.end, s.text) for s in split_sentences("甲。 乙。\u3000丙  \r\n丁。\u2028戊\x0c己\n \n庚")]
+    assert got == [(0, 2, "甲。"), (3, 5, "乙。"), (6, 7, "丙"), (11, 13, "丁。"), (14, 15, "戊"), (16, 17, "己"), (20, 21, "庚")]
+
+
+def test_a_long_line_is_cut_only_where_a_piece_is_too_long():
+    # The line is longer than max_chars, its sentences are not.
+    spans = split_sentences("\u3000\u3000" + "甲乙。" * 5, max_chars=8)
+    assert [(s.start, s.text) for s in spans] == [(2, "甲乙。"), (5, "甲乙。"), (8, "甲乙。"), (11, "甲乙。"), (14, "甲乙。")]
+    # The first piece runs from the line's start, with its indent.
+    assert texts("      甲乙。丙丁。") == ["甲乙。", "丙丁。"]
+    assert [s.text for s in split_sentences("      甲乙。丙丁。", max_chars=8)] == ["甲乙", "。", "丙丁。"]
+
+
+FAST_PATH_ALPHABET = list("经济农业一二三是第半年来我们0123456789。！？；!?;，、：“”‘’（）()《》【】「」『』 \t\u3000\u00a0\n\n\n\r\u2028")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fast_path_gives_the_general_path_spans(seed, monkeypatch):
+    rng = random.Random(seed)
+    samples = ["".join(rng.choice(FAST_PATH_ALPHABET) for _ in range(rng.randint(0, 300))) for _ in range(300)]
+    samples += ["\n".join(PARAGRAPHS), _wrap(PARAGRAPHS, 23), "《纲要（草案）》“‘甲’（乙）”丙。“好。”（（三层））"]
+    for max_chars in (1000, 7):
+        fast = [split_sentences(s, max_chars) for s in samples]
+        with monkeypatch.context() as m:
+            m.setattr(segment, "_PLAIN_SENTENCE", re.compile("(?!)"))  # matches nothing: every line takes the general path
+            general = [split_sentences(s, max_chars) for s in samples]
+        assert fast == general
+
+
+@pytest.mark.parametrize("sep", ["\t", "\u3000\u3000", " \u00a0"])
+def test_table_rows_apart_by_tabs_or_wide_spaces_are_not_joined(sep):
+    cells = [["指标名称（单位）", "2024年实绩", "2025年实绩", "比上年增长"], ["地区生产总值（亿元）", "4870.2", "5123.4", "5.2%"], ["一般公共预算收入（亿元）", "407.9", "420.6", "3.1%"]]
+    rows = [sep.join(c) for c in cells]
+    prose = "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业85家，专精特新企业达到17家，智改数转项目覆盖规上企业的六成以上"
+    spans = texts("\n".join(rows * 4 + [prose[:34], prose[34:68], prose[68:]]))
+    assert spans[: len(rows)] == rows
+    assert _squeeze(spans[-1]) == prose
