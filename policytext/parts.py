@@ -1,0 +1,623 @@
+"""Tell the parts of a work report apart: what was done, what will be done, and the rest.
+
+A government work report reviews a period ("一、2025年工作回顾", "上半年工作
+总结") and then plans the next ("二、2026年工作安排", "下半年工作打算"),
+between an opening (title, date line, "各位代表：", "现在，我代表……向大会
+报告工作") and a closing ("各位代表！……让我们……而奋斗！", page clutter).
+:func:`report_parts` gives each sentence of one report its part,
+``"review"``, ``"plan"`` or ``"other"``, so that attention in results can
+be compared with attention in promises.
+
+How it reads a report:
+
+1. **Opening.** Everything before the body is ``other``: the page, the
+   title, the date line, the speaker, a news caption, the greeting
+   ("各位代表："), the sentences that present the report. The body begins
+   at the first heading, or at a paragraph that opens with a look back
+   ("半年来，我们……", "2025年，……", "今年以来，……"), or at the first
+   sentence of a text without a greeting. The date line (or the title)
+   gives the *plan year*, against which years are compared: in a report of
+   January 2026, 2025 and "十四五" are past, 2026 and "十五五" are the
+   plan. A report given at the end of a year reviews that year ("今年")
+   and plans the next; a half-year report reviews and plans the same year.
+   Without a date, the first years of headings or review paragraphs tell.
+2. **Closing.** After the last heading, the last paragraph opened by
+   "各位代表！" (or "同志们！", "结束语"), or else a last short paragraph that
+   calls for effort ("让我们……而奋斗", "确保全年目标任务圆满完成"),
+   starts the closing; it and what follows (print and close links,
+   copyright notes) are ``other``. So is a glossary of terms ("名词解释");
+   an attachment ("附件1 2026年省十件民生实事") goes on with the plan.
+3. **Headings** set the part of what follows them; sub-headings inherit.
+   Words of time ("上半年", "过去五年", "下半年", "今后五年", "今年") and of
+   the report's structure ("回顾", "总结", "工作安排", "打算", "总体要求",
+   "预期目标") count at every level, and so do years; weaker words
+   ("成就", "情况" / "任务", "目标", "建议") only in the top level of
+   headings, where they name a major part, not a topic. When a heading
+   names both parts, a conjunction between them means both come, in that
+   order ("“十四五”时期发展成就和“十五五”时期主要目标任务"); without one
+   the last word is the head noun ("重点工作推进情况" is a review). A top
+   heading without a cue after the review is read by its content, as
+   reports move to the plan with headings like "二、坚定不移地进行经济体制
+   改革": plan if calls to act ("要", "将", "确保") outnumber past facts
+   (figures, "了", "完成") and past facts are few. Once in the plan, such a
+   heading stays in it ("六、国际关系和国家安全"). A short line of its own
+   ("主要预期目标") counts as a heading if it names a part.
+4. **Lead sentences.** A sentence that opens with a time cue ("去年",
+   "今年以来", "过去一年" / "下半年", "新的一年", "今后五年", a year)
+   sets the part for the rest of its paragraph where no heading names the
+   part (before the first heading, under an uncued or two-part heading);
+   there a paragraph opening with a firm cue ("下半年，我们将……") starts
+   the part for what follows. Under a heading that names the part only
+   firm cues switch: the halves of the year in a half-year report and an
+   explicit year ("2025年，全县一般公共预算收入完成……" under "二、2026年
+   财政预算安排"). So the problems that end a review ("在肯定成绩的同时
+   ……") stay ``review``, and a plan's paragraph on defence that recalls
+   the past year stays ``plan``.
+
+Everything is cue lists and regular expressions compiled once, and a
+report is read in a few linear passes; a small fold of traditional
+characters lets the cue words match reports printed in them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .segment import Span, heading_level
+
+__all__ = ["PARTS", "report_parts"]
+
+#: The parts a sentence can be in, in the order of a report.
+PARTS = ("review", "plan", "other")
+
+_REVIEW, _PLAN, _OTHER = PARTS
+_LEAD_LEVEL = 9  # heading_level() of a lead sentence ("半年来，我们……")
+
+# Traditional forms of the characters of the cue words below, so that a
+# report in traditional characters reads the same (a full OpenCC fold
+# would cost more than the rest of the work).
+_TRADITIONAL = "過顧結來計劃將爲為後務標實現預爭確須應當與設議們總績進況勝經驗訓變執項點謀見慮針體時間規個幾兩讓團奮鬥譜寫長達獲評榮選會報審託屆記編輯發瀏覽訪問關閉頁詞釋錄誌這開"
+_FOLD = str.maketrans(
+    _TRADITIONAL,
+    "过顾结来计划将为为后务标实现预争确须应当与设议们总绩进况胜经验训变执项点谋见虑针体时间规个几两让团奋斗谱写长达获评荣选会报审托届记编辑发浏览访问关闭页词释录志这开",
+)
+# Most text has none of them: a search is much faster than a translation.
+_ANY_TRADITIONAL = re.compile(f"[{_TRADITIONAL}]")
+
+
+def _fold(text: str) -> str:
+    """``text`` with the traditional characters of the cue words made simplified."""
+    return text.translate(_FOLD) if _ANY_TRADITIONAL.search(text) else text
+
+
+# --- Years -----------------------------------------------------------------
+# Years are written in Arabic or full-width digits, sometimes spaced out
+# ("1 9 9 8 年" in Wikisource texts), or in Chinese numerals ("一九八四年",
+# "二〇〇五年"). A five-year plan ("“十四五”时期", "九五期间", "第七个五年
+# 计划") stands for its five years.
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0"}
+_FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_YEAR = re.compile(r"(?<![\d０-９])([12１２](?:\s?[\d０-９]){3})\s?年|([一二][〇零○Ｏ一二三四五六七八九]{3})年")
+_NUMERALS = "一二三四五六七八九"
+# "“十五”计划" is the 10th plan, "“十五五”" the 15th: the numeral before the
+# last 五. Quotes or a following 时期/期间/计划/规划 tell it from "十五年".
+_PLAN_PERIOD = re.compile(
+    rf"“(十[{_NUMERALS}]?|[{_NUMERALS}])五”|(?<![{_NUMERALS}十])(十[{_NUMERALS}]?|[{_NUMERALS}])五(?=时期|期间|计划|规划)"
+    rf"|第([{_NUMERALS}]?十?[{_NUMERALS}]?)个五年(?:计划|规划)"
+)
+# The 1st plan began in 1953, the 2nd in 1958, the 3rd in 1966 (after
+# three years of adjustment), and every next one five years later.
+_PLAN_STARTS = {1: 1953, 2: 1958}
+_THIRD_PLAN = 1966
+
+# --- Opening ---------------------------------------------------------------
+# The greeting that ends the opening block ("各位代表：", in some texts
+# "各位代表！"), looked for near the top and before any heading.
+_GREETING = re.compile(r"^(?:各位代表|同志们|各位委员|代表们)[：:！!]")
+_GREETING_WITHIN = 60  # sentences of page, title and news caption the greeting may follow
+# Sentences of the opening that present the report or come with the page:
+# "现在，我代表市人民政府向大会报告工作，请予审议", "本届政府任期即将届满",
+# "报告分为五个部分：", "现将有关情况汇报如下", "来源：", a photo credit.
+_PRESENTING = re.compile(
+    r"报告|审议|委托|本届政府|本次(?:会议|大会)|任期|部分[：:]|如下[。：:]?$|来源|发布|浏览|访问|字[体号]|打印|关闭|分享"
+    r"|当前位置|首页|记者|摄$|作者|编辑"
+)
+# The date line ("——2026年1月20日在……会议上", perhaps cut over two lines)
+# gives the plan year; its month tells a report given at the year's end.
+_DATE_LINE = re.compile(
+    r"年\s?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s?月.{0,30}(?:会议|大会)上"
+    r"|^[—－-]{1,2}\s?.{4,7}年\s?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s?月"
+)
+_MONTH = re.compile(r"年\s?(\d{1,2}|[一二三四五六七八九十]{1,3})\s?月")
+_LATE_MONTHS = frozenset(["9", "10", "11", "12", "九", "十", "十一", "十二"])
+# A title names its years: "东坝镇一九八四年工作总结和一九八五年工作意见".
+_TITLE = re.compile(r"报告|总结|汇报|意见|计划|安排")
+# A sentence ends here; titles, date lines, names and page clutter do not.
+_SENTENCE_END = re.compile(r"[。！？!?；;…][”’）)]*$")
+_OPENING_PARAGRAPHS = 3  # after the greeting, paragraphs before the body begins at the latest
+
+# --- Closing ---------------------------------------------------------------
+# A paragraph opened by a call to the delegates ("各位代表！", "各位代表，新的
+# 征程……"); the last one after the last heading opens the closing.
+# ("结束语", the heading some texts give it, opens it too.)
+_VOCATIVE = re.compile(r"^(?:各位代表|同志们|代表们|各位委员)[！!，,]|^(?:结束语|结语)\s*$")
+# A last short paragraph that calls for effort, in reports without
+# "各位代表！" (half-year summaries): "确保全年目标任务圆满完成", "我们将以
+# 更加饱满的精神状态……", "让我们……而奋斗".
+_CALL = re.compile(
+    r"让我们|团结在|而(?:共同|努力|不懈|接续)?奋斗|全年(?:各项)?(?:目标)?任务|完成全年|新的更大|新胜利|全面胜利|勇毅前行|踔厉奋发|谱写"
+    r"|将以|以更加|迎接"
+)
+_CALL_SENTENCES = 4  # at most, in such a last paragraph
+# A line that opens an attachment ("附件1"), and a line that opens a
+# glossary of the report's terms ("名词解释", "《政府工作报告》有关内容名词注释").
+_ATTACHMENT = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[：:]?\s*$|^附[：:]")
+_GLOSSARY = re.compile(r"^[^。！？!?，,]{0,16}(?:名词解释|名词注释|注释)[：:]?\s*$")
+# Page clutter at the end: "【打印本页】【关闭窗口】", "责任编辑：…",
+# Wikisource's copyright notes.
+_CLUTTER = re.compile(
+    r"打印|关闭|责任编辑|编辑[：:]|分享|扫一扫|来源[：:]|相关附件|相关链接|Public domain|^false$|本作品|公有领域|著作权|维基"
+)
+
+# --- Headings ---------------------------------------------------------------
+# Cues that name the part at any heading level: words of time and of the
+# report's own structure ("一、2025年工作回顾", "（三）下半年工作打算").
+# ("未来" only as time: "（三）培育未来产业" heads a topic of any part.)
+_REVIEW_HEAD = re.compile(r"回顾|总结|以来|年来|过去|去年|上年|上半年|前半年|半年来")
+_PLAN_HEAD = re.compile(
+    r"下半年|后半年|今后|明年|新的一年|未来[一二三四五几]?年|今年(?!以来|上半年)"
+    r"|工作(?:安排|计划|打算|思路|要点|谋划|建议|部署|意见|重点)|预期目标|总体要求|总体部署|政策取向"
+)
+# Weaker cues, read in the top level of headings only, where they name a
+# major part ("一、过去五年的基本情况", "二、今后的主要任务"); lower down they
+# are topics ("（三）圆满完成换届任务", "2.三大攻坚战重点任务取得积极进展").
+_REVIEW_TOP = re.compile(r"成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成")
+_PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算|思路|要点|谋划|意见|部署|建议|设想|考虑|方针|重点工作")
+# Between two cues of a heading, a conjunction makes them two parts in
+# that order ("存在的问题和下半年工作打算"); without one the last cue is the
+# head noun ("重点工作推进情况" is a review, "主要工作及成效" too).
+_AND = re.compile(r"[和及与暨、，,]")
+# Cues are read in a heading's first characters, and a much longer
+# "heading" is a numbered sentence ("第一，承认阶级斗争还没有结束，同时承认
+# 今后再不需要也再不应该进行……").
+_HEADING_CHARS = 40
+_HEADING_MAX = 50
+# From this level down ("1." "第一，" "(1)") a numbered line that ends a
+# sentence is a point of an argument or a list, not a heading.
+_SENTENCE_LEVEL = 3
+# A numbered line that ends like this is an item of a list, not a heading
+# ("一、继续坚持……逐步调整农副产品价格；").
+_ITEM_END = ("；", ";", "，", ",", "、", "：", ":")
+_PSEUDO_CHARS = 30  # an unnumbered line of at most this many characters may be a heading
+
+# --- Lead sentences ---------------------------------------------------------
+# A sentence opening with one of these looks back...
+_REVIEW_LEAD = re.compile(
+    r"(?:今年)?上半年|前半年|半年来|一年来|多年来|[一二三四五六七八九十几两]+年(?:多)?来|今年以来|去年|(?:在|刚刚)?过去的?[^，,。]{0,6}年"
+    r"|近[一二三四五几]?年来|[^，,。]{0,12}以来[，,]"
+)
+# ...and these look ahead.
+_PLAN_LEAD = re.compile(r"下半年|后半年|明年|(?:在)?新的一年|今后|未来[一二三四五几]?年|新征程上")
+# "今年" is the plan year in a report given early in the year, the year
+# under review in one given at its end, and both in a half-year report.
+# ("今年以来", "今年上半年", "今年1-6月" look back in any report.)
+_THIS_YEAR = re.compile(r"今年(?!以来|上半年|前|[\d一二三四五六七八九十]+月)")
+# The halves of the year ("上半年工作中还存在一些不足。", "下半年，我们将……").
+_HALF = re.compile(r"(?:今年)?(上半年|前半年|下半年|后半年)")
+# A sentence opening with a year or a five-year plan: "2025年，……",
+# "一九八九年，全县……", "“十五五”时期，……".
+# (Not a point in time: "2005年底前注册营运的黄标车今年要全部淘汰。")
+_DATED = re.compile(
+    r"^[“\"]?(?:[12１２](?:\s?[\d０-９]){3}\s?年|[一二][〇零○Ｏ一二三四五六七八九]{3}年|十?[一二三四五六七八九]?五”?(?:时期|期间))"
+    r"(?!底|初|末|前|以前|以后|起|开始|\s?[\d０-９一二三四五六七八九十]{1,2}\s?月)"
+)
+# The year a paragraph of the review opens with ("１９８４年，我国农业又获
+# 得了大丰收。", "2018年是……") tells the plan year where no date line does.
+_YEAR_OPENS = re.compile(r"^(?:[12１２](?:\s?[\d０-９]){3}|[一二][〇零○Ｏ一二三四五六七八九]{3})\s?年[，,是]")
+_LEAD_CHARS = 24  # lead cues are read in a sentence's first characters
+
+# --- Content of a section without a cue -------------------------------------
+# Past facts (figures, growth rates, completed work) against calls to act.
+# About half the sentences of a review state a fact, a tenth or less of a
+# plan's do; older plans say "要" in most sentences, newer ones are bare
+# imperatives ("建设制造强区。"). ("主要", "重要", "需要", "了解" are no cues.)
+_PAST = re.compile(
+    r"了(?!解)|比上年|同比|增长\s?[\d百]|\d%|累计|建成|取得|完成|达到|新增|突破|实现|获评|荣获|入选|首次|成功"
+)
+_FUTURE = re.compile(r"(?<![主重需必只纲概首提])要(?![求素点])|将|力争|确保|争取|必须|应当|预期")
+_MIN_VOTES = 3  # sentences a section needs to be read by its content
+_DONE = re.compile(r"了(?!解)")  # done: "遭受了", "取得了"
+
+
+class _Years(NamedTuple):
+    """What the years of a report mean."""
+
+    plan: int | None  # the first year the plan covers; earlier years are past
+    this: str | None  # the part "今年" opens: the plan (early in the year), the review (at its end), None (half-year)
+    half: bool  # a half-year report: the plan year is under review too
+
+
+def report_parts(spans: Sequence[Span]) -> list[str]:
+    """Give each sentence of one report its part: review, plan or other.
+
+    Parameters
+    ----------
+    spans : sequence of Span
+        The sentences of ONE document in order, as
+        :func:`policytext.split_sentences` returns them.
+
+    Returns
+    -------
+    list of str
+        One of :data:`PARTS` per span: ``"review"`` for what was done,
+        ``"plan"`` for what will be done, ``"other"`` for the opening,
+        the closing and the page around them.
+
+    Examples
+    --------
+    >>> from policytext import split_sentences
+    >>> text = ("各位代表：\\n一、上半年工作回顾\\n半年来，我们新建农田3000亩。\\n"
+    ...         "二、下半年工作安排\\n要抓好秋粮生产。\\n各位代表！让我们团结奋斗！")
+    >>> report_parts(split_sentences(text))
+    ['other', 'review', 'review', 'plan', 'plan', 'other', 'other']
+    """
+    if not spans:
+        return []
+    # A sentence opens a paragraph when white space (a line break) lies
+    # between it and the sentence before.
+    opens = [True] + [b.start > a.end for a, b in itertools.pairwise(spans)]
+    levels = [_level(s) for s in spans]
+    body, years = _opening(spans, levels, opens)
+    runs = _body_runs(spans, levels, opens, body)
+    # The top level of headings in the body ("一、" in most reports, "（一）" in some).
+    top = min((lv for lv in levels[body : runs[0][1]] if lv is not None), default=1)
+    reader = _Reader(spans, levels, opens, years, top)
+    parts = [_OTHER] * len(spans)
+    for start, end in runs:
+        for i in range(start, end):
+            parts[i] = reader.read(i, end)
+    return parts
+
+
+class _Reader:
+    """The state machine that reads the body of one report, sentence by sentence."""
+
+    def __init__(self, spans: Sequence[Span], levels: list[int | None], opens: list[bool], years: _Years, top: int) -> None:
+        self.spans, self.levels, self.opens, self.top = spans, levels, opens, top
+        self.years = years
+        self.section = _REVIEW  # the part the headings above give; reports begin with the review
+        self.named = False  # a heading named it: only firm cues switch then
+        self.mixed = False  # a heading named both parts: sub-headings are read by their content
+        self.seen = False  # a heading has named a part
+        self.current = _REVIEW  # the part of the running paragraph
+
+    def read(self, i: int, end: int) -> str:
+        """The part of sentence ``i``; the body (or attachment) it is in ends before ``end``."""
+        text, level = self.spans[i].text, self.levels[i]
+        if level is not None:
+            self._read_heading(i, end, level)
+        elif not (self._lone_line(i, end) and self._named(text, top=False)):
+            self._read_sentence(text, self.opens[i])
+            return self.current
+        # After a heading the part is the section's.
+        self.current = self.section
+        return self.current
+
+    def _lone_line(self, i: int, end: int) -> bool:
+        """Whether sentence ``i`` is a short line of its own without a sentence end.
+
+        Such a line may be an unnumbered heading ("主要预期目标", "“十五五”
+        时期主要目标和2026年重点工作"); it counts if it names a part.
+        """
+        alone = self.opens[i] and (i + 1 == end or self.opens[i + 1])
+        return alone and _pseudo_heading(self.spans[i].text)
+
+    def _named(self, text: str, top: bool) -> bool:
+        """Take the part a heading names, if it names one."""
+        cue, both, self.years = _heading_part(_fold(text), top, self.years, self.seen)
+        if cue is not None:
+            self.section, self.named, self.mixed, self.seen = cue, not both, both, True
+        return cue is not None
+
+    def _read_heading(self, i: int, end: int, level: int) -> None:
+        top = level == self.top
+        if self._named(self.spans[i].text[:_HEADING_CHARS], top):
+            return
+        if top and self.section == _REVIEW:
+            # Reports move from the review to the plan, sometimes under
+            # headings that name neither ("二、坚定不移地进行经济体制改革"):
+            # the content tells, or lead sentences will. (Once in the plan,
+            # such headings stay in it: "六、国际关系和国家安全".)
+            vote = _content_part(self.spans, self.levels, i, end, level, self.years)
+            self.named, self.mixed = vote == _PLAN, False
+            self.section = _PLAN if vote == _PLAN else self.section
+        elif self.mixed:
+            # Under a heading that names both parts, each sub-heading's
+            # content tells which it is in.
+            self.section = _content_part(self.spans, self.levels, i, end, level, self.years) or self.section
+
+    def _read_sentence(self, text: str, opens: bool) -> None:
+        years = self.years
+        if opens:
+            self.current = self.section
+            if years.plan is None and not years.half and self.section == _REVIEW:
+                # Without a date line, the first year a review paragraph opens
+                # with is the year under review: "１９８４年，我国农业又获得了大丰收。"
+                lead = _fold(text[:_LEAD_CHARS])
+                if _YEAR_OPENS.match(lead):
+                    self.years = years._replace(plan=_periods(lead)[0][1] + 1)
+        cue, firm = _lead_part(text, self.years)
+        if cue is not None and (firm or not self.named):
+            self.current = cue
+            if firm and opens and not self.named:
+                # No heading names the part: a paragraph opening with a firm
+                # cue ("下半年，我们将重点抓好以下工作。") starts it.
+                self.section = cue
+
+
+def _level(span: Span) -> int | None:
+    """The level of a heading (1 is highest), or None for a sentence, a lead sentence or an item of a list."""
+    if not span.is_heading:
+        return None
+    text = span.text
+    level = heading_level(text)
+    if level is None or level == _LEAD_LEVEL or text.endswith(_ITEM_END) or len(text) > _HEADING_MAX:
+        return None
+    if level >= _SENTENCE_LEVEL and _SENTENCE_END.search(text):
+        return None  # "第一，承认阶级斗争还没有结束……。", "2.重点任务取得积极进展。"
+    return level
+
+
+def _pseudo_heading(text: str) -> bool:
+    """Whether a line of its own may be an unnumbered heading: short, with no sentence end."""
+    return len(text) <= _PSEUDO_CHARS and _SENTENCE_END.search(text) is None and _CLUTTER.search(text) is None
+
+
+def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool]) -> tuple[int, _Years]:
+    """Index of the first sentence of the body, and what the report's years mean."""
+    greeting = _greeting(spans, levels)
+    greeted = False
+    paragraphs = 0  # paragraphs since the greeting
+    date = ""
+    title: list[int] = []
+    half = False
+    i = 0
+    for i, span in enumerate(spans):
+        if levels[i] is not None:
+            break  # the first heading
+        text = _fold(span.text)
+        if i == greeting or (greeted and _GREETING.match(text)):
+            greeted, paragraphs = True, 0
+            continue
+        if opens[i] and greeted:
+            paragraphs += 1
+            if paragraphs > _OPENING_PARAGRAPHS:
+                break
+        if not date and _DATE_LINE.search(text):
+            date = text
+        ended = _SENTENCE_END.search(text) is not None
+        if not title and not greeted and not ended and _TITLE.search(text):
+            title = [first for _, first, _ in _periods(text)]
+            half = "半年" in text
+        lone = opens[i] and (i + 1 == len(spans) or opens[i + 1])
+        if greeted and lone and _pseudo_heading(text) and (_REVIEW_HEAD.search(text) or _PLAN_HEAD.search(text)):
+            break  # an unnumbered heading: "“十四五”时期工作回顾"
+        if not ended or _PRESENTING.search(text) or i < greeting:
+            continue  # page, title, date line, speaker, a news caption, the report presented
+        if opens[i] and (span.is_heading or _REVIEW_LEAD.match(text) or _DATED.match(text)):
+            break  # "半年来，我们……", "2025年，……", "今年以来，……"
+        if not greeted:
+            break  # a sentence in a text without a greeting: the body has begun
+    else:
+        i = len(spans)
+    if i < len(spans) and "半年" in spans[i].text[:12]:
+        half = True  # "一、上半年工作回顾", "今年上半年，……"
+    plan, this = None, _PLAN
+    found = _periods(date)
+    if found:
+        plan = found[0][1]
+        month = _MONTH.search(date)
+        if month is not None and month.group(1) in _LATE_MONTHS:
+            # A report given at the end of the year reviews that year
+            # ("今年工业总产值预计比去年增长百分之十五") and plans the next.
+            plan, this = plan + 1, _REVIEW
+    elif title:
+        plan = max(title)
+    return i, _Years(plan, None if half else this, half)
+
+
+def _greeting(spans: Sequence[Span], levels: list[int | None]) -> int:
+    """Index of the greeting ("各位代表：") near the top and before any heading, or -1."""
+    for i in range(min(len(spans), _GREETING_WITHIN)):
+        if levels[i] is not None:
+            break
+        if _GREETING.match(_fold(spans[i].text)):
+            return i
+    return -1
+
+
+def _body_runs(spans: Sequence[Span], levels: list[int | None], opens: list[bool], body: int) -> list[tuple[int, int]]:
+    """The runs ``(start, end)`` of sentences that are not ``other``: the body, and attachments that go on with it.
+
+    In its second half a report may be followed by attachments ("附件1",
+    then "2026年省十件民生实事", promises like the plan's) and by a glossary
+    ("名词解释", ``other``).
+    """
+    n = len(spans)
+    attachment = glossary = n
+    for i in range((body + n) // 2, n):
+        if opens[i]:
+            text = _fold(spans[i].text)
+            if attachment == n and _ATTACHMENT.match(text):
+                attachment = i
+            elif _GLOSSARY.match(text):
+                glossary = i
+                break
+    runs = [(body, _closing(spans, levels, opens, body, min(attachment, glossary)))]
+    if attachment < glossary:
+        end = glossary
+        while end > attachment + 1 and _CLUTTER.search(_fold(spans[end - 1].text)):
+            end -= 1  # page clutter after the attachment
+        runs.append((attachment + 1, end))
+    return runs
+
+
+def _closing(spans: Sequence[Span], levels: list[int | None], opens: list[bool], body: int, n: int) -> int:
+    """Index of the first sentence of the closing of the report that ends before ``n``."""
+    last_heading = body
+    for i in range(n - 1, body - 1, -1):
+        if levels[i] is not None:
+            last_heading = i
+            break
+    for i in range(n - 1, last_heading, -1):
+        if opens[i] and _VOCATIVE.match(_fold(spans[i].text)):
+            return i
+    # No call to the delegates: page clutter at the end, and before it a
+    # last short paragraph calling for effort.
+    end = n
+    while end > last_heading + 1 and _CLUTTER.search(_fold(spans[end - 1].text)):
+        end -= 1
+    start = end - 1
+    while start > last_heading + 1 and not opens[start]:
+        start -= 1
+    calls = start > last_heading and end - start <= _CALL_SENTENCES
+    if calls and any(_CALL.search(_fold(spans[k].text)) for k in range(start, end)):
+        return start
+    return end
+
+
+def _numeral(text: str) -> int:
+    """The value of a Chinese numeral from 1 to 99 ("九", "十五", "二十一")."""
+    tens, _, units = text.rpartition("十")
+    value = _NUMERALS.index(units) + 1 if units else 0
+    if "十" in text:
+        value += 10 * (_NUMERALS.index(tens) + 1 if tens else 1)
+    return value
+
+
+def _periods(text: str) -> list[tuple[int, int, int]]:
+    """The years and five-year plans a text names: ``(position, first year, last year)`` in order."""
+    found = []
+    for m in _YEAR.finditer(text):
+        if m.group(1):
+            year = int(m.group(1).translate(_FW_DIGITS).replace(" ", ""))
+        else:
+            year = int("".join(_CN_DIGITS[c] for c in m.group(2)))
+        if 1949 <= year <= 2100:
+            found.append((m.start(), year, year))
+    for m in _PLAN_PERIOD.finditer(text):
+        number = _numeral(next(g for g in m.groups() if g))
+        first = _PLAN_STARTS.get(number, _THIRD_PLAN + 5 * (number - 3))
+        found.append((m.start(), first, first + 4))
+    return sorted(found)
+
+
+def _pick(text: str, review: re.Match[str] | None, plan: re.Match[str] | None) -> tuple[str | None, bool]:
+    """The part two cue matches name, and whether the text names both parts."""
+    if review is None or plan is None:
+        return (_REVIEW if review else _PLAN if plan else None), False
+    first, last = sorted((review, plan), key=lambda m: m.start())
+    if _AND.search(text, first.end(), last.start()):
+        return (_REVIEW if first is review else _PLAN), True
+    return (_REVIEW if last is review else _PLAN), False
+
+
+def _heading_part(text: str, top: bool, years: _Years, seen: bool) -> tuple[str | None, bool, _Years]:
+    """The part a heading names (or None), whether it names both, and the years, perhaps learned from it."""
+    periods = _periods(text)
+    cue, both = _pick(text, _REVIEW_HEAD.search(text), _PLAN_HEAD.search(text))
+    if cue is None and periods and years.plan is not None:
+        named = [p for p in (_date_part(first, last, years) for _, first, last in periods) if p is not None]
+        if named:
+            cue, both = named[0], len(set(named)) > 1
+    if cue is None and top:
+        cue, both = _pick(text, _REVIEW_TOP.search(text), _PLAN_TOP.search(text))
+    if years.plan is None and periods:
+        # Learn the plan year: "一、2025年工作回顾" is followed by it,
+        # "二、2024年工作安排" names it. A dated heading without a cue is the
+        # review if no heading has named a part yet ("一、一九五五年的工作"),
+        # else the plan.
+        if cue is None:
+            cue = _PLAN if seen else _REVIEW
+        if not both:
+            # Years say it better than five-year plans, which may run on.
+            exact = [first for _, first, last in periods if first == last] or [p[1 if cue == _PLAN else 2] for p in periods]
+            years = years._replace(plan=max(exact) + 1 if cue == _REVIEW else min(exact))
+    return cue, both, years
+
+
+def _date_part(first: int, last: int, years: _Years) -> str | None:
+    """The part a year or a five-year plan belongs to, or None (the plan year of a half-year report)."""
+    if years.plan is None:
+        return None
+    if last < years.plan:
+        return _REVIEW
+    if first > years.plan or (first == years.plan and not years.half):
+        return _PLAN
+    return None
+
+
+def _lead_part(sentence: str, years: _Years) -> tuple[str | None, bool]:
+    """The part a sentence's opening time cue names (or None), and whether it holds under any heading."""
+    text = _fold(sentence[:_LEAD_CHARS])
+    half = _HALF.match(text)
+    if half:
+        if years.half:
+            return (_REVIEW if half.group(1) in ("上半年", "前半年") else _PLAN), True
+        # In an annual report the halves are those of the year reviewed
+        # ("下半年经济迅速回升"), or of "今年下半年" if it says so.
+        later = half.group(0).startswith("今年") and half.group(1) in ("下半年", "后半年")
+        return (years.this if later else _REVIEW), False
+    if _REVIEW_LEAD.match(text):
+        return _REVIEW, False
+    if _PLAN_LEAD.match(text):
+        return _PLAN, False
+    if _THIS_YEAR.match(text):
+        if years.this == _PLAN:
+            # A report whose date is not known may be given at the end of
+            # the year: "今年因为长江和淮河流域遭受了严重的水灾……".
+            whole = _fold(sentence)
+            if _DONE.search(whole) and not _FUTURE.search(whole):
+                return _REVIEW, False
+        return years.this, False
+    if _DATED.match(text):
+        periods = _periods(text)
+        if periods and periods[0][0] <= 1:
+            # An explicit year holds under any heading: "一九八九年，全县财政
+            # 预算执行情况总的是好的。" under "三、关于一九九〇年财政预算的安排".
+            part = _date_part(periods[0][1], periods[0][2], years)
+            return part, part is not None
+    return None, False
+
+
+def _content_part(spans: Sequence[Span], levels: list[int | None], at: int, end: int, level: int, years: _Years) -> str | None:
+    """The part of a section without a cue, read from its sentences up to the next heading of its level or higher.
+
+    Plan if calls to act outnumber past facts and past facts are few,
+    review if past facts are many and outnumber calls to act, else None.
+    """
+    past = future = total = 0
+    for k in range(at + 1, end):
+        below = levels[k]
+        if below is not None and below <= level:
+            break
+        if below is not None:
+            continue  # a sub-heading
+        text = _fold(spans[k].text)
+        if _lead_part(text, years)[1]:
+            break  # a firm lead ("一九八五年全镇工作的……") will switch by itself
+        total += 1
+        if _FUTURE.search(text):
+            future += 1
+        elif _PAST.search(text):
+            past += 1
+    if total < _MIN_VOTES:
+        return None
+    if future > 2 * past and (future >= 0.3 * total or past <= 0.1 * total):
+        return _PLAN
+    if past >= 0.3 * total and past > 2 * future:
+        return _REVIEW
+    return None
