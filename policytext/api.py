@@ -13,6 +13,7 @@ from typing import IO, Union
 import numpy as np
 
 from ._validation import (
+    BOOL,
     N_JOBS,
     check_params,
     check_text,
@@ -20,15 +21,17 @@ from ._validation import (
     int_at_least,
     model_constraint,
 )
+from .context import paragraph_ids
 from .errors import ModelError
 from .model import Classifier
 from .modelfile import load_model
+from .parts import report_parts
 from .segment import iter_sentences, split_sentences
 
 #: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
 ModelLike = Union[None, str, os.PathLike, Classifier]
 
-__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_records", "load", "default_model_path", "resolve_model"]
+__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_records", "iter_tagged", "load", "default_model_path", "resolve_model"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,9 @@ class Sentence:
     the paragraph's lead sentence) above it; ``score`` is the probability of
     ``label`` and ``probs`` maps every label to its probability, as the
     ``probs`` of a record do (the linear scores are
-    :meth:`Classifier.decision_function`'s).
+    :meth:`Classifier.decision_function`'s); ``part`` is ``review`` (what
+    was done), ``plan`` (what will be done) or ``other``
+    (:func:`policytext.parts.report_parts`).
     """
 
     text: str
@@ -50,13 +55,14 @@ class Sentence:
     probs: dict = field(repr=False)
     section: tuple = ()
     is_heading: bool = False
+    part: str = "other"
 
     def to_dict(self) -> dict:
         """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
         from .records import round_probs
 
         rounded = round_probs(np.array([list(self.probs.values())]))[0]
-        return _record(self, self.label, dict(zip(self.probs, rounded)))
+        return _record(self, self.label, dict(zip(self.probs, rounded)), self.part)
 
     @property
     def scores(self):
@@ -123,7 +129,7 @@ def resolve_model(model: ModelLike = None) -> Classifier:
 
 
 #: What the options of the functions below allow: one table, checked at each call.
-_OPTIONS = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1)}
+_OPTIONS = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1), "context": BOOL}
 
 
 def _options(where, **values):
@@ -131,7 +137,7 @@ def _options(where, **values):
     check_params(where, {name: _OPTIONS[name] for name in values}, values)
 
 
-def classify(text: str, *, model: ModelLike = None) -> list[Sentence]:
+def classify(text: str, *, model: ModelLike = None, context: bool = True) -> list[Sentence]:
     """Split a report into sentences and tag each with a work-area label.
 
     Parameters
@@ -140,6 +146,10 @@ def classify(text: str, *, model: ModelLike = None) -> list[Sentence]:
         A whole report, or any part of one.
     model : Classifier or path, optional
         Defaults to the shipped model.
+    context : bool
+        Read each sentence with its neighbours and its paragraph through
+        the model's context stage (:mod:`policytext.context`); False tags
+        each sentence alone, as :func:`classify_batch` does.
 
     Returns
     -------
@@ -155,11 +165,15 @@ def classify(text: str, *, model: ModelLike = None) -> list[Sentence]:
     (10, 23, ('一、上半年工作回顾',))
     """
     check_text(text)
-    _options("classify", model=model)
+    _options("classify", model=model, context=context)
     spans = split_sentences(text)
     if not spans:
         return []
-    return list(_tag_spans(spans, resolve_model(model)))
+    clf = resolve_model(model)
+    proba = clf.predict_proba([s.text for s in spans])
+    if context and clf.context is not None:
+        proba = clf.context.proba(proba, paragraph_ids(spans))
+    return list(_sentences(spans, proba, clf.labels, report_parts(spans)))
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:
@@ -253,7 +267,7 @@ def _stream_labels(texts, clf, batch_size, n_jobs):
         seen += len(batch)
 
 
-def _record(span, label, probs):
+def _record(span, label, probs, part):
     """The one place a tagged sentence becomes a record: for :meth:`Sentence.to_dict` and ``policytext tag``.
 
     ``probs`` are rounded already (:func:`~policytext.records.round_probs`)."""
@@ -262,53 +276,84 @@ def _record(span, label, probs):
         "end": span.end,
         "section": list(span.section),
         "text": span.text,
+        "part": part,
         "label": label,
         "score": probs[label],
         "probs": probs,
     }
 
 
-def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int = 10_000) -> Iterator[Sentence]:
+def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int = 10_000, context: bool = True) -> Iterator[Sentence]:
     """Like :func:`classify`, for a text stream of any size (an open file).
 
     The stream is read a block at a time (see
     :func:`~policytext.segment.iter_sentences`) and tagged ``batch_size``
-    sentences at a time, so memory stays bounded. Options are checked when
-    it is called.
+    sentences at a time, so memory stays bounded; with ``context`` the
+    labels are those :func:`classify` gives for the whole text, whatever
+    the batch size. Options are checked when it is called.
 
     Returns
     -------
     iterator of Sentence
     """
-    _options("iter_classify", model=model, batch_size=batch_size)
-    return _iter_sentences(stream, resolve_model(model), batch_size)
+    _options("iter_classify", model=model, batch_size=batch_size, context=context)
+    return _iter_sentences(stream, resolve_model(model), batch_size, context)
 
 
-def _iter_sentences(stream, clf, batch_size):
-    for spans, proba in iter_batches(stream, clf, batch_size):
-        yield from _sentences(spans, proba, clf.labels)
+def _iter_sentences(stream, clf, batch_size, context):
+    for spans, proba, parts in iter_tagged(stream, clf, batch_size, context=context):
+        yield from _sentences(spans, proba, clf.labels, parts)
 
 
-def iter_batches(stream: IO[str], clf: Classifier, batch_size: int = 10_000) -> Iterator[tuple[list, np.ndarray]]:
+def iter_batches(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, context: bool = True) -> Iterator[tuple[list, np.ndarray]]:
     """``(spans, probabilities)`` of a text stream, a batch at a time.
 
     What the engine gives, before any per-sentence object is built:
-    ``policytext tag`` makes records straight from it.
+    ``policytext tag`` makes records straight from it. With ``context`` (and
+    a model that has a context stage) the probabilities are in context and
+    a batch may be a little shorter or longer than ``batch_size``.
     """
-    for spans in _batches(iter_sentences(stream), batch_size):
-        yield spans, clf.predict_proba([s.text for s in spans])
+    batches = ((spans, clf.predict_proba([s.text for s in spans])) for spans in _batches(iter_sentences(stream), batch_size))
+    if context and clf.context is not None:
+        return clf.context.stream(batches)
+    return batches
 
 
-def iter_records(stream: IO[str], clf: Classifier, batch_size: int = 10_000) -> Iterator[dict]:
+#: Parts (review, plan, other) are read over this many sentences at a time in
+#: a stream: the whole of any report (a long one has a few thousand), while
+#: memory stays bounded for a file of millions.
+PARTS_BLOCK = 20_000
+
+
+def iter_tagged(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, context: bool = True) -> Iterator[tuple[list, np.ndarray, list]]:
+    """``(spans, probabilities, parts)`` of a text stream: :func:`iter_batches` with each sentence's part.
+
+    Batches are gathered up to :data:`PARTS_BLOCK` sentences before their
+    parts are read, so a report streamed in small batches gets the parts
+    :func:`classify` gives it.
+    """
+    spans: list = []
+    probas: list = []
+    for batch_spans, batch_proba in iter_batches(stream, clf, batch_size, context=context):
+        spans += batch_spans
+        probas.append(batch_proba)
+        if len(spans) >= PARTS_BLOCK:
+            yield spans, np.vstack(probas), report_parts(spans)
+            spans, probas = [], []
+    if spans:
+        yield spans, np.vstack(probas), report_parts(spans)
+
+
+def iter_records(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, context: bool = True) -> Iterator[dict]:
     """Records of a text stream (as :meth:`Sentence.to_dict` makes them), without building Sentences.
 
     What ``policytext tag`` writes for a document read as a stream."""
     from .records import round_probs
 
     labels = clf.labels
-    for spans, proba in iter_batches(stream, clf, batch_size):
-        for span, row, j in zip(spans, round_probs(proba), proba.argmax(axis=1).tolist()):
-            yield _record(span, labels[j], dict(zip(labels, row)))
+    for spans, proba, parts in iter_tagged(stream, clf, batch_size, context=context):
+        for span, row, j, part in zip(spans, round_probs(proba), proba.argmax(axis=1).tolist(), parts):
+            yield _record(span, labels[j], dict(zip(labels, row)), part)
 
 
 def _batches(items, size):
@@ -318,13 +363,9 @@ def _batches(items, size):
         yield batch
 
 
-def _tag_spans(spans, clf):
-    return _sentences(spans, clf.predict_proba([s.text for s in spans]), clf.labels)
-
-
-def _sentences(spans, proba, labels):
+def _sentences(spans, proba, labels, parts):
     best = proba.argmax(axis=1)
-    for span, row, j in zip(spans, proba, best):
+    for span, row, j, part in zip(spans, proba, best, parts):
         yield Sentence(
             text=span.text,
             start=span.start,
@@ -334,4 +375,5 @@ def _sentences(spans, proba, labels):
             probs=dict(zip(labels, row.tolist())),
             section=span.section,
             is_heading=span.is_heading,
+            part=part,
         )

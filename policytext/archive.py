@@ -37,6 +37,7 @@ from ._validation import (
 )
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import expand_paths
+from .parts import report_parts
 from .records import (
     FORMATS,
     RecordBatch,
@@ -100,11 +101,12 @@ def _time_limit(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
-def tag_document(path, model=None, limits=None, timeout=None):
+def tag_document(path, model=None, limits=None, timeout=None, context=True):
     """Read and tag one document; never raises for a bad document.
 
     ``timeout`` (seconds) bounds reading and tagging together: a document
-    that takes longer fails with a reason saying so.
+    that takes longer fails with a reason saying so. ``context``: read
+    each sentence in its document (see :func:`policytext.classify`).
 
     Returns
     -------
@@ -121,7 +123,7 @@ def tag_document(path, model=None, limits=None, timeout=None):
     try:
         with _time_limit(timeout):
             text = read_document(path, **(limits or {}))
-            records = _records(path, text, clf)
+            records = _records(path, text, clf, context)
     except DocumentError as exc:
         return DocumentResult(str(path), error=exc.reason)
     except _Overtime:
@@ -129,15 +131,15 @@ def tag_document(path, model=None, limits=None, timeout=None):
     return DocumentResult(str(path), records, document_meta(path, text))
 
 
-def _records(path, text, clf):
+def _records(path, text, clf, context=True):
     """A whole document's records, as one :class:`~policytext.records.RecordBatch`."""
     from .api import iter_batches
 
     spans, proba = [], [np.zeros((0, len(clf.labels)))]
-    for batch_spans, batch_proba in iter_batches(io.StringIO(text), clf):
+    for batch_spans, batch_proba in iter_batches(io.StringIO(text), clf, context=context):
         spans += batch_spans
         proba.append(batch_proba)
-    return RecordBatch.tagged(shown(str(path)), 0, spans, np.vstack(proba), clf.labels)
+    return RecordBatch.tagged(shown(str(path)), 0, spans, np.vstack(proba), clf.labels, report_parts(spans))
 
 
 # -- the whole job ------------------------------------------------------------
@@ -179,6 +181,7 @@ def tag_files(
     format=None,
     model=None,
     summary=None,
+    panel=None,
     meta=None,
     evidence=0,
     evidence_by="top",
@@ -194,6 +197,7 @@ def tag_files(
     mapper=None,
     font=None,
     timeout=None,
+    context=True,
 ):
     """Tag every document of an archive.
 
@@ -214,6 +218,10 @@ def tag_files(
     summary : str, optional
         Write a CSV with one row per document: shares per label, place,
         level, year, sentence count.
+    panel : str, optional
+        Write one row per place x level x year, pooling its documents:
+        counted shares, and (with a model that has a share calibration and
+        ``context``) corrected shares with 90% intervals. Any table format.
     meta : str, optional
         A CSV overriding place, level and year (see :func:`read_meta`).
     evidence : int
@@ -250,6 +258,9 @@ def tag_files(
         A font file with Chinese characters for the plot.
     timeout : float, optional
         Seconds one document may take to read and tag.
+    context : bool
+        Read each sentence with its neighbours and paragraph through the
+        model's context stage; False tags each sentence alone.
 
     Returns
     -------
@@ -260,7 +271,7 @@ def tag_files(
     check_params(
         "tag_files",
         {**_TAG_OPTIONS, "model": model_constraint()},
-        {"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "model": model},
+        {"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "context": context, "model": model},
     )
     if evidence and not summary:
         raise ParameterError("tag_files(): 'evidence' needs a summary to add its sentences to (summary=FILE.csv, --summary)")
@@ -269,20 +280,23 @@ def tag_files(
     docs, missing = expand_paths(paths)
     # Every output, and the plot's font, is checked before any output is
     # opened, so a mistake costs nothing.
-    check_outputs({"output": output, "summary": summary, "errors": errors, "plot": plot}, docs)
+    check_outputs({"output": output, "summary": summary, "panel": panel, "errors": errors, "plot": plot}, docs)
     format = records_format(output, format)
     if format in ("parquet", "xlsx") and output is None:
         raise PolicytextError(f"--format {format} needs an output file (-o FILE)")
-    if summary:
-        from .tables import format_of
+    for table in (summary, panel):
+        if table:
+            from .tables import format_of
 
-        format_of(summary)  # a summary whose extension names no table format is refused before work
+            format_of(table)  # a table whose extension names no format is refused before work
     if plot:
         from .plot import check_font
 
         font = check_font(font)
     writer = RecordWriter(output, format, clf.labels, resume=resume)
-    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by))
+    # Corrected shares are calibrated on the context stage's probabilities.
+    share_model = clf.shares if context and clf.context is not None else None
+    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel)))
 
     def fail(path, reason):
         result.failed.append((path, reason))
@@ -305,9 +319,9 @@ def tag_files(
     finished = False
     try:
         for path in sorted(streamed):
-            _tag_stream(path, clf, writer, result, fail, sink)
+            _tag_stream(path, clf, writer, result, fail, sink, context)
             bar.update(1)
-        run = mapper or _local_mapper(clf, jobs, limits, timeout)
+        run = mapper or _local_mapper(clf, jobs, limits, timeout, context)
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
                 fail(res.path, res.error)
@@ -316,7 +330,7 @@ def tag_files(
                 result.tagged.append(res.path)
                 result.summary.add(res.path, res.records, res.meta)
             bar.update(1)
-        if result.skipped and (summary or plot):
+        if result.skipped and (summary or plot or panel):
             _summarise_skipped(result, writer)
         result.records = writer.kept
         finished = True
@@ -327,6 +341,8 @@ def tag_files(
             replace_text(errors, "".join(f"{shown(path)}: {reason}\n" for path, reason in result.failed))
     if summary:
         result.summary.write(summary)
+    if panel:
+        result.summary.write_panel(panel)
     if plot:
         from .plot import plot_shares
 
@@ -343,6 +359,7 @@ _TAG_OPTIONS = {
     "resume": BOOL,
     "progress": BOOL,
     "timeout": optional(number_between(1e-3, 1e9)),
+    "context": BOOL,
 }
 
 
@@ -369,7 +386,7 @@ def _streams(path):
         return False  # the normal path reports it
 
 
-def _tag_stream(path, clf, writer, result, fail, sink):
+def _tag_stream(path, clf, writer, result, fail, sink, context=True):
     """Tag one large plain-text document as a stream.
 
     Records go out ``_STREAM_BATCH`` at a time; if the document fails or
@@ -378,7 +395,7 @@ def _tag_stream(path, clf, writer, result, fail, sink):
     """
     from .readers import open_text_stream
 
-    from .api import iter_batches
+    from .api import iter_tagged
 
     mark = writer.begin_stream()
     tally = result.summary.tally()
@@ -388,8 +405,8 @@ def _tag_stream(path, clf, writer, result, fail, sink):
             start = stream.tell()  # after a byte-order mark
             head = stream.read(HEAD_CHARS)
             stream.seek(start)
-            for spans, proba in iter_batches(stream, clf, _STREAM_BATCH):
-                batch = RecordBatch.tagged(shown(path), first, spans, proba, clf.labels)
+            for spans, proba, parts in iter_tagged(stream, clf, _STREAM_BATCH, context=context):
+                batch = RecordBatch.tagged(shown(path), first, spans, proba, clf.labels, parts)
                 tally.add_batch(batch)
                 writer.append(batch, sink)
                 first += len(batch)
@@ -439,18 +456,18 @@ def _meta_of(path):
     return document_meta(path, head)
 
 
-def _local_mapper(clf, jobs, limits, timeout):
+def _local_mapper(clf, jobs, limits, timeout, context=True):
     def run(paths):
         if jobs == 1 or len(paths) < 2:
             for path in paths:
-                yield tag_document(path, clf, limits, timeout)
+                yield tag_document(path, clf, limits, timeout, context)
             return
         from joblib import Parallel, delayed
 
         ref = clf.metadata.get("path") or clf
         parent = os.getpid()
         yield from Parallel(n_jobs=jobs, return_as="generator_unordered")(
-            delayed(_tag_in_worker)(parent, path, ref, limits, timeout) for path in paths
+            delayed(_tag_in_worker)(parent, path, ref, limits, timeout, context) for path in paths
         )
 
     return run
@@ -459,7 +476,7 @@ def _local_mapper(clf, jobs, limits, timeout):
 _watching = threading.Event()
 
 
-def _tag_in_worker(parent, path, model, limits, timeout):
+def _tag_in_worker(parent, path, model, limits, timeout, context=True):
     """:func:`tag_document` in a worker process that ends itself when ``parent`` dies.
 
     joblib's workers outlive a parent killed with SIGKILL (which runs no
@@ -470,7 +487,7 @@ def _tag_in_worker(parent, path, model, limits, timeout):
     if os.getpid() != parent and not _watching.is_set():
         _watching.set()
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    return tag_document(path, model, limits, timeout)
+    return tag_document(path, model, limits, timeout, context)
 
 
 def _exit_when_orphaned(parent, every=0.5):

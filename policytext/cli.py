@@ -37,12 +37,14 @@ def _parser():
         "tag",
         help="split documents into sentences and label each",
         description="Tag every sentence of every document: one record per sentence with the\n"
-        "document, index, start, end, section path, text, label, score and per-label\n"
-        "probabilities. Reads .txt/.md (any of UTF-8, UTF-16, GB18030/GBK, Big5),\n"
+        "document, index, start, end, section path, text, part (review, plan or other),\n"
+        "label, score and per-label probabilities. Each sentence is read with its\n"
+        "neighbours and paragraph (--no-context: alone). Reads .txt/.md (any of UTF-8, UTF-16, GB18030/GBK, Big5),\n"
         ".html/.htm (main text), .docx and text-layer .pdf.",
         epilog="examples:\n"
         "  policytext tag examples/report.txt\n"
         "  policytext tag reports/ -o labels.jsonl --summary shares.csv --plot shares.png\n"
+        "  policytext tag reports/ -o labels.csv --panel panel.csv --meta places.csv\n"
         "  policytext tag 'archive/**/*.pdf' -o labels.parquet --format parquet --jobs 2 --resume\n"
         "  policytext tag reports/ -o labels.jsonl --scheduler tcp://10.0.0.5:8786",
         formatter_class=_Formatter,
@@ -51,7 +53,8 @@ def _parser():
     tag.add_argument("-o", "--output", metavar="FILE", help="write records here (default: standard output)")
     tag.add_argument("--format", choices=("jsonl", "csv", "parquet", "xlsx"), help="record format (default: the extension of -o, or jsonl on standard output); refused if it disagrees with -o")
     tag.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
-    tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares, place, level, year")
+    tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares (counted, corrected, 90%% interval), shares per part, place, level, year")
+    tag.add_argument("--panel", metavar="FILE.csv", help="one row per place x level x year: pooled shares, corrected, with 90%% intervals")
     tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
     tag.add_argument("--evidence", type=int, default=0, metavar="N", help="add N sentences per label to the summary (needs --summary)")
     tag.add_argument(
@@ -70,6 +73,7 @@ def _parser():
     tag.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead, with no size or time limit")
     tag.add_argument("--max-pages", type=int, default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
     tag.add_argument("--timeout", type=float, default=300, metavar="S", help="seconds one document may take (default: 300)")
+    tag.add_argument("--no-context", action="store_true", help="tag each sentence alone, without its neighbours and paragraph")
     tag.add_argument("--no-progress", action="store_true", help="no progress bar")
     tag.set_defaults(run=_run_tag)
 
@@ -145,6 +149,7 @@ def _run_tag(args, out, err):
         format=args.format,
         model=load(args.model),
         summary=args.summary,
+        panel=args.panel,
         meta=args.meta,
         evidence=args.evidence,
         evidence_by=args.evidence_by,
@@ -154,6 +159,7 @@ def _run_tag(args, out, err):
         resume=args.resume,
         errors=args.errors,
         timeout=args.timeout,
+        context=not args.no_context,
         progress=not args.no_progress,
         limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},
         on_error=lambda path, reason: print(f"policytext: {path}: {reason}", file=err, flush=True),

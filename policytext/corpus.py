@@ -12,10 +12,14 @@ from pathlib import Path
 
 from .errors import CorpusError
 
-__all__ = ["LABELS", "Record", "Corpus", "read_corpus", "corpus_files"]
+__all__ = ["LABELS", "PARTS", "Record", "Corpus", "WrittenDocument", "read_corpus", "corpus_files", "document_files", "read_documents"]
 
 #: The guideline's labels: six work areas and ``other``.
 LABELS = ("economy", "agriculture", "environment", "safety", "livelihood", "governance", "other")
+
+
+#: What a sentence of a report does: tell what was done, what will be done, or neither.
+PARTS = ("review", "plan", "other")
 
 
 @dataclass(frozen=True)
@@ -136,3 +140,57 @@ def _parse_line(line, path, number, allowed):
         return None, "secondary must be a list of labels"
     extra = {k: v for k, v in obj.items() if k not in ("text", "label", "secondary")}
     return Record(text.strip(), label, path, number, tuple(secondary), extra), None
+
+
+@dataclass(frozen=True)
+class WrittenDocument:
+    """A whole report written for the corpus, every sentence labelled (``corpora/documents/*.json``).
+
+    ``text`` is the lines joined by line breaks, each line its sentences
+    run together; the segmenter splits it into exactly ``labels`` and
+    ``parts`` (``corpora/check_documents.py`` checks that).
+    """
+
+    id: str
+    level: str
+    year: int
+    text: str
+    labels: tuple
+    parts: tuple
+
+
+def document_files(paths):
+    """The ``*.json`` documents in the ``documents`` folders under ``paths``, sorted."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    found = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*.json") if f.parent.name == "documents")
+    return found
+
+
+def read_documents(files, labels=LABELS):
+    """Read written documents; every bad one is reported at once in a :class:`CorpusError`."""
+    docs, problems = [], []
+    for f in files:
+        try:
+            raw = json.loads(Path(f).read_text(encoding="utf-8"))
+            sentences = [s for line in raw["lines"] for s in line]
+            bad = [s.get("label") for s in sentences if s.get("label") not in labels]
+            bad += [s.get("part") for s in sentences if s.get("part") not in PARTS]
+            if bad:
+                problems.append((str(f), 0, f"labels or parts not allowed: {sorted(set(map(str, bad)))}"))
+                continue
+            docs.append(
+                WrittenDocument(
+                    id=str(raw["id"]), level=str(raw["level"]), year=int(raw["year"]),
+                    text="\n".join("".join(s["text"] for s in line) for line in raw["lines"]),
+                    labels=tuple(s["label"] for s in sentences), parts=tuple(s["part"] for s in sentences),
+                )  # fmt: skip
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problems.append((str(f), 0, f"not a written document: {exc}"))
+    if problems:
+        raise CorpusError(problems)
+    return docs

@@ -54,9 +54,15 @@ class Classifier:
     features : FeatureParams
     metadata : dict, optional
         Provenance recorded in the model file (versions, corpus hash, ...).
+    context : ContextStage, optional
+        The second stage that reads each sentence in its document
+        (:mod:`policytext.context`); None for a sentence-only model.
+    shares : ShareModel, optional
+        The calibration that corrects attention shares and gives their
+        intervals (:mod:`policytext.shares`), fitted on held-out documents.
     """
 
-    def __init__(self, labels, vocabulary, idf, coef, intercept, temperature=1.0, features=None, metadata=None):
+    def __init__(self, labels, vocabulary, idf, coef, intercept, temperature=1.0, features=None, metadata=None, context=None, shares=None):
         self.classes_ = np.asarray(list(labels), dtype=object)
         self.vocabulary = np.asarray(vocabulary, dtype=str)
         self.idf = np.asarray(idf, dtype=np.float64)
@@ -65,6 +71,8 @@ class Classifier:
         self.temperature = float(temperature)
         self.features = features or FeatureParams()
         self.metadata = dict(metadata or {})
+        self.context = context
+        self.shares = shares
         self._check()
         self._vectorizer = None
         self._engine = None  # built on first fast call; False if the model needs the reference path
@@ -87,6 +95,10 @@ class Classifier:
                 raise ValueError(f"{name} holds values that are not finite (NaN or infinity)")
         if not (np.isfinite(self.temperature) and self.temperature > 0):
             raise ValueError(f"temperature must be a finite number > 0, got {self.temperature}")
+        if self.context is not None and self.context.n_labels != n_classes:
+            raise ValueError(f"the context stage is for {self.context.n_labels} labels; the model has {n_classes}")
+        if self.shares is not None and sorted(self.shares.labels) != sorted(self.classes_):
+            raise ValueError(f"the share calibration is for labels {list(self.shares.labels)}; the model has {list(self.classes_)}")
         # Sorted and unique: lookups search the vocabulary by bisection.
         if n_features and (self.vocabulary[0] == "" or not (self.vocabulary[1:] > self.vocabulary[:-1]).all()):
             raise ValueError("vocabulary must be sorted, without repeats or empty n-grams")

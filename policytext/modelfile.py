@@ -20,16 +20,20 @@ from pathlib import Path
 import numpy as np
 
 from ._version import __version__
+from .context import ContextStage
 from .errors import ModelError
 from .features import FeatureParams
 from .model import Classifier
+from .shares import ShareModel
 
 __all__ = ["save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "policytext-model"
-FORMAT_VERSION = 2
-#: Format 1 is format 2 without ``features.fold_variants`` (no traditional fold).
-_READABLE = (1, 2)
+FORMAT_VERSION = 3
+#: Format 1 is format 2 without ``features.fold_variants`` (no traditional
+#: fold); format 2 is format 3 without the optional ``context`` stage and
+#: ``shares`` calibration.
+_READABLE = (1, 2, 3)
 _META = "model.json"
 _ARRAYS = "arrays.npz"
 _ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept")
@@ -101,6 +105,11 @@ def save_model(clf, path, force=False):
         "temperature": clf.temperature,
         "n_features": int(len(clf.vocabulary)),
     }
+    for key, stage in (("context", clf.context), ("shares", clf.shares)):
+        if stage is not None:
+            meta[key] = stage.to_dict()
+        else:
+            meta.pop(key, None)
     meta.pop("checksums", None)
     meta["checksums"] = {"arrays_sha256": _sha256(npz), "metadata_sha256": _sha256(_canonical(meta))}
 
@@ -200,6 +209,8 @@ def load_model(path):
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{arrays_path} cannot be read: {exc}") from None
     try:
+        context = ContextStage.from_dict(meta["context"]) if "context" in meta else None
+        shares = ShareModel.from_dict(meta["shares"]) if "shares" in meta else None
         return Classifier(
             labels=meta["labels"],
             vocabulary=arrays["vocabulary"],
@@ -208,7 +219,9 @@ def load_model(path):
             intercept=arrays["intercept"],
             temperature=meta["temperature"],
             features=FeatureParams.from_dict(meta["features"]),
-            metadata={**{k: v for k, v in meta.items() if k != "checksums"}, "path": str(path)},
+            metadata={**{k: v for k, v in meta.items() if k not in ("checksums", "context", "shares")}, "path": str(path)},
+            context=context,
+            shares=shares,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{path} is inconsistent: {exc}") from None

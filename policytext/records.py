@@ -30,7 +30,7 @@ FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
 _SPOOLED = ("parquet", "xlsx")
 # Record fields in column order (CSV, Parquet); per-label probabilities follow as p_<label>.
-COLUMNS = ("file", "index", "start", "end", "section", "text", "label", "score")
+COLUMNS = ("file", "index", "start", "end", "section", "text", "part", "label", "score")
 # A section path in one table cell: its headings joined by this.
 SECTION_JOIN = " > "
 
@@ -65,15 +65,15 @@ class RecordBatch(Sequence):
     to 6 decimals, as integers) and ``best`` each sentence's label index.
     """
 
-    def __init__(self, file, first, spans, micro, best, labels):
-        self.file, self.first, self.spans = file, first, spans
+    def __init__(self, file, first, spans, micro, best, labels, parts):
+        self.file, self.first, self.spans, self.parts = file, first, spans, parts
         self.micro, self.best, self.labels = micro, best, list(labels)
         self._probs = None
 
     @classmethod
-    def tagged(cls, file, first, spans, proba, labels):
-        """Records of ``spans`` from the engine's probabilities, rounded as every record is."""
-        return cls(file, first, spans, to_micro(proba), proba.argmax(axis=1), labels)
+    def tagged(cls, file, first, spans, proba, labels, parts):
+        """Records of ``spans`` from the engine's probabilities, rounded as every record is, and their parts."""
+        return cls(file, first, spans, to_micro(proba), proba.argmax(axis=1), labels, parts)
 
     @property
     def probs(self):
@@ -91,7 +91,7 @@ class RecordBatch(Sequence):
         span, row, j = self.spans[i], self.probs[i], int(self.best[i])
         return {
             "file": self.file, "index": self.first + (i % len(self)), "start": span.start, "end": span.end,
-            "section": list(span.section), "text": span.text, "label": self.labels[j], "score": row[j],
+            "section": list(span.section), "text": span.text, "part": self.parts[i], "label": self.labels[j], "score": row[j],
             "probs": dict(zip(self.labels, row)),
         }  # fmt: skip
 
@@ -100,6 +100,15 @@ class RecordBatch(Sequence):
         lengths = np.fromiter((span.end - span.start for span in self.spans), np.int64, len(self.spans))
         n = len(self.labels)
         return np.bincount(self.best, minlength=n), np.bincount(self.best, weights=lengths, minlength=n).astype(np.int64)
+
+    def counts_by_part(self):
+        """Sentences per part and label: an integer array of shape (parts, labels), parts in :data:`~policytext.corpus.PARTS` order."""
+        from .corpus import PARTS
+
+        index = {part: i for i, part in enumerate(PARTS)}
+        n = len(self.labels)
+        cells = np.fromiter((index[p] for p in self.parts), np.int64, len(self.parts)) * n + self.best
+        return np.bincount(cells, minlength=len(PARTS) * n).reshape(len(PARTS), n)
 
     def sentences(self):
         """``(label, text, score)`` of each record, for choosing evidence."""
@@ -117,13 +126,13 @@ class RecordBatch(Sequence):
         file = enc(self.file)
         sections = {}
         heads = []
-        for index, (start, end, text, section, _) in zip(range(self.first, self.first + len(self)), self.spans):
+        for index, (start, end, text, section, *_), part in zip(range(self.first, self.first + len(self)), self.spans, self.parts):
             shown_section = sections.get(section)
             if shown_section is None:
                 shown_section = sections[section] = "[" + ", ".join(map(enc, section)) + "]"
             heads.append(
                 f'{{"file": {file}, "index": {index}, "start": {start}, "end": {end}, '
-                f'"section": {shown_section}, "text": {enc(text)}, "label": '
+                f'"section": {shown_section}, "text": {enc(text)}, "part": "{part}", "label": '
             )
         if not heads:
             return b""
@@ -136,8 +145,8 @@ class RecordBatch(Sequence):
         """The records as table rows (:func:`to_row` of each, without building the dicts)."""
         labels = self.labels
         return [
-            [self.file, self.first + k, span.start, span.end, SECTION_JOIN.join(span.section), span.text, labels[j], row[j], *row]
-            for k, (span, row, j) in enumerate(zip(self.spans, self.probs, self.best.tolist()))
+            [self.file, self.first + k, span.start, span.end, SECTION_JOIN.join(span.section), span.text, part, labels[j], row[j], *row]
+            for k, (span, row, j, part) in enumerate(zip(self.spans, self.probs, self.best.tolist(), self.parts))
         ]
 
 
@@ -202,6 +211,7 @@ def from_row(row, labels):
         "end": int(row["end"]),
         "section": row["section"].split(SECTION_JOIN) if row["section"] else [],
         "text": row["text"],
+        "part": row.get("part") or "other",
         "label": row["label"],
         "score": float(row["score"]),
         "probs": {label: float(row[f"p_{label}"]) for label in labels},

@@ -13,6 +13,9 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
+
+from .corpus import PARTS
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
 from .records import RecordBatch, shown
@@ -60,6 +63,10 @@ def document_meta(path, text):
     return meta
 
 
+#: Parts whose shares the summary gives apart, so results and promises can be compared.
+_COMPARED_PARTS = ("review", "plan")
+
+
 class Summary:
     """Per-document attention shares, with evidence sentences.
 
@@ -73,13 +80,23 @@ class Summary:
     meta_overrides : dict, optional
         ``{document: {"place": …, "level": …, "year": …}}``, keyed by path or
         file name, as read by :func:`read_meta`.
+    share_model : ShareModel, optional
+        The model's share calibration (:mod:`policytext.shares`): with it,
+        each row also gives corrected shares of sentences and characters
+        with a 90% interval (``share_corrected_<label>``,
+        ``share_low_<label>``, ``share_high_<label>``, and ``chars_…``).
+    keep_for_panel : bool
+        Keep each document's probabilities, so :meth:`write_panel` can pool
+        them by place, level and year.
     """
 
-    def __init__(self, labels, evidence=0, meta_overrides=None, evidence_by="top"):
+    def __init__(self, labels, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False):
         self.labels = list(labels)
         self.evidence, self.evidence_by = evidence, evidence_by
         self.overrides = meta_overrides or {}
+        self.share_model, self.keep_for_panel = share_model, keep_for_panel
         self.rows = {}
+        self._kept = {}  # doc -> (probabilities, characters), for the panel
 
     def add(self, doc, records, meta=None):
         """Add a document's row from its records (dicts, or a RecordBatch counted from its lists)."""
@@ -93,7 +110,7 @@ class Summary:
 
     def tally(self):
         """A running count for a document whose records are not all held at once."""
-        return _Tally(self.labels, self.evidence, self.evidence_by)
+        return _Tally(self.labels, self.evidence, self.evidence_by, keep_proba=self.share_model is not None or self.keep_for_panel)
 
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
@@ -106,9 +123,71 @@ class Summary:
         for label in self.labels:
             row[f"share_{label}"] = round(tally.count[label] / n, 4) if n else 0.0
             row[f"chars_{label}"] = round(tally.chars[label] / (tally.all_chars or 1), 4) if n else 0.0
-            if self.evidence:
+        for part in _COMPARED_PARTS:
+            counts = tally.part_count[part]
+            in_part = sum(counts.values())
+            row[f"{part}_sentences"] = in_part
+            for label in self.labels:
+                row[f"{part}_share_{label}"] = round(counts[label] / in_part, 4) if in_part else 0.0
+        if tally.keep_proba:
+            proba, chars = tally.held()
+            if self.share_model is not None:
+                row.update(self._estimates(proba, chars))
+            if self.keep_for_panel:
+                self._kept[doc] = (proba, chars)
+        if self.evidence:
+            for label in self.labels:
                 row[f"evidence_{label}"] = json.dumps(tally.evidence_of(label), ensure_ascii=False)
         self.rows[doc] = row
+
+    def _estimates(self, proba, chars, doc_ids=None):
+        """Corrected shares and 90% intervals of sentences and characters, as summary columns."""
+        from .shares import estimate_shares
+
+        out = {}
+        if not len(proba):
+            return out
+        for prefix, weights in (("share", None), ("chars", chars)):
+            est = estimate_shares(proba, labels=self.labels, weights=weights, doc_ids=doc_ids, model=self.share_model).to_dict()
+            for label in self.labels:
+                for key in ("corrected", "low", "high"):
+                    out[f"{prefix}_{key}_{label}"] = round(float(est[label][key]), 4)
+        return out
+
+    def _share_columns(self):
+        if self.share_model is None:
+            return []
+        return [f"{prefix}_{key}_{label}" for prefix in ("share", "chars") for key in ("corrected", "low", "high") for label in self.labels]
+
+    def write_panel(self, path):
+        """Write one row per place x level x year: pooled counted and corrected shares with 90% intervals.
+
+        A cell pools the sentences of its documents; its interval counts the
+        correlation of errors within each document. Needs ``keep_for_panel``.
+        """
+        from .tables import write_table
+
+        cells = {}
+        for doc in sorted(self._kept):
+            row = self.rows[doc]
+            cells.setdefault((row["place"] or "", row["level"] or "", row["year"]), []).append(doc)
+        rows = []
+        for (place, level, year), docs in sorted(cells.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0)):
+            proba = np.vstack([self._kept[d][0] for d in docs])
+            chars = np.concatenate([self._kept[d][1] for d in docs])
+            doc_ids = np.repeat(np.arange(len(docs)), [len(self._kept[d][1]) for d in docs])
+            best = proba.argmax(axis=1) if len(proba) else np.zeros(0, dtype=int)
+            row = {"place": place, "level": level, "year": year, "documents": len(docs), "sentences": len(chars)}
+            counts = np.bincount(best, minlength=len(self.labels))
+            char_counts = np.bincount(best, weights=chars, minlength=len(self.labels))
+            for k, label in enumerate(self.labels):
+                row[f"share_{label}"] = round(counts[k] / max(len(chars), 1), 4)
+                row[f"chars_{label}"] = round(char_counts[k] / max(chars.sum(), 1), 4)
+            row.update(self._estimates(proba, chars, doc_ids))
+            rows.append(row)
+        columns = ["place", "level", "year", "documents", "sentences"]
+        columns += [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels] + self._share_columns()
+        write_table(rows, columns, path, types={"year": "int", "documents": "int", "sentences": "int"})
 
     def to_pandas(self):
         """The summary rows as a pandas DataFrame, one row per document (the ``pandas`` extra)."""
@@ -126,6 +205,9 @@ class Summary:
         rows = [self.rows[d] for d in sorted(self.rows)]
         columns = ["file", "place", "place_full", "level", "place_from", "year", "sentences"]
         columns += [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels]
+        columns += self._share_columns()
+        for part in _COMPARED_PARTS:
+            columns += [f"{part}_sentences", *(f"{part}_share_{label}" for label in self.labels)]
         if self.evidence:
             columns += [f"evidence_{label}" for label in self.labels]
         write_table(rows, columns, path, types={"year": "int", "sentences": "int"})
@@ -140,24 +222,43 @@ EVIDENCE_BY = ("top", "least", "random")
 class _Tally:
     """Sentences and characters per label, and the evidence sentences, record by record."""
 
-    def __init__(self, labels, evidence, evidence_by="top"):
+    def __init__(self, labels, evidence, evidence_by="top", keep_proba=False):
         self.evidence, self.evidence_by = evidence, evidence_by
+        self.labels, self.keep_proba = list(labels), keep_proba
+        self._proba, self._chars = [], []  # chunks, when keep_proba
         self.sentences = self.all_chars = 0
         self.count = dict.fromkeys(labels, 0)
         self.chars = dict.fromkeys(labels, 0)
+        self.part_count = {part: dict.fromkeys(labels, 0) for part in PARTS}
         self.top = {label: [] for label in labels}  # min-heaps of (key, -index, text)
         # Seeded, so a run and its rerun show the same sample.
         self._random = random.Random(0)
 
     def add(self, record):
-        self.count_one(record["label"], record["text"], record["score"])
+        self.count_one(record["label"], record["text"], record["score"], record.get("part", "other"))
+        if self.keep_proba:
+            self._proba.append(np.array([[record["probs"][label] for label in self.labels]]))
+            self._chars.append(np.array([len(record["text"])]))
+
+    def held(self):
+        """The probabilities and characters of every sentence counted, as two arrays."""
+        if not self._proba:
+            return np.zeros((0, len(self.labels))), np.zeros(0)
+        return np.vstack(self._proba), np.concatenate(self._chars).astype(np.float64)
 
     def add_batch(self, batch):
         """Count a :class:`~policytext.records.RecordBatch` from its arrays; sentence by sentence only for evidence."""
+        if self.keep_proba:
+            self._proba.append(batch.micro.astype(np.float32) / 1e6)
+            self._chars.append(np.fromiter((span.end - span.start for span in batch.spans), np.int64, len(batch)))
         if self.evidence:
-            for label, text, score in batch.sentences():
-                self.count_one(label, text, score)
+            for (label, text, score), part in zip(batch.sentences(), batch.parts):
+                self.count_one(label, text, score, part)
             return
+        by_part = batch.counts_by_part()
+        for part, counts in zip(PARTS, by_part):
+            for label, n in zip(batch.labels, counts.tolist()):
+                self.part_count[part][label] += n
         count, chars = batch.counts()
         self.sentences += int(count.sum())
         self.all_chars += int(chars.sum())
@@ -165,8 +266,9 @@ class _Tally:
             self.count[label] += n
             self.chars[label] += size
 
-    def count_one(self, label, text, score):
+    def count_one(self, label, text, score, part="other"):
         size = len(text)
+        self.part_count[part][label] += 1
         self.sentences += 1
         self.all_chars += size
         self.count[label] += 1

@@ -12,11 +12,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ._version import __version__
-from .corpus import LABELS, read_corpus
+from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
+from .corpus import LABELS, document_files, read_corpus, read_documents
 from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, softmax
 
-__all__ = ["TrainParams", "default_features", "train", "train_corpus"]
+__all__ = ["TrainParams", "default_features", "train", "train_context", "train_corpus", "train_shares"]
 
 ESTIMATORS = ("svm", "logreg")
 #: Fewer sentences than this for some label draw a warning.
@@ -185,13 +186,118 @@ def _weights(estimator, n_classes):
     return coef.T.copy(), intercept
 
 
+#: L2 strength of the context stage (inverse), and its window; chosen by
+#: cross-validation over the written documents (5 folds of documents).
+CONTEXT_C = 1.0
+CONTEXT_WINDOW = 2
+
+
+def train_context(documents, clf, *, C=CONTEXT_C, window=CONTEXT_WINDOW):
+    """Fit the context stage (:mod:`policytext.context`) of ``clf`` on whole labelled documents.
+
+    Parameters
+    ----------
+    documents : list of WrittenDocument
+        Reports whose every sentence is labelled; ``clf`` must not have been
+        trained on their sentences, so that its scores are as on new text.
+    clf : Classifier
+        The sentence model.
+    C : float
+        Inverse strength of the L2 penalty on the context weights (the
+        weight of a sentence's own scores is not penalised).
+    window : int
+
+    Returns
+    -------
+    ContextStage
+    """
+    own, X, y, _ = _context_data(documents, clf, window)
+    return _fit_context(own, X, y, len(clf.labels), C, window)
+
+
+def _context_data(documents, clf, window):
+    """Each sentence's own centred log-probabilities, context features, label index and document index."""
+    from .segment import split_sentences
+
+    index = {label: i for i, label in enumerate(clf.labels)}
+    own, context, y, doc_of = [], [], [], []
+    for d, doc in enumerate(documents):
+        spans = split_sentences(doc.text)
+        if len(spans) != len(doc.labels):
+            raise ValueError(f"document {doc.id}: the segmenter finds {len(spans)} sentences, the labels are {len(doc.labels)}")
+        logp = centred_log_proba(clf.predict_proba([s.text for s in spans]))
+        own.append(logp)
+        context.append(context_features(logp, paragraph_ids(spans), window))
+        y += [index[label] for label in doc.labels]
+        doc_of += [d] * len(spans)
+    return np.vstack(own), np.vstack(context), np.array(y), np.array(doc_of)
+
+
+def _fit_context(own, X, y, n_labels, C, window):
+    """Multinomial logistic regression with the own scores as an offset scaled by a free weight."""
+    from scipy.optimize import minimize
+    from scipy.special import logsumexp
+
+    n, d = X.shape
+    onehot = np.eye(n_labels)[y]
+
+    def loss(theta):
+        coef, scale = theta[:-1].reshape(d, n_labels), theta[-1]
+        z = scale * own + X @ coef
+        lse = logsumexp(z, axis=1)
+        p = np.exp(z - lse[:, None])
+        value = (lse - z[np.arange(n), y]).mean() + (coef**2).sum() / (2 * C * n)
+        g = (p - onehot) / n
+        return value, np.r_[(X.T @ g + coef / (C * n)).ravel(), (g * own).sum()]
+
+    start = np.r_[np.zeros(d * n_labels), 1.0]
+    fitted = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 5000})
+    return ContextStage(own_scale=float(fitted.x[-1]), coef=fitted.x[:-1].reshape(d, n_labels), window=window)
+
+
+#: Folds of documents for the held-out probabilities the share calibration is fitted on.
+SHARE_FOLDS = 5
+
+
+def train_shares(documents, clf, *, window=CONTEXT_WINDOW):
+    """Fit the share calibration (:mod:`policytext.shares`) on documents the context stage did not see.
+
+    The context stage is refitted on four fifths of the documents and
+    applied to the rest, five times over, so every sentence gets
+    probabilities from a stage that never saw its document; the share
+    calibration is fitted on those, grouped by level and decade.
+    """
+    from .shares import fit_share_model
+
+    own, X, y, doc_of = _context_data(documents, clf, window)
+    held = np.zeros((len(y), len(clf.labels)))
+    fold = doc_of % SHARE_FOLDS
+    for k in range(SHARE_FOLDS):
+        stage = _fit_context(own[fold != k], X[fold != k], y[fold != k], len(clf.labels), CONTEXT_C, window)
+        rows = fold == k
+        held[rows] = softmax(stage.own_scale * own[rows] + X[rows] @ stage.coef)
+    groups = [f"{documents[d].level}-{documents[d].year // 10 * 10}" for d in doc_of]
+    return fit_share_model(held, y, doc_of, clf.labels, groups=groups)
+
+
 def train_corpus(paths, labels=LABELS, features=None, params=None):
-    """Read a corpus (see :func:`~policytext.corpus.read_corpus`) and train on it."""
+    """Read a corpus (see :func:`~policytext.corpus.read_corpus`) and train on it.
+
+    The sentences of its ``*.jsonl`` files train the sentence model; written
+    documents (``documents/*.json`` below ``paths``) then train the context
+    stage, if there are any.
+    """
     corpus = read_corpus(paths, labels=labels)
-    return train(
+    clf = train(
         corpus.texts,
         corpus.labels,
         features=features,
         params=params,
         metadata={"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)},
     )
+    documents = read_documents(document_files(paths), labels=labels)
+    if documents:
+        clf.context = train_context(documents, clf)
+        clf.shares = train_shares(documents, clf)
+        clf.metadata["context_documents"] = len(documents)
+    return clf

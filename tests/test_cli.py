@@ -28,7 +28,7 @@ def test_tag_writes_one_json_line_per_sentence(tmp_path, model_dir):
     assert code == 0 and err == ""
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["index"] for r in rows] == [0, 1, 2]
-    assert set(rows[0]) == {"file", "index", "start", "end", "section", "text", "label", "score", "probs"}
+    assert set(rows[0]) == {"file", "index", "start", "end", "section", "text", "part", "label", "score", "probs"}
     text = report.read_text(encoding="utf-8")
     for r in rows:
         assert r["file"] == str(report)

@@ -1,0 +1,105 @@
+"""The context stage: features, its file form, and the same labels whole or streamed."""
+
+import io
+
+import numpy as np
+import pytest
+
+import policytext
+from policytext.context import ContextStage, context_features, paragraph_ids
+from policytext.segment import split_sentences
+
+REPORT = (
+    "一、上半年工作回顾\n"
+    "半年来，我们坚持项目为王。完成规上工业产值52亿元，同比增长8.1%。新签约亿元以上项目6个。\n"
+    "守牢基层“三保”底线，压减一般性支出12%。盘活存量资产1.3亿元。\n"
+    "新建高标准农田3200亩。粮食播种面积稳定在4.1万亩。\n"
+    "开展安全生产大检查，整改隐患126条。\n"
+    "二、下半年工作计划\n"
+    "持续改善人居环境，完成河道清淤18公里。新增城镇就业600人。\n"
+)
+
+
+def test_window_and_paragraph_means_by_hand():
+    own = np.array([[1.0, -1.0], [3.0, -3.0], [5.0, -5.0], [7.0, -7.0]])
+    paragraphs = np.array([4, 4, 4, 9])
+    features = context_features(own, paragraphs, window=1)
+    window, paragraph = features[:, :2], features[:, 2:]
+    assert window[:, 0].tolist() == [3.0, 3.0, 5.0, 5.0]  # the mean of the one or two neighbours
+    assert paragraph[:, 0].tolist() == [4.0, 3.0, 2.0, 0.0]  # the others of the paragraph; none for the last
+    assert context_features(own[:0], paragraphs[:0], window=2).shape == (0, 4)
+
+
+def _stage(n_labels, seed=0):
+    rng = np.random.default_rng(seed)
+    return ContextStage(own_scale=0.7, coef=rng.normal(size=(2 * n_labels, n_labels)), window=2)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 7, 10_000])
+def test_a_stream_in_batches_gets_the_probabilities_of_the_whole_text(batch_size):
+    clf = policytext.load()
+    clf_with = _with_context(clf, _stage(len(clf.labels)))
+    text = REPORT * 3
+    whole = policytext.classify(text, model=clf_with)
+    streamed = list(policytext.iter_classify(io.StringIO(text), model=clf_with, batch_size=batch_size))
+    assert [s.text for s in streamed] == [s.text for s in whole]
+    assert np.allclose([list(s.probs.values()) for s in streamed], [list(s.probs.values()) for s in whole])
+
+
+def _with_context(clf, stage):
+    return policytext.Classifier(
+        labels=clf.labels, vocabulary=clf.vocabulary, idf=clf.idf, coef=clf.coef, intercept=clf.intercept,
+        temperature=clf.temperature, features=clf.features, metadata=clf.metadata, context=stage,
+    )  # fmt: skip
+
+
+def test_context_false_is_the_sentence_model_alone():
+    clf = policytext.load()
+    alone = policytext.classify(REPORT, model=clf, context=False)
+    assert [s.label for s in alone] == policytext.classify_batch([s.text for s in alone], model=clf)
+    # A stage that weighs context heavily changes labels: the switch is not a no-op.
+    heavy = ContextStage(own_scale=0.0, coef=np.vstack([np.eye(len(clf.labels)) * 50, np.zeros((len(clf.labels),) * 2)]))
+    moved = policytext.classify(REPORT, model=_with_context(clf, heavy))
+    assert [s.label for s in moved] != [s.label for s in alone]
+
+
+def test_the_shipped_model_has_a_context_stage_fitted_on_the_written_documents():
+    clf = policytext.load()
+    assert clf.context is not None and clf.context.n_labels == len(clf.labels)
+    assert 0 < clf.context.own_scale < 2
+    assert clf.metadata["context_documents"] >= 200
+
+
+def test_a_model_file_keeps_its_context_stage(tmp_path):
+    from policytext.modelfile import load_model, save_model
+
+    clf = policytext.load()
+    stage = _stage(len(clf.labels), seed=3)
+    save_model(_with_context(clf, stage), tmp_path / "m")
+    back = load_model(tmp_path / "m")
+    assert np.array_equal(back.context.coef, stage.coef)
+    assert back.context.own_scale == stage.own_scale and back.context.window == stage.window
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"own_scale": 1.0, "window": 2}, "must hold own_scale, window and coef"),
+        ({"own_scale": "1", "window": 2, "coef": [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]}, "own_scale must be a number"),
+        ({"own_scale": 1.0, "window": 2, "coef": [[0.0, 0.0], [0.0]]}, "same length"),
+        ({"own_scale": 1.0, "window": 2, "coef": [[0.0, 0.0], [0.0, 0.0]]}, "shape"),
+        ({"own_scale": float("nan"), "window": 2, "coef": [[0.0, 0.0]] * 4}, "finite"),
+        ({"own_scale": 1.0, "window": 0, "coef": [[0.0, 0.0]] * 4}, "window"),
+    ],
+)
+def test_a_bad_context_stage_is_refused_with_what_is_wrong(data, message):
+    with pytest.raises(ValueError, match=message):
+        ContextStage.from_dict(data)
+
+
+def test_paragraphs_are_the_segmenters_logical_lines():
+    spans = split_sentences(REPORT)
+    ids = paragraph_ids(spans)
+    assert ids.tolist() == sorted(ids.tolist())
+    first_line = [s.text for s, p in zip(spans, ids) if p == ids[1]]
+    assert first_line == ["半年来，我们坚持项目为王。", "完成规上工业产值52亿元，同比增长8.1%。", "新签约亿元以上项目6个。"]
