@@ -1,6 +1,10 @@
 """policytext tag on a 50 MB archive: this tree against another revision, in the same run.
 
     python benchmarks/tag_speed.py --base 6ee82bd [--rounds 5] [--mb 50]
+    python benchmarks/tag_speed.py --context [--rounds 5]
+
+With --context, this tree runs with and without --no-context instead: what
+reading each sentence in its document costs.
 
 The archive is made of copies of the provincial reports under
 ../shared/data. The other revision is checked out in a temporary git
@@ -36,23 +40,28 @@ def make_archive(folder, mb):
     return total / 1e6
 
 
-def run(tree, archive, out):
+def run(tree, archive, out, extra=()):
     env = {**os.environ, "PYTHONPATH": str(tree)}
     code = "import sys; from policytext.cli import main; sys.exit(main(sys.argv[1:]))"
     command = ["taskset", "-c", "0"] if os.path.exists("/usr/bin/taskset") else []
     start = time.perf_counter()
     # cwd=tree: "python -c" puts the working folder first on sys.path, before
     # PYTHONPATH, so run from elsewhere it would import that folder's package.
-    subprocess.run([*command, sys.executable, "-c", code, "tag", str(archive), "-o", str(out), "--no-progress"], env=env, cwd=tree, check=True)
+    subprocess.run([*command, sys.executable, "-c", code, "tag", str(archive), "-o", str(out), "--no-progress", *extra], env=env, cwd=tree, check=True)
     return time.perf_counter() - start
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base", required=True, help="the revision to compare with (a commit, tag or branch)")
+    parser.add_argument("--base", help="the revision to compare with (a commit, tag or branch)")
+    parser.add_argument("--context", action="store_true", help="compare this tree with and without --no-context")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mb", type=float, default=50)
     args = parser.parse_args()
+    if args.context:
+        return context_cost(args)
+    if not args.base:
+        parser.error("give --base REV or --context")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         archive = tmp / "archive"
@@ -76,6 +85,23 @@ def main():
     for name, seconds in times.items():
         print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
     print(f"\nthis tree is {min(times[args.base]) / min(times['this tree']):.2f}x {args.base} (best rounds)")
+
+
+def context_cost(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        archive = tmp / "archive"
+        archive.mkdir()
+        mb = make_archive(archive, args.mb)
+        times = {"--no-context": [], "in context": []}
+        for _ in range(args.rounds):
+            times["--no-context"].append(run(REPO, archive, tmp / "alone.jsonl", ["--no-context"]))
+            times["in context"].append(run(REPO, archive, tmp / "context.jsonl"))
+    print(f"policytext tag, {mb:.1f} MB of provincial reports, one core, {args.rounds} alternating rounds\n")
+    print("| run | best s | median s | MB/s (best) |\n|---|---:|---:|---:|")
+    for name, seconds in times.items():
+        print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
+    print(f"\nin context costs {min(times['in context']) / min(times['--no-context']) - 1:+.1%} (best rounds)")
 
 
 if __name__ == "__main__":

@@ -156,6 +156,7 @@ class JobResult:
     tagged: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     failed: list = field(default_factory=list)  # (path, reason)
+    warnings: list = field(default_factory=list)  # (path, warning): documents unlike the model's
     summary: Summary | None = None
     records: list = field(default_factory=list)
 
@@ -193,6 +194,7 @@ def tag_files(
     progress=False,
     limits=None,
     on_error=None,
+    on_warning=None,
     sink=None,
     mapper=None,
     font=None,
@@ -247,6 +249,10 @@ def tag_files(
         (``max_bytes``, ``max_pdf_pages``).
     on_error : callable, optional
         Called with ``(path, reason)`` as each document fails.
+    on_warning : callable, optional
+        Called with ``(path, warning)`` for each document unlike the
+        reports the model was fitted on (see :mod:`policytext.domain`);
+        the warnings are also in :attr:`JobResult.warnings` and the summary.
     sink : text file, optional
         Where records go when ``output`` is None (``policytext tag`` passes
         standard output); by default they are kept in the result.
@@ -294,9 +300,14 @@ def tag_files(
 
         font = check_font(font)
     writer = RecordWriter(output, format, clf.labels, resume=resume)
-    # Corrected shares are calibrated on the context stage's probabilities.
-    share_model = clf.shares if context and clf.context is not None else None
-    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel)))
+    # Corrected shares are calibrated on the context stage's probabilities,
+    # and computed only where a summary is asked for or kept as data.
+    wants_summary = bool(summary or panel or plot) or (output is None and sink is None)
+    share_model = clf.shares if context and clf.context is not None and wants_summary else None
+    from .domain import DomainCheck
+
+    domain = DomainCheck.of(clf) if wants_summary else None
+    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel), domain=domain))
 
     def fail(path, reason):
         result.failed.append((path, reason))
@@ -319,7 +330,7 @@ def tag_files(
     finished = False
     try:
         for path in sorted(streamed):
-            _tag_stream(path, clf, writer, result, fail, sink, context)
+            _tag_stream(path, clf, writer, result, fail, sink, context, on_warning)
             bar.update(1)
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context)
         for res in run([d for d in todo if d not in streamed]):
@@ -329,6 +340,7 @@ def tag_files(
                 writer.write(res, sink)
                 result.tagged.append(res.path)
                 result.summary.add(res.path, res.records, res.meta)
+                _warn_if_unusual(result, res.path, on_warning)
             bar.update(1)
         if result.skipped and (summary or plot or panel):
             _summarise_skipped(result, writer)
@@ -363,6 +375,14 @@ _TAG_OPTIONS = {
 }
 
 
+def _warn_if_unusual(result, path, on_warning):
+    warning = result.summary.rows[path].get("warning")
+    if warning:
+        result.warnings.append((path, warning))
+        if on_warning:
+            on_warning(path, warning)
+
+
 def _supported_suffixes():
     from .readers import SUPPORTED
 
@@ -386,7 +406,7 @@ def _streams(path):
         return False  # the normal path reports it
 
 
-def _tag_stream(path, clf, writer, result, fail, sink, context=True):
+def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=None):
     """Tag one large plain-text document as a stream.
 
     Records go out ``_STREAM_BATCH`` at a time; if the document fails or
@@ -420,6 +440,7 @@ def _tag_stream(path, clf, writer, result, fail, sink, context=True):
     writer.end_stream(path)
     result.tagged.append(path)
     result.summary.add_tally(path, tally, document_meta(path, head))
+    _warn_if_unusual(result, path, on_warning)
 
 
 def _summarise_skipped(result, writer):

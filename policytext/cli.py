@@ -163,6 +163,7 @@ def _run_tag(args, out, err):
         progress=not args.no_progress,
         limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},
         on_error=lambda path, reason: print(f"policytext: {path}: {reason}", file=err, flush=True),
+        on_warning=lambda path, warning: print(f"policytext: warning: {path}: {warning}", file=err, flush=True),
         sink=out,
     )
     if args.scheduler:

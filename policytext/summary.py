@@ -19,6 +19,12 @@ from .corpus import PARTS
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
 from .records import RecordBatch, shown
+from .segment import heading_level
+
+# A numbered task opens with one of these: a heading (一、（一）1. 第一，) or a list item (一是).
+_TASK_FIRST = frozenset("一二三四五六七八九十百零〇（(0123456789第")
+_LIST_ITEM = re.compile("^[一二三四五六七八九十]+是")
+_LEAD_LEVEL = 9  # heading_level() of a paragraph's lead sentence, which is no numbered heading
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta"]
 
@@ -88,10 +94,22 @@ class Summary:
     keep_for_panel : bool
         Keep each document's probabilities, so :meth:`write_panel` can pool
         them by place, level and year.
+    domain : DomainCheck, optional
+        Warn about documents unlike the model's written documents
+        (:mod:`policytext.domain`): ``mean_score``, ``unknown_chars`` and
+        ``warning`` columns.
+
+    Every row also gives priority and diversity: the share of each label
+    among numbered headings (``heading_share_<label>``), the rank of its
+    first numbered task (a heading or "一是…") in the plan part
+    (``plan_rank_<label>``, empty if it has none), and the entropy of the
+    sentence shares in bits (``entropy``: 0 for one label, log2(7) = 2.81
+    for seven equal ones).
     """
 
-    def __init__(self, labels, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False):
+    def __init__(self, labels, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False, domain=None):
         self.labels = list(labels)
+        self.domain = domain
         self.evidence, self.evidence_by = evidence, evidence_by
         self.overrides = meta_overrides or {}
         self.share_model, self.keep_for_panel = share_model, keep_for_panel
@@ -110,7 +128,7 @@ class Summary:
 
     def tally(self):
         """A running count for a document whose records are not all held at once."""
-        return _Tally(self.labels, self.evidence, self.evidence_by, keep_proba=self.share_model is not None or self.keep_for_panel)
+        return _Tally(self.labels, self.evidence, self.evidence_by, keep_proba=self.share_model is not None or self.keep_for_panel, domain=self.domain)
 
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
@@ -120,6 +138,7 @@ class Summary:
         if override.get("place"):
             row.update(place_full=override["place"], place_from="meta")
         row.pop("title", None)
+        row.update(tally.figures())
         for label in self.labels:
             row[f"share_{label}"] = round(tally.count[label] / n, 4) if n else 0.0
             row[f"chars_{label}"] = round(tally.chars[label] / (tally.all_chars or 1), 4) if n else 0.0
@@ -208,6 +227,9 @@ class Summary:
         columns += self._share_columns()
         for part in _COMPARED_PARTS:
             columns += [f"{part}_sentences", *(f"{part}_share_{label}" for label in self.labels)]
+        columns += ["entropy", *(f"heading_share_{label}" for label in self.labels), *(f"plan_rank_{label}" for label in self.labels)]
+        if self.domain is not None:
+            columns += ["mean_score", "unknown_chars", "warning"]
         if self.evidence:
             columns += [f"evidence_{label}" for label in self.labels]
         write_table(rows, columns, path, types={"year": "int", "sentences": "int"})
@@ -222,9 +244,14 @@ EVIDENCE_BY = ("top", "least", "random")
 class _Tally:
     """Sentences and characters per label, and the evidence sentences, record by record."""
 
-    def __init__(self, labels, evidence, evidence_by="top", keep_proba=False):
+    def __init__(self, labels, evidence, evidence_by="top", keep_proba=False, domain=None):
         self.evidence, self.evidence_by = evidence, evidence_by
-        self.labels, self.keep_proba = list(labels), keep_proba
+        self.labels, self.keep_proba, self.domain = list(labels), keep_proba, domain
+        self.score_sum = 0.0
+        self.unknown_chars = self.known_chars = 0  # when domain is given
+        self.headings = dict.fromkeys(labels, 0)  # numbered headings by label
+        self.plan_tasks = 0  # numbered tasks (headings, 一是…) seen in the plan part
+        self.first_task = {}  # label -> rank of its first numbered task in the plan
         self._proba, self._chars = [], []  # chunks, when keep_proba
         self.sentences = self.all_chars = 0
         self.count = dict.fromkeys(labels, 0)
@@ -236,6 +263,9 @@ class _Tally:
 
     def add(self, record):
         self.count_one(record["label"], record["text"], record["score"], record.get("part", "other"))
+        self._note_structure([(record["label"], record["text"], record.get("part", "other"))])
+        if self.domain is not None:
+            self._note_unknown([record["text"]])
         if self.keep_proba:
             self._proba.append(np.array([[record["probs"][label] for label in self.labels]]))
             self._chars.append(np.array([len(record["text"])]))
@@ -251,6 +281,12 @@ class _Tally:
         if self.keep_proba:
             self._proba.append(batch.micro.astype(np.float32) / 1e6)
             self._chars.append(np.fromiter((span.end - span.start for span in batch.spans), np.int64, len(batch)))
+        labels = batch.labels
+        self._note_structure(
+            (labels[j], span.text, part) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in _TASK_FIRST
+        )
+        if self.domain is not None:
+            self._note_unknown(span.text for span in batch.spans)
         if self.evidence:
             for (label, text, score), part in zip(batch.sentences(), batch.parts):
                 self.count_one(label, text, score, part)
@@ -260,14 +296,53 @@ class _Tally:
             for label, n in zip(batch.labels, counts.tolist()):
                 self.part_count[part][label] += n
         count, chars = batch.counts()
+        self.score_sum += float(batch.micro[np.arange(len(batch.best)), batch.best].sum()) / 1e6
         self.sentences += int(count.sum())
         self.all_chars += int(chars.sum())
         for label, n, size in zip(batch.labels, count.tolist(), chars.tolist()):
             self.count[label] += n
             self.chars[label] += size
 
+    def _note_structure(self, items):
+        """Numbered headings by label, and the rank of each label's first numbered task in the plan."""
+        for label, text, part in items:
+            level = heading_level(text)
+            numbered = level is not None and level != _LEAD_LEVEL
+            if numbered:
+                self.headings[label] += 1
+            if part == "plan" and (numbered or _LIST_ITEM.match(text)):
+                self.plan_tasks += 1
+                self.first_task.setdefault(label, self.plan_tasks)
+
+    def _note_unknown(self, texts):
+        unknown, known = self.domain.unknown(texts)
+        self.unknown_chars += unknown
+        self.known_chars += known
+
+    def figures(self):
+        """Priority, diversity and domain figures of the document, as summary columns."""
+        n = self.sentences
+        shares = np.array([self.count[label] / n for label in self.labels]) if n else np.zeros(len(self.labels))
+        nonzero = shares[shares > 0]
+        out = {"entropy": round(float(-(nonzero * np.log2(nonzero)).sum()), 4)}
+        all_headings = sum(self.headings.values())
+        for label in self.labels:
+            out[f"heading_share_{label}"] = round(self.headings[label] / all_headings, 4) if all_headings else 0.0
+            out[f"plan_rank_{label}"] = self.first_task.get(label)
+        if self.domain is not None and n:
+            figures = {
+                "other_share": self.count.get("other", 0) / n,
+                "mean_score": self.score_sum / n,
+                "unknown_chars": self.unknown_chars / max(self.known_chars, 1),
+            }
+            out["mean_score"] = round(figures["mean_score"], 4)
+            out["unknown_chars"] = round(figures["unknown_chars"], 4)
+            out["warning"] = self.domain.warning(figures)
+        return out
+
     def count_one(self, label, text, score, part="other"):
         size = len(text)
+        self.score_sum += score
         self.part_count[part][label] += 1
         self.sentences += 1
         self.all_chars += size

@@ -17,7 +17,7 @@ from .corpus import LABELS, document_files, read_corpus, read_documents
 from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, softmax
 
-__all__ = ["TrainParams", "default_features", "train", "train_context", "train_corpus", "train_shares"]
+__all__ = ["TrainParams", "default_features", "train", "train_context", "train_corpus", "train_domain", "train_shares"]
 
 ESTIMATORS = ("svm", "logreg")
 #: Fewer sentences than this for some label draw a warning.
@@ -259,16 +259,12 @@ def _fit_context(own, X, y, n_labels, C, window):
 SHARE_FOLDS = 5
 
 
-def train_shares(documents, clf, *, window=CONTEXT_WINDOW):
-    """Fit the share calibration (:mod:`policytext.shares`) on documents the context stage did not see.
+def _held_out_context(documents, clf, window):
+    """Context probabilities of every sentence from a stage fitted without its document.
 
     The context stage is refitted on four fifths of the documents and
-    applied to the rest, five times over, so every sentence gets
-    probabilities from a stage that never saw its document; the share
-    calibration is fitted on those, grouped by level and decade.
+    applied to the rest, five times over.
     """
-    from .shares import fit_share_model
-
     own, X, y, doc_of = _context_data(documents, clf, window)
     held = np.zeros((len(y), len(clf.labels)))
     fold = doc_of % SHARE_FOLDS
@@ -276,8 +272,40 @@ def train_shares(documents, clf, *, window=CONTEXT_WINDOW):
         stage = _fit_context(own[fold != k], X[fold != k], y[fold != k], len(clf.labels), CONTEXT_C, window)
         rows = fold == k
         held[rows] = softmax(stage.own_scale * own[rows] + X[rows] @ stage.coef)
+    return held, y, doc_of
+
+
+def train_shares(documents, clf, *, window=CONTEXT_WINDOW):
+    """Fit the share calibration (:mod:`policytext.shares`) on documents the context stage did not see.
+
+    Every sentence gets probabilities from a context stage fitted without
+    its document; the share calibration is fitted on those, grouped by
+    level and decade.
+    """
+    from .shares import fit_share_model
+
+    held, y, doc_of = _held_out_context(documents, clf, window)
     groups = [f"{documents[d].level}-{documents[d].year // 10 * 10}" for d in doc_of]
     return fit_share_model(held, y, doc_of, clf.labels, groups=groups)
+
+
+def train_domain(documents, clf, *, window=CONTEXT_WINDOW):
+    """The ranges of :mod:`policytext.domain`'s figures over the written documents (held-out context probabilities)."""
+    from .domain import DOMAIN_FIGURES, domain_ranges
+    from .features import build_preprocessor
+
+    held, _, doc_of = _held_out_context(documents, clf, window)
+    known = dict.fromkeys((ord(g) for g in clf.vocabulary.tolist() if len(g) == 1), None)
+    fold = build_preprocessor(clf.features)
+    other = clf.labels.index("other") if "other" in clf.labels else None
+    figures: dict = {name: [] for name in DOMAIN_FIGURES}
+    for d, doc in enumerate(documents):
+        proba = held[doc_of == d]
+        figures["other_share"].append(float((proba.argmax(1) == other).mean()) if other is not None else 0.0)
+        figures["mean_score"].append(float(proba.max(1).mean()))
+        folded = "".join(fold(doc.text).split())
+        figures["unknown_chars"].append(len(folded.translate(known)) / max(len(folded), 1))
+    return domain_ranges(figures)
 
 
 def train_corpus(paths, labels=LABELS, features=None, params=None):
@@ -299,5 +327,6 @@ def train_corpus(paths, labels=LABELS, features=None, params=None):
     if documents:
         clf.context = train_context(documents, clf)
         clf.shares = train_shares(documents, clf)
+        clf.metadata["domain"] = train_domain(documents, clf)
         clf.metadata["context_documents"] = len(documents)
     return clf

@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import REPO
 
@@ -879,3 +880,36 @@ def test_panel_pools_documents_by_place_level_and_year(tmp_path):
     assert float(pooled["share_low_economy"]) <= float(pooled["share_corrected_economy"]) <= float(pooled["share_high_economy"])
     with pytest.raises(PolicytextError, match="--panel"):
         tag_files([folder], summary=str(summary), panel=str(summary))
+
+
+def test_summary_gives_priority_and_diversity(tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text(
+        report() + "二、下半年工作计划\n一是加快项目建设，新开工亿元以上项目8个。\n二是新建高标准农田2000亩，粮食面积稳定在5万亩。\n",
+        encoding="utf-8",
+    )
+    summary = tmp_path / "summary.csv"
+    tag_files([doc], output=str(tmp_path / "o.jsonl"), summary=str(summary))
+    row = next(csv.DictReader(open(summary, encoding="utf-8-sig")))
+    records = read_jsonl(tmp_path / "o.jsonl")
+    shares = np.array([sum(r["label"] == label for r in records) / len(records) for label in policytext.LABELS])
+    assert float(row["entropy"]) == pytest.approx(-(shares[shares > 0] * np.log2(shares[shares > 0])).sum(), abs=1e-3)
+    assert sum(float(row[f"heading_share_{label}"]) for label in policytext.LABELS) == pytest.approx(1.0, abs=1e-3)
+    # In the plan: the heading is task 1, "一是…" (economy) task 2, "二是…" (agriculture) task 3.
+    assert (row["plan_rank_economy"], row["plan_rank_agriculture"], row["plan_rank_safety"]) == ("2", "3", "")
+
+
+def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
+    odd = tmp_path / "odd.txt"
+    odd.write_text("これは日本語のテスト文章です。\n" * 40, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    summary = tmp_path / "summary.csv"
+    seen = []
+    result = tag_files([tmp_path / "a.txt", odd], summary=str(summary), on_warning=lambda p, w: seen.append((p, w)))
+    assert [p for p, _ in result.warnings] == [str(odd)] and seen == result.warnings
+    assert "unknown_chars" in result.warnings[0][1]
+    rows = {os.path.basename(r["file"]): r for r in csv.DictReader(open(summary, encoding="utf-8-sig"))}
+    assert rows["a.txt"]["warning"] == "" and rows["odd.txt"]["warning"].startswith("unlike the reports the model knows")
+    err = io.StringIO()
+    assert main(["tag", str(odd), "--summary", str(tmp_path / "s2.csv"), "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
+    assert err.getvalue().startswith(f"policytext: warning: {odd}: unlike the reports the model knows: ")

@@ -1,0 +1,162 @@
+"""What reading each sentence in its report is worth: labels, calibration and shares.
+
+    python benchmarks/context_eval.py [--model models/default]
+
+1. Written documents (corpora/documents), 5 folds of documents: the context
+   stage and the share calibration are fitted on four fifths and applied to
+   the rest, so every figure is on documents they never saw. Sentence path
+   against context path (accuracy, macro-F1, ECE), and per document and
+   label the error of counted and corrected shares and how often the 90%
+   interval holds the true share.
+2. The real reports of ../shared/eval (skipped if absent): each report read
+   whole by ``classify`` with and without context, its labelled sentences
+   found among the sentences and scored (accuracy, macro-F1, ECE with 10
+   bins); the sentence path (``classify_batch`` on the labelled sentences
+   alone) beside them.
+"""
+
+import argparse
+import collections
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+import policytext
+from policytext.context import centred_log_proba, context_features, paragraph_ids
+from policytext.corpus import document_files, read_documents
+from policytext.metrics import evaluate
+from policytext.model import softmax
+from policytext.segment import split_sentences
+from policytext.shares import estimate_document_shares
+from policytext.train import train_context, train_shares
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FOLDS = 5
+
+
+def ece(confidence, correct, bins=10):
+    """Expected calibration error: the mean gap of confidence and accuracy over equal-width bins."""
+    confidence, correct = np.asarray(confidence), np.asarray(correct, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (confidence > low) & (confidence <= high)
+        if inside.any():
+            total += inside.mean() * abs(confidence[inside].mean() - correct[inside].mean())
+    return total
+
+
+def scores(gold, predicted, confidence, labels):
+    result = evaluate(gold, predicted, labels=labels)
+    return result["accuracy"], result["macro_f1"], ece(confidence, [g == p for g, p in zip(gold, predicted)])
+
+
+def written(clf):
+    docs = read_documents(document_files([REPO / "corpora"]))
+    labels = clf.labels
+    gold, alone, in_context, conf_alone, conf_context = [], [], [], [], []
+    errors = {"counted": [], "corrected": []}
+    covered = []
+    for fold in range(FOLDS):
+        train = [d for i, d in enumerate(docs) if i % FOLDS != fold]
+        test = [d for i, d in enumerate(docs) if i % FOLDS == fold]
+        stage = train_context(train, clf)
+        shares = train_shares(train, clf)
+        for doc in test:
+            spans = split_sentences(doc.text)
+            proba = clf.predict_proba([s.text for s in spans])
+            own = centred_log_proba(proba)
+            context = softmax(stage.own_scale * own + context_features(own, paragraph_ids(spans), stage.window) @ stage.coef)
+            y = np.array([labels.index(label) for label in doc.labels])
+            gold += list(doc.labels)
+            alone += [labels[j] for j in proba.argmax(1)]
+            in_context += [labels[j] for j in context.argmax(1)]
+            conf_alone += proba.max(1).tolist()
+            conf_context += context.max(1).tolist()
+            est = estimate_document_shares(context, labels=labels, doc_ids=[0] * len(y), model=shares)[0]
+            truth = np.bincount(y, minlength=len(labels)) / len(y)
+            errors["counted"].append(np.abs(est.counted - truth))
+            errors["corrected"].append(np.abs(est.corrected - truth))
+            covered.append((est.low <= truth + 1e-9) & (truth <= est.high + 1e-9))
+    print(f"Written documents ({len(docs)}, {len(gold):,} sentences), {FOLDS} folds of documents\n")
+    print("| path | accuracy | macro-F1 | ECE |\n|---|---:|---:|---:|")
+    for name, predicted, confidence in (("sentence alone", alone, conf_alone), ("in context", in_context, conf_context)):
+        acc, f1, e = scores(gold, predicted, confidence, labels)
+        print(f"| {name} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
+    counted, corrected, covered = np.array(errors["counted"]), np.array(errors["corrected"]), np.array(covered)
+    print("\nShares of sentences per document and label, in context (points):\n")
+    print("| label | counted MAE | corrected MAE | ratio | 90% interval holds |\n|---|---:|---:|---:|---:|")
+    for k, label in enumerate(labels):
+        print(f"| {label} | {100 * counted[:, k].mean():.2f} | {100 * corrected[:, k].mean():.2f} | {corrected[:, k].mean() / counted[:, k].mean():.2f} | {covered[:, k].mean():.1%} |")
+    print(f"| all | {100 * counted.mean():.2f} | {100 * corrected.mean():.2f} | {corrected.mean() / counted.mean():.2f} | {covered.mean():.1%} |")
+
+
+def real_reports():
+    texts = {p.name: p.read_text(encoding="utf-8") for folder in ("provincial-2026", "seed") for p in (SHARED / "data" / folder).glob("*.txt")}
+    with open(SHARED / "data" / "national" / "government_work_reports.jsonl", encoding="utf-8") as f:
+        for line in f:
+            report = json.loads(line)
+            texts[f"national-{report['year']}"] = report["content"]
+    sets = {}
+    for name in ("dev", "national_dev"):
+        by_doc = collections.defaultdict(list)
+        with open(SHARED / "eval" / f"{name}.jsonl", encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                by_doc[row["doc"]].append((row["text"], row["label"]))
+        sets[name] = {doc: (texts[doc], items) for doc, items in by_doc.items()}
+    return sets
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def find(sentences, text):
+    """The index of the sentence that is ``text`` (white space aside), or None."""
+    for i, s in enumerate(sentences):
+        if s.text == text.strip() or _SPACE.sub("", s.text) == _SPACE.sub("", text):
+            return i
+    return None
+
+
+def real(clf):
+    print("\nReal reports, read whole (labelled sentences found among each report's sentences)\n")
+    print("| set | path | sentences found | accuracy | macro-F1 | ECE |\n|---|---|---:|---:|---:|---:|")
+    for name, docs in real_reports().items():
+        texts = [t for _, items in docs.values() for t, _ in items]
+        gold = [label for _, items in docs.values() for _, label in items]
+        proba = clf.predict_proba(texts)
+        acc, f1, e = scores(gold, [clf.labels[j] for j in proba.argmax(1)], proba.max(1), clf.labels)
+        print(f"| {name} | sentence alone (classify_batch) | {len(gold)} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
+        for context in (False, True):
+            predicted, confidence, found = [], [], 0
+            for text, items in docs.values():
+                sentences = policytext.classify(text, model=clf, context=context)
+                for sentence_text, _ in items:
+                    i = find(sentences, sentence_text)
+                    found += i is not None
+                    # A labelled sentence the segmenter splits otherwise is tagged alone.
+                    s = sentences[i] if i is not None else (policytext.classify(sentence_text, model=clf, context=False) or [None])[0]
+                    predicted.append(s.label if s else "other")
+                    confidence.append(s.score if s else 1.0)
+            acc, f1, e = scores(gold, predicted, confidence, clf.labels)
+            print(f"| {name} | whole report, context={context} | {found} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=None, help="model folder (default: the shipped model)")
+    args = parser.parse_args()
+    clf = policytext.load(args.model)
+    written(clf)
+    if (SHARED / "eval").is_dir():
+        real(clf)
+    else:
+        print(f"\n{SHARED / 'eval'} not found: the real reports are skipped")
+
+
+if __name__ == "__main__":
+    main()
