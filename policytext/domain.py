@@ -18,6 +18,7 @@ A document outside any range gets a ``warning`` naming the figures.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["DOMAIN_FIGURES", "DomainCheck", "domain_ranges"]
@@ -45,7 +46,7 @@ class DomainCheck:
 
     ranges: dict
     known: dict  # a str.translate table that deletes every character the model knows
-    preprocess: object  # the model's fold, str -> str
+    preprocess: Callable[[str], str]  # the model's fold
 
     @classmethod
     def of(cls, clf) -> DomainCheck | None:
