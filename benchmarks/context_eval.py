@@ -26,7 +26,7 @@ import numpy as np
 import policytext
 from policytext.context import centred_log_proba, context_features, paragraph_ids
 from policytext.corpus import document_files, read_documents
-from policytext.metrics import evaluate
+from policytext.metrics import calibration, evaluate
 from policytext.model import softmax
 from policytext.segment import split_sentences
 from policytext.shares import estimate_document_shares
@@ -37,21 +37,9 @@ SHARED = REPO.parent / "shared"
 FOLDS = 5
 
 
-def ece(confidence, correct, bins=10):
-    """Expected calibration error: the mean gap of confidence and accuracy over equal-width bins."""
-    confidence, correct = np.asarray(confidence), np.asarray(correct, dtype=float)
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for low, high in zip(edges[:-1], edges[1:]):
-        inside = (confidence > low) & (confidence <= high)
-        if inside.any():
-            total += inside.mean() * abs(confidence[inside].mean() - correct[inside].mean())
-    return total
-
-
 def scores(gold, predicted, confidence, labels):
     result = evaluate(gold, predicted, labels=labels)
-    return result["accuracy"], result["macro_f1"], ece(confidence, [g == p for g, p in zip(gold, predicted)])
+    return result["accuracy"], result["macro_f1"], calibration(confidence, [g == p for g, p in zip(gold, predicted)])["ece"]
 
 
 def written(clf):
@@ -122,6 +110,20 @@ def find(sentences, text):
     return None
 
 
+def document_path(clf, docs, context):
+    """Each labelled sentence's ``(gold, label, score)`` with its report read whole, and how many were found."""
+    out, found = [], 0
+    for text, items in docs.values():
+        sentences = policytext.classify(text, model=clf, context=context)
+        for sentence_text, gold in items:
+            i = find(sentences, sentence_text)
+            found += i is not None
+            # A labelled sentence the segmenter splits otherwise is tagged alone.
+            s = sentences[i] if i is not None else (policytext.classify(sentence_text, model=clf, context=False) or [None])[0]
+            out.append((gold, s.label if s else "other", s.score if s else 1.0))
+    return out, found
+
+
 def real(clf):
     print("\nReal reports, read whole (labelled sentences found among each report's sentences)\n")
     print("| set | path | sentences found | accuracy | macro-F1 | ECE |\n|---|---|---:|---:|---:|---:|")
@@ -132,17 +134,8 @@ def real(clf):
         acc, f1, e = scores(gold, [clf.labels[j] for j in proba.argmax(1)], proba.max(1), clf.labels)
         print(f"| {name} | sentence alone (classify_batch) | {len(gold)} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
         for context in (False, True):
-            predicted, confidence, found = [], [], 0
-            for text, items in docs.values():
-                sentences = policytext.classify(text, model=clf, context=context)
-                for sentence_text, _ in items:
-                    i = find(sentences, sentence_text)
-                    found += i is not None
-                    # A labelled sentence the segmenter splits otherwise is tagged alone.
-                    s = sentences[i] if i is not None else (policytext.classify(sentence_text, model=clf, context=False) or [None])[0]
-                    predicted.append(s.label if s else "other")
-                    confidence.append(s.score if s else 1.0)
-            acc, f1, e = scores(gold, predicted, confidence, clf.labels)
+            rows, found = document_path(clf, docs, context)
+            acc, f1, e = scores(*zip(*rows), clf.labels)
             print(f"| {name} | whole report, context={context} | {found} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
 
 

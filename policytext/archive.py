@@ -15,7 +15,6 @@ with one job each:
 
 import contextlib
 import functools
-import io
 import os
 import signal
 import sys
@@ -132,14 +131,23 @@ def tag_document(path, model=None, limits=None, timeout=None, context=True):
 
 
 def _records(path, text, clf, context=True):
-    """A whole document's records, as one :class:`~policytext.records.RecordBatch`."""
-    from .api import iter_batches
+    """A whole document's records, as one :class:`~policytext.records.RecordBatch`.
 
-    spans, proba = [], [np.zeros((0, len(clf.labels)))]
-    for batch_spans, batch_proba in iter_batches(io.StringIO(text), clf, context=context):
-        spans += batch_spans
-        proba.append(batch_proba)
-    return RecordBatch.tagged(shown(str(path)), 0, spans, np.vstack(proba), clf.labels, report_parts(spans))
+    The sentences are scored 10,000 at a time, which bounds the engine's
+    memory, and read in context once, over the whole document.
+    """
+    from .context import paragraph_ids
+    from .segment import split_sentences
+
+    spans = split_sentences(text)
+    texts = [s.text for s in spans]
+    proba = np.vstack([np.zeros((0, len(clf.labels)))] + [clf.predict_proba(texts[i : i + _SCORE_BATCH]) for i in range(0, len(texts), _SCORE_BATCH)])
+    if context and clf.context is not None:
+        proba = clf.context.proba(proba, paragraph_ids(spans))
+    return RecordBatch.tagged(shown(str(path)), 0, spans, proba, clf.labels, report_parts(spans))
+
+
+_SCORE_BATCH = 10_000
 
 
 # -- the whole job ------------------------------------------------------------

@@ -61,20 +61,25 @@ def context_features(own: np.ndarray, paragraphs: np.ndarray, window: int) -> np
     n, n_labels = own.shape
     if n == 0:
         return np.zeros((0, 2 * n_labels))
-    # Window sums from a cumulative sum over the rows padded by ``window`` zeros each side.
-    padded = np.vstack([np.zeros((window + 1, n_labels)), own, np.zeros((window, n_labels))])
-    cum = np.cumsum(padded, axis=0)
+    out = np.empty((n, 2 * n_labels))
+    # Window sums from a cumulative sum over the rows, padded by ``window`` zeros each side.
+    cum = np.zeros((n + 2 * window + 1, n_labels))
+    np.cumsum(own, axis=0, out=cum[window + 1 : window + 1 + n])
+    cum[window + 1 + n :] = cum[window + n]
     rows = np.arange(n)
-    around = cum[rows + 2 * window + 1] - cum[rows] - own
     neighbours = np.minimum(rows, window) + np.minimum(n - 1 - rows, window)
-    window_mean = around / np.maximum(neighbours, 1)[:, None]
+    np.subtract(cum[2 * window + 1 :], cum[:n], out=out[:, :n_labels])
+    out[:, :n_labels] -= own
+    out[:, :n_labels] /= np.maximum(neighbours, 1)[:, None]
     # Paragraphs are runs of equal ids (sentences come in document order).
-    starts = np.flatnonzero(np.r_[True, paragraphs[1:] != paragraphs[:-1]])
-    para = np.cumsum(np.r_[False, paragraphs[1:] != paragraphs[:-1]])
+    change = np.flatnonzero(paragraphs[1:] != paragraphs[:-1]) + 1
+    starts = np.concatenate(([0], change))
+    sizes = np.diff(np.concatenate((starts, [n])))
     sums = np.add.reduceat(own, starts, axis=0)
-    others = np.diff(np.r_[starts, n])[para] - 1
-    paragraph_mean = (sums[para] - own) / np.maximum(others, 1)[:, None]
-    return np.hstack([window_mean, paragraph_mean])
+    others = np.repeat(sizes - 1, sizes)
+    np.subtract(np.repeat(sums, sizes, axis=0), own, out=out[:, n_labels:])
+    out[:, n_labels:] /= np.maximum(others, 1)[:, None]
+    return out
 
 
 @dataclass(frozen=True)

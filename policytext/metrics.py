@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["evaluate", "format_report"]
+__all__ = ["evaluate", "calibration", "format_report"]
 
 
 def evaluate(y_true, y_pred, labels):
@@ -41,6 +41,43 @@ def evaluate(y_true, y_pred, labels):
         "labels": labels,
         "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
     }
+
+
+def calibration(confidence, correct, bins=10):
+    """How well scores match accuracy: expected calibration error over equal-width bins.
+
+    Parameters
+    ----------
+    confidence : sequence of float
+        The score of each prediction (the probability of the chosen label).
+    correct : sequence of bool
+        Whether each prediction was right.
+    bins : int
+
+    Returns
+    -------
+    dict
+        ``ece``: the mean over sentences of ``|mean score - accuracy|`` of
+        their bin; ``bins``: ``(low, high, n, mean score, accuracy)`` of each
+        bin that holds a prediction, for a reliability plot.
+
+    >>> calibration([0.95, 0.95, 0.55, 0.55], [True, True, True, False])["ece"]
+    0.05
+    """
+    confidence, correct = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
+    if confidence.shape != correct.shape or confidence.ndim != 1:
+        raise ValueError(f"confidence and correct must be two sequences of one length, got shapes {confidence.shape} and {correct.shape}")
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    # Bins are (low, high]; a score of exactly 0 goes in the first.
+    which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, bins - 1)
+    out, ece = [], 0.0
+    for k in range(bins):
+        inside = which == k
+        if inside.any():
+            mean, accuracy = float(confidence[inside].mean()), float(correct[inside].mean())
+            out.append((float(edges[k]), float(edges[k + 1]), int(inside.sum()), mean, accuracy))
+            ece += inside.mean() * abs(mean - accuracy)
+    return {"ece": round(float(ece), 10), "bins": out}
 
 
 def format_report(result):

@@ -119,7 +119,7 @@ def save_model(clf, path, force=False):
     try:
         (tmp / _ARRAYS).write_bytes(npz)
         (tmp / _META).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        for extra in ("MODEL_CARD.md",):  # keep a hand-written card across retraining
+        for extra in ("MODEL_CARD.md", "reliability.png"):  # keep the card and its plot across retraining
             if (path / extra).is_file():
                 shutil.copy2(path / extra, tmp / extra)
         if path.exists():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["PLOT_BY", "check_font", "find_cjk_font", "plot_shares", "thin_ticks", "year_table"]
+__all__ = ["PLOT_BY", "check_font", "find_cjk_font", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
 
 # Families known to cover Chinese, tried before scanning every font.
 _CJK_FAMILIES = (
@@ -228,3 +228,33 @@ def _bars(Figure, rows, labels, names, prop):
     ax.legend(prop=prop, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig
+
+
+def plot_reliability(curves, path):
+    """Draw reliability curves to a PNG: accuracy against mean score per bin, one curve per set.
+
+    ``curves`` maps a name to :func:`policytext.metrics.calibration`'s
+    result; the legend gives each set's ECE. Needs the ``plot`` extra (no
+    Chinese font: the names are the caller's).
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise PolicytextError(extra_needed("plot_reliability()", "plot")) from None
+    fig = Figure(figsize=(5, 5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1, label="calibrated")
+    for name, result in curves.items():
+        scores = [b[3] for b in result["bins"]]
+        accuracy = [b[4] for b in result["bins"]]
+        ax.plot(scores, accuracy, marker="o", label=f"{name} (ECE {result['ece']:.3f})")
+    ax.set_xlabel("mean score in bin")
+    ax.set_ylabel("accuracy in bin")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return path

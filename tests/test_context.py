@@ -103,3 +103,59 @@ def test_paragraphs_are_the_segmenters_logical_lines():
     assert ids.tolist() == sorted(ids.tolist())
     first_line = [s.text for s, p in zip(spans, ids) if p == ids[1]]
     assert first_line == ["半年来，我们坚持项目为王。", "完成规上工业产值52亿元，同比增长8.1%。", "新签约亿元以上项目6个。"]
+
+
+def _reports(shared, name):
+    """``{doc: (report text, [(sentence, label)])}`` of an eval set whose reports are under ../shared/data."""
+    import collections
+    import json
+
+    texts = {p.name: p.read_text(encoding="utf-8") for folder in ("provincial-2026", "seed") for p in (shared / "data" / folder).glob("*.txt")}
+    with open(shared / "data" / "national" / "government_work_reports.jsonl", encoding="utf-8") as f:
+        for line in f:
+            report = json.loads(line)
+            texts[f"national-{report['year']}"] = report["content"]
+    by_doc = collections.defaultdict(list)
+    with open(shared / "eval" / f"{name}.jsonl", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            by_doc[row["doc"]].append((row["text"], row["label"]))
+    return {doc: (texts[doc], items) for doc, items in by_doc.items()}
+
+
+@pytest.mark.parametrize(("name", "floor"), [("dev", 0.93), ("national_dev", 0.86)])
+def test_reports_read_whole_in_context_beat_their_sentences_alone(shared, name, floor):
+    from policytext.metrics import calibration, evaluate
+
+    clf = policytext.load()
+    runs = {}
+    for context in (False, True):
+        gold, predicted, scores = [], [], []
+        for text, items in _reports(shared, name).values():
+            by_text = {s.text: s for s in policytext.classify(text, model=clf, context=context)}
+            for sentence, label in items:
+                if sentence in by_text:
+                    gold.append(label)
+                    predicted.append(by_text[sentence].label)
+                    scores.append(by_text[sentence].score)
+        assert len(gold) >= 0.95 * sum(len(items) for _, items in _reports(shared, name).values())
+        result = evaluate(gold, predicted, clf.labels)
+        runs[context] = (result["accuracy"], result["macro_f1"], calibration(scores, [g == p for g, p in zip(gold, predicted)])["ece"])
+    assert runs[True][0] >= floor
+    assert runs[True][1] > runs[False][1]  # macro-F1 gains in context
+    assert runs[True][2] < runs[False][2]  # and scores are better calibrated
+
+
+def test_calibration_bins_and_reliability_plot(tmp_path):
+    from policytext.metrics import calibration
+
+    result = calibration([0.95, 0.95, 0.55, 0.55, 0.15], [True, True, True, False, False])
+    assert [(round(low, 6), round(high, 6), n) for low, high, n, *_ in result["bins"]] == [(0.1, 0.2, 1), (0.5, 0.6, 2), (0.9, 1.0, 2)]
+    assert result["ece"] == pytest.approx((1 * 0.15 + 2 * 0.05 + 2 * 0.05) / 5)
+    with pytest.raises(ValueError, match="one length"):
+        calibration([0.5], [True, False])
+    pytest.importorskip("matplotlib")
+    from policytext.plot import plot_reliability
+
+    out = plot_reliability({"a set": result}, tmp_path / "r.png")
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG" and str(out).endswith("r.png")
