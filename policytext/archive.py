@@ -340,7 +340,7 @@ def tag_files(
         for path in sorted(streamed):
             _tag_stream(path, clf, writer, result, fail, sink, context, on_warning)
             bar.update(1)
-        run = mapper or _local_mapper(clf, jobs, limits, timeout, context)
+        run = mapper or _local_mapper(clf, jobs, limits, timeout, context, encode=format == "jsonl" and (output is not None or sink is not None))
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
                 fail(res.path, res.error)
@@ -485,7 +485,7 @@ def _meta_of(path):
     return document_meta(path, head)
 
 
-def _local_mapper(clf, jobs, limits, timeout, context=True):
+def _local_mapper(clf, jobs, limits, timeout, context=True, encode=False):
     def run(paths):
         if jobs == 1 or len(paths) < 2:
             for path in paths:
@@ -496,7 +496,7 @@ def _local_mapper(clf, jobs, limits, timeout, context=True):
         ref = clf.metadata.get("path") or clf
         parent = os.getpid()
         yield from Parallel(n_jobs=jobs, return_as="generator_unordered")(
-            delayed(_tag_in_worker)(parent, path, ref, limits, timeout, context) for path in paths
+            delayed(_tag_in_worker)(parent, path, ref, limits, timeout, context, encode) for path in paths
         )
 
     return run
@@ -505,7 +505,7 @@ def _local_mapper(clf, jobs, limits, timeout, context=True):
 _watching = threading.Event()
 
 
-def _tag_in_worker(parent, path, model, limits, timeout, context=True):
+def _tag_in_worker(parent, path, model, limits, timeout, context=True, encode=False):
     """:func:`tag_document` in a worker process that ends itself when ``parent`` dies.
 
     joblib's workers outlive a parent killed with SIGKILL (which runs no
@@ -516,7 +516,12 @@ def _tag_in_worker(parent, path, model, limits, timeout, context=True):
     if os.getpid() != parent and not _watching.is_set():
         _watching.set()
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    return tag_document(path, model, limits, timeout, context)
+    result = tag_document(path, model, limits, timeout, context)
+    if encode and not result.error:
+        # The JSON lines are made here, in parallel, and sent to the parent
+        # with the records: encoding them was most of the parent's work.
+        result.records.jsonl()
+    return result
 
 
 def _exit_when_orphaned(parent, every=0.5):

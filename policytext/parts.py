@@ -214,6 +214,8 @@ _DATED = re.compile(
     r"^[“\"]?(?:[12１２](?:\s?[\d０-９]){3}\s?年|[一二][〇零○Ｏ一二三四五六七八九]{3}年|十?[一二三四五六七八九]?五”?(?:时期|期间))"
     r"(?!底|初|末|前|以前|以后|起|开始|\s?[\d０-９一二三四五六七八九十]{1,2}\s?月)"
 )
+# Any of the lead cues above: a sentence that matches none opens with no time cue.
+_ANY_LEAD = re.compile("|".join(f"(?:{p.pattern})" for p in (_HALF, _REVIEW_LEAD, _PLAN_LEAD, _THIS_YEAR, _DATED)))
 # The year a paragraph of the review opens with ("１９８４年，我国农业又获
 # 得了大丰收。", "2018年是……") tells the plan year where no date line does.
 _YEAR_OPENS = re.compile(r"^(?:[12１２](?:\s?[\d０-９]){3}|[一二][〇零○Ｏ一二三四五六七八九]{3})\s?年[，,是]")
@@ -563,6 +565,8 @@ def _date_part(first: int, last: int, years: _Years) -> str | None:
 def _lead_part(sentence: str, years: _Years) -> tuple[str | None, bool]:
     """The part a sentence's opening time cue names (or None), and whether it holds under any heading."""
     text = _fold(sentence[:_LEAD_CHARS])
+    if not _ANY_LEAD.match(text):
+        return None, False  # most sentences: one match instead of five
     half = _HALF.match(text)
     if half:
         if years.half:

@@ -69,6 +69,7 @@ class RecordBatch(Sequence):
         self.file, self.first, self.spans, self.parts = file, first, spans, parts
         self.micro, self.best, self.labels = micro, best, list(labels)
         self._probs = None
+        self._jsonl = None  # the encoded lines, once made (a worker process makes them for the parent)
 
     @classmethod
     def tagged(cls, file, first, spans, proba, labels, parts):
@@ -122,6 +123,11 @@ class RecordBatch(Sequence):
         rest (label, score, probabilities) is built for all records at once
         in a NumPy array of bytes, and the two are interleaved.
         """
+        if self._jsonl is None:
+            self._jsonl = self._encode_jsonl()
+        return self._jsonl
+
+    def _encode_jsonl(self):
         enc = encode_basestring
         file = enc(self.file)
         sections = {}
@@ -186,9 +192,10 @@ def _tails(micro, best, labels):
     middle = b', "score": ' + hole + b', "probs": {' + b", ".join(label + b": " + hole for label in labels) + b"}}\n"
     holes = [m.start() for m in re.finditer(re.escape(hole), middle)]
     rows = np.tile(np.frombuffer(middle, dtype=np.uint8), (n, 1))
-    rows[:, holes[0] : holes[0] + _DIGITS] = _fixed(micro[np.arange(n), best])
+    digits = _fixed(micro.astype(np.int32))  # (n, labels, 8), in one pass
+    rows[:, holes[0] : holes[0] + _DIGITS] = digits[np.arange(n), best]
     for k, at in enumerate(holes[1:]):
-        rows[:, at : at + _DIGITS] = _fixed(micro[:, k])
+        rows[:, at : at + _DIGITS] = digits[:, k]
     middles = rows.view(f"S{len(middle)}").ravel().tolist()
     return [labels[j] + rest for j, rest in zip(best.tolist(), middles)]
 
