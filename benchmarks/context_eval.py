@@ -29,7 +29,7 @@ from policytext.corpus import document_files, read_documents
 from policytext.metrics import calibration, evaluate
 from policytext.model import softmax
 from policytext.segment import split_sentences
-from policytext.shares import estimate_document_shares
+from policytext.shares import estimate_document_shares, estimate_shares
 from policytext.train import train_context, train_shares
 
 REPO = Path(__file__).resolve().parent.parent
@@ -124,10 +124,28 @@ def document_path(clf, docs, context):
     return out, found
 
 
+ERAS = (("1954-79", 1954, 1979), ("1980-99", 1980, 1999), ("2000-12", 2000, 2012), ("2013-25", 2013, 2025))
+
+
+def document_proba(clf, docs):
+    """Each labelled sentence's gold label and probabilities in context, and its report, with each report read whole."""
+    rows = []
+    for doc, (text, items) in docs.items():
+        spans = split_sentences(text)
+        proba = clf.predict_proba([s.text for s in spans])
+        proba = clf.context.proba(proba, paragraph_ids(spans))
+        for sentence_text, gold in items:
+            i = find(spans, sentence_text)
+            p = proba[i] if i is not None else clf.predict_proba([sentence_text])[0]
+            rows.append((doc, gold, p))
+    return rows
+
+
 def real(clf):
     print("\nReal reports, read whole (labelled sentences found among each report's sentences)\n")
     print("| set | path | sentences found | accuracy | macro-F1 | ECE |\n|---|---|---:|---:|---:|---:|")
-    for name, docs in real_reports().items():
+    sets = real_reports()
+    for name, docs in sets.items():
         texts = [t for _, items in docs.values() for t, _ in items]
         gold = [label for _, items in docs.values() for _, label in items]
         proba = clf.predict_proba(texts)
@@ -137,6 +155,26 @@ def real(clf):
             rows, found = document_path(clf, docs, context)
             acc, f1, e = scores(*zip(*rows), clf.labels)
             print(f"| {name} | whole report, context={context} | {found} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
+    print("\nPooled shares of the labelled sentences, in context, against their gold labels (points)\n")
+    print("| set | groups | counted MAE | corrected MAE | ratio | 90% interval holds |\n|---|---:|---:|---:|---:|---:|")
+    for name, docs in sets.items():
+        rows = document_proba(clf, docs)
+        if name == "national_dev":
+            group_of = {doc: next((era for era, low, high in ERAS if low <= int(doc.split("-")[1]) <= high), None) for doc in docs}
+        else:
+            group_of = {doc: doc for doc in docs}
+        counted_err, corrected_err, held = [], [], []
+        for group in sorted({g for g in group_of.values() if g}):
+            mine = [(doc, gold, p) for doc, gold, p in rows if group_of[doc] == group]
+            proba = np.array([p for _, _, p in mine])
+            # An era pools several reports: the interval counts correlated errors within each.
+            est = estimate_shares(proba, labels=clf.labels, doc_ids=[doc for doc, _, _ in mine], model=clf.shares)
+            truth = np.array([sum(g == label for _, g, _ in mine) / len(mine) for label in clf.labels])
+            counted_err.append(np.abs(est.counted - truth))
+            corrected_err.append(np.abs(est.corrected - truth))
+            held.append((est.low <= truth + 1e-9) & (truth <= est.high + 1e-9))
+        c, k = np.mean(counted_err), np.mean(corrected_err)
+        print(f"| {name} | {len(held)} | {100 * c:.2f} | {100 * k:.2f} | {k / c:.2f} | {np.mean(held):.1%} |")
 
 
 def main():
