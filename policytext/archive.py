@@ -69,6 +69,8 @@ class DocumentResult:
     records: list = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     error: str = ""
+    encoded: bytes | None = None  # the records as JSON Lines, made where they were tagged
+    tally: object = None  # the document's count for the summary, made where it was tagged
 
 
 class _Overtime(Exception):
@@ -340,14 +342,21 @@ def tag_files(
         for path in sorted(streamed):
             _tag_stream(path, clf, writer, result, fail, sink, context, on_warning)
             bar.update(1)
-        run = mapper or _local_mapper(clf, jobs, limits, timeout, context, encode=format == "jsonl" and (output is not None or sink is not None))
+        # Each document is encoded and counted where it is tagged: in parallel
+        # with --jobs, and without sending its records back to this process.
+        keep = output is None and sink is None
+        finish = _Finish(result.summary.spec(), encode=format == "jsonl" and not keep, keep_records=keep)
+        run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
                 fail(res.path, res.error)
             else:
                 writer.write(res, sink)
                 result.tagged.append(res.path)
-                result.summary.add(res.path, res.records, res.meta)
+                if res.tally is not None:
+                    result.summary.add_tally(res.path, res.tally, res.meta)
+                else:  # a mapper of its own (Dask) gives the records only
+                    result.summary.add(res.path, res.records, res.meta)
                 _warn_if_unusual(result, res.path, on_warning)
             bar.update(1)
         if result.skipped and (summary or plot or panel):
@@ -485,18 +494,39 @@ def _meta_of(path):
     return document_meta(path, head)
 
 
-def _local_mapper(clf, jobs, limits, timeout, context=True, encode=False):
+@dataclass(frozen=True)
+class _Finish:
+    """What is done with a tagged document where it was tagged: count it, and encode or drop its records."""
+
+    spec: object
+    encode: bool
+    keep_records: bool
+
+    def __call__(self, result, clf):
+        if result.error:
+            return result
+        from .summary import count_document
+
+        result.tally = count_document(self.spec, result.records, clf)
+        if self.encode:
+            result.encoded = result.records.jsonl()
+        if not self.keep_records and self.encode:
+            result.records = []  # the encoded lines are all the output needs
+        return result
+
+
+def _local_mapper(clf, jobs, limits, timeout, context, finish):
     def run(paths):
         if jobs == 1 or len(paths) < 2:
             for path in paths:
-                yield tag_document(path, clf, limits, timeout, context)
+                yield finish(tag_document(path, clf, limits, timeout, context), clf)
             return
         from joblib import Parallel, delayed
 
         ref = clf.metadata.get("path") or clf
         parent = os.getpid()
         yield from Parallel(n_jobs=jobs, return_as="generator_unordered")(
-            delayed(_tag_in_worker)(parent, path, ref, limits, timeout, context, encode) for path in paths
+            delayed(_tag_in_worker)(parent, path, ref, limits, timeout, context, finish) for path in paths
         )
 
     return run
@@ -505,7 +535,7 @@ def _local_mapper(clf, jobs, limits, timeout, context=True, encode=False):
 _watching = threading.Event()
 
 
-def _tag_in_worker(parent, path, model, limits, timeout, context=True, encode=False):
+def _tag_in_worker(parent, path, model, limits, timeout, context, finish):
     """:func:`tag_document` in a worker process that ends itself when ``parent`` dies.
 
     joblib's workers outlive a parent killed with SIGKILL (which runs no
@@ -516,12 +546,10 @@ def _tag_in_worker(parent, path, model, limits, timeout, context=True, encode=Fa
     if os.getpid() != parent and not _watching.is_set():
         _watching.set()
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    result = tag_document(path, model, limits, timeout, context)
-    if encode and not result.error:
-        # The JSON lines are made here, in parallel, and sent to the parent
-        # with the records: encoding them was most of the parent's work.
-        result.records.jsonl()
-    return result
+    from .api import resolve_model
+
+    clf = resolve_model(model)
+    return finish(tag_document(path, clf, limits, timeout, context), clf)
 
 
 def _exit_when_orphaned(parent, every=0.5):

@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DOMAIN_FIGURES", "DomainCheck", "domain_ranges"]
+__all__ = ["DOMAIN_FIGURES", "DomainCheck", "domain_ranges", "warning_for"]
 
 DOMAIN_FIGURES = ("other_share", "mean_score", "unknown_chars")
 #: Ranges are widened by this share of their width each side: the written
@@ -70,10 +70,15 @@ class DomainCheck:
 
     def warning(self, figures: dict[str, float]) -> str:
         """The warning for a document's figures ("" if all are in range)."""
-        out = []
-        for name in DOMAIN_FIGURES:
-            low, high = self.ranges[name]
-            value = figures[name]
-            if value < low or value > high:
-                out.append(f"{name} {value:.3f} outside {low:.3f}-{high:.3f}")
-        return "unlike the reports the model knows: " + "; ".join(out) if out else ""
+        return warning_for(self.ranges, figures)
+
+
+def warning_for(ranges: dict, figures: dict[str, float]) -> str:
+    """The warning for a document's figures against ``ranges`` ("" if all are in range)."""
+    out = []
+    for name in DOMAIN_FIGURES:
+        low, high = ranges[name]
+        value = figures[name]
+        if value < low or value > high:
+            out.append(f"{name} {value:.3f} outside {low:.3f}-{high:.3f}")
+    return "unlike the reports the model knows: " + "; ".join(out) if out else ""

@@ -353,8 +353,12 @@ class RecordWriter:
                 f.truncate(0)
 
     def write(self, result, sink=None):
-        """Append one document's records (to ``sink`` when writing to standard output)."""
-        self.append(result.records, sink)
+        """Append one document's records (to ``sink`` when writing to standard output).
+
+        A result whose records were encoded where they were tagged
+        (``result.encoded``, JSON Lines) is written as it is."""
+        encoded = getattr(result, "encoded", None)
+        self.append(encoded if encoded is not None else result.records, sink)
         if self.fd is not None:
             self._commit(shown(result.path))
         self.done.add(result.path)
@@ -367,7 +371,11 @@ class RecordWriter:
         if self.fd is None and sink is None:
             self.kept.extend(records)
             return
-        if self.fmt == "csv":
+        if isinstance(records, bytes):
+            if self.fmt != "jsonl":
+                raise ValueError(f"encoded records are JSON Lines; this output is {self.fmt}")
+            data = records
+        elif self.fmt == "csv":
             data = self._csv(records)
         elif isinstance(records, RecordBatch):
             data = records.jsonl()

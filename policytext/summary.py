@@ -7,15 +7,18 @@ characters of each label and the evidence sentences chosen per label.
 """
 
 import csv
+import functools
 import heapq
 import json
 import random
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .corpus import PARTS
+from .domain import warning_for
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
 from .records import RecordBatch, shown
@@ -130,6 +133,10 @@ class Summary:
         """A running count for a document whose records are not all held at once."""
         return _Tally(self.labels, self.evidence, self.evidence_by, keep_proba=self.share_model is not None or self.keep_for_panel, domain=self.domain)
 
+    def spec(self):
+        """What counting a document needs, small enough to send to a worker process (:func:`count_document`)."""
+        return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, self.share_model is not None or self.keep_for_panel, self.domain is not None)
+
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
         row = {"file": shown(doc), **(meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}), "sentences": n}
@@ -241,12 +248,44 @@ class Summary:
 EVIDENCE_BY = ("top", "least", "random")
 
 
+@dataclass(frozen=True)
+class TallySpec:
+    """The settings of a document's count (:meth:`Summary.spec`)."""
+
+    labels: tuple
+    evidence: int
+    evidence_by: str
+    keep_proba: bool
+    domain: bool
+
+
+def count_document(spec, records, clf):
+    """Count a document's :class:`~policytext.records.RecordBatch` as :meth:`Summary.add` would.
+
+    Run where the document was tagged (a worker process), so that the job's
+    parent only adds the count with :meth:`Summary.add_tally`.
+    """
+    tally = _Tally(list(spec.labels), spec.evidence, spec.evidence_by, keep_proba=spec.keep_proba, domain=_domain_of(clf) if spec.domain else None)
+    tally.add_batch(records)
+    tally.domain = None  # what it counted stays; the tables need not travel back
+    return tally
+
+
+@functools.lru_cache(maxsize=2)
+def _domain_of(clf):
+    """The model's DomainCheck, made once per model in a process (it indexes the whole vocabulary)."""
+    from .domain import DomainCheck
+
+    return DomainCheck.of(clf)
+
+
 class _Tally:
     """Sentences and characters per label, and the evidence sentences, record by record."""
 
     def __init__(self, labels, evidence, evidence_by="top", keep_proba=False, domain=None):
         self.evidence, self.evidence_by = evidence, evidence_by
         self.labels, self.keep_proba, self.domain = list(labels), keep_proba, domain
+        self.ranges = domain.ranges if domain is not None else None  # kept when the domain's tables are dropped
         self.score_sum = 0.0
         self.unknown_chars = self.known_chars = 0  # when domain is given
         self.headings = dict.fromkeys(labels, 0)  # numbered headings by label
@@ -329,7 +368,7 @@ class _Tally:
         for label in self.labels:
             out[f"heading_share_{label}"] = round(self.headings[label] / all_headings, 4) if all_headings else 0.0
             out[f"plan_rank_{label}"] = self.first_task.get(label)
-        if self.domain is not None and n:
+        if self.ranges is not None and n:
             figures = {
                 "other_share": self.count.get("other", 0) / n,
                 "mean_score": self.score_sum / n,
@@ -337,7 +376,7 @@ class _Tally:
             }
             out["mean_score"] = round(figures["mean_score"], 4)
             out["unknown_chars"] = round(figures["unknown_chars"], 4)
-            out["warning"] = self.domain.warning(figures)
+            out["warning"] = warning_for(self.ranges, figures)
         return out
 
     def count_one(self, label, text, score, part="other"):

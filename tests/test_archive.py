@@ -266,13 +266,16 @@ def test_parquet_needs_a_file():
         tag_files(["x.txt"], format="parquet")
 
 
-def test_parallel_jobs_give_the_same_records(archive, tmp_path):
+def test_parallel_jobs_give_the_same_records_and_summary(archive, tmp_path):
+    # Workers encode and count each document; the parent only writes and adds.
     one, two = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
     docs = [archive / "a_utf8.txt", archive / "b_bom.md", archive / "county"]
-    tag_files(docs, output=str(one))
-    tag_files(docs, output=str(two), jobs=2)
+    tag_files(docs, output=str(one), summary=str(tmp_path / "1.csv"), evidence=2)
+    tag_files(docs, output=str(two), summary=str(tmp_path / "2.csv"), evidence=2, jobs=2)
     key = lambda r: (r["file"], r["index"])  # noqa: E731
     assert sorted(read_jsonl(one), key=key) == sorted(read_jsonl(two), key=key)
+    assert (tmp_path / "1.csv").read_bytes() == (tmp_path / "2.csv").read_bytes()
+    assert b"share_corrected_economy" in (tmp_path / "1.csv").read_bytes()
 
 
 def test_plot_bars_and_years(archive, tmp_path):
