@@ -6,7 +6,7 @@
 """
 
 from ._version import __version__
-from .api import Sentence, classify, classify_batch, classify_stream, iter_classify, load
+from .api import Sentence, attention_shares, classify, classify_batch, classify_stream, iter_classify, load
 from .corpus import LABELS
 from .errors import CorpusError, DocumentError, ModelError, ParameterError, PolicytextError
 from .model import Classifier
@@ -25,6 +25,7 @@ __all__ = [
     "Sentence",
     "Span",
     "Target",
+    "attention_shares",
     "classify",
     "classify_batch",
     "classify_stream",

@@ -31,7 +31,7 @@ from .segment import iter_sentences, split_sentences
 #: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
 ModelLike = Union[None, str, os.PathLike, Classifier]
 
-__all__ = ["Sentence", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_records", "iter_tagged", "load", "default_model_path", "resolve_model"]
+__all__ = ["Sentence", "attention_shares", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_records", "iter_tagged", "load", "default_model_path", "resolve_model"]
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,52 @@ def classify(text: str, *, model: ModelLike = None, context: bool = True) -> lis
     if context and clf.context is not None:
         proba = clf.context.proba(proba, paragraph_ids(spans))
     return list(_sentences(spans, proba, clf.labels, report_parts(spans)))
+
+
+def attention_shares(documents, *, model: ModelLike = None, chars: bool = False, level: float = 0.9):
+    """Each label's share of a group of reports: counted, corrected for the model's errors, and a 90% interval.
+
+    Parameters
+    ----------
+    documents : list of str, or list of lists of Sentence
+        Report texts (each is classified in context), or reports already
+        tagged with :func:`classify`. A single ``str`` is refused, as
+        everywhere a list is expected.
+    model : Classifier or path, optional
+    chars : bool
+        Shares of characters instead of sentences.
+    level : float
+        The interval's probability.
+
+    Returns
+    -------
+    policytext.shares.ShareEstimate
+        Pooled over the reports; the interval counts the correlation of
+        errors within each report. ``est["economy"]`` gives counted,
+        corrected, low and high. Corrected shares use the model's share
+        calibration (fitted on context probabilities); a model without one
+        gives the mean probabilities.
+
+    Examples
+    --------
+    >>> est = attention_shares(["一、工作回顾\\n新建高标准农田4300亩。完成工业产值5亿元。整改隐患126条。"])
+    >>> est["agriculture"]["counted"], est.n_sentences
+    (0.25, 4)
+    """
+    from .shares import estimate_shares
+
+    if isinstance(documents, (str, bytes)):
+        check_texts(documents)  # the same refusal as every batch entry point
+    _options("attention_shares", model=model, context=True)
+    clf = resolve_model(model)
+    tagged = [classify(d, model=clf) if isinstance(d, str) else list(d) for d in documents]
+    sentences = [s for doc in tagged for s in doc]
+    if not sentences:
+        raise ValueError("attention_shares(): the documents hold no sentence")
+    proba = np.array([[s.probs[label] for label in clf.labels] for s in sentences])
+    doc_ids = np.repeat(np.arange(len(tagged)), [len(doc) for doc in tagged])
+    weights = np.array([len(s.text) for s in sentences], dtype=float) if chars else None
+    return estimate_shares(proba, labels=clf.labels, weights=weights, doc_ids=doc_ids, model=clf.shares, level=level)
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:

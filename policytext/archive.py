@@ -317,7 +317,7 @@ def tag_files(
     from .domain import DomainCheck
 
     domain = DomainCheck.of(clf) if wants_summary else None
-    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel), domain=domain))
+    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or (output is None and sink is None), domain=domain))
 
     def fail(path, reason):
         result.failed.append((path, reason))

@@ -186,13 +186,19 @@ class Summary:
         return [f"{prefix}_{key}_{label}" for prefix in ("share", "chars") for key in ("corrected", "low", "high") for label in self.labels]
 
     def write_panel(self, path):
-        """Write one row per place x level x year: pooled counted and corrected shares with 90% intervals.
+        """Write :meth:`panel` to ``path``, in the format its extension names."""
+        from .tables import write_table
+
+        write_table(self.panel(), self.panel_columns(), path, types={"year": "int", "documents": "int", "sentences": "int"})
+
+    def panel(self):
+        """One row per place x level x year: pooled counted and corrected shares with 90% intervals.
 
         A cell pools the sentences of its documents; its interval counts the
         correlation of errors within each document. Needs ``keep_for_panel``.
         """
-        from .tables import write_table
-
+        if not self.keep_for_panel:
+            raise PolicytextError("Summary.panel() needs the documents' probabilities: make the summary with keep_for_panel=True (tag_files(panel=...))")
         cells = {}
         for doc in sorted(self._kept):
             row = self.rows[doc]
@@ -211,9 +217,12 @@ class Summary:
                 row[f"chars_{label}"] = round(char_counts[k] / max(chars.sum(), 1), 4)
             row.update(self._estimates(proba, chars, doc_ids))
             rows.append(row)
+        return rows
+
+    def panel_columns(self):
+        """The columns of :meth:`panel`'s rows, in order."""
         columns = ["place", "level", "year", "documents", "sentences"]
-        columns += [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels] + self._share_columns()
-        write_table(rows, columns, path, types={"year": "int", "documents": "int", "sentences": "int"})
+        return columns + [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels] + self._share_columns()
 
     def to_pandas(self):
         """The summary rows as a pandas DataFrame, one row per document (the ``pandas`` extra)."""

@@ -159,3 +159,34 @@ def test_calibration_bins_and_reliability_plot(tmp_path):
 
     out = plot_reliability({"a set": result}, tmp_path / "r.png")
     assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG" and str(out).endswith("r.png")
+
+
+def test_attention_shares_of_texts_and_of_tagged_reports():
+    other_report = "二、下半年工作计划\n持续改善人居环境，完成河道清淤18公里。新增城镇就业600人。\n"
+    from_texts = policytext.attention_shares([REPORT, other_report])
+    tagged = [policytext.classify(REPORT), policytext.classify(other_report)]
+    from_tagged = policytext.attention_shares(tagged)
+    assert from_texts.n_documents == 2 and from_texts.n_sentences == sum(map(len, tagged))
+    assert np.allclose(from_texts.corrected, from_tagged.corrected)
+    labels = [s.label for doc in tagged for s in doc]
+    assert from_texts["economy"]["counted"] == pytest.approx(labels.count("economy") / len(labels))
+    for label in policytext.LABELS:
+        est = from_texts[label]
+        assert 0 <= est["low"] <= est["corrected"] <= est["high"] <= 1
+    by_chars = policytext.attention_shares(tagged, chars=True)
+    chars = [len(s.text) for doc in tagged for s in doc]
+    economy_chars = sum(c for c, label in zip(chars, labels) if label == "economy")
+    assert by_chars["economy"]["counted"] == pytest.approx(economy_chars / sum(chars))
+    with pytest.raises(TypeError):
+        policytext.attention_shares(REPORT)
+    with pytest.raises(ValueError, match="no sentence"):
+        policytext.attention_shares([""])
+
+
+def test_a_job_kept_in_memory_gives_its_panel_as_data(tmp_path):
+    for name, place in (("a.txt", "青禾镇"), ("b.txt", "白石乡")):
+        (tmp_path / name).write_text(f"{place}2024年上半年工作总结\n" + REPORT, encoding="utf-8")
+    result = policytext.tag_files([tmp_path])
+    rows = result.summary.panel()
+    assert [(r["place"], r["documents"]) for r in rows] == [("白石乡", 1), ("青禾镇", 1)]
+    assert set(result.summary.panel_columns()) == set(rows[0])
