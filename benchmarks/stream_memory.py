@@ -5,7 +5,8 @@
 Builds the file from the real reports in ../shared/data (repeated) in a
 temporary folder, then measures, each in its own process:
 
-- ``policytext tag FILE -o /dev/null`` (split, tag, write JSON lines);
+- ``policytext tag FILE -o out.jsonl`` (split, tag in context, write JSON
+  lines; a regular file beside it, as tag refuses devices such as /dev/null);
 - ``policytext.classify_stream`` over the file's lines.
 
 Prints the peak resident memory (ru_maxrss) and the time of each.
@@ -68,7 +69,9 @@ def main():
         path = Path(tmp) / "big.txt"
         size = build(path, args.gigabytes)
         print(f"{size / 1e9:.2f} GB file of real report text")
-        mb, s, _ = peak([sys.executable, "-m", "policytext.cli", "tag", str(path), "-o", "/dev/null"])
+        out = Path(tmp) / "out.jsonl"
+        mb, s, _ = peak([sys.executable, "-m", "policytext.cli", "tag", str(path), "-o", str(out), "--no-progress"])
+        out.unlink()
         print(f"policytext tag: peak {mb:.0f} MB, {s:.0f} s ({size / 1e6 / s:.1f} MB/s)")
         mb, s, n = peak([sys.executable, "-c", STREAM, str(path)])
         print(f"classify_stream over {int(n):,} lines: peak {mb:.0f} MB, {s:.0f} s")
