@@ -505,7 +505,8 @@ def _periods(text: str) -> list[tuple[int, int, int]]:
     found = []
     for m in _YEAR.finditer(text):
         if m.group(1):
-            year = int(m.group(1).translate(_FW_DIGITS).replace(" ", ""))
+            # Spaced-out digits may be apart by any white space: a wrapped line breaks "202\n5年".
+            year = int("".join(m.group(1).translate(_FW_DIGITS).split()))
         else:
             year = int("".join(_CN_DIGITS[c] for c in m.group(2)))
         if 1949 <= year <= 2100:

@@ -240,3 +240,22 @@ def test_parts_of_the_written_documents_match_their_annotation(scored):
         fp = sum(p == part != g for *_, g, p in scored)
         fn = sum(g == part != p for *_, g, p in scored)
         assert 2 * tp / (2 * tp + fp + fn) >= 0.98, part
+
+
+def test_a_year_broken_by_a_wrapped_line_is_read_not_a_crash():
+    # A PDF text layer wraps "2025年" as "202\n5年"; the segmenter joins the
+    # lines and keeps the break inside the sentence, which opens with the year.
+    text = (
+        "一、2025年工作回顾\n"
+        "各各各各各过去一年，全县上下团结奋斗，经济社会发展取得新成效\n"
+        "，地区生产总值增长百分之五点二。过去一年，全县上下团结奋斗，\n"
+        "经济社会发展取得新成效，地区生产总值增长百分之五点二。202\n"
+        "5年，全县完成固定资产投资一百二十亿元，城镇新增就业三千二百\n"
+        "人，居民收入稳步增长。全县粮食总产稳定在五十万吨以上，新建高\n"
+        "标准农田三万亩，农村人居环境持续改善。\n"
+        "二、2026年工作安排\n"
+        "今年要抓好项目建设，确保新开工项目二十个以上。"
+    )
+    spans = split_sentences(text)
+    assert any(s.text.startswith("202\n5年，") for s in spans)
+    assert report_parts(spans) == ["review"] * 5 + ["plan"] * 2
