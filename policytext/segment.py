@@ -325,6 +325,18 @@ def _may_go_on(stripped):
 _UNSEEN = object()
 
 
+def _sample_width(text):
+    """The wrap width of a text, from the whole lines among its first :data:`_SAMPLE_CHARS` characters.
+
+    :func:`split_sentences` and :func:`iter_sentences` both decide it from
+    this same sample, so a stream is split as the whole text is, whatever
+    lies beyond the sample and however the stream is read.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    cut = max(sample.rfind(ch) for ch in _BREAKS) + 1
+    return _wrap_width(_non_blank_lines(sample[:cut] if cut else sample)[1])
+
+
 class _Splitter:
     """Sentence splitting with the section context carried from line to line.
 
@@ -457,7 +469,9 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return _Splitter(max_chars).lines(text)
+    splitter = _Splitter(max_chars)
+    splitter.width = _sample_width(text)
+    return splitter.lines(text)
 
 
 def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
@@ -486,6 +500,7 @@ def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int =
     offset, carry = 0, ""
     # The first read is large enough to tell whether the text is wrapped.
     block = stream.read(max(block_chars, _SAMPLE_CHARS))
+    splitter.width = _sample_width(block)
     while True:
         buf = carry + block
         if not block:

@@ -260,3 +260,18 @@ def test_table_rows_apart_by_tabs_or_wide_spaces_are_not_joined(sep):
     spans = texts("\n".join(rows * 4 + [prose[:34], prose[34:68], prose[68:]]))
     assert spans[: len(rows)] == rows
     assert _squeeze(spans[-1]) == prose
+
+
+def test_a_stream_is_split_as_the_whole_text_even_where_its_last_line_would_change_the_wrap_width():
+    # Both decide whether a text is hard-wrapped from the same sample (the
+    # whole lines of its first 64K characters); a stream once decided it
+    # without the last line, which is held back, and split some texts apart.
+    import io
+    import random
+
+    from policytext.segment import iter_sentences
+
+    rnd = random.Random(7)
+    pieces = ["一、工作回顾\n", "（一）农业\n", "新建高标准农田3000亩。", "完成工业产值5亿元。", "整改隐患126条。", "\n", "\n\n", "下半年，我们将抓好项目。", "各位代表！", "新增就业600人；"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 120))) for _ in range(400)]
+    assert sum(list(iter_sentences(io.StringIO(t))) != split_sentences(t) for t in texts) == 0
