@@ -31,7 +31,7 @@ from .segment import iter_sentences, split_sentences
 #: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
 ModelLike = Union[None, str, os.PathLike, Classifier]
 
-__all__ = ["Sentence", "attention_shares", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_records", "iter_tagged", "load", "default_model_path", "resolve_model"]
+__all__ = ["Sentence", "attention_shares", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_tagged", "tag_text", "load", "default_model_path", "resolve_model"]
 
 
 @dataclass(frozen=True)
@@ -166,14 +166,29 @@ def classify(text: str, *, model: ModelLike = None, context: bool = True) -> lis
     """
     check_text(text)
     _options("classify", model=model, context=context)
-    spans = split_sentences(text)
-    if not spans:
-        return []
     clf = resolve_model(model)
-    proba = clf.predict_proba([s.text for s in spans])
-    if context and clf.context is not None:
+    spans, proba, parts = tag_text(text, clf, context=context)
+    return list(_sentences(spans, proba, clf.labels, parts))
+
+
+#: Sentences scored at a time by :func:`tag_text`: bounds the engine's memory for a long text.
+_SCORE_BATCH = 10_000
+
+
+def tag_text(text: str, clf: Classifier, *, context: bool = True) -> tuple[list, np.ndarray, list]:
+    """``(spans, probabilities, parts)`` of a whole text: what :func:`classify` and ``policytext tag`` build on.
+
+    The sentences are scored :data:`_SCORE_BATCH` at a time and, with
+    ``context``, read in context once over the whole text.
+    """
+    spans = split_sentences(text)
+    texts = [s.text for s in spans]
+    proba = np.zeros((0, len(clf.labels)))
+    if texts:
+        proba = np.vstack([clf.predict_proba(texts[i : i + _SCORE_BATCH]) for i in range(0, len(texts), _SCORE_BATCH)])
+    if context and clf.context is not None and spans:
         proba = clf.context.proba(proba, paragraph_ids(spans))
-    return list(_sentences(spans, proba, clf.labels, report_parts(spans)))
+    return spans, proba, report_parts(spans)
 
 
 def attention_shares(documents, *, model: ModelLike = None, chars: bool = False, level: float = 0.9):
@@ -210,7 +225,7 @@ def attention_shares(documents, *, model: ModelLike = None, chars: bool = False,
 
     if isinstance(documents, (str, bytes)):
         check_texts(documents)  # the same refusal as every batch entry point
-    _options("attention_shares", model=model, context=True)
+    _options("attention_shares", model=model)
     clf = resolve_model(model)
     tagged = [classify(d, model=clf) if isinstance(d, str) else list(d) for d in documents]
     sentences = [s for doc in tagged for s in doc]
@@ -388,18 +403,6 @@ def iter_tagged(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, c
             spans, probas = [], []
     if spans:
         yield spans, np.vstack(probas), report_parts(spans)
-
-
-def iter_records(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, context: bool = True) -> Iterator[dict]:
-    """Records of a text stream (as :meth:`Sentence.to_dict` makes them), without building Sentences.
-
-    What ``policytext tag`` writes for a document read as a stream."""
-    from .records import round_probs
-
-    labels = clf.labels
-    for spans, proba, parts in iter_tagged(stream, clf, batch_size, context=context):
-        for span, row, j, part in zip(spans, round_probs(proba), proba.argmax(axis=1).tolist(), parts):
-            yield _record(span, labels[j], dict(zip(labels, row)), part)
 
 
 def _batches(items, size):

@@ -22,8 +22,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ._validation import (
     BOOL,
     N_JOBS,
@@ -36,7 +34,6 @@ from ._validation import (
 )
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import expand_paths
-from .parts import report_parts
 from .records import (
     FORMATS,
     RecordBatch,
@@ -113,9 +110,9 @@ def tag_document(path, model=None, limits=None, timeout=None, context=True):
     -------
     DocumentResult
         ``records`` is a :class:`~policytext.records.RecordBatch`: a sequence
-        of dicts with file, index, start, end, section, text, label, score
-        and probs; ``error`` is set instead when the document could not be
-        read.
+        of dicts with file, index, start, end, section, text, part, label,
+        score and probs; ``error`` is set instead when the document could
+        not be read.
     """
     from .api import resolve_model
     from .readers import read_document
@@ -133,23 +130,11 @@ def tag_document(path, model=None, limits=None, timeout=None, context=True):
 
 
 def _records(path, text, clf, context=True):
-    """A whole document's records, as one :class:`~policytext.records.RecordBatch`.
+    """A whole document's records, as one :class:`~policytext.records.RecordBatch`."""
+    from .api import tag_text
 
-    The sentences are scored 10,000 at a time, which bounds the engine's
-    memory, and read in context once, over the whole document.
-    """
-    from .context import paragraph_ids
-    from .segment import split_sentences
-
-    spans = split_sentences(text)
-    texts = [s.text for s in spans]
-    proba = np.vstack([np.zeros((0, len(clf.labels)))] + [clf.predict_proba(texts[i : i + _SCORE_BATCH]) for i in range(0, len(texts), _SCORE_BATCH)])
-    if context and clf.context is not None:
-        proba = clf.context.proba(proba, paragraph_ids(spans))
-    return RecordBatch.tagged(shown(str(path)), 0, spans, proba, clf.labels, report_parts(spans))
-
-
-_SCORE_BATCH = 10_000
+    spans, proba, parts = tag_text(text, clf, context=context)
+    return RecordBatch.tagged(shown(str(path)), 0, spans, proba, clf.labels, parts)
 
 
 # -- the whole job ------------------------------------------------------------

@@ -56,8 +56,8 @@ def to_row(record, labels):
 class RecordBatch(Sequence):
     """The records of a document (or a batch of its sentences), held as the engine gave them.
 
-    A sequence of record dicts to whoever reads it, as :func:`policytext.api.iter_records`
-    makes them, but written, counted and flattened straight from its arrays:
+    A sequence of record dicts to whoever reads it, as :meth:`policytext.Sentence.to_dict`
+    makes them (with ``file`` and ``index``), but written, counted and flattened straight from its arrays:
     building a dict per sentence and encoding it cost more than finding
     the sentences and tagging them.
 
@@ -203,8 +203,8 @@ def _tails(micro, best, labels):
 def round_probs(proba):
     """Probabilities as records hold them: rounded to 6 decimals, as lists of floats.
 
-    The one rounding of every record (:func:`policytext.api.iter_records`,
-    :meth:`Sentence.to_dict`, :class:`RecordBatch`), done on the whole array.
+    The one rounding of every record (:meth:`Sentence.to_dict`,
+    :class:`RecordBatch`), done on the whole array.
     """
     return (to_micro(proba) / _MICRO).tolist()
 

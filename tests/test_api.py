@@ -171,13 +171,13 @@ def test_parallel_classify_batch_with_a_reference_only_model_uses_processes():
 
 
 def test_records_for_tag_equal_each_sentences_to_dict():
-    from policytext.api import iter_records
+    from policytext.archive import tag_document
 
-    text = (REPO / "examples" / "report.txt").read_text(encoding="utf-8")
-    clf = policytext.load()
-    records = list(iter_records(io.StringIO(text), clf, batch_size=13))
+    path = REPO / "examples" / "report.txt"
+    records = list(tag_document(str(path)).records)
     assert len(records) > 20
-    assert records == [s.to_dict() for s in policytext.classify(text)]
+    sentences = policytext.classify(path.read_text(encoding="utf-8"))
+    assert records == [{"file": str(path), "index": i, **s.to_dict()} for i, s in enumerate(sentences)]
 
 
 # Every public option is checked against one table, with one wording:
