@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DOMAIN_FIGURES", "DomainCheck", "domain_ranges", "warning_for"]
+__all__ = ["DOMAIN_FIGURES", "DomainCheck", "document_figures", "domain_ranges", "warning_for"]
 
 DOMAIN_FIGURES = ("other_share", "mean_score", "unknown_chars")
 #: Ranges are widened by this share of their width each side: the written
@@ -40,37 +40,50 @@ def domain_ranges(figures: dict[str, list[float]]) -> dict[str, list[float]]:
     return ranges
 
 
+def document_figures(sentences: int, other: int, score_sum: float, unknown: int, characters: int) -> dict[str, float]:
+    """The figures of one document, from its counts: sentences, those tagged ``other``, the sum of
+    the chosen labels' probabilities, and unknown and all characters."""
+    return {
+        "other_share": other / sentences,
+        "mean_score": score_sum / sentences,
+        "unknown_chars": unknown / max(characters, 1),
+    }
+
+
 @dataclass(frozen=True)
 class DomainCheck:
-    """The ranges of a model and the characters it knows, to warn about documents outside them."""
+    """The characters a model knows and its ranges, to measure documents and warn about those outside them.
 
-    ranges: dict
+    ``ranges`` is None for a check that only measures (training, which
+    makes the ranges).
+    """
+
     known: dict  # a str.translate table that deletes every character the model knows
     preprocess: Callable[[str], str]  # the model's fold
+    ranges: dict | None = None
 
     @classmethod
-    def of(cls, clf) -> DomainCheck | None:
-        """The check of a model, or None if its file records no ranges (models before format 3)."""
-        ranges = clf.metadata.get("domain")
-        if not ranges:
-            return None
-        for name in DOMAIN_FIGURES:
-            pair = ranges.get(name)
-            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, (int, float)) and math.isfinite(v) for v in pair) and pair[0] <= pair[1]):
-                raise ValueError(f"domain {name} must be [low, high] with finite low <= high, got {pair!r}")
+    def of(cls, clf, *, ranged: bool = True) -> DomainCheck | None:
+        """The check of a model: with its file's ranges (None if it records none, as models before
+        format 3), or with ``ranged=False`` without them."""
         from .features import build_preprocessor
 
+        ranges = None
+        if ranged:
+            ranges = clf.metadata.get("domain")
+            if not ranges:
+                return None
+            for name in DOMAIN_FIGURES:
+                pair = ranges.get(name)
+                if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, (int, float)) and math.isfinite(v) for v in pair) and pair[0] <= pair[1]):
+                    raise ValueError(f"domain {name} must be [low, high] with finite low <= high, got {pair!r}")
         known = dict.fromkeys((ord(g) for g in clf.vocabulary.tolist() if len(g) == 1), None)
-        return cls(ranges, known, build_preprocessor(clf.features))
+        return cls(known, build_preprocessor(clf.features), ranges)
 
     def unknown(self, texts) -> tuple[int, int]:
         """``(unknown, all)`` characters of ``texts`` after the fold, white space aside."""
         folded = "".join("".join(self.preprocess(text) for text in texts).split())
         return len(folded.translate(self.known)), len(folded)
-
-    def warning(self, figures: dict[str, float]) -> str:
-        """The warning for a document's figures ("" if all are in range)."""
-        return warning_for(self.ranges, figures)
 
 
 def warning_for(ranges: dict, figures: dict[str, float]) -> str:

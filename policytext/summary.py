@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import PARTS
-from .domain import warning_for
+from .domain import document_figures, warning_for
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
 from .records import RecordBatch, shown
@@ -378,11 +378,7 @@ class _Tally:
             out[f"heading_share_{label}"] = round(self.headings[label] / all_headings, 4) if all_headings else 0.0
             out[f"plan_rank_{label}"] = self.first_task.get(label)
         if self.ranges is not None and n:
-            figures = {
-                "other_share": self.count.get("other", 0) / n,
-                "mean_score": self.score_sum / n,
-                "unknown_chars": self.unknown_chars / max(self.known_chars, 1),
-            }
+            figures = document_figures(n, self.count.get("other", 0), self.score_sum, self.unknown_chars, self.known_chars)
             out["mean_score"] = round(figures["mean_score"], 4)
             out["unknown_chars"] = round(figures["unknown_chars"], 4)
             out["warning"] = warning_for(self.ranges, figures)

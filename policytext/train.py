@@ -259,20 +259,20 @@ def _fit_context(own, X, y, n_labels, C, window):
 SHARE_FOLDS = 5
 
 
-def _held_out_context(documents, clf, window):
+def _held_out_context(data, n_labels, window):
     """Context probabilities of every sentence from a stage fitted without its document.
 
-    The context stage is refitted on four fifths of the documents and
-    applied to the rest, five times over.
+    ``data`` is :func:`_context_data`'s. The context stage is refitted on
+    four fifths of the documents and applied to the rest, five times over.
     """
-    own, X, y, doc_of = _context_data(documents, clf, window)
-    held = np.zeros((len(y), len(clf.labels)))
+    own, X, y, doc_of = data
+    held = np.zeros((len(y), n_labels))
     fold = doc_of % SHARE_FOLDS
     for k in range(SHARE_FOLDS):
-        stage = _fit_context(own[fold != k], X[fold != k], y[fold != k], len(clf.labels), CONTEXT_C, window)
+        stage = _fit_context(own[fold != k], X[fold != k], y[fold != k], n_labels, CONTEXT_C, window)
         rows = fold == k
         held[rows] = softmax(stage.own_scale * own[rows] + X[rows] @ stage.coef)
-    return held, y, doc_of
+    return held
 
 
 def train_shares(documents, clf, *, window=CONTEXT_WINDOW):
@@ -282,29 +282,35 @@ def train_shares(documents, clf, *, window=CONTEXT_WINDOW):
     its document; the share calibration is fitted on those, grouped by
     level and decade.
     """
-    from .shares import fit_share_model
-
-    held, y, doc_of = _held_out_context(documents, clf, window)
-    groups = [f"{documents[d].level}-{documents[d].year // 10 * 10}" for d in doc_of]
-    return fit_share_model(held, y, doc_of, clf.labels, groups=groups)
+    data = _context_data(documents, clf, window)
+    return _shares_from(documents, clf, data, _held_out_context(data, len(clf.labels), window))
 
 
 def train_domain(documents, clf, *, window=CONTEXT_WINDOW):
     """The ranges of :mod:`policytext.domain`'s figures over the written documents (held-out context probabilities)."""
-    from .domain import DOMAIN_FIGURES, domain_ranges
-    from .features import build_preprocessor
+    data = _context_data(documents, clf, window)
+    return _domain_from(documents, clf, data, _held_out_context(data, len(clf.labels), window))
 
-    held, _, doc_of = _held_out_context(documents, clf, window)
-    known = dict.fromkeys((ord(g) for g in clf.vocabulary.tolist() if len(g) == 1), None)
-    fold = build_preprocessor(clf.features)
+
+def _shares_from(documents, clf, data, held):
+    from .shares import fit_share_model
+
+    _, _, y, doc_of = data
+    groups = [f"{documents[d].level}-{documents[d].year // 10 * 10}" for d in doc_of]
+    return fit_share_model(held, y, doc_of, clf.labels, groups=groups)
+
+
+def _domain_from(documents, clf, data, held):
+    from .domain import DOMAIN_FIGURES, DomainCheck, document_figures, domain_ranges
+
+    check = DomainCheck.of(clf, ranged=False)
     other = clf.labels.index("other") if "other" in clf.labels else None
     figures: dict = {name: [] for name in DOMAIN_FIGURES}
     for d, doc in enumerate(documents):
-        proba = held[doc_of == d]
-        figures["other_share"].append(float((proba.argmax(1) == other).mean()) if other is not None else 0.0)
-        figures["mean_score"].append(float(proba.max(1).mean()))
-        folded = "".join(fold(doc.text).split())
-        figures["unknown_chars"].append(len(folded.translate(known)) / max(len(folded), 1))
+        proba = held[data[3] == d]
+        found = document_figures(len(proba), int((proba.argmax(1) == other).sum()), float(proba.max(1).sum()), *check.unknown([doc.text]))
+        for name in DOMAIN_FIGURES:
+            figures[name].append(found[name])
     return domain_ranges(figures)
 
 
@@ -325,8 +331,11 @@ def train_corpus(paths, labels=LABELS, features=None, params=None):
     )
     documents = read_documents(document_files(paths), labels=labels)
     if documents:
-        clf.context = train_context(documents, clf)
-        clf.shares = train_shares(documents, clf)
-        clf.metadata["domain"] = train_domain(documents, clf)
+        # The documents are scored, and the stage refitted without each, once for all three.
+        data = _context_data(documents, clf, CONTEXT_WINDOW)
+        clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
+        held = _held_out_context(data, len(clf.labels), CONTEXT_WINDOW)
+        clf.shares = _shares_from(documents, clf, data, held)
+        clf.metadata["domain"] = _domain_from(documents, clf, data, held)
         clf.metadata["context_documents"] = len(documents)
     return clf
