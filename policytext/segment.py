@@ -322,9 +322,6 @@ def _may_go_on(stripped):
     return not (last_chars.isdisjoint(_OPEN_ENDS) and first_chars.isdisjoint(_CLOSED_STARTS))
 
 
-_UNSEEN = object()
-
-
 def _sample_width(text):
     """The wrap width of a text, from the whole lines among its first :data:`_SAMPLE_CHARS` characters.
 
@@ -345,20 +342,18 @@ class _Splitter:
     with _line_pieces, which looks inside quotes and brackets.
     """
 
-    def __init__(self, max_chars=MAX_SENTENCE_CHARS):
+    def __init__(self, max_chars, width):
         if not isinstance(max_chars, int) or max_chars < 1:
             raise ValueError(f"max_chars must be an int >= 1, got {max_chars!r}")
         self.max_chars = max_chars
         self.context = []  # (level, heading text), outermost first: levels rise, so a lead sentence is last
         self.section = ()  # the heading texts of self.context, kept with it: a Span's section
         self.line = 0  # the number of the next logical line
-        self.width = _UNSEEN  # the wrap width once the first text is seen; None: not wrapped
+        self.width = width  # the wrap width (_sample_width); None: not wrapped
 
     def logical_lines(self, text):
         """``(start, end)`` of each line of ``text`` joined with the lines that continue it, as a list."""
         found, stripped = _non_blank_lines(text)
-        if self.width is _UNSEEN:
-            self.width = _wrap_width(stripped)
         if self.width is None and not _may_go_on(stripped):
             return found  # most texts: each line is a logical line
         logical, start, joined = [], None, []
@@ -469,9 +464,7 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    splitter = _Splitter(max_chars)
-    splitter.width = _sample_width(text)
-    return splitter.lines(text)
+    return _Splitter(max_chars, _sample_width(text)).lines(text)
 
 
 def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
@@ -496,11 +489,10 @@ def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int =
     ------
     Span
     """
-    splitter = _Splitter(max_chars)
-    offset, carry = 0, ""
     # The first read is large enough to tell whether the text is wrapped.
     block = stream.read(max(block_chars, _SAMPLE_CHARS))
-    splitter.width = _sample_width(block)
+    splitter = _Splitter(max_chars, _sample_width(block))
+    offset, carry = 0, ""
     while True:
         buf = carry + block
         if not block:
