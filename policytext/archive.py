@@ -295,14 +295,16 @@ def tag_files(
 
         font = check_font(font)
     writer = RecordWriter(output, format, clf.labels, resume=resume)
+    from .domain import domain_check
+
+    # Records and summary kept as data: no output file and no sink.
+    in_memory = output is None and sink is None
     # Corrected shares are calibrated on the context stage's probabilities,
     # and computed only where a summary is asked for or kept as data.
-    wants_summary = bool(summary or panel or plot) or (output is None and sink is None)
+    wants_summary = bool(summary or panel or plot) or in_memory
     share_model = clf.shares if context and clf.context is not None and wants_summary else None
-    from .domain import DomainCheck
-
-    domain = DomainCheck.of(clf) if wants_summary else None
-    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or (output is None and sink is None), domain=domain))
+    domain = domain_check(clf) if wants_summary else None
+    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain))
 
     def fail(path, reason):
         result.failed.append((path, reason))
@@ -329,8 +331,7 @@ def tag_files(
             bar.update(1)
         # Each document is encoded and counted where it is tagged: in parallel
         # with --jobs, and without sending its records back to this process.
-        keep = output is None and sink is None
-        finish = _Finish(result.summary.spec(), encode=format == "jsonl" and not keep, keep_records=keep)
+        finish = _Finish(result.summary.spec(), encode=format == "jsonl" and not in_memory)
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
@@ -481,11 +482,13 @@ def _meta_of(path):
 
 @dataclass(frozen=True)
 class _Finish:
-    """What is done with a tagged document where it was tagged: count it, and encode or drop its records."""
+    """What is done with a tagged document where it was tagged: count it, and encode its records.
+
+    Encoded records travel as the JSON lines only: the output needs no more.
+    """
 
     spec: object
     encode: bool
-    keep_records: bool
 
     def __call__(self, result, clf):
         if result.error:
@@ -494,9 +497,7 @@ class _Finish:
 
         result.tally = count_document(self.spec, result.records, clf)
         if self.encode:
-            result.encoded = result.records.jsonl()
-        if not self.keep_records and self.encode:
-            result.records = []  # the encoded lines are all the output needs
+            result.encoded, result.records = result.records.jsonl(), []
         return result
 
 

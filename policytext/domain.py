@@ -17,11 +17,12 @@ A document outside any range gets a ``warning`` naming the figures.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DOMAIN_FIGURES", "DomainCheck", "document_figures", "domain_ranges", "warning_for"]
+__all__ = ["DOMAIN_FIGURES", "DomainCheck", "document_figures", "domain_check", "domain_ranges", "warning_for"]
 
 DOMAIN_FIGURES = ("other_share", "mean_score", "unknown_chars")
 #: Ranges are widened by this share of their width each side: the written
@@ -84,6 +85,12 @@ class DomainCheck:
         """``(unknown, all)`` characters of ``texts`` after the fold, white space aside."""
         folded = "".join("".join(self.preprocess(text) for text in texts).split())
         return len(folded.translate(self.known)), len(folded)
+
+
+@functools.lru_cache(maxsize=2)
+def domain_check(clf) -> DomainCheck | None:
+    """:meth:`DomainCheck.of` a model, made once per model and process: it indexes the whole vocabulary."""
+    return DomainCheck.of(clf)
 
 
 def warning_for(ranges: dict, figures: dict[str, float]) -> str:

@@ -11,6 +11,7 @@ same way (:func:`shown`).
 import contextlib
 import csv
 import fcntl
+import functools
 import io
 import itertools
 import json
@@ -96,11 +97,20 @@ class RecordBatch(Sequence):
             "probs": dict(zip(self.labels, row)),
         }  # fmt: skip
 
+    @functools.cached_property
+    def lengths(self):
+        """The characters of each sentence, as an integer array."""
+        return np.fromiter((span.end - span.start for span in self.spans), np.int64, len(self.spans))
+
+    @functools.cached_property
+    def scores(self):
+        """The probability of each record's label (its ``score``), as a float array."""
+        return self.micro[np.arange(len(self.best)), self.best] / _MICRO
+
     def counts(self):
         """Sentences and characters per label, as two integer arrays in label order."""
-        lengths = np.fromiter((span.end - span.start for span in self.spans), np.int64, len(self.spans))
         n = len(self.labels)
-        return np.bincount(self.best, minlength=n), np.bincount(self.best, weights=lengths, minlength=n).astype(np.int64)
+        return np.bincount(self.best, minlength=n), np.bincount(self.best, weights=self.lengths, minlength=n).astype(np.int64)
 
     def counts_by_part(self):
         """Sentences per part and label: an integer array of shape (parts, labels), parts in :data:`~policytext.corpus.PARTS` order."""
@@ -113,8 +123,8 @@ class RecordBatch(Sequence):
 
     def sentences(self):
         """``(label, text, score)`` of each record, for choosing evidence."""
-        labels, scores = self.labels, (self.micro[np.arange(len(self.best)), self.best] / _MICRO).tolist()
-        return [(labels[j], span.text, score) for span, j, score in zip(self.spans, self.best.tolist(), scores)]
+        labels = self.labels
+        return [(labels[j], span.text, score) for span, j, score in zip(self.spans, self.best.tolist(), self.scores.tolist())]
 
     def jsonl(self):
         """The records as JSON Lines in UTF-8: what each record dict decodes to, with every probability written with 6 decimals.

@@ -7,7 +7,6 @@ characters of each label and the evidence sentences chosen per label.
 """
 
 import csv
-import functools
 import heapq
 import json
 import random
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import PARTS
-from .domain import document_figures, warning_for
+from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
 from .records import RecordBatch, shown
@@ -131,7 +130,7 @@ class Summary:
 
     def tally(self):
         """A running count for a document whose records are not all held at once."""
-        return _Tally(self.labels, self.evidence, self.evidence_by, keep_proba=self.share_model is not None or self.keep_for_panel, domain=self.domain)
+        return _Tally(self.spec(), self.domain)
 
     def spec(self):
         """What counting a document needs, small enough to send to a worker process (:func:`count_document`)."""
@@ -274,26 +273,18 @@ def count_document(spec, records, clf):
     Run where the document was tagged (a worker process), so that the job's
     parent only adds the count with :meth:`Summary.add_tally`.
     """
-    tally = _Tally(list(spec.labels), spec.evidence, spec.evidence_by, keep_proba=spec.keep_proba, domain=_domain_of(clf) if spec.domain else None)
+    tally = _Tally(spec, domain_check(clf) if spec.domain else None)
     tally.add_batch(records)
     tally.domain = None  # what it counted stays; the tables need not travel back
     return tally
 
 
-@functools.lru_cache(maxsize=2)
-def _domain_of(clf):
-    """The model's DomainCheck, made once per model in a process (it indexes the whole vocabulary)."""
-    from .domain import DomainCheck
-
-    return DomainCheck.of(clf)
-
-
 class _Tally:
     """Sentences and characters per label, and the evidence sentences, record by record."""
 
-    def __init__(self, labels, evidence, evidence_by="top", keep_proba=False, domain=None):
-        self.evidence, self.evidence_by = evidence, evidence_by
-        self.labels, self.keep_proba, self.domain = list(labels), keep_proba, domain
+    def __init__(self, spec, domain=None):
+        labels = self.labels = list(spec.labels)
+        self.evidence, self.evidence_by, self.keep_proba, self.domain = spec.evidence, spec.evidence_by, spec.keep_proba, domain
         self.ranges = domain.ranges if domain is not None else None  # kept when the domain's tables are dropped
         self.score_sum = 0.0
         self.unknown_chars = self.known_chars = 0  # when domain is given
@@ -328,7 +319,7 @@ class _Tally:
         """Count a :class:`~policytext.records.RecordBatch` from its arrays; sentence by sentence only for evidence."""
         if self.keep_proba:
             self._proba.append(batch.micro.astype(np.float32) / 1e6)
-            self._chars.append(np.fromiter((span.end - span.start for span in batch.spans), np.int64, len(batch)))
+            self._chars.append(batch.lengths)
         labels = batch.labels
         self._note_structure(
             (labels[j], span.text, part) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in _TASK_FIRST
@@ -344,7 +335,7 @@ class _Tally:
             for label, n in zip(batch.labels, counts.tolist()):
                 self.part_count[part][label] += n
         count, chars = batch.counts()
-        self.score_sum += float(batch.micro[np.arange(len(batch.best)), batch.best].sum()) / 1e6
+        self.score_sum += float(batch.scores.sum())
         self.sentences += int(count.sum())
         self.all_chars += int(chars.sum())
         for label, n, size in zip(batch.labels, count.tolist(), chars.tolist()):
