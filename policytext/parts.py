@@ -66,7 +66,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .segment import Span, heading_level
+from .segment import LEAD_LEVEL, Span, heading_level
 
 __all__ = ["PARTS", "report_parts"]
 
@@ -74,7 +74,6 @@ __all__ = ["PARTS", "report_parts"]
 PARTS = ("review", "plan", "other")
 
 _REVIEW, _PLAN, _OTHER = PARTS
-_LEAD_LEVEL = 9  # heading_level() of a lead sentence ("半年来，我们……")
 
 # Traditional forms of the characters of the cue words below, so that a
 # report in traditional characters reads the same (a full OpenCC fold
@@ -366,7 +365,7 @@ def _level(span: Span) -> int | None:
         return None
     text = span.text
     level = heading_level(text)
-    if level is None or level == _LEAD_LEVEL or text.endswith(_ITEM_END) or len(text) > _HEADING_MAX:
+    if level is None or level == LEAD_LEVEL or text.endswith(_ITEM_END) or len(text) > _HEADING_MAX:
         return None
     if level >= _SENTENCE_LEVEL and _SENTENCE_END.search(text):
         return None  # "第一，承认阶级斗争还没有结束……。", "2.重点任务取得积极进展。"

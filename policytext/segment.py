@@ -32,7 +32,7 @@ from itertools import accumulate, compress, repeat
 from operator import add, itemgetter
 from typing import IO, NamedTuple
 
-__all__ = ["Span", "split_sentences", "iter_sentences", "heading_level"]
+__all__ = ["LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "numbered_task"]
 
 # Characters that end a sentence. A run of them ("？！", "。。") stays together.
 _TERMINATORS = frozenset("。！？；!?;")
@@ -74,13 +74,17 @@ _HEADING_PATTERNS = [
 _LEAD = re.compile(
     rf"^(?:半年来|一年来|今年以来|去年以来|上半年|过去[{_NUM}]年|[{_NUM}]年来|\d{{4}}年以来)[，,]?\s*我们"
 )
-_LEAD_LEVEL = 9
+#: The :func:`heading_level` of a paragraph's lead sentence ("半年来，我们……"), which is no numbered heading.
+LEAD_LEVEL = _LEAD_LEVEL = 9
 # All of them in one regex, one group each in the same order, so that the
 # first that matches wins; the number of its group gives the level.
 _HEADING = re.compile("|".join(f"({pattern.pattern})" for pattern in [p for _, p in _HEADING_PATTERNS] + [_LEAD]))
 _HEADING_LEVELS = [None] + [level for level, _ in _HEADING_PATTERNS] + [_LEAD_LEVEL]
 # The characters a heading or a lead sentence can begin with (of the patterns above).
 _HEADING_FIRST = frozenset(_NUM + "（(0123456789第半今去上过")
+#: Every heading, lead sentence and list item begins with one of these: a
+#: test that spares most sentences a call to :func:`numbered_task`.
+NUMBERED_FIRST = _HEADING_FIRST
 #: Characters a stream is first read to decide whether it is hard-wrapped.
 _SAMPLE_CHARS = 1 << 16
 #: Runs longer than this without a sentence end are cut into pieces.
@@ -119,6 +123,18 @@ def heading_level(sentence: str) -> int | None:
         return None  # most sentences: no pattern can match
     m = _HEADING.match(sentence)
     return None if m is None else _HEADING_LEVELS[m.lastindex or 0]  # a match sets lastindex: never 0
+
+
+def numbered_task(sentence: str) -> str | None:
+    """``"heading"`` for a numbered heading (一、 （一） 1. 第一， （1）), ``"item"`` for a list item (一是…), else None.
+
+    >>> numbered_task("（二）坚持项目为王"), numbered_task("一是加快项目建设。"), numbered_task("半年来，我们科学谋划。")
+    ('heading', 'item', None)
+    """
+    level = heading_level(sentence)
+    if level is not None and level != _LEAD_LEVEL:
+        return "heading"
+    return "item" if _LIST_ITEM.match(sentence) else None
 
 
 _SENTENCE_END = re.compile("[" + re.escape("".join(_TERMINATORS)) + "][" + re.escape("".join(_TERMINATORS | _TRAILING)) + "]*")

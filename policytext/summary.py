@@ -21,12 +21,7 @@ from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
 from .records import RecordBatch, shown
-from .segment import heading_level
-
-# A numbered task opens with one of these: a heading (一、（一）1. 第一，) or a list item (一是).
-_TASK_FIRST = frozenset("一二三四五六七八九十百零〇（(0123456789第")
-_LIST_ITEM = re.compile("^[一二三四五六七八九十]+是")
-_LEAD_LEVEL = 9  # heading_level() of a paragraph's lead sentence, which is no numbered heading
+from .segment import NUMBERED_FIRST, numbered_task
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta"]
 
@@ -322,7 +317,7 @@ class _Tally:
             self._chars.append(batch.lengths)
         labels = batch.labels
         self._note_structure(
-            (labels[j], span.text, part) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in _TASK_FIRST
+            (labels[j], span.text, part) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in NUMBERED_FIRST
         )
         if self.domain is not None:
             self._note_unknown(span.text for span in batch.spans)
@@ -345,11 +340,10 @@ class _Tally:
     def _note_structure(self, items):
         """Numbered headings by label, and the rank of each label's first numbered task in the plan."""
         for label, text, part in items:
-            level = heading_level(text)
-            numbered = level is not None and level != _LEAD_LEVEL
-            if numbered:
+            task = numbered_task(text)
+            if task == "heading":
                 self.headings[label] += 1
-            if part == "plan" and (numbered or _LIST_ITEM.match(text)):
+            if part == "plan" and task is not None:
                 self.plan_tasks += 1
                 self.first_task.setdefault(label, self.plan_tasks)
 
