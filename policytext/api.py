@@ -369,8 +369,9 @@ def _iter_sentences(stream, clf, batch_size, context):
 def iter_batches(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, context: bool = True) -> Iterator[tuple[list, np.ndarray]]:
     """``(spans, probabilities)`` of a text stream, a batch at a time.
 
-    What the engine gives, before any per-sentence object is built:
-    ``policytext tag`` makes records straight from it. With ``context`` (and
+    What the engine gives, before any per-sentence object is built
+    (:func:`iter_tagged` adds the parts; ``policytext tag`` makes a streamed
+    document's records from that). With ``context`` (and
     a model that has a context stage) the probabilities are in context and
     a batch may be a little shorter or longer than ``batch_size``.
     """

@@ -367,8 +367,7 @@ class RecordWriter:
 
         A result whose records were encoded where they were tagged
         (``result.encoded``, JSON Lines) is written as it is."""
-        encoded = getattr(result, "encoded", None)
-        self.append(encoded if encoded is not None else result.records, sink)
+        self.append(result.encoded if result.encoded is not None else result.records, sink)
         if self.fd is not None:
             self._commit(shown(result.path))
         self.done.add(result.path)
