@@ -125,6 +125,7 @@ def cold_start(runs=7):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds; each path keeps its best")
+    parser.add_argument("--model", default=None, help="policytext model folder (default: the shipped model)")
     parser.add_argument("--parallel-n", type=int, default=200_000, help="sentences for the n_jobs test")
     parser.add_argument("--neighbour", action="store_true",
                         help="thrash memory and the shared cache from another core during the one-core timings, as a busy host does")
@@ -145,7 +146,7 @@ def main():
     print(f"{n:,} real sentences from ../shared/data, mean {np.mean([len(s) for s in sentences]):.1f} characters, "
           f"{mb:.1f} MB; one core; best of {args.repeat} interleaved rounds\n")
 
-    clf = policytext.load()
+    clf = policytext.load(args.model)
     clf.predict(sentences[:10])  # build the engine outside the timing
     clf.predict(sentences[:10], engine="reference")
     corpus = read_corpus(REPO / "corpora")
@@ -154,8 +155,8 @@ def main():
     rows = [
         ("regex sentence split alone (a floor)", lambda: [floor.split(d) for d in docs],
          sum(len(floor.split(d)) for d in docs), None, "splits whole documents"),
-        ("policytext classify_batch (batch engine)", lambda: policytext.classify_batch(sentences), n,
-         dev_accuracy(policytext.classify_batch), ""),
+        ("policytext classify_batch (batch engine)", lambda: policytext.classify_batch(sentences, model=clf), n,
+         dev_accuracy(lambda xs: policytext.classify_batch(xs, model=clf)), ""),
         ("policytext reference path (scikit-learn)", lambda: clf.predict(sentences, engine="reference"), n,
          dev_accuracy(lambda xs: clf.predict(xs, engine="reference")), "clf.predict(xs, engine='reference')"),
     ]
