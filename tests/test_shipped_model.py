@@ -22,6 +22,7 @@ def test_shipped_model_is_rebuilt_exactly_from_the_corpus(tmp_path):
     rebuilt = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
     shipped = json.loads((SHIPPED / "model.json").read_text(encoding="utf-8"))
     assert rebuilt["corpus_sha256"] == shipped["corpus_sha256"], "corpora/ changed: retrain models/default"
+    assert rebuilt["documents_sha256"] == shipped["documents_sha256"], "corpora/documents changed: retrain models/default"
     assert rebuilt["checksums"] == shipped["checksums"]
 
 
