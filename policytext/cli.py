@@ -118,6 +118,7 @@ def _parser():
         metavar="A,B,…",
         help="allowed labels, comma-separated (default: the guideline's seven); 'any' accepts any label",
     )
+    train.add_argument("--no-progress", action="store_true", help="no progress bar")
     train.set_defaults(run=_run_train)
 
     evaluate = sub.add_parser(
@@ -235,7 +236,7 @@ def _run_train(args, out, err):
     # does not come after minutes of work.
     if Path(args.output).exists() and not args.force:
         raise FileExistsError(f"{args.output} already exists; add --force to replace it")
-    clf = train_corpus(args.corpus, labels=labels)
+    clf = train_corpus(args.corpus, labels=labels, progress=not args.no_progress)
     save_model(clf, args.output, force=args.force)
     print(
         f"trained on {clf.metadata['n_train_sentences']} sentences, {len(clf.vocabulary)} n-grams, "

@@ -6,6 +6,7 @@ bytes). Probabilities are calibrated by one temperature fitted on
 cross-validated scores, which keeps the argmax of the linear model.
 """
 
+import sys
 import warnings
 from dataclasses import asdict, dataclass
 
@@ -333,7 +334,7 @@ def _domain_from(documents, clf, data, held):
 DOCUMENT_FOLDS = 5
 
 
-def train_with_documents(texts, labels, documents, *, features=None, params=None, metadata=None):
+def train_with_documents(texts, labels, documents, *, features=None, params=None, metadata=None, progress=False):
     """Train the sentence model on ``texts`` and the documents' sentences, and its context stage on the documents.
 
     The context stage must learn from scores like those the sentence model
@@ -352,12 +353,26 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
         Whole labelled reports (may be empty: then this is :func:`train`).
     features, params, metadata
         As for :func:`train`.
+    progress : bool
+        Show a progress bar of the model fits on standard error (when it is
+        a terminal): with documents, training fits six models.
 
     Returns
     -------
     Classifier
     """
+    from tqdm import tqdm
+
     sentences = [[s.text for s in _document_sentences(doc)] for doc in documents]
+    folds = min(DOCUMENT_FOLDS, len(documents))
+    # disable=None: shown only when standard error is a terminal.
+    bar = tqdm(total=1 + folds, unit="fit", desc="training", file=sys.stderr, disable=None if progress else True)
+    with bar:
+        clf = _train_cross_fitted(texts, labels, documents, sentences, bar, features=features, params=params, metadata=metadata)
+    return clf
+
+
+def _train_cross_fitted(texts, labels, documents, sentences, bar, *, features, params, metadata):
     clf = train(
         list(texts) + [t for doc in sentences for t in doc],
         list(labels) + [label for doc in documents for label in doc.labels],
@@ -365,24 +380,29 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
         params=params,
         metadata=metadata,
     )
+    bar.update(1)
     if not documents:
         return clf
     proba = [None] * len(documents)
     for k in range(min(DOCUMENT_FOLDS, len(documents))):
         kept = [d for d in range(len(documents)) if d % DOCUMENT_FOLDS != k]
-        fold = train(
-            list(texts) + [t for d in kept for t in sentences[d]],
-            list(labels) + [label for d in kept for label in documents[d].labels],
-            features=clf.features,
-            params=params,
-            temperature=clf.temperature,
-        )
+        with warnings.catch_warnings():
+            # A tiny corpus was warned of once, by the fit above.
+            warnings.simplefilter("ignore", UserWarning)
+            fold = train(
+                list(texts) + [t for d in kept for t in sentences[d]],
+                list(labels) + [label for d in kept for label in documents[d].labels],
+                features=clf.features,
+                params=params,
+                temperature=clf.temperature,
+            )
         columns = [clf.labels.index(label) for label in fold.labels]
         for d in range(k, len(documents), DOCUMENT_FOLDS):
             # A fold that lacks a label gives it no probability (the log floor of centred_log_proba).
             p = np.zeros((len(sentences[d]), len(clf.labels)))
             p[:, columns] = fold.predict_proba(sentences[d])
             proba[d] = p
+        bar.update(1)
     data = _context_data(documents, clf, CONTEXT_WINDOW, proba=proba)
     clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
     if len(documents) >= SHARE_FOLDS:
@@ -395,7 +415,7 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
     return clf
 
 
-def train_corpus(paths, labels=LABELS, features=None, params=None):
+def train_corpus(paths, labels=LABELS, features=None, params=None, *, progress=False):
     """Read a corpus (see :func:`~policytext.corpus.read_corpus`) and train on it.
 
     The sentences of its ``*.jsonl`` files and of its written documents
@@ -408,5 +428,5 @@ def train_corpus(paths, labels=LABELS, features=None, params=None):
     if files:
         metadata["documents_sha256"] = files_sha256(files)
     return train_with_documents(
-        corpus.texts, corpus.labels, read_documents(files, labels=labels), features=features, params=params, metadata=metadata
+        corpus.texts, corpus.labels, read_documents(files, labels=labels), features=features, params=params, metadata=metadata, progress=progress
     )

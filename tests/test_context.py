@@ -1,6 +1,7 @@
 """The context stage: features, its file form, and the same labels whole or streamed."""
 
 import io
+import sys
 
 import numpy as np
 import pytest
@@ -79,18 +80,10 @@ def _document(path, lines):
 
 
 def test_written_documents_train_the_sentence_model_and_the_context_stage(tmp_path):
-    from conftest import TINY, write_jsonl
+    from conftest import TINY
     from policytext.train import train_corpus
 
-    write_jsonl(tmp_path / "s.jsonl", [{"text": t, "label": label} for label, texts in TINY.items() for t in texts])
-    (tmp_path / "documents").mkdir()
-    for k in range(3):
-        _document(tmp_path / "documents" / f"d{k}.json", [
-            [("一、上半年工作回顾", "other")],
-            [(f"新建蘑菇大棚{k + 3}0座。", "agriculture"), (f"蘑菇产量增长{k + 1}成。", "agriculture")],
-            [(f"整治猪舍粪污{k + 2}处。", "environment"), ("督办信访件。", "governance")],
-        ])  # fmt: skip
-    clf = train_corpus(tmp_path)
+    clf = train_corpus(_corpus_with_documents(tmp_path))
     n_sentences = sum(len(texts) for texts in TINY.values())
     assert clf.metadata["n_train_sentences"] == n_sentences + 3 * 5
     assert "蘑菇" in clf.vocabulary  # a word only the documents hold
@@ -102,6 +95,56 @@ def test_written_documents_train_the_sentence_model_and_the_context_stage(tmp_pa
         doc.unlink()
     plain = train_corpus(tmp_path)
     assert plain.context is None and "蘑菇" not in plain.vocabulary and "documents_sha256" not in plain.metadata
+
+
+def _corpus_with_documents(folder):
+    from conftest import TINY, write_jsonl
+
+    (folder / "documents").mkdir(parents=True)
+    write_jsonl(folder / "s.jsonl", [{"text": t, "label": label} for label, texts in TINY.items() for t in texts])
+    for k in range(3):
+        _document(folder / "documents" / f"d{k}.json", [
+            [("一、上半年工作回顾", "other")],
+            [(f"新建蘑菇大棚{k + 3}0座。", "agriculture"), (f"蘑菇产量增长{k + 1}成。", "agriculture")],
+            [(f"整治猪舍粪污{k + 2}处。", "environment"), ("督办信访件。", "governance")],
+        ])  # fmt: skip
+    return folder
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("quiet", [False, True])
+def test_train_shows_its_model_fits_on_a_terminal(tmp_path, quiet):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    from conftest import REPO
+
+    corpus = _corpus_with_documents(tmp_path / "c")
+    command = [sys.executable, "-m", "policytext.cli", "train", str(corpus), "-o", str(tmp_path / "m")] + ["--no-progress"] * quiet
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a bar needs columns
+    code = subprocess.run(command, cwd=REPO, stdout=follower, stderr=follower, timeout=300).returncode
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the terminal has no writer left
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert code == 0
+    text = shown.decode("utf-8", errors="replace")
+    assert "trained on 43 sentences" in text
+    assert text.count("UserWarning: training on") == 1  # the tiny corpus is warned of once, not once a fold
+    # One fit of the sentence model, then one without each of the 3 folds of documents.
+    assert ("training: 100%" in text and "4/4" in text) is not quiet
 
 
 def test_a_model_file_keeps_its_context_stage(tmp_path):
