@@ -12,9 +12,10 @@ sentences: "守牢基层“三保”底线" in a paragraph about the budget is
 
 It is a multinomial logistic model with the sentence's own scores as an
 offset: ``logits = own_scale * own + [window, paragraph] @ coef``. It is
-fitted (:func:`policytext.train.train_context`) on the written documents
-of ``corpora/documents``, scored by a sentence model that never saw them,
-so it learns how much to trust neighbours from held-out scores. Headings
+fitted (:func:`policytext.train.train_with_documents`) on the written
+documents of ``corpora/documents``, each scored by a sentence model
+trained without it, so it learns how much to trust neighbours from
+held-out scores. Headings
 were tried as further features and left out: they helped on written
 documents and hurt on real provincial reports, whose sections mix topics.
 

@@ -18,7 +18,7 @@ from .corpus import LABELS, document_files, files_sha256, read_corpus, read_docu
 from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, softmax
 
-__all__ = ["TrainParams", "default_features", "train", "train_context", "train_corpus", "train_domain", "train_shares", "train_with_documents"]
+__all__ = ["TrainParams", "default_features", "train", "train_corpus", "train_with_documents"]
 
 ESTIMATORS = ("svm", "logreg")
 #: Fewer sentences than this for some label draw a warning.
@@ -196,29 +196,11 @@ def _weights(estimator, n_classes):
 #: cross-validation over the written documents (5 folds of documents).
 CONTEXT_C = 1.0
 CONTEXT_WINDOW = 2
-
-
-def train_context(documents, clf, *, C=CONTEXT_C, window=CONTEXT_WINDOW):
-    """Fit the context stage (:mod:`policytext.context`) of ``clf`` on whole labelled documents.
-
-    Parameters
-    ----------
-    documents : list of WrittenDocument
-        Reports whose every sentence is labelled; ``clf`` must not have been
-        trained on their sentences, so that its scores are as on new text.
-    clf : Classifier
-        The sentence model.
-    C : float
-        Inverse strength of the L2 penalty on the context weights (the
-        weight of a sentence's own scores is not penalised).
-    window : int
-
-    Returns
-    -------
-    ContextStage
-    """
-    own, X, y, _ = _context_data(documents, clf, window)
-    return _fit_context(own, X, y, len(clf.labels), C, window)
+#: Folds of documents: for the cross-fitted sentence scores the context
+#: stage learns from, and for the held-out context probabilities the share
+#: calibration and the domain ranges are fitted on. Document ``d`` is in
+#: fold ``d % DOCUMENT_FOLDS``.
+DOCUMENT_FOLDS = 5
 
 
 def _document_sentences(doc):
@@ -231,22 +213,14 @@ def _document_sentences(doc):
     return spans
 
 
-def _context_data(documents, clf, window, proba=None):
-    """Each sentence's own centred log-probabilities, context features, label index and document index.
-
-    ``proba`` holds each document's sentence probabilities if they are
-    already known (cross-fitted); otherwise ``clf`` scores the documents.
-    """
-    index = {label: i for i, label in enumerate(clf.labels)}
-    own, context, y, doc_of = [], [], [], []
-    for d, doc in enumerate(documents):
-        spans = _document_sentences(doc)
-        logp = centred_log_proba(clf.predict_proba([s.text for s in spans]) if proba is None else proba[d])
-        own.append(logp)
-        context.append(context_features(logp, paragraph_ids(spans), window))
-        y += [index[label] for label in doc.labels]
-        doc_of += [d] * len(spans)
-    return np.vstack(own), np.vstack(context), np.array(y), np.array(doc_of)
+def _context_data(documents, spans, proba, labels, window):
+    """Each sentence's own centred log-probabilities, context features, label index and document index."""
+    index = {label: i for i, label in enumerate(labels)}
+    own = [centred_log_proba(p) for p in proba]
+    context = [context_features(logp, paragraph_ids(doc_spans), window) for logp, doc_spans in zip(own, spans)]
+    y = [index[label] for doc in documents for label in doc.labels]
+    doc_of = np.repeat(np.arange(len(documents)), [len(doc_spans) for doc_spans in spans])
+    return np.vstack(own), np.vstack(context), np.array(y), doc_of
 
 
 def _fit_context(own, X, y, n_labels, C, window):
@@ -271,41 +245,20 @@ def _fit_context(own, X, y, n_labels, C, window):
     return ContextStage(own_scale=float(fitted.x[-1]), coef=fitted.x[:-1].reshape(d, n_labels), window=window)
 
 
-#: Folds of documents for the held-out probabilities the share calibration is fitted on.
-SHARE_FOLDS = 5
-
-
 def _held_out_context(data, n_labels, window):
     """Context probabilities of every sentence from a stage fitted without its document.
 
-    ``data`` is :func:`_context_data`'s. The context stage is refitted on
-    four fifths of the documents and applied to the rest, five times over.
+    ``data`` is :func:`_context_data`'s. The context stage is refitted
+    without each fold of documents and applied to it.
     """
     own, X, y, doc_of = data
     held = np.zeros((len(y), n_labels))
-    fold = doc_of % SHARE_FOLDS
-    for k in range(SHARE_FOLDS):
+    fold = doc_of % DOCUMENT_FOLDS
+    for k in range(DOCUMENT_FOLDS):
         stage = _fit_context(own[fold != k], X[fold != k], y[fold != k], n_labels, CONTEXT_C, window)
         rows = fold == k
         held[rows] = softmax(stage.own_scale * own[rows] + X[rows] @ stage.coef)
     return held
-
-
-def train_shares(documents, clf, *, window=CONTEXT_WINDOW):
-    """Fit the share calibration (:mod:`policytext.shares`) on documents the context stage did not see.
-
-    Every sentence gets probabilities from a context stage fitted without
-    its document; the share calibration is fitted on those, grouped by
-    level and decade.
-    """
-    data = _context_data(documents, clf, window)
-    return _shares_from(documents, clf, data, _held_out_context(data, len(clf.labels), window))
-
-
-def train_domain(documents, clf, *, window=CONTEXT_WINDOW):
-    """The ranges of :mod:`policytext.domain`'s figures over the written documents (held-out context probabilities)."""
-    data = _context_data(documents, clf, window)
-    return _domain_from(documents, clf, data, _held_out_context(data, len(clf.labels), window))
 
 
 def _shares_from(documents, clf, data, held):
@@ -330,20 +283,16 @@ def _domain_from(documents, clf, data, held):
     return domain_ranges(figures)
 
 
-#: Folds of documents for the cross-fitted scores the context stage learns from.
-DOCUMENT_FOLDS = 5
-
-
 def train_with_documents(texts, labels, documents, *, features=None, params=None, metadata=None, progress=False):
     """Train the sentence model on ``texts`` and the documents' sentences, and its context stage on the documents.
 
     The context stage must learn from scores like those the sentence model
     gives new text, so each document is scored by a model refitted without
-    it: the documents are dealt into :data:`DOCUMENT_FOLDS` folds and one
-    model is trained without each fold (with the full model's temperature,
-    which saves fitting it five more times). With at least
-    :data:`SHARE_FOLDS` documents, the share calibration and the domain
-    ranges are fitted on context probabilities held out by document too.
+    it: one model is trained without each of the :data:`DOCUMENT_FOLDS`
+    folds of documents (with the full model's temperature, which saves
+    fitting it five more times). With a document in every fold, the share
+    calibration and the domain ranges are fitted on context probabilities
+    held out by document too.
 
     Parameters
     ----------
@@ -363,34 +312,43 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
     """
     from tqdm import tqdm
 
-    sentences = [[s.text for s in _document_sentences(doc)] for doc in documents]
+    spans = [_document_sentences(doc) for doc in documents]
     folds = min(DOCUMENT_FOLDS, len(documents))
     # disable=None: shown only when standard error is a terminal.
-    bar = tqdm(total=1 + folds, unit="fit", desc="training", file=sys.stderr, disable=None if progress else True)
-    with bar:
-        clf = _train_cross_fitted(texts, labels, documents, sentences, bar, features=features, params=params, metadata=metadata)
+    with tqdm(total=1 + folds, unit="fit", desc="training", file=sys.stderr, disable=None if progress else True) as bar:
+        clf = train(
+            list(texts) + [s.text for doc in spans for s in doc],
+            list(labels) + [label for doc in documents for label in doc.labels],
+            features=features,
+            params=params,
+            metadata=metadata,
+        )
+        bar.update(1)
+        if documents:
+            proba = _cross_fitted_proba(texts, labels, documents, spans, clf, params, bar)
+    if not documents:
+        return clf
+    data = _context_data(documents, spans, proba, clf.labels, CONTEXT_WINDOW)
+    clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
+    if folds == DOCUMENT_FOLDS:
+        held = _held_out_context(data, len(clf.labels), CONTEXT_WINDOW)
+        clf.shares = _shares_from(documents, clf, data, held)
+        clf.metadata["domain"] = _domain_from(documents, clf, data, held)
+    clf.metadata["context_documents"] = len(documents)
+    clf.metadata["document_folds"] = folds
     return clf
 
 
-def _train_cross_fitted(texts, labels, documents, sentences, bar, *, features, params, metadata):
-    clf = train(
-        list(texts) + [t for doc in sentences for t in doc],
-        list(labels) + [label for doc in documents for label in doc.labels],
-        features=features,
-        params=params,
-        metadata=metadata,
-    )
-    bar.update(1)
-    if not documents:
-        return clf
+def _cross_fitted_proba(texts, labels, documents, spans, clf, params, bar):
+    """Each document's sentence probabilities from a model trained without its fold of documents."""
     proba = [None] * len(documents)
     for k in range(min(DOCUMENT_FOLDS, len(documents))):
         kept = [d for d in range(len(documents)) if d % DOCUMENT_FOLDS != k]
         with warnings.catch_warnings():
-            # A tiny corpus was warned of once, by the fit above.
+            # A tiny corpus was warned of once, by the full model's fit.
             warnings.simplefilter("ignore", UserWarning)
             fold = train(
-                list(texts) + [t for d in kept for t in sentences[d]],
+                list(texts) + [s.text for d in kept for s in spans[d]],
                 list(labels) + [label for d in kept for label in documents[d].labels],
                 features=clf.features,
                 params=params,
@@ -399,20 +357,10 @@ def _train_cross_fitted(texts, labels, documents, sentences, bar, *, features, p
         columns = [clf.labels.index(label) for label in fold.labels]
         for d in range(k, len(documents), DOCUMENT_FOLDS):
             # A fold that lacks a label gives it no probability (the log floor of centred_log_proba).
-            p = np.zeros((len(sentences[d]), len(clf.labels)))
-            p[:, columns] = fold.predict_proba(sentences[d])
-            proba[d] = p
+            proba[d] = np.zeros((len(spans[d]), len(clf.labels)))
+            proba[d][:, columns] = fold.predict_proba([s.text for s in spans[d]])
         bar.update(1)
-    data = _context_data(documents, clf, CONTEXT_WINDOW, proba=proba)
-    clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
-    if len(documents) >= SHARE_FOLDS:
-        # The share calibration and the domain ranges need held-out documents in every fold.
-        held = _held_out_context(data, len(clf.labels), CONTEXT_WINDOW)
-        clf.shares = _shares_from(documents, clf, data, held)
-        clf.metadata["domain"] = _domain_from(documents, clf, data, held)
-    clf.metadata["context_documents"] = len(documents)
-    clf.metadata["document_folds"] = min(DOCUMENT_FOLDS, len(documents))
-    return clf
+    return proba
 
 
 def train_corpus(paths, labels=LABELS, features=None, params=None, *, progress=False):
