@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DOMAIN_FIGURES", "DomainCheck", "document_figures", "domain_check", "domain_ranges", "warning_for"]
+__all__ = ["DOMAIN_FIGURES", "DomainCheck", "check_ranges", "document_figures", "domain_check", "domain_ranges", "warning_for"]
 
 DOMAIN_FIGURES = ("other_share", "mean_score", "unknown_chars")
 #: Ranges are widened by this share of their width each side: the written
@@ -39,6 +39,16 @@ def domain_ranges(figures: dict[str, list[float]]) -> dict[str, list[float]]:
         slack = _SLACK * (high - low)
         ranges[name] = [max(0.0, low - slack), min(1.0, high + slack)]
     return ranges
+
+
+def check_ranges(ranges) -> None:
+    """Raise ValueError unless ``ranges`` maps every figure to ``[low, high]``, finite, low <= high."""
+    if not isinstance(ranges, dict):
+        raise ValueError(f"domain must map each of {', '.join(DOMAIN_FIGURES)} to [low, high], got {type(ranges).__name__}")
+    for name in DOMAIN_FIGURES:
+        pair = ranges.get(name)
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, (int, float)) and math.isfinite(v) for v in pair) and pair[0] <= pair[1]):
+            raise ValueError(f"domain {name} must be [low, high] with finite low <= high, got {pair!r}")
 
 
 def document_figures(sentences: int, other: int, score_sum: float, unknown: int, characters: int) -> dict[str, float]:
@@ -71,13 +81,10 @@ class DomainCheck:
 
         ranges = None
         if ranged:
+            # Checked when the model file was read (check_ranges).
             ranges = clf.metadata.get("domain")
             if not ranges:
                 return None
-            for name in DOMAIN_FIGURES:
-                pair = ranges.get(name)
-                if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, (int, float)) and math.isfinite(v) for v in pair) and pair[0] <= pair[1]):
-                    raise ValueError(f"domain {name} must be [low, high] with finite low <= high, got {pair!r}")
         known = dict.fromkeys((ord(g) for g in clf.vocabulary.tolist() if len(g) == 1), None)
         return cls(known, build_preprocessor(clf.features), ranges)
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from ._version import __version__
 from .context import ContextStage
+from .domain import check_ranges
 from .errors import ModelError
 from .features import FeatureParams
 from .model import Classifier
@@ -211,6 +212,8 @@ def load_model(path):
     try:
         context = ContextStage.from_dict(meta["context"]) if "context" in meta else None
         shares = ShareModel.from_dict(meta["shares"]) if "shares" in meta else None
+        if "domain" in meta:
+            check_ranges(meta["domain"])
         return Classifier(
             labels=meta["labels"],
             vocabulary=arrays["vocabulary"],

@@ -220,6 +220,9 @@ def test_a_rewritten_but_unchanged_model_still_loads(saved, tiny_model):
         (lambda m, a: m.update(labels=[m["labels"][0]] * len(m["labels"])), "labels must be at least two distinct"),
         (lambda m, a: m.update(n_features=10**12), "n_features must be an int from 1 to"),
         (lambda m, a: a.update(vocabulary=np.array(["甲乙丙丁戊"] * len(a["vocabulary"]))), "n-grams longer than 4 characters"),
+        (lambda m, a: m.update(domain={"other_share": [0.5, 0.1], "mean_score": [0, 1], "unknown_chars": [0, 1]}), "domain other_share must be"),
+        (lambda m, a: m.update(domain={"other_share": [0, 1], "mean_score": [0, float("inf")], "unknown_chars": [0, 1]}), "domain mean_score must be"),
+        (lambda m, a: m.update(domain=[0, 1]), "domain must map each of"),
     ],
 )
 def test_models_with_valid_checksums_but_bad_contents_are_refused(saved, change, message):
