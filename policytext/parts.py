@@ -209,15 +209,17 @@ _HALF = re.compile(r"(?:今年)?(上半年|前半年|下半年|后半年)")
 # A sentence opening with a year or a five-year plan: "2025年，……",
 # "一九八九年，全县……", "“十五五”时期，……".
 # (Not a point in time: "2005年底前注册营运的黄标车今年要全部淘汰。")
+# A year's four digits: Arabic or full-width, maybe spaced ("1 9 9 8"), or Chinese ("一九八四", "二〇〇五").
+_YEAR_DIGITS = r"(?:[12１２](?:\s?[\d０-９]){3}|[一二][〇零○Ｏ一二三四五六七八九]{3})"
 _DATED = re.compile(
-    r"^[“\"]?(?:[12１２](?:\s?[\d０-９]){3}\s?年|[一二][〇零○Ｏ一二三四五六七八九]{3}年|十?[一二三四五六七八九]?五”?(?:时期|期间))"
+    rf"^[“\"]?(?:{_YEAR_DIGITS}\s?年|十?[一二三四五六七八九]?五”?(?:时期|期间))"
     r"(?!底|初|末|前|以前|以后|起|开始|\s?[\d０-９一二三四五六七八九十]{1,2}\s?月)"
 )
 # Any of the lead cues above: a sentence that matches none opens with no time cue.
 _ANY_LEAD = re.compile("|".join(f"(?:{p.pattern})" for p in (_HALF, _REVIEW_LEAD, _PLAN_LEAD, _THIS_YEAR, _DATED)))
 # The year a paragraph of the review opens with ("１９８４年，我国农业又获
 # 得了大丰收。", "2018年是……") tells the plan year where no date line does.
-_YEAR_OPENS = re.compile(r"^(?:[12１２](?:\s?[\d０-９]){3}|[一二][〇零○Ｏ一二三四五六七八九]{3})\s?年[，,是]")
+_YEAR_OPENS = re.compile(rf"^{_YEAR_DIGITS}\s?年[，,是]")
 _LEAD_CHARS = 24  # lead cues are read in a sentence's first characters
 
 # --- Content of a section without a cue -------------------------------------
