@@ -210,17 +210,18 @@ def test_reports_read_whole_in_context_beat_their_sentences_alone(shared, name, 
     from policytext.metrics import calibration, evaluate
 
     clf = policytext.load()
+    reports = _reports(shared, name)
     runs = {}
     for context in (False, True):
         gold, predicted, scores = [], [], []
-        for text, items in _reports(shared, name).values():
+        for text, items in reports.values():
             by_text = {s.text: s for s in policytext.classify(text, model=clf, context=context)}
             for sentence, label in items:
                 if sentence in by_text:
                     gold.append(label)
                     predicted.append(by_text[sentence].label)
                     scores.append(by_text[sentence].score)
-        assert len(gold) >= 0.95 * sum(len(items) for _, items in _reports(shared, name).values())
+        assert len(gold) >= 0.95 * sum(len(items) for _, items in reports.values())
         result = evaluate(gold, predicted, clf.labels)
         runs[context] = (result["accuracy"], result["macro_f1"], calibration(scores, [g == p for g, p in zip(gold, predicted)])["ece"])
     assert runs[True][0] >= floor
