@@ -4,8 +4,9 @@
 
 Reads the whole corpus (so a sentence labelled two ways across files is
 caught), prints counts per label of the files named, and lists every
-sentence of 40 or more characters that is mostly made of 12-character runs
-found in the real reports and evaluation sets under ``../shared``
+sentence of 16 or more characters that is mostly made of 12-character runs
+found in the real reports and evaluation sets under ``../shared``, or that
+holds a stretch of 40 characters made of such runs
 (the same rule as ``tests/test_corpus.py``). Exits 1 if anything is wrong.
 """
 
@@ -21,8 +22,15 @@ from policytext.errors import CorpusError
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
-#: A sentence counts as copied when 12-character runs found in the real texts cover 90% of it.
-RUN, COVERED, CHECKED_FROM = 12, 0.9, 40
+#: A sentence counts as copied when 12-character runs found in the real texts
+#: cover 80% of it. Sentences from 16 characters up are checked: writers who
+#: know real reports reproduce their short stock sentences too (at 40 and 90%,
+#: 1,769 such sentences had passed, some of them evaluation sentences).
+RUN, COVERED, CHECKED_FROM = 12, 0.8, 16
+#: ... or when it holds a stretch of 40 characters covered by such runs:
+#: official slogans and names run to 30-odd characters and may be quoted,
+#: a passage of a real report may not.
+LONGEST = 40
 
 
 def _norm(text):
@@ -55,7 +63,8 @@ def copied(records, shared=SHARED):
         for i in range(len(text) - RUN + 1):
             if text[i : i + RUN] in found:
                 covered[i : i + RUN] = b"\x01" * RUN
-        if sum(covered) >= COVERED * len(text):
+        stretch = max(map(len, bytes(covered).split(b"\x00")))
+        if sum(covered) >= COVERED * len(text) or stretch >= LONGEST:
             out.append(record)
     return out
 

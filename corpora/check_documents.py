@@ -14,7 +14,7 @@ concatenation of its sentences. Every sentence has a label of the
 guideline and a ``part`` (``review``: what was done; ``plan``: what will be
 done; ``other``). The check makes sure that policytext's own segmenter
 splits that text into exactly these sentences (so labels line up with what
-the library tags), that the fields are valid, and that no sentence of 40 or
+the library tags), that the fields are valid, and that no sentence of 16 or
 more characters is mostly made of runs of the real texts under ../shared
 (the copy rule of corpora/check.py). Exits 1 if anything is wrong.
 """

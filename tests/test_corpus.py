@@ -109,9 +109,17 @@ def test_copy_check_finds_a_copied_sentence(shared, tmp_path):
     rows = [json.loads(line) for line in (shared / "eval" / "national_dev.jsonl").read_text(encoding="utf-8").splitlines()]
     real = next(r for r in rows if len(r["text"]) >= 60)
     edited = real["text"][:-1] + "！"
+    # Short stock sentences count too: one of 16-30 characters, its ending changed.
+    short = next(r for r in rows if 18 <= len(r["text"]) <= 30)
+    short_edited = short["text"][:-2] + "。"
     written = "新建农田" * 12
-    path = write_jsonl(tmp_path / "c.jsonl", [{"text": edited, "label": real["label"]}, {"text": written, "label": "agriculture"}])
-    assert [r.text for r in _copy_check().copied(read_corpus(path).records, shared)] == [edited]
+    # A real passage of 45 characters inside a long composed sentence counts; a quoted phrase of 30 does not.
+    padding = "桐溪县今年的各项工作，在县委统一部署下，由各乡镇分头落实，" * 3
+    passage = padding + real["text"][:45] + padding
+    phrase = padding + real["text"][:30] + padding
+    rows = [{"text": t, "label": real["label"]} for t in (edited, short_edited, passage, phrase)] + [{"text": written, "label": "agriculture"}]
+    path = write_jsonl(tmp_path / "c.jsonl", rows)
+    assert [r.text for r in _copy_check().copied(read_corpus(path).records, shared)] == [edited, short_edited, passage]
 
 
 # -- the written documents (corpora/documents/) ----------------------------
