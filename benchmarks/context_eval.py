@@ -2,9 +2,10 @@
 
     python benchmarks/context_eval.py [--model models/default]
 
-1. Written documents (corpora/documents), 5 folds of documents: the whole
-   model (sentence model, context stage, share calibration) is retrained on
-   the sentence corpus and four fifths of the documents and applied to the
+1. Written documents (corpora/documents), 5 folds of documents, each
+   writer's group held out whole (``document_folds``): the whole model
+   (sentence model, context stage, share calibration) is retrained on the
+   sentence corpus and four folds of the documents and applied to the
    rest, so every figure is on documents it never saw (this takes minutes). Sentence path
    against context path (accuracy, macro-F1, ECE), and per document and
    label the error of counted and corrected shares and how often the 90%
@@ -30,7 +31,7 @@ from policytext.corpus import document_files, read_corpus, read_documents
 from policytext.metrics import calibration, evaluate
 from policytext.segment import split_sentences
 from policytext.shares import estimate_document_shares, estimate_shares
-from policytext.train import train_with_documents
+from policytext.train import document_folds, train_with_documents
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -49,9 +50,11 @@ def written(clf):
     gold, alone, in_context, conf_alone, conf_context = [], [], [], [], []
     errors = {"counted": [], "corrected": []}
     covered = []
+    # Whole groups (a writer's reports) are held out together, as training's cross-fitting does.
+    fold_of = document_folds(docs, FOLDS)
     for fold in range(FOLDS):
-        train = [d for i, d in enumerate(docs) if i % FOLDS != fold]
-        test = [d for i, d in enumerate(docs) if i % FOLDS == fold]
+        train = [d for i, d in enumerate(docs) if fold_of[i] != fold]
+        test = [d for i, d in enumerate(docs) if fold_of[i] == fold]
         # The whole pipeline (sentence model, context stage, share calibration) is retrained without the test documents.
         held = train_with_documents(corpus.texts, corpus.labels, train, features=clf.features)
         for doc in test:

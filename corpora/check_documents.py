@@ -5,12 +5,14 @@
 A document is one JSON object:
 
     {"id": "county_1985_01", "title": "…", "level": "county", "year": 1985,
-     "kind": "annual", "source": "written",
+     "kind": "annual", "source": "written", "group": "d3",
      "lines": [[{"text": "…", "label": "other", "part": "other"}, …], …]}
 
 ``lines`` are the document's lines in order, each a list of its sentences;
 the document's text is the lines joined by line breaks, each line the
-concatenation of its sentences. Every sentence has a label of the
+concatenation of its sentences. ``group`` (optional) names the documents
+one writer wrote in one round; training holds a group out whole when it
+scores documents for the context stage. Every sentence has a label of the
 guideline and a ``part`` (``review``: what was done; ``plan``: what will be
 done; ``other``). The check makes sure that policytext's own segmenter
 splits that text into exactly these sentences (so labels line up with what
@@ -48,6 +50,8 @@ def problems_of(doc):
         out.append(f"year must be an int from 1949 to 2026, got {doc.get('year')!r}")
     if doc.get("source") != "written":
         out.append("source must be 'written'")
+    if "group" in doc and (not isinstance(doc["group"], str) or not doc["group"].strip()):
+        out.append(f"group must be a non-empty string, got {doc['group']!r}")
     sentences = [s for line in doc.get("lines", []) for s in line]
     for i, s in enumerate(sentences):
         if s.get("label") not in LABELS:

@@ -148,7 +148,11 @@ class WrittenDocument:
 
     ``text`` is the lines joined by line breaks, each line its sentences
     run together; the segmenter splits it into exactly ``labels`` and
-    ``parts`` (``corpora/check_documents.py`` checks that).
+    ``parts`` (``corpora/check_documents.py`` checks that). ``group`` names
+    the documents written together (by one writer, in one round): training
+    holds a whole group out when it scores a document with a model that has
+    not seen it, since a writer's other reports share its phrasing. A file
+    without ``group`` is a group of its own.
     """
 
     id: str
@@ -157,6 +161,11 @@ class WrittenDocument:
     text: str
     labels: tuple
     parts: tuple
+    group: str = ""
+
+    def __post_init__(self):
+        if not self.group:
+            object.__setattr__(self, "group", self.id)
 
 
 def _add_file(digest, path, raw):
@@ -200,6 +209,7 @@ def read_documents(files, labels=LABELS):
                     id=str(raw["id"]), level=str(raw["level"]), year=int(raw["year"]),
                     text="\n".join("".join(s["text"] for s in line) for line in raw["lines"]),
                     labels=tuple(s["label"] for s in sentences), parts=tuple(s["part"] for s in sentences),
+                    group=str(raw.get("group") or raw["id"]),
                 )  # fmt: skip
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:

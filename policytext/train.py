@@ -18,7 +18,7 @@ from .corpus import LABELS, document_files, files_sha256, read_corpus, read_docu
 from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, softmax
 
-__all__ = ["TrainParams", "default_features", "train", "train_corpus", "train_with_documents"]
+__all__ = ["TrainParams", "default_features", "document_folds", "train", "train_corpus", "train_with_documents"]
 
 ESTIMATORS = ("svm", "logreg")
 #: Fewer sentences than this for some label draw a warning.
@@ -198,9 +198,36 @@ CONTEXT_C = 1.0
 CONTEXT_WINDOW = 2
 #: Folds of documents: for the cross-fitted sentence scores the context
 #: stage learns from, and for the held-out context probabilities the share
-#: calibration and the domain ranges are fitted on. Document ``d`` is in
-#: fold ``d % DOCUMENT_FOLDS``.
+#: calibration and the domain ranges are fitted on (see :func:`document_folds`).
 DOCUMENT_FOLDS = 5
+
+
+def document_folds(documents, n_folds=DOCUMENT_FOLDS):
+    """The fold of each document: whole groups, largest first, each to the fold with fewest documents.
+
+    A writer's reports share phrasing, so a document scored by a model that
+    has seen its siblings looks easier than new text does; holding out its
+    whole group keeps the scores the context stage learns from as far from
+    training as a real report's. Deterministic (ties go by group name);
+    documents without a group are dealt in turn, document ``d`` to fold
+    ``d % n_folds`` when they come sorted.
+
+    >>> from policytext.corpus import WrittenDocument
+    >>> docs = [WrittenDocument(id=i, level="county", year=1990, text="", labels=(), parts=(), group=g)
+    ...         for i, g in [("a1", "a"), ("a2", "a"), ("b1", "b"), ("c1", "")]]
+    >>> document_folds(docs, 2).tolist()
+    [0, 0, 1, 1]
+    """
+    members: dict = {}
+    for d, doc in enumerate(documents):
+        members.setdefault(doc.group, []).append(d)
+    fold = np.zeros(len(documents), dtype=np.int64)
+    sizes = np.zeros(n_folds, dtype=np.int64)
+    for group in sorted(members, key=lambda g: (-len(members[g]), g)):
+        k = int(sizes.argmin())
+        fold[members[group]] = k
+        sizes[k] += len(members[group])
+    return fold
 
 
 def _document_sentences(doc):
@@ -245,15 +272,16 @@ def _fit_context(own, X, y, n_labels, C, window):
     return ContextStage(own_scale=float(fitted.x[-1]), coef=fitted.x[:-1].reshape(d, n_labels), window=window)
 
 
-def _held_out_context(data, n_labels, window):
+def _held_out_context(data, fold_of, n_labels, window):
     """Context probabilities of every sentence from a stage fitted without its document.
 
-    ``data`` is :func:`_context_data`'s. The context stage is refitted
-    without each fold of documents and applied to it.
+    ``data`` is :func:`_context_data`'s, ``fold_of`` :func:`document_folds`'.
+    The context stage is refitted without each fold of documents and
+    applied to it.
     """
     own, X, y, doc_of = data
     held = np.zeros((len(y), n_labels))
-    fold = doc_of % DOCUMENT_FOLDS
+    fold = fold_of[doc_of]
     for k in range(DOCUMENT_FOLDS):
         stage = _fit_context(own[fold != k], X[fold != k], y[fold != k], n_labels, CONTEXT_C, window)
         rows = fold == k
@@ -289,8 +317,9 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
     The context stage must learn from scores like those the sentence model
     gives new text, so each document is scored by a model refitted without
     it: one model is trained without each of the :data:`DOCUMENT_FOLDS`
-    folds of documents (with the full model's temperature, which saves
-    fitting it five more times). With a document in every fold, the share
+    folds of documents, whole groups at a time (:func:`document_folds`),
+    with the full model's temperature, which saves fitting it five more
+    times. With a document in every fold, the share
     calibration and the domain ranges are fitted on context probabilities
     held out by document too.
 
@@ -313,7 +342,8 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
     from tqdm import tqdm
 
     spans = [_document_sentences(doc) for doc in documents]
-    folds = min(DOCUMENT_FOLDS, len(documents))
+    fold_of = document_folds(documents)
+    folds = len(set(fold_of.tolist()))
     # disable=None: shown only when standard error is a terminal.
     with tqdm(total=1 + folds, unit="fit", desc="training", file=sys.stderr, disable=None if progress else True) as bar:
         clf = train(
@@ -325,13 +355,13 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
         )
         bar.update(1)
         if documents:
-            proba = _cross_fitted_proba(texts, labels, documents, spans, clf, params, bar)
+            proba = _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, bar)
     if not documents:
         return clf
     data = _context_data(documents, spans, proba, clf.labels, CONTEXT_WINDOW)
     clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
     if folds == DOCUMENT_FOLDS:
-        held = _held_out_context(data, len(clf.labels), CONTEXT_WINDOW)
+        held = _held_out_context(data, fold_of, len(clf.labels), CONTEXT_WINDOW)
         clf.shares = _shares_from(documents, clf, data, held)
         clf.metadata["domain"] = _domain_from(documents, clf, data, held)
     clf.metadata["context_documents"] = len(documents)
@@ -339,11 +369,11 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
     return clf
 
 
-def _cross_fitted_proba(texts, labels, documents, spans, clf, params, bar):
+def _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, bar):
     """Each document's sentence probabilities from a model trained without its fold of documents."""
     proba = [None] * len(documents)
-    for k in range(min(DOCUMENT_FOLDS, len(documents))):
-        kept = [d for d in range(len(documents)) if d % DOCUMENT_FOLDS != k]
+    for k in sorted(set(fold_of.tolist())):
+        kept = [d for d in range(len(documents)) if fold_of[d] != k]
         with warnings.catch_warnings():
             # A tiny corpus was warned of once, by the full model's fit.
             warnings.simplefilter("ignore", UserWarning)
@@ -355,7 +385,7 @@ def _cross_fitted_proba(texts, labels, documents, spans, clf, params, bar):
                 temperature=clf.temperature,
             )
         columns = [clf.labels.index(label) for label in fold.labels]
-        for d in range(k, len(documents), DOCUMENT_FOLDS):
+        for d in np.flatnonzero(fold_of == k):
             # A fold that lacks a label gives it no probability (the log floor of centred_log_proba).
             proba[d] = np.zeros((len(spans[d]), len(clf.labels)))
             proba[d][:, columns] = fold.predict_proba([s.text for s in spans[d]])

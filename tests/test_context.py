@@ -71,11 +71,13 @@ def test_the_shipped_model_has_a_context_stage_fitted_on_the_written_documents()
     assert clf.metadata["context_documents"] >= 200
 
 
-def _document(path, lines):
+def _document(path, lines, group=None):
     import json
 
     doc = {"id": path.stem, "title": "t", "level": "township", "year": 2024, "kind": "half-year", "source": "written",
            "lines": [[{"text": t, "label": label, "part": "review"} for t, label in line] for line in lines]}  # fmt: skip
+    if group:
+        doc["group"] = group
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
@@ -97,18 +99,42 @@ def test_written_documents_train_the_sentence_model_and_the_context_stage(tmp_pa
     assert plain.context is None and "蘑菇" not in plain.vocabulary and "documents_sha256" not in plain.metadata
 
 
-def _corpus_with_documents(folder):
+def _corpus_with_documents(folder, groups=(None, None, None)):
     from conftest import TINY, write_jsonl
 
     (folder / "documents").mkdir(parents=True)
     write_jsonl(folder / "s.jsonl", [{"text": t, "label": label} for label, texts in TINY.items() for t in texts])
-    for k in range(3):
+    for k, group in enumerate(groups):
         _document(folder / "documents" / f"d{k}.json", [
             [("一、上半年工作回顾", "other")],
             [(f"新建蘑菇大棚{k + 3}0座。", "agriculture"), (f"蘑菇产量增长{k + 1}成。", "agriculture")],
             [(f"整治猪舍粪污{k + 2}处。", "environment"), ("督办信访件。", "governance")],
-        ])  # fmt: skip
+        ], group)  # fmt: skip
     return folder
+
+
+def test_a_writers_documents_are_held_out_together(tmp_path):
+    from policytext.corpus import WrittenDocument, document_files, read_documents
+    from policytext.train import document_folds, train_corpus
+
+    folder = _corpus_with_documents(tmp_path, groups=("w1", "w1", None))
+    docs = read_documents(document_files([folder]))
+    assert [d.group for d in docs] == ["w1", "w1", "d2"]  # no group: the document is its own
+    assert document_folds(docs).tolist() == [0, 0, 1]
+    assert train_corpus(folder).metadata["document_folds"] == 2
+
+    def doc(i, group):
+        return WrittenDocument(id=f"x{i:03d}", level="city", year=2000, text="", labels=(), parts=(), group=group)
+
+    # Groups of 1-9 documents: each lies in one fold, and the folds stay within one group of each other.
+    sized = [doc(i, f"g{i % 17}") for i in range(120)] + [doc(200 + i, "big") for i in range(9)]
+    folds = document_folds(sized)
+    for group in {d.group for d in sized}:
+        assert len({f for d, f in zip(sized, folds) if d.group == group}) == 1
+    counts = np.bincount(folds, minlength=5)
+    assert counts.max() - counts.min() <= 9
+    # Without groups, documents are dealt in turn.
+    assert document_folds([doc(i, "") for i in range(12)]).tolist() == [i % 5 for i in range(12)]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
