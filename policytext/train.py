@@ -9,6 +9,7 @@ cross-validated scores, which keeps the argmax of the linear model.
 import sys
 import warnings
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -97,14 +98,22 @@ def _features(texts, features):
     return tfidf(counts, idf, features.norm), grams, idf
 
 
-def _held_out_temperature(X, y, params, folds):
-    """The temperature fitted on ``folds``-fold cross-validated scores (1.0 with fewer than two folds)."""
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+def _held_out_temperature(X, y, params, folds, groups=None):
+    """The temperature fitted on ``folds``-fold cross-validated scores (1.0 with fewer than two folds).
+
+    With ``groups``, a fold holds whole groups out (scikit-learn's
+    ``GroupKFold``), so the scores are those of a writer the model has not
+    read; with fewer groups than folds, or none, folds are stratified.
+    """
+    from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
     if folds < 2:
         return 1.0
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    held_out = cross_val_predict(_estimator(params), X, y, cv=cv, method="decision_function")
+    if groups is not None and len(set(groups)) >= folds:
+        cv, split = GroupKFold(n_splits=folds), {"groups": list(groups)}
+    else:
+        cv, split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0), {}
+    held_out = cross_val_predict(_estimator(params), X, y, cv=cv, method="decision_function", **split)
     held_out = held_out if held_out.ndim == 2 else np.column_stack([-held_out, held_out])
     return _fit_temperature(held_out, y)
 
@@ -122,7 +131,7 @@ def _fit_temperature(scores, y):
     return float(np.exp(minimize_scalar(nll, bounds=(-5, 5), method="bounded").x))
 
 
-def train(texts, labels, features=None, params=None, metadata=None, *, temperature=None):
+def train(texts, labels, features=None, params=None, metadata=None, *, temperature=None, groups=None):
     """Fit a classifier on sentences and their labels.
 
     Parameters
@@ -138,6 +147,11 @@ def train(texts, labels, features=None, params=None, metadata=None, *, temperatu
     temperature : float, optional
         Use this temperature instead of fitting one on cross-validated
         scores (which costs five more fits).
+    groups : list of str, optional
+        Who wrote each sentence (a file, a writer): the temperature is then
+        fitted on scores of folds that hold whole groups out. Sentences of
+        one writer share phrasing, so scores held out sentence by sentence
+        are surer than the model will be on new text.
 
     Returns
     -------
@@ -164,7 +178,7 @@ def train(texts, labels, features=None, params=None, metadata=None, *, temperatu
     coef, intercept = _weights(estimator, len(classes))
 
     if temperature is None:
-        temperature = _held_out_temperature(X, y, params, folds=min(params.calibration_folds, rarest))
+        temperature = _held_out_temperature(X, y, params, folds=min(params.calibration_folds, rarest), groups=groups)
 
     meta = {
         "trained_with": {"library_version": __version__, "params": asdict(params)},
@@ -311,7 +325,7 @@ def _domain_from(documents, clf, data, held):
     return domain_ranges(figures)
 
 
-def train_with_documents(texts, labels, documents, *, features=None, params=None, metadata=None, progress=False):
+def train_with_documents(texts, labels, documents, *, groups=None, features=None, params=None, metadata=None, progress=False):
     """Train the sentence model on ``texts`` and the documents' sentences, and its context stage on the documents.
 
     The context stage must learn from scores like those the sentence model
@@ -329,6 +343,9 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
         Labelled sentences.
     documents : list of WrittenDocument
         Whole labelled reports (may be empty: then this is :func:`train`).
+    groups : list of str, optional
+        Who wrote each of ``texts``, as for :func:`train`; the documents'
+        sentences count in their document's ``group``.
     features, params, metadata
         As for :func:`train`.
     progress : bool
@@ -352,6 +369,7 @@ def train_with_documents(texts, labels, documents, *, features=None, params=None
             features=features,
             params=params,
             metadata=metadata,
+            groups=None if groups is None else list(groups) + [doc.group for doc, doc_spans in zip(documents, spans) for _ in doc_spans],
         )
         bar.update(1)
         if documents:
@@ -399,12 +417,16 @@ def train_corpus(paths, labels=LABELS, features=None, params=None, *, progress=F
     The sentences of its ``*.jsonl`` files and of its written documents
     (``documents/*.json`` below ``paths``) train the sentence model; the
     documents also train the context stage (see :func:`train_with_documents`).
+    Each file, and each document group, is a group for the temperature's
+    held-out scores.
     """
     corpus = read_corpus(paths, labels=labels)
     files = document_files(paths)
     metadata = {"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)}
     if files:
         metadata["documents_sha256"] = files_sha256(files)
+    # A corpus file is one writer's round: the temperature is fitted on scores of files held out whole.
+    groups = [Path(record.path).name for record in corpus.records]
     return train_with_documents(
-        corpus.texts, corpus.labels, read_documents(files, labels=labels), features=features, params=params, metadata=metadata, progress=progress
+        corpus.texts, corpus.labels, read_documents(files, labels=labels), groups=groups, features=features, params=params, metadata=metadata, progress=progress
     )

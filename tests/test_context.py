@@ -299,3 +299,28 @@ def test_a_job_kept_in_memory_gives_its_panel_as_data(tmp_path):
     rows = result.summary.panel()
     assert [(r["place"], r["documents"]) for r in rows] == [("白石乡", 1), ("青禾镇", 1)]
     assert set(result.summary.panel_columns()) == set(rows[0])
+
+
+def test_the_temperature_is_fitted_on_writers_held_out_whole():
+    import warnings
+
+    from conftest import TINY
+    from policytext.features import FeatureParams
+    from policytext.train import train
+
+    # Each writer wrote each of its sentences three times: held out sentence by
+    # sentence, a copy is always in training and the scores look sure.
+    texts, labels, writers = [], [], []
+    for label, ts in TINY.items():
+        for k, t in enumerate(ts):
+            texts += [t] * 3
+            labels += [label] * 3
+            writers += [f"{label}-{k}"] * 3
+    features = FeatureParams(min_df=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a tiny corpus
+        by_sentence = train(texts, labels, features=features).temperature
+        by_writer = train(texts, labels, features=features, groups=writers).temperature
+        too_few = train(texts, labels, features=features, groups=["a", "b"] * (len(texts) // 2)).temperature
+    assert by_writer > 1.5 * by_sentence
+    assert too_few == by_sentence  # fewer groups than folds: stratified folds
