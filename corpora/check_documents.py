@@ -14,7 +14,9 @@ concatenation of its sentences. ``group`` (optional) names the documents
 one writer wrote in one round; training holds a group out whole when it
 scores documents for the context stage. Every sentence has a label of the
 guideline and a ``part`` (``review``: what was done; ``plan``: what will be
-done; ``other``). The check makes sure that policytext's own segmenter
+done; ``other``: the title, date line, greeting and presentation of the
+report, and its closing, "各位代表！" and "让我们……而奋斗！", which rally
+rather than plan). The check makes sure that policytext's own segmenter
 splits that text into exactly these sentences (so labels line up with what
 the library tags), that the fields are valid, and that no sentence of 16 or
 more characters is mostly made of runs of the real texts under ../shared

@@ -167,9 +167,12 @@ _CLUTTER = re.compile(
 # ("未来" only as time: "（三）培育未来产业" heads a topic of any part.)
 _REVIEW_HEAD = re.compile(r"回顾|总结|以来|年来|过去|去年|上年|上半年|前半年|半年来")
 _PLAN_HEAD = re.compile(
-    r"下半年|后半年|今后|明年|新的一年|未来[一二三四五几]?年|今年(?!以来|上半年)"
+    r"下半年|后半年|今后|明年|新的一年|未来[一二三四五几]?年"
     r"|工作(?:安排|计划|打算|思路|要点|谋划|建议|部署|意见|重点)|预期目标|总体要求|总体部署|政策取向"
 )
+# "今年" heads the plan, or the year reviewed in a report given at its end
+# ("一、今年国民经济和各项工作的基本情况" in a report of December).
+_THIS_YEAR_HEAD = re.compile(r"今年(?!以来|上半年)")
 # Weaker cues, read in the top level of headings only, where they name a
 # major part ("一、过去五年的基本情况", "二、今后的主要任务"); lower down they
 # are topics ("（三）圆满完成换届任务", "2.三大攻坚战重点任务取得积极进展").
@@ -406,7 +409,7 @@ def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool])
             title = [first for _, first, _ in _periods(text)]
             half = "半年" in text
         lone = opens[i] and (i + 1 == len(spans) or opens[i + 1])
-        if greeted and lone and _pseudo_heading(text) and (_REVIEW_HEAD.search(text) or _PLAN_HEAD.search(text)):
+        if greeted and lone and _pseudo_heading(text) and (_REVIEW_HEAD.search(text) or _PLAN_HEAD.search(text) or _THIS_YEAR_HEAD.search(text)):
             break  # an unnumbered heading: "“十四五”时期工作回顾"
         if not ended or _PRESENTING.search(text) or i < greeting:
             continue  # page, title, date line, speaker, a news caption, the report presented
@@ -532,7 +535,13 @@ def _pick(text: str, review: re.Match[str] | None, plan: re.Match[str] | None) -
 def _heading_part(text: str, top: bool, years: _Years, seen: bool) -> tuple[str | None, bool, _Years]:
     """The part a heading names (or None), whether it names both, and the years, perhaps learned from it."""
     periods = _periods(text)
-    cue, both = _pick(text, _REVIEW_HEAD.search(text), _PLAN_HEAD.search(text))
+    review, plan = _REVIEW_HEAD.search(text), _PLAN_HEAD.search(text)
+    this = _THIS_YEAR_HEAD.search(text)
+    if this is not None and years.this == _REVIEW:
+        review = min(filter(None, (review, this)), key=lambda m: m.start())
+    elif this is not None:
+        plan = min(filter(None, (plan, this)), key=lambda m: m.start())
+    cue, both = _pick(text, review, plan)
     if cue is None and periods and years.plan is not None:
         named = [p for p in (_date_part(first, last, years) for _, first, last in periods) if p is not None]
         if named:
