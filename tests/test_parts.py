@@ -259,3 +259,16 @@ def test_a_year_broken_by_a_wrapped_line_is_read_not_a_crash():
     spans = split_sentences(text)
     assert any(s.text.startswith("202\n5年，") for s in spans)
     assert report_parts(spans) == ["review"] * 5 + ["plan"] * 2
+
+
+def test_this_year_in_a_heading_of_a_report_given_in_december_is_the_review():
+    text = (
+        "政府工作报告\n——一九八二年十二月一日在第五届全国人民代表大会第五次会议上\n各位代表：\n"
+        "我受国务院委托，向大会报告今年以来的工作和明年的工作安排，请大会审议。\n"
+        "一、今年国民经济和各项工作的基本情况\n今年是在调整中前进的一年。\n"
+        "二、一九八三年的主要任务\n明年要集中资金保证重点建设。"
+    )
+    assert report_parts(split_sentences(text))[4:] == ["review", "review", "plan", "plan"]
+    # Given in March, the same heading opens the plan.
+    march = text.replace("十二月一日", "三月五日").replace("二、一九八三年的主要任务", "二、一九八二年的主要任务")
+    assert report_parts(split_sentences(march))[4] == "plan"
