@@ -148,16 +148,28 @@ def real(clf):
     print("\nReal reports, read whole (labelled sentences found among each report's sentences)\n")
     print("| set | path | sentences found | accuracy | macro-F1 | ECE |\n|---|---|---:|---:|---:|---:|")
     sets = real_reports()
+    by_era = {}
     for name, docs in sets.items():
         texts = [t for _, items in docs.values() for t, _ in items]
         gold = [label for _, items in docs.values() for _, label in items]
         proba = clf.predict_proba(texts)
-        acc, f1, e = scores(gold, [clf.labels[j] for j in proba.argmax(1)], proba.max(1), clf.labels)
+        alone = [clf.labels[j] for j in proba.argmax(1)]
+        acc, f1, e = scores(gold, alone, proba.max(1), clf.labels)
         print(f"| {name} | sentence alone (classify_batch) | {len(gold)} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
         for context in (False, True):
             rows, found = document_path(clf, docs, context)
             acc, f1, e = scores(*zip(*rows), clf.labels)
             print(f"| {name} | whole report, context={context} | {found} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
+        if name == "national_dev":
+            years = [int(doc.split("-")[1]) for doc, (_, items) in docs.items() for _ in items]
+            in_context = [label for _, label, _ in rows]
+            for era, low, high in ERAS:
+                mine = [k for k, year in enumerate(years) if low <= year <= high]
+                by_era[era] = tuple(np.mean([predicted[k] == gold[k] for k in mine]) for predicted in (alone, in_context))
+    print("\nnational_dev by era, accuracy: sentence alone / whole report in context\n")
+    print("| era | alone | in context |\n|---|---:|---:|")
+    for era, (alone_acc, context_acc) in by_era.items():
+        print(f"| {era} | {alone_acc:.3f} | {context_acc:.3f} |")
     print("\nPooled shares of the labelled sentences, in context, against their gold labels (points)\n")
     print("| set | groups | counted MAE | corrected MAE | ratio | 90% interval holds |\n|---|---:|---:|---:|---:|---:|")
     for name, docs in sets.items():
