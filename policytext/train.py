@@ -103,17 +103,20 @@ def _held_out_temperature(X, y, params, folds, groups=None):
 
     With ``groups``, a fold holds whole groups out (scikit-learn's
     ``GroupKFold``), so the scores are those of a writer the model has not
-    read; with fewer groups than folds, or none, folds are stratified.
+    read. Folds are stratified instead when there are no groups, or so few
+    that holding one out leaves some label without training sentences.
     """
     from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
     if folds < 2:
         return 1.0
+    splits = None
     if groups is not None and len(set(groups)) >= folds:
-        cv, split = GroupKFold(n_splits=folds), {"groups": list(groups)}
-    else:
-        cv, split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0), {}
-    held_out = cross_val_predict(_estimator(params), X, y, cv=cv, method="decision_function", **split)
+        splits = list(GroupKFold(n_splits=folds).split(X, y, groups=list(groups)))
+        if any(len(np.unique(y[train])) < len(np.unique(y)) for train, _ in splits):
+            splits = None
+    cv = splits or StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    held_out = cross_val_predict(_estimator(params), X, y, cv=cv, method="decision_function")
     held_out = held_out if held_out.ndim == 2 else np.column_stack([-held_out, held_out])
     return _fit_temperature(held_out, y)
 

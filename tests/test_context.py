@@ -322,5 +322,7 @@ def test_the_temperature_is_fitted_on_writers_held_out_whole():
         by_sentence = train(texts, labels, features=features).temperature
         by_writer = train(texts, labels, features=features, groups=writers).temperature
         too_few = train(texts, labels, features=features, groups=["a", "b"] * (len(texts) // 2)).temperature
+        one_per_label = train(texts, labels, features=features, groups=labels).temperature
     assert by_writer > 1.5 * by_sentence
     assert too_few == by_sentence  # fewer groups than folds: stratified folds
+    assert one_per_label == by_sentence  # holding a group out would leave a label untrained
