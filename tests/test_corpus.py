@@ -147,6 +147,9 @@ def test_documents_are_whole_labelled_reports_the_segmenter_reads_as_written(doc
     decades = {doc["year"] // 10 * 10 for doc in documents.values()}
     assert {1950, 1960, 1970, 1980, 1990, 2000, 2010, 2020} <= decades
     assert {doc["kind"] for doc in documents.values()} == set(check.KINDS)
+    # Every shipped document names its writer's group, which cross-fitting holds out whole.
+    assert all(doc.get("group") for doc in documents.values())
+    assert len({doc["group"] for doc in documents.values()}) >= 20
 
 
 def test_a_document_the_segmenter_reads_otherwise_is_caught():
@@ -165,3 +168,12 @@ def test_no_document_sentence_is_copied_from_shared_data(documents, shared):
     ]
     copied = _copy_check().copied(records, shared)
     assert not copied, "\n".join(f"{r.path}: {r.text}" for r in copied)
+
+
+def test_a_document_with_an_empty_or_non_string_group_is_caught():
+    check = _document_check()
+    line = [{"text": "新增企业3家。", "label": "economy", "part": "review"}]
+    doc = {"level": "county", "kind": "annual", "year": 2020, "source": "written", "lines": [line] * 40}
+    assert check.problems_of(doc) == []  # a group is optional
+    for bad in ("", " ", 7, None):
+        assert f"group must be a non-empty string, got {bad!r}" in check.problems_of(dict(doc, group=bad))
