@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import check_texts
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
 from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
@@ -162,6 +163,10 @@ def train(texts, labels, features=None, params=None, metadata=None, *, temperatu
     """
     features = features or default_features()
     params = params or TrainParams()
+    if groups is not None:
+        groups = check_texts(groups, name="groups")
+        if len(groups) != len(texts):
+            raise ValueError(f"groups must name one group per text: {len(texts)} texts, {len(groups)} groups")
     classes = sorted(set(labels), key=lambda c: (LABELS.index(c) if c in LABELS else len(LABELS), c))
     if len(classes) < 2:
         raise ValueError(f"training needs at least two labels, got {classes}")

@@ -326,3 +326,23 @@ def test_the_temperature_is_fitted_on_writers_held_out_whole():
     assert by_writer > 1.5 * by_sentence
     assert too_few == by_sentence  # fewer groups than folds: stratified folds
     assert one_per_label == by_sentence  # holding a group out would leave a label untrained
+
+
+@pytest.mark.parametrize(
+    "groups, error, message",
+    [
+        ("writer", TypeError, "groups must be a list of str, got a single str"),
+        (["a", "b"], ValueError, "groups must name one group per text: 28 texts, 2 groups"),
+        ([1] * 28, TypeError, "groups[0] must be a str, got int"),
+    ],
+)
+def test_bad_groups_are_refused_with_what_is_wrong(groups, error, message):
+    from conftest import TINY
+    from policytext.train import train
+
+    texts = [t for ts in TINY.values() for t in ts]
+    labels = [label for label, ts in TINY.items() for _ in ts]
+    assert len(texts) == 28
+    with pytest.raises(error) as exc:
+        train(texts, labels, groups=groups)
+    assert str(exc.value).startswith(message)
