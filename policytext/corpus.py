@@ -209,7 +209,7 @@ def read_documents(files, labels=LABELS):
                     id=str(raw["id"]), level=str(raw["level"]), year=int(raw["year"]),
                     text="\n".join("".join(s["text"] for s in line) for line in raw["lines"]),
                     labels=tuple(s["label"] for s in sentences), parts=tuple(s["part"] for s in sentences),
-                    group=str(raw.get("group") or raw["id"]),
+                    group=str(raw.get("group") or ""),  # none: the document is its own group
                 )  # fmt: skip
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -114,7 +114,8 @@ def _held_out_temperature(X, y, params, folds, groups=None):
     splits = None
     if groups is not None and len(set(groups)) >= folds:
         splits = list(GroupKFold(n_splits=folds).split(X, y, groups=list(groups)))
-        if any(len(np.unique(y[train])) < len(np.unique(y)) for train, _ in splits):
+        n_labels = len(np.unique(y))
+        if any(len(np.unique(y[train])) < n_labels for train, _ in splits):
             splits = None
     cv = splits or StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     held_out = cross_val_predict(_estimator(params), X, y, cv=cv, method="decision_function")
@@ -304,7 +305,7 @@ def _held_out_context(data, fold_of, n_labels, window):
     own, X, y, doc_of = data
     held = np.zeros((len(y), n_labels))
     fold = fold_of[doc_of]
-    for k in range(DOCUMENT_FOLDS):
+    for k in np.unique(fold_of):
         stage = _fit_context(own[fold != k], X[fold != k], y[fold != k], n_labels, CONTEXT_C, window)
         rows = fold == k
         held[rows] = softmax(stage.own_scale * own[rows] + X[rows] @ stage.coef)
@@ -368,7 +369,7 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
 
     spans = [_document_sentences(doc) for doc in documents]
     fold_of = document_folds(documents)
-    folds = len(set(fold_of.tolist()))
+    folds = len(np.unique(fold_of))
     # disable=None: shown only when standard error is a terminal.
     with tqdm(total=1 + folds, unit="fit", desc="training", file=sys.stderr, disable=None if progress else True) as bar:
         clf = train(
@@ -398,7 +399,7 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
 def _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, bar):
     """Each document's sentence probabilities from a model trained without its fold of documents."""
     proba = [None] * len(documents)
-    for k in sorted(set(fold_of.tolist())):
+    for k in np.unique(fold_of):
         kept = [d for d in range(len(documents)) if fold_of[d] != k]
         with warnings.catch_warnings():
             # A tiny corpus was warned of once, by the full model's fit.
