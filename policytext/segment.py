@@ -75,16 +75,15 @@ _LEAD = re.compile(
     rf"^(?:半年来|一年来|今年以来|去年以来|上半年|过去[{_NUM}]年|[{_NUM}]年来|\d{{4}}年以来)[，,]?\s*我们"
 )
 #: The :func:`heading_level` of a paragraph's lead sentence ("半年来，我们……"), which is no numbered heading.
-LEAD_LEVEL = _LEAD_LEVEL = 9
+LEAD_LEVEL = 9
 # All of them in one regex, one group each in the same order, so that the
 # first that matches wins; the number of its group gives the level.
 _HEADING = re.compile("|".join(f"({pattern.pattern})" for pattern in [p for _, p in _HEADING_PATTERNS] + [_LEAD]))
-_HEADING_LEVELS = [None] + [level for level, _ in _HEADING_PATTERNS] + [_LEAD_LEVEL]
-# The characters a heading or a lead sentence can begin with (of the patterns above).
-_HEADING_FIRST = frozenset(_NUM + "（(0123456789第半今去上过")
-#: Every heading, lead sentence and list item begins with one of these: a
-#: test that spares most sentences a call to :func:`numbered_task`.
-NUMBERED_FIRST = _HEADING_FIRST
+_HEADING_LEVELS = [None] + [level for level, _ in _HEADING_PATTERNS] + [LEAD_LEVEL]
+#: Every heading, lead sentence and list item begins with one of these (of
+#: the patterns above): a test that spares most sentences a call to
+#: :func:`heading_level` or :func:`numbered_task`.
+NUMBERED_FIRST = frozenset(_NUM + "（(0123456789第半今去上过")
 #: Characters a stream is first read to decide whether it is hard-wrapped.
 _SAMPLE_CHARS = 1 << 16
 #: Runs longer than this without a sentence end are cut into pieces.
@@ -119,7 +118,7 @@ def heading_level(sentence: str) -> int | None:
     >>> heading_level("（二）坚持项目为王"), heading_level("半年来，我们科学谋划。"), heading_level("完成产值5亿元。")
     (2, 9, None)
     """
-    if sentence[:1] not in _HEADING_FIRST:
+    if sentence[:1] not in NUMBERED_FIRST:
         return None  # most sentences: no pattern can match
     m = _HEADING.match(sentence)
     return None if m is None else _HEADING_LEVELS[m.lastindex or 0]  # a match sets lastindex: never 0
@@ -132,7 +131,7 @@ def numbered_task(sentence: str) -> str | None:
     ('heading', 'item', None)
     """
     level = heading_level(sentence)
-    if level is not None and level != _LEAD_LEVEL:
+    if level is not None and level != LEAD_LEVEL:
         return "heading"
     return "item" if _LIST_ITEM.match(sentence) else None
 
@@ -397,7 +396,7 @@ class _Splitter:
         context, section, max_chars = self.context, self.section, self.max_chars
         logical = self.logical_lines(text) if logical is None else logical
         for line, (start, end) in enumerate(logical, self.line):
-            if section and context[-1][0] == _LEAD_LEVEL:
+            if section and context[-1][0] == LEAD_LEVEL:
                 # A lead sentence gives context to its own paragraph only.
                 context, section = context[:-1], section[:-1]
             # The line's sentences, their starts and their ends in the stream.
@@ -422,7 +421,7 @@ class _Splitter:
                     continue
             first = sentences[0]
             # Only a line's first sentence can be a heading (the first character test saves a call).
-            if first[0] in _HEADING_FIRST and (level := heading_level(first)) is not None:
+            if first[0] in NUMBERED_FIRST and (level := heading_level(first)) is not None:
                 context = [c for c in context if c[0] < level]
                 section = tuple(c[1] for c in context)
                 spans.append(Span(starts[0], ends[0], first, section, True, line))
