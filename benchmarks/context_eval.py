@@ -130,6 +130,12 @@ def document_path(clf, docs, context):
 ERAS = (("1954-79", 1954, 1979), ("1980-99", 1980, 1999), ("2000-12", 2000, 2012), ("2013-25", 2013, 2025))
 
 
+def era_of(doc):
+    """The era of a national report named ``national-<year>``, or None."""
+    year = int(doc.split("-")[1])
+    return next((era for era, low, high in ERAS if low <= year <= high), None)
+
+
 def document_proba(clf, docs):
     """Each labelled sentence's gold label and probabilities in context, and its report, with each report read whole."""
     rows = []
@@ -156,16 +162,17 @@ def real(clf):
         alone = [clf.labels[j] for j in proba.argmax(1)]
         acc, f1, e = scores(gold, alone, proba.max(1), clf.labels)
         print(f"| {name} | sentence alone (classify_batch) | {len(gold)} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
+        labelled = {}
         for context in (False, True):
             rows, found = document_path(clf, docs, context)
+            labelled[context] = [label for _, label, _ in rows]
             acc, f1, e = scores(*zip(*rows), clf.labels)
             print(f"| {name} | whole report, context={context} | {found} | {acc:.3f} | {f1:.3f} | {e:.3f} |")
         if name == "national_dev":
-            years = [int(doc.split("-")[1]) for doc, (_, items) in docs.items() for _ in items]
-            in_context = [label for _, label, _ in rows]
-            for era, low, high in ERAS:
-                mine = [k for k, year in enumerate(years) if low <= year <= high]
-                by_era[era] = tuple(np.mean([predicted[k] == gold[k] for k in mine]) for predicted in (alone, in_context))
+            eras = [era_of(doc) for doc, (_, items) in docs.items() for _ in items]
+            for era, _, _ in ERAS:
+                mine = [k for k, e in enumerate(eras) if e == era]
+                by_era[era] = tuple(np.mean([predicted[k] == gold[k] for k in mine]) for predicted in (alone, labelled[True]))
     print("\nnational_dev by era, accuracy: sentence alone / whole report in context\n")
     print("| era | alone | in context |\n|---|---:|---:|")
     for era, (alone_acc, context_acc) in by_era.items():
@@ -175,7 +182,7 @@ def real(clf):
     for name, docs in sets.items():
         rows = document_proba(clf, docs)
         if name == "national_dev":
-            group_of = {doc: next((era for era, low, high in ERAS if low <= int(doc.split("-")[1]) <= high), None) for doc in docs}
+            group_of = {doc: era_of(doc) for doc in docs}
         else:
             group_of = {doc: doc for doc in docs}
         counted_err, corrected_err, held = [], [], []
