@@ -87,9 +87,14 @@ _FOLD = str.maketrans(
 _ANY_TRADITIONAL = re.compile(f"[{_TRADITIONAL}]")
 
 
-def _fold(text: str) -> str:
-    """``text`` with the traditional characters of the cue words made simplified."""
-    return text.translate(_FOLD) if _ANY_TRADITIONAL.search(text) else text
+def _folded(spans: Sequence[Span]) -> Sequence[Span]:
+    """The spans with the traditional characters of the cue words made simplified.
+
+    Done once per report, so the cues below are all read on folded text.
+    """
+    if _ANY_TRADITIONAL.search("".join(span.text for span in spans)) is None:
+        return spans
+    return [span._replace(text=span.text.translate(_FOLD)) for span in spans]
 
 
 # --- Years -----------------------------------------------------------------
@@ -272,6 +277,7 @@ def report_parts(spans: Sequence[Span]) -> list[str]:
     """
     if not spans:
         return []
+    spans = _folded(spans)
     # A sentence opens a paragraph when white space (a line break) lies
     # between it and the sentence before.
     opens = [True] + [b.start > a.end for a, b in itertools.pairwise(spans)]
@@ -303,6 +309,8 @@ class _Reader:
     def read(self, i: int, end: int) -> str:
         """The part of sentence ``i``; the body (or attachment) it is in ends before ``end``."""
         text, level = self.spans[i].text, self.levels[i]
+        if level is None and not self.opens[i] and not _ANY_LEAD.match(text, 0, _LEAD_CHARS):
+            return self.current  # most sentences: inside a paragraph, with no time cue
         if level is not None:
             self._read_heading(i, end, level)
         elif not (self._lone_line(i, end) and self._named(text, top=False)):
@@ -323,7 +331,7 @@ class _Reader:
 
     def _named(self, text: str, top: bool) -> bool:
         """Take the part a heading names, if it names one."""
-        cue, both, self.years = _heading_part(_fold(text), top, self.years, self.seen)
+        cue, both, self.years = _heading_part(text, top, self.years, self.seen)
         if cue is not None:
             self.section, self.named, self.mixed, self.seen = cue, not both, both, True
         return cue is not None
@@ -352,7 +360,7 @@ class _Reader:
             if years.plan is None and not years.half and self.section == _REVIEW:
                 # Without a date line, the first year a review paragraph opens
                 # with is the year under review: "１９８４年，我国农业又获得了大丰收。"
-                lead = _fold(text[:_LEAD_CHARS])
+                lead = text[:_LEAD_CHARS]
                 if _YEAR_OPENS.match(lead):
                     self.years = years._replace(plan=_periods(lead)[0][1] + 1)
         cue, firm = _lead_part(text, self.years)
@@ -394,7 +402,7 @@ def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool])
     for i, span in enumerate(spans):
         if levels[i] is not None:
             break  # the first heading
-        text = _fold(span.text)
+        text = span.text
         if i == greeting or (greeted and _GREETING.match(text)):
             greeted, paragraphs = True, 0
             continue
@@ -440,7 +448,7 @@ def _greeting(spans: Sequence[Span], levels: list[int | None]) -> int:
     for i in range(min(len(spans), _GREETING_WITHIN)):
         if levels[i] is not None:
             break
-        if _GREETING.match(_fold(spans[i].text)):
+        if _GREETING.match(spans[i].text):
             return i
     return -1
 
@@ -456,7 +464,7 @@ def _body_runs(spans: Sequence[Span], levels: list[int | None], opens: list[bool
     attachment = glossary = n
     for i in range((body + n) // 2, n):
         if opens[i]:
-            text = _fold(spans[i].text)
+            text = spans[i].text
             if attachment == n and _ATTACHMENT.match(text):
                 attachment = i
             elif _GLOSSARY.match(text):
@@ -465,7 +473,7 @@ def _body_runs(spans: Sequence[Span], levels: list[int | None], opens: list[bool
     runs = [(body, _closing(spans, levels, opens, body, min(attachment, glossary)))]
     if attachment < glossary:
         end = glossary
-        while end > attachment + 1 and _CLUTTER.search(_fold(spans[end - 1].text)):
+        while end > attachment + 1 and _CLUTTER.search(spans[end - 1].text):
             end -= 1  # page clutter after the attachment
         runs.append((attachment + 1, end))
     return runs
@@ -479,18 +487,18 @@ def _closing(spans: Sequence[Span], levels: list[int | None], opens: list[bool],
             last_heading = i
             break
     for i in range(n - 1, last_heading, -1):
-        if opens[i] and _VOCATIVE.match(_fold(spans[i].text)):
+        if opens[i] and _VOCATIVE.match(spans[i].text):
             return i
     # No call to the delegates: page clutter at the end, and before it a
     # last short paragraph calling for effort.
     end = n
-    while end > last_heading + 1 and _CLUTTER.search(_fold(spans[end - 1].text)):
+    while end > last_heading + 1 and _CLUTTER.search(spans[end - 1].text):
         end -= 1
     start = end - 1
     while start > last_heading + 1 and not opens[start]:
         start -= 1
     calls = start > last_heading and end - start <= _CALL_SENTENCES
-    if calls and any(_CALL.search(_fold(spans[k].text)) for k in range(start, end)):
+    if calls and any(_CALL.search(spans[k].text) for k in range(start, end)):
         return start
     return end
 
@@ -575,7 +583,7 @@ def _date_part(first: int, last: int, years: _Years) -> str | None:
 
 def _lead_part(sentence: str, years: _Years) -> tuple[str | None, bool]:
     """The part a sentence's opening time cue names (or None), and whether it holds under any heading."""
-    text = _fold(sentence[:_LEAD_CHARS])
+    text = sentence[:_LEAD_CHARS]
     if not _ANY_LEAD.match(text):
         return None, False  # most sentences: one match instead of five
     half = _HALF.match(text)
@@ -594,8 +602,7 @@ def _lead_part(sentence: str, years: _Years) -> tuple[str | None, bool]:
         if years.this == _PLAN:
             # A report whose date is not known may be given at the end of
             # the year: "今年因为长江和淮河流域遭受了严重的水灾……".
-            whole = _fold(sentence)
-            if _DONE.search(whole) and not _FUTURE.search(whole):
+            if _DONE.search(sentence) and not _FUTURE.search(sentence):
                 return _REVIEW, False
         return years.this, False
     if _DATED.match(text):
@@ -621,7 +628,7 @@ def _content_part(spans: Sequence[Span], levels: list[int | None], at: int, end:
             break
         if below is not None:
             continue  # a sub-heading
-        text = _fold(spans[k].text)
+        text = spans[k].text
         if _lead_part(text, years)[1]:
             break  # a firm lead ("一九八五年全镇工作的……") will switch by itself
         total += 1
