@@ -2,9 +2,11 @@
 
     python benchmarks/tag_speed.py --base 6ee82bd [--rounds 5] [--mb 50]
     python benchmarks/tag_speed.py --context [--rounds 5]
+    python benchmarks/tag_speed.py --jobs [--rounds 5]
 
 With --context, this tree runs with and without --no-context instead: what
-reading each sentence in its document costs.
+reading each sentence in its document costs. With --jobs, this tree runs
+with --jobs 1 and --jobs 2 on every core (not pinned to one), alternately.
 
 The archive is made of copies of the provincial reports under
 ../shared/data. The other revision is checked out in a temporary git
@@ -40,10 +42,10 @@ def make_archive(folder, mb):
     return total / 1e6
 
 
-def run(tree, archive, out, extra=()):
+def run(tree, archive, out, extra=(), one_core=True):
     env = {**os.environ, "PYTHONPATH": str(tree)}
     code = "import sys; from policytext.cli import main; sys.exit(main(sys.argv[1:]))"
-    command = ["taskset", "-c", "0"] if os.path.exists("/usr/bin/taskset") else []
+    command = ["taskset", "-c", "0"] if one_core and os.path.exists("/usr/bin/taskset") else []
     start = time.perf_counter()
     # cwd=tree: "python -c" puts the working folder first on sys.path, before
     # PYTHONPATH, so run from elsewhere it would import that folder's package.
@@ -55,11 +57,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", help="the revision to compare with (a commit, tag or branch)")
     parser.add_argument("--context", action="store_true", help="compare this tree with and without --no-context")
+    parser.add_argument("--jobs", action="store_true", help="compare this tree's --jobs 1 and --jobs 2, on every core")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mb", type=float, default=50)
     args = parser.parse_args()
     if args.context:
         return context_cost(args)
+    if args.jobs:
+        return jobs_gain(args)
     if not args.base:
         parser.error("give --base REV or --context")
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,6 +107,25 @@ def context_cost(args):
     for name, seconds in times.items():
         print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
     print(f"\nin context costs {min(times['in context']) / min(times['--no-context']) - 1:+.1%} (best rounds)")
+
+
+def jobs_gain(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        archive = tmp / "archive"
+        archive.mkdir()
+        mb = make_archive(archive, args.mb)
+        times = {"--jobs 1": [], "--jobs 2": []}
+        for _ in range(args.rounds):
+            for name in times:
+                out = tmp / "out.jsonl"
+                out.unlink(missing_ok=True)
+                times[name].append(run(REPO, archive, out, name.split(), one_core=False))
+    print(f"policytext tag, {mb:.1f} MB of provincial reports, {os.cpu_count()} cores, {args.rounds} alternating rounds\n")
+    print("| run | best s | median s | MB/s (best) |\n|---|---:|---:|---:|")
+    for name, seconds in times.items():
+        print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
+    print(f"\n--jobs 2 is {min(times['--jobs 1']) / min(times['--jobs 2']):.2f}x --jobs 1 (best rounds; medians {statistics.median(times['--jobs 1']) / statistics.median(times['--jobs 2']):.2f}x)")
 
 
 if __name__ == "__main__":

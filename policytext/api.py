@@ -31,7 +31,7 @@ from .segment import iter_sentences, split_sentences
 #: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
 ModelLike = Union[None, str, os.PathLike, Classifier]
 
-__all__ = ["Sentence", "attention_shares", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_tagged", "tag_text", "load", "default_model_path", "resolve_model"]
+__all__ = ["Sentence", "attention_shares", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_tagged", "tag_split", "tag_text", "load", "default_model_path", "resolve_model"]
 
 
 @dataclass(frozen=True)
@@ -181,14 +181,26 @@ def tag_text(text: str, clf: Classifier, *, context: bool = True) -> tuple[list,
     The sentences are scored :data:`_SCORE_BATCH` at a time and, with
     ``context``, read in context once over the whole text.
     """
-    spans = split_sentences(text)
-    texts = [s.text for s in spans]
+    return tag_split([split_sentences(text)], clf, context=context)[0]
+
+
+def tag_split(documents: list[list], clf: Classifier, *, context: bool = True) -> list[tuple[list, np.ndarray, list]]:
+    """:func:`tag_text` for documents already split into spans, their sentences scored together.
+
+    The batch engine pays a cost per call: scoring the sentences of a few
+    short reports in one pass is faster than a pass per report. Context
+    and parts are still read report by report.
+    """
+    texts = [s.text for spans in documents for s in spans]
     proba = np.zeros((0, len(clf.labels)))
     if texts:
         proba = np.vstack([clf.predict_proba(texts[i : i + _SCORE_BATCH]) for i in range(0, len(texts), _SCORE_BATCH)])
-    if context and clf.context is not None and spans:
-        proba = clf.context.proba(proba, paragraph_ids(spans))
-    return spans, proba, report_parts(spans)
+    out = []
+    for spans, own in zip(documents, np.split(proba, np.cumsum([len(spans) for spans in documents], dtype=np.intp)[:-1])):
+        if context and clf.context is not None and spans:
+            own = clf.context.proba(own, paragraph_ids(spans))
+        out.append((spans, own, report_parts(spans)))
+    return out
 
 
 def attention_shares(documents, *, model: ModelLike = None, chars: bool = False, level: float = 0.9):

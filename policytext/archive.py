@@ -15,6 +15,7 @@ with one job each:
 
 import contextlib
 import functools
+import itertools
 import os
 import signal
 import sys
@@ -102,9 +103,10 @@ def _time_limit(seconds):
 def tag_document(path, model=None, limits=None, timeout=None, context=True):
     """Read and tag one document; never raises for a bad document.
 
-    ``timeout`` (seconds) bounds reading and tagging together: a document
-    that takes longer fails with a reason saying so. ``context``: read
-    each sentence in its document (see :func:`policytext.classify`).
+    ``timeout`` (seconds) bounds reading the document and splitting it into
+    sentences: a document that takes longer fails with a reason saying so.
+    ``context``: read each sentence in its document (see
+    :func:`policytext.classify`).
 
     Returns
     -------
@@ -114,27 +116,57 @@ def tag_document(path, model=None, limits=None, timeout=None, context=True):
         score and probs; ``error`` is set instead when the document could
         not be read.
     """
+    return next(tag_documents([path], model, limits, timeout, context))
+
+
+#: :func:`tag_documents` scores the sentences of documents together up to
+#: this many characters (about one pass of the batch engine) or documents:
+#: the engine's cost per call then weighs little beside its work.
+_GROUP_CHARS = 1 << 18
+_GROUP_DOCS = 16
+
+
+def tag_documents(paths, model=None, limits=None, timeout=None, context=True):
+    """:func:`tag_document` of each path, scoring the sentences of a few documents at a time.
+
+    Yields a :class:`DocumentResult` per path: the tagged ones in the order
+    of ``paths``, and a failed one as soon as it fails, so possibly before
+    documents that precede it. ``timeout`` bounds reading and splitting each
+    document; scoring takes time in proportion to its length.
+    """
     from .api import resolve_model
     from .readers import read_document
+    from .segment import split_sentences
 
     clf = resolve_model(model)
-    try:
-        with _time_limit(timeout):
-            text = read_document(path, **(limits or {}))
-            records = _records(path, text, clf, context)
-    except DocumentError as exc:
-        return DocumentResult(str(path), error=exc.reason)
-    except _Overtime:
-        return DocumentResult(str(path), error=f"took longer than the {timeout:g}-second limit")
-    return DocumentResult(str(path), records, document_meta(path, text))
+    group = []  # (path, text, spans) of documents read and not yet tagged
+    chars = 0
+    for path in paths:
+        try:
+            with _time_limit(timeout):
+                text = read_document(path, **(limits or {}))
+                spans = split_sentences(text)
+        except DocumentError as exc:
+            yield DocumentResult(str(path), error=exc.reason)
+            continue
+        except _Overtime:
+            yield DocumentResult(str(path), error=f"took longer than the {timeout:g}-second limit")
+            continue
+        group.append((path, text, spans))
+        chars += len(text)
+        if chars >= _GROUP_CHARS or len(group) >= _GROUP_DOCS:
+            yield from _tagged(group, clf, context)
+            group, chars = [], 0
+    yield from _tagged(group, clf, context)
 
 
-def _records(path, text, clf, context=True):
-    """A whole document's records, as one :class:`~policytext.records.RecordBatch`."""
-    from .api import tag_text
+def _tagged(group, clf, context):
+    from .api import tag_split
 
-    spans, proba, parts = tag_text(text, clf, context=context)
-    return RecordBatch.tagged(shown(str(path)), 0, spans, proba, clf.labels, parts)
+    tagged = tag_split([spans for _, _, spans in group], clf, context=context)
+    for (path, text, _), (spans, proba, parts) in zip(group, tagged):
+        records = RecordBatch.tagged(shown(str(path)), 0, spans, proba, clf.labels, parts)
+        yield DocumentResult(str(path), records, document_meta(path, text))
 
 
 # -- the whole job ------------------------------------------------------------
@@ -236,7 +268,10 @@ def tag_files(
     errors : str, optional
         Also write one line per failed document here.
     jobs : int
-        Processes.
+        Worker processes (-1: one per core). On Linux they are forked from
+        this process, model and engine loaded, and take a few documents at
+        a time; each encodes and counts its documents, and this process
+        writes them.
     progress : bool
         Show a progress bar on standard error.
     limits : dict, optional
@@ -332,6 +367,10 @@ def tag_files(
         # Each document is encoded and counted where it is tagged: in parallel
         # with --jobs, and without sending its records back to this process.
         finish = _Finish(result.summary.spec(), encode=format == "jsonl" and not in_memory)
+        # Built now, so that every document is scored by the batch engine
+        # (a handful of sentences alone would be scored without it, to
+        # rounding a little apart) and workers forked from here share it.
+        clf.has_batch_engine
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
@@ -501,41 +540,104 @@ class _Finish:
         return result
 
 
+#: Documents a worker takes at a time: fewer messages between processes,
+#: and its engine scores their sentences together.
+_TASK_DOCS = 8
+#: Tasks handed out ahead per worker, so that none waits for its next.
+_AHEAD = 2
+#: Documents an error names at most.
+_NAMED = 20
+
+
 def _local_mapper(clf, jobs, limits, timeout, context, finish):
     def run(paths):
-        if jobs == 1 or len(paths) < 2:
-            for path in paths:
-                yield finish(tag_document(path, clf, limits, timeout, context), clf)
-            return
-        from joblib import Parallel, delayed
+        from joblib import effective_n_jobs
 
-        ref = clf.metadata.get("path") or clf
-        parent = os.getpid()
-        yield from Parallel(n_jobs=jobs, return_as="generator_unordered")(
-            delayed(_tag_in_worker)(parent, path, ref, limits, timeout, context, finish) for path in paths
-        )
+        workers = effective_n_jobs(jobs)
+        if workers == 1 or len(paths) < 2:
+            for result in tag_documents(paths, clf, limits, timeout, context):
+                yield finish(result, clf)
+            return
+        yield from _in_workers(paths, workers, (clf, limits, timeout, context, finish))
 
     return run
 
 
-_watching = threading.Event()
+def _in_workers(paths, workers, job):
+    """Tag ``paths`` in ``workers`` processes, yielding each document's result as its task finishes.
 
-
-def _tag_in_worker(parent, path, model, limits, timeout, context, finish):
-    """:func:`tag_document` in a worker process that ends itself when ``parent`` dies.
-
-    joblib's workers outlive a parent killed with SIGKILL (which runs no
-    clean-up) and go on tagging for as long as their queue lasts; a thread
-    in each worker sees the parent gone (the worker is re-parented) and
-    exits at once.
+    ``job`` is ``(model, limits, timeout, context, finish)``. Where processes
+    can be forked (Linux), the workers start as copies of this process with
+    the model loaded and its engine built, so starting them costs nearly
+    nothing and the engine's tables are shared; elsewhere each loads the
+    model from its folder.
     """
-    if os.getpid() != parent and not _watching.is_set():
-        _watching.set()
-        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    clf = job[0]
+    if "fork" in multiprocessing.get_all_start_methods():
+        start = multiprocessing.get_context("fork")
+    else:
+        start = None
+        job = (clf.metadata.get("path") or clf, *job[1:])
+    # Small archives in tasks of one document, so every worker has some.
+    size = max(1, min(_TASK_DOCS, len(paths) // (workers * _AHEAD)))
+    tasks = (paths[i : i + size] for i in range(0, len(paths), size))
+    pool = ProcessPoolExecutor(workers, mp_context=start, initializer=_start_worker, initargs=(os.getpid(), job))
+    pending = {}
+    try:
+        while True:
+            for task in itertools.islice(tasks, workers * _AHEAD - len(pending)):
+                pending[pool.submit(_tag_task, task)] = task
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    # Every task in hand fails with it: which one killed the worker is not known.
+                    held = [shown(str(path)) for path in itertools.chain(task, *pending.values())]
+                    shown_held = ", ".join(held[:_NAMED]) + (f" and {len(held) - _NAMED} more" if len(held) > _NAMED else "")
+                    raise PolicytextError(
+                        f"a worker process ended abruptly (killed, or out of memory?) while tagging one of {shown_held}; "
+                        "the output keeps every document written before: run again with --resume"
+                    ) from None
+                yield from results
+    finally:
+        # Stopped early (an error, or the caller stopped reading), the tasks
+        # not begun are dropped. The workers are waited for all the same:
+        # forked, they share the output's open file and so its lock, which
+        # must be free when the job returns.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: What a worker process tags with, set when it starts: (model, limits, timeout, context, finish).
+_worker_job = None
+
+
+def _start_worker(parent, job):
+    """Set up a worker process: its job, and a thread that ends it when ``parent`` dies.
+
+    A parent killed with SIGKILL runs no clean-up, and its workers would go
+    on tagging for as long as their tasks last; the thread sees the parent
+    gone (the worker is re-parented) and exits at once.
+    """
+    global _worker_job
     from .api import resolve_model
 
-    clf = resolve_model(model)
-    return finish(tag_document(path, clf, limits, timeout, context), clf)
+    model, *rest = job
+    _worker_job = (resolve_model(model), *rest)
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _tag_task(paths):
+    """The finished results of a worker's task, in a list: one message back to the parent."""
+    clf, limits, timeout, context, finish = _worker_job
+    return [finish(result, clf) for result in tag_documents(paths, clf, limits, timeout, context)]
 
 
 def _exit_when_orphaned(parent, every=0.5):

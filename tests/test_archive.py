@@ -278,6 +278,48 @@ def test_parallel_jobs_give_the_same_records_and_summary(archive, tmp_path):
     assert b"share_corrected_economy" in (tmp_path / "1.csv").read_bytes()
 
 
+def test_documents_scored_together_give_each_document_its_own_records(archive, tmp_path):
+    # tag_documents scores a few documents' sentences in one batch; each
+    # document's records must be those it gets alone, and a failed document
+    # is reported without stopping the others.
+    from policytext.archive import tag_documents
+
+    paths = [str(p) for p in sorted(archive.rglob("*")) if p.is_file()]
+    together = {r.path: r for r in tag_documents(paths)}
+    assert set(together) == set(paths)
+    for path in paths:
+        alone = tag_document(path)
+        assert together[path].error == alone.error
+        assert list(together[path].records) == list(alone.records)
+    assert together[str(archive / "g_empty.txt")].error and together[str(archive / "a_utf8.txt")].records
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="workers are forked to inherit the patched reader")
+def test_a_worker_that_dies_ends_the_job_with_a_clear_error_and_resume_finishes_it(tmp_path, monkeypatch):
+    import policytext.readers
+
+    for i in range(6):
+        (tmp_path / f"r{i}.txt").write_text(report(year=2020 + i), encoding="utf-8")
+    real = policytext.readers.read_document
+
+    def dies_on_r3(path, **limits):
+        if str(path).endswith("r3.txt") and os.getpid() != parent:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return real(path, **limits)
+
+    parent = os.getpid()
+    monkeypatch.setattr(policytext.readers, "read_document", dies_on_r3)
+    out = tmp_path / "o.jsonl"
+    with pytest.raises(PolicytextError, match=r"a worker process ended abruptly .* while tagging one of .*r3\.txt.*--resume"):
+        tag_files([tmp_path], output=str(out), jobs=2, progress=False)
+    monkeypatch.undo()
+    result = tag_files([tmp_path], output=str(out), resume=True, progress=False)
+    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(set(files)) == sorted(str(tmp_path / f"r{i}.txt") for i in range(6))
+    assert len(files) == 6 * len(tag_document(str(tmp_path / "r0.txt")).records)  # no document twice
+    assert str(tmp_path / "r3.txt") in result.tagged
+
+
 def test_plot_bars_and_years(archive, tmp_path):
     pytest.importorskip("matplotlib")
     from policytext.plot import find_cjk_font
@@ -645,7 +687,7 @@ def test_workers_end_when_the_job_is_killed(tmp_path):
         workers = []
         while len(workers) < 2 and time.monotonic() < deadline and job.poll() is None:
             time.sleep(0.2)
-            workers = [p for p in _children(job.pid) if "loky" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+            workers = _children(job.pid)  # forked workers: every child of the job must end with it
         assert len(workers) >= 2, "the job finished or never started its workers"
         job.send_signal(signal.SIGKILL)
         job.wait()
