@@ -622,6 +622,9 @@ _worker_job = None
 def _start_worker(parent, job):
     """Set up a worker process: its job, and a thread that ends it when ``parent`` dies.
 
+    Ctrl-C reaches the workers too: each stops its task at once, and the
+    parent, interrupted as well, drops the tasks not begun.
+
     A parent killed with SIGKILL runs no clean-up, and its workers would go
     on tagging for as long as their tasks last; the thread sees the parent
     gone (the worker is re-parented) and exits at once.

@@ -699,6 +699,37 @@ def test_workers_end_when_the_job_is_killed(tmp_path):
         job.kill()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
+def test_ctrl_c_stops_a_parallel_job_at_once_and_resume_finishes_it(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3000):
+        (docs / f"r{i:04d}.txt").write_text(report(year=1990 + i % 30), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    command = [sys.executable, "-c", "from policytext.cli import main; raise SystemExit(main())", "tag", str(docs), "-o", str(out), "--jobs", "2", "--no-progress"]
+    # A shell's background job ignores SIGINT; a terminal's does not.
+    job = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    journal = Path(f"{out}.journal")
+    deadline = time.monotonic() + 60
+    while not (journal.exists() and journal.stat().st_size) and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.05)
+    workers = _children(job.pid)
+    os.killpg(job.pid, signal.SIGINT)  # what Ctrl-C sends: the job and its workers
+    _, err = job.communicate(timeout=60)
+    assert (job.returncode, err.decode()) == (130, "policytext: interrupted\n")  # no worker's traceback
+    assert workers and not any(map(_alive, workers))
+    done = len(journal.read_text(encoding="utf-8").splitlines())
+    assert 0 < done < 3000
+    result = tag_files([docs], output=str(out), resume=True, progress=False)
+    assert len(result.skipped) == done and len(result.tagged) == 3000 - done
+    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(files) == 3000 * len(tag_document(str(docs / "r0000.txt")).records) and len(set(files)) == 3000
+
+
 def test_a_second_job_on_the_same_output_is_refused_and_the_first_keeps_its_records(tmp_path):
     out = tmp_path / "o.jsonl"
     (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
