@@ -294,32 +294,6 @@ def test_documents_scored_together_give_each_document_its_own_records(archive, t
     assert together[str(archive / "g_empty.txt")].error and together[str(archive / "a_utf8.txt")].records
 
 
-@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="workers are forked to inherit the patched reader")
-def test_a_worker_that_dies_ends_the_job_with_a_clear_error_and_resume_finishes_it(tmp_path, monkeypatch):
-    import policytext.readers
-
-    for i in range(6):
-        (tmp_path / f"r{i}.txt").write_text(report(year=2020 + i), encoding="utf-8")
-    real = policytext.readers.read_document
-
-    def dies_on_r3(path, **limits):
-        if str(path).endswith("r3.txt") and os.getpid() != parent:
-            os._exit(9)  # as the kernel's out-of-memory killer would end it
-        return real(path, **limits)
-
-    parent = os.getpid()
-    monkeypatch.setattr(policytext.readers, "read_document", dies_on_r3)
-    out = tmp_path / "o.jsonl"
-    with pytest.raises(PolicytextError, match=r"a worker process ended abruptly .* while tagging one of .*r3\.txt.*--resume"):
-        tag_files([tmp_path], output=str(out), jobs=2, progress=False)
-    monkeypatch.undo()
-    result = tag_files([tmp_path], output=str(out), resume=True, progress=False)
-    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert sorted(set(files)) == sorted(str(tmp_path / f"r{i}.txt") for i in range(6))
-    assert len(files) == 6 * len(tag_document(str(tmp_path / "r0.txt")).records)  # no document twice
-    assert str(tmp_path / "r3.txt") in result.tagged
-
-
 def test_plot_bars_and_years(archive, tmp_path):
     pytest.importorskip("matplotlib")
     from policytext.plot import find_cjk_font
@@ -724,6 +698,43 @@ def test_ctrl_c_stops_a_parallel_job_at_once_and_resume_finishes_it(tmp_path):
     assert workers and not any(map(_alive, workers))
     done = len(journal.read_text(encoding="utf-8").splitlines())
     assert 0 < done < 3000
+    result = tag_files([docs], output=str(out), resume=True, progress=False)
+    assert len(result.skipped) == done and len(result.tagged) == 3000 - done
+    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(files) == 3000 * len(tag_document(str(docs / "r0000.txt")).records) and len(set(files)) == 3000
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
+def test_a_worker_killed_mid_job_ends_it_with_a_clear_error_and_resume_finishes_it(tmp_path):
+    # As the kernel's out-of-memory killer would: SIGKILL to one worker.
+    import signal
+    import subprocess
+    import time
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3000):
+        (docs / f"r{i:04d}.txt").write_text(report(year=1990 + i % 30), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    command = [sys.executable, "-c", "from policytext.cli import main; raise SystemExit(main())", "tag", str(docs), "-o", str(out), "--jobs", "2", "--no-progress"]
+    job = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE)
+    journal = Path(f"{out}.journal")
+    deadline = time.monotonic() + 60
+    while not (journal.exists() and journal.stat().st_size) and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.05)
+    workers = _children(job.pid)
+    assert workers, "the job finished or never started its workers"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = job.communicate(timeout=60)
+    err = err.decode()
+    assert job.returncode == 1
+    assert re.fullmatch(
+        r"policytext: error: a worker process ended abruptly \(killed, or out of memory\?\) while tagging one of \S+r\d{4}\.txt.*; "
+        r"the output keeps every document written before: run again with --resume\n",
+        err,
+    ), err
+    assert not any(map(_alive, workers))
+    done = len(journal.read_text(encoding="utf-8").splitlines())
     result = tag_files([docs], output=str(out), resume=True, progress=False)
     assert len(result.skipped) == done and len(result.tagged) == 3000 - done
     files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
