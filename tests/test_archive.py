@@ -652,9 +652,11 @@ def test_workers_end_when_the_job_is_killed(tmp_path):
     docs.mkdir()
     for i in range(8000):  # enough work that the job is still running when killed
         (docs / f"r{i:04d}.txt").write_text(report(), encoding="utf-8")
+    temp = tmp_path / "temp"  # where the job keeps its tasks' results
+    temp.mkdir()
     job = subprocess.Popen(
         [sys.executable, "-c", "from policytext.cli import main; main()", "tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--jobs", "2", "--no-progress"],
-        cwd=REPO, stderr=subprocess.DEVNULL,
+        cwd=REPO, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(temp)},
     )
     try:
         deadline = time.monotonic() + 60
@@ -669,6 +671,7 @@ def test_workers_end_when_the_job_is_killed(tmp_path):
         while any(map(_alive, workers)) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not any(map(_alive, workers))
+        assert list(temp.iterdir()) == []  # the workers cleared what the killed job could not
     finally:
         job.kill()
 
