@@ -642,22 +642,53 @@ def _alive(pid):
         return False
 
 
+def _many_reports(folder, n):
+    """``n`` small reports in ``folder``: enough work that a --jobs 2 job is still running when stopped."""
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"r{i:04d}.txt").write_text(report(year=1990 + i % 30), encoding="utf-8")
+    return folder
+
+
+def _start_parallel_job(docs, out, **popen):
+    """``policytext tag DOCS -o OUT --jobs 2`` in a process of its own."""
+    import subprocess
+
+    command = [sys.executable, "-c", "from policytext.cli import main; raise SystemExit(main())", "tag", str(docs), "-o", str(out), "--jobs", "2", "--no-progress"]
+    return subprocess.Popen(command, cwd=REPO, **popen)
+
+
+def _wait_for_a_document(job, out):
+    """Wait until ``job`` has written a whole document (its journal names one); its workers then."""
+    import time
+
+    journal = Path(f"{out}.journal")
+    deadline = time.monotonic() + 60
+    while not (journal.exists() and journal.stat().st_size) and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.05)
+    return _children(job.pid)
+
+
+def _assert_resume_finishes(docs, out, n):
+    """--resume tags the documents the stopped job had not written, and each document is in the output once."""
+    done = len(Path(f"{out}.journal").read_text(encoding="utf-8").splitlines())
+    assert 0 < done < n
+    result = tag_files([docs], output=str(out), resume=True, progress=False)
+    assert len(result.skipped) == done and len(result.tagged) == n - done
+    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(files) == n * len(tag_document(str(docs / "r0000.txt")).records) and len(set(files)) == n
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
 def test_workers_end_when_the_job_is_killed(tmp_path):
     import signal
     import subprocess
     import time
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for i in range(8000):  # enough work that the job is still running when killed
-        (docs / f"r{i:04d}.txt").write_text(report(), encoding="utf-8")
+    docs = _many_reports(tmp_path / "docs", 8000)
     temp = tmp_path / "temp"  # where the job keeps its tasks' results
     temp.mkdir()
-    job = subprocess.Popen(
-        [sys.executable, "-c", "from policytext.cli import main; main()", "tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--jobs", "2", "--no-progress"],
-        cwd=REPO, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(temp)},
-    )
+    job = _start_parallel_job(docs, tmp_path / "o.jsonl", stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(temp)})
     try:
         deadline = time.monotonic() + 60
         workers = []
@@ -680,31 +711,16 @@ def test_workers_end_when_the_job_is_killed(tmp_path):
 def test_ctrl_c_stops_a_parallel_job_at_once_and_resume_finishes_it(tmp_path):
     import signal
     import subprocess
-    import time
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for i in range(3000):
-        (docs / f"r{i:04d}.txt").write_text(report(year=1990 + i % 30), encoding="utf-8")
-    out = tmp_path / "o.jsonl"
-    command = [sys.executable, "-c", "from policytext.cli import main; raise SystemExit(main())", "tag", str(docs), "-o", str(out), "--jobs", "2", "--no-progress"]
+    docs, out = _many_reports(tmp_path / "docs", 3000), tmp_path / "o.jsonl"
     # A shell's background job ignores SIGINT; a terminal's does not.
-    job = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    journal = Path(f"{out}.journal")
-    deadline = time.monotonic() + 60
-    while not (journal.exists() and journal.stat().st_size) and time.monotonic() < deadline and job.poll() is None:
-        time.sleep(0.05)
-    workers = _children(job.pid)
+    job = _start_parallel_job(docs, out, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    workers = _wait_for_a_document(job, out)
     os.killpg(job.pid, signal.SIGINT)  # what Ctrl-C sends: the job and its workers
     _, err = job.communicate(timeout=60)
     assert (job.returncode, err.decode()) == (130, "policytext: interrupted\n")  # no worker's traceback
     assert workers and not any(map(_alive, workers))
-    done = len(journal.read_text(encoding="utf-8").splitlines())
-    assert 0 < done < 3000
-    result = tag_files([docs], output=str(out), resume=True, progress=False)
-    assert len(result.skipped) == done and len(result.tagged) == 3000 - done
-    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(files) == 3000 * len(tag_document(str(docs / "r0000.txt")).records) and len(set(files)) == 3000
+    _assert_resume_finishes(docs, out, 3000)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
@@ -712,20 +728,10 @@ def test_a_worker_killed_mid_job_ends_it_with_a_clear_error_and_resume_finishes_
     # As the kernel's out-of-memory killer would: SIGKILL to one worker.
     import signal
     import subprocess
-    import time
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for i in range(3000):
-        (docs / f"r{i:04d}.txt").write_text(report(year=1990 + i % 30), encoding="utf-8")
-    out = tmp_path / "o.jsonl"
-    command = [sys.executable, "-c", "from policytext.cli import main; raise SystemExit(main())", "tag", str(docs), "-o", str(out), "--jobs", "2", "--no-progress"]
-    job = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE)
-    journal = Path(f"{out}.journal")
-    deadline = time.monotonic() + 60
-    while not (journal.exists() and journal.stat().st_size) and time.monotonic() < deadline and job.poll() is None:
-        time.sleep(0.05)
-    workers = _children(job.pid)
+    docs, out = _many_reports(tmp_path / "docs", 3000), tmp_path / "o.jsonl"
+    job = _start_parallel_job(docs, out, stderr=subprocess.PIPE)
+    workers = _wait_for_a_document(job, out)
     assert workers, "the job finished or never started its workers"
     os.kill(workers[0], signal.SIGKILL)
     _, err = job.communicate(timeout=60)
@@ -737,11 +743,7 @@ def test_a_worker_killed_mid_job_ends_it_with_a_clear_error_and_resume_finishes_
         err,
     ), err
     assert not any(map(_alive, workers))
-    done = len(journal.read_text(encoding="utf-8").splitlines())
-    result = tag_files([docs], output=str(out), resume=True, progress=False)
-    assert len(result.skipped) == done and len(result.tagged) == 3000 - done
-    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(files) == 3000 * len(tag_document(str(docs / "r0000.txt")).records) and len(set(files)) == 3000
+    _assert_resume_finishes(docs, out, 3000)
 
 
 def test_a_second_job_on_the_same_output_is_refused_and_the_first_keeps_its_records(tmp_path):
