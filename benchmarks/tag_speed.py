@@ -61,71 +61,56 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mb", type=float, default=50)
     args = parser.parse_args()
-    if args.context:
-        return context_cost(args)
-    if args.jobs:
-        return jobs_gain(args)
-    if not args.base:
-        parser.error("give --base REV or --context")
+    if not (args.base or args.context or args.jobs):
+        parser.error("give --base REV, --context or --jobs")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         archive = tmp / "archive"
         archive.mkdir()
         mb = make_archive(archive, args.mb)
-        base = tmp / "base"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base), args.base], check=True)
-        try:
-            times = {args.base: [], "this tree": []}
-            for tree in (base, REPO):
-                found = subprocess.run([sys.executable, "-c", "import policytext; print(policytext.__file__)"], env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree, capture_output=True, text=True, check=True).stdout.strip()
-                if not Path(found).is_relative_to(tree):
-                    sys.exit(f"{tree} runs the package at {found}, not its own: the comparison would be void")
-            for _ in range(args.rounds):
-                times[args.base].append(run(base, archive, tmp / "base.jsonl"))
-                times["this tree"].append(run(REPO, archive, tmp / "this.jsonl"))
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], check=True)
-    print(f"policytext tag, {mb:.1f} MB of provincial reports, one core, {args.rounds} alternating rounds\n")
-    print("| tree | best s | median s | MB/s (best) |\n|---|---:|---:|---:|")
-    for name, seconds in times.items():
-        print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
-    print(f"\nthis tree is {min(times[args.base]) / min(times['this tree']):.2f}x {args.base} (best rounds)")
+        if args.context:
+            times = timed_rounds({"--no-context": (REPO, ["--no-context"], True), "in context": (REPO, [], True)}, args.rounds, archive, tmp)
+            show(times, mb, args.rounds, "one core")
+            print(f"\nin context costs {min(times['in context']) / min(times['--no-context']) - 1:+.1%} (best rounds)")
+        elif args.jobs:
+            times = timed_rounds({"--jobs 1": (REPO, ["--jobs", "1"], False), "--jobs 2": (REPO, ["--jobs", "2"], False)}, args.rounds, archive, tmp)
+            show(times, mb, args.rounds, f"{os.cpu_count()} cores")
+            best, median = (f(times["--jobs 1"]) / f(times["--jobs 2"]) for f in (min, statistics.median))
+            print(f"\n--jobs 2 is {best:.2f}x --jobs 1 (best rounds; medians {median:.2f}x)")
+        else:
+            times = against_base(args.base, args.rounds, archive, tmp)
+            show(times, mb, args.rounds, "one core")
+            print(f"\nthis tree is {min(times[args.base]) / min(times['this tree']):.2f}x {args.base} (best rounds)")
 
 
-def context_cost(args):
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        archive = tmp / "archive"
-        archive.mkdir()
-        mb = make_archive(archive, args.mb)
-        times = {"--no-context": [], "in context": []}
-        for _ in range(args.rounds):
-            times["--no-context"].append(run(REPO, archive, tmp / "alone.jsonl", ["--no-context"]))
-            times["in context"].append(run(REPO, archive, tmp / "context.jsonl"))
-    print(f"policytext tag, {mb:.1f} MB of provincial reports, one core, {args.rounds} alternating rounds\n")
+def against_base(rev, rounds, archive, tmp):
+    """Times of ``rev`` (in a temporary git worktree, with its own package and model) and of this tree."""
+    base = tmp / "base"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base), rev], check=True)
+    try:
+        for tree in (base, REPO):
+            found = subprocess.run([sys.executable, "-c", "import policytext; print(policytext.__file__)"], env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree, capture_output=True, text=True, check=True).stdout.strip()
+            if not Path(found).is_relative_to(tree):
+                sys.exit(f"{tree} runs the package at {found}, not its own: the comparison would be void")
+        return timed_rounds({rev: (base, [], True), "this tree": (REPO, [], True)}, rounds, archive, tmp)
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], check=True)
+
+
+def timed_rounds(runs, rounds, archive, tmp):
+    """Seconds of each run, ``name -> (tree, extra arguments, on one core)``, taken in turn round by round."""
+    times = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, (tree, extra, one_core) in runs.items():
+            times[name].append(run(tree, archive, tmp / "out.jsonl", extra, one_core))
+    return times
+
+
+def show(times, mb, rounds, where):
+    print(f"policytext tag, {mb:.1f} MB of provincial reports, {where}, {rounds} alternating rounds\n")
     print("| run | best s | median s | MB/s (best) |\n|---|---:|---:|---:|")
     for name, seconds in times.items():
         print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
-    print(f"\nin context costs {min(times['in context']) / min(times['--no-context']) - 1:+.1%} (best rounds)")
-
-
-def jobs_gain(args):
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        archive = tmp / "archive"
-        archive.mkdir()
-        mb = make_archive(archive, args.mb)
-        times = {"--jobs 1": [], "--jobs 2": []}
-        for _ in range(args.rounds):
-            for name in times:
-                out = tmp / "out.jsonl"
-                out.unlink(missing_ok=True)
-                times[name].append(run(REPO, archive, out, name.split(), one_core=False))
-    print(f"policytext tag, {mb:.1f} MB of provincial reports, {os.cpu_count()} cores, {args.rounds} alternating rounds\n")
-    print("| run | best s | median s | MB/s (best) |\n|---|---:|---:|---:|")
-    for name, seconds in times.items():
-        print(f"| {name} | {min(seconds):.2f} | {statistics.median(seconds):.2f} | {mb / min(seconds):.2f} |")
-    print(f"\n--jobs 2 is {min(times['--jobs 1']) / min(times['--jobs 2']):.2f}x --jobs 1 (best rounds; medians {statistics.median(times['--jobs 1']) / statistics.median(times['--jobs 2']):.2f}x)")
 
 
 if __name__ == "__main__":
