@@ -266,7 +266,8 @@ class BatchEngine:
         batch it came in (``np.add.reduceat``, faster for a handful of
         sentences, adds in another order).
         """
-        # Import here: scipy costs more to import than a small batch takes.
+        # Import here: a process that scores a few texts without the engine
+        # (few_scores) need not import scipy.
         import scipy.sparse as sp
 
         ones = np.ones(len(rows), dtype=np.float64)
@@ -291,7 +292,7 @@ class BatchEngine:
         total = np.zeros(self.weights.shape[1], dtype=np.float64)
         for start in range(0, len(ids), _CHUNK_CHARS):
             rows = self._positions(ids[start : start + _CHUNK_CHARS + self.max_n - 1])[:_CHUNK_CHARS]
-            total += self.weights[rows].sum(axis=0, dtype=np.float64)
+            total += self.weights[rows].sum(axis=0)
         return self._scale(total[None, :])
 
     def _scale(self, sums):
