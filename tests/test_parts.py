@@ -157,6 +157,21 @@ def test_firm_and_soft_leads_under_a_heading_that_names_the_part():
     assert got["过去一年，双拥共建扎实开展。"] == "plan"
 
 
+def test_results_to_build_on_in_a_top_heading_are_a_task_not_a_review():
+    text = """一、过去一年的工作
+粮食总产稳定在30万吨。
+二、今年的主要任务
+要坚持稳中求进。
+三、巩固宏观调控成果，防止经济出现大的起落
+今年财政政策由扩张转为稳健。
+四、巩固拓展脱贫攻坚成果
+要守住不发生规模性返贫的底线。"""
+    got = parts_of(text)
+    assert got["三、巩固宏观调控成果，防止经济出现大的起落"] == "plan"
+    assert got["今年财政政策由扩张转为稳健。"] == "plan"
+    assert got["要守住不发生规模性返贫的底线。"] == "plan"
+
+
 def test_a_report_given_at_the_end_of_the_year_reviews_that_year():
     text = """——1977年12月28日在全省工作会议上
 同志们：
