@@ -179,9 +179,10 @@ _PLAN_HEAD = re.compile(
 # ("一、今年国民经济和各项工作的基本情况" in a report of December).
 _THIS_YEAR_HEAD = re.compile(r"今年(?!以来|上半年)")
 # Weaker cues, read in the top level of headings only, where they name a
-# major part ("一、过去五年的基本情况", "二、今后的主要任务"); lower down they
-# are topics ("（三）圆满完成换届任务", "2.三大攻坚战重点任务取得积极进展").
-_REVIEW_TOP = re.compile(r"成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成")
+# major part ("一、过去五年的基本情况", "二、今后的主要任务", "二、存在的困难和
+# 问题", which close the review); lower down they are topics ("（三）圆满完成
+# 换届任务", "2.三大攻坚战重点任务取得积极进展").
+_REVIEW_TOP = re.compile(r"成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}问题|困难和问题|问题和不足|不足和问题")
 # Results to keep or build on are a task, not a review ("三、巩固宏观调控
 # 成果，防止经济出现大的起落", "巩固拓展脱贫攻坚成果").
 _KEEP_RESULTS = re.compile(r"(?:巩固|拓展|扩大|放大|用好)[^，,。；;]{0,10}?(?:成就|成绩|成效|成果)")

@@ -172,6 +172,21 @@ def test_results_to_build_on_in_a_top_heading_are_a_task_not_a_review():
     assert got["要守住不发生规模性返贫的底线。"] == "plan"
 
 
+def test_a_section_of_problems_between_review_and_plan_closes_the_review():
+    text = """一、上半年工作回顾
+新增市场主体120户。
+二、存在的困难和问题
+在看到成绩的同时，我们也清醒认识到还存在一些不足。
+一是项目储备不足；
+二是民宿经营水平参差不齐。
+这些问题，我们将认真加以解决。
+三、下半年工作打算
+要加快项目建设。"""
+    got = parts_of(text)
+    assert [got[s] for s in ("二、存在的困难和问题", "一是项目储备不足；", "这些问题，我们将认真加以解决。")] == ["review"] * 3
+    assert got["要加快项目建设。"] == "plan"
+
+
 def test_a_report_given_at_the_end_of_the_year_reviews_that_year():
     text = """——1977年12月28日在全省工作会议上
 同志们：
