@@ -226,20 +226,24 @@ def _reports(shared, name):
     return {doc: (texts[doc], items) for doc, items in by_doc.items()}
 
 
-# ``slack``: how much the calibration error in context may exceed the
-# sentence path's. On the national reports the stage, fitted on written
-# documents that its sentence model reads well, is as overconfident as the
-# sentence path (0.064 against 0.058, with 400 sentences the two are within
-# sampling noise); the card and README say so.
-@pytest.mark.parametrize(("name", "floor", "slack"), [("dev", 0.93, 0.0), ("national_dev", 0.86, 0.01)])
-def test_reports_read_whole_in_context_beat_their_sentences_alone(shared, name, floor, slack):
+# Which path gives the better probabilities is asked of the log loss of the
+# true label, a proper score: in context it falls from about 0.26 to 0.18
+# (dev) and from 0.47 to 0.39 (national). The binned calibration error (ECE,
+# 10 bins) is held under a ceiling instead of compared between the paths:
+# on 400 sentences it moves by 0.01 when two of them change, so comparing
+# two such figures tripped on noise. Dev's ceiling is the target;
+# on the national reports the target (0.04) is not met, and the ceiling
+# keeps the error in context from growing past what the models shipped so
+# far have read (0.056-0.070).
+@pytest.mark.parametrize(("name", "floor", "ceiling"), [("dev", 0.93, 0.04), ("national_dev", 0.86, 0.07)])
+def test_reports_read_whole_in_context_beat_their_sentences_alone(shared, name, floor, ceiling):
     from policytext.metrics import calibration, evaluate
 
     clf = policytext.load()
     reports = _reports(shared, name)
     runs = {}
     for context in (False, True):
-        gold, predicted, scores = [], [], []
+        gold, predicted, scores, log_loss = [], [], [], []
         for text, items in reports.values():
             by_text = {s.text: s for s in policytext.classify(text, model=clf, context=context)}
             for sentence, label in items:
@@ -247,12 +251,15 @@ def test_reports_read_whole_in_context_beat_their_sentences_alone(shared, name, 
                     gold.append(label)
                     predicted.append(by_text[sentence].label)
                     scores.append(by_text[sentence].score)
+                    log_loss.append(-np.log(max(by_text[sentence].probs[label], 1e-12)))
         assert len(gold) >= 0.95 * sum(len(items) for _, items in reports.values())
         result = evaluate(gold, predicted, clf.labels)
-        runs[context] = (result["accuracy"], result["macro_f1"], calibration(scores, [g == p for g, p in zip(gold, predicted)])["ece"])
+        ece = calibration(scores, [g == p for g, p in zip(gold, predicted)])["ece"]
+        runs[context] = (result["accuracy"], result["macro_f1"], np.mean(log_loss), ece)
     assert runs[True][0] >= floor
     assert runs[True][1] > runs[False][1]  # macro-F1 gains in context
-    assert runs[True][2] < runs[False][2] + slack  # and scores are no worse calibrated
+    assert runs[True][2] < runs[False][2]  # and so does the probability of the true label
+    assert runs[True][3] <= ceiling
 
 
 def test_calibration_bins_and_reliability_plot(tmp_path):
