@@ -182,10 +182,13 @@ _THIS_YEAR_HEAD = re.compile(r"今年(?!以来|上半年)")
 # major part ("一、过去五年的基本情况", "二、今后的主要任务", "二、存在的困难和
 # 问题", which close the review); lower down they are topics ("（三）圆满完成
 # 换届任务", "2.三大攻坚战重点任务取得积极进展").
-_REVIEW_TOP = re.compile(r"成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}问题|困难和问题|问题和不足|不足和问题")
 # Results to keep or build on are a task, not a review ("三、巩固宏观调控
-# 成果，防止经济出现大的起落", "巩固拓展脱贫攻坚成果").
-_KEEP_RESULTS = re.compile(r"(?:巩固|拓展|扩大|放大|用好)[^，,。；;]{0,10}?(?:成就|成绩|成效|成果)")
+# 成果，防止经济出现大的起落", "巩固拓展脱贫攻坚成果"): that phrase is matched
+# first and names no part; only a match of the group ``cue`` does.
+_REVIEW_TOP = re.compile(
+    r"(?:巩固|拓展|扩大|放大|用好)[^，,。；;]{0,10}?(?:成就|成绩|成效|成果)"
+    r"|(?P<cue>成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}问题|困难和问题|问题和不足|不足和问题)"
+)
 _PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算|思路|要点|谋划|意见|部署|建议|设想|考虑|方针|重点工作")
 # Between two cues of a heading, a conjunction makes them two parts in
 # that order ("存在的问题和下半年工作打算"); without one the last cue is the
@@ -559,8 +562,8 @@ def _heading_part(text: str, top: bool, years: _Years, seen: bool) -> tuple[str 
         if named:
             cue, both = named[0], len(set(named)) > 1
     if cue is None and top:
-        kept = _KEEP_RESULTS.sub(lambda m: "　" * len(m.group()), text)
-        cue, both = _pick(text, _REVIEW_TOP.search(kept), _PLAN_TOP.search(text))
+        review = next((m for m in _REVIEW_TOP.finditer(text) if m.group("cue")), None)
+        cue, both = _pick(text, review, _PLAN_TOP.search(text))
     if years.plan is None and periods:
         # Learn the plan year: "一、2025年工作回顾" is followed by it,
         # "二、2024年工作安排" names it. A dated heading without a cue is the
