@@ -165,6 +165,9 @@ _GLOSSARY = re.compile(r"^[^。！？!?，,]{0,16}(?:名词解释|名词注释|�
 _CLUTTER = re.compile(
     r"打印|关闭|责任编辑|编辑[：:]|分享|扫一扫|来源[：:]|相关附件|相关链接|Public domain|^false$|本作品|公有领域|著作权|维基"
 )
+# The report's title repeated at the top of each page of a PDF
+# ("青禾县2026年政府工作报告"): its year names no part of the body.
+_RUNNING_TITLE = re.compile(r"(?:报告|汇报)\s*$")
 
 # --- Headings ---------------------------------------------------------------
 # Cues that name the part at any heading level: words of time and of the
@@ -394,7 +397,12 @@ def _level(span: Span) -> int | None:
 
 def _pseudo_heading(text: str) -> bool:
     """Whether a line of its own may be an unnumbered heading: short, with no sentence end."""
-    return len(text) <= _PSEUDO_CHARS and _SENTENCE_END.search(text) is None and _CLUTTER.search(text) is None
+    return (
+        len(text) <= _PSEUDO_CHARS
+        and _SENTENCE_END.search(text) is None
+        and _CLUTTER.search(text) is None
+        and _RUNNING_TITLE.search(text) is None
+    )
 
 
 def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool]) -> tuple[int, _Years]:

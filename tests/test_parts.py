@@ -182,6 +182,18 @@ def test_a_top_heading_without_a_time_cue_is_read_by_its_weaker_cues(case):
     assert {sentence: got[sentence] for sentence in expected} == expected
 
 
+def test_a_running_title_between_pages_names_no_part():
+    # A PDF's page break leaves the page number and the running title, with
+    # the report's year, inside the review: the review goes on.
+    got = parts_of(
+        "一、2025年工作回顾\n（一）工业稳中有进\n规上工业增加值增长6%。\n— 2 —\n青禾县2026年政府工作报告\n"
+        "（二）城乡面貌持续改善\n新改建农村公路86公里。\n二、2026年工作安排\n要抓好项目建设。"
+    )
+    assert got["青禾县2026年政府工作报告"] == "review"
+    assert got["新改建农村公路86公里。"] == "review"
+    assert got["要抓好项目建设。"] == "plan"
+
+
 def test_a_report_given_at_the_end_of_the_year_reviews_that_year():
     text = """——1977年12月28日在全省工作会议上
 同志们：
