@@ -187,9 +187,11 @@ _THIS_YEAR_HEAD = re.compile(r"今年(?!以来|上半年)")
 # 换届任务", "2.三大攻坚战重点任务取得积极进展").
 # Results to keep or build on are a task, not a review ("三、巩固宏观调控
 # 成果，防止经济出现大的起落", "巩固拓展脱贫攻坚成果"): that phrase is matched
-# first and names no part; only a match of the group ``cue`` does.
+# first and names no part; only a match of the group ``cue`` does. So is
+# completion as a purpose ("三、保证计划完成的几项措施", "为完成今年的预算而努力").
 _REVIEW_TOP = re.compile(
     r"(?:巩固|拓展|扩大|放大|用好)[^，,。；;]{0,10}?(?:成就|成绩|成效|成果)"
+    r"|(?:保证|确保|为了?|争取|力争)[^，,。；;]{0,10}?完成"
     r"|(?P<cue>成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}问题|困难和问题|问题和不足|不足和问题)"
 )
 _PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算|思路|要点|谋划|意见|部署|建议|设想|考虑|方针|重点工作")

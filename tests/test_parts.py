@@ -166,6 +166,12 @@ TOP_HEADINGS = {
         "四、巩固拓展脱贫攻坚成果\n要守住不发生规模性返贫的底线。",
         {"三、巩固宏观调控成果，防止经济出现大的起落": "plan", "今年财政政策由扩张转为稳健。": "plan", "要守住不发生规模性返贫的底线。": "plan"},
     ),
+    # Completing the plan as a purpose names a task ("保证计划完成", "为完成……而努力").
+    "completion as a purpose": (
+        "一、一九八七年计划的执行情况\n全年工业总产值增长百分之十。\n二、一九八八年计划的主要指标\n农业总产值计划增长百分之四。\n"
+        "三、保证计划完成的几项措施\n要加强宏观调控。\n四、为完成今年的预算而努力\n要严格控制支出。",
+        {"三、保证计划完成的几项措施": "plan", "要加强宏观调控。": "plan", "四、为完成今年的预算而努力": "plan", "要严格控制支出。": "plan"},
+    ),
     # The problems that close a review stay in it, up to the plan's heading.
     "problems between review and plan": (
         "一、上半年工作回顾\n新增市场主体120户。\n二、存在的困难和问题\n在看到成绩的同时，我们也清醒认识到还存在一些不足。\n"
