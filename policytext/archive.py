@@ -10,17 +10,17 @@ with one job each:
 - :mod:`policytext.records` writes each finished document's records, whole
   documents only, with a journal for ``resume`` and a lock on the output;
 - :mod:`policytext.summary` keeps, per document, the share of each label,
-  the place, level and year, and evidence sentences.
+  the place, level and year, and evidence sentences;
+- :mod:`policytext.workers` runs the documents through worker processes
+  for ``jobs`` > 1.
 """
 
 import contextlib
 import functools
-import itertools
 import os
 import signal
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 
 from ._validation import (
@@ -55,6 +55,7 @@ from .summary import (
     import_pandas,
     read_meta,
 )
+from .workers import in_workers
 
 __all__ = ["DocumentResult", "JobResult", "tag_document", "tag_files"]
 
@@ -100,7 +101,7 @@ def _time_limit(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
-def tag_document(path, model=None, limits=None, timeout=None, context=True):
+def tag_document(path, *, model=None, limits=None, timeout=None, context=True):
     """Read and tag one document; never raises for a bad document.
 
     ``timeout`` (seconds) bounds reading the document and splitting it into
@@ -116,7 +117,7 @@ def tag_document(path, model=None, limits=None, timeout=None, context=True):
         score and probs; ``error`` is set instead when the document could
         not be read.
     """
-    return next(tag_documents([path], model, limits, timeout, context))
+    return next(tag_documents([path], model=model, limits=limits, timeout=timeout, context=context))
 
 
 #: :func:`tag_documents` scores the sentences of documents together up to
@@ -126,7 +127,7 @@ _GROUP_CHARS = 1 << 18
 _GROUP_DOCS = 16
 
 
-def tag_documents(paths, model=None, limits=None, timeout=None, context=True):
+def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True):
     """:func:`tag_document` of each path, scoring the sentences of a few documents at a time.
 
     Yields a :class:`DocumentResult` per path: the tagged ones in the order
@@ -540,149 +541,18 @@ class _Finish:
         return result
 
 
-#: Documents a worker takes at a time: fewer messages between processes,
-#: and its engine scores their sentences together.
-_TASK_DOCS = 8
-#: Tasks handed out ahead per worker, so that none waits for its next.
-_AHEAD = 2
-#: Documents an error names at most.
-_NAMED = 20
-
-
 def _local_mapper(clf, jobs, limits, timeout, context, finish):
     def run(paths):
         from joblib import effective_n_jobs
 
         workers = effective_n_jobs(jobs)
         if workers == 1 or len(paths) < 2:
-            for result in tag_documents(paths, clf, limits, timeout, context):
+            for result in tag_documents(paths, model=clf, limits=limits, timeout=timeout, context=context):
                 yield finish(result, clf)
             return
-        yield from _in_workers(paths, workers, (clf, limits, timeout, context, finish))
+        yield from in_workers(paths, workers, (clf, limits, timeout, context, finish))
 
     return run
-
-
-def _in_workers(paths, workers, job):
-    """Tag ``paths`` in ``workers`` processes, yielding each document's result as its task finishes.
-
-    ``job`` is ``(model, limits, timeout, context, finish)``. Where processes
-    can be forked (Linux), the workers start as copies of this process with
-    the model loaded and its engine built, so starting them costs nearly
-    nothing and the engine's tables are shared; elsewhere each loads the
-    model from its folder.
-
-    A task's results travel through a file in a private folder, and only
-    its name through the pool's pipes: a worker killed while it writes a
-    message of megabytes to a pipe leaves the pool waiting forever for the
-    rest, while a file name goes in one atomic write.
-    """
-    import multiprocessing
-    import shutil
-    import tempfile
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    clf = job[0]
-    if "fork" in multiprocessing.get_all_start_methods():
-        start = multiprocessing.get_context("fork")
-    else:
-        start = multiprocessing.get_context()
-        job = (clf.metadata.get("path") or clf, *job[1:])
-    # Small archives in tasks of one document, so every worker has some.
-    size = max(1, min(_TASK_DOCS, len(paths) // (workers * _AHEAD)))
-    tasks = (paths[i : i + size] for i in range(0, len(paths), size))
-    stop = start.Event()  # set when the job stops early: tasks already handed out return at once
-    spool = tempfile.mkdtemp(prefix="policytext-tasks-")
-    pool = ProcessPoolExecutor(workers, mp_context=start, initializer=_start_worker, initargs=(os.getpid(), stop, spool, job))
-    pending = {}
-    finished = False
-    try:
-        while True:
-            for task in itertools.islice(tasks, workers * _AHEAD - len(pending)):
-                pending[pool.submit(_tag_task, task)] = task
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                pending.pop(future)
-                yield from _task_results(future.result())
-        finished = True
-    except BrokenProcessPool:
-        # Every task in hand fails with it: which one killed the worker is not known.
-        held = [shown(str(path)) for path in itertools.chain.from_iterable(pending.values())]
-        shown_held = ", ".join(held[:_NAMED]) + (f" and {len(held) - _NAMED} more" if len(held) > _NAMED else "")
-        raise PolicytextError(
-            f"a worker process ended abruptly (killed, or out of memory?) while tagging one of {shown_held}; "
-            "the output keeps every document written before: run again with --resume"
-        ) from None
-    finally:
-        # Stopped early (Ctrl-C, an error, or the caller stopped reading),
-        # the tasks not begun are dropped and those a worker holds end at
-        # once; the tasks running finish. The workers are waited for all
-        # the same: forked, they share the output's open file and so its
-        # lock, which must be free when the job returns.
-        if not finished:
-            stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(spool, ignore_errors=True)
-
-
-def _task_results(name):
-    """The results a worker wrote to ``name`` (in the job's private folder), which is then removed."""
-    import pickle
-
-    with open(name, "rb") as f:
-        results = pickle.load(f)
-    os.remove(name)
-    return results
-
-
-#: What a worker process tags with, set when it starts: (stop, spool folder, model, limits, timeout, context, finish).
-_worker_job = None
-
-
-def _start_worker(parent, stop, spool, job):
-    """Set up a worker process: its job, Ctrl-C left to the parent, and a thread that ends it when ``parent`` dies.
-
-    Ctrl-C reaches the whole process group. A worker interrupted while it
-    passes a message to or from the parent leaves the pool's queues locked
-    or half-written, and the parent waits forever; so workers ignore it, and
-    the parent, interrupted, sets ``stop`` and waits for the tasks running.
-
-    A parent killed with SIGKILL runs no clean-up, and its workers would go
-    on tagging for as long as their tasks last; the thread sees the parent
-    gone (the worker is re-parented) and exits at once.
-    """
-    global _worker_job
-    from .api import resolve_model
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    model, *rest = job
-    _worker_job = (stop, spool, resolve_model(model), *rest)
-    threading.Thread(target=_exit_when_orphaned, args=(parent, spool), daemon=True).start()
-
-
-def _tag_task(paths):
-    """Tag a task's documents; returns the name of the file holding their finished results."""
-    import pickle
-    import tempfile
-
-    stop, spool, clf, limits, timeout, context, finish = _worker_job
-    results = [] if stop.is_set() else [finish(result, clf) for result in tag_documents(paths, clf, limits, timeout, context)]
-    fd, name = tempfile.mkstemp(dir=spool, suffix=".pickle")
-    with open(fd, "wb") as f:
-        pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return name
-
-
-def _exit_when_orphaned(parent, spool, every=0.5):
-    import shutil
-
-    while os.getppid() == parent:
-        time.sleep(every)
-    shutil.rmtree(spool, ignore_errors=True)  # the parent, killed, could not
-    os._exit(70)  # EX_SOFTWARE; nobody is left to read it
 
 
 def _progress(total, enabled):
