@@ -243,6 +243,26 @@ _MARKERS = re.compile(
 )
 
 
+# A year that is only the base of a comparison dates nothing: in
+# "工农业总产值，比1980年预计增长5.5%" (a plan for 1981) and "一九五九年的工农业
+# 总产值将比一九五八年的二千零五十亿元增长百分之四十" the figure is the coming
+# year's growth over it. Such a base, of the year before the report's or its
+# own, is blanked (kept the same length, so offsets hold) before reading; a
+# base further back ("比2020年下降13.5%") is a five-year comparison and stays.
+_BASE = re.compile(
+    r"[比较](?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?:预计|实际)?"
+    r"(?:的[^，,。；;：:%]{0,14}?)?(?=增长|提高|增加|下降|降低|减少)"
+)
+_BLANK = "_"
+
+
+def _blank_bases(norm, year):
+    def blank(m):
+        return _BLANK * len(m.group()) if year - 1 <= (_year_of(m.group("year")) or 0) <= year else m.group()
+
+    return _BASE.sub(blank, norm)
+
+
 def _year_state(found, year):
     y = _year_of(found)
     if year is None or y is None:
@@ -264,7 +284,7 @@ def _year_of(text):
 _PARAMS = {"year": optional(int_between(1949, 2100))}
 _CLAUSE_ENDS = "，,；;：:。"
 _SENTENCE_END = ("。", "！", "？", "!", "?", "”")
-_CARRY_END = ("；", ";", "：", ":", "，", ",")
+_CARRY_END = ("；", ";", "：", ":", "，", ",", "如下。")  # "主要指标安排如下。" introduces the list that follows
 
 
 def targets(text, *, year=None):
@@ -352,6 +372,8 @@ def _read_paragraph(text, spans, year):
         chars.append(ch)
         origin.append(first + i)
     norm = "".join(chars).translate(_FULL_WIDTH)
+    if year is not None:
+        norm = _blank_bases(norm, year)
     starts = [s.start for s in spans]
     found = list(_MARKERS.finditer(norm))
     if year is None:
@@ -485,7 +507,8 @@ def _gap_ok(gap, name, indicator):
     # target (经济增长速度的调控目标，定为8%) or before one of control.
     for comma in re.finditer(r"[,，:：]", gap):
         before, after = gap[: comma.start()], gap[comma.end() :]
-        if not (re.search(r"目标|预期", before) or re.match(r"定为|力争|确保|控制|要|为|是", after)):
+        # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
+        if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|{_BLANK}", after)):
             return False
     return True
 

@@ -142,6 +142,22 @@ def test_old_wordings():
     assert found[("retail_sales_growth", "")].value == 8.0
 
 
+def test_a_year_that_is_only_the_base_of_a_comparison():
+    # A plan listed as indicators after "如下。", each stated against the
+    # current year's estimate (a report of autumn 1984 for the 1985 plan).
+    listed = "一九八五年国民经济计划的主要指标安排如下。\n工农业总产值，比一九八四年预计增长百分之七。\n农业，粮食产量八千二百亿斤。"
+    gdp = one(listed, "gdp_growth", year=1984)
+    assert (gdp.value, gdp.measure) == (7.0, "gross_output")
+    # The year before as the base: "将比一九七二年的……增长".
+    said = "计划草案规定：一九七三年的工农业总产值将比一九七二年的三千一百亿元增长百分之九。"
+    assert one(said, "gdp_growth", year=1973).value == 9.0
+    # A base further back is a five-year comparison, not this year's target.
+    five = "到二〇二五年，单位国内生产总值能耗比二〇二〇年降低百分之十三点五。"
+    assert "energy_intensity" not in {t.indicator for t in targets(five, year=2024)}
+    # Without the report's year nothing is blanked: the base still dates its clause.
+    assert not targets(said)[0].stated
+
+
 def test_registered_and_surveyed_unemployment_are_both_kept():
     text = "今年主要预期目标是：城镇调查失业率5.5%左右，城镇登记失业率4.5%以内。"
     found = by_indicator(targets(text, year=2019))
