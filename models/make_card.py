@@ -135,7 +135,12 @@ def main():
         f"- {len(clf.vocabulary):,} n-grams; linear classifier `{params.estimator}` "
         f"(C={params.C}, class_weight={params.class_weight}).",
         f"- Probabilities: softmax of the scores divided by a temperature of {clf.temperature:.4f}, "
-        f"fitted on {params.calibration_folds}-fold held-out scores.",
+        + (
+            f"fitted on the held-out scores of the written documents ({meta.get('document_folds')} folds of documents, "
+            "each writer's held out together)."
+            if meta.get("temperature_from") == "documents"
+            else f"fitted on {params.calibration_folds}-fold held-out scores."
+        ),
         f"- Files: {size_mb:.1f} MB (JSON + npz, no pickle), library {meta['library_version']}, "
         f"format {meta['format_version']}.",
         f"- Training data: `corpora/` only, {len(corpus.records):,} written sentences "

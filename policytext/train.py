@@ -3,7 +3,9 @@
 Training is deterministic: the same corpus and parameters give the same
 weights (and, through :func:`~policytext.modelfile.save_model`, the same
 bytes). Probabilities are calibrated by one temperature fitted on
-cross-validated scores, which keeps the argmax of the linear model.
+held-out scores, which keeps the argmax of the linear model: the scores of
+the written documents, each from a model trained without it, when there are
+documents; else cross-validated scores of the sentences.
 """
 
 import sys
@@ -340,9 +342,12 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
     The context stage must learn from scores like those the sentence model
     gives new text, so each document is scored by a model refitted without
     it: one model is trained without each of the :data:`DOCUMENT_FOLDS`
-    folds of documents, whole groups at a time (:func:`document_folds`),
-    with the full model's temperature, which saves fitting it five more
-    times. With a document in every fold, the share
+    folds of documents, whole groups at a time (:func:`document_folds`).
+    The temperature is fitted on these held-out scores: whole reports by
+    writers the model has not read are nearer the text it will tag than
+    the corpus's single sentences, which are surer (on the 574 documents
+    the temperature is 0.306 against 0.283 from the sentences), and no
+    extra fits are needed. With a document in every fold, the share
     calibration and the domain ranges are fitted on context probabilities
     held out by document too.
 
@@ -378,6 +383,8 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
             features=features,
             params=params,
             metadata=metadata,
+            # With documents, the temperature comes from their held-out scores below.
+            temperature=1.0 if documents else None,
             groups=None if groups is None else list(groups) + [doc.group for doc, doc_spans in zip(documents, spans) for _ in doc_spans],
         )
         bar.update(1)
@@ -385,6 +392,8 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
             proba = _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, bar)
     if not documents:
         return clf
+    clf.temperature, proba = _documents_temperature(proba, documents, clf.labels)
+    clf.metadata["temperature_from"] = "documents"
     data = _context_data(documents, spans, proba, clf.labels, CONTEXT_WINDOW)
     clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
     if folds == DOCUMENT_FOLDS:
@@ -394,6 +403,18 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
     clf.metadata["context_documents"] = len(documents)
     clf.metadata["document_folds"] = folds
     return clf
+
+
+def _documents_temperature(proba, documents, labels):
+    """The temperature fitted on the documents' held-out probabilities (given at temperature 1), and those probabilities at it."""
+    index = {label: i for i, label in enumerate(labels)}
+    y = np.array([index[label] for doc in documents for label in doc.labels])
+    # Log-probabilities are the scores up to a constant per row, which the softmax ignores;
+    # a label a fold lacked has probability 0 and stays so.
+    with np.errstate(divide="ignore"):
+        scores = [np.log(p) for p in proba]
+    temperature = _fit_temperature(np.vstack(scores), y)
+    return temperature, [softmax(z / temperature) for z in scores]
 
 
 def _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, bar):

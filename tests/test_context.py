@@ -92,11 +92,14 @@ def test_written_documents_train_the_sentence_model_and_the_context_stage(tmp_pa
     assert clf.context is not None and clf.metadata["document_folds"] == 3
     assert clf.shares is None  # too few documents to hold some out in each of its folds
     assert clf.metadata["documents_sha256"] != clf.metadata["corpus_sha256"]
+    # The temperature is fitted on the documents' held-out scores, not on the sentences'.
+    assert clf.metadata["temperature_from"] == "documents"
     # Without documents, training is the sentence corpus alone.
     for doc in (tmp_path / "documents").iterdir():
         doc.unlink()
     plain = train_corpus(tmp_path)
     assert plain.context is None and "蘑菇" not in plain.vocabulary and "documents_sha256" not in plain.metadata
+    assert "temperature_from" not in plain.metadata and plain.temperature != clf.temperature
 
 
 def _corpus_with_documents(folder, groups=(None, None, None)):
