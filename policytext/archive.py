@@ -542,15 +542,19 @@ class _Finish:
 
 
 def _local_mapper(clf, jobs, limits, timeout, context, finish):
+    # The same tagging here and in the workers: a partial of a module-level
+    # function, so it pickles where workers cannot be forked.
+    tag = functools.partial(tag_documents, limits=limits, timeout=timeout, context=context)
+
     def run(paths):
         from joblib import effective_n_jobs
 
         workers = effective_n_jobs(jobs)
         if workers == 1 or len(paths) < 2:
-            for result in tag_documents(paths, model=clf, limits=limits, timeout=timeout, context=context):
+            for result in tag(paths, model=clf):
                 yield finish(result, clf)
             return
-        yield from in_workers(paths, workers, (clf, limits, timeout, context, finish))
+        yield from in_workers(paths, workers, (clf, tag, finish))
 
     return run
 

@@ -258,7 +258,7 @@ _BLANK = "_"
 
 def _blank_bases(norm, year):
     def blank(m):
-        return _BLANK * len(m.group()) if year - 1 <= (_year_of(m.group("year")) or 0) <= year else m.group()
+        return _BLANK * len(m.group()) if year - 1 <= _year_of(m.group("year")) <= year else m.group()
 
     return _BASE.sub(blank, norm)
 

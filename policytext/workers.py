@@ -18,7 +18,10 @@ shortens the job:
 
 import itertools
 import os
+import pickle
+import shutil
 import signal
+import tempfile
 import threading
 import time
 
@@ -39,7 +42,10 @@ _NAMED = 20
 def in_workers(paths, workers, job):
     """Tag ``paths`` in ``workers`` processes, yielding each document's result as its task finishes.
 
-    ``job`` is ``(model, limits, timeout, context, finish)``. Where processes
+    ``job`` is ``(model, tag, finish)``: ``tag(paths, model=...)`` yields a
+    result per document (:func:`policytext.archive.tag_documents` with the
+    job's options), and ``finish(result, model)`` is what a worker does with
+    each before sending it back. Where processes
     can be forked (Linux), the workers start as copies of this process with
     the model loaded and its engine built, so starting them costs nearly
     nothing and the engine's tables are shared; elsewhere each loads the
@@ -51,8 +57,6 @@ def in_workers(paths, workers, job):
     rest, while a file name goes in one atomic write.
     """
     import multiprocessing
-    import shutil
-    import tempfile
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
@@ -103,15 +107,13 @@ def in_workers(paths, workers, job):
 
 def _task_results(name):
     """The results a worker wrote to ``name`` (in the job's private folder), which is then removed."""
-    import pickle
-
     with open(name, "rb") as f:
         results = pickle.load(f)
     os.remove(name)
     return results
 
 
-#: What a worker process tags with, set when it starts: (stop, spool folder, model, limits, timeout, context, finish).
+#: What a worker process tags with, set when it starts: (stop, spool folder, model, tag, finish).
 _worker_job = None
 
 
@@ -138,13 +140,8 @@ def _start_worker(parent, stop, spool, job):
 
 def _tag_task(paths):
     """Tag a task's documents; returns the name of the file holding their finished results."""
-    import pickle
-    import tempfile
-
-    from .archive import tag_documents
-
-    stop, spool, clf, limits, timeout, context, finish = _worker_job
-    results = [] if stop.is_set() else [finish(result, clf) for result in tag_documents(paths, model=clf, limits=limits, timeout=timeout, context=context)]
+    stop, spool, clf, tag, finish = _worker_job
+    results = [] if stop.is_set() else [finish(result, clf) for result in tag(paths, model=clf)]
     fd, name = tempfile.mkstemp(dir=spool, suffix=".pickle")
     with open(fd, "wb") as f:
         pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -152,8 +149,6 @@ def _tag_task(paths):
 
 
 def _exit_when_orphaned(parent, spool, every=0.5):
-    import shutil
-
     while os.getppid() == parent:
         time.sleep(every)
     shutil.rmtree(spool, ignore_errors=True)  # the parent, killed, could not
