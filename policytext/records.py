@@ -299,7 +299,14 @@ class RecordWriter:
             raise PolicytextError(
                 f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
             ) from None
-        entries = _journal_entries(self.journal) if resume else None
+        try:
+            entries = _journal_entries(self.journal) if resume else None
+            # Read and checked before the journal is created: a job refused
+            # here leaves no empty journal to be trusted by the next.
+            finished = self._finished_documents() if resume and entries is None else None
+        except BaseException:
+            os.close(self.fd)
+            raise
         if not resume:
             os.ftruncate(self.fd, 0)
             for old in (self.journal, f"{self.spool}.partial"):
@@ -307,30 +314,49 @@ class RecordWriter:
                     os.remove(old)
         self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         if resume:
-            self.done = self._resume(entries)
+            self.done = self._resume(entries, finished)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
 
-    def _resume(self, entries):
+    def _finished_documents(self):
+        """The documents of an output that has no journal: a finished job's (or one written before journals).
+
+        Every document in it is whole but a cut-short streamed one or last
+        line, which are cut off first.
+        """
+        self._cut_back_partial()
+        done = self._documents_in(self.spool)
+        relative = [name for name in done if not os.path.isabs(name)]
+        if relative and not any(os.path.lexists(name) for name in relative):
+            # Names relative to another folder would match nothing here,
+            # and every document would be tagged and written again.
+            raise PolicytextError(
+                f"{self.path}: its documents are named relative to the folder its job ran in "
+                f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run --resume from that folder"
+            )
+        return done
+
+    def _resume(self, entries, finished):
         """The documents already whole in the output, after cutting off any that are not.
 
-        ``entries`` are the journal's, or None when there was no journal.
+        ``entries`` are the journal's, or None when there was no journal;
+        then ``finished`` are the documents found in the output.
         """
         if entries is None:
-            # A finished job's output (or one written before journals): every
-            # document in it is whole but a cut-short streamed one or last line.
-            self._cut_back_partial()
-            done = self._documents_in(self.spool)
-            for name in sorted(done):
+            for name in sorted(finished):
                 self._commit(name)
-            return done
+            return finished
         end = entries[-1][0] if entries else 0
         if os.fstat(self.fd).st_size > end:
             os.ftruncate(self.fd, end)
         return {name for _, name in entries}
 
-    def _commit(self, name):
-        """Record in the journal that ``name`` is whole in the output."""
-        entry = json.dumps({"end": os.fstat(self.fd).st_size, "file": name}, ensure_ascii=False) + "\n"
+    def _commit(self, path):
+        """Record in the journal that the document ``path`` is whole in the output.
+
+        The journal names it by its real path (:func:`same_document`), so a
+        job resumed from another folder still knows it.
+        """
+        entry = json.dumps({"end": os.fstat(self.fd).st_size, "file": shown(path), "real": same_document(path)}, ensure_ascii=False) + "\n"
         _write_all(self._journal_fd, entry.encode("utf-8"))
 
     def _documents_in(self, path):
@@ -369,7 +395,7 @@ class RecordWriter:
         (``result.encoded``, JSON Lines) is written as it is."""
         self.append(result.encoded if result.encoded is not None else result.records, sink)
         if self.fd is not None:
-            self._commit(shown(result.path))
+            self._commit(result.path)
         self.done.add(result.path)
 
     def append(self, records, sink=None):
@@ -408,7 +434,7 @@ class RecordWriter:
     def end_stream(self, path):
         """The streamed document ``path`` is complete."""
         if self.fd is not None:
-            self._commit(shown(path))
+            self._commit(path)
             self.done.add(path)
 
     def rollback(self, mark):
@@ -476,7 +502,7 @@ def _write_all(fd, payload):
 
 
 def _journal_entries(path):
-    """``(end, file)`` of each document a journal names, or None if there is no journal.
+    """``(end, real path)`` of each document a journal names, or None if there is no journal.
 
     A last line cut short (the journal's own write interrupted) is ignored:
     its document is not whole for certain.
@@ -489,7 +515,8 @@ def _journal_entries(path):
     entries = []
     for line in lines[:-1]:  # what follows the last line break is unfinished
         entry = json.loads(line)
-        entries.append((int(entry["end"]), entry["file"]))
+        # Journals before real paths were kept name the file as given.
+        entries.append((int(entry["end"]), entry.get("real", entry["file"])))
     return entries
 
 

@@ -600,6 +600,52 @@ def test_resume_knows_a_document_by_relative_or_absolute_path(tmp_path, monkeypa
     assert len(rows) == 1 and int(rows[0]["sentences"]) == len(out.read_text(encoding="utf-8").splitlines())
 
 
+def _interrupted_after(n):
+    def mapper(paths):
+        for i, path in enumerate(paths):
+            if i == n:
+                raise KeyboardInterrupt
+            yield tag_document(path)
+
+    return mapper
+
+
+def test_an_interrupted_job_resumed_from_another_folder_tags_each_document_once(tmp_path, monkeypatch):
+    # The journal named documents as they were given ("r/a.txt"); resumed
+    # from another folder, none matched and all were tagged again.
+    (tmp_path / "r").mkdir()
+    for name in "abcd":
+        (tmp_path / "r" / f"{name}.txt").write_text(report(f"{name}镇"), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        tag_files(["r"], output=str(out), mapper=_interrupted_after(2))
+    monkeypatch.chdir(tmp_path / "r")
+    again = tag_files(["."], output=str(out), resume=True, progress=False)
+    assert len(again.skipped) == 2 and len(again.tagged) == 2
+    files = [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len({os.path.basename(f) for f in files}) == 4
+    assert len(files) == 4 * len(policytext.classify(report("a镇")))
+
+
+def test_a_finished_output_resumed_from_another_folder_is_refused_untouched(tmp_path, monkeypatch):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "a.txt").write_text(report(), encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    out = tmp_path / "o.jsonl"
+    monkeypatch.chdir(tmp_path)
+    tag_files(["r"], output=str(out), progress=False)
+    before = out.read_bytes()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    with pytest.raises(PolicytextError, match=r"named relative to the folder its job ran in \(such as 'r/a.txt'\).*run --resume from that folder"):
+        tag_files([str(tmp_path / "r")], output=str(out), resume=True, progress=False)
+    # Refused before a journal was made: the next resume reads the output, not an empty journal.
+    assert out.read_bytes() == before and not (tmp_path / "o.jsonl.journal").exists()
+    monkeypatch.chdir(tmp_path)
+    assert tag_files([str(tmp_path / "r")], output=str(out), resume=True, progress=False).tagged == []
+    assert out.read_bytes() == before
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_any_file_name_is_written_and_resumed_once(tmp_path, fmt):
     # A name with bytes that are not UTF-8 ended the whole job; a \r in a
