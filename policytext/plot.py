@@ -5,10 +5,10 @@ found among the fonts matplotlib knows or given as a file. Only matplotlib's
 object API is used, so plotting changes no global matplotlib state.
 """
 
-import os
 from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
+from .tables import replacing
 
 __all__ = ["PLOT_BY", "check_font", "find_cjk_font", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
 
@@ -175,13 +175,8 @@ def plot_shares(summary, path, font=None, by=None):
     FigureCanvasAgg(fig)
     # Beside the output, renamed into place when complete; the suffix tells
     # matplotlib the format.
-    out = Path(path)
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix or '.png'}")
-    try:
+    with replacing(path, suffix=Path(path).suffix or ".png") as tmp:
         fig.savefig(tmp, dpi=120)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -256,5 +251,6 @@ def plot_reliability(curves, path):
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    with replacing(path, suffix=Path(path).suffix or ".png") as tmp:
+        fig.savefig(tmp, dpi=100)
     return path

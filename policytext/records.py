@@ -581,8 +581,8 @@ def check_outputs(outputs, inputs):
 
 
 def replace_text(path, text):
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
+    """Write ``text`` to ``path`` through a temporary file renamed into place (:func:`policytext.tables.replacing`)."""
+    from .tables import replacing
+
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
-    os.replace(tmp, path)

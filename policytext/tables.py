@@ -35,7 +35,7 @@ from pathlib import Path
 from ._validation import Constraint, check_params
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["TABLE_FORMATS", "check_output", "format_of", "write_table"]
+__all__ = ["TABLE_FORMATS", "check_output", "format_of", "replacing", "write_table"]
 
 #: Formats by extension.
 TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -69,18 +69,33 @@ def format_of(path, *, format=None):
     return by_extension
 
 
+#: Folders whose entries are devices or a process's open files (``/dev/stdout``
+#: links to the terminal, a pipe or a file the shell opened): never an output,
+#: which is replaced by renaming a new file onto it.
+_SPECIAL_FOLDERS = ("/dev/", "/proc/")
+#: Names kept beside an output for a job's own files (:class:`policytext.records.RecordWriter`).
+RESERVED_SUFFIXES = (".journal", ".partial", ".spool.jsonl")
+
+
 def check_output(path, *, inputs=()):
     """Refuse an output path that cannot take a table, before any work is done.
 
     The output may not exist yet; if it does it must be a regular file (not
-    a folder or a device such as /dev/stdout) and none of ``inputs``.
-    Its folder must exist.
+    a folder or a device such as /dev/stdout) and none of ``inputs``. It
+    may not name a job's own files beside an output (``*.journal``,
+    ``*.partial``, ``*.spool.jsonl``). Its folder must exist and take new
+    files: a job refused only when it writes its last output would have
+    done its work for nothing.
 
     Raises
     ------
     PolicytextError
     """
     out = Path(path)
+    if any(hop.startswith(_SPECIAL_FOLDERS) for hop in _links(out)):
+        raise PolicytextError(f"{path}: the output is not a regular file (a device or a process's stream)")
+    if os.path.abspath(out).endswith(RESERVED_SUFFIXES):
+        raise PolicytextError(f"{path}: names ending {', '.join(RESERVED_SUFFIXES)} are kept for a job's own files beside its output")
     try:
         info = os.stat(out)
     except FileNotFoundError:
@@ -96,9 +111,52 @@ def check_output(path, *, inputs=()):
                     raise PolicytextError(f"{path}: the output is one of the input documents")
             except OSError:
                 continue
-    parent = out.resolve().parent
+    parent = Path(os.path.realpath(out)).parent
     if not parent.is_dir():
         raise PolicytextError(f"{path}: no such folder {parent}")
+    try:
+        fd, trial = tempfile.mkstemp(prefix=".policytext-check-", dir=parent)
+    except OSError as exc:
+        raise PolicytextError(f"{path}: cannot write in the folder {parent} ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(trial)
+
+
+def _links(path, most=40):
+    """``path`` (absolute) and each path its links lead to, hop by hop.
+
+    ``realpath`` alone would hide a hop through ``/proc/self/fd/2`` that
+    ends at the file a shell redirected standard error to.
+    """
+    hops = [os.path.abspath(path)]
+    while os.path.islink(hops[-1]) and len(hops) <= most:
+        hops.append(os.path.abspath(os.path.join(os.path.dirname(hops[-1]), os.readlink(hops[-1]))))
+    return hops + [os.path.realpath(path)]
+
+
+@contextlib.contextmanager
+def replacing(path, *, suffix=".tmp"):
+    """A temporary file beside ``path`` that replaces it when the block ends without error.
+
+    Yields the temporary file's name (``suffix`` is its ending, which tells
+    some writers the format). A link is followed: its target is replaced
+    and the link stays. The file gets the permissions a new file would
+    (``mkstemp`` makes it private). On error the temporary file is removed
+    and ``path`` is left as it was.
+    """
+    target = Path(os.path.realpath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        os.close(fd)
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
@@ -135,16 +193,8 @@ def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
     check_output(path, inputs=inputs)
     writer = _WRITERS[fmt]
     table = [[row.get(c) for c in columns] for row in rows]
-    out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent)
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         writer(table, list(columns), tmp, types or {})
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return fmt
 
 

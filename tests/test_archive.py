@@ -834,7 +834,14 @@ def test_a_document_cut_short_by_a_full_disk_is_tagged_again_on_resume(tmp_path)
     [
         (lambda d: {"output": str(d / "a.txt")}, "--output {d}/a.txt: the output is one of the input documents"),
         (lambda d: {"output": str(d / "o.jsonl"), "summary": str(d / "o.jsonl")}, "--summary {d}/o.jsonl: the same file as --output; give each output its own file"),
-        (lambda d: {"output": "/dev/null"}, "--output /dev/null: the output is not a regular file"),
+        (lambda d: {"output": "/dev/null"}, "--output /dev/null: the output is not a regular file (a device or a process's stream)"),
+        # A shell's "2>err.txt" makes /dev/stderr a link to a regular file, which renaming would replace.
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": "/dev/stderr"}, "--errors /dev/stderr: the output is not a regular file (a device or a process's stream)"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "to-stderr")}, "--errors {p}/to-stderr: the output is not a regular file (a device or a process's stream)"),
+        (
+            lambda d: {"output": str(d / "o.jsonl.journal")},
+            "--output {d}/o.jsonl.journal: names ending .journal, .partial, .spool.jsonl are kept for a job's own files beside its output",
+        ),
         (lambda d: {"output": str(d)}, "--output {d}: the output is a folder"),
         (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d / "a.txt")}, "--errors {d}/a.txt: the output is one of the input documents"),
     ],
@@ -843,11 +850,61 @@ def test_outputs_that_would_destroy_data_are_refused_before_anything_is_written(
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text(report(), encoding="utf-8")
+    (tmp_path / "to-stderr").symlink_to("/dev/stderr")
     before = {p: p.read_bytes() for p in docs.iterdir()}
     with pytest.raises(PolicytextError) as info:
         tag_files([docs], progress=False, **options(docs))
-    assert str(info.value) == message.format(d=docs)
+    assert str(info.value) == message.format(d=docs, p=tmp_path)
     assert {p: p.read_bytes() for p in docs.iterdir()} == before
+
+
+def test_an_output_that_is_a_link_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    target = tmp_path / "kept" / "summary.csv"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "s.csv"
+    link.symlink_to(target)
+    tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.jsonl"), summary=str(link), progress=False)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    rows = list(csv.DictReader(open(target, encoding="utf-8-sig")))
+    assert [row["file"] for row in rows] == [str(tmp_path / "a.txt")]
+    # Made through mkstemp, but with the permissions of any new file, as the records are.
+    assert target.stat().st_mode & 0o777 == (tmp_path / "o.jsonl").stat().st_mode & 0o777
+
+
+def test_the_errors_file_is_written_without_touching_a_file_named_like_its_temporary(tmp_path):
+    # The error list was written to "<errors>.tmp" first, replacing any file of that name.
+    (tmp_path / "report.txt.tmp").write_text(report(), encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = tag_files([tmp_path / "empty.txt"], errors=str(tmp_path / "report.txt"), progress=False)
+    assert result.failed == [(str(tmp_path / "empty.txt"), "empty file")]
+    assert (tmp_path / "report.txt.tmp").read_text(encoding="utf-8") == report()
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == f"{tmp_path / 'empty.txt'}: empty file\n"
+
+
+def test_an_output_folder_that_takes_no_new_file_is_refused_before_work(tmp_path):
+    # Found only when the summary was written, after every document was tagged.
+    import shutil
+    import subprocess
+
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    closed.chmod(0o555)
+    command = [sys.executable, "-m", "policytext.cli", "tag", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "--summary", str(closed / "s.csv")]
+    if os.geteuid() == 0:  # root writes anywhere unless it drops the capability
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv to drop the capability to write anywhere")
+        caps = "-dac_override,-dac_read_search"
+        command = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    finally:
+        closed.chmod(0o755)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"policytext: error: --summary {closed / 's.csv'}: cannot write in the folder {closed} (Permission denied)")
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 def test_tag_files_without_an_output_returns_the_records_and_summary_as_data(tmp_path, capsys):
