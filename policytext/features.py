@@ -89,6 +89,8 @@ class FeatureParams:
 
     @classmethod
     def from_dict(cls, d):
+        if not isinstance(d, dict):
+            raise ValueError(f"features must be an object of feature settings, got {type(d).__name__}")
         d = dict(d)
         d["ngram_range"] = tuple(d["ngram_range"])
         return cls(**d)

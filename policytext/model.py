@@ -10,6 +10,7 @@ one.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 
 import numpy as np
@@ -28,6 +29,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 # What each method's options allow, built once.
+#: The temperatures a model may have: trained ones are near 0.3.
+MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 1e3
 _ENGINE = {"engine": one_of("fast", "reference")}
 _PREDICT = {"k": optional(int_at_least(1)), "threshold": number_between(0, 1), **_ENGINE}
 _TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
@@ -68,6 +71,8 @@ class Classifier:
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept, dtype=np.float64)
+        if not isinstance(temperature, numbers.Real) or isinstance(temperature, bool):
+            raise TypeError(f"temperature must be a number, got {temperature!r}")
         self.temperature = float(temperature)
         self.features = features or FeatureParams()
         self.metadata = dict(metadata or {})
@@ -93,8 +98,12 @@ class Classifier:
         for name in ("idf", "coef", "intercept"):
             if not np.isfinite(getattr(self, name)).all():
                 raise ValueError(f"{name} holds values that are not finite (NaN or infinity)")
-        if not (np.isfinite(self.temperature) and self.temperature > 0):
-            raise ValueError(f"temperature must be a finite number > 0, got {self.temperature}")
+        # Far outside this range, scores / temperature overflow to NaN, or every probability is 1 / labels.
+        if not MIN_TEMPERATURE <= self.temperature <= MAX_TEMPERATURE:
+            raise ValueError(f"temperature must be a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}, got {self.temperature!r}")
+        # Smoothed idf is at least 1; a weight of zero or less would turn a feature against its own evidence.
+        if n_features and not (self.idf > 0).all():
+            raise ValueError("idf must be positive")
         if self.context is not None and self.context.n_labels != n_classes:
             raise ValueError(f"the context stage is for {self.context.n_labels} labels; the model has {n_classes}")
         if self.shares is not None and sorted(self.shares.labels) != sorted(self.classes_):

@@ -179,15 +179,21 @@ def load_model(path):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{meta_path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ModelError(f"{meta_path} is not a policytext model file (nested too deeply)") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelError(f"{meta_path} is not a policytext model file (format is not {FORMAT!r})")
     version = meta.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ModelError(f"{meta_path}: format_version must be an int, got {version!r}")
     if version not in _READABLE:
         raise ModelError(
             f"{path} was saved in model format {version} by policytext {meta.get('library_version')}; "
             f"this is policytext {__version__}, which reads formats {', '.join(map(str, _READABLE))}"
         )
     checksums = meta.get("checksums") or {}
+    if not isinstance(checksums, dict):
+        raise ModelError(f"{meta_path}: checksums must be an object of SHA-256 digests, got {type(checksums).__name__}")
     if checksums.get("metadata_sha256") != _sha256(_canonical(meta)):
         raise ModelError(f"{meta_path} was altered: its metadata checksum does not match")
     labels, n_features = meta.get("labels"), meta.get("n_features")

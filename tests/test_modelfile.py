@@ -212,7 +212,15 @@ def test_a_rewritten_but_unchanged_model_still_loads(saved, tiny_model):
         (lambda m, a: a.update(coef=np.full_like(a["coef"], np.nan)), "coef holds values that are not finite"),
         (lambda m, a: a.update(idf=np.where(np.arange(len(a["idf"])) == 3, np.inf, a["idf"])), "idf holds values that are not finite"),
         (lambda m, a: a.update(intercept=np.full_like(a["intercept"], -np.inf)), "intercept holds values that are not finite"),
-        (lambda m, a: m.update(temperature=float("nan")), "temperature must be a finite number"),
+        (lambda m, a: m.update(temperature=float("nan")), "temperature must be a number from 0.001 to 1000, got nan"),
+        # Valid numbers that gave NaN scores, or 1/7 for every label.
+        (lambda m, a: m.update(temperature=1e-308), "temperature must be a number from 0.001 to 1000, got 1e-308"),
+        (lambda m, a: m.update(temperature=1e308), "temperature must be a number from 0.001 to 1000, got 1e[+]308"),
+        (lambda m, a: m.update(temperature=True), "temperature must be a number, got True"),
+        (lambda m, a: m.update(temperature="0.3"), "temperature must be a number, got '0.3'"),
+        (lambda m, a: a.update(idf=-a["idf"]), "idf must be positive"),
+        (lambda m, a: m.update(format_version=str(m["format_version"])), "format_version must be an int, got '3'"),
+        (lambda m, a: m.update(features=list(m["features"].items())), "features must be an object of feature settings, got list"),
         (lambda m, a: a.update(vocabulary=a["vocabulary"][::-1].copy()), "vocabulary must be sorted, without repeats"),
         (lambda m, a: a.update(vocabulary=np.sort(np.concatenate([a["vocabulary"][:1], a["vocabulary"][:-1]]))), "vocabulary must be sorted, without repeats"),
         (lambda m, a: m.update(labels="".join(m["labels"])), "labels must be a list of at most"),
@@ -232,6 +240,17 @@ def test_models_with_valid_checksums_but_bad_contents_are_refused(saved, change,
     change(meta, arrays)
     _rewrite(saved, meta, arrays)
     with pytest.raises(ModelError, match=message):
+        load_model(saved)
+
+
+def test_metadata_of_the_wrong_shape_is_refused_with_a_model_error(saved):
+    meta_path = saved / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps({**meta, "checksums": "x"}), encoding="utf-8")
+    with pytest.raises(ModelError, match="checksums must be an object of SHA-256 digests, got str"):
+        load_model(saved)
+    meta_path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ModelError, match="is not a policytext model file [(]nested too deeply[)]"):
         load_model(saved)
 
 
