@@ -269,7 +269,7 @@ def tag_files(
     errors : str, optional
         Also write one line per failed document here.
     jobs : int
-        Worker processes (-1: one per core). On Linux they are forked from
+        Worker processes (-1: one per core; never more than the cores). On Linux they are forked from
         this process, model and engine loaded, and take a few documents at
         a time; each encodes and counts its documents, and this process
         writes them.
@@ -549,7 +549,8 @@ def _local_mapper(clf, jobs, limits, timeout, context, finish):
     def run(paths):
         from joblib import effective_n_jobs
 
-        workers = effective_n_jobs(jobs)
+        # More processes than cores only cost memory (each holds its documents and scores).
+        workers = min(effective_n_jobs(jobs), _cores())
         if workers == 1 or len(paths) < 2:
             for result in tag(paths, model=clf):
                 yield finish(result, clf)
@@ -557,6 +558,14 @@ def _local_mapper(clf, jobs, limits, timeout, context, finish):
         yield from in_workers(paths, workers, (clf, tag, finish))
 
     return run
+
+
+def _cores():
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _progress(total, enabled):

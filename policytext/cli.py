@@ -7,20 +7,49 @@ here, at the edge, and nowhere else:
 - 1: the job could not run (bad model, bad corpus, unreadable input)
 - 2: bad command-line usage
 - 3: the job ran but some documents failed (each reported on stderr)
+- 141: standard output was closed by its reader (``| head``); nothing is printed
 """
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 
 EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter stopped by a closed pipe
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
+
+
+def _ranged(kind, low, high, *, above=False):
+    """An argparse type: a finite ``kind`` from ``low`` (or above it, with ``above``) to ``high``.
+
+    argparse then names the option and the value refused:
+    "argument --jobs: must be an int from 1 to 1024, got '0'".
+    """
+    allowed = f"{'an int' if kind is int else 'a number'} {'above' if above else 'from'} {low:g} {'and at most' if above else 'to'} {high:g}"
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        # NaN fails every comparison, and infinity is above any high.
+        if value is None or not ((value > low if above else value >= low) and value <= high):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
+        return value
+
+    return parse
+
+
+#: Range limits of the numeric options: far above any real use, below what overflows.
+_MAX_MB = 1_000_000  # a terabyte
+_MAX_SECONDS = 1e9
 
 
 def _parser():
@@ -56,7 +85,7 @@ def _parser():
     tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares (counted, corrected, 90%% interval), shares per part, place, level, year")
     tag.add_argument("--panel", metavar="FILE.csv", help="one row per place x level x year: pooled shares, corrected, with 90%% intervals")
     tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
-    tag.add_argument("--evidence", type=int, default=0, metavar="N", help="add N sentences per label to the summary (needs --summary)")
+    tag.add_argument("--evidence", type=_ranged(int, 0, 10_000), default=0, metavar="N", help="add N sentences per label to the summary (needs --summary)")
     tag.add_argument(
         "--evidence-by",
         choices=("top", "least", "random"),
@@ -68,11 +97,11 @@ def _parser():
     tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
     tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
     tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
-    tag.add_argument("--jobs", type=int, default=1, metavar="N", help="processes to use (default: 1)")
+    tag.add_argument("--jobs", type=_ranged(int, 1, 1024), default=1, metavar="N", help="processes to use, at most one per core (default: 1)")
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
-    tag.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead, with no size or time limit")
-    tag.add_argument("--max-pages", type=int, default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
-    tag.add_argument("--timeout", type=float, default=300, metavar="S", help="seconds one document may take (default: 300)")
+    tag.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead, with no size or time limit")
+    tag.add_argument("--max-pages", type=_ranged(int, 1, 10**7), default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
+    tag.add_argument("--timeout", type=_ranged(float, 0, _MAX_SECONDS, above=True), default=300, metavar="S", help="seconds one document may take (default: 300)")
     tag.add_argument("--no-context", action="store_true", help="tag each sentence alone, without its neighbours and paragraph")
     tag.add_argument("--no-progress", action="store_true", help="no progress bar")
     tag.set_defaults(run=_run_tag)
@@ -96,7 +125,7 @@ def _parser():
     targets.add_argument("--format", choices=("csv", "jsonl", "parquet", "xlsx"), help="insist on a format (refused if the extension differs)")
     targets.add_argument("--wide", action="store_true", help="one row per document: each indicator's value, range and modifier")
     targets.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
-    targets.add_argument("--max-mb", type=float, default=50, metavar="MB", help="refuse documents larger than this (default: 50)")
+    targets.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50)")
     targets.add_argument("--no-progress", action="store_true", help="no progress bar")
     targets.set_defaults(run=_run_targets)
 
@@ -141,8 +170,6 @@ def _run_tag(args, out, err):
 
     from .errors import ParameterError
 
-    if args.evidence < 0 or args.jobs < 1 or args.max_mb <= 0 or args.max_pages < 1 or args.timeout <= 0:
-        raise ParameterError("--evidence must be >= 0, --jobs >= 1, --max-mb > 0, --max-pages >= 1 and --timeout > 0")
     if args.evidence and not args.summary:
         raise ParameterError("--evidence needs --summary FILE.csv: the evidence sentences are columns of the summary")
     options = dict(
@@ -192,8 +219,6 @@ def _run_targets(args, out, err):
     from .tables import check_output, format_of, write_table
     from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
 
-    if args.max_mb <= 0:
-        raise ValueError("--max-mb must be > 0")
     # Every refusal comes before any document is read.
     fmt = format_of(args.output, format=args.format)
     documents, problems = expand_paths(args.paths)
@@ -273,6 +298,13 @@ def main(argv=None, out=None, err=None):
     except ParameterError as exc:
         print(f"policytext: error: {exc}", file=err)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away ("policytext tag … | head"): stop quietly, as
+        # other filters do. Python's own flush of stdout at exit would fail
+        # again, so stdout is pointed at /dev/null first.
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (PolicytextError, OSError, ValueError) as exc:
         message = str(exc)
         if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileExistsError):

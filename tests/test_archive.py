@@ -754,6 +754,30 @@ def test_workers_end_when_the_job_is_killed(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
+def test_jobs_beyond_the_cores_start_no_more_workers_than_cores(tmp_path):
+    # --jobs 300 forked 300 workers (10 GB) and ran three times slower than --jobs 2.
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: no workers are started at all")
+    docs = _many_reports(tmp_path / "docs", 40)
+    most, stop = [0], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            most[0] = max(most[0], len(_children(os.getpid())))
+            stop.wait(0.005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        result = tag_files([docs], output=str(tmp_path / "o.jsonl"), jobs=64, progress=False)
+    finally:
+        stop.set()
+        watcher.join()
+    assert len(result.tagged) == 40
+    assert 0 < most[0] <= len(os.sched_getaffinity(0))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
 def test_ctrl_c_stops_a_parallel_job_at_once_and_resume_finishes_it(tmp_path):
     import signal
     import subprocess

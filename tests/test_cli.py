@@ -181,3 +181,38 @@ def test_targets_help_shows_an_example(capsys):
         main(["targets", "--help"])
     assert info.value.code == 0
     assert "policytext targets reports/ -o targets.csv" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "option, value, allowed",
+    [
+        ("--jobs", "0", "an int from 1 to 1024"),
+        ("--evidence", "-1", "an int from 0 to 10000"),
+        ("--max-mb", "inf", "a number above 0 and at most 1e+06"),
+        ("--max-mb", "nan", "a number above 0 and at most 1e+06"),
+        ("--max-mb", "1e300", "a number above 0 and at most 1e+06"),
+        ("--max-pages", "-5", "an int from 1 to 1e+07"),
+        ("--timeout", "0", "a number above 0 and at most 1e+09"),
+        ("--timeout", "soon", "a number above 0 and at most 1e+09"),
+    ],
+)
+def test_a_numeric_option_out_of_range_is_a_usage_error_naming_it(tmp_path, capsys, option, value, allowed):
+    # One line named every option's range, whichever was wrong; inf and 1e300 gave tracebacks.
+    with pytest.raises(SystemExit) as info:
+        main(["tag", str(tmp_path), option, value])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"policytext tag: error: argument {option}: must be {allowed}, got {value!r}"
+
+
+def test_a_reader_that_closes_the_pipe_stops_the_job_quietly(tmp_path):
+    # "policytext tag … | head" printed "policytext: error: [Errno 32] Broken pipe".
+    import subprocess
+    import sys
+
+    for i in range(200):
+        (tmp_path / f"r{i:03d}.txt").write_text("一、工作回顾\n" + "新建高标准农田3000亩，排查整改安全隐患210条。" * 20, encoding="utf-8")
+    job = subprocess.Popen([sys.executable, "-m", "policytext.cli", "tag", str(tmp_path), "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    assert job.stdout.readline().startswith(b'{"file": ')
+    job.stdout.close()
+    assert job.wait(timeout=120) == 141
+    assert job.stderr.read() == b""
