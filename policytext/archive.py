@@ -43,6 +43,7 @@ from .records import (
     records_format,
     replace_text,
     same_document,
+    one_line,
     shown,
     table_columns,
     to_row,
@@ -393,7 +394,7 @@ def tag_files(
         bar.close()
         writer.close(complete=finished)
         if errors:
-            replace_text(errors, "".join(f"{shown(path)}: {reason}\n" for path, reason in result.failed))
+            replace_text(errors, "".join(f"{one_line(path)}: {reason}\n" for path, reason in result.failed))
     if summary:
         result.summary.write(summary)
     if panel:

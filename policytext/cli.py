@@ -167,6 +167,7 @@ def _parser():
 def _run_tag(args, out, err):
     from .api import load
     from .archive import tag_files
+    from .records import one_line
 
     from .errors import ParameterError
 
@@ -190,8 +191,8 @@ def _run_tag(args, out, err):
         context=not args.no_context,
         progress=not args.no_progress,
         limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},
-        on_error=lambda path, reason: print(f"policytext: {path}: {reason}", file=err, flush=True),
-        on_warning=lambda path, warning: print(f"policytext: warning: {path}: {warning}", file=err, flush=True),
+        on_error=lambda path, reason: print(f"policytext: {one_line(path)}: {reason}", file=err, flush=True),
+        on_warning=lambda path, warning: print(f"policytext: warning: {one_line(path)}: {warning}", file=err, flush=True),
         sink=out,
     )
     if args.scheduler:
@@ -213,6 +214,7 @@ def _run_targets(args, out, err):
     from tqdm import tqdm
 
     from .finding import expand_paths
+    from .records import one_line
     from .summary import read_meta
     from .errors import DocumentError
     from .readers import read_document
@@ -225,13 +227,13 @@ def _run_targets(args, out, err):
     check_output(args.output, inputs=documents)
     overrides = read_meta(args.meta) if args.meta else {}
     for path, reason in problems:
-        print(f"policytext: {path}: {reason}", file=err, flush=True)
+        print(f"policytext: {one_line(path)}: {reason}", file=err, flush=True)
     rows, failed = [], len(problems)
     for path in tqdm(documents, unit="doc", desc="targets", file=err, disable=True if args.no_progress else None):
         try:
             text = read_document(path, max_bytes=int(args.max_mb * 1024 * 1024))
         except DocumentError as exc:
-            print(f"policytext: {exc}", file=err, flush=True)
+            print(f"policytext: {one_line(exc.path)}: {exc.reason}", file=err, flush=True)
             failed += 1
             continue
         meta, found = document_targets(path, text, overrides=overrides)

@@ -456,6 +456,9 @@ def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_P
         raise DocumentError(path, f"unsupported format {suffix!r} ({_supported()})")
     data = _read_bytes(path, info.st_size, max_bytes)
     text = _READERS[suffix](path, data, max_bytes, max_pdf_pages)
+    if not text.strip():
+        # Tagged, it gave no sentence and no sign of why (a BOM alone, a page of white space, HTML with no text).
+        raise DocumentError(path, "no text (only white space)")
     # Lone surrogates (PDF text layers produce them) cannot be written as
     # UTF-8; the fuzzer found them ending a job. They become U+FFFD.
     return _SURROGATE.sub("\ufffd", text)

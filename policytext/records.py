@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "records_format", "replace_text", "require_extra", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -246,6 +246,22 @@ def shown(path):
     'a/b\\\\xff.txt'
     """
     return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+#: Control characters as Python writes them in a string literal ("\\n", "\\r", "\\x1b").
+_CONTROLS = {c: repr(chr(c))[1:-1] for c in [*range(32), 127]}
+
+
+def one_line(path):
+    """:func:`shown`, with line breaks and other control characters escaped: a file name for a one-line message.
+
+    A name holding a line break split its error line in two, and a ``\\r``
+    overwrote the start of the line on a terminal.
+
+    >>> one_line("a/x\\ny.txt")
+    'a/x\\\\ny.txt'
+    """
+    return shown(path).translate(_CONTROLS)
 
 
 def same_document(path):

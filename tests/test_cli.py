@@ -216,3 +216,15 @@ def test_a_reader_that_closes_the_pipe_stops_the_job_quietly(tmp_path):
     job.stdout.close()
     assert job.wait(timeout=120) == 141
     assert job.stderr.read() == b""
+
+
+def test_a_file_name_with_a_line_break_stays_on_its_error_line(tmp_path):
+    # A name holding "\n" split its error in two lines, and "\r" overwrote the line on a terminal.
+    (tmp_path / "x\ny.txt").write_bytes(b"\x00\x01")
+    (tmp_path / "e\rf.txt").write_bytes(b"")
+    errors = tmp_path / "errors.txt"
+    code, _, err = run("tag", str(tmp_path), "-o", str(tmp_path / "o.jsonl"), "--errors", str(errors))
+    assert code == 3
+    expected = {f"{tmp_path}/e\\rf.txt: empty file", f"{tmp_path}/x\\ny.txt: binary data, not text"}
+    assert set(errors.read_text(encoding="utf-8").splitlines()) == expected
+    assert set(err.splitlines()) == {f"policytext: {line}" for line in expected}

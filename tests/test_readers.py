@@ -468,3 +468,14 @@ def test_deeply_nested_html_loses_no_text(tmp_path, depth):
     text = read_document(path)
     assert "深层里的句子" in text and "之后第59句，完成产值59亿元。" in text and "第0句话" in text
     assert "var x" not in text
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [("blank.txt", b" \n\t\n\xe3\x80\x80\n"), ("bom.txt", b"\xef\xbb\xbf"), ("empty.html", b"<html><body><p> </p></body></html>")],
+)
+def test_a_document_with_no_text_fails_with_a_reason(tmp_path, name, data):
+    # Each was tagged with no sentence and no word of why.
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(DocumentError, match="no text [(]only white space[)]"):
+        read_document(tmp_path / name)
