@@ -88,11 +88,47 @@ BOOL = Constraint(lambda v: isinstance(v, bool), "True or False")
 STR = Constraint(lambda v: isinstance(v, str) and v != "", "a non-empty str")
 
 
+def _is_path(value):
+    return isinstance(value, (str, os.PathLike)) and os.fspath(value) not in ("", b"")
+
+
+#: A file or folder path: a non-empty str or os.PathLike ("" would quietly mean the current folder).
+PATH = Constraint(_is_path, "a path (a non-empty str or os.PathLike)")
+#: One path, or a non-empty list of paths (files, folders, glob patterns).
+PATHS = Constraint(
+    lambda v: _is_path(v) or (isinstance(v, (list, tuple)) and len(v) > 0 and all(_is_path(p) for p in v)),
+    "a path or a non-empty list of paths",
+)
+CALLABLE = Constraint(callable, "a callable")
+#: A writable text stream, as ``print(file=...)`` takes it.
+WRITABLE = Constraint(lambda v: callable(getattr(v, "write", None)), "a text file open for writing")
+
+
+def _is_text_stream(value):
+    import io
+
+    if isinstance(value, (str, bytes, os.PathLike)) or not callable(getattr(value, "read", None)):
+        return False
+    # A binary file's read() gives bytes: refused here rather than deep in the segmenter.
+    return not isinstance(value, (io.RawIOBase, io.BufferedIOBase))
+
+
+TEXT_STREAM = Constraint(_is_text_stream, "a text file open for reading (open(path, encoding='utf-8'), or io.StringIO)")
+
+
+def mapping_of(keys, value_constraint):
+    """A dict whose keys are some of ``keys`` and whose values ``value_constraint`` accepts."""
+    return Constraint(
+        lambda v: isinstance(v, dict) and set(v) <= set(keys) and all(value_constraint.accepts(x) for x in v.values()),
+        f"a dict with some of the keys {', '.join(map(repr, keys))}, each {value_constraint.description}",
+    )
+
+
 def model_constraint():
     from .model import Classifier  # here, not at import: model imports this module
 
     return Constraint(
-        lambda v: v is None or isinstance(v, (str, os.PathLike, Classifier)),
+        lambda v: v is None or _is_path(v) or isinstance(v, Classifier),
         "None (the shipped model), a model folder's path or a Classifier",
     )
 

@@ -15,11 +15,14 @@ import numpy as np
 from ._validation import (
     BOOL,
     N_JOBS,
+    PATH,
+    TEXT_STREAM,
     check_params,
     check_text,
     check_texts,
     int_at_least,
     model_constraint,
+    optional,
 )
 from .context import paragraph_ids
 from .errors import ModelError
@@ -115,6 +118,7 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     >>> clf.labels
     ['economy', 'agriculture', 'environment', 'safety', 'livelihood', 'governance', 'other']
     """
+    check_params("load", {"path": optional(PATH)}, {"path": path})
     if path is None:
         path = os.environ.get("POLICYTEXT_MODEL") or default_model_path()
     path = str(Path(path).resolve())
@@ -129,7 +133,7 @@ def resolve_model(model: ModelLike = None) -> Classifier:
 
 
 #: What the options of the functions below allow: one table, checked at each call.
-_OPTIONS = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1), "context": BOOL}
+_OPTIONS = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1), "context": BOOL, "stream": TEXT_STREAM}
 
 
 def _options(where, **values):
@@ -327,7 +331,7 @@ def classify_stream(
     >>> list(classify_stream(iter(["新建高标准农田4300亩。", "各位代表："])))
     ['agriculture', 'other']
     """
-    if isinstance(texts, (str, bytes)):
+    if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
         check_texts(texts)  # the same refusal as every batch entry point
     _options("classify_stream", model=model, batch_size=batch_size, n_jobs=n_jobs)
     return _stream_labels(texts, resolve_model(model), batch_size, n_jobs)
@@ -369,7 +373,7 @@ def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int =
     -------
     iterator of Sentence
     """
-    _options("iter_classify", model=model, batch_size=batch_size, context=context)
+    _options("iter_classify", stream=stream, model=model, batch_size=batch_size, context=context)
     return _iter_sentences(stream, resolve_model(model), batch_size, context)
 
 
@@ -387,6 +391,7 @@ def iter_batches(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, 
     a model that has a context stage) the probabilities are in context and
     a batch may be a little shorter or longer than ``batch_size``.
     """
+    _options("iter_batches", stream=stream, batch_size=batch_size, context=context)
     batches = ((spans, clf.predict_proba([s.text for s in spans])) for spans in _batches(iter_sentences(stream), batch_size))
     if context and clf.context is not None:
         return clf.context.stream(batches)

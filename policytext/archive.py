@@ -25,9 +25,15 @@ from dataclasses import dataclass, field
 
 from ._validation import (
     BOOL,
+    CALLABLE,
     N_JOBS,
+    PATH,
+    PATHS,
+    WRITABLE,
     check_params,
     int_at_least,
+    int_between,
+    mapping_of,
     model_constraint,
     number_between,
     one_of,
@@ -309,10 +315,18 @@ def tag_files(
     check_params(
         "tag_files",
         {**_TAG_OPTIONS, "model": model_constraint()},
-        {"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume, "progress": progress, "timeout": timeout, "context": context, "model": model},
+        {
+            "paths": paths,
+            **{"output": output, "summary": summary, "panel": panel, "meta": meta, "plot": plot, "errors": errors, "font": font},
+            **{"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume},
+            **{"progress": progress, "limits": limits, "timeout": timeout, "context": context, "model": model},
+            **{"on_error": on_error, "on_warning": on_warning, "mapper": mapper, "sink": sink},
+        },
     )
     if evidence and not summary:
         raise ParameterError("tag_files(): 'evidence' needs a summary to add its sentences to (summary=FILE.csv, --summary)")
+    if resume and output is None:
+        raise ParameterError("tag_files(): 'resume' needs an output to resume (output=FILE, -o FILE)")
     clf = resolve_model(model)
     overrides = read_meta(meta) if meta else None
     docs, missing = expand_paths(paths)
@@ -407,6 +421,11 @@ def tag_files(
 
 
 _TAG_OPTIONS = {
+    "paths": PATHS,
+    **dict.fromkeys(("output", "summary", "panel", "meta", "plot", "errors", "font"), optional(PATH)),
+    "limits": optional(mapping_of(("max_bytes", "max_pdf_pages"), int_between(1, 1 << 50))),
+    **dict.fromkeys(("on_error", "on_warning", "mapper"), optional(CALLABLE)),
+    "sink": optional(WRITABLE),
     "format": optional(one_of(*FORMATS)),
     "evidence": int_at_least(0),
     "evidence_by": one_of(*EVIDENCE_BY),

@@ -226,3 +226,30 @@ def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
     other = write_jsonl(tmp_path / "two.jsonl", [{"text": t, "label": l} for l, ts in TINY.items() if l in ("economy", "other") for t in ts])
     save_model(train_corpus(other), path, force=True)
     assert policytext.load(path).labels == ["economy", "other"]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        # Each raised AttributeError or TypeError from deep inside, or quietly read the current folder.
+        (lambda: policytext.iter_classify("新建农田。"), "iter_classify(): 'stream' must be a text file open for reading"),
+        (lambda: policytext.iter_classify(None), "iter_classify(): 'stream' must be a text file open for reading"),
+        (lambda: policytext.iter_classify(io.BytesIO("新建农田。".encode())), "iter_classify(): 'stream' must be a text file open for reading"),
+        (lambda: policytext.classify_stream(None), "texts must be a list of str, got NoneType"),
+        (lambda: policytext.load(42), "load(): 'path' must be None or a path (a non-empty str or os.PathLike), got 42"),
+        (lambda: policytext.load(""), "load(): 'path' must be None or a path"),
+        (lambda: classify_batch(["新建农田。"], model=""), "classify_batch(): 'model' must be None (the shipped model), a model folder's path or a Classifier, got ''"),
+        (lambda: policytext.tag_files(None), "tag_files(): 'paths' must be a path or a non-empty list of paths, got None"),
+        (lambda: policytext.tag_files([]), "tag_files(): 'paths' must be a path or a non-empty list of paths, got []"),
+        (lambda: policytext.tag_files(["r"], output=42), "tag_files(): 'output' must be None or a path"),
+        (lambda: policytext.tag_files(["r"], limits={"bogus": 1}), "tag_files(): 'limits' must be None or a dict with some of the keys 'max_bytes', 'max_pdf_pages'"),
+        (lambda: policytext.tag_files(["r"], limits={"max_bytes": -1}), "tag_files(): 'limits' must be None or a dict"),
+        (lambda: policytext.tag_files(["r"], on_error="x"), "tag_files(): 'on_error' must be None or a callable, got 'x'"),
+        (lambda: policytext.tag_files(["r"], sink=42), "tag_files(): 'sink' must be None or a text file open for writing, got 42"),
+        (lambda: policytext.tag_files(["r"], resume=True), "tag_files(): 'resume' needs an output to resume"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_the_argument(call, message):
+    with pytest.raises((policytext.ParameterError, TypeError)) as info:
+        call()
+    assert str(info.value).startswith(message)
