@@ -480,7 +480,10 @@ class RecordWriter:
                 buf.write("\ufeff")  # the BOM Excel needs to read UTF-8, as every CSV file policytext writes has
             writer.writerow(table_columns(self.labels))
             self._csv_header_needed = False
-        writer.writerows(records.rows() if isinstance(records, RecordBatch) else (to_row(r, self.labels) for r in records))
+        rows = records.rows() if isinstance(records, RecordBatch) else (to_row(r, self.labels) for r in records)
+        # Probabilities as JSON Lines writes them, with 6 decimals ("0.000049", not "4.9e-05").
+        first = COLUMNS.index("score")
+        writer.writerows([*row[:first], *(f"{p:.6f}" for p in row[first:])] for row in rows)
         return buf.getvalue()
 
     def close(self, complete=True):

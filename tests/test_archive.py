@@ -128,6 +128,9 @@ def test_cli_exit_status_stderr_and_errors_file(archive, tmp_path):
     rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
     assert rows and {r["file"] for r in rows} == {str(archive / "a_utf8.txt")}
     assert set(rows[0]) >= {"file", "index", "start", "end", "section", "text", "label", "score", "p_economy"}
+    # Probabilities with 6 decimals, as in JSON Lines: "4.9e-05" and "0.0" were written before.
+    numbers = [r[c] for r in rows for c in r if c == "score" or c.startswith("p_")]
+    assert all(re.fullmatch(r"[01]\.\d{6}", v) for v in numbers)
 
 
 def test_stdout_jsonl_and_glob(archive):
