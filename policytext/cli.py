@@ -92,7 +92,7 @@ def _parser():
         default="top",
         help="which sentences: the most confident (default), the least confident (to audit a share), or a random sample",
     )
-    tag.add_argument("--plot", metavar="FILE.png", help="draw the shares (bars per document, or lines over years)")
+    tag.add_argument("--plot", metavar="FILE.png", help="draw the shares (bars per document, or lines over years); PNG, or .svg/.pdf by the extension")
     tag.add_argument("--plot-by", choices=("level", "place"), help="over years, one panel per level or place")
     tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
     tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
