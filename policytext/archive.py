@@ -153,6 +153,8 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
         try:
             with _time_limit(timeout):
                 text = read_document(path, **(limits or {}))
+                if (lines := text.count("\n")) > MAX_WHOLE_LINES:
+                    raise DocumentError(path, f"{lines:,} lines, over the {MAX_WHOLE_LINES:,} of a document read whole (tag_files reads .txt and .md of more as a stream)")
                 spans = split_sentences(text)
         except DocumentError as exc:
             yield DocumentResult(str(path), error=exc.reason)
@@ -458,15 +460,32 @@ def _supported_suffixes():
 #: do not apply to them: those bound what a document may cost to read into
 #: memory, and a stream makes steady progress.
 STREAM_FROM = 16 * 1024 * 1024
+#: ... and so are those with more lines than this, and a document of another
+#: format (read whole) with more lines fails. Each sentence costs a few
+#: hundred bytes in memory however short: 7 million one-character lines in a
+#: 14 MB file took 10 GB read whole. A real report has a few thousand lines.
+MAX_WHOLE_LINES = 200_000
 _STREAMED_SUFFIXES = (".txt", ".md")
 _STREAM_BATCH = 10_000  # records per write
 
 
 def _streams(path):
     try:
-        return path.lower().endswith(_STREAMED_SUFFIXES) and os.path.getsize(path) > STREAM_FROM
+        if not path.lower().endswith(_STREAMED_SUFFIXES):
+            return False
+        size = os.path.getsize(path)
+        return size > STREAM_FROM or (size > MAX_WHOLE_LINES and _line_breaks(path) > MAX_WHOLE_LINES)
     except OSError:
         return False  # the normal path reports it
+
+
+def _line_breaks(path, block=1 << 20):
+    """Line feed bytes in a file (in UTF-16 and UTF-32 too, each line break holds one)."""
+    count = 0
+    with open(path, "rb") as f:
+        while data := f.read(block):
+            count += data.count(b"\n")
+    return count
 
 
 def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=None):

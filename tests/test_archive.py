@@ -1136,3 +1136,21 @@ def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
     err = io.StringIO()
     assert main(["tag", str(odd), "--summary", str(tmp_path / "s2.csv"), "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
     assert err.getvalue().startswith(f"policytext: warning: {odd}: unlike the reports the model knows: ")
+
+
+def test_a_text_of_very_many_short_lines_is_streamed_and_other_formats_refused(tmp_path):
+    # 7 million one-character lines in a 14 MB file (under the size from which
+    # text is streamed) took 10 GB read whole: a sentence costs a few hundred
+    # bytes however short. Streamed, the whole-document size limit does not apply.
+    lines = 201_000
+    (tmp_path / "many.txt").write_text("一\n" * lines, encoding="utf-8")
+    (tmp_path / "many.html").write_text("<p>一</p>\n" * lines, encoding="utf-8")
+    result = tag_files([tmp_path], output=str(tmp_path / "o.jsonl"), limits={"max_bytes": 100_000, "max_pdf_pages": 10}, progress=False)
+    assert result.tagged == [str(tmp_path / "many.txt")]
+    with open(tmp_path / "o.jsonl", encoding="utf-8") as f:
+        assert sum(1 for _ in f) == lines
+    (path, reason), = result.failed
+    assert path == str(tmp_path / "many.html") and reason.startswith("larger than")
+    # Within the size limit, a document read whole is refused by its lines before it is split.
+    failed = tag_document(str(tmp_path / "many.html"), limits={"max_bytes": 10_000_000, "max_pdf_pages": 10})
+    assert failed.error == f"{lines - 1:,} lines, over the 200,000 of a document read whole (tag_files reads .txt and .md of more as a stream)"
