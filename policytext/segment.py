@@ -32,6 +32,8 @@ from itertools import accumulate, compress, repeat
 from operator import add, itemgetter
 from typing import IO, NamedTuple
 
+from ._validation import TEXT_STREAM, check_params, int_between
+
 __all__ = ["LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "numbered_task"]
 
 # Characters that end a sentence. A run of them ("？！", "。。") stays together.
@@ -358,9 +360,7 @@ class _Splitter:
     """
 
     def __init__(self, max_chars, width):
-        if not isinstance(max_chars, int) or max_chars < 1:
-            raise ValueError(f"max_chars must be an int >= 1, got {max_chars!r}")
-        self.max_chars = max_chars
+        self.max_chars = int(max_chars)
         self.context = []  # (level, heading text), outermost first: levels rise, so a lead sentence is last
         self.section = ()  # the heading texts of self.context, kept with it: a Span's section
         self.line = 0  # the number of the next logical line
@@ -479,6 +479,7 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
+    check_params("split_sentences", {"max_chars": _MAX_CHARS}, {"max_chars": max_chars})
     return _Splitter(max_chars, _sample_width(text)).lines(text)
 
 
@@ -504,6 +505,16 @@ def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int =
     ------
     Span
     """
+    check_params("iter_sentences", {"stream": TEXT_STREAM, "block_chars": _BLOCK_CHARS, "max_chars": _MAX_CHARS}, {"stream": stream, "block_chars": block_chars, "max_chars": max_chars})
+    return _iter_sentences(stream, block_chars, max_chars)
+
+
+_MAX_CHARS = int_between(1, 1 << 30)
+# read(0) gives "", the end of a stream: a block must hold a character.
+_BLOCK_CHARS = int_between(1, 1 << 30)
+
+
+def _iter_sentences(stream, block_chars, max_chars):
     # The first read is large enough to tell whether the text is wrapped.
     block = stream.read(max(block_chars, _SAMPLE_CHARS))
     splitter = _Splitter(max_chars, _sample_width(block))
@@ -520,6 +531,9 @@ def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int =
             logical = list(splitter.logical_lines(buf[:cut]))
             if len(logical) > 1:
                 cut = logical.pop()[0]
+            elif len(buf) < block_chars:
+                # One logical line, which the text after the last break may continue.
+                cut, logical = 0, None
         if cut == 0 and len(buf) >= block_chars:
             ends = list(_SENTENCE_END.finditer(buf))
             cut = ends[-1].end() if ends else len(buf)

@@ -107,7 +107,7 @@ def test_long_runs_without_punctuation_are_cut_not_dropped():
     assert [len(s.text) for s in spans] == [1000, 1000, 501, 1]
     assert "".join(s.text for s in spans) == text
     assert all(text[s.start : s.end] == s.text for s in spans)
-    with pytest.raises(ValueError, match="max_chars must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match="'max_chars' must be an int from 1 to 1073741824, got 0"):
         split_sentences("甲", max_chars=0)
 
 
@@ -275,3 +275,33 @@ def test_a_stream_is_split_as_the_whole_text_even_where_its_last_line_would_chan
     pieces = ["一、工作回顾\n", "（一）农业\n", "新建高标准农田3000亩。", "完成工业产值5亿元。", "整改隐患126条。", "\n", "\n\n", "下半年，我们将抓好项目。", "各位代表！", "新增就业600人；"]
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 120))) for _ in range(400)]
     assert sum(list(iter_sentences(io.StringIO(t))) != split_sentences(t) for t in texts) == 0
+
+
+@pytest.mark.parametrize("text", ["各位代表，\n现在我代表市人民政府作工作报告。", "完成产值5亿元\n”，增长5%。", "他说：“\n要抓好农业。”"])
+def test_a_stream_joins_a_wrapped_line_into_its_unended_last_line(text):
+    # With no line break at the end, the last line was not read with the one before it.
+    import io
+
+    whole = [(s.start, s.end, s.section) for s in split_sentences(text)]
+    assert [(s.start, s.end, s.section) for s in iter_sentences(io.StringIO(text))] == whole
+    assert len(whole) == 1
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda io: list(iter_sentences(io.StringIO("完成工业总产值246亿元。\n" * 10), block_chars=0)), "iter_sentences(): 'block_chars' must be an int from 1 to 1073741824, got 0"),
+        (lambda io: list(iter_sentences(io.StringIO("甲。"), block_chars="x")), "iter_sentences(): 'block_chars' must be an int from 1 to 1073741824, got 'x'"),
+        (lambda io: list(iter_sentences("甲。")), "iter_sentences(): 'stream' must be a text file open for reading"),
+        (lambda io: split_sentences("甲乙丙。", max_chars=True), "split_sentences(): 'max_chars' must be an int from 1 to 1073741824, got True"),
+    ],
+)
+def test_bad_options_of_the_splitters_are_refused_naming_them(call, message):
+    # block_chars=0 read "" (the end of a stream) after the first block and lost the rest.
+    import io
+
+    from policytext.errors import ParameterError
+
+    with pytest.raises(ParameterError) as info:
+        call(io)
+    assert str(info.value).startswith(message)
