@@ -83,7 +83,7 @@ def optional(constraint):
 
 
 #: ``n_jobs`` as joblib takes it: a count of workers, or -1 (-2, ...) for all cores (but one, ...).
-N_JOBS = Constraint(lambda v: _is_int(v) and v != 0, "a non-zero int (-1 for every core)")
+N_JOBS = Constraint(lambda v: _is_int(v) and v != 0 and -1024 <= v <= 1024, "a non-zero int from -1024 to 1024 (-1 for every core)")
 BOOL = Constraint(lambda v: isinstance(v, bool), "True or False")
 STR = Constraint(lambda v: isinstance(v, str) and v != "", "a non-empty str")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import numbers
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,13 +15,14 @@ import numpy as np
 
 from ._validation import (
     BOOL,
+    Constraint,
     N_JOBS,
     PATH,
     TEXT_STREAM,
     check_params,
     check_text,
     check_texts,
-    int_at_least,
+    int_between,
     model_constraint,
     optional,
 )
@@ -133,7 +135,16 @@ def resolve_model(model: ModelLike = None) -> Classifier:
 
 
 #: What the options of the functions below allow: one table, checked at each call.
-_OPTIONS = {"model": model_constraint(), "n_jobs": N_JOBS, "batch_size": int_at_least(1), "context": BOOL, "stream": TEXT_STREAM}
+_OPTIONS = {
+    "model": model_constraint(),
+    "n_jobs": N_JOBS,
+    # Far above any use; islice and joblib fail with their own words beyond.
+    "batch_size": int_between(1, 1 << 40),
+    "context": BOOL,
+    "stream": TEXT_STREAM,
+    "chars": BOOL,
+    "level": Constraint(lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < float(v) < 1, "a number between 0 and 1 (exclusive)"),
+}
 
 
 def _options(where, **values):
@@ -239,11 +250,11 @@ def attention_shares(documents, *, model: ModelLike = None, chars: bool = False,
     """
     from .shares import estimate_shares
 
-    if isinstance(documents, (str, bytes)):
-        check_texts(documents)  # the same refusal as every batch entry point
-    _options("attention_shares", model=model)
+    if isinstance(documents, (str, bytes)) or not isinstance(documents, Iterable):
+        check_texts(documents, name="documents")  # the same refusal as every batch entry point
+    _options("attention_shares", model=model, chars=chars, level=level)
     clf = resolve_model(model)
-    tagged = [classify(d, model=clf) if isinstance(d, str) else list(d) for d in documents]
+    tagged = [classify(d, model=clf) if isinstance(d, str) else _tagged_document(d, i) for i, d in enumerate(documents)]
     sentences = [s for doc in tagged for s in doc]
     if not sentences:
         raise ValueError("attention_shares(): the documents hold no sentence")
@@ -251,6 +262,13 @@ def attention_shares(documents, *, model: ModelLike = None, chars: bool = False,
     doc_ids = np.repeat(np.arange(len(tagged)), [len(doc) for doc in tagged])
     weights = np.array([len(s.text) for s in sentences], dtype=float) if chars else None
     return estimate_shares(proba, labels=clf.labels, weights=weights, doc_ids=doc_ids, model=clf.shares, level=level)
+
+
+def _tagged_document(doc, index):
+    """A report already tagged: a list of Sentence (what :func:`classify` returns)."""
+    if isinstance(doc, (list, tuple)) and all(isinstance(s, Sentence) for s in doc):
+        return list(doc)
+    raise TypeError(f"documents[{index}] must be a str or a list of Sentence (from classify), got {type(doc).__name__}")
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:
@@ -306,7 +324,9 @@ def _parallel_predict(clf, texts, n_jobs):
     """
     from joblib import Parallel, delayed, effective_n_jobs
 
-    workers = effective_n_jobs(n_jobs)
+    from .workers import cores
+
+    workers = min(effective_n_jobs(n_jobs), cores())
     # At most 10,000 texts a task: with 25,000, two threads gained 1.28-1.48x
     # where 10,000 gained 1.68-1.94x (benchmarks/README.md).
     size = max(_PARALLEL_CHUNK // 2, min(_PARALLEL_CHUNK, -(-len(texts) // (4 * workers))))

@@ -62,7 +62,7 @@ from .summary import (
     import_pandas,
     read_meta,
 )
-from .workers import in_workers
+from .workers import cores, in_workers
 
 __all__ = ["DocumentResult", "JobResult", "tag_document", "tag_files"]
 
@@ -589,7 +589,7 @@ def _local_mapper(clf, jobs, limits, timeout, context, finish):
         from joblib import effective_n_jobs
 
         # More processes than cores only cost memory (each holds its documents and scores).
-        workers = min(effective_n_jobs(jobs), _cores())
+        workers = min(effective_n_jobs(jobs), cores())
         if workers == 1 or len(paths) < 2:
             for result in tag(paths, model=clf):
                 yield finish(result, clf)
@@ -597,14 +597,6 @@ def _local_mapper(clf, jobs, limits, timeout, context, finish):
         yield from in_workers(paths, workers, (clf, tag, finish))
 
     return run
-
-
-def _cores():
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _progress(total, enabled):

@@ -101,7 +101,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -267,8 +267,11 @@ def _field_array(data, name, shape, where, low=-math.inf, high=math.inf):
 
 
 @dataclass(frozen=True, eq=False)
-class ShareEstimate:
+class ShareEstimate(Mapping):
     """Shares of each label in one document or a pooled group of documents.
+
+    A read-only mapping from each label to its figures (``est["economy"]``,
+    ``"economy" in est``, ``dict(est)``), with the arrays as attributes.
 
     Attributes
     ----------
@@ -302,6 +305,12 @@ class ShareEstimate:
     def to_dict(self) -> dict[str, dict[str, float]]:
         """``{label: {"counted", "corrected", "low", "high"}}`` as plain floats."""
         return {label: self[label] for label in self.labels}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.labels)
+
+    def __len__(self) -> int:
+        return len(self.labels)
 
     def __getitem__(self, label: str) -> dict[str, float]:
         try:

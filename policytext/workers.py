@@ -28,7 +28,7 @@ import time
 from .errors import PolicytextError
 from .records import shown
 
-__all__ = ["in_workers"]
+__all__ = ["cores", "in_workers"]
 
 #: Documents a worker takes at a time: fewer messages between processes,
 #: and its engine scores their sentences together.
@@ -37,6 +37,14 @@ _TASK_DOCS = 8
 _AHEAD = 2
 #: Documents an error names at most.
 _NAMED = 20
+
+
+def cores():
+    """The cores this process may run on: more workers than these only cost memory."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def in_workers(paths, workers, job):

@@ -184,11 +184,11 @@ def test_records_for_tag_equal_each_sentences_to_dict():
 # the function, the option, what it allows, what it got.
 BAD_OPTIONS = [
     (lambda m: policytext.classify("甲。", model=42), "classify(): 'model' must be None (the shipped model), a model folder's path or a Classifier, got 42"),
-    (lambda m: policytext.classify_batch(["甲。"], model=m, n_jobs=0), "classify_batch(): 'n_jobs' must be a non-zero int (-1 for every core), got 0"),
-    (lambda m: policytext.classify_batch(["甲。"], model=m, n_jobs=1.5), "classify_batch(): 'n_jobs' must be a non-zero int (-1 for every core), got 1.5"),
-    (lambda m: policytext.classify_stream(["甲。"], model=m, batch_size=0), "classify_stream(): 'batch_size' must be an int >= 1, got 0"),
-    (lambda m: policytext.classify_stream(["甲。"], model=m, n_jobs=0), "classify_stream(): 'n_jobs' must be a non-zero int (-1 for every core), got 0"),
-    (lambda m: policytext.iter_classify(io.StringIO("甲。"), model=m, batch_size=-1), "iter_classify(): 'batch_size' must be an int >= 1, got -1"),
+    (lambda m: policytext.classify_batch(["甲。"], model=m, n_jobs=0), "classify_batch(): 'n_jobs' must be a non-zero int from -1024 to 1024 (-1 for every core), got 0"),
+    (lambda m: policytext.classify_batch(["甲。"], model=m, n_jobs=1.5), "classify_batch(): 'n_jobs' must be a non-zero int from -1024 to 1024 (-1 for every core), got 1.5"),
+    (lambda m: policytext.classify_stream(["甲。"], model=m, batch_size=0), "classify_stream(): 'batch_size' must be an int from 1 to 1099511627776, got 0"),
+    (lambda m: policytext.classify_stream(["甲。"], model=m, n_jobs=0), "classify_stream(): 'n_jobs' must be a non-zero int from -1024 to 1024 (-1 for every core), got 0"),
+    (lambda m: policytext.iter_classify(io.StringIO("甲。"), model=m, batch_size=-1), "iter_classify(): 'batch_size' must be an int from 1 to 1099511627776, got -1"),
     (lambda m: m.explain("甲。", k=-1), "explain(): 'k' must be an int >= 1, got -1"),
     (lambda m: m.explain("甲。", label=""), "explain(): 'label' must be None or a non-empty str, got ''"),
     (lambda m: m.predict(["甲。"], k=0), "predict(): 'k' must be None or an int >= 1, got 0"),
@@ -247,9 +247,24 @@ def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
         (lambda: policytext.tag_files(["r"], on_error="x"), "tag_files(): 'on_error' must be None or a callable, got 'x'"),
         (lambda: policytext.tag_files(["r"], sink=42), "tag_files(): 'sink' must be None or a text file open for writing, got 42"),
         (lambda: policytext.tag_files(["r"], resume=True), "tag_files(): 'resume' needs an output to resume"),
+        # Read by truthiness, or failing deep inside with AttributeError.
+        (lambda: policytext.attention_shares(["新建农田。"], chars="x"), "attention_shares(): 'chars' must be True or False, got 'x'"),
+        (lambda: policytext.attention_shares(["新建农田。"], level=1.0), "attention_shares(): 'level' must be a number between 0 and 1 (exclusive), got 1.0"),
+        (lambda: policytext.attention_shares(["新建农田。", None]), "documents[1] must be a str or a list of Sentence (from classify), got NoneType"),
+        (lambda: policytext.attention_shares([[1]]), "documents[0] must be a str or a list of Sentence (from classify), got list"),
+        (lambda: policytext.classify_stream(["甲。"], batch_size=10**19), "classify_stream(): 'batch_size' must be an int from 1 to 1099511627776, got 10000000000000000000"),
+        (lambda: classify_batch(["甲。"], n_jobs=3000), "classify_batch(): 'n_jobs' must be a non-zero int from -1024 to 1024"),
     ],
 )
 def test_bad_arguments_are_refused_naming_the_argument(call, message):
     with pytest.raises((policytext.ParameterError, TypeError)) as info:
         call()
     assert str(info.value).startswith(message)
+
+
+def test_a_share_estimate_is_a_mapping_of_labels():
+    # 'economy' in est, list(est) and dict(est) raised KeyError: "unknown label 0".
+    est = policytext.attention_shares(["一、工作回顾\n新建高标准农田4300亩。完成工业产值5亿元。"])
+    assert list(est) == list(policytext.LABELS) and len(est) == 7
+    assert "economy" in est and "culture" not in est
+    assert dict(est)["agriculture"] == est["agriculture"] == est.to_dict()["agriculture"]
