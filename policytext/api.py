@@ -57,7 +57,8 @@ class Sentence:
     end: int
     label: str
     score: float
-    probs: dict = field(repr=False)
+    # Left out of the hash (a dict has none), so that sentences can be set members and dict keys.
+    probs: dict = field(repr=False, hash=False)
     section: tuple = ()
     is_heading: bool = False
     part: str = "other"

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._validation import STR, check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
+from ._validation import check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
 from .features import FeatureParams, build_analyzer, tfidf
 
 __all__ = ["Classifier"]
@@ -34,7 +34,7 @@ MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 1e3
 _ENGINE = {"engine": one_of("fast", "reference")}
 _PREDICT = {"k": optional(int_at_least(1)), "threshold": number_between(0, 1), **_ENGINE}
 _TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
-_EXPLAIN = {"k": int_at_least(1), "label": optional(STR)}
+_EXPLAIN = {"k": int_at_least(1)}  # and "label": one of the model's labels, checked per model
 
 
 class Classifier:
@@ -162,8 +162,8 @@ class Classifier:
         engine : {"fast", "reference"}
             ``"fast"`` computes the features in numpy (:mod:`policytext.engine`);
             ``"reference"`` with scikit-learn's vectorizer. Scores agree to
-            about 1e-6 (the engine sums in float32); a model the batch
-            engine cannot serve always uses the reference path.
+            rounding (both sum in float64, about 1e-14 apart); a model the
+            batch engine cannot serve always uses the reference path.
         """
         check_params("decision_function", _ENGINE, {"engine": engine})
         return self._scores(check_texts(texts), engine)
@@ -256,27 +256,24 @@ class Classifier:
         ----------
         text : str
         k : int
-            How many n-grams to return.
+            How many n-grams to return at most.
         label : str, optional
             The label to explain; by default the predicted one.
 
         Returns
         -------
         list of (str, float)
-            N-grams with their contribution to the label's score, largest first.
+            N-grams with a positive contribution to the label's score,
+            largest first (fewer than ``k`` if fewer push towards it). The
+            n-grams are the model's features: folded text, so a traditional
+            character shows as its simplified form and digits as 0.
         """
         check_text(text)
-        check_params("explain", _EXPLAIN, {"k": k, "label": label})
+        check_params("explain", {**_EXPLAIN, "label": optional(one_of(*self.labels))}, {"k": k, "label": label})
         if label is None:
             label = str(self.classes_[self._scores([text])[0].argmax()])
-        column = self._label_index(label)
+        column = self.labels.index(label)
         row = self.transform([text])
         contributions = row.data * self.coef[row.indices, column]
         order = np.argsort(-contributions, kind="stable")[:k]
-        return [(str(self.vocabulary[row.indices[i]]), float(contributions[i])) for i in order]
-
-    def _label_index(self, label):
-        hits = np.flatnonzero(self.classes_ == label)
-        if len(hits) == 0:
-            raise ValueError(f"unknown label {label!r}; this model's labels are {self.labels}")
-        return int(hits[0])
+        return [(str(self.vocabulary[row.indices[i]]), float(contributions[i])) for i in order if contributions[i] > 0]

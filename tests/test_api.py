@@ -98,8 +98,11 @@ def test_explain_gives_ngrams_of_the_text(tiny_model):
     assert weights[0] > 0
     folded = "新建高标准农田0000亩。"
     assert all(gram in folded for gram, _ in top)
-    with pytest.raises(ValueError, match="unknown label 'sports'"):
+    with pytest.raises(policytext.ParameterError, match="explain[(][)]: 'label' must be None or one of 'economy', .*, got 'sports'"):
         tiny_model.explain(text, label="sports")
+    # Only n-grams that push towards the label: with k larger than those, negative ones came last.
+    many = tiny_model.explain(text, k=500)
+    assert many and all(w > 0 for _, w in many) and len(many) < len(tiny_model.transform([text]).data)
     with pytest.raises(TypeError, match="text must be a str, got list"):
         tiny_model.explain([text])
 
@@ -190,7 +193,7 @@ BAD_OPTIONS = [
     (lambda m: policytext.classify_stream(["甲。"], model=m, n_jobs=0), "classify_stream(): 'n_jobs' must be a non-zero int from -1024 to 1024 (-1 for every core), got 0"),
     (lambda m: policytext.iter_classify(io.StringIO("甲。"), model=m, batch_size=-1), "iter_classify(): 'batch_size' must be an int from 1 to 1099511627776, got -1"),
     (lambda m: m.explain("甲。", k=-1), "explain(): 'k' must be an int >= 1, got -1"),
-    (lambda m: m.explain("甲。", label=""), "explain(): 'label' must be None or a non-empty str, got ''"),
+    (lambda m: m.explain("甲。", label=""), "explain(): 'label' must be None or one of 'economy', 'agriculture', 'environment', 'safety', 'livelihood', 'governance', 'other', got ''"),
     (lambda m: m.predict(["甲。"], k=0), "predict(): 'k' must be None or an int >= 1, got 0"),
     (lambda m: m.predict(["甲。"], k=True), "predict(): 'k' must be None or an int >= 1, got True"),
     (lambda m: m.predict(["甲。"], k=1, threshold=2), "predict(): 'threshold' must be a number from 0 to 1, got 2"),
@@ -268,3 +271,10 @@ def test_a_share_estimate_is_a_mapping_of_labels():
     assert list(est) == list(policytext.LABELS) and len(est) == 7
     assert "economy" in est and "culture" not in est
     assert dict(est)["agriculture"] == est["agriculture"] == est.to_dict()["agriculture"]
+
+
+def test_sentences_are_hashable_and_equal_by_value():
+    # frozen, but hash() raised "unhashable type: 'dict'" (its probs).
+    first, again = policytext.classify("新建高标准农田4300亩。各位代表："), policytext.classify("新建高标准农田4300亩。各位代表：")
+    assert first == again and {*first} == {*again} and len({*first, *again}) == 2
+    assert hash(first[0]) == hash(again[0])
