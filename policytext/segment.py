@@ -460,6 +460,25 @@ def _general_sentences(text, start, end, max_chars, offset):
     return sentences, starts, ends
 
 
+# Characters that show nothing and that str.isspace() does not know: a byte
+# order mark left at the start of a text, zero-width spaces and joiners from
+# web pages. Split as spaces, so that a heading after one is still a heading
+# and a line of them is blank; the spans keep the text as it was.
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u180e"
+_FIND_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+_AS_SPACES = str.maketrans(_INVISIBLE, " " * len(_INVISIBLE))
+
+
+def _as_split(text):
+    """``text`` with the invisible characters as spaces (the same length), or ``text`` itself if it has none."""
+    return text.translate(_AS_SPACES) if _FIND_INVISIBLE.search(text) else text
+
+
+def _text_from(spans, original, offset=0):
+    """The spans with their text sliced from ``original`` (which starts at ``offset``), not from what was split."""
+    return [span._replace(text=original[span.start - offset : span.end - offset]) for span in spans]
+
+
 def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
     """Split ``text`` into sentences.
 
@@ -480,7 +499,9 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     check_params("split_sentences", {"max_chars": _MAX_CHARS}, {"max_chars": max_chars})
-    return _Splitter(max_chars, _sample_width(text)).lines(text)
+    split = _as_split(text)
+    spans = _Splitter(max_chars, _sample_width(split)).lines(split)
+    return spans if split is text else _text_from(spans, text)
 
 
 def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
@@ -517,12 +538,14 @@ _BLOCK_CHARS = int_between(1, 1 << 30)
 def _iter_sentences(stream, block_chars, max_chars):
     # The first read is large enough to tell whether the text is wrapped.
     block = stream.read(max(block_chars, _SAMPLE_CHARS))
-    splitter = _Splitter(max_chars, _sample_width(block))
+    splitter = _Splitter(max_chars, _sample_width(_as_split(block)))
     offset, carry = 0, ""
     while True:
-        buf = carry + block
+        original = carry + block
+        buf = _as_split(original)
         if not block:
-            yield from splitter.lines(buf, offset)
+            spans = splitter.lines(buf, offset)
+            yield from spans if buf is original else _text_from(spans, original, offset)
             return
         cut = max(buf.rfind(ch) for ch in _BREAKS) + 1
         logical = None
@@ -537,7 +560,8 @@ def _iter_sentences(stream, block_chars, max_chars):
         if cut == 0 and len(buf) >= block_chars:
             ends = list(_SENTENCE_END.finditer(buf))
             cut = ends[-1].end() if ends else len(buf)
-        yield from splitter.lines(buf[:cut], offset, logical)
+        spans = splitter.lines(buf[:cut], offset, logical)
+        yield from spans if buf is original else _text_from(spans, original, offset)
         offset += cut
-        carry = buf[cut:]
+        carry = original[cut:]
         block = stream.read(block_chars)

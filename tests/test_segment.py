@@ -305,3 +305,18 @@ def test_bad_options_of_the_splitters_are_refused_naming_them(call, message):
     with pytest.raises(ParameterError) as info:
         call(io)
     assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize("mark", ["\ufeff", "\u200b", "\u200b\u200d"])
+def test_invisible_characters_split_as_white_space_and_stay_in_the_text(mark):
+    # A byte order mark or a zero-width space before a heading made it no heading,
+    # and a line of them alone was a sentence.
+    import io
+
+    text = f"{mark}一、工作回顾\n{mark * 3}\n新建高标准农田{mark}4300亩。\n"
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == ["一、工作回顾", f"新建高标准农田{mark}4300亩。"]
+    assert spans[1].section == ("一、工作回顾",)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    assert list(iter_sentences(io.StringIO(text), block_chars=8)) == spans
+    assert split_sentences(mark * 5) == []
