@@ -299,10 +299,14 @@ def _goes_on(lines, nxt, width):
         return False
     if nxt[0] in _CLOSED_STARTS:
         return True
-    if heading_level(nxt) is not None or _LIST_ITEM.match(nxt):
+    if heading_level(nxt) is not None:
         return False
     if line[-1] in _OPEN_ENDS:
+        # Even into a list item: "…一是首都功能持续提升，" wrapped before "二是…".
+        # Unwrapped reports never end a line with a comma before one.
         return True
+    if _LIST_ITEM.match(nxt):
+        return False
     if width is None or _ends_sentence(line) or _is_table_row(line) or _is_table_row(nxt):
         return False
     # A heading that stops short of the wrap width is whole; other lines

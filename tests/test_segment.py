@@ -320,3 +320,9 @@ def test_invisible_characters_split_as_white_space_and_stay_in_the_text(mark):
     assert all(text[s.start : s.end] == s.text for s in spans)
     assert list(iter_sentences(io.StringIO(text), block_chars=8)) == spans
     assert split_sentences(mark * 5) == []
+
+
+def test_a_line_left_open_by_a_comma_goes_on_into_a_list_item():
+    # Wrapped just before "二是", the sentence was cut in two: the list item was tested first.
+    text = "今年主要做了三件事：一是首都功能持续提升，\n二是高质量发展取得新成效，三是民生改善。\n四是另起一段。"
+    assert texts(text) == ["今年主要做了三件事：一是首都功能持续提升，\n二是高质量发展取得新成效，三是民生改善。", "四是另起一段。"]
