@@ -21,7 +21,7 @@ from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
 from .places import parse_place
 from .records import RecordBatch, shown
-from .segment import NUMBERED_FIRST, numbered_task
+from .segment import NUMBERED_FIRST, heading_level, numbered_task
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta"]
 
@@ -32,6 +32,16 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 # The first non-blank line, found without splitting a long text into lines
 # (the characters are those str.splitlines breaks at).
+def _is_title(line):
+    """Whether a line of a document's head reads like its title: short, naming a report, no heading, no sentence."""
+    return len(line) <= 60 and _TITLE_WORDS.search(line) is not None and heading_level(line) is None and not line.endswith(_SENTENCE_ENDS)
+
+
+_SENTENCE_ENDS = tuple("。！？；：:")
+#: Lines of a document's head searched for its title and session line.
+_HEAD_LINES = 40
+_TITLE_WORDS = re.compile(r"报告|总结")
+_SESSION = re.compile(r"(?:(?:19|20)\d\d年[^在]{0,12})?在(?:第[一二三四五六七八九十\d]{1,4}届)?(\S{2,30}?)(?:第[一二三四五六七八九十\d]{1,4}届)?人民代表大会")
 _FIRST_LINE = re.compile(r"\S[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*")
 #: Characters at the start of a document that :func:`document_meta` needs.
 HEAD_CHARS = 2000
@@ -40,9 +50,13 @@ HEAD_CHARS = 2000
 def document_meta(path, text):
     """Place, level and year of a report, from its title line or else its file name.
 
+    The title is the first line, or a later line of the head that reads
+    like one (报告, 总结; not a heading) when the first is a web page's menu; then
+    the session line ("在…人民代表大会…会议上"), then the file name.
     ``place`` is the last unit the title names and ``place_full`` the chain
     it is written in (see :func:`policytext.places.parse_place`);
-    ``place_from`` says where they were read: ``"title"`` or ``"file name"``.
+    ``place_from`` says where they were read: ``"title"``,
+    ``"session line"`` or ``"file name"``.
 
     >>> meta = document_meta("a/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结")
     >>> meta["place"], meta["level"], meta["year"], meta["place_from"]
@@ -51,15 +65,31 @@ def document_meta(path, text):
     'province'
     >>> document_meta("r.txt", "南京市鼓楼区2024年政府工作报告")["place_full"]
     '南京市鼓楼区'
+    >>> meta = document_meta("x.txt", "您的位置:\\n首页\\n政府工作报告\\n——2026年1月28日在云南省第十四届\\n人民代表大会第四次会议上")
+    >>> meta["place"], meta["year"], meta["place_from"]
+    ('云南省', 2026, 'session line')
     """
     first = _FIRST_LINE.search(text)
     title = first.group().strip()[:120] if first else ""
     name = Path(path).stem
     meta = {"title": title, "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
-    for source, where in ((title, "title"), (name, "file name")):
+    # A web page's first lines are often its menu ("您的位置: 首页 > 要闻"):
+    # then the title is a later line, or the place is in the session line
+    # ("在云南省第十四届人民代表大会第四次会议上").
+    lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()[:_HEAD_LINES]]
+    titles = [line for line in lines if line != title and _is_title(line)]
+    # The session line may be wrapped ("在广东省第十四届" / "人民代表大会…"); its date comes before it.
+    session = _SESSION.search("".join(lines))
+    sources = [(title, "title"), *((line, "title") for line in titles)]
+    if session:
+        sources.append((session.group(1), "session line"))
+    sources.append((name, "file name"))
+    for source, where in sources:
         place = parse_place(source)
         if place and not meta["place"]:
             meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
+        if session and where == "session line":
+            source = session.group()  # its date, not the place, gives the year
         y = _YEAR.search(source) or _YEAR_IN_NAME.search(source)
         if y and meta["year"] is None:
             meta["year"] = int(y.group(1))
@@ -189,14 +219,17 @@ class Summary:
         """One row per place x level x year: pooled counted and corrected shares with 90% intervals.
 
         A cell pools the sentences of its documents; its interval counts the
-        correlation of errors within each document. Needs ``keep_for_panel``.
+        correlation of errors within each document. Documents whose place is
+        not known (give it with ``meta``) are left out. Needs ``keep_for_panel``.
         """
         if not self.keep_for_panel:
             raise PolicytextError("Summary.panel() needs the documents' probabilities: make the summary with keep_for_panel=True (tag_files(panel=...))")
         cells = {}
         for doc in sorted(self._kept):
             row = self.rows[doc]
-            cells.setdefault((row["place"] or "", row["level"] or "", row["year"]), []).append(doc)
+            # A document of no known place would be pooled with unrelated ones: its own row has its shares.
+            if row["place"]:
+                cells.setdefault((row["place"], row["level"] or "", row["year"]), []).append(doc)
         rows = []
         for (place, level, year), docs in sorted(cells.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0)):
             proba = np.vstack([self._kept[d][0] for d in docs])

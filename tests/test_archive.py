@@ -1090,6 +1090,9 @@ def test_panel_pools_documents_by_place_level_and_year(tmp_path):
     folder.mkdir()
     for name, place, year in (("a.txt", "青禾镇", 2023), ("b.txt", "青禾镇", 2023), ("c.txt", "白石乡", 2024)):
         (folder / name).write_text(report(place, year), encoding="utf-8")
+    # Two documents of no known place were pooled in one row of their own.
+    for name in ("x.txt", "y.txt"):
+        (folder / name).write_text(report("", 2023).replace("2023年上半年工作总结", "各位代表："), encoding="utf-8")
     panel, summary = tmp_path / "panel.csv", tmp_path / "summary.csv"
     tag_files([folder], summary=str(summary), panel=str(panel))
     rows = list(csv.DictReader(open(panel, encoding="utf-8-sig")))
@@ -1154,3 +1157,12 @@ def test_a_text_of_very_many_short_lines_is_streamed_and_other_formats_refused(t
     # Within the size limit, a document read whole is refused by its lines before it is split.
     failed = tag_document(str(tmp_path / "many.html"), limits={"max_bytes": 10_000_000, "max_pdf_pages": 10})
     assert failed.error == f"{lines - 1:,} lines, over the 200,000 of a document read whole (tag_files reads .txt and .md of more as a stream)"
+
+
+def test_place_and_year_are_read_past_a_web_pages_menu(tmp_path):
+    # The first lines were the menu: place and year were left empty unless the file name had them.
+    head = "您的位置:\n首页\n>\n要闻\n政府工作报告\n——2026年1月26日在湖南省第十四届\n人民代表大会第五次会议上\n各位代表：\n"
+    (tmp_path / "x.txt").write_text(head + report().split("\n", 1)[1], encoding="utf-8")
+    result = tag_files([tmp_path / "x.txt"], progress=False)
+    row = result.summary.rows[str(tmp_path / "x.txt")]
+    assert (row["place"], row["level"], row["year"], row["place_from"]) == ("湖南省", "province", 2026, "session line")
