@@ -80,10 +80,8 @@ def test_a_planted_pickle_is_never_unpickled(saved, tmp_path):
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     import hashlib
 
-    from policytext.modelfile import _canonical
-
     meta["checksums"]["arrays_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
-    meta["checksums"]["metadata_sha256"] = hashlib.sha256(_canonical(meta)).hexdigest()
+    meta["checksums"]["metadata_sha256"] = _metadata_digest(meta)
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ModelError, match="cannot be read"):
         load_model(saved)
@@ -170,13 +168,17 @@ def test_a_model_from_another_library_version_of_the_same_format_loads(saved):
     meta_path = saved / "model.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["library_version"] = "0.0.9"
-    import hashlib
-
-    from policytext.modelfile import _canonical
-
-    meta["checksums"]["metadata_sha256"] = hashlib.sha256(_canonical(meta)).hexdigest()
+    meta["checksums"]["metadata_sha256"] = _metadata_digest(meta)
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     assert load_model(saved).metadata["library_version"] == "0.0.9"
+
+
+def _metadata_digest(meta):
+    """The metadata checksum as the file format defines it: SHA-256 of the sorted JSON without the checksums."""
+    import hashlib
+
+    body = {k: v for k, v in meta.items() if k != "checksums"}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def _rewrite(path, meta_changes=(), arrays_changes=()):
@@ -192,11 +194,7 @@ def _rewrite(path, meta_changes=(), arrays_changes=()):
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     (path / "arrays.npz").write_bytes(buf.getvalue())
-    body = {k: v for k, v in meta.items() if k != "checksums"}
-    meta["checksums"] = {
-        "arrays_sha256": hashlib.sha256(buf.getvalue()).hexdigest(),
-        "metadata_sha256": hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest(),
-    }
+    meta["checksums"] = {"arrays_sha256": hashlib.sha256(buf.getvalue()).hexdigest(), "metadata_sha256": _metadata_digest(meta)}
     (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
