@@ -253,7 +253,7 @@ def _os_reason(exc):
 
 def _run_train(args, out, err):
     from .corpus import LABELS
-    from .modelfile import save_model
+    from .modelfile import check_destination, save_model
     from .train import train_corpus
 
     labels = LABELS
@@ -263,6 +263,7 @@ def _run_train(args, out, err):
     # does not come after minutes of work.
     if Path(args.output).exists() and not args.force:
         raise FileExistsError(f"{args.output} already exists; add --force to replace it")
+    check_destination(args.output, force=args.force)
     clf = train_corpus(args.corpus, labels=labels, progress=not args.no_progress)
     save_model(clf, args.output, force=args.force)
     print(

@@ -27,7 +27,7 @@ from .features import FeatureParams
 from .model import Classifier
 from .shares import ShareModel
 
-__all__ = ["save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["check_destination", "save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "policytext-model"
 FORMAT_VERSION = 3
@@ -67,6 +67,35 @@ def _npz_bytes(arrays):
     return buf.getvalue()
 
 
+#: What a model folder holds: its files, and the card and plot kept across retraining.
+_MODEL_FILES = frozenset({_META, _ARRAYS, "MODEL_CARD.md", "reliability.png"})
+
+
+def check_destination(path, *, force=False):
+    """The folder a model may be saved to, resolved; refuses one that holds anything else.
+
+    ``--force`` replaces a model folder, and only that: a mistyped ``-o``
+    naming a folder of other files (or a file) would otherwise be deleted.
+
+    Raises
+    ------
+    FileExistsError
+        ``path`` exists and ``force`` is false, or it is not a model folder.
+    """
+    path = Path(path).resolve()  # "-o .." names the parent folder, not a folder called ".."
+    if not os.path.lexists(path):
+        return path
+    if not force:
+        raise FileExistsError(f"{path} already exists; pass force=True (--force) to replace it")
+    if path.is_symlink() or not path.is_dir():
+        raise FileExistsError(f"{path} is not a model folder; --force replaces only a model folder")
+    others = sorted(entry.name for entry in path.iterdir() if entry.name not in _MODEL_FILES)
+    if not (path / _META).is_file() or others:
+        found = f"it holds {', '.join(others[:5])}{' and more' if len(others) > 5 else ''}" if others else f"it has no {_META}"
+        raise FileExistsError(f"{path} is not a model folder ({found}); --force replaces only a model folder")
+    return path
+
+
 def save_model(clf, path, force=False):
     """Write ``clf`` to the folder ``path``.
 
@@ -86,9 +115,7 @@ def save_model(clf, path, force=False):
     import shutil  # only saving needs these; keep them out of the import path of tagging
     import tempfile
 
-    path = Path(path)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} already exists; pass force=True (--force) to replace it")
+    path = check_destination(path, force=force)
     arrays = {
         "vocabulary": clf.vocabulary.astype(str),
         "idf": clf.idf.astype(np.float64),

@@ -228,3 +228,38 @@ def test_a_file_name_with_a_line_break_stays_on_its_error_line(tmp_path):
     expected = {f"{tmp_path}/e\\rf.txt: empty file", f"{tmp_path}/x\\ny.txt: binary data, not text"}
     assert set(errors.read_text(encoding="utf-8").splitlines()) == expected
     assert set(err.splitlines()) == {f"policytext: {line}" for line in expected}
+
+
+@pytest.mark.parametrize("make", ["folder", "file", "model_with_notes"])
+def test_train_force_replaces_only_a_model_folder(tmp_path, model_dir, tiny_corpus, make):
+    # --force deleted whatever -o named: a folder of other files, or a file.
+    import shutil
+
+    target = tmp_path / "out"
+    if make == "folder":
+        (target / "sub").mkdir(parents=True)
+        (target / "thesis.txt").write_text("precious", encoding="utf-8")
+        found = "it holds sub, thesis.txt"
+    elif make == "file":
+        target.write_text("precious", encoding="utf-8")
+    else:
+        shutil.copytree(model_dir, target)
+        (target / "notes.txt").write_text("precious", encoding="utf-8")
+        found = "it holds notes.txt"
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, out, err = run("train", str(tiny_corpus), "-o", str(target), "--force")
+    assert (code, out) == (1, "")
+    reason = "is not a model folder; --force" if make == "file" else f"is not a model folder ({found}); --force"
+    assert err == f"policytext: error: {target} {reason} replaces only a model folder\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_train_force_replaces_a_model_folder(tmp_path, model_dir, tiny_corpus):
+    import shutil
+
+    target = tmp_path / "m"
+    shutil.copytree(model_dir, target)
+    (target / "MODEL_CARD.md").write_text("card", encoding="utf-8")
+    code, _, err = run("train", str(tiny_corpus), "-o", str(target), "--force", "--no-progress")
+    assert code == 0, err
+    assert sorted(p.name for p in target.iterdir()) == ["MODEL_CARD.md", "arrays.npz", "model.json"]
