@@ -176,7 +176,8 @@ def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
     types : dict, optional
         ``{column: "int" | "float" | "bool" | "str"}`` for Parquet, so that a
         column keeps its type when every value in it is empty; columns not
-        named are inferred. The other formats write values as they are.
+        named are inferred, and written as text when they hold no value.
+        The other formats write values as they are.
 
     Returns
     -------
@@ -222,7 +223,13 @@ def _write_parquet(table, columns, path, types):
     except ImportError:
         raise PolicytextError(extra_needed("writing .parquet", "parquet")) from None
     kinds = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
-    arrays = [pa.array([row[i] for row in table], type=kinds.get(types.get(c))) for i, c in enumerate(columns)]
+    arrays = []
+    for i, c in enumerate(columns):
+        values = [row[i] for row in table]
+        # A column with no value and no declared type is text: inferred, it
+        # would be of type null, and tables of two runs would not concatenate.
+        kind = types.get(c) or ("str" if all(v is None for v in values) else None)
+        arrays.append(pa.array(values, type=kinds.get(kind)))
     pq.write_table(pa.table(arrays, names=list(columns)), path)
 
 
@@ -231,19 +238,25 @@ def _write_xlsx(table, columns, path, types):
         from openpyxl import Workbook
     except ImportError:
         raise PolicytextError(extra_needed("writing .xlsx", "excel")) from None
+    from openpyxl.cell import WriteOnlyCell
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(columns)
     for row in table:
-        sheet.append([_excel_safe(v) for v in row])
+        sheet.append([_excel_cell(WriteOnlyCell, sheet, v) for v in row])
     book.save(path)
 
 
-def _excel_safe(value):
+def _excel_cell(make, sheet, value):
+    if not isinstance(value, str):
+        return value
     # Excel refuses control characters other than tab and line breaks in cells.
-    if isinstance(value, str):
-        return "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
-    return value
+    cell = make(sheet, value="".join(ch for ch in value if ch >= " " or ch in "\t\n\r"))
+    # Text is text: openpyxl writes a value that starts with "=" as a formula,
+    # and a report (or a file name) from anywhere may hold "=HYPERLINK(…)".
+    cell.data_type = "s"
+    return cell
 
 
 _WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet, "xlsx": _write_xlsx}

@@ -35,10 +35,21 @@ def test_parquet_and_xlsx(tmp_path):
     table = pq.read_table(tmp_path / "t.parquet")
     assert table.to_pylist()[0] == ROWS[0]
     assert str(table.schema.field("none").type) == "double" and str(table.schema.field("value").type) == "double"
+    # An empty column of no declared type is text, not of type null (two runs' tables would not concatenate).
+    write_table(ROWS, COLUMNS, tmp_path / "u.parquet")
+    assert str(pq.read_table(tmp_path / "u.parquet").schema.field("none").type) == "string"
     write_table(ROWS, COLUMNS, tmp_path / "t.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == COLUMNS and values[1][:3] == ["a.txt", 5.5, "第一行\r\n第二行"]
+
+
+def test_xlsx_writes_text_that_looks_like_a_formula_as_text(tmp_path):
+    # "=1+1…" from a report became a live formula; "=HYPERLINK(…)" would too.
+    openpyxl = pytest.importorskip("openpyxl")
+    write_table([{"file": "=HYPERLINK(\"http://x\")", "text": "=1+1今年主要预期目标"}], ["file", "text"], tmp_path / "t.xlsx")
+    row = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.iter_rows(min_row=2))[0]
+    assert [(c.value, c.data_type) for c in row] == [("=HYPERLINK(\"http://x\")", "s"), ("=1+1今年主要预期目标", "s")]
 
 
 def test_format_follows_the_extension_and_a_disagreeing_format_is_refused(tmp_path):
