@@ -64,7 +64,7 @@ from .summary import (
 )
 from .workers import cores, in_workers
 
-__all__ = ["DocumentResult", "JobResult", "tag_document", "tag_files"]
+__all__ = ["DocumentResult", "JobResult", "no_documents", "tag_document", "tag_files"]
 
 
 @dataclass
@@ -347,6 +347,9 @@ def tag_files(
         from .plot import check_font
 
         font = check_font(font)
+    if not docs:
+        # Refused before any output is opened: a mistyped folder would otherwise empty them all.
+        raise PolicytextError(no_documents(paths, missing))
     writer = RecordWriter(output, format, clf.labels, resume=resume)
     from .domain import domain_check
 
@@ -366,11 +369,6 @@ def tag_files(
 
     for path, reason in missing:
         fail(path, reason)
-    if not docs and not missing:
-        raise PolicytextError(
-            f"no documents found in {', '.join(map(str, paths if isinstance(paths, list) else [paths]))}: "
-            f"policytext reads {', '.join(_supported_suffixes())} files"
-        )
     # A document counts as done however its path was written (relative or absolute).
     done = {same_document(d) for d in writer.done}
     result.skipped = [d for d in docs if same_document(d) in done]
@@ -446,6 +444,15 @@ def _warn_if_unusual(result, path, on_warning):
         result.warnings.append((path, warning))
         if on_warning:
             on_warning(path, warning)
+
+
+def no_documents(paths, problems):
+    """The error for a job that found no document in ``paths``, naming what was wrong with each."""
+    given = ", ".join(map(str, paths if isinstance(paths, (list, tuple)) else [paths]))
+    shown_problems = "; ".join(f"{one_line(path)}: {reason}" for path, reason in problems[:5])
+    return f"no documents found in {given}" + (
+        f" ({shown_problems}); nothing was written" if problems else f": policytext reads {', '.join(_supported_suffixes())} files; nothing was written"
+    )
 
 
 def _supported_suffixes():

@@ -216,7 +216,7 @@ def _run_targets(args, out, err):
     from .finding import expand_paths
     from .records import one_line
     from .summary import read_meta
-    from .errors import DocumentError
+    from .errors import DocumentError, PolicytextError
     from .readers import read_document
     from .tables import check_output, format_of, write_table
     from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
@@ -224,6 +224,10 @@ def _run_targets(args, out, err):
     # Every refusal comes before any document is read.
     fmt = format_of(args.output, format=args.format)
     documents, problems = expand_paths(args.paths)
+    if not documents:
+        from .archive import no_documents
+
+        raise PolicytextError(no_documents(args.paths, problems))
     check_output(args.output, inputs=documents)
     overrides = read_meta(args.meta) if args.meta else {}
     for path, reason in problems:

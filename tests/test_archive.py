@@ -143,9 +143,19 @@ def test_stdout_jsonl_and_glob(archive):
     assert all(text[r["start"] : r["end"]] == r["text"] for r in records)
 
 
-def test_glob_matching_nothing_is_reported(tmp_path):
-    result = tag_files([str(tmp_path / "*.docx")], output=str(tmp_path / "o.jsonl"))
-    assert result.failed == [(str(tmp_path / "*.docx"), "no file matches this pattern")]
+def test_a_job_that_finds_no_document_is_refused_and_leaves_its_outputs_alone(tmp_path):
+    # A mistyped folder emptied an existing output (and the job "succeeded" with exit 3).
+    out, summary = tmp_path / "o.jsonl", tmp_path / "s.csv"
+    out.write_text("kept\n", encoding="utf-8")
+    summary.write_text("kept\n", encoding="utf-8")
+    pattern = str(tmp_path / "*.docx")
+    with pytest.raises(PolicytextError) as info:
+        tag_files([pattern, str(tmp_path / "reprots")], output=str(out), summary=str(summary))
+    assert str(info.value) == (
+        f"no documents found in {pattern}, {tmp_path / 'reprots'} "
+        f"({pattern}: no file matches this pattern; {tmp_path / 'reprots'}: no such file); nothing was written"
+    )
+    assert out.read_text(encoding="utf-8") == summary.read_text(encoding="utf-8") == "kept\n"
 
 
 def test_interrupted_job_keeps_whole_documents_and_resume_finishes(archive, tmp_path):

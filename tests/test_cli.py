@@ -263,3 +263,12 @@ def test_train_force_replaces_a_model_folder(tmp_path, model_dir, tiny_corpus):
     code, _, err = run("train", str(tiny_corpus), "-o", str(target), "--force", "--no-progress")
     assert code == 0, err
     assert sorted(p.name for p in target.iterdir()) == ["MODEL_CARD.md", "arrays.npz", "model.json"]
+
+
+def test_targets_that_find_no_document_leave_the_output_alone(tmp_path):
+    # A mistyped folder replaced an existing table with its header alone.
+    out = tmp_path / "targets.csv"
+    out.write_text("kept\n", encoding="utf-8")
+    code, _, err = run("targets", str(tmp_path / "reprots"), "-o", str(out), "--no-progress")
+    assert (code, err) == (1, f"policytext: error: no documents found in {tmp_path / 'reprots'} ({tmp_path / 'reprots'}: no such file); nothing was written\n")
+    assert out.read_text(encoding="utf-8") == "kept\n"
