@@ -8,7 +8,9 @@ characters of each label and the evidence sentences chosen per label.
 
 import csv
 import heapq
+import io
 import json
+import os
 import random
 import re
 from dataclasses import dataclass
@@ -19,11 +21,11 @@ import numpy as np
 from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
-from .places import parse_place
+from .places import LEVELS, parse_place
 from .records import RecordBatch, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
 
-__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta"]
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "meta_override", "read_meta"]
 
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -164,7 +166,7 @@ class Summary:
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
         row = {"file": shown(doc), **(meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}), "sentences": n}
-        override = self.overrides.get(doc) or self.overrides.get(Path(doc).name) or {}
+        override = meta_override(self.overrides, doc)
         row.update({k: v for k, v in override.items() if v not in ("", None)})
         if override.get("place"):
             row.update(place_full=override["place"], place_from="meta")
@@ -434,22 +436,58 @@ class _Tally:
 
 
 def read_meta(path):
-    """Read a ``--meta`` CSV: a ``file`` column (path or file name) and any of place, level, year."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        if not reader.fieldnames or "file" not in reader.fieldnames:
-            raise PolicytextError(f"{path}: a meta file needs a 'file' column (and any of place, level, year)")
-        out = {}
-        for number, row in enumerate(reader, start=2):
-            year = (row.get("year") or "").strip()
-            if year and not year.isdigit():
-                raise PolicytextError(f"{path}:{number}: year must be a number, got {year!r}")
-            out[row["file"].strip()] = {
-                "place": (row.get("place") or "").strip(),
-                "level": (row.get("level") or "").strip(),
-                "year": int(year) if year else None,
-            }
+    """Read a ``--meta`` CSV: a ``file`` column (a path, or a file name) and any of place, level, year.
+
+    A path is taken from the folder the job runs in, as the documents'
+    paths are, and matches the document it leads to however that is
+    written; a bare file name matches every document of that name. The
+    file may be UTF-8 or GB18030 (what Excel saves in China). Every error
+    names the file and line.
+
+    Returns
+    -------
+    dict
+        ``{key: {"place", "level", "year"}}`` for :func:`meta_override`.
+    """
+    data = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise PolicytextError(f"{path}: a meta file must be UTF-8 or GB18030 text")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or "file" not in reader.fieldnames:
+        raise PolicytextError(f"{path}: a meta file needs a 'file' column (and any of place, level, year)")
+    out, lines = {}, {}
+    for number, row in enumerate(reader, start=2):
+        file = (row.get("file") or "").strip()
+        year = (row.get("year") or "").strip()
+        level = (row.get("level") or "").strip()
+        if not file:
+            raise PolicytextError(f"{path}:{number}: no file named")
+        if year and not re.fullmatch(r"[0-9]{4}", year):
+            raise PolicytextError(f"{path}:{number}: year must be a number of four digits, got {year!r}")
+        if level and level not in LEVELS:
+            raise PolicytextError(f"{path}:{number}: level must be one of {', '.join(LEVELS)}, got {level!r}")
+        key = _meta_key(file)
+        if key in lines:
+            raise PolicytextError(f"{path}:{number}: {file!r} is given again (first on line {lines[key]})")
+        lines[key] = number
+        out[key] = {"place": (row.get("place") or "").strip(), "level": level, "year": int(year) if year else None}
     return out
+
+
+def _meta_key(file):
+    # A path is known by where it leads; a bare name by itself.
+    return os.path.realpath(file) if os.sep in file or (os.altsep and os.altsep in file) else file
+
+
+def meta_override(overrides, path):
+    """What ``overrides`` (:func:`read_meta`) say about the document ``path``: by its real path, or else its file name."""
+    return overrides.get(os.path.realpath(path)) or overrides.get(Path(path).name) or {}
 
 
 def import_pandas(what):

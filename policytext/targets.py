@@ -40,7 +40,6 @@ False
 import bisect
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from ._validation import check_params, check_text, int_between, optional
 from .segment import split_sentences
@@ -566,10 +565,10 @@ COLUMN_TYPES = {
 def document_targets(path, text, *, overrides=None):
     """The metadata of one document (place, level, year; ``overrides`` as read by
     :func:`policytext.summary.read_meta`) and its targets, read for its year."""
-    from .summary import document_meta
+    from .summary import document_meta, meta_override
 
     meta = document_meta(path, text)
-    override = (overrides or {}).get(str(path)) or (overrides or {}).get(Path(path).name) or {}
+    override = meta_override(overrides or {}, path)
     meta.update({k: v for k, v in override.items() if v not in ("", None)})
     if override.get("place"):
         meta["place_full"] = override["place"]

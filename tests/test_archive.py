@@ -226,11 +226,35 @@ def test_summary_shares_meta_and_evidence(archive, tmp_path):
     assert 1 <= len(evidence) <= 2 and "农田" in evidence[0]
 
 
-def test_meta_file_errors_name_the_line(tmp_path):
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("file,year\nx.txt,2019\ny.txt,last year\n", "meta.csv:3: year must be a number of four digits, got 'last year'"),
+        # Each of these gave a traceback, was accepted, or silently let the last row win.
+        ("file,year\nx.txt,²\n", "meta.csv:2: year must be a number of four digits, got '²'"),
+        ("place,file\nonlyplace\n", "meta.csv:2: no file named"),
+        ("file,level\nx.txt,galaxy\n", "meta.csv:2: level must be one of national, province, city, county, township, got 'galaxy'"),
+        ("file,year\nx.txt,2019\nx.txt,2020\n", "meta.csv:3: 'x.txt' is given again (first on line 2)"),
+    ],
+)
+def test_meta_file_errors_name_the_line(tmp_path, content, message):
     bad = tmp_path / "meta.csv"
-    bad.write_text("file,year\nx.txt,2019\ny.txt,last year\n", encoding="utf-8")
-    with pytest.raises(PolicytextError, match=r"meta.csv:3: year must be a number, got 'last year'"):
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(PolicytextError) as info:
         read_meta(bad)
+    assert str(info.value) == f"{tmp_path}/{message}"
+
+
+def test_meta_rows_match_documents_however_their_paths_are_written_and_may_be_gb18030(tmp_path, monkeypatch):
+    # A row with an absolute path matched nothing when the folder was given relative; Excel's GBK CSV was refused.
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "a.txt").write_text(report("青禾镇", 2023), encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_bytes(f"file,place,level,year\n{tmp_path / 'r' / 'a.txt'},白石乡,township,2019\n".encode("gb18030"))
+    monkeypatch.chdir(tmp_path)
+    result = tag_files(["r"], meta=str(meta), progress=False)
+    row = result.summary.rows["r/a.txt"]
+    assert (row["place"], row["year"], row["place_from"]) == ("白石乡", 2019, "meta")
 
 
 @pytest.mark.parametrize(
