@@ -101,16 +101,20 @@ def read_corpus(paths, labels=LABELS):
         except UnicodeDecodeError as exc:
             problems.append((str(path), 0, f"not UTF-8 ({exc.reason} at byte {exc.start})"))
             continue
-        for number, line in enumerate(content.splitlines(), start=1):
+        # JSON Lines end lines at "\n" only: json.dumps leaves U+2028 and
+        # U+0085 unescaped inside strings, where str.splitlines() would break.
+        for number, line in enumerate(content.split("\n"), start=1):
             if not line.strip():
                 continue
             record, problem = _parse_line(line, str(path), number, allowed)
             if problem:
                 problems.append((str(path), number, problem))
                 continue
-            first = seen.get(record.text)
+            # The model does not see white space: texts equal without it are the same sentence.
+            first = seen.get(key := "".join(record.text.split()))
             if first is None:
-                seen[record.text] = record
+                seen[key] = record
+            if first is None or first.text != record.text and first.label == record.label:
                 records.append(record)
             elif first.label != record.label:
                 problems.append(
@@ -129,6 +133,8 @@ def _parse_line(line, path, number, allowed):
     if not isinstance(obj, dict):
         return None, f"expected a JSON object, got {type(obj).__name__}"
     text, label = obj.get("text"), obj.get("label")
+    if text is not None and not isinstance(text, str):
+        return None, f"text must be a string, got {type(text).__name__}"
     if not isinstance(text, str) or not text.strip():
         return None, "empty or missing text"
     if not isinstance(label, str) or not label:
@@ -199,7 +205,7 @@ def read_documents(files, labels=LABELS):
         try:
             raw = json.loads(Path(f).read_text(encoding="utf-8"))
             sentences = [s for line in raw["lines"] for s in line]
-            bad = [s.get("label") for s in sentences if s.get("label") not in labels]
+            bad = [s.get("label") for s in sentences if labels is not None and s.get("label") not in labels]
             bad += [s.get("part") for s in sentences if s.get("part") not in PARTS]
             if bad:
                 problems.append((str(f), 0, f"labels or parts not allowed: {sorted(set(map(str, bad)))}"))

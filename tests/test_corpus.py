@@ -40,6 +40,28 @@ def test_bad_lines_are_all_reported_with_line_numbers(tmp_path):
     assert f"{path}:3: unknown label 'sports'" in str(info.value)
 
 
+def test_lines_end_at_line_feeds_only_and_white_space_does_not_hide_a_conflict(tmp_path):
+    # json.dumps leaves U+2028 and U+0085 raw inside a string; splitlines() cut the line there
+    # and numbered every later line wrong. The model ignores white space, so two texts equal
+    # without it are one sentence, and two labels for it are a conflict.
+    path = tmp_path / "c.jsonl"
+    rows = [
+        {"text": "完成工业总产值\u2028246亿元。", "label": "economy"},
+        {"text": "各位\u0085代表：", "label": "other"},
+        {"text": "完成 工业总产值246亿元。", "label": "agriculture"},
+        {"text": 123, "label": "economy"},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        read_corpus(path)
+    assert [(line, msg) for _, line, msg in info.value.problems] == [
+        (3, f"labelled 'agriculture' here but 'economy' at {path}:1"),
+        (4, "text must be a string, got int"),
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[:2]), encoding="utf-8")
+    assert read_corpus(path).texts == ["完成工业总产值\u2028246亿元。", "各位\u0085代表："]
+
+
 def test_duplicates_with_the_same_label_are_kept_once(tmp_path):
     rows = [{"text": "新建农田。", "label": "agriculture"}] * 3 + [{"text": "各位代表：", "label": "other"}]
     corpus = read_corpus(write_jsonl(tmp_path / "c.jsonl", rows))
@@ -177,3 +199,12 @@ def test_a_document_with_an_empty_or_non_string_group_is_caught():
     assert check.problems_of(doc) == []  # a group is optional
     for bad in ("", " ", 7, None):
         assert f"group must be a non-empty string, got {bad!r}" in check.problems_of(dict(doc, group=bad))
+
+
+def test_written_documents_take_any_label_when_asked():
+    # policytext train --labels any failed on a corpus with a documents/ folder:
+    # "argument of type 'NoneType' is not iterable".
+    from policytext.corpus import document_files, read_documents
+
+    files = document_files([CORPUS])[:2]
+    assert [d.labels for d in read_documents(files, labels=None)] == [d.labels for d in read_documents(files)]
