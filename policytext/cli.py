@@ -284,7 +284,10 @@ def _run_evaluate(args, out, err):
     from .metrics import evaluate, format_report
 
     clf = load(args.model)
-    corpus = read_corpus(args.data, labels=None)
+    # A gold label the model cannot give would count against it in macro-F1 unnoticed: refused by line.
+    corpus = read_corpus(args.data, labels=clf.labels)
+    if not corpus.texts:
+        raise ValueError(f"{', '.join(args.data)}: no labelled sentences to evaluate on")
     result = evaluate(corpus.labels, clf.predict(corpus.texts), clf.labels)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_report(result), file=out)
     return 0

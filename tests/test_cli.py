@@ -272,3 +272,14 @@ def test_targets_that_find_no_document_leave_the_output_alone(tmp_path):
     code, _, err = run("targets", str(tmp_path / "reprots"), "-o", str(out), "--no-progress")
     assert (code, err) == (1, f"policytext: error: no documents found in {tmp_path / 'reprots'} ({tmp_path / 'reprots'}: no such file); nothing was written\n")
     assert out.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_evaluate_refuses_an_empty_file_and_labels_the_model_cannot_give(tmp_path, model_dir):
+    # An empty file gave scikit-learn's "Found empty input array"; "farm" was scored silently.
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    code, out, err = run("evaluate", str(empty), "--model", str(model_dir))
+    assert (code, out, err) == (1, "", f"policytext: error: {empty}: no labelled sentences to evaluate on\n")
+    farm = write_jsonl(tmp_path / "farm.jsonl", [{"text": "新建农田。", "label": "farm"}])
+    code, out, err = run("evaluate", str(farm), "--model", str(model_dir))
+    assert code == 1 and err.startswith(f"policytext: error: {farm}:1: unknown label 'farm' (allowed: agriculture, economy,")
