@@ -329,6 +329,9 @@ def tag_files(
         raise ParameterError("tag_files(): 'evidence' needs a summary to add its sentences to (summary=FILE.csv, --summary)")
     if resume and output is None:
         raise ParameterError("tag_files(): 'resume' needs an output to resume (output=FILE, -o FILE)")
+    for option, value in (("plot_by", plot_by), ("font", font)):
+        if value is not None and not plot:
+            raise ParameterError(f"tag_files(): {option!r} is for the plot, and there is none (plot=FILE.png, --plot)")
     clf = resolve_model(model)
     overrides = read_meta(meta) if meta else None
     docs, missing = expand_paths(paths)

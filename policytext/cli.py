@@ -173,6 +173,9 @@ def _run_tag(args, out, err):
 
     if args.evidence and not args.summary:
         raise ParameterError("--evidence needs --summary FILE.csv: the evidence sentences are columns of the summary")
+    for option, value in (("--plot-by", args.plot_by), ("--font", args.font)):
+        if value is not None and not args.plot:
+            raise ParameterError(f"{option} is for the plot, and there is none: add --plot FILE.png")
     options = dict(
         output=args.output,
         format=args.format,

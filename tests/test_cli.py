@@ -283,3 +283,10 @@ def test_evaluate_refuses_an_empty_file_and_labels_the_model_cannot_give(tmp_pat
     farm = write_jsonl(tmp_path / "farm.jsonl", [{"text": "新建农田。", "label": "farm"}])
     code, out, err = run("evaluate", str(farm), "--model", str(model_dir))
     assert code == 1 and err.startswith(f"policytext: error: {farm}:1: unknown label 'farm' (allowed: agriculture, economy,")
+
+
+@pytest.mark.parametrize("option, value", [("--plot-by", "level"), ("--font", "x.ttf")])
+def test_plot_options_without_a_plot_are_a_usage_error(tmp_path, option, value):
+    # They were ignored without a word, while --evidence without --summary was refused.
+    code, out, err = run("tag", str(tmp_path), option, value)
+    assert (code, out, err) == (2, "", f"policytext: error: {option} is for the plot, and there is none: add --plot FILE.png\n")
