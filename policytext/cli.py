@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
@@ -307,7 +308,10 @@ def main(argv=None, out=None, err=None):
         parser.print_help(err)
         return EXIT_USAGE
     try:
-        return args.run(args, out, err)
+        with warnings.catch_warnings():
+            # A library's warning, on the command line, is one line of the command's, without Python's source line.
+            warnings.showwarning = lambda message, *_: print(f"policytext: warning: {message}", file=err)
+            return args.run(args, out, err)
     except ParameterError as exc:
         print(f"policytext: error: {exc}", file=err)
         return EXIT_USAGE

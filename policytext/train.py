@@ -92,7 +92,16 @@ def _features(texts, features):
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
     counter = CountVectorizer(analyzer=build_analyzer(features), min_df=features.min_df, dtype=np.float64)
-    counts = counter.fit_transform(texts)
+    # scikit-learn's own words here speak of max_df and pruning, options a corpus's author never set.
+    too_small = f"an n-gram must occur in {features.min_df} sentences to be kept, and the corpus has {len(texts)}"
+    if len(texts) < features.min_df:
+        raise ValueError(f"training needs more sentences: {too_small}")
+    try:
+        counts = counter.fit_transform(texts)
+    except ValueError as exc:
+        if "no terms remain" not in str(exc):
+            raise
+        raise ValueError(f"training needs more sentences: no n-gram is in {features.min_df} of them ({too_small})") from None
     # Sort the vocabulary, so that a model's arrays do not depend on dict order.
     grams = sorted(counter.vocabulary_)
     order = np.array([counter.vocabulary_[g] for g in grams], dtype=np.int64)

@@ -290,3 +290,14 @@ def test_plot_options_without_a_plot_are_a_usage_error(tmp_path, option, value):
     # They were ignored without a word, while --evidence without --summary was refused.
     code, out, err = run("tag", str(tmp_path), option, value)
     assert (code, out, err) == (2, "", f"policytext: error: {option} is for the plot, and there is none: add --plot FILE.png\n")
+
+
+def test_train_on_a_corpus_too_small_says_so_in_its_own_words(tmp_path):
+    # scikit-learn's "max_df corresponds to < documents than min_df" came through, and the
+    # warning printed Python's file, line and source.
+    corpus = write_jsonl(tmp_path / "two.jsonl", [{"text": "新建农田。", "label": "agriculture"}, {"text": "完成产值。", "label": "economy"}])
+    code, out, err = run("train", str(corpus), "-o", str(tmp_path / "m"), "--no-progress")
+    assert (code, out) == (1, "")
+    # (The warning of a tiny corpus is shown as "policytext: warning: …"; pytest's settings hide it here.)
+    assert err.endswith("policytext: error: training needs more sentences: an n-gram must occur in 3 sentences to be kept, and the corpus has 2\n")
+    assert "Traceback" not in err and "train.py" not in err

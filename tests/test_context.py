@@ -171,7 +171,7 @@ def test_train_shows_its_model_fits_on_a_terminal(tmp_path, quiet):
     assert code == 0
     text = shown.decode("utf-8", errors="replace")
     assert "trained on 43 sentences" in text
-    assert text.count("UserWarning: training on") == 1  # the tiny corpus is warned of once, not once a fold
+    assert text.count("policytext: warning: training on") == 1  # the tiny corpus is warned of once, not once a fold
     # One fit of the sentence model, then one without each of the 3 folds of documents.
     assert ("training: 100%" in text and "4/4" in text) is not quiet
 
