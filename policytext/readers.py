@@ -104,7 +104,8 @@ def detect_encoding(data: bytes) -> str | None:
 
 def _detect(data, declared=None):
     """``detect_encoding``, trusting a ``declared`` encoding (an HTML meta
-    charset) after BOM and UTF-8 if the bytes decode strictly with it."""
+    charset) after BOM and UTF-8 if the bytes decode strictly with it to
+    Chinese text."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
@@ -113,7 +114,10 @@ def _detect(data, declared=None):
     if _decodes(data, "utf-8"):
         return "utf-8"
     declared = _canonical(declared)
-    if declared and _decodes(data, declared):
+    # A single-byte charset (iso-8859-1, windows-1252, koi8-r) decodes every
+    # byte: declared over GBK text, it reads "¸÷Î»´ú±í" without an error. A
+    # declaration is trusted when its reading is Chinese (or the text ASCII).
+    if declared and _decodes(data, declared) and (data.isascii() or _mostly_chinese(data, declared)):
         return declared
 
     import charset_normalizer

@@ -479,3 +479,12 @@ def test_a_document_with_no_text_fails_with_a_reason(tmp_path, name, data):
     (tmp_path / name).write_bytes(data)
     with pytest.raises(DocumentError, match="no text [(]only white space[)]"):
         read_document(tmp_path / name)
+
+
+@pytest.mark.parametrize("declared", ["iso-8859-1", "windows-1252", "koi8-r"])
+def test_a_single_byte_charset_declared_over_gbk_text_is_not_trusted(tmp_path, declared):
+    # Such a charset decodes every byte: the page came out as "¸÷Î»´ú±í£º" without an error.
+    body = "各位代表：\n现在，我代表市人民政府向大会报告工作。今年主要预期目标是：地区生产总值增长5%左右。"
+    page = f'<html><head><meta charset="{declared}"><title>政府工作报告</title></head><body><p>' + body.replace("\n", "</p><p>") + "</p></body></html>"
+    (tmp_path / "r.html").write_bytes(page.encode("gbk"))
+    assert "现在，我代表市人民政府向大会报告工作。" in read_document(tmp_path / "r.html")
