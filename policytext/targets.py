@@ -282,6 +282,8 @@ def _year_of(text):
 
 _PARAMS = {"year": optional(int_between(1949, 2100))}
 _CLAUSE_ENDS = "，,；;：:。"
+_CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
+_SENTENCE_STOP = re.compile("[。!?！？]")
 _SENTENCE_END = ("。", "！", "？", "!", "?", "”")
 _CARRY_END = ("；", ";", "：", ":", "，", ",", "如下。")  # "主要指标安排如下。" introduces the list that follows
 
@@ -383,7 +385,11 @@ def _read_paragraph(text, spans, year):
         (m.start(), _marker_state(m, year, latest if year is None else None), bool(m.group("year") or _STRONG.match(m.group())))
         for m in found
     ]
-    markers = _sticky([marker for marker in markers if marker[1] is not None], norm)
+    # Clause and sentence ends, found once: searching back from every figure
+    # (str.rfind for each end character) took time quadratic in a sentence's clauses.
+    clause_ends = [m.start() for m in _CLAUSE_END.finditer(norm)]
+    sentence_ends = [m.start() for m in _SENTENCE_STOP.finditer(norm)]
+    markers = _sticky([marker for marker in markers if marker[1] is not None], clause_ends, sentence_ends)
     positions = [p for p, _ in markers]
 
     def state_at(pos):
@@ -402,8 +408,8 @@ def _read_paragraph(text, spans, year):
         # In the clause of the name, up to the figure, a plan or past marker
         # decides (“十五”期间年均经济增长速度预期目标为7%); else a coming-year
         # marker; else the state the paragraph was in before the clause.
-        clause = max(norm.rfind(c, 0, m.start()) for c in _CLAUSE_ENDS) + 1
-        inside = {s for p, s in markers if clause <= p < figure_at}
+        clause = _last_before(clause_ends, m.start()) + 1
+        inside = {s for _, s in markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, figure_at)]}
         if _PLAN in inside or _PAST in inside:
             continue
         if _FUTURE not in inside and state_at(clause - 1) != _FUTURE:
@@ -417,15 +423,21 @@ def _read_paragraph(text, spans, year):
         yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
 
 
-def _sticky(markers, norm):
+def _last_before(ends, pos):
+    """The last of the sorted positions ``ends`` before ``pos``, or -1: ``str.rfind`` of any of their characters."""
+    k = bisect.bisect_left(ends, pos)
+    return ends[k - 1] if k else -1
+
+
+def _sticky(markers, clause_ends, sentence_ends):
     """Drop a coming-year marker that follows a plan or past one in the same clause
     (各年度视情提出经济增长预期目标, 完成了全年主要目标), or a plan in the same
     sentence unless it names the year (在这个期间，工农业总产值计划增长…): it does
     not make the clause the coming year's."""
     kept, clause_of_block, plan_sentence = [], None, None
     for pos, state, strong in markers:
-        clause = max(norm.rfind(c, 0, pos) for c in _CLAUSE_ENDS)
-        sentence = max(norm.rfind(c, 0, pos) for c in "。!?！？")
+        clause = _last_before(clause_ends, pos)
+        sentence = _last_before(sentence_ends, pos)
         if state == _FUTURE and (clause_of_block == clause or (plan_sentence == sentence and not strong)):
             continue
         clause_of_block = clause if state != _FUTURE else None
