@@ -78,8 +78,12 @@ class _Walk:
             subfolders.sort()
             for name in sorted(files):
                 path = os.path.join(folder, name)
-                if wanted(path) and os.path.isfile(path):
+                if not wanted(path):
+                    continue
+                if os.path.isfile(path):
                     self.file(path)
+                elif os.path.islink(path) and not os.path.exists(path):
+                    self.problems.append((path, "a link to nothing (its target is gone)"))
 
 
 def _identity(path):

@@ -603,6 +603,15 @@ def test_link_loops_are_followed_once_and_never_hang(tmp_path):
         assert problems == []
 
 
+def test_a_link_to_nothing_is_reported_not_skipped(tmp_path):
+    # A report's link whose target had gone was left out without a word.
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "moved-away.txt")
+    docs, problems = expand_paths([tmp_path])
+    assert docs == [str(tmp_path / "a.txt")]
+    assert problems == [(str(tmp_path / "gone.txt"), "a link to nothing (its target is gone)")]
+
+
 def test_unreadable_folders_are_reported(tmp_path):
     import shutil
     import subprocess
