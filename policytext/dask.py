@@ -20,7 +20,7 @@ from .errors import PolicytextError, extra_needed
 __all__ = ["tag_files"]
 
 
-def _mapper(client, clf, limits, timeout):
+def _mapper(client, clf, limits, timeout, context):
     try:
         from distributed import as_completed
     except ImportError:
@@ -32,7 +32,7 @@ def _mapper(client, clf, limits, timeout):
         model = client.scatter(clf, broadcast=True)
         # Tasks run in worker threads, where the per-document time limit
         # cannot be applied; the cluster's own task limits govern there.
-        futures = client.map(archive.tag_document, paths, model=model, limits=limits, timeout=timeout, pure=False)
+        futures = client.map(archive.tag_document, paths, model=model, limits=limits, timeout=timeout, context=context, pure=False)
         for future in as_completed(futures):
             yield future.result()
             future.release()
@@ -58,5 +58,6 @@ def tag_files(paths, client, model=None, limits=None, timeout=None, **options):
     """
     clf = resolve_model(model)
     options.pop("jobs", None)
-    mapper = _mapper(client, clf, limits, timeout)
+    # The workers tag as the job does: with context or without (it was dropped, and they read context always).
+    mapper = _mapper(client, clf, limits, timeout, options.get("context", True))
     return archive.tag_files(paths, model=clf, limits=limits, timeout=timeout, mapper=mapper, **options)

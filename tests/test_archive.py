@@ -394,17 +394,19 @@ def test_record_writer_refuses_unknown_format(tmp_path):
         RecordWriter(str(tmp_path / "o"), "xml", ["a", "b"])
 
 
-def test_dask_cluster_gives_the_local_output(archive, tmp_path):
+@pytest.mark.parametrize("context", [True, False])
+def test_dask_cluster_gives_the_local_output(archive, tmp_path, context):
+    # With context=False the workers read context all the same.
     distributed = pytest.importorskip("distributed")
     import policytext.dask
 
     docs = [archive]
     local, remote = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
-    local_result = tag_files(docs, output=str(local), summary=str(tmp_path / "ls.csv"))
+    local_result = tag_files(docs, output=str(local), summary=str(tmp_path / "ls.csv"), context=context)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster, distributed.Client(cluster) as client:
-        dask_result = policytext.dask.tag_files(docs, client, output=str(remote), summary=str(tmp_path / "ds.csv"))
+        dask_result = policytext.dask.tag_files(docs, client, output=str(remote), summary=str(tmp_path / "ds.csv"), context=context)
     key = lambda r: (r["file"], r["index"])  # noqa: E731
     assert sorted(read_jsonl(local), key=key) == sorted(read_jsonl(remote), key=key)
     assert sorted(local_result.failed) == sorted(dask_result.failed)
