@@ -57,6 +57,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+# A character that shows: not white space, and none of the invisible ones the splitter takes for it.
+_VISIBLE = re.compile("[^\\s\ufeff\u200b\u200c\u200d\u2060\u180e]")
 _PLAIN = (".txt", ".md")
 # C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
 # return and escape, which real text files do contain.
@@ -469,7 +471,7 @@ def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_P
         raise DocumentError(path, f"unsupported format {suffix!r} ({_supported()})")
     data = _read_bytes(path, info.st_size, max_bytes)
     text = _READERS[suffix](path, data, max_bytes, max_pdf_pages)
-    if not text.strip():
+    if not _VISIBLE.search(text):
         # Tagged, it gave no sentence and no sign of why (a BOM alone, a page of white space, HTML with no text).
         raise DocumentError(path, "no text (only white space)")
     # Lone surrogates (PDF text layers produce them) cannot be written as

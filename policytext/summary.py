@@ -173,14 +173,15 @@ class Summary:
         row.pop("title", None)
         row.update(tally.figures())
         for label in self.labels:
-            row[f"share_{label}"] = round(tally.count[label] / n, 4) if n else 0.0
-            row[f"chars_{label}"] = round(tally.chars[label] / (tally.all_chars or 1), 4) if n else 0.0
+            # A share of nothing is unknown, not 0: averaged over documents, a 0 would pull the mean down.
+            row[f"share_{label}"] = round(tally.count[label] / n, 4) if n else None
+            row[f"chars_{label}"] = round(tally.chars[label] / tally.all_chars, 4) if tally.all_chars else None
         for part in _COMPARED_PARTS:
             counts = tally.part_count[part]
             in_part = sum(counts.values())
             row[f"{part}_sentences"] = in_part
             for label in self.labels:
-                row[f"{part}_share_{label}"] = round(counts[label] / in_part, 4) if in_part else 0.0
+                row[f"{part}_share_{label}"] = round(counts[label] / in_part, 4) if in_part else None
         if tally.keep_proba:
             proba, chars = tally.held()
             if self.share_model is not None:
@@ -215,7 +216,7 @@ class Summary:
         """Write :meth:`panel` to ``path``, in the format its extension names."""
         from .tables import write_table
 
-        write_table(self.panel(), self.panel_columns(), path, types={"year": "int", "documents": "int", "sentences": "int"})
+        write_table(self.panel(), self.panel_columns(), path, types=_column_types(self.panel_columns()))
 
     def panel(self):
         """One row per place x level x year: pooled counted and corrected shares with 90% intervals.
@@ -277,7 +278,18 @@ class Summary:
             columns += ["mean_score", "unknown_chars", "warning"]
         if self.evidence:
             columns += [f"evidence_{label}" for label in self.labels]
-        write_table(rows, columns, path, types={"year": "int", "sentences": "int"})
+        write_table(rows, columns, path, types=_column_types(columns))
+
+
+def _column_types(columns):
+    """Parquet types of summary and panel columns: a column with no value in one run keeps its type."""
+    counts = ("year", "sentences", "documents")
+    fractions = ("entropy", "mean_score", "unknown_chars")
+    return {
+        c: "int" if c in counts or c.endswith("_sentences") or c.startswith("plan_rank_") else "float"
+        for c in columns
+        if c in counts or c in fractions or c.endswith("_sentences") or c.startswith(("plan_rank_", "share_", "chars_", "review_share_", "plan_share_", "heading_share_"))
+    }
 
 
 #: How evidence sentences are chosen per label: the most confident (to
@@ -392,10 +404,11 @@ class _Tally:
         n = self.sentences
         shares = np.array([self.count[label] / n for label in self.labels]) if n else np.zeros(len(self.labels))
         nonzero = shares[shares > 0]
-        out = {"entropy": round(float(-(nonzero * np.log2(nonzero)).sum()), 4)}
+        # max(0.0, …): one label gives -0.0, written as "-0.0".
+        out = {"entropy": max(0.0, round(float(-(nonzero * np.log2(nonzero)).sum()), 4)) if n else None}
         all_headings = sum(self.headings.values())
         for label in self.labels:
-            out[f"heading_share_{label}"] = round(self.headings[label] / all_headings, 4) if all_headings else 0.0
+            out[f"heading_share_{label}"] = round(self.headings[label] / all_headings, 4) if all_headings else None
             out[f"plan_rank_{label}"] = self.first_task.get(label)
         if self.ranges is not None and n:
             figures = document_figures(n, self.count.get("other", 0), self.score_sum, self.unknown_chars, self.known_chars)

@@ -1211,3 +1211,17 @@ def test_place_and_year_are_read_past_a_web_pages_menu(tmp_path):
     result = tag_files([tmp_path / "x.txt"], progress=False)
     row = result.summary.rows[str(tmp_path / "x.txt")]
     assert (row["place"], row["level"], row["year"], row["place_from"]) == ("湖南省", "province", 2026, "session line")
+
+
+def test_a_share_of_nothing_is_empty_not_zero(tmp_path):
+    # A report with no plan part had every plan_share_* at 0.0, and one label gave an entropy of -0.0:
+    # averaged over documents, those zeros pulled the shares down.
+    (tmp_path / "a.txt").write_text("新建高标准农田3200亩。\n完成夏粮收购2.1万吨。\n", encoding="utf-8")
+    result = tag_files([tmp_path / "a.txt"], summary=str(tmp_path / "s.csv"), progress=False)
+    row = result.summary.rows[str(tmp_path / "a.txt")]
+    assert row["sentences"] == 2 and row["share_agriculture"] == 1.0
+    assert row["plan_sentences"] == 0 and all(row[f"plan_share_{label}"] is None for label in policytext.LABELS)
+    assert all(row[f"heading_share_{label}"] is None for label in policytext.LABELS)  # no numbered heading
+    assert str(row["entropy"]) == "0.0"
+    written = next(csv.DictReader(open(tmp_path / "s.csv", encoding="utf-8-sig")))
+    assert written["plan_share_economy"] == written["heading_share_other"] == "" and written["entropy"] == "0.0"

@@ -472,7 +472,12 @@ def test_deeply_nested_html_loses_no_text(tmp_path, depth):
 
 @pytest.mark.parametrize(
     "name, data",
-    [("blank.txt", b" \n\t\n\xe3\x80\x80\n"), ("bom.txt", b"\xef\xbb\xbf"), ("empty.html", b"<html><body><p> </p></body></html>")],
+    [
+        ("blank.txt", b" \n\t\n\xe3\x80\x80\n"),
+        ("bom.txt", b"\xef\xbb\xbf"),
+        ("empty.html", b"<html><body><p> </p></body></html>"),
+        ("zero-width.txt", "\u200b\u200b\n\ufeff\u200d".encode("utf-8")),
+    ],
 )
 def test_a_document_with_no_text_fails_with_a_reason(tmp_path, name, data):
     # Each was tagged with no sentence and no word of why.
