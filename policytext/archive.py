@@ -353,7 +353,7 @@ def tag_files(
     if not docs:
         # Refused before any output is opened: a mistyped folder would otherwise empty them all.
         raise PolicytextError(no_documents(paths, missing))
-    writer = RecordWriter(output, format, clf.labels, resume=resume)
+    writer = RecordWriter(output, format, clf.labels, resume=resume, settings=_job_settings(clf, context))
     from .domain import domain_check
 
     # Records and summary kept as data: no output file and no sink.
@@ -447,6 +447,15 @@ def _warn_if_unusual(result, path, on_warning):
         result.warnings.append((path, warning))
         if on_warning:
             on_warning(path, warning)
+
+
+def _job_settings(clf, context):
+    """How a job tags, as its journal records it: a resumed job must tag the same way."""
+    meta = clf.metadata
+    # A model is known by what it was trained on and its size; a path would
+    # change when the folder moves, and the arrays' checksum is not kept.
+    model = f"{meta.get('corpus_sha256', '')[:12] or 'untracked'}/{len(clf.vocabulary)} n-grams/T={clf.temperature:.6g}"
+    return {"context": bool(context and clf.context is not None), "model": model}
 
 
 def no_documents(paths, problems):

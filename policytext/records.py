@@ -290,7 +290,7 @@ class RecordWriter:
     a second job on the same output is refused before it touches anything.
     """
 
-    def __init__(self, path, fmt, labels, resume=False):
+    def __init__(self, path, fmt, labels, resume=False, settings=None):
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
         self.fmt, self.labels, self.path = fmt, list(labels), path
@@ -316,7 +316,13 @@ class RecordWriter:
                 f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
             ) from None
         try:
-            entries = _journal_entries(self.journal) if resume else None
+            written_with, entries = _journal_entries(self.journal) if resume else (None, None)
+            if written_with is not None and settings is not None and written_with != settings:
+                # Records of two kinds in one output, and shares mixing them, with no sign of it.
+                raise PolicytextError(
+                    f"{path}: its documents so far were tagged {_settings_text(written_with)}, and this job would tag "
+                    f"{_settings_text(settings)}; resume with the same model and options, or start again without --resume"
+                )
             # Read and checked before the journal is created: a job refused
             # here leaves no empty journal to be trusted by the next.
             finished = self._finished_documents() if resume and entries is None else None
@@ -329,6 +335,9 @@ class RecordWriter:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(old)
         self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if settings is not None and entries is None:
+            # A new journal says first how its documents are tagged, for a resumed job to check.
+            _write_all(self._journal_fd, (json.dumps({"settings": settings}, ensure_ascii=False) + "\n").encode("utf-8"))
         if resume:
             self.done = self._resume(entries, finished)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
@@ -521,22 +530,31 @@ def _write_all(fd, payload):
 
 
 def _journal_entries(path):
-    """``(end, real path)`` of each document a journal names, or None if there is no journal.
+    """The settings a journal was written with (or None), and ``(end, real path)`` of each document it names.
 
-    A last line cut short (the journal's own write interrupted) is ignored:
-    its document is not whole for certain.
+    ``(None, None)`` if there is no journal. A last line cut short (the
+    journal's own write interrupted) is ignored: its document is not whole
+    for certain.
     """
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().split("\n")
     except FileNotFoundError:
-        return None
-    entries = []
+        return None, None
+    settings, entries = None, []
     for line in lines[:-1]:  # what follows the last line break is unfinished
         entry = json.loads(line)
+        if "settings" in entry:
+            settings = entry["settings"]
+            continue
         # Journals before real paths were kept name the file as given.
         entries.append((int(entry["end"]), entry.get("real", entry["file"])))
-    return entries
+    return settings, entries
+
+
+def _settings_text(settings):
+    context = "in context" if settings.get("context") else "without context"
+    return f"{context} by the model {settings.get('model', '?')}"
 
 
 def _spool_to_table(spool, path, labels):

@@ -758,14 +758,22 @@ def _wait_for_a_document(job, out):
 
     journal = Path(f"{out}.journal")
     deadline = time.monotonic() + 60
-    while not (journal.exists() and journal.stat().st_size) and time.monotonic() < deadline and job.poll() is None:
+    while not _journal_documents(journal) and time.monotonic() < deadline and job.poll() is None:
         time.sleep(0.05)
     return _children(job.pid)
 
 
+def _journal_documents(journal):
+    """How many documents a journal names as whole (its first line says how the job tags)."""
+    try:
+        return journal.read_text(encoding="utf-8").count('"end"')
+    except FileNotFoundError:
+        return 0
+
+
 def _assert_resume_finishes(docs, out, n):
     """--resume tags the documents the stopped job had not written, and each document is in the output once."""
-    done = len(Path(f"{out}.journal").read_text(encoding="utf-8").splitlines())
+    done = _journal_documents(Path(f"{out}.journal"))
     assert 0 < done < n
     result = tag_files([docs], output=str(out), resume=True, progress=False)
     assert len(result.skipped) == done and len(result.tagged) == n - done
@@ -1225,3 +1233,21 @@ def test_a_share_of_nothing_is_empty_not_zero(tmp_path):
     assert str(row["entropy"]) == "0.0"
     written = next(csv.DictReader(open(tmp_path / "s.csv", encoding="utf-8-sig")))
     assert written["plan_share_economy"] == written["heading_share_other"] == "" and written["entropy"] == "0.0"
+
+
+def test_resume_refuses_a_job_that_would_tag_otherwise(tmp_path):
+    # Resumed with --no-context (or another model), the output held records of two kinds,
+    # and the summary mixed them, with no word of it.
+    for i in range(4):
+        (tmp_path / f"r{i}.txt").write_text(report(year=2020 + i), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        tag_files([tmp_path], output=str(out), mapper=_interrupted_after(2))
+    before = out.read_bytes()
+    with pytest.raises(PolicytextError) as info:
+        tag_files([tmp_path], output=str(out), resume=True, context=False, progress=False)
+    assert str(info.value).startswith(f"{out}: its documents so far were tagged in context by the model ")
+    assert "and this job would tag without context by the model" in str(info.value)
+    assert str(info.value).endswith("resume with the same model and options, or start again without --resume")
+    assert out.read_bytes() == before
+    assert len(tag_files([tmp_path], output=str(out), resume=True, progress=False).tagged) == 2
