@@ -240,6 +240,9 @@ def _write_xlsx(table, columns, path, types):
         raise PolicytextError(extra_needed("writing .xlsx", "excel")) from None
     from openpyxl.cell import WriteOnlyCell
 
+    if len(table) + 1 > _EXCEL_ROWS:
+        # Excel opens no more, and "repairs" the file by dropping the rest.
+        raise PolicytextError(f"{path}: {len(table):,} rows, more than an Excel sheet holds ({_EXCEL_ROWS - 1:,} and a header); write .csv or .parquet")
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(columns)
@@ -248,11 +251,20 @@ def _write_xlsx(table, columns, path, types):
     book.save(path)
 
 
+_EXCEL_ROWS = 1_048_576
+_EXCEL_CELL = 32_767
+
+
 def _excel_cell(make, sheet, value):
     if not isinstance(value, str):
         return value
     # Excel refuses control characters other than tab and line breaks in cells.
-    cell = make(sheet, value="".join(ch for ch in value if ch >= " " or ch in "\t\n\r"))
+    value = "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
+    if len(value) > _EXCEL_CELL:
+        # Beyond its limit Excel cuts the cell (or refuses the file); said in the cell, where it is seen.
+        kept = _EXCEL_CELL - 60  # room for the note, which is shorter
+        value = value[:kept] + f"…[{len(value) - kept:,} more characters cut: Excel holds {_EXCEL_CELL:,} a cell]"
+    cell = make(sheet, value=value)
     # Text is text: openpyxl writes a value that starts with "=" as a formula,
     # and a report (or a file name) from anywhere may hold "=HYPERLINK(…)".
     cell.data_type = "s"

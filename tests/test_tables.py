@@ -96,3 +96,16 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     assert path.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.jsonl"]
     assert json.dumps(None) == "null"
+
+
+def test_xlsx_keeps_within_excel_limits(tmp_path, monkeypatch):
+    # A cell of 200,000 characters (2,000 evidence sentences) and rows past 1,048,576 made files Excel "repairs".
+    openpyxl = pytest.importorskip("openpyxl")
+    write_table([{"file": "甲" * 40_000}], ["file"], tmp_path / "t.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "t.xlsx").active["A2"].value
+    assert len(cell) <= 32_767 and cell.startswith("甲" * 32_000)
+    assert cell.endswith(f"…[{40_000 - (32_767 - 60):,} more characters cut: Excel holds 32,767 a cell]")
+    rows = [{"file": "a"}] * 1_048_576
+    with pytest.raises(PolicytextError, match="1,048,576 rows, more than an Excel sheet holds [(]1,048,575 and a header[)]; write .csv or .parquet"):
+        write_table(rows, ["file"], tmp_path / "big.xlsx")
+    assert not (tmp_path / "big.xlsx").exists()
