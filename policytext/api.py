@@ -240,8 +240,11 @@ def attention_shares(documents, *, model: ModelLike = None, chars: bool = False,
         Pooled over the reports; the interval counts the correlation of
         errors within each report. ``est["economy"]`` gives counted,
         corrected, low and high. Corrected shares use the model's share
-        calibration (fitted on context probabilities); a model without one
-        gives the mean probabilities.
+        calibration (fitted on context probabilities: give texts, or reports
+        tagged by :func:`classify` in context; on ``context=False`` output
+        they are less sound); a model without one gives the mean
+        probabilities. A report with no sentence adds nothing, and is not
+        counted in ``n_documents``.
 
     Examples
     --------
