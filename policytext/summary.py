@@ -32,18 +32,41 @@ _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-# The first non-blank line, found without splitting a long text into lines
-# (the characters are those str.splitlines breaks at).
 def _is_title(line):
     """Whether a line of a document's head reads like its title: short, naming a report, no heading, no sentence."""
-    return len(line) <= 60 and _TITLE_WORDS.search(line) is not None and heading_level(line) is None and not line.endswith(_SENTENCE_ENDS)
+    return (
+        len(line) <= 60
+        and _TITLE_WORDS.search(line) is not None
+        and heading_level(line) is None
+        and not line.endswith(_SENTENCE_ENDS)
+        and "，" not in line  # "现在，我代表国务院，向大会报告政府工作" is a sentence
+    )
+
+
+def _session_line(lines):
+    """The match of the session line among a head's lines ("——2026年1月28日在云南省第十四届人民代表大会…"), or None.
+
+    It opens its line (after a dash): "在…人民代表大会" inside a sentence
+    ("过去一年，在区人民代表大会…的监督支持下") is no session line. A line may
+    be wrapped before "人民代表大会", so each is read with the next too.
+    """
+    for line, after in zip(lines, [*lines[1:], ""]):
+        found = _SESSION.match(line) or _SESSION.match(line + after)
+        if found:
+            return found
+    return None
 
 
 _SENTENCE_ENDS = tuple("。！？；：:")
 #: Lines of a document's head searched for its title and session line.
 _HEAD_LINES = 40
 _TITLE_WORDS = re.compile(r"报告|总结")
-_SESSION = re.compile(r"(?:(?:19|20)\d\d年[^在]{0,12})?在(?:第[一二三四五六七八九十\d]{1,4}届)?(\S{2,30}?)(?:第[一二三四五六七八九十\d]{1,4}届)?人民代表大会")
+_SESSION = re.compile(
+    r"[—－\-―\s（(]*(?:(?:19|20)\d\d年[^在，,。]{0,12})?在(?:第[一二三四五六七八九十\d]{1,4}届)?"
+    r"([^\s，,。、]{2,30}?)(?:第[一二三四五六七八九十\d]{1,4}届)?人民代表大会"
+)
+# The first non-blank line, found without splitting a long text into lines
+# (the characters are those str.splitlines breaks at).
 _FIRST_LINE = re.compile(r"\S[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*")
 #: Characters at the start of a document that :func:`document_meta` needs.
 HEAD_CHARS = 2000
@@ -81,7 +104,7 @@ def document_meta(path, text):
     lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()[:_HEAD_LINES]]
     titles = [line for line in lines if line != title and _is_title(line)]
     # The session line may be wrapped ("在广东省第十四届" / "人民代表大会…"); its date comes before it.
-    session = _SESSION.search("".join(lines))
+    session = _session_line(lines)
     sources = [(title, "title"), *((line, "title") for line in titles)]
     if session:
         sources.append((session.group(1), "session line"))

@@ -1251,3 +1251,11 @@ def test_resume_refuses_a_job_that_would_tag_otherwise(tmp_path):
     assert str(info.value).endswith("resume with the same model and options, or start again without --resume")
     assert out.read_bytes() == before
     assert len(tag_files([tmp_path], output=str(out), resume=True, progress=False).tagged) == 2
+
+
+def test_a_sentence_naming_the_congress_is_no_session_line(tmp_path):
+    # "在区人民代表大会…的监督支持下" in the body took the place and the year from a correct file name.
+    name = tmp_path / "北京市朝阳区2024年政府工作报告.txt"
+    name.write_text("政府工作报告\n各位代表：\n2023年，在北京市委、市政府的坚强领导下，在区人民代表大会及其常委会的监督支持下，全区经济稳中有进。\n", encoding="utf-8")
+    row = tag_files([name], progress=False).summary.rows[str(name)]
+    assert (row["place"], row["level"], row["year"], row["place_from"]) == ("朝阳区", "county", 2024, "file name")
