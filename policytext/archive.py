@@ -153,7 +153,7 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
         try:
             with _time_limit(timeout):
                 text = read_document(path, **(limits or {}))
-                if (lines := text.count("\n")) > MAX_WHOLE_LINES:
+                if (lines := _lines_in(text)) > MAX_WHOLE_LINES:
                     raise DocumentError(path, f"{lines:,} lines, over the {MAX_WHOLE_LINES:,} of a document read whole (tag_files reads .txt and .md of more as a stream)")
                 spans = split_sentences(text)
         except DocumentError as exc:
@@ -499,12 +499,27 @@ def _streams(path):
 
 
 def _line_breaks(path, block=1 << 20):
-    """Line feed bytes in a file (in UTF-16 and UTF-32 too, each line break holds one)."""
-    count = 0
+    """About the line breaks of a file, from its bytes: the more of line feeds and carriage returns.
+
+    Enough to tell hundreds of thousands of lines from a report's few
+    thousand; in UTF-16 some characters hold such a byte too, which can only
+    count more.
+    """
+    feeds = returns = 0
     with open(path, "rb") as f:
         while data := f.read(block):
-            count += data.count(b"\n")
-    return count
+            feeds += data.count(b"\n")
+            returns += data.count(b"\r")
+    return max(feeds, returns)
+
+
+#: What the splitter breaks lines at: str.splitlines()'s characters.
+_BREAK_CHARS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _lines_in(text):
+    """The line breaks of a text, as the splitter counts them (a CR LF pair is one)."""
+    return sum(text.count(c) for c in _BREAK_CHARS) - text.count("\r\n")
 
 
 def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=None):

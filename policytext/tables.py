@@ -92,7 +92,7 @@ def check_output(path, *, inputs=()):
     PolicytextError
     """
     out = Path(path)
-    if any(hop.startswith(_SPECIAL_FOLDERS) for hop in _links(out)):
+    if any(_special(hop) for hop in _links(out)):
         raise PolicytextError(f"{path}: the output is not a regular file (a device or a process's stream)")
     if os.path.abspath(out).endswith(RESERVED_SUFFIXES):
         raise PolicytextError(f"{path}: names ending {', '.join(RESERVED_SUFFIXES)} are kept for a job's own files beside its output")
@@ -123,15 +123,33 @@ def check_output(path, *, inputs=()):
 
 
 def _links(path, most=40):
-    """``path`` (absolute) and each path its links lead to, hop by hop.
+    """``path`` (absolute), each path its links lead to hop by hop, and the real path of its folder and of itself.
 
     ``realpath`` alone would hide a hop through ``/proc/self/fd/2`` that
-    ends at the file a shell redirected standard error to.
+    ends at the file a shell redirected standard error to; the folder's real
+    path shows a link to ``/proc/self/fd`` in the folders above.
     """
     hops = [os.path.abspath(path)]
     while os.path.islink(hops[-1]) and len(hops) <= most:
         hops.append(os.path.abspath(os.path.join(os.path.dirname(hops[-1]), os.readlink(hops[-1]))))
-    return hops + [os.path.realpath(path)]
+    return [*hops, os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.realpath(path)]
+
+
+def _special(path):
+    """Whether ``path`` is under /proc, or under /dev but for /dev/shm (an ordinary tmpfs)."""
+    path = "/" + path.lstrip("/") + "/"  # POSIX keeps a leading "//"; the folders themselves count
+    return path.startswith(_SPECIAL_FOLDERS) and not path.startswith("/dev/shm/")
+
+
+def _umask():
+    """The process's umask, read without setting it: os.umask() sets it, for a moment, for every thread."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError):  # not Linux, or a kernel before 4.7
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return umask
 
 
 @contextlib.contextmanager
@@ -147,9 +165,7 @@ def replacing(path, *, suffix=".tmp"):
     target = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        os.fchmod(fd, 0o666 & ~_umask())
         os.close(fd)
         yield tmp
         os.replace(tmp, target)

@@ -919,6 +919,9 @@ def test_a_document_cut_short_by_a_full_disk_is_tagged_again_on_resume(tmp_path)
         # A shell's "2>err.txt" makes /dev/stderr a link to a regular file, which renaming would replace.
         (lambda d: {"output": str(d / "o.jsonl"), "errors": "/dev/stderr"}, "--errors /dev/stderr: the output is not a regular file (a device or a process's stream)"),
         (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "to-stderr")}, "--errors {p}/to-stderr: the output is not a regular file (a device or a process's stream)"),
+        # A leading "//" (kept by POSIX) and a link to the folder /proc/self/fd passed the check.
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": "//proc/self/fd/2"}, "--errors //proc/self/fd/2: the output is not a regular file (a device or a process's stream)"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "fds" / "2")}, "--errors {p}/fds/2: the output is not a regular file (a device or a process's stream)"),
         (
             lambda d: {"output": str(d / "o.jsonl.journal")},
             "--output {d}/o.jsonl.journal: names ending .journal, .partial, .spool.jsonl are kept for a job's own files beside its output",
@@ -932,6 +935,7 @@ def test_outputs_that_would_destroy_data_are_refused_before_anything_is_written(
     docs.mkdir()
     (docs / "a.txt").write_text(report(), encoding="utf-8")
     (tmp_path / "to-stderr").symlink_to("/dev/stderr")
+    (tmp_path / "fds").symlink_to("/proc/self/fd")
     before = {p: p.read_bytes() for p in docs.iterdir()}
     with pytest.raises(PolicytextError) as info:
         tag_files([docs], progress=False, **options(docs))
@@ -1192,6 +1196,29 @@ def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
     err = io.StringIO()
     assert main(["tag", str(odd), "--summary", str(tmp_path / "s2.csv"), "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
     assert err.getvalue().startswith(f"policytext: warning: {odd}: unlike the reports the model knows: ")
+
+
+def test_an_output_in_dev_shm_is_an_ordinary_file(tmp_path):
+    # /dev/shm is a tmpfs: refusing everything under /dev refused it too.
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK):
+        pytest.skip("no writable /dev/shm")
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    summary = shm / f"policytext-test-{os.getpid()}.csv"
+    try:
+        tag_files([tmp_path / "a.txt"], summary=str(summary), progress=False)
+        assert summary.read_text(encoding="utf-8-sig").startswith('"file",')
+    finally:
+        summary.unlink(missing_ok=True)
+
+
+def test_lines_are_counted_as_the_splitter_breaks_them(tmp_path):
+    # The limit counted only "\n": 300,000 lines ended by "\r" were read whole.
+    (tmp_path / "cr.txt").write_bytes("一\r".encode("utf-8") * 201_000)
+    failed = tag_document(str(tmp_path / "cr.txt"))  # read whole: tag_files would stream it
+    assert failed.error == "201,000 lines, over the 200,000 of a document read whole (tag_files reads .txt and .md of more as a stream)"
+    result = tag_files([tmp_path / "cr.txt"], output=str(tmp_path / "o.jsonl"), limits={"max_bytes": 100_000, "max_pdf_pages": 10}, progress=False)
+    assert result.tagged == [str(tmp_path / "cr.txt")]  # streamed: past the size limit for whole documents
 
 
 def test_a_text_of_very_many_short_lines_is_streamed_and_other_formats_refused(tmp_path):
