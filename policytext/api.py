@@ -269,10 +269,12 @@ def attention_shares(documents, *, model: ModelLike = None, chars: bool = False,
 
 
 def _tagged_document(doc, index):
-    """A report already tagged: a list of Sentence (what :func:`classify` returns)."""
-    if isinstance(doc, (list, tuple)) and all(isinstance(s, Sentence) for s in doc):
-        return list(doc)
-    raise TypeError(f"documents[{index}] must be a str or a list of Sentence (from classify), got {type(doc).__name__}")
+    """A report already tagged: Sentences in any iterable (a list from :func:`classify`, :func:`iter_classify`)."""
+    if isinstance(doc, Iterable) and not isinstance(doc, (bytes, dict)):
+        sentences = list(doc)
+        if all(isinstance(s, Sentence) for s in sentences):
+            return sentences
+    raise TypeError(f"documents[{index}] must be a str or Sentences (from classify or iter_classify), got {type(doc).__name__}")
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:

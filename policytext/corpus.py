@@ -92,7 +92,7 @@ def read_corpus(paths, labels=LABELS):
     allowed = None if labels is None else set(labels)
     files = corpus_files(paths)
     digest = hashlib.sha256()
-    problems, records, seen = [], [], {}
+    problems, records, seen, texts = [], [], {}, set()
     for path in files:
         raw = path.read_bytes()
         _add_file(digest, path, raw)
@@ -110,13 +110,16 @@ def read_corpus(paths, labels=LABELS):
             if problem:
                 problems.append((str(path), number, problem))
                 continue
-            # The model does not see white space: texts equal without it are the same sentence.
+            # The model does not see white space: texts equal without it are
+            # the same sentence, and two labels for it are a conflict.
             first = seen.get(key := "".join(record.text.split()))
             if first is None:
                 seen[key] = record
-            if first is None or first.text != record.text and first.label == record.label:
-                records.append(record)
-            elif first.label != record.label:
+            if first is None or first.label == record.label:
+                if record.text not in texts:  # an exact duplicate is read once
+                    texts.add(record.text)
+                    records.append(record)
+            else:
                 problems.append(
                     (str(path), number, f"labelled {record.label!r} here but {first.label!r} at {first.path}:{first.line}")
                 )

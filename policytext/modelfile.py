@@ -82,12 +82,15 @@ def check_destination(path, *, force=False):
     FileExistsError
         ``path`` exists and ``force`` is false, or it is not a model folder.
     """
+    if Path(path).is_symlink():
+        # Replacing it would replace the folder it leads to, wherever that is.
+        raise FileExistsError(f"{path} is a link; give the model folder itself")
     path = Path(path).resolve()  # "-o .." names the parent folder, not a folder called ".."
     if not os.path.lexists(path):
         return path
     if not force:
         raise FileExistsError(f"{path} already exists; pass force=True (--force) to replace it")
-    if path.is_symlink() or not path.is_dir():
+    if not path.is_dir():
         raise FileExistsError(f"{path} is not a model folder; --force replaces only a model folder")
     others = sorted(entry.name for entry in path.iterdir() if entry.name not in _MODEL_FILES)
     if not (path / _META).is_file() or others:

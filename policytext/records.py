@@ -249,7 +249,7 @@ def shown(path):
 
 
 #: Control characters as Python writes them in a string literal ("\\n", "\\r", "\\x1b").
-_CONTROLS = {c: repr(chr(c))[1:-1] for c in [*range(32), 127]}
+_CONTROLS = {c: repr(chr(c))[1:-1] if c < 128 else f"\\u{c:04x}" for c in [*range(32), *range(127, 160), 0x2028, 0x2029]}
 
 
 def one_line(path):
@@ -290,7 +290,7 @@ class RecordWriter:
     a second job on the same output is refused before it touches anything.
     """
 
-    def __init__(self, path, fmt, labels, resume=False, settings=None):
+    def __init__(self, path, fmt, labels, *, resume=False, settings=None):
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
         self.fmt, self.labels, self.path = fmt, list(labels), path

@@ -558,8 +558,9 @@ def _iter_sentences(stream, block_chars, max_chars):
             logical = list(splitter.logical_lines(buf[:cut]))
             if len(logical) > 1:
                 cut = logical.pop()[0]
-            elif len(buf) < block_chars:
-                # One logical line, which the text after the last break may continue.
+            elif len(buf) < max(block_chars, _SAMPLE_CHARS):
+                # One logical line, which the text after the last break may
+                # continue: read more, while the buffer is under a read's size.
                 cut, logical = 0, None
         if cut == 0 and len(buf) >= block_chars:
             ends = list(_SENTENCE_END.finditer(buf))

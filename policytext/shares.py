@@ -306,6 +306,11 @@ class ShareEstimate(Mapping):
         """``{label: {"counted", "corrected", "low", "high"}}`` as plain floats."""
         return {label: self[label] for label in self.labels}
 
+    # Mapping compares by value and so drops the hash; an estimate, holding
+    # arrays, stays equal only to itself and hashable, as before it was a Mapping.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.labels)
 

@@ -253,8 +253,8 @@ def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
         # Read by truthiness, or failing deep inside with AttributeError.
         (lambda: policytext.attention_shares(["新建农田。"], chars="x"), "attention_shares(): 'chars' must be True or False, got 'x'"),
         (lambda: policytext.attention_shares(["新建农田。"], level=1.0), "attention_shares(): 'level' must be a number between 0 and 1 (exclusive), got 1.0"),
-        (lambda: policytext.attention_shares(["新建农田。", None]), "documents[1] must be a str or a list of Sentence (from classify), got NoneType"),
-        (lambda: policytext.attention_shares([[1]]), "documents[0] must be a str or a list of Sentence (from classify), got list"),
+        (lambda: policytext.attention_shares(["新建农田。", None]), "documents[1] must be a str or Sentences (from classify or iter_classify), got NoneType"),
+        (lambda: policytext.attention_shares([[1]]), "documents[0] must be a str or Sentences (from classify or iter_classify), got list"),
         (lambda: policytext.classify_stream(["甲。"], batch_size=10**19), "classify_stream(): 'batch_size' must be an int from 1 to 1099511627776, got 10000000000000000000"),
         (lambda: classify_batch(["甲。"], n_jobs=3000), "classify_batch(): 'n_jobs' must be a non-zero int from -1024 to 1024"),
     ],
@@ -271,6 +271,14 @@ def test_a_share_estimate_is_a_mapping_of_labels():
     assert list(est) == list(policytext.LABELS) and len(est) == 7
     assert "economy" in est and "culture" not in est
     assert dict(est)["agriculture"] == est["agriculture"] == est.to_dict()["agriculture"]
+    assert len({est, est}) == 1  # still hashable, equal to itself only (a Mapping compares values)
+
+
+def test_attention_shares_take_reports_tagged_in_any_iterable():
+    # A generator of Sentences (iter_classify's output, a filter of classify's) was refused.
+    text = "一、工作回顾\n新建高标准农田4300亩。完成工业产值5亿元。"
+    tagged = policytext.attention_shares([policytext.iter_classify(io.StringIO(text))])
+    assert tagged.to_dict() == policytext.attention_shares([text]).to_dict()
 
 
 def test_sentences_are_hashable_and_equal_by_value():

@@ -301,3 +301,18 @@ def test_train_on_a_corpus_too_small_says_so_in_its_own_words(tmp_path):
     # (The warning of a tiny corpus is shown as "policytext: warning: …"; pytest's settings hide it here.)
     assert err.endswith("policytext: error: training needs more sentences: an n-gram must occur in 3 sentences to be kept, and the corpus has 2\n")
     assert "Traceback" not in err and "train.py" not in err
+
+
+def test_a_file_name_with_any_line_break_stays_on_one_line():
+    # U+2028 and U+0085 are line breaks to str.splitlines() too.
+    from policytext.records import one_line
+
+    assert one_line("a\u2028b\x85c\nd.txt") == "a\\u2028b\\u0085c\\nd.txt"
+
+
+def test_train_refuses_a_link_as_its_output(tmp_path, model_dir, tiny_corpus):
+    # Replacing it replaced the folder it led to.
+    link = tmp_path / "mlink"
+    link.symlink_to(model_dir)
+    code, _, err = run("train", str(tiny_corpus), "-o", str(link), "--force")
+    assert (code, err) == (1, f"policytext: error: {link} is a link; give the model folder itself\n")

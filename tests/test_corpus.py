@@ -208,3 +208,8 @@ def test_written_documents_take_any_label_when_asked():
 
     files = document_files([CORPUS])[:2]
     assert [d.labels for d in read_documents(files, labels=None)] == [d.labels for d in read_documents(files)]
+
+
+def test_an_exact_duplicate_of_a_white_space_variant_is_read_once(tmp_path):
+    rows = [{"text": "发展经济。", "label": "economy"}, {"text": "发展 经济。", "label": "economy"}, {"text": "发展 经济。", "label": "economy"}]
+    assert read_corpus(write_jsonl(tmp_path / "c.jsonl", rows)).texts == ["发展经济。", "发展 经济。"]
