@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from json.encoder import encode_basestring
 
@@ -326,6 +327,14 @@ class RecordWriter:
             # Read and checked before the journal is created: a job refused
             # here leaves no empty journal to be trusted by the next.
             finished = self._finished_documents() if resume and entries is None else None
+            if finished and settings is not None:
+                # The journal of a finished job is gone, and with it how the job tagged.
+                warnings.warn(
+                    f"{path}: a finished output does not say how its documents were tagged; this job tags "
+                    f"{_settings_text(settings)}: resume only with the model and options of the job that wrote it",
+                    UserWarning,
+                    stacklevel=3,
+                )
         except BaseException:
             os.close(self.fd)
             raise

@@ -1286,3 +1286,14 @@ def test_a_sentence_naming_the_congress_is_no_session_line(tmp_path):
     name.write_text("政府工作报告\n各位代表：\n2023年，在北京市委、市政府的坚强领导下，在区人民代表大会及其常委会的监督支持下，全区经济稳中有进。\n", encoding="utf-8")
     row = tag_files([name], progress=False).summary.rows[str(name)]
     assert (row["place"], row["level"], row["year"], row["place_from"]) == ("朝阳区", "county", 2024, "file name")
+
+
+def test_resuming_a_finished_output_warns_that_its_settings_are_unknown(tmp_path):
+    # A finished job's journal is gone: resumed with other options, nothing could tell.
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    tag_files([tmp_path / "a.txt"], output=str(out), progress=False)
+    (tmp_path / "b.txt").write_text(report("白石乡"), encoding="utf-8")
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged; this job tags without context"):
+        result = tag_files([tmp_path], output=str(out), resume=True, context=False, progress=False)
+    assert result.tagged == [str(tmp_path / "b.txt")]
