@@ -144,7 +144,7 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
     """
     from .api import resolve_model
     from .readers import read_document
-    from .segment import split_sentences
+    from .segment import line_breaks, split_sentences
 
     clf = resolve_model(model)
     group = []  # (path, text, spans) of documents read and not yet tagged
@@ -153,7 +153,8 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
         try:
             with _time_limit(timeout):
                 text = read_document(path, **(limits or {}))
-                if (lines := _lines_in(text)) > MAX_WHOLE_LINES:
+                # A text has no more line breaks than characters: most are not counted at all.
+                if len(text) > MAX_WHOLE_LINES and (lines := line_breaks(text)) > MAX_WHOLE_LINES:
                     raise DocumentError(path, f"{lines:,} lines, over the {MAX_WHOLE_LINES:,} of a document read whole (tag_files reads .txt and .md of more as a stream)")
                 spans = split_sentences(text)
         except DocumentError as exc:
@@ -512,14 +513,6 @@ def _line_breaks(path, block=1 << 20):
             returns += data.count(b"\r")
     return max(feeds, returns)
 
-
-#: What the splitter breaks lines at: str.splitlines()'s characters.
-_BREAK_CHARS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-
-
-def _lines_in(text):
-    """The line breaks of a text, as the splitter counts them (a CR LF pair is one)."""
-    return sum(text.count(c) for c in _BREAK_CHARS) - text.count("\r\n")
 
 
 def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=None):

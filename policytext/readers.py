@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import DocumentError, extra_needed
+from .segment import INVISIBLE
 
 __all__ = [
     "SUPPORTED",
@@ -58,7 +59,7 @@ _BOMS = (
 )
 _BOM_STARTS = tuple(bom for bom, _ in _BOMS)
 # A character that shows: not white space, and none of the invisible ones the splitter takes for it.
-_VISIBLE = re.compile("[^\\s\ufeff\u200b\u200c\u200d\u2060\u180e]")
+_VISIBLE = re.compile(f"[^\\s{INVISIBLE}]")
 _PLAIN = (".txt", ".md")
 # C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
 # return and escape, which real text files do contain.

@@ -34,7 +34,7 @@ from typing import IO, NamedTuple
 
 from ._validation import TEXT_STREAM, check_params, int_between
 
-__all__ = ["LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "numbered_task"]
+__all__ = ["INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "line_breaks", "numbered_task"]
 
 # Characters that end a sentence. A run of them ("？！", "。。") stays together.
 _TERMINATORS = frozenset("。！？；!?;")
@@ -468,9 +468,14 @@ def _general_sentences(text, start, end, max_chars, offset):
 # order mark left at the start of a text, zero-width spaces and joiners from
 # web pages. Split as spaces, so that a heading after one is still a heading
 # and a line of them is blank; the spans keep the text as it was.
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u180e"
-_FIND_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
-_AS_SPACES = str.maketrans(_INVISIBLE, " " * len(_INVISIBLE))
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u180e"
+_FIND_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_AS_SPACES = str.maketrans(INVISIBLE, " " * len(INVISIBLE))
+
+
+def line_breaks(text: str) -> int:
+    """The line breaks of ``text`` as the splitter reads them (a CR LF pair is one)."""
+    return sum(map(text.count, _BREAKS)) - text.count("\r\n")
 
 
 def _as_split(text):

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policytext
-from policytext.segment import iter_sentences, split_sentences
+from policytext.segment import INVISIBLE, iter_sentences, split_sentences
 
 REPORTISH = list(
     "经济农业生态安全民生治理新建高标准农田亩完成产值亿元同比增长各位代表一二三四五六七八九十"
@@ -31,7 +31,7 @@ def check_spans(text, spans):
         covered[s.start : s.end] = b"\x01" * (s.end - s.start)
         last_end = s.end
     # The splitter takes a byte order mark, zero-width spaces and joiners for white space.
-    missing = [i for i, ch in enumerate(text) if not covered[i] and not ch.isspace() and ch not in "\ufeff\u200b\u200c\u200d\u2060\u180e"]
+    missing = [i for i, ch in enumerate(text) if not covered[i] and not ch.isspace() and ch not in INVISIBLE]
     assert not missing, [text[i] for i in missing]
 
 
