@@ -22,7 +22,7 @@ from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
 from .places import LEVELS, parse_place
-from .records import RecordBatch, shown
+from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "meta_override", "read_meta"]
@@ -486,6 +486,8 @@ def read_meta(path):
         ``{key: {"place", "level", "year"}}`` for :func:`meta_override`.
     """
     data = Path(path).read_bytes()
+    # Not readers.detect_encoding: on a few short lines of paths and names it
+    # may guess Big5 for GB18030. Excel saves one of these two.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -517,13 +519,13 @@ def read_meta(path):
 
 
 def _meta_key(file):
-    # A path is known by where it leads; a bare name by itself.
-    return os.path.realpath(file) if os.sep in file or (os.altsep and os.altsep in file) else file
+    # A path is known by where it leads, as resume knows a document; a bare name by itself.
+    return same_document(file) if os.sep in file or (os.altsep and os.altsep in file) else file
 
 
 def meta_override(overrides, path):
     """What ``overrides`` (:func:`read_meta`) say about the document ``path``: by its real path, or else its file name."""
-    return overrides.get(os.path.realpath(path)) or overrides.get(Path(path).name) or {}
+    return overrides.get(same_document(path)) or overrides.get(Path(path).name) or {}
 
 
 def import_pandas(what):
