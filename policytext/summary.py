@@ -306,13 +306,15 @@ class Summary:
 
 def _column_types(columns):
     """Parquet types of summary and panel columns: a column with no value in one run keeps its type."""
-    counts = ("year", "sentences", "documents")
-    fractions = ("entropy", "mean_score", "unknown_chars")
-    return {
-        c: "int" if c in counts or c.endswith("_sentences") or c.startswith("plan_rank_") else "float"
-        for c in columns
-        if c in counts or c in fractions or c.endswith("_sentences") or c.startswith(("plan_rank_", "share_", "chars_", "review_share_", "plan_share_", "heading_share_"))
-    }
+    return {c: kind for c in columns if (kind := _column_type(c))}
+
+
+def _column_type(column):
+    if column in ("year", "sentences", "documents") or column.endswith("_sentences") or column.startswith("plan_rank_"):
+        return "int"
+    if column in ("entropy", "mean_score", "unknown_chars") or column.startswith(("share_", "chars_", "review_share_", "plan_share_", "heading_share_")):
+        return "float"
+    return None  # text: file, place, level, warning, evidence
 
 
 #: How evidence sentences are chosen per label: the most confident (to
