@@ -25,6 +25,7 @@ import numpy as np
 from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
+from .tables import JOURNAL, PARTIAL, SPOOL
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
@@ -295,8 +296,8 @@ class RecordWriter:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
         self.fmt, self.labels, self.path = fmt, list(labels), path
-        self.spool = f"{path}.spool.jsonl" if fmt in _SPOOLED else path
-        self.journal = f"{self.spool}.journal"
+        self.spool = f"{path}{SPOOL}" if fmt in _SPOOLED else path
+        self.journal = f"{self.spool}{JOURNAL}"
         self.done = set()
         self.kept = []  # records held in memory: no output and no sink
         self._journal_fd = None
@@ -340,7 +341,7 @@ class RecordWriter:
             raise
         if not resume:
             os.ftruncate(self.fd, 0)
-            for old in (self.journal, f"{self.spool}.partial"):
+            for old in (self.journal, f"{self.spool}{PARTIAL}"):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(old)
         self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -479,7 +480,7 @@ class RecordWriter:
 
     def _cut_back_partial(self):
         """Outputs of versions before the journal: cut back to where an unfinished streamed document began."""
-        partial = f"{self.spool}.partial"
+        partial = f"{self.spool}{PARTIAL}"
         if not os.path.exists(partial):
             return
         with open(partial, encoding="utf-8") as f:

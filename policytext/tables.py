@@ -35,7 +35,7 @@ from pathlib import Path
 from ._validation import Constraint, check_params
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["TABLE_FORMATS", "check_output", "format_of", "replacing", "write_table"]
+__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "replacing", "write_table"]
 
 #: Formats by extension.
 TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -73,8 +73,10 @@ def format_of(path, *, format=None):
 #: links to the terminal, a pipe or a file the shell opened): never an output,
 #: which is replaced by renaming a new file onto it.
 _SPECIAL_FOLDERS = ("/dev/", "/proc/")
-#: Names kept beside an output for a job's own files (:class:`policytext.records.RecordWriter`).
-RESERVED_SUFFIXES = (".journal", ".partial", ".spool.jsonl")
+#: The endings of a job's own files beside its output (:class:`policytext.records.RecordWriter`
+#: names them): the spool of a table written at the end, the journal, a cut-off streamed document.
+SPOOL, JOURNAL, PARTIAL = ".spool.jsonl", ".journal", ".partial"
+RESERVED_SUFFIXES = (JOURNAL, PARTIAL, SPOOL)
 
 
 def check_output(path, *, inputs=()):
