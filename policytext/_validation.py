@@ -85,6 +85,8 @@ def optional(constraint):
 #: ``n_jobs`` as joblib takes it: a count of workers, or -1 (-2, ...) for all cores (but one, ...).
 N_JOBS = Constraint(lambda v: _is_int(v) and v != 0 and -1024 <= v <= 1024, "a non-zero int from -1024 to 1024 (-1 for every core)")
 BOOL = Constraint(lambda v: isinstance(v, bool), "True or False")
+#: The probability of an interval.
+LEVEL = Constraint(lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < float(v) < 1, "a number between 0 and 1 (exclusive)")
 STR = Constraint(lambda v: isinstance(v, str) and v != "", "a non-empty str")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import numbers
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import numpy as np
 
 from ._validation import (
     BOOL,
-    Constraint,
+    LEVEL,
     N_JOBS,
     PATH,
     TEXT_STREAM,
@@ -144,7 +143,7 @@ _OPTIONS = {
     "context": BOOL,
     "stream": TEXT_STREAM,
     "chars": BOOL,
-    "level": Constraint(lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < float(v) < 1, "a number between 0 and 1 (exclusive)"),
+    "level": LEVEL,
 }
 
 

@@ -108,6 +108,7 @@ from typing import Any
 
 import numpy as np
 
+from ._validation import LEVEL, check_params
 from .errors import ParameterError
 
 __all__ = ["ShareEstimate", "ShareModel", "estimate_document_shares", "estimate_shares", "fit_share_model"]
@@ -449,8 +450,7 @@ def _prepare(where, proba, labels, weights, doc_ids, model, level) -> _Prepared:
     n = proba.shape[0]
     if n == 0:
         raise ParameterError(f"{where}(): 'proba' has no rows (no sentences to count)")
-    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0.0 < float(level) < 1.0:
-        raise ParameterError(f"{where}(): 'level' must be a number between 0 and 1 (exclusive), got {level!r}")
+    check_params(where, {"level": LEVEL}, {"level": level})
     w = _as_weights(weights, n, where)
     codes, keys = (None, None) if doc_ids is None else _as_codes(doc_ids, n, "doc_ids", where)
     n_labels = len(labels)
