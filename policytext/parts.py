@@ -40,14 +40,18 @@ How it reads a report:
    reports move to the plan with headings like "二、坚定不移地进行经济体制
    改革": plan if calls to act ("要", "将", "确保") outnumber past facts
    (figures, "了", "完成") and past facts are few. Once in the plan, such a
-   heading stays in it ("六、国际关系和国家安全"). A short line of its own
-   ("主要预期目标") counts as a heading if it names a part.
+   heading stays in it ("六、国际关系和国家安全"); if its first paragraph
+   starts a part by a lead sentence, the heading opens that part too. A
+   short line of its own ("主要预期目标") counts as a heading if it names
+   a part.
 4. **Lead sentences.** A sentence that opens with a time cue ("去年",
    "今年以来", "过去一年" / "下半年", "新的一年", "今后五年", a year)
    sets the part for the rest of its paragraph where no heading names the
    part (before the first heading, under an uncued or two-part heading);
    there a paragraph opening with a firm cue ("下半年，我们将……") starts
-   the part for what follows. Under a heading that names the part only
+   the part for what follows. Under a two-part heading, so does a
+   paragraph whose first named period is the plan's ("根据《……第十五个五年
+   规划的建议》，……"). Under a heading that names the part only
    firm cues switch: the halves of the year in a half-year report and an
    explicit year ("2025年，全县一般公共预算收入完成……" under "二、2026年
    财政预算安排"). So the problems that end a review ("在肯定成绩的同时
@@ -303,6 +307,9 @@ def report_parts(spans: Sequence[Span]) -> list[str]:
     for start, end in runs:
         for i in range(start, end):
             parts[i] = reader.read(i, end)
+    for i in reader.led:
+        # A heading that named no part opens the part its first paragraph starts.
+        parts[i] = parts[i + 1]
     return parts
 
 
@@ -317,6 +324,8 @@ class _Reader:
         self.mixed = False  # a heading named both parts: sub-headings are read by their content
         self.seen = False  # a heading has named a part
         self.current = _REVIEW  # the part of the running paragraph
+        self.uncued: int | None = None  # a heading that named no part, just read
+        self.led: list[int] = []  # such headings whose first paragraph started a part
 
     def read(self, i: int, end: int) -> str:
         """The part of sentence ``i``; the body (or attachment) it is in ends before ``end``."""
@@ -326,7 +335,11 @@ class _Reader:
         if level is not None:
             self._read_heading(i, end, level)
         elif not (self._lone_line(i, end) and self._named(text, top=False)):
+            section = self.section
             self._read_sentence(text, self.opens[i])
+            if self.uncued == i - 1 and self.section != section:
+                self.led.append(i - 1)
+            self.uncued = None
             return self.current
         # After a heading the part is the section's.
         self.current = self.section
@@ -350,8 +363,10 @@ class _Reader:
 
     def _read_heading(self, i: int, end: int, level: int) -> None:
         top = level == self.top
+        self.uncued = None
         if self._named(self.spans[i].text[:_HEADING_CHARS], top):
             return
+        self.uncued = i
         if top and self.section == _REVIEW:
             # Reports move from the review to the plan, sometimes under
             # headings that name neither ("二、坚定不移地进行经济体制改革"):
@@ -376,6 +391,14 @@ class _Reader:
                 if _YEAR_OPENS.match(lead):
                     self.years = years._replace(plan=_periods(lead)[0][1] + 1)
         cue, firm = _lead_part(text, self.years)
+        if cue is None and opens and self.mixed and self.section == _REVIEW:
+            # Under a heading that names both parts ("“十四五”时期发展成就和
+            # “十五五”时期主要目标任务") the plan may begin with a paragraph
+            # that opens on no time cue but names the plan's period first:
+            # "根据《……第十五个五年规划的建议》，……编制了《纲要（草案）》".
+            periods = _periods(text)
+            if periods and _date_part(periods[0][1], periods[0][2], self.years) == _PLAN:
+                cue, firm = _PLAN, True
         if cue is not None and (firm or not self.named):
             self.current = cue
             if firm and opens and not self.named:

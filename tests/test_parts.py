@@ -316,3 +316,34 @@ def test_this_year_in_a_heading_of_a_report_given_in_december_is_the_review():
     # Given in March, the same heading opens the plan.
     march = text.replace("十二月一日", "三月五日").replace("二、一九八三年的主要任务", "二、一九八二年的主要任务")
     assert report_parts(split_sentences(march))[4] == "plan"
+
+
+FIVE_YEAR_PLAN = """2026年青禾省政府工作报告
+——2026年1月20日在青禾省第十四届人民代表大会第五次会议上
+各位代表：
+现在，我代表省人民政府向大会报告工作，请予审议。
+一、2025年工作回顾
+2025年，全省地区生产总值增长5.3%。新建高标准农田60万亩。
+二、“十四五”时期主要成就和“十五五”时期目标任务
+过去五年，全省经济总量跨上新台阶，城镇新增就业累计达到210万人。
+根据省委关于制定第十五个五年规划的建议，省政府编制了规划纲要草案，提请大会审议。
+纲要草案提出了今后五年的主要指标，这里重点报告几个方面。
+三、奋力开创高质量发展新局面
+2026年是“十五五”开局之年，做好今年工作意义重大。
+要加快建设现代化产业体系，推动制造业提质升级。
+各位代表！让我们团结奋斗，开创新局面！"""
+
+
+def test_under_a_two_part_heading_a_paragraph_naming_the_plan_period_first_starts_the_plan():
+    parts = parts_of(FIVE_YEAR_PLAN)
+    assert parts["过去五年，全省经济总量跨上新台阶，城镇新增就业累计达到210万人。"] == "review"
+    # No time cue opens it, but the first period it names is the plan's.
+    assert parts["根据省委关于制定第十五个五年规划的建议，省政府编制了规划纲要草案，提请大会审议。"] == "plan"
+    assert parts["纲要草案提出了今后五年的主要指标，这里重点报告几个方面。"] == "plan"
+
+
+def test_a_heading_that_names_no_part_opens_the_part_its_first_paragraph_starts():
+    parts = parts_of(FIVE_YEAR_PLAN)
+    assert parts["2026年是“十五五”开局之年，做好今年工作意义重大。"] == "plan"
+    assert parts["三、奋力开创高质量发展新局面"] == "plan"
+    assert parts["一、2025年工作回顾"] == "review"
