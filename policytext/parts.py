@@ -72,7 +72,7 @@ from typing import NamedTuple
 
 from .segment import LEAD_LEVEL, Span, heading_level
 
-__all__ = ["PARTS", "report_parts"]
+__all__ = ["PARTS", "names_part", "report_parts"]
 
 #: The parts a sentence can be in, in the order of a report.
 PARTS = ("review", "plan", "other")
@@ -405,6 +405,23 @@ class _Reader:
                 # No heading names the part: a paragraph opening with a firm
                 # cue ("下半年，我们将重点抓好以下工作。") starts it.
                 self.section = cue
+
+
+def names_part(heading: str) -> bool:
+    """Whether a heading names a part of the report rather than a task.
+
+    "二、2026年工作安排", "（一）总体要求" and "三、2026年主要工作" divide the
+    report; "（三）加快建设现代化产业体系" and "（五）确保2026年粮食产量稳定"
+    are tasks. Words of time and structure name a part at any level; a year
+    or five-year plan does only beside a word such as 任务, 目标 or 主要工作.
+
+    >>> names_part("二、2026年工作安排"), names_part("三、2026年主要工作"), names_part("（五）确保2026年粮食产量稳定")
+    (True, True, False)
+    """
+    heading = heading[:_HEADING_CHARS].translate(_FOLD)
+    if _REVIEW_HEAD.search(heading) or _PLAN_HEAD.search(heading) or _THIS_YEAR_HEAD.search(heading):
+        return True
+    return bool(_periods(heading)) and (_PLAN_TOP.search(heading) is not None or "主要工作" in heading)
 
 
 def _level(span: Span) -> int | None:

@@ -21,6 +21,7 @@ import numpy as np
 from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
+from .parts import names_part
 from .places import LEVELS, parse_place
 from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
@@ -415,7 +416,8 @@ class _Tally:
             task = numbered_task(text)
             if task == "heading":
                 self.headings[label] += 1
-            if part == "plan" and task is not None:
+            # The plan's own headings ("二、2026年工作安排") divide it; they are no task.
+            if part == "plan" and task is not None and not (task == "heading" and names_part(text)):
                 self.plan_tasks += 1
                 self.first_task.setdefault(label, self.plan_tasks)
 

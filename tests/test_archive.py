@@ -1178,8 +1178,10 @@ def test_summary_gives_priority_and_diversity(tmp_path):
     shares = np.array([sum(r["label"] == label for r in records) / len(records) for label in policytext.LABELS])
     assert float(row["entropy"]) == pytest.approx(-(shares[shares > 0] * np.log2(shares[shares > 0])).sum(), abs=1e-3)
     assert sum(float(row[f"heading_share_{label}"]) for label in policytext.LABELS) == pytest.approx(1.0, abs=1e-3)
-    # In the plan: the heading is task 1, "一是…" (economy) task 2, "二是…" (agriculture) task 3.
-    assert (row["plan_rank_economy"], row["plan_rank_agriculture"], row["plan_rank_safety"]) == ("2", "3", "")
+    # In the plan: "一是…" (economy) is task 1, "二是…" (agriculture) task 2; the
+    # plan's heading ("二、下半年工作计划", other) divides the report and is no task.
+    assert (row["plan_rank_economy"], row["plan_rank_agriculture"], row["plan_rank_safety"]) == ("1", "2", "")
+    assert row["plan_rank_other"] == ""
 
 
 def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
