@@ -25,7 +25,7 @@ import numpy as np
 from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
-from .tables import JOURNAL, PARTIAL, SPOOL
+from .tables import JOURNAL, PARTIAL, SPOOL, read_table
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
@@ -309,6 +309,7 @@ class RecordWriter:
             require_extra("pyarrow", "parquet", "--format parquet")
         if fmt == "xlsx":
             require_extra("openpyxl", "excel", "--format xlsx")
+        new_spool = fmt in _SPOOLED and not os.path.lexists(self.spool)
         self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -318,6 +319,11 @@ class RecordWriter:
                 f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
             ) from None
         try:
+            if resume and new_spool and os.path.isfile(path) and not os.path.exists(self.journal):
+                # A finished Parquet or Excel output: its records go back to
+                # the spool, the new documents' records join them, and the
+                # table is written again when the job ends.
+                self._restore_spool()
             written_with, entries = _journal_entries(self.journal) if resume else (None, None)
             if written_with is not None and settings is not None and written_with != settings:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
@@ -338,6 +344,8 @@ class RecordWriter:
                 )
         except BaseException:
             os.close(self.fd)
+            if new_spool:
+                os.remove(self.spool)  # made by this job, and the table beside it untouched
             raise
         if not resume:
             os.ftruncate(self.fd, 0)
@@ -351,6 +359,16 @@ class RecordWriter:
         if resume:
             self.done = self._resume(entries, finished)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
+
+    def _restore_spool(self):
+        """Write the records of a finished .parquet or .xlsx output to the (new, empty) spool."""
+        try:
+            records = [from_row(row, self.labels) for row in read_table(self.path, format=self.fmt)]
+        except KeyError as exc:
+            raise PolicytextError(f"{self.path}: not an output of policytext tag with this model's labels: it has no column {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise PolicytextError(f"{self.path}: not an output of policytext tag: a value cannot be read back ({exc})") from None
+        _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
 
     def _finished_documents(self):
         """The documents of an output that has no journal: a finished job's (or one written before journals).

@@ -30,12 +30,13 @@ import math
 import os
 import stat
 import tempfile
+import zipfile
 from pathlib import Path
 
 from ._validation import Constraint, check_params
 from .errors import PolicytextError, extra_needed
 
-__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "replacing", "write_table"]
+__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "read_table", "replacing", "write_table"]
 
 #: Formats by extension.
 TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -271,6 +272,52 @@ def _write_xlsx(table, columns, path, types):
 
 _EXCEL_ROWS = 1_048_576
 _EXCEL_CELL = 32_767
+
+
+def read_table(path, *, format=None):
+    """Read back the rows of a table that :func:`write_table` wrote, as dicts.
+
+    For an output read again (``--resume`` on a finished .parquet or .xlsx).
+    Values come back with the types the format keeps: Parquet's columns'
+    types; in Excel numbers as numbers and text as text, with an empty cell
+    as None; in CSV everything as text.
+
+    Raises
+    ------
+    PolicytextError
+        For an unknown extension, a missing extra, or a file its format's
+        library cannot read, naming the file.
+    """
+    fmt = format_of(path, format=format)
+    try:
+        if fmt == "csv":
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                return list(csv.DictReader(f))
+        if fmt == "jsonl":
+            with open(path, encoding="utf-8") as f:
+                return [json.loads(line) for line in f if line.strip()]
+        if fmt == "parquet":
+            try:
+                import pyarrow.parquet as pq
+            except ImportError:
+                raise PolicytextError(extra_needed("reading .parquet", "parquet")) from None
+            return pq.read_table(path).to_pylist()
+        try:
+            from openpyxl import load_workbook
+        except ImportError:
+            raise PolicytextError(extra_needed("reading .xlsx", "excel")) from None
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            columns = next(rows, None) or ()
+            return [dict(zip(columns, row)) for row in rows]
+        finally:
+            book.close()
+    except PolicytextError:
+        raise
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
+        # pyarrow's and openpyxl's errors for a damaged file are among these.
+        raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
 
 
 def _excel_cell(make, sheet, value):

@@ -1299,3 +1299,44 @@ def test_resuming_a_finished_output_warns_that_its_settings_are_unknown(tmp_path
     with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged; this job tags without context"):
         result = tag_files([tmp_path], output=str(out), resume=True, context=False, progress=False)
     assert result.tagged == [str(tmp_path / "b.txt")]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
+def test_a_finished_table_output_is_read_back_on_resume(tmp_path, fmt):
+    # Parquet and Excel are written from a spool that a finished job removes:
+    # --resume on the finished table tagged every document again.
+    pytest.importorskip("pyarrow" if fmt == "parquet" else "openpyxl")
+    from policytext.tables import read_table
+
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report(), encoding="utf-8")
+    (folder / "b.txt").write_text(report("白石乡", 2023), encoding="utf-8")
+    out = tmp_path / f"o.{fmt}"
+    tag_files([folder], output=str(out), progress=False)
+    first = read_table(out)
+    (folder / "c.txt").write_text(report("东湖镇", 2022), encoding="utf-8")
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):
+        again = tag_files([folder], output=str(out), resume=True, progress=False)
+    assert again.tagged == [str(folder / "c.txt")] and len(again.skipped) == 2
+    rows = read_table(out)
+    assert rows[: len(first)] == first  # the earlier records, as they were
+    assert {r["file"] for r in rows[len(first) :]} == {str(folder / "c.txt")}
+    whole = tmp_path / f"whole.{fmt}"
+    tag_files([folder], output=str(whole), progress=False)
+    assert sorted(rows, key=lambda r: (r["file"], r["index"])) == read_table(whole)
+    assert sorted(os.listdir(tmp_path)) == sorted(["r", out.name, whole.name])  # no spool or journal left
+
+
+def test_resume_on_a_table_that_policytext_did_not_write_is_refused_untouched(tmp_path):
+    pytest.importorskip("pyarrow")
+    from policytext.tables import write_table
+
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.parquet"
+    write_table([{"name": "甲", "value": 1}], ["name", "value"], out)
+    before = out.read_bytes()
+    with pytest.raises(PolicytextError, match=rf"^{re.escape(str(out))}: not an output of policytext tag with this model's labels: it has no column 'file'$"):
+        tag_files([tmp_path / "a.txt"], output=str(out), resume=True, progress=False)
+    assert out.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["a.txt", "o.parquet"]
