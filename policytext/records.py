@@ -319,11 +319,10 @@ class RecordWriter:
                 f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
             ) from None
         try:
-            if resume and new_spool and os.path.isfile(path) and not os.path.exists(self.journal):
-                # A finished Parquet or Excel output: its records go back to
-                # the spool, the new documents' records join them, and the
-                # table is written again when the job ends.
-                self._restore_spool()
+            # A finished Parquet or Excel output: read (and checked) here,
+            # its records go back to the spool below, the new documents'
+            # records join them, and the table is written again at the end.
+            restored = self._table_records() if resume and new_spool and os.path.isfile(path) and not os.path.exists(self.journal) else None
             written_with, entries = _journal_entries(self.journal) if resume else (None, None)
             if written_with is not None and settings is not None and written_with != settings:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
@@ -334,7 +333,7 @@ class RecordWriter:
             # Read and checked before the journal is created: a job refused
             # here leaves no empty journal to be trusted by the next.
             finished = self._finished_documents() if resume and entries is None else None
-            if finished and settings is not None:
+            if (finished or restored) and settings is not None:
                 # The journal of a finished job is gone, and with it how the job tagged.
                 warnings.warn(
                     f"{path}: a finished output does not say how its documents were tagged; this job tags "
@@ -356,19 +355,44 @@ class RecordWriter:
         if settings is not None and entries is None:
             # A new journal says first how its documents are tagged, for a resumed job to check.
             _write_all(self._journal_fd, (json.dumps({"settings": settings}, ensure_ascii=False) + "\n").encode("utf-8"))
-        if resume:
+        if restored is not None:
+            self.done = self._restore(restored)
+        elif resume:
             self.done = self._resume(entries, finished)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
 
-    def _restore_spool(self):
-        """Write the records of a finished .parquet or .xlsx output to the (new, empty) spool."""
-        try:
-            records = [from_row(row, self.labels) for row in read_table(self.path, format=self.fmt)]
-        except KeyError as exc:
-            raise PolicytextError(f"{self.path}: not an output of policytext tag with this model's labels: it has no column {exc}") from None
-        except (TypeError, ValueError) as exc:
-            raise PolicytextError(f"{self.path}: not an output of policytext tag: a value cannot be read back ({exc})") from None
-        _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
+    def _table_records(self):
+        """The records of a finished .parquet or .xlsx output, refused unless this model's tag wrote it."""
+        columns, rows = read_table(self.path, format=self.fmt)
+        expected = table_columns(self.labels)
+        if list(columns) != expected:
+            raise PolicytextError(
+                f"{self.path}: not an output of policytext tag with this model's labels: its columns are "
+                f"{', '.join(map(str, columns)) or 'none'}, and this model writes {', '.join(expected)}"
+            )
+        records = []
+        for n, row in enumerate(rows, 2):  # row 1 is the header
+            try:
+                record = from_row(row, self.labels)
+                if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
+                    raise ValueError("a file, text or label that is not this model's")
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
+            records.append(record)
+        return records
+
+    def _restore(self, records):
+        """Write a finished table's records to the spool a document at a time, each then named in the journal.
+
+        So a job killed while it restores leaves whole documents only, and
+        the next resume tags the rest again.
+        """
+        done = set()
+        for name, group in itertools.groupby(records, key=lambda r: r["file"]):
+            _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
+            self._commit(name)
+            done.add(name)
+        return done
 
     def _finished_documents(self):
         """The documents of an output that has no journal: a finished job's (or one written before journals).

@@ -32,6 +32,7 @@ import stat
 import tempfile
 import zipfile
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from ._validation import Constraint, check_params
 from .errors import PolicytextError, extra_needed
@@ -275,12 +276,16 @@ _EXCEL_CELL = 32_767
 
 
 def read_table(path, *, format=None):
-    """Read back the rows of a table that :func:`write_table` wrote, as dicts.
+    """Read back a table that :func:`write_table` wrote: its columns and its rows as dicts.
 
     For an output read again (``--resume`` on a finished .parquet or .xlsx).
     Values come back with the types the format keeps: Parquet's columns'
     types; in Excel numbers as numbers and text as text, with an empty cell
     as None; in CSV everything as text.
+
+    Returns
+    -------
+    (list of str, list of dict)
 
     Raises
     ------
@@ -292,30 +297,34 @@ def read_table(path, *, format=None):
     try:
         if fmt == "csv":
             with open(path, encoding="utf-8-sig", newline="") as f:
-                return list(csv.DictReader(f))
+                reader = csv.DictReader(f)
+                rows = list(reader)
+                return list(reader.fieldnames or ()), rows
         if fmt == "jsonl":
             with open(path, encoding="utf-8") as f:
-                return [json.loads(line) for line in f if line.strip()]
+                rows = [json.loads(line) for line in f if line.strip()]
+            return (list(rows[0]) if rows else []), rows
         if fmt == "parquet":
             try:
                 import pyarrow.parquet as pq
             except ImportError:
                 raise PolicytextError(extra_needed("reading .parquet", "parquet")) from None
-            return pq.read_table(path).to_pylist()
+            table = pq.read_table(path)
+            return list(table.column_names), table.to_pylist()
         try:
             from openpyxl import load_workbook
         except ImportError:
             raise PolicytextError(extra_needed("reading .xlsx", "excel")) from None
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            columns = next(rows, None) or ()
-            return [dict(zip(columns, row)) for row in rows]
+            cells = book.worksheets[0].iter_rows(values_only=True)
+            columns = list(next(cells, None) or ())
+            return columns, [dict(zip(columns, row)) for row in cells]
         finally:
             book.close()
     except PolicytextError:
         raise
-    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError) as exc:
         # pyarrow's and openpyxl's errors for a damaged file are among these.
         raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
 

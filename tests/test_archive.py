@@ -1314,29 +1314,114 @@ def test_a_finished_table_output_is_read_back_on_resume(tmp_path, fmt):
     (folder / "b.txt").write_text(report("白石乡", 2023), encoding="utf-8")
     out = tmp_path / f"o.{fmt}"
     tag_files([folder], output=str(out), progress=False)
-    first = read_table(out)
+    _, first = read_table(out)
     (folder / "c.txt").write_text(report("东湖镇", 2022), encoding="utf-8")
     with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):
         again = tag_files([folder], output=str(out), resume=True, progress=False)
     assert again.tagged == [str(folder / "c.txt")] and len(again.skipped) == 2
-    rows = read_table(out)
+    _, rows = read_table(out)
     assert rows[: len(first)] == first  # the earlier records, as they were
     assert {r["file"] for r in rows[len(first) :]} == {str(folder / "c.txt")}
     whole = tmp_path / f"whole.{fmt}"
     tag_files([folder], output=str(whole), progress=False)
-    assert sorted(rows, key=lambda r: (r["file"], r["index"])) == read_table(whole)
+    assert sorted(rows, key=lambda r: (r["file"], r["index"])) == read_table(whole)[1]
     assert sorted(os.listdir(tmp_path)) == sorted(["r", out.name, whole.name])  # no spool or journal left
 
 
-def test_resume_on_a_table_that_policytext_did_not_write_is_refused_untouched(tmp_path):
+def test_a_restored_table_is_journalled_document_by_document_so_an_interruption_loses_nothing(tmp_path):
+    # The table went back to the spool in one write and was journalled only
+    # after it, every document ending at the spool's end: a kill part-way left
+    # a document cut short that the next resume took as whole.
+    pytest.importorskip("pyarrow")
+    from policytext.tables import read_table
+
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"d{i}.txt").write_text(report(year=2020 + i), encoding="utf-8")
+    out = tmp_path / "o.parquet"
+    tag_files([folder], output=str(out), progress=False)
+    _, whole = read_table(out)
+    spool, journal = tmp_path / "o.parquet.spool.jsonl", tmp_path / "o.parquet.spool.jsonl.journal"
+    writer = RecordWriter(str(out), "parquet", policytext.LABELS, resume=True)
+    writer.close(complete=False)  # as a kill leaves it, just after the restore
+    entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    lines = spool.read_bytes().splitlines(keepends=True)
+    # Each document is named where its own records end.
+    ends, size = [], 0
+    for name in (str(folder / f"d{i}.txt") for i in range(3)):
+        size += sum(len(line) for line in lines if json.loads(line)["file"] == name)
+        ends.append(size)
+    assert [e["end"] for e in entries] == ends
+    # Killed after the first document: the journal names it, the spool holds part of the second.
+    with open(journal, "r+", encoding="utf-8") as f:
+        kept = f.read().splitlines()[:1]
+        f.seek(0), f.truncate(), f.write("\n".join(kept) + "\n")
+    with open(spool, "r+b") as f:
+        f.truncate(ends[0] + (ends[1] - ends[0]) // 2)
+    again = tag_files([folder], output=str(out), resume=True, progress=False)
+    assert sorted(os.path.basename(p) for p in again.tagged) == ["d1.txt", "d2.txt"]
+    assert sorted(read_table(out)[1], key=lambda r: (r["file"], r["index"])) == whole
+
+
+@pytest.mark.parametrize(
+    "columns, rows, message",
+    [
+        (["name", "value"], [{"name": "甲", "value": 1}], "its columns are name, value, and this model writes file, index"),
+        (["name", "value"], [], "its columns are name, value, and this model writes file, index"),
+    ],
+)
+def test_resume_on_a_table_that_policytext_did_not_write_is_refused_untouched(tmp_path, columns, rows, message):
     pytest.importorskip("pyarrow")
     from policytext.tables import write_table
 
     (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
     out = tmp_path / "o.parquet"
-    write_table([{"name": "甲", "value": 1}], ["name", "value"], out)
+    write_table(rows, columns, out, types={"name": "str", "value": "int"})
     before = out.read_bytes()
-    with pytest.raises(PolicytextError, match=rf"^{re.escape(str(out))}: not an output of policytext tag with this model's labels: it has no column 'file'$"):
+    with pytest.raises(PolicytextError, match=rf"^{re.escape(str(out))}: not an output of policytext tag with this model's labels: {message}"):
         tag_files([tmp_path / "a.txt"], output=str(out), resume=True, progress=False)
     assert out.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "o.parquet"]
+
+
+def test_resume_on_a_table_of_another_model_or_with_unreadable_rows_is_refused_untouched(tmp_path):
+    pytest.importorskip("pyarrow")
+    from policytext.tables import read_table, write_table
+
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.parquet"
+    tag_files([tmp_path / "a.txt"], output=str(out), progress=False)
+    columns, rows = read_table(out)
+    cases = {
+        # A model with one more label: its p_extra column would be dropped.
+        "extra": ([*columns, "p_extra"], [{**r, "p_extra": 0.0} for r in rows], "its columns are file, index"),
+        # A label that is not this model's: the summary crashed on it.
+        "label": (columns, [{**rows[0], "label": "extra"}, *rows[1:]], "row 2 cannot be read back as a record"),
+        # A number where a section path is text: an AttributeError.
+        "section": (columns, [{**r, "section": 7} for r in rows], "row 2 cannot be read back as a record"),
+    }
+    for name, (cols, table, message) in cases.items():
+        bad = tmp_path / f"{name}.parquet"
+        write_table(table, cols, bad)
+        before = bad.read_bytes()
+        with pytest.raises(PolicytextError, match=re.escape(message)):
+            tag_files([tmp_path / "a.txt"], output=str(bad), resume=True, progress=False)
+        assert bad.read_bytes() == before
+        assert not (tmp_path / f"{name}.parquet.spool.jsonl").exists()
+
+
+def test_a_damaged_excel_table_is_refused_with_its_name(tmp_path):
+    pytest.importorskip("openpyxl")
+    import zipfile
+
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.xlsx"
+    tag_files([tmp_path / "a.txt"], output=str(out), progress=False)
+    damaged = tmp_path / "d.xlsx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, data[: len(data) // 2] if item.filename.startswith("xl/worksheets/") else data)
+    with pytest.raises(PolicytextError, match=rf"^{re.escape(str(damaged))}: cannot be read as xlsx: "):
+        tag_files([tmp_path / "a.txt"], output=str(damaged), resume=True, progress=False)
