@@ -41,7 +41,7 @@ How it reads a report:
    改革": plan if calls to act ("要", "将", "确保") outnumber past facts
    (figures, "了", "完成") and past facts are few. Once in the plan, such a
    heading stays in it ("六、国际关系和国家安全"); if its first paragraph
-   starts a part by a lead sentence, the heading opens that part too. A
+   starts the plan by a lead sentence, the heading opens the plan too. A
    short line of its own ("主要预期目标") counts as a heading if it names
    a part.
 4. **Lead sentences.** A sentence that opens with a time cue ("去年",
@@ -50,8 +50,8 @@ How it reads a report:
    part (before the first heading, under an uncued or two-part heading);
    there a paragraph opening with a firm cue ("下半年，我们将……") starts
    the part for what follows. Under a two-part heading, so does a
-   paragraph whose first named period is the plan's ("根据《……第十五个五年
-   规划的建议》，……"). Under a heading that names the part only
+   paragraph that presents the draft of the plan's five-year programme
+   ("根据《……第十五个五年规划的建议》，……"). Under a heading that names the part only
    firm cues switch: the halves of the year in a half-year report and an
    explicit year ("2025年，全县一般公共预算收入完成……" under "二、2026年
    财政预算安排"). So the problems that end a review ("在肯定成绩的同时
@@ -199,6 +199,21 @@ _REVIEW_TOP = re.compile(
     r"|(?P<cue>成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}问题|困难和问题|问题和不足|不足和问题)"
 )
 _PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算|思路|要点|谋划|意见|部署|建议|设想|考虑|方针|重点工作")
+# A heading that divides the report: its number, maybe a time, and a word of
+# its structure ("二、2026年工作安排", "（一）总体要求", "三、关于一九八六年的
+# 工作安排", "二、“十五五”时期主要目标和2026年重点工作"); see names_part.
+_TIME = (
+    r"(?:关于)?(?:[12]\d{3}年|[一二][〇零○一二三四五六七八九]{3}年|“?(?:十[一二三四五六七八九]?|[一二三四五六七八九])五”?(?:时期|期间)?"
+    r"|今年|明年|下半年|后半年|新的一年|今后(?:[一二三四五六七八九十几两]+年)?|未来[一二三四五几]?年)?的?"
+)
+_STRUCTURE = (
+    r"(?:政府|全[省市县区镇乡]|(?:国民)?经济(?:和|与)?社会发展|发展)?的?(?:工作)?的?(?:主要|重点|重大|重要|战略|总体)?"
+    r"(?:工作(?:安排|计划|打算|思路|要点|部署|任务|重点)?|任务|目标(?:任务)?|预期目标|要求|部署|考虑|举措|安排|打算|思路)"
+)
+_DIVIDING = re.compile(
+    rf"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+部分)\s*"
+    rf"{_TIME}{_STRUCTURE}(?:[和及与暨、]{_TIME}{_STRUCTURE})?\s*$"
+)
 # Between two cues of a heading, a conjunction makes them two parts in
 # that order ("存在的问题和下半年工作打算"); without one the last cue is the
 # head noun ("重点工作推进情况" is a review, "主要工作及成效" too).
@@ -245,6 +260,9 @@ _ANY_LEAD = re.compile("|".join(f"(?:{p.pattern})" for p in (_HALF, _REVIEW_LEAD
 # 得了大丰收。", "2018年是……") tells the plan year where no date line does.
 _YEAR_OPENS = re.compile(rf"^{_YEAR_DIGITS}\s?年[，,是]")
 _LEAD_CHARS = 24  # lead cues are read in a sentence's first characters
+# A first clause that presents the draft of a five-year plan: "根据《……关于
+# 制定……第十五个五年规划的建议》", "按照省委建议，……".
+_PLAN_DRAFT = re.compile(r"(?:根据|按照|依据|遵照)[^，,。；;]*?(?:建议|纲要)[^，,。；;]*")
 
 # --- Content of a section without a cue -------------------------------------
 # Past facts (figures, growth rates, completed work) against calls to act.
@@ -337,7 +355,9 @@ class _Reader:
         elif not (self._lone_line(i, end) and self._named(text, top=False)):
             section = self.section
             self._read_sentence(text, self.opens[i])
-            if self.uncued == i - 1 and self.section != section:
+            if self.uncued == i - 1 and section == _REVIEW and self.section == _PLAN:
+                # Only the move a report makes, from the review to the plan: a plan's
+                # paragraph that opens with last year's figures does not make its heading a review.
                 self.led.append(i - 1)
             self.uncued = None
             return self.current
@@ -391,12 +411,13 @@ class _Reader:
                 if _YEAR_OPENS.match(lead):
                     self.years = years._replace(plan=_periods(lead)[0][1] + 1)
         cue, firm = _lead_part(text, self.years)
-        if cue is None and opens and self.mixed and self.section == _REVIEW:
+        if cue is None and opens and self.mixed and self.section == _REVIEW and (draft := _PLAN_DRAFT.match(text)):
             # Under a heading that names both parts ("“十四五”时期发展成就和
             # “十五五”时期主要目标任务") the plan may begin with a paragraph
-            # that opens on no time cue but names the plan's period first:
-            # "根据《……第十五个五年规划的建议》，……编制了《纲要（草案）》".
-            periods = _periods(text)
+            # that presents the plan's draft, on no time cue: "根据《……第十五
+            # 个五年规划的建议》，……编制了《纲要（草案）》". (A review's "为
+            # “十五五”发展积蓄了动能" names the plan's period too.)
+            periods = _periods(draft.group(0))
             if periods and _date_part(periods[0][1], periods[0][2], self.years) == _PLAN:
                 cue, firm = _PLAN, True
         if cue is not None and (firm or not self.named):
@@ -410,18 +431,15 @@ class _Reader:
 def names_part(heading: str) -> bool:
     """Whether a heading names a part of the report rather than a task.
 
-    "二、2026年工作安排", "（一）总体要求" and "三、2026年主要工作" divide the
-    report; "（三）加快建设现代化产业体系" and "（五）确保2026年粮食产量稳定"
-    are tasks. Words of time and structure name a part at any level; a year
-    or five-year plan does only beside a word such as 任务, 目标 or 主要工作.
+    "二、2026年工作安排", "（一）总体要求", "三、2026年主要工作" and
+    "二、今后五年的主要任务" divide the report: a time, perhaps, and a word
+    of its structure, and nothing else. "（五）扎实办好今年十件民生实事" and
+    "（二）全力完成年度预期目标" are tasks.
 
-    >>> names_part("二、2026年工作安排"), names_part("三、2026年主要工作"), names_part("（五）确保2026年粮食产量稳定")
+    >>> names_part("二、2026年工作安排"), names_part("（二）主要预期目标"), names_part("（二）全力完成年度预期目标")
     (True, True, False)
     """
-    heading = heading[:_HEADING_CHARS].translate(_FOLD)
-    if _REVIEW_HEAD.search(heading) or _PLAN_HEAD.search(heading) or _THIS_YEAR_HEAD.search(heading):
-        return True
-    return bool(_periods(heading)) and (_PLAN_TOP.search(heading) is not None or "主要工作" in heading)
+    return _DIVIDING.match(heading.translate(_FOLD)) is not None
 
 
 def _level(span: Span) -> int | None:

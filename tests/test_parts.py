@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from policytext import split_sentences
-from policytext.parts import PARTS, report_parts
+from policytext.parts import PARTS, names_part, report_parts
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora"
 
@@ -347,3 +347,51 @@ def test_a_heading_that_names_no_part_opens_the_part_its_first_paragraph_starts(
     assert parts["2026年是“十五五”开局之年，做好今年工作意义重大。"] == "plan"
     assert parts["三、奋力开创高质量发展新局面"] == "plan"
     assert parts["一、2025年工作回顾"] == "review"
+
+
+def test_a_review_paragraph_naming_the_plan_period_stays_in_the_review():
+    # Any paragraph whose first named period was the plan's started the plan,
+    # and took the rest of the review with it.
+    text = FIVE_YEAR_PLAN.replace(
+        "过去五年，全省经济总量跨上新台阶，城镇新增就业累计达到210万人。\n",
+        "过去五年，全省经济总量跨上新台阶，城镇新增就业累计达到210万人。\n"
+        "我们坚持创新驱动，新建省级研发平台120个，为“十五五”发展积蓄了动能。\n"
+        "生态环境明显改善，空气优良天数比例达到92%。\n",
+    )
+    parts = parts_of(text)
+    assert parts["我们坚持创新驱动，新建省级研发平台120个，为“十五五”发展积蓄了动能。"] == "review"
+    assert parts["生态环境明显改善，空气优良天数比例达到92%。"] == "review"
+    assert parts["根据省委关于制定第十五个五年规划的建议，省政府编制了规划纲要草案，提请大会审议。"] == "plan"
+
+
+def test_a_plan_paragraph_opening_on_last_year_does_not_make_its_heading_a_review():
+    text = """2026年青禾市政府工作报告
+——2026年1月18日在青禾市第十届人民代表大会第五次会议上
+各位代表：
+2025年，全市地区生产总值增长5.4%。
+2026年，我们将重点抓好以下工作。
+二、加快建设现代化产业体系
+推动制造业提质升级。
+三、守牢安全发展底线
+2025年，全市安全生产事故起数下降12%。
+要深化安全生产治本攻坚。"""
+    assert parts_of(text)["三、守牢安全发展底线"] == "plan"
+
+
+@pytest.mark.parametrize(
+    "heading, divides",
+    [
+        ("二、2026年工作安排", True),
+        ("（一）总体要求", True),
+        ("二、“十五五”时期主要目标和重大任务", True),
+        ("三、关于一九八六年的工作安排", True),
+        ("（五）扎实办好今年十件民生实事", False),
+        ("（三）总结推广“千万工程”经验", False),
+        ("（一）确保粮食产量稳定在上年水平以上", False),
+        ("（二）锚定“十五五”目标，加快建设现代化产业体系", False),
+        ("（九）扎实落实省委工作部署", False),
+        ("（二）全力完成年度预期目标", False),
+    ],
+)
+def test_names_part_tells_headings_that_divide_a_report_from_tasks(heading, divides):
+    assert names_part(heading) is divides
