@@ -319,11 +319,14 @@ class RecordWriter:
                 f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
             ) from None
         try:
+            written_with, entries, cut = _journal_entries(self.journal) if resume else (None, None, False)
             # A finished Parquet or Excel output: read (and checked) here,
             # its records go back to the spool below, the new documents'
             # records join them, and the table is written again at the end.
-            restored = self._table_records() if resume and new_spool and os.path.isfile(path) and not os.path.exists(self.journal) else None
-            written_with, entries = _journal_entries(self.journal) if resume else (None, None)
+            # Again if a job was killed before its spool held a document or
+            # while it restored: the table is only replaced when a job ends.
+            restore = resume and fmt in _SPOOLED and os.path.isfile(path) and (cut or (not entries and os.fstat(self.fd).st_size == 0))
+            restored = self._table_records() if restore else None
             if written_with is not None and settings is not None and written_with != settings:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
                 raise PolicytextError(
@@ -332,7 +335,7 @@ class RecordWriter:
                 )
             # Read and checked before the journal is created: a job refused
             # here leaves no empty journal to be trusted by the next.
-            finished = self._finished_documents() if resume and entries is None else None
+            finished = self._finished_documents() if resume and entries is None and not restore else None
             if (finished or restored) and settings is not None:
                 # The journal of a finished job is gone, and with it how the job tagged.
                 warnings.warn(
@@ -346,7 +349,10 @@ class RecordWriter:
             if new_spool:
                 os.remove(self.spool)  # made by this job, and the table beside it untouched
             raise
-        if not resume:
+        if not resume or restore:
+            # Nothing to keep: a new job, or a spool and journal that hold no
+            # more than a cut restore of the table.
+            entries = None
             os.ftruncate(self.fd, 0)
             for old in (self.journal, f"{self.spool}{PARTIAL}"):
                 with contextlib.suppress(FileNotFoundError):
@@ -379,20 +385,24 @@ class RecordWriter:
             except (TypeError, ValueError, AttributeError) as exc:
                 raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
             records.append(record)
+        self._check_found({r["file"] for r in records})
         return records
 
     def _restore(self, records):
         """Write a finished table's records to the spool a document at a time, each then named in the journal.
 
-        So a job killed while it restores leaves whole documents only, and
-        the next resume tags the rest again.
+        The journal marks where the restore begins and ends: a job killed
+        between the two restores the table again from the start.
         """
-        done = set()
-        for name, group in itertools.groupby(records, key=lambda r: r["file"]):
+        by_document = {}
+        for record in records:
+            by_document.setdefault(record["file"], []).append(record)
+        _write_all(self._journal_fd, b'{"restore": "begin"}\n')
+        for name, group in by_document.items():
             _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
             self._commit(name)
-            done.add(name)
-        return done
+        _write_all(self._journal_fd, b'{"restore": "end"}\n')
+        return set(by_document)
 
     def _finished_documents(self):
         """The documents of an output that has no journal: a finished job's (or one written before journals).
@@ -402,15 +412,18 @@ class RecordWriter:
         """
         self._cut_back_partial()
         done = self._documents_in(self.spool)
-        relative = [name for name in done if not os.path.isabs(name)]
+        self._check_found(done)
+        return done
+
+    def _check_found(self, names):
+        """Refuse documents named relative to another folder: they would match nothing here,
+        and every document would be tagged and written again."""
+        relative = [name for name in names if not os.path.isabs(name)]
         if relative and not any(os.path.lexists(name) for name in relative):
-            # Names relative to another folder would match nothing here,
-            # and every document would be tagged and written again.
             raise PolicytextError(
                 f"{self.path}: its documents are named relative to the folder its job ran in "
                 f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run --resume from that folder"
             )
-        return done
 
     def _resume(self, entries, finished):
         """The documents already whole in the output, after cutting off any that are not.
@@ -582,26 +595,29 @@ def _write_all(fd, payload):
 
 
 def _journal_entries(path):
-    """The settings a journal was written with (or None), and ``(end, real path)`` of each document it names.
+    """The settings a journal was written with (or None), ``(end, real path)`` of each document it names,
+    and whether it holds a restore of a finished table that was cut short.
 
-    ``(None, None)`` if there is no journal. A last line cut short (the
-    journal's own write interrupted) is ignored: its document is not whole
-    for certain.
+    ``(None, None, False)`` if there is no journal. A last line cut short
+    (the journal's own write interrupted) is ignored: its document is not
+    whole for certain.
     """
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().split("\n")
     except FileNotFoundError:
-        return None, None
-    settings, entries = None, []
+        return None, None, False
+    settings, entries, restoring = None, [], False
     for line in lines[:-1]:  # what follows the last line break is unfinished
         entry = json.loads(line)
         if "settings" in entry:
             settings = entry["settings"]
-            continue
-        # Journals before real paths were kept name the file as given.
-        entries.append((int(entry["end"]), entry.get("real", entry["file"])))
-    return settings, entries
+        elif "restore" in entry:
+            restoring = entry["restore"] == "begin"
+        else:
+            # Journals before real paths were kept name the file as given.
+            entries.append((int(entry["end"]), entry.get("real", entry["file"])))
+    return settings, entries, restoring
 
 
 def _settings_text(settings):

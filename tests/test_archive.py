@@ -1328,40 +1328,72 @@ def test_a_finished_table_output_is_read_back_on_resume(tmp_path, fmt):
     assert sorted(os.listdir(tmp_path)) == sorted(["r", out.name, whole.name])  # no spool or journal left
 
 
-def test_a_restored_table_is_journalled_document_by_document_so_an_interruption_loses_nothing(tmp_path):
-    # The table went back to the spool in one write and was journalled only
-    # after it, every document ending at the spool's end: a kill part-way left
-    # a document cut short that the next resume took as whole.
-    pytest.importorskip("pyarrow")
-    from policytext.tables import read_table
+def _by_document(rows):
+    return sorted(rows, key=lambda r: (r["file"], r["index"]))
 
-    folder = tmp_path / "r"
-    folder.mkdir()
+
+@pytest.mark.parametrize("cut", ["before the spool", "part-way", "rows out of order"])
+def test_a_job_killed_while_it_restores_a_table_loses_nothing(tmp_path, cut):
+    # The table went back to the spool in one write and was journalled only
+    # after it: a kill part-way left a document cut short that the next resume
+    # took as whole; a kill before the first write left an empty spool that the
+    # next resume took as a finished output of no document, and the table was
+    # replaced by the new documents alone.
+    pytest.importorskip("pyarrow")
+    from policytext.tables import read_table, write_table
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
     for i in range(3):
-        (folder / f"d{i}.txt").write_text(report(year=2020 + i), encoding="utf-8")
+        (old / f"d{i}.txt").write_text(report(year=2020 + i), encoding="utf-8")
+    (new / "n.txt").write_text(report("东湖镇", 2023), encoding="utf-8")
     out = tmp_path / "o.parquet"
-    tag_files([folder], output=str(out), progress=False)
-    _, whole = read_table(out)
+    tag_files([old], output=str(out), progress=False)
+    columns, whole = read_table(out)
+    if cut == "rows out of order":
+        write_table(sorted(whole, key=lambda r: r["label"]), columns, out)  # a document's rows apart
     spool, journal = tmp_path / "o.parquet.spool.jsonl", tmp_path / "o.parquet.spool.jsonl.journal"
-    writer = RecordWriter(str(out), "parquet", policytext.LABELS, resume=True)
-    writer.close(complete=False)  # as a kill leaves it, just after the restore
-    entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
-    lines = spool.read_bytes().splitlines(keepends=True)
-    # Each document is named where its own records end.
-    ends, size = [], 0
-    for name in (str(folder / f"d{i}.txt") for i in range(3)):
-        size += sum(len(line) for line in lines if json.loads(line)["file"] == name)
-        ends.append(size)
-    assert [e["end"] for e in entries] == ends
-    # Killed after the first document: the journal names it, the spool holds part of the second.
-    with open(journal, "r+", encoding="utf-8") as f:
-        kept = f.read().splitlines()[:1]
-        f.seek(0), f.truncate(), f.write("\n".join(kept) + "\n")
-    with open(spool, "r+b") as f:
-        f.truncate(ends[0] + (ends[1] - ends[0]) // 2)
-    again = tag_files([folder], output=str(out), resume=True, progress=False)
-    assert sorted(os.path.basename(p) for p in again.tagged) == ["d1.txt", "d2.txt"]
-    assert sorted(read_table(out)[1], key=lambda r: (r["file"], r["index"])) == whole
+    if cut == "before the spool":
+        spool.write_bytes(b"")
+    else:
+        writer = RecordWriter(str(out), "parquet", policytext.LABELS, resume=True)
+        writer.close(complete=False)  # as a kill leaves it, just after the restore
+        lines = journal.read_text(encoding="utf-8").splitlines()
+        assert json.loads(lines[0]) == {"restore": "begin"} and json.loads(lines[-1]) == {"restore": "end"}
+        ends = [json.loads(line)["end"] for line in lines[1:-1]]
+        records = spool.read_bytes().splitlines(keepends=True)
+        # Each document is whole in the spool where the journal says it ends.
+        assert ends[-1] == spool.stat().st_size and len(ends) == 3
+        at = 0
+        for end in ends:
+            names = {json.loads(r)["file"] for r in records if at <= spool.read_bytes().index(r) < end}
+            assert len(names) == 1
+            at = end
+        # Killed after the first document: the journal names it, the spool holds part of the next.
+        journal.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+        with open(spool, "r+b") as f:
+            f.truncate((ends[0] + ends[1]) // 2)
+    # Resumed with the new reports only: the table's documents stay, whole.
+    again = tag_files([new], output=str(out), resume=True, progress=False)
+    assert again.tagged == [str(new / "n.txt")]
+    _, rows = read_table(out)
+    assert _by_document(r for r in rows if r["file"] != str(new / "n.txt")) == _by_document(whole)
+    assert {r["file"] for r in rows} == {r["file"] for r in whole} | {str(new / "n.txt")}
+
+
+def test_a_table_of_relative_names_resumed_from_another_folder_is_refused_untouched(tmp_path, monkeypatch):
+    pytest.importorskip("pyarrow")
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "a.txt").write_text(report(), encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    out = tmp_path / "o.parquet"
+    monkeypatch.chdir(tmp_path)
+    tag_files(["r"], output=str(out), progress=False)
+    before = out.read_bytes()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    with pytest.raises(PolicytextError, match=r"named relative to the folder its job ran in \(such as 'r/a.txt'\)"):
+        tag_files([str(tmp_path / "r")], output=str(out), resume=True, progress=False)
+    assert out.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["elsewhere", "o.parquet", "r"]
 
 
 @pytest.mark.parametrize(
