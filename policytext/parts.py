@@ -203,16 +203,16 @@ _PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算
 # its structure ("二、2026年工作安排", "（一）总体要求", "三、关于一九八六年的
 # 工作安排", "二、“十五五”时期主要目标和2026年重点工作"); see names_part.
 _TIME = (
-    r"(?:关于)?(?:[12]\d{3}年|[一二][〇零○一二三四五六七八九]{3}年|“?(?:十[一二三四五六七八九]?|[一二三四五六七八九])五”?(?:时期|期间)?"
+    r"(?:(?:[12]\d{3}|[一二][〇零○一二三四五六七八九]{3})年度?|“?(?:十[一二三四五六七八九]?|[一二三四五六七八九])五”?(?:时期|期间)?"
     r"|今年|明年|下半年|后半年|新的一年|今后(?:[一二三四五六七八九十几两]+年)?|未来[一二三四五几]?年)?的?"
 )
 _STRUCTURE = (
-    r"(?:政府|全[省市县区镇乡]|(?:国民)?经济(?:和|与)?社会发展|发展)?的?(?:工作)?的?(?:主要|重点|重大|重要|战略|总体)?"
-    r"(?:工作(?:安排|计划|打算|思路|要点|部署|任务|重点)?|任务|目标(?:任务)?|预期目标|要求|部署|考虑|举措|安排|打算|思路)"
+    r"(?:(?:全[省市县区镇乡]|政府|(?:国民)?经济(?:和|与)?社会发展|发展|工作)的?){0,3}(?:主要|重点|重大|重要|战略|总体|奋斗)?"
+    r"(?:工作(?:安排|计划|打算|思路|要点|部署|任务|重点)?|任务|目标(?:任务)?|预期目标|要求|部署|考虑|举措|安排|打算|思路|指导思想|计划)"
 )
 _DIVIDING = re.compile(
-    rf"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+部分)\s*"
-    rf"{_TIME}{_STRUCTURE}(?:[和及与暨、]{_TIME}{_STRUCTURE})?\s*$"
+    rf"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+部分[：:、]?)\s*"
+    rf"(?:关于|做好|抓好)?{_TIME}{_STRUCTURE}(?:[和及与暨、]{_TIME}{_STRUCTURE}){{0,3}}[。：:]?\s*$"
 )
 # Between two cues of a heading, a conjunction makes them two parts in
 # that order ("存在的问题和下半年工作打算"); without one the last cue is the
@@ -260,9 +260,10 @@ _ANY_LEAD = re.compile("|".join(f"(?:{p.pattern})" for p in (_HALF, _REVIEW_LEAD
 # 得了大丰收。", "2018年是……") tells the plan year where no date line does.
 _YEAR_OPENS = re.compile(rf"^{_YEAR_DIGITS}\s?年[，,是]")
 _LEAD_CHARS = 24  # lead cues are read in a sentence's first characters
-# A first clause that presents the draft of a five-year plan: "根据《……关于
-# 制定……第十五个五年规划的建议》", "按照省委建议，……".
-_PLAN_DRAFT = re.compile(r"(?:根据|按照|依据|遵照)[^，,。；;]*?(?:建议|纲要)[^，,。；;]*")
+# A sentence that presents the draft of a five-year plan, its first clause
+# naming what it follows: "根据《……关于制定……第十五个五年规划的建议》，
+# ……编制了《纲要（草案）》", "省政府依据省委建议，起草了……".
+_PLAN_DRAFT = re.compile(r"[^，,。；;]{0,8}?(?:根据|按照|依据|遵照)[^，,。；;]*?(?:建议|纲要)[^，,。；;]*(?=.*(?:编制|起草|草案|提请))")
 
 # --- Content of a section without a cue -------------------------------------
 # Past facts (figures, growth rates, completed work) against calls to act.
