@@ -423,9 +423,11 @@ class _Reader:
                 cue, firm = _PLAN, True
         if cue is not None and (firm or not self.named):
             self.current = cue
-            if firm and opens and not self.named:
+            if firm and opens and not self.named and not (self.section == _PLAN and cue == _REVIEW):
                 # No heading names the part: a paragraph opening with a firm
-                # cue ("下半年，我们将重点抓好以下工作。") starts it.
+                # cue ("下半年，我们将重点抓好以下工作。") starts it. (Reports move
+                # from the review to the plan: a plan's paragraph that opens on
+                # last year's figures is a review, the sections after it are not.)
                 self.section = cue
 
 

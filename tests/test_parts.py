@@ -403,3 +403,20 @@ def test_a_plan_paragraph_opening_on_last_year_does_not_make_its_heading_a_revie
 )
 def test_names_part_tells_headings_that_divide_a_report_from_tasks(heading, divides):
     assert names_part(heading) is divides
+
+
+def test_a_plan_paragraph_on_last_year_does_not_take_the_sections_after_it_back_to_the_review():
+    text = """2026年青石县政府工作报告
+各位代表：
+一、2025年工作回顾
+过去一年，全县地区生产总值增长5%。新增城镇就业3000人。
+二、守正创新，砥砺前行
+2026年，全县将着力稳增长、促改革。要加快产业转型升级。
+三、勠力同心，久久为功
+2025年，全县安全生产事故起数下降一成。要深化安全生产治本攻坚。
+四、凝心聚力，开拓进取
+要持续增进民生福祉。"""
+    parts = parts_of(text)
+    assert parts["三、勠力同心，久久为功"] == "plan"
+    assert parts["2025年，全县安全生产事故起数下降一成。"] == "review"  # the paragraph looks back
+    assert parts["四、凝心聚力，开拓进取"] == "plan" and parts["要持续增进民生福祉。"] == "plan"
