@@ -325,7 +325,11 @@ class RecordWriter:
             # records join them, and the table is written again at the end.
             # Again if a job was killed before its spool held a document or
             # while it restored: the table is only replaced when a job ends.
-            restore = resume and fmt in _SPOOLED and os.path.isfile(path) and (cut or (not entries and os.fstat(self.fd).st_size == 0))
+            if cut:
+                # A journal being rebuilt from a finished output, cut short: it
+                # names nothing for certain, and the output (or table) is whole.
+                entries = None
+            restore = resume and fmt in _SPOOLED and os.path.isfile(path) and entries is None and (cut or os.fstat(self.fd).st_size == 0)
             restored = self._table_records() if restore else None
             if written_with is not None and settings is not None and written_with != settings:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
@@ -352,15 +356,22 @@ class RecordWriter:
         if not resume or restore:
             # Nothing to keep: a new job, or a spool and journal that hold no
             # more than a cut restore of the table.
-            entries = None
             os.ftruncate(self.fd, 0)
             for old in (self.journal, f"{self.spool}{PARTIAL}"):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(old)
+        elif cut:
+            os.remove(self.journal)  # rebuilt below from the output
         self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        header = ""
         if settings is not None and entries is None:
             # A new journal says first how its documents are tagged, for a resumed job to check.
-            _write_all(self._journal_fd, (json.dumps({"settings": settings}, ensure_ascii=False) + "\n").encode("utf-8"))
+            header += json.dumps({"settings": settings}, ensure_ascii=False) + "\n"
+        if restored is not None or finished is not None:
+            # In the same write: a journal that names how a job tags but not
+            # that it is rebuilding would read as a new job's, with nothing done.
+            header += '{"restore": "begin"}\n'
+        _write_all(self._journal_fd, header.encode("utf-8"))
         if restored is not None:
             self.done = self._restore(restored)
         elif resume:
@@ -391,13 +402,12 @@ class RecordWriter:
     def _restore(self, records):
         """Write a finished table's records to the spool a document at a time, each then named in the journal.
 
-        The journal marks where the restore begins and ends: a job killed
-        between the two restores the table again from the start.
+        The journal marks where the restore begins (with its first line)
+        and ends: a job killed between the two restores the table again.
         """
         by_document = {}
         for record in records:
             by_document.setdefault(record["file"], []).append(record)
-        _write_all(self._journal_fd, b'{"restore": "begin"}\n')
         for name, group in by_document.items():
             _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
             self._commit(name)
@@ -434,6 +444,7 @@ class RecordWriter:
         if entries is None:
             for name in sorted(finished):
                 self._commit(name)
+            _write_all(self._journal_fd, b'{"restore": "end"}\n')
             return finished
         end = entries[-1][0] if entries else 0
         if os.fstat(self.fd).st_size > end:

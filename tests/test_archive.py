@@ -1457,3 +1457,37 @@ def test_a_damaged_excel_table_is_refused_with_its_name(tmp_path):
             dst.writestr(item, data[: len(data) // 2] if item.filename.startswith("xl/worksheets/") else data)
     with pytest.raises(PolicytextError, match=rf"^{re.escape(str(damaged))}: cannot be read as xlsx: "):
         tag_files([tmp_path / "a.txt"], output=str(damaged), resume=True, progress=False)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("journal_lines", [1, 2])
+def test_a_resume_killed_while_it_rebuilds_a_finished_outputs_journal_loses_and_doubles_nothing(tmp_path, fmt, journal_lines):
+    # The first resume of a finished output rebuilds its journal a document at
+    # a time. Killed with the journal's first line only, the next resume cut the
+    # output to nothing and tagged everything again; killed after one entry, it
+    # took the entry's end as the output's and tagged the rest a second time.
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(report(), encoding="utf-8")
+    out = tmp_path / f"o.{fmt}"
+    tag_files([tmp_path / "a.txt", tmp_path / "b.txt"], output=str(out), progress=False)
+    before = out.read_bytes()
+    journal = tmp_path / f"o.{fmt}.journal"
+    lines = ['{"restore": "begin"}', json.dumps({"end": len(before), "file": str(tmp_path / "a.txt"), "real": str(tmp_path / "a.txt")})]
+    journal.write_text("\n".join(lines[:journal_lines]) + "\n", encoding="utf-8")
+    again = tag_files([tmp_path / "a.txt", tmp_path / "b.txt"], output=str(out), resume=True, progress=False)
+    assert again.tagged == [] and len(again.skipped) == 2
+    assert out.read_bytes() == before and not journal.exists()
+
+
+def test_a_new_job_on_a_finished_table_killed_before_its_first_document_does_not_bring_the_table_back(tmp_path):
+    pytest.importorskip("pyarrow")
+    from policytext.tables import read_table
+
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(report("白石乡", 2023), encoding="utf-8")
+    out = tmp_path / "o.parquet"
+    tag_files([tmp_path / "a.txt"], output=str(out), progress=False)
+    # A job that replaces the table, killed before its first document.
+    RecordWriter(str(out), "parquet", policytext.LABELS).close(complete=False)
+    tag_files([tmp_path / "b.txt"], output=str(out), resume=True, progress=False)
+    assert {r["file"] for r in read_table(out)[1]} == {str(tmp_path / "b.txt")}
