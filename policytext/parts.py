@@ -204,11 +204,11 @@ _PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算
 # 工作安排", "二、“十五五”时期主要目标和2026年重点工作"); see names_part.
 _TIME = (
     r"(?:(?:[12]\d{3}|[一二][〇零○一二三四五六七八九]{3})年度?|“?(?:十[一二三四五六七八九]?|[一二三四五六七八九])五”?(?:时期|期间)?"
-    r"|今年|明年|下半年|后半年|新的一年|今后(?:[一二三四五六七八九十几两]+年)?|未来[一二三四五几]?年)?的?"
+    r"|今年|明年|下半年|后半年|新的一年|今后(?:[一二三四五六七八九十几两]+年)?|未来[一二三四五几]?年|下一步|年度|全年){0,2}的?"
 )
 _STRUCTURE = (
     r"(?:(?:全[省市县区镇乡]|政府|(?:国民)?经济(?:和|与)?社会发展|发展|工作)的?){0,3}(?:主要|重点|重大|重要|战略|总体|奋斗)?"
-    r"(?:工作(?:安排|计划|打算|思路|要点|部署|任务|重点)?|任务|目标(?:任务)?|预期目标|要求|部署|考虑|举措|安排|打算|思路|指导思想|计划)"
+    r"(?:工作(?:安排|计划|打算|思路|要点|部署|任务|重点)?|任务|目标(?:任务)?|预期目标|要求|部署|考虑|举措|安排|打算|思路|指导思想|计划|政策取向|重点)"
 )
 _DIVIDING = re.compile(
     rf"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+部分[：:、]?)\s*"
@@ -260,10 +260,14 @@ _ANY_LEAD = re.compile("|".join(f"(?:{p.pattern})" for p in (_HALF, _REVIEW_LEAD
 # 得了大丰收。", "2018年是……") tells the plan year where no date line does.
 _YEAR_OPENS = re.compile(rf"^{_YEAR_DIGITS}\s?年[，,是]")
 _LEAD_CHARS = 24  # lead cues are read in a sentence's first characters
-# A sentence that presents the draft of a five-year plan, its first clause
-# naming what it follows: "根据《……关于制定……第十五个五年规划的建议》，
-# ……编制了《纲要（草案）》", "省政府依据省委建议，起草了……".
-_PLAN_DRAFT = re.compile(r"[^，,。；;]{0,8}?(?:根据|按照|依据|遵照)[^，,。；;]*?(?:建议|纲要)[^，,。；;]*(?=.*(?:编制|起草|草案|提请))")
+# A sentence that presents the draft of a five-year plan to the congress, its
+# first clause naming what it follows: "根据《……关于制定……第十五个五年规划
+# 的建议》，……编制了《纲要（草案）》，提请大会审议" (a review's "依据……建议，
+# 已编制完成国土空间总体规划" presents no draft).
+_PLAN_DRAFT = re.compile(
+    r"[^，,。；;]{0,8}?(?:根据|按照|依据|遵照)[^，,。；;]*?(?:建议|纲要)[^，,。；;]*"
+    r"(?=.*(?:纲要[^，,。；;]{0,3}草案|提请[^，,。；;]{0,8}审议))"
+)
 
 # --- Content of a section without a cue -------------------------------------
 # Past facts (figures, growth rates, completed work) against calls to act.
@@ -345,6 +349,7 @@ class _Reader:
         self.current = _REVIEW  # the part of the running paragraph
         self.uncued: int | None = None  # a heading that named no part, just read
         self.led: list[int] = []  # such headings whose first paragraph started a part
+        self.reviewed = False  # a sentence of the body has been read as review
 
     def read(self, i: int, end: int) -> str:
         """The part of sentence ``i``; the body (or attachment) it is in ends before ``end``."""
@@ -356,6 +361,7 @@ class _Reader:
         elif not (self._lone_line(i, end) and self._named(text, top=False)):
             section = self.section
             self._read_sentence(text, self.opens[i])
+            self.reviewed = self.reviewed or self.current == _REVIEW
             if self.uncued == i - 1 and section == _REVIEW and self.section == _PLAN:
                 # Only the move a report makes, from the review to the plan: a plan's
                 # paragraph that opens with last year's figures does not make its heading a review.
@@ -423,11 +429,13 @@ class _Reader:
                 cue, firm = _PLAN, True
         if cue is not None and (firm or not self.named):
             self.current = cue
-            if firm and opens and not self.named and not (self.section == _PLAN and cue == _REVIEW):
+            if firm and opens and not self.named and not (self.section == _PLAN and cue == _REVIEW and self.reviewed):
                 # No heading names the part: a paragraph opening with a firm
                 # cue ("下半年，我们将重点抓好以下工作。") starts it. (Reports move
-                # from the review to the plan: a plan's paragraph that opens on
-                # last year's figures is a review, the sections after it are not.)
+                # from the review to the plan: once a review has been read, a
+                # plan's paragraph that opens on last year's figures is a review,
+                # the sections after it are not. A report may open on the year
+                # ahead before its review: "2026年是“十五五”开局之年……".)
                 self.section = cue
 
 

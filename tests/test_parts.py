@@ -357,11 +357,13 @@ def test_a_review_paragraph_naming_the_plan_period_stays_in_the_review():
         "过去五年，全省经济总量跨上新台阶，城镇新增就业累计达到210万人。\n"
         "我们坚持创新驱动，新建省级研发平台120个，为“十五五”发展积蓄了动能。\n"
         "按照省委关于“十五五”规划建议的部署，我们提前储备了重大项目300个。\n"
+        "依据省委关于“十五五”规划的建议，全省已编制完成国土空间总体规划。\n"
         "生态环境明显改善，空气优良天数比例达到92%。\n",
     )
     parts = parts_of(text)
     assert parts["我们坚持创新驱动，新建省级研发平台120个，为“十五五”发展积蓄了动能。"] == "review"
     assert parts["按照省委关于“十五五”规划建议的部署，我们提前储备了重大项目300个。"] == "review"
+    assert parts["依据省委关于“十五五”规划的建议，全省已编制完成国土空间总体规划。"] == "review"
     assert parts["生态环境明显改善，空气优良天数比例达到92%。"] == "review"
     assert parts["根据省委关于制定第十五个五年规划的建议，省政府编制了规划纲要草案，提请大会审议。"] == "plan"
 
@@ -393,6 +395,11 @@ def test_a_plan_paragraph_opening_on_last_year_does_not_make_its_heading_a_revie
         ("二、“十五五”时期的指导思想和主要目标", True),
         ("二、总体要求、主要目标和重点任务", True),
         ("二．2026年工作安排：", True),
+        ("二、下一步工作打算", True),
+        ("二、2025年下半年工作打算", True),
+        ("二、2026年经济社会发展总体要求和政策取向", True),
+        ("（一）全年目标", True),
+        ("三、2026年工作思路及重点", True),
         ("（五）扎实办好今年十件民生实事", False),
         ("（三）总结推广“千万工程”经验", False),
         ("（一）确保粮食产量稳定在上年水平以上", False),
@@ -420,3 +427,20 @@ def test_a_plan_paragraph_on_last_year_does_not_take_the_sections_after_it_back_
     assert parts["三、勠力同心，久久为功"] == "plan"
     assert parts["2025年，全县安全生产事故起数下降一成。"] == "review"  # the paragraph looks back
     assert parts["四、凝心聚力，开拓进取"] == "plan" and parts["要持续增进民生福祉。"] == "plan"
+
+
+def test_a_report_that_opens_on_the_year_ahead_still_reads_its_review():
+    # Only once a review has been read does a paragraph on last year stay
+    # inside the plan; a report may open on the year ahead.
+    text = """2026年青石县政府工作报告
+——2026年1月12日在青石县第十八届人民代表大会第五次会议上
+各位代表：
+2026年是“十五五”规划开局之年，做好今年工作意义重大。
+2025年，全县地区生产总值增长6.1%。
+全县新建高标准农田2万亩。
+城镇新增就业3200人。
+2026年，我们将重点抓好以下工作。
+要加快产业转型升级。"""
+    parts = parts_of(text)
+    assert [parts[t] for t in ("2025年，全县地区生产总值增长6.1%。", "全县新建高标准农田2万亩。", "城镇新增就业3200人。")] == ["review"] * 3
+    assert parts["要加快产业转型升级。"] == "plan"
