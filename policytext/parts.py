@@ -70,7 +70,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .segment import LEAD_LEVEL, Span, heading_level
+from .segment import LEAD_LEVEL, Span, heading_level, heading_words
 
 __all__ = ["PARTS", "names_part", "report_parts"]
 
@@ -210,10 +210,8 @@ _STRUCTURE = (
     r"(?:(?:全[省市县区镇乡]|政府|(?:国民)?经济(?:和|与)?社会发展|发展|工作)的?){0,3}(?:主要|重点|重大|重要|战略|总体|奋斗)?"
     r"(?:工作(?:安排|计划|打算|思路|要点|部署|任务|重点)?|任务|目标(?:任务)?|预期目标|要求|部署|考虑|举措|安排|打算|思路|指导思想|计划|政策取向|重点)"
 )
-_DIVIDING = re.compile(
-    rf"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+部分[：:、]?)\s*"
-    rf"(?:关于|做好|抓好)?{_TIME}{_STRUCTURE}(?:[和及与暨、]{_TIME}{_STRUCTURE}){{0,3}}[。：:]?\s*$"
-)
+# (Read after the heading's number, as the segmenter finds it.)
+_DIVIDING = re.compile(rf"\s*(?:关于|做好|抓好)?{_TIME}{_STRUCTURE}(?:[和及与暨、]{_TIME}{_STRUCTURE}){{0,3}}[。：:]?\s*$")
 # Between two cues of a heading, a conjunction makes them two parts in
 # that order ("存在的问题和下半年工作打算"); without one the last cue is the
 # head noun ("重点工作推进情况" is a review, "主要工作及成效" too).
@@ -450,7 +448,8 @@ def names_part(heading: str) -> bool:
     >>> names_part("二、2026年工作安排"), names_part("（二）主要预期目标"), names_part("（二）全力完成年度预期目标")
     (True, True, False)
     """
-    return _DIVIDING.match(heading.translate(_FOLD)) is not None
+    words = heading_words(heading.translate(_FOLD))
+    return words is not None and _DIVIDING.match(words) is not None
 
 
 def _level(span: Span) -> int | None:

@@ -34,7 +34,7 @@ from typing import IO, NamedTuple
 
 from ._validation import TEXT_STREAM, check_params, int_between
 
-__all__ = ["INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "line_breaks", "numbered_task"]
+__all__ = ["INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words", "line_breaks", "numbered_task"]
 
 # Characters that end a sentence. A run of them ("？！", "。。") stays together.
 _TERMINATORS = frozenset("。！？；!?;")
@@ -124,6 +124,20 @@ def heading_level(sentence: str) -> int | None:
         return None  # most sentences: no pattern can match
     m = _HEADING.match(sentence)
     return None if m is None else _HEADING_LEVELS[m.lastindex or 0]  # a match sets lastindex: never 0
+
+
+def heading_words(sentence: str) -> str | None:
+    """The words of a numbered heading after its number, or ``None`` for a sentence that is none.
+
+    >>> heading_words("二、2026年工作安排"), heading_words("半年来，我们科学谋划。")
+    ('2026年工作安排', None)
+    """
+    if sentence[:1] not in NUMBERED_FIRST:
+        return None
+    m = _HEADING.match(sentence)
+    if m is None or _HEADING_LEVELS[m.lastindex or 0] == LEAD_LEVEL:
+        return None
+    return sentence[m.end() :]
 
 
 def numbered_task(sentence: str) -> str | None:
