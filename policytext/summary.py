@@ -26,7 +26,7 @@ from .places import LEVELS, parse_place
 from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
 
-__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "meta_override", "read_meta"]
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
 
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -189,11 +189,8 @@ class Summary:
 
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
-        row = {"file": shown(doc), **(meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}), "sentences": n}
-        override = meta_override(self.overrides, doc)
-        row.update({k: v for k, v in override.items() if v not in ("", None)})
-        if override.get("place"):
-            row.update(place_full=override["place"], place_from="meta")
+        meta = meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
+        row = {"file": shown(doc), **with_meta(meta, self.overrides, doc), "sentences": n}
         row.pop("title", None)
         row.update(tally.figures())
         for label in self.labels:
@@ -487,7 +484,7 @@ def read_meta(path):
     Returns
     -------
     dict
-        ``{key: {"place", "level", "year"}}`` for :func:`meta_override`.
+        ``{key: {"place", "level", "year"}}`` for :func:`with_meta`.
     """
     data = Path(path).read_bytes()
     # Not readers.detect_encoding: on a few short lines of paths and names it
@@ -527,9 +524,17 @@ def _meta_key(file):
     return same_document(file) if os.sep in file or (os.altsep and os.altsep in file) else file
 
 
-def meta_override(overrides, path):
-    """What ``overrides`` (:func:`read_meta`) say about the document ``path``: by its real path, or else its file name."""
-    return overrides.get(same_document(path)) or overrides.get(Path(path).name) or {}
+def with_meta(meta, overrides, path):
+    """``meta`` of the document ``path`` with what ``overrides`` (:func:`read_meta`) say about it.
+
+    A document is found by its real path, or else its file name; values
+    given replace those read, and a place given is the full name too.
+    """
+    override = overrides.get(same_document(path)) or overrides.get(Path(path).name) or {}
+    meta = {**meta, **{k: v for k, v in override.items() if v not in ("", None)}}
+    if override.get("place"):
+        meta.update(place_full=override["place"], place_from="meta")
+    return meta
 
 
 def import_pandas(what):

@@ -577,13 +577,9 @@ COLUMN_TYPES = {
 def document_targets(path, text, *, overrides=None):
     """The metadata of one document (place, level, year; ``overrides`` as read by
     :func:`policytext.summary.read_meta`) and its targets, read for its year."""
-    from .summary import document_meta, meta_override
+    from .summary import document_meta, with_meta
 
-    meta = document_meta(path, text)
-    override = meta_override(overrides or {}, path)
-    meta.update({k: v for k, v in override.items() if v not in ("", None)})
-    if override.get("place"):
-        meta["place_full"] = override["place"]
+    meta = with_meta(document_meta(path, text), overrides or {}, path)
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}}
     return meta, targets(text, year=meta["year"])
 
