@@ -514,7 +514,6 @@ def _line_breaks(path, block=1 << 20):
     return max(feeds, returns)
 
 
-
 def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=None):
     """Tag one large plain-text document as a stream.
 

@@ -25,7 +25,7 @@ import numpy as np
 from pathlib import Path
 
 from .errors import PolicytextError, extra_needed
-from .tables import JOURNAL, PARTIAL, SPOOL, read_table
+from .tables import JOURNAL, PARTIAL, SPOOL, read_table, replacing
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
@@ -698,7 +698,5 @@ def check_outputs(outputs, inputs):
 
 def replace_text(path, text):
     """Write ``text`` to ``path`` through a temporary file renamed into place (:func:`policytext.tables.replacing`)."""
-    from .tables import replacing
-
     with replacing(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
