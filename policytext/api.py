@@ -327,11 +327,11 @@ def _parallel_predict(clf, texts, n_jobs):
     memory bus). A model only the reference path serves is tagged in
     processes, which load it from its path once and keep it.
     """
-    from joblib import Parallel, delayed, effective_n_jobs
+    from joblib import Parallel, delayed
 
-    from .workers import cores
+    from .workers import worker_count
 
-    workers = min(effective_n_jobs(n_jobs), cores())
+    workers = worker_count(n_jobs)
     # At most 10,000 texts a task: with 25,000, two threads gained 1.28-1.48x
     # where 10,000 gained 1.68-1.94x (benchmarks/README.md).
     size = max(_PARALLEL_CHUNK // 2, min(_PARALLEL_CHUNK, -(-len(texts) // (4 * workers))))

@@ -62,7 +62,7 @@ from .summary import (
     import_pandas,
     read_meta,
 )
-from .workers import cores, in_workers
+from .workers import in_workers, worker_count
 
 __all__ = ["DocumentResult", "JobResult", "no_documents", "tag_document", "tag_files"]
 
@@ -612,10 +612,7 @@ def _local_mapper(clf, jobs, limits, timeout, context, finish):
     tag = functools.partial(tag_documents, limits=limits, timeout=timeout, context=context)
 
     def run(paths):
-        from joblib import effective_n_jobs
-
-        # More processes than cores only cost memory (each holds its documents and scores).
-        workers = min(effective_n_jobs(jobs), cores())
+        workers = worker_count(jobs)
         if workers == 1 or len(paths) < 2:
             for result in tag(paths, model=clf):
                 yield finish(result, clf)

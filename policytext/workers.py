@@ -28,7 +28,7 @@ import time
 from .errors import PolicytextError
 from .records import shown
 
-__all__ = ["cores", "in_workers"]
+__all__ = ["cores", "in_workers", "worker_count"]
 
 #: Documents a worker takes at a time: fewer messages between processes,
 #: and its engine scores their sentences together.
@@ -45,6 +45,14 @@ def cores():
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def worker_count(n_jobs):
+    """Workers for ``n_jobs`` as joblib reads it (-1: every core), never more than the cores:
+    more only cost memory (each holds its own documents and scores)."""
+    from joblib import effective_n_jobs
+
+    return min(effective_n_jobs(n_jobs), cores())
 
 
 def in_workers(paths, workers, job):
