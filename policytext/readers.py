@@ -1,8 +1,8 @@
 """Turn a document file (.txt, .md, .html, .htm, .docx, .pdf) into plain text.
 
 ``read_document(path)`` returns the text of a report, ready for
-``policytext.classify``: one paragraph a line, no markup. Plain text and
-Markdown need nothing beyond policytext's core; HTML, Word and PDF files need
+``policytext.classify``: one paragraph a line, no markup. Plain text needs
+nothing beyond policytext's core; Markdown, HTML, Word and PDF files need
 the optional ``docs`` extra (``pip install 'policytext[docs]'``), whose
 libraries are imported only when a file of that format is read.
 
@@ -61,6 +61,15 @@ _BOM_STARTS = tuple(bom for bom, _ in _BOMS)
 # A character that shows: not white space, and none of the invisible ones the splitter takes for it.
 _VISIBLE = re.compile(f"[^\\s{INVISIBLE}]")
 _PLAIN = (".txt", ".md")
+# Markdown blocks may nest this deep (markdown-it-py's CommonMark preset allows 20).
+# Deeper, the parser drops the rest of the block without a word, so such a file
+# is read as plain text instead; the limit itself keeps its recursion bounded.
+_MARKDOWN_NESTING = 100
+# Emphasis markers CommonMark leaves as they are: "**（一）稳中向好。**全年……" has a
+# closing "**" between a CJK full stop and a letter, which its flanking rules
+# do not take for a closer.
+_LEFT_EMPHASIS = re.compile(r"\*{2,}")
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
 # return and escape, which real text files do contain.
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
@@ -256,8 +265,72 @@ def _decode(path, data, declared=None):
 
 
 def _read_text(path, data, max_bytes, max_pdf_pages):
-    """.txt and .md: the decoded text, as is."""
+    """.txt: the decoded text, as is."""
     return _decode(path, data)
+
+
+def _read_markdown(path, data, max_bytes, max_pdf_pages):
+    """.md: the text without its markup (markdown-it-py, CommonMark with tables), a block a line.
+
+    Headings, paragraphs, list items, quotes and table rows each begin a
+    line, with a blank line between blocks; the number of an ordered list's
+    item is kept ("1. 深化改革"), as the splitter reads numbered headings;
+    a line break inside a paragraph stays. Links keep their text, images
+    and inline HTML tags are dropped (``<br>`` is a line break), and an
+    HTML block keeps its text.
+    """
+    markdown_it = _require("markdown_it", path)
+    text = _decode(path, data)
+    with _converted(path, "unreadable Markdown ({})"):
+        parser = markdown_it.MarkdownIt("commonmark", options_update={"maxNesting": _MARKDOWN_NESTING}).enable("table")
+        tokens = parser.parse(text)
+    if any(token.level >= _MARKDOWN_NESTING - 1 for token in tokens):
+        return text  # nested too deep: the parser dropped text, so none is taken out
+    return "\n\n".join(block for block in _markdown_blocks(tokens) if block.strip()) + "\n"
+
+
+def _markdown_blocks(tokens):
+    """The text of each block of a parsed Markdown document, in order."""
+    number = ""  # an ordered list item's number, for the item's first paragraph
+    row = None  # the cells of the table row being read
+    for token in tokens:
+        if token.type == "inline":
+            content = _markdown_inline(token.children or [])
+            if row is not None:
+                row.append(content)
+            else:
+                yield number + content
+                number = ""
+        elif token.type == "list_item_open" and token.info:
+            number = token.info + token.markup + " "  # "1" and "." (or ")"): "1. 深化改革"
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            yield "\t".join(row or [])
+            row = None
+        elif token.type in ("fence", "code_block"):
+            yield token.content.rstrip("\n")
+        elif token.type == "html_block":
+            yield _flat_text(token.content, visible_only=True)
+
+
+def _markdown_inline(children):
+    """An inline run's text: words, code and line breaks; no markers, images or tags.
+
+    A line break inside a paragraph stays one: many a Markdown report puts
+    a heading and its paragraph on lines that CommonMark reads as one
+    paragraph ("一、工作回顾" above "过去一年，……"), and the splitter tells
+    those from a sentence wrapped over lines, as it does in plain text.
+    """
+    out = []
+    for child in children:
+        if child.type == "text":
+            out.append(_LEFT_EMPHASIS.sub("", child.content))
+        elif child.type == "code_inline":
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and _LINE_BREAK_TAG.fullmatch(child.content)):
+            out.append("\n")
+    return "".join(out)
 
 
 def _read_html(path, data, max_bytes, max_pdf_pages):
@@ -387,13 +460,13 @@ def _declared_pages(reader):
 
 _READERS = {
     ".txt": _read_text,
-    ".md": _read_text,
+    ".md": _read_markdown,
     ".html": _read_html,
     ".htm": _read_html,
     ".docx": _read_docx,
     ".pdf": _read_pdf,
 }
-_EXTRAS = {".html": "docs", ".htm": "docs", ".docx": "docs", ".pdf": "docs"}
+_EXTRAS = {".md": "docs", ".html": "docs", ".htm": "docs", ".docx": "docs", ".pdf": "docs"}
 
 
 # --------------------------------------------------------------- public API
@@ -410,8 +483,8 @@ def extra_for(suffix: str) -> str | None:
     Returns
     -------
     str or None
-        ``"docs"`` for .html, .htm, .docx and .pdf; None for .txt and .md,
-        which need only policytext's core.
+        ``"docs"`` for .md, .html, .htm, .docx and .pdf; None for .txt,
+        which needs only policytext's core.
 
     Raises
     ------
@@ -486,7 +559,7 @@ _STREAM_HEAD = 1 << 20  # bytes the encoding of a streamed text is detected from
 
 
 def open_text_stream(path):
-    """Open a plain-text document (.txt, .md) of any size for reading a block at a time.
+    """Open a plain-text document (.txt) of any size for reading a block at a time.
 
     The encoding is detected as :func:`read_document` detects it, from the
     first megabyte; bytes further on that do not decode become U+FFFD

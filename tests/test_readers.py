@@ -6,6 +6,7 @@ when the 'docs' extra (trafilatura, python-docx, pypdf) is not installed.
 
 import io
 import random
+import re
 import subprocess
 import sys
 import zipfile
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pdfmaker import make_pdf
+from policytext import split_sentences
 from policytext.errors import DocumentError
 from policytext.readers import (
     DEFAULT_MAX_BYTES,
@@ -71,7 +73,7 @@ def reason(path, **kwargs):
         ("big5-short.txt", SHORT_BIG5.encode("big5"), SHORT_BIG5),
         ("big5-long.txt", LONG_BIG5.encode("big5"), LONG_BIG5),
         ("crlf.txt", TEXT.replace("\n", "\r\n").encode("gbk"), TEXT.replace("\n", "\r\n")),
-        ("notes.md", ("# 报告\n\n" + TEXT).encode("utf-8"), "# 报告\n\n" + TEXT),
+        ("notes.md", ("# 报告\n\n" + TEXT).encode("utf-8"), "报告\n\n" + TEXT),  # the heading without its markup
         ("UPPER.TXT", TEXT.encode("utf-8"), TEXT),
     ],
 )
@@ -150,6 +152,63 @@ def check_article(text):
         assert paragraph in lines  # each paragraph on a line of its own
     for chrome in ("脚本", "样式里的字", "网站地图", "无障碍浏览", "办事服务", "互动交流", "版权所有", "color"):
         assert chrome not in text
+
+
+MARKDOWN = """# 青禾镇2024年上半年工作总结
+
+各位代表：
+
+## 一、上半年工作回顾
+
+**（一）经济运行稳中向好。**全年地区生产总值增长6%，见[统计公报](http://example.org/公报)。
+
+- 新建高标准农田*3000*亩；
+- 完成**危房改造**120户。
+
+1. 深化改革
+2) 扩大开放
+
+> 群众满意度达到`98%`。<br>比上年提高2个百分点。
+
+![航拍图](photo.png)
+
+| 指标 | 数值 |
+|---|---|
+| 粮食产量 | 1.2&nbsp;万吨 |
+
+<div class="note">注：数据为快报数。</div>
+"""
+
+
+def test_markdown_is_read_without_its_markup(tmp_path):
+    pytest.importorskip("markdown_it")
+    text = read_document(write(tmp_path / "report.md", MARKDOWN.encode("utf-8")))
+    assert text == (
+        "青禾镇2024年上半年工作总结\n\n各位代表：\n\n一、上半年工作回顾\n\n"
+        # CommonMark leaves the closing "**" between "。" and "全": it goes too.
+        "（一）经济运行稳中向好。全年地区生产总值增长6%，见统计公报。\n\n"
+        "新建高标准农田3000亩；\n\n完成危房改造120户。\n\n1. 深化改革\n\n2) 扩大开放\n\n"
+        "群众满意度达到98%。\n比上年提高2个百分点。\n\n指标\t数值\n\n粮食产量\t1.2\u00a0万吨\n\n注：数据为快报数。\n"
+    )
+    spans = split_sentences(text)
+    assert [s.text for s in spans if s.is_heading] == ["一、上半年工作回顾", "（一）经济运行稳中向好。", "1. 深化改革"]
+    assert not [s.text for s in spans if not re.search(r"\w", s.text)]  # no sentence of markup alone
+
+
+def test_markdown_line_breaks_inside_a_paragraph_stay(tmp_path):
+    # CommonMark reads these lines as one paragraph; joined, the heading would run into the sentence.
+    pytest.importorskip("markdown_it")
+    source = "各位代表：\n一、过去一年工作回顾\n过去一年，全镇地区生产总值增长百分之六。\n"
+    text = read_document(write(tmp_path / "lines.md", source.encode("utf-8")))
+    assert text == source
+    assert [s.text for s in split_sentences(text)] == ["各位代表：", "一、过去一年工作回顾", "过去一年，全镇地区生产总值增长百分之六。"]
+
+
+def test_markdown_nested_deeper_than_the_parser_reads_is_kept_as_plain_text(tmp_path):
+    # Past its nesting limit markdown-it drops the rest of the block without a word.
+    pytest.importorskip("markdown_it")
+    source = ">" * 150 + " 深处的一句话。\n\n后面的段落。\n"
+    assert read_document(write(tmp_path / "deep.md", source.encode("utf-8"))) == source
 
 
 def test_html_main_text_only(tmp_path):
@@ -357,7 +416,7 @@ def test_folder(tmp_path):
     assert reason(tmp_path / "reports.txt") == "is a folder"
 
 
-@pytest.mark.parametrize("module, name", [("trafilatura", "a.html"), ("docx", "a.docx"), ("pypdf", "a.pdf")])
+@pytest.mark.parametrize("module, name", [("markdown_it", "a.md"), ("trafilatura", "a.html"), ("docx", "a.docx"), ("pypdf", "a.pdf")])
 def test_missing_extra(tmp_path, monkeypatch, module, name):
     monkeypatch.setitem(sys.modules, module, None)  # makes ``import module`` fail
     path = write(tmp_path / name, b"some bytes")
@@ -376,7 +435,7 @@ def test_constants():
 
 @pytest.mark.parametrize(
     "suffix, extra",
-    [(".txt", None), (".md", None), (".html", "docs"), (".HTM", "docs"), (".docx", "docs"), ("pdf", "docs")],
+    [(".txt", None), (".md", "docs"), (".html", "docs"), (".HTM", "docs"), (".docx", "docs"), ("pdf", "docs")],
 )
 def test_extra_for(suffix, extra):
     assert extra_for(suffix) == extra
