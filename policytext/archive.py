@@ -155,7 +155,7 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
                 text = read_document(path, **(limits or {}))
                 # A text has no more line breaks than characters: most are not counted at all.
                 if len(text) > MAX_WHOLE_LINES and (lines := line_breaks(text)) > MAX_WHOLE_LINES:
-                    raise DocumentError(path, f"{lines:,} lines, over the {MAX_WHOLE_LINES:,} of a document read whole (tag_files reads .txt of more as a stream)")
+                    raise DocumentError(path, f"{lines:,} lines, over the {MAX_WHOLE_LINES:,} of a document read whole (tag_files reads .txt and .md of more as a stream)")
                 spans = split_sentences(text)
         except DocumentError as exc:
             yield DocumentResult(str(path), error=exc.reason)
@@ -485,7 +485,7 @@ STREAM_FROM = 16 * 1024 * 1024
 #: hundred bytes in memory however short: 7 million one-character lines in a
 #: 14 MB file took 10 GB read whole. A real report has a few thousand lines.
 MAX_WHOLE_LINES = 200_000
-_STREAMED_SUFFIXES = (".txt",)  # Markdown is parsed whole
+_STREAMED_SUFFIXES = (".txt", ".md")  # a .md this large is read as plain text (see readers)
 _STREAM_BATCH = 10_000  # records per write
 
 

@@ -100,7 +100,7 @@ def _parser():
     tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
     tag.add_argument("--jobs", type=_ranged(int, 1, 1024), default=1, metavar="N", help="processes to use, at most one per core (default: 1)")
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
-    tag.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt over 16 MB is streamed instead, with no size or time limit")
+    tag.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead (as plain text), with no size or time limit")
     tag.add_argument("--max-pages", type=_ranged(int, 1, 10**7), default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
     tag.add_argument("--timeout", type=_ranged(float, 0, _MAX_SECONDS, above=True), default=300, metavar="S", help="seconds one document may take (default: 300)")
     tag.add_argument("--no-context", action="store_true", help="tag each sentence alone, without its neighbours and paragraph")

@@ -61,14 +61,22 @@ _BOM_STARTS = tuple(bom for bom, _ in _BOMS)
 # A character that shows: not white space, and none of the invisible ones the splitter takes for it.
 _VISIBLE = re.compile(f"[^\\s{INVISIBLE}]")
 _PLAIN = (".txt", ".md")
-# Markdown blocks may nest this deep (markdown-it-py's CommonMark preset allows 20).
-# Deeper, the parser drops the rest of the block without a word, so such a file
-# is read as plain text instead; the limit itself keeps its recursion bounded.
-_MARKDOWN_NESTING = 100
+# Markdown blocks may nest this deep (markdown-it-py's CommonMark limit). At the
+# limit the parser drops the rest of the block without a word, so such a file
+# is read as plain text instead. (A higher limit made text with thousands of
+# "[" several times slower to parse.)
+_MARKDOWN_NESTING = 20
+# ... and a file of more bytes or lines than these is read as plain text, not
+# parsed: markdown-it-py takes some 40 times a file's size in memory, and
+# about 1 GB and 20 s for a million short blocks. These are the sizes from
+# which tag_files streams a .txt or .md (as plain text) instead of reading it whole.
+_MARKDOWN_BYTES = 16 * 1024 * 1024
+_MARKDOWN_LINES = 200_000
 # Emphasis markers CommonMark leaves as they are: "**（一）稳中向好。**全年……" has a
 # closing "**" between a CJK full stop and a letter, which its flanking rules
-# do not take for a closer.
-_LEFT_EMPHASIS = re.compile(r"\*{2,}")
+# do not take for a closer. (An escaped "\*" is kept: the parser gives it apart.)
+_LEFT_EMPHASIS = re.compile(r"\*+")
+_TABLE_CELL = re.compile(r"(?<!\\)\|")
 _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
 # return and escape, which real text files do contain.
@@ -277,19 +285,25 @@ def _read_markdown(path, data, max_bytes, max_pdf_pages):
     item is kept ("1. 深化改革"), as the splitter reads numbered headings;
     a line break inside a paragraph stays. Links keep their text, images
     and inline HTML tags are dropped (``<br>`` is a line break), and an
-    HTML block keeps its text.
+    HTML block keeps its text. "[注]:……" is a note, not a link's
+    definition: reference links are not read. A file over 16 MB or
+    200,000 lines is returned as it is, as plain text.
     """
     markdown_it = _require("markdown_it", path)
     text = _decode(path, data)
+    if len(data) > _MARKDOWN_BYTES or text.count("\n") > _MARKDOWN_LINES:
+        return text
     with _converted(path, "unreadable Markdown ({})"):
-        parser = markdown_it.MarkdownIt("commonmark", options_update={"maxNesting": _MARKDOWN_NESTING}).enable("table")
-        tokens = parser.parse(text)
+        parser = markdown_it.MarkdownIt("commonmark", options_update={"maxNesting": _MARKDOWN_NESTING})
+        # text_join off: an escaped character comes apart from the text around it.
+        tokens = parser.enable(["table", "strikethrough"]).disable(["reference", "text_join"]).parse(text)
     if any(token.level >= _MARKDOWN_NESTING - 1 for token in tokens):
         return text  # nested too deep: the parser dropped text, so none is taken out
-    return "\n\n".join(block for block in _markdown_blocks(tokens) if block.strip()) + "\n"
+    lines = re.split(r"\r\n|\r|\n", text)  # as the parser numbers them
+    return "\n\n".join(block for block in _markdown_blocks(tokens, lines) if block.strip()) + "\n"
 
 
-def _markdown_blocks(tokens):
+def _markdown_blocks(tokens, lines):
     """The text of each block of a parsed Markdown document, in order."""
     number = ""  # an ordered list item's number, for the item's first paragraph
     row = None  # the cells of the table row being read
@@ -297,16 +311,22 @@ def _markdown_blocks(tokens):
         if token.type == "inline":
             content = _markdown_inline(token.children or [])
             if row is not None:
-                row.append(content)
+                row.append(content.replace("\n", " "))  # a row stays one line
             else:
                 yield number + content
                 number = ""
         elif token.type == "list_item_open" and token.info:
             number = token.info + token.markup + " "  # "1" and "." (or ")"): "1. 深化改革"
+        elif token.type == "list_item_close":
+            number = ""  # an item without a paragraph: its number does not go to the next block
         elif token.type == "tr_open":
             row = []
+            # Cells past the header's count are dropped by the parser (as GFM says): keep their text.
+            source = _TABLE_CELL.split(lines[token.map[0]].strip()) if token.map else []
+            extra = [cell.strip() for cell in source[1 if source and not source[0].strip() else 0 :]]
+            extra = extra[:-1] if extra and not extra[-1] else extra
         elif token.type == "tr_close":
-            yield "\t".join(row or [])
+            yield "\t".join([*(row or []), *extra[len(row or []) :]])
             row = None
         elif token.type in ("fence", "code_block"):
             yield token.content.rstrip("\n")
@@ -326,8 +346,8 @@ def _markdown_inline(children):
     for child in children:
         if child.type == "text":
             out.append(_LEFT_EMPHASIS.sub("", child.content))
-        elif child.type == "code_inline":
-            out.append(child.content)
+        elif child.type in ("text_special", "code_inline"):
+            out.append(child.content)  # an escaped character or entity, code: as written
         elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and _LINE_BREAK_TAG.fullmatch(child.content)):
             out.append("\n")
     return "".join(out)
@@ -365,7 +385,8 @@ def _parse_html(html):
     return lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
 
 
-_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+# Tags only: "<5%" and "> 10%" in a sentence are text.
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>|<[!?][^>]*>", re.DOTALL)
 _INVISIBLE = re.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"<(?:" + "|".join(_BLOCK_TAGS) + r")\b[^>]*>", re.IGNORECASE)
 

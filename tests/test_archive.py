@@ -1228,7 +1228,7 @@ def test_lines_are_counted_as_the_splitter_breaks_them(tmp_path):
     # The limit counted only "\n": 300,000 lines ended by "\r" were read whole.
     (tmp_path / "cr.txt").write_bytes("一\r".encode("utf-8") * 201_000)
     failed = tag_document(str(tmp_path / "cr.txt"))  # read whole: tag_files would stream it
-    assert failed.error == "201,000 lines, over the 200,000 of a document read whole (tag_files reads .txt of more as a stream)"
+    assert failed.error == "201,000 lines, over the 200,000 of a document read whole (tag_files reads .txt and .md of more as a stream)"
     result = tag_files([tmp_path / "cr.txt"], output=str(tmp_path / "o.jsonl"), limits={"max_bytes": 100_000, "max_pdf_pages": 10}, progress=False)
     assert result.tagged == [str(tmp_path / "cr.txt")]  # streamed: past the size limit for whole documents
 
@@ -1248,7 +1248,7 @@ def test_a_text_of_very_many_short_lines_is_streamed_and_other_formats_refused(t
     assert path == str(tmp_path / "many.html") and reason.startswith("larger than")
     # Within the size limit, a document read whole is refused by its lines before it is split.
     failed = tag_document(str(tmp_path / "many.html"), limits={"max_bytes": 10_000_000, "max_pdf_pages": 10})
-    assert failed.error == f"{lines - 1:,} lines, over the 200,000 of a document read whole (tag_files reads .txt of more as a stream)"
+    assert failed.error == f"{lines - 1:,} lines, over the 200,000 of a document read whole (tag_files reads .txt and .md of more as a stream)"
 
 
 def test_place_and_year_are_read_past_a_web_pages_menu(tmp_path):

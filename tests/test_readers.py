@@ -204,6 +204,36 @@ def test_markdown_line_breaks_inside_a_paragraph_stay(tmp_path):
     assert [s.text for s in split_sentences(text)] == ["各位代表：", "一、过去一年工作回顾", "过去一年，全镇地区生产总值增长百分之六。"]
 
 
+@pytest.mark.parametrize(
+    "source, text",
+    [
+        # A note is no link definition: CommonMark's reading dropped it.
+        ("[注]:本报告中部分数据为初步统计数。\n\n正文。\n", "[注]:本报告中部分数据为初步统计数。\n\n正文。\n"),
+        # Cells past the header's count: the parser drops them.
+        ("| 指标 | 数值 |\n|---|---|\n| GDP | 5000 | 5.2% |\n", "指标\t数值\n\nGDP\t5000\t5.2%\n"),
+        # "<" and ">" in an HTML block's text are no tags.
+        ("<p>增长率<5%的地区有3个，>10%的有2个</p>\n", "增长率<5%的地区有3个，>10%的有2个\n"),
+        # An item without a paragraph gives its number to no other block.
+        ("1.\n\n正文段落。\n", "正文段落。\n"),
+        # Escaped asterisks are text; a single "*" CommonMark left beside CJK punctuation goes.
+        ("2\\*\\*10，*（一）稳中向好。*全年增长。\n", "2**10，（一）稳中向好。全年增长。\n"),
+        ("~~删除~~文字\n", "删除文字\n"),
+        # A line break in a cell keeps the row on one line.
+        ("| 项目 | 数值 |\n|---|---|\n| GDP<br>增长 | 5.2% |\n", "项目\t数值\n\nGDP 增长\t5.2%\n"),
+    ],
+)
+def test_markdown_text_is_kept_where_the_markup_would_lose_it(tmp_path, source, text):
+    pytest.importorskip("markdown_it")
+    assert read_document(write(tmp_path / "case.md", source.encode("utf-8"))) == text
+
+
+def test_markdown_of_very_many_lines_is_read_as_plain_text(tmp_path):
+    # Parsed, 700,000 short blocks took 24 s and 1 GB; as text they are refused by their lines when read whole.
+    pytest.importorskip("markdown_it")
+    source = "# 一\n\n" * 110_000
+    assert read_document(write(tmp_path / "many.md", source.encode("utf-8"))) == source
+
+
 def test_markdown_nested_deeper_than_the_parser_reads_is_kept_as_plain_text(tmp_path):
     # Past its nesting limit markdown-it drops the rest of the block without a word.
     pytest.importorskip("markdown_it")
