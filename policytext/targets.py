@@ -42,7 +42,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from ._validation import check_params, check_text, int_between, optional
-from .segment import split_sentences
+from .segment import heading_level, split_sentences
 
 __all__ = ["COLUMN_TYPES", "INDICATORS", "INDICATOR_NAMES", "LONG_COLUMNS", "WIDE_COLUMNS", "Target", "document_targets", "long_rows", "targets", "wide_row"]
 
@@ -110,7 +110,7 @@ _PCT, _JOBS, _GRAIN = "%", "万人", "grain"
 #: two names start at the same place; a name is only the start of a match:
 #: the figure must follow within a short gap of words.
 INDICATORS = [
-    ("energy_intensity", r"单位(?:国内|地区)?生产总值(?:能耗|能源消耗)|单位GDP能耗|能耗强度|能源消耗强度", _PCT, "energy"),
+    ("energy_intensity", r"(?:单位|万元)(?:国内|地区)?(?:生产总值|GDP)(?:综合)?(?:能耗|能源消耗)|能耗强度|能源消耗强度", _PCT, "energy"),
     ("gdp_growth", r"工农业(?:生产)?总产值", _PCT, "gross_output"),
     ("gdp_growth", r"国民生产总值", _PCT, "gnp"),
     ("gdp_growth", r"(?<!人均)(?<!占)(?<!工业)(?:国内|地区|全[省市区])?生产总值|GDP", _PCT, "gdp"),
@@ -120,13 +120,19 @@ INDICATORS = [
     ("cpi", r"(?<!零售)物价(?:总水平)?", _PCT, "prices"),
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
-    ("unemployment", r"(?:城镇)?登记失业率", _PCT, "registered"),
+    ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
     ("grain", r"粮食(?:总产量|产量|总产)", _GRAIN, ""),
-    ("fiscal_revenue_growth", r"(?:地方)?一般公共预算收入", _PCT, "general_budget_revenue"),
+    # 公共财政预算收入 is the name 一般公共预算收入 had until the budget law of 2014.
+    ("fiscal_revenue_growth", r"(?:地方)?(?:(?:一般)?公共(?:财政)?|(?:财政)?一般)预算收入", _PCT, "general_budget_revenue"),
     ("fiscal_revenue_growth", r"(?:地方)?财政收入", _PCT, "fiscal_revenue"),
+    ("fiscal_revenue_growth", r"财政总收入", _PCT, "total_fiscal_revenue"),
     ("fixed_investment_growth", r"(?:全社会)?固定资产投资", _PCT, ""),
-    ("retail_sales_growth", r"社会消费品零售总额|社会商品零售总额", _PCT, ""),
+    ("retail_sales_growth", r"社会消费品零售总?额|社会商品零售总额", _PCT, ""),
 ]
+
+# A report may state several measures of fiscal revenue; the general budget's is
+# the one reports of every level state, so it is the target wherever it is stated.
+_FISCAL_RANK = {"general_budget_revenue": 0, "fiscal_revenue": 1, "total_fiscal_revenue": 2}
 
 # What the words between the name and the figure must contain, per indicator:
 # growth rates need a word of growth, intensity a word of reduction.
@@ -140,15 +146,15 @@ _NEEDS = {
 }
 # Words that make a figure something other than the target: a share, a ratio,
 # a relation between two indicators.
-_NOT_TARGET = re.compile(r"同步|比重|比例|占|贡献|倍|翻|总量|规模|达到[^%]*亿元|投资率|之比")
+_NOT_TARGET = re.compile(r"同步|比重|比例|占|贡献|倍|翻|总量|规模|达到[^%]*亿元(?![，,、]增)|投资率|之比|分别")
 
 _NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
 # A cheap test for a paragraph worth normalising at all.
-_ANY_NAME = re.compile("生产总值|总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|固定资产投资|零售总额|能耗|能源消耗")
+_ANY_NAME = re.compile("生产总值|总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|能耗|能源消耗|待业率")
 
 # -- numbers --------------------------------------------------------------------
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％，－～：；", "0123456789.%,-~:;")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％，－～：；ＧＤＰＣＩ", "0123456789.%,-~:;GDPCI")
 _SPACE = re.compile(r"\s+")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
@@ -231,14 +237,17 @@ def _modifier(gap, post):
 _FUTURE, _PAST, _PLAN = "future", "past", "plan"
 _STRONG = re.compile(r"今年|明年|本年|新的一年")
 _MARKERS = re.compile(
-    r"(?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?!代)"
+    # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
+    # alone: the clause before tells (去年，… or 今年是…。市政府确定的主要目标是：).
+    r"(?P<neutral>(?:确定|通过|提出)的(?:主要)?(?:预期)?目标)"
+    r"|(?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?!代)"
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
     r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|实现|完成)[^，。；]{0,12}(?:预期|目标)"
-    r"|(?<![比与较同])(?:去年|上年)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作)|已经|原定|预定目标|目标任务|(?:好于|超|超出|低于|高于)预期"
-    r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|同比|上半年|前三季度)"
+    r"|(?<![比与较同])(?:去年|上年)(?![^，,。；;]{0,4}基数)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
+    r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度)"
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
-    r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长)"
+    r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长|(?:确保|力争)全年)"
 )
 
 
@@ -285,6 +294,9 @@ _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
 _SENTENCE_STOP = re.compile("[。!?！？]")
 _SENTENCE_END = ("。", "！", "？", "!", "?", "”")
+_LIST_OPENS = ("：", ":", "如下。")
+_LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]")
+_TARGETS_HEADING = re.compile(r"(?:预期|主要)(?:目标|指标)")
 _CARRY_END = ("；", ";", "：", ":", "，", ",", "如下。")  # "主要指标安排如下。" introduces the list that follows
 
 
@@ -306,9 +318,10 @@ def targets(text, *, year=None):
     Returns
     -------
     list of Target
-        In order of the text, one per indicator and measure (the first
-        statement of each: a report restates its growth target when it
-        explains it). If no growth target is stated, a ``gdp_growth``
+        In order of the text, one per indicator (the first statement of
+        each: a report restates its growth target when it explains it; for
+        fiscal revenue, the general budget's, 一般公共预算收入 or
+        公共财政预算收入, where one is stated beside 财政收入 or 财政总收入). If no growth target is stated, a ``gdp_growth``
         Target with ``stated=False`` comes last.
 
     Raises
@@ -326,14 +339,16 @@ def targets(text, *, year=None):
     """
     check_text(text)
     check_params("targets", _PARAMS, {"year": year})
-    found, seen = [], set()
+    found, seen = [], {}
     for spans in _paragraphs(text):
         for target in _read_paragraph(text, spans, year):
             # One growth target and one price target; both unemployment rates.
             key = (target.indicator, target.measure if target.indicator == "unemployment" else "")
             if key not in seen:
-                seen.add(key)
+                seen[key] = len(found)
                 found.append(target)
+            elif _FISCAL_RANK.get(target.measure, 0) < _FISCAL_RANK.get(found[seen[key]].measure, 0):
+                found[seen[key]] = target  # 财政总收入增长8%，一般公共预算收入增长6%: the budget revenue is the target
     if not any(t.indicator == "gdp_growth" for t in found):
         found.append(Target("gdp_growth", stated=False))
     return found
@@ -341,20 +356,31 @@ def targets(text, *, year=None):
 
 def _paragraphs(text):
     """Runs of sentences read together: a paragraph; with the next line when a line ends
-    in a colon, semicolon or comma or without ending its sentence."""
+    in a colon, semicolon or comma or without ending its sentence; with the items of a
+    list its line introduces ("主要预期目标是：" then "一是……。" "二是……。"); and the
+    lines under a heading that names the targets ("二、2026年主要预期目标")."""
     spans = split_sentences(text)
     run = []
+    listing = False  # the run introduced a list: its items go on in it
+    targets_level = None  # the level of the heading of targets the run is under
     for span in spans:
+        level = heading_level(span.text) if span.is_heading else None
+        if targets_level is not None and level is not None and level <= targets_level:
+            targets_level = None  # the next heading of its level or above ends it
         if run:
             prev = run[-1]
             between = text[prev.end : span.start]
             joined = "\n" not in between and "\r" not in between
             # A line that ends without ending its sentence goes on in the next.
             unfinished = not prev.is_heading and not prev.text.endswith(_SENTENCE_END)
-            if not (joined or unfinished or prev.text.endswith(_CARRY_END)):
+            item = listing and _LIST_ITEM.match(span.text) is not None
+            if not (joined or unfinished or prev.text.endswith(_CARRY_END) or item or targets_level is not None):
                 yield run
-                run = []
+                run, listing = [], False
         run.append(span)
+        listing = listing or span.text.endswith(_LIST_OPENS)
+        if level is not None and _TARGETS_HEADING.search(span.text):
+            targets_level = level
     if run:
         yield run
 
@@ -363,7 +389,7 @@ def _read_paragraph(text, spans, year):
     """The coming year's targets of one run of sentences, in order."""
     first, last = spans[0].start, spans[-1].end
     raw = text[first:last]
-    if not _ANY_NAME.search(_SPACE.sub("", raw)):
+    if not _ANY_NAME.search(_SPACE.sub("", raw).translate(_FULL_WIDTH)):
         return
     # Normalise, remembering where each character came from.
     chars, origin = [], []
@@ -433,13 +459,17 @@ def _sticky(markers, clause_ends, sentence_ends):
     """Drop a coming-year marker that follows a plan or past one in the same clause
     (各年度视情提出经济增长预期目标, 完成了全年主要目标), or a plan in the same
     sentence unless it names the year (在这个期间，工农业总产值计划增长…): it does
-    not make the clause the coming year's."""
-    kept, clause_of_block, plan_sentence = [], None, None
+    not make the clause the coming year's. Drop a plan marker that follows the
+    coming year's name in its clause (今年是“十四五”规划收官之年)."""
+    kept, clause_of_block, plan_sentence, clause_of_year = [], None, None, None
     for pos, state, strong in markers:
         clause = _last_before(clause_ends, pos)
         sentence = _last_before(sentence_ends, pos)
         if state == _FUTURE and (clause_of_block == clause or (plan_sentence == sentence and not strong)):
             continue
+        if state == _PLAN and clause_of_year == clause:
+            continue  # 今年是“十四五”规划收官之年: the plan names the year, it is no plan's target
+        clause_of_year = clause if state == _FUTURE and strong else None
         clause_of_block = clause if state != _FUTURE else None
         if state == _PLAN:
             plan_sentence = sentence
@@ -454,9 +484,12 @@ def _marker_state(m, year, latest=None):
         if year is None:
             return _PAST if latest and _year_of(m.group("year")) < latest else None
         return _year_state(m.group("year"), year)
+    if m.group("neutral"):
+        return None
     return _FUTURE if m.group("future") else _PAST if m.group("past") else _PLAN
 
 
+_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?=增)")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
 
 
@@ -470,7 +503,9 @@ def _figure_after(norm, name, indicator, unit):
         fig = _FIGURE.match(norm, gap_match.end())
         if fig and _fits(fig, unit):
             break
-        pos = gap_match.end() + 1
+        # An amount before the rate (地区生产总值达到300亿元、增长6%) is stepped over whole.
+        amount = _AMOUNT.match(norm, gap_match.end())
+        pos = amount.end() if amount else gap_match.end() + 1
     else:
         return None
     gap = norm[name.end() : fig.start()]
@@ -486,6 +521,28 @@ def _figure_after(norm, name, indicator, unit):
     fields = _values(fig, unit)
     if fields is None:
         return None
+    if indicator == "cpi" and "指数" in name.group() + gap:
+        fields = _as_rise(fields)
+        if fields is None:
+            return None
+    return fig.start(), _finish(fields, gap, fig, norm, unit, moved)
+
+
+def _as_rise(fields):
+    """A price index's figures as rises (last year = 100: "指数控制在103%以内" is a rise of 3%).
+
+    Figures under 100 are rises already ("指数涨幅3%"); a mix is no target (None).
+    """
+    figures = {k: fields[k] for k in ("value", "low", "high") if fields[k] is not None}
+    if all(v < 100 for v in figures.values()):
+        return fields
+    if not all(100 <= v < 200 for v in figures.values()):
+        return None
+    return {**fields, **{k: round(v - 100, 6) for k, v in figures.items()}}
+
+
+def _finish(fields, gap, fig, norm, unit, moved):
+    """The Target fields of a figure read: its modifier and stretch beside its values."""
     fields["modifier"], fields["modifier_text"] = _modifier(gap, fig.group("post"))
     fields["post"], fields["moved"] = fig.group("post"), moved
     stretch = _STRETCH.match(norm, fig.end())
@@ -494,7 +551,7 @@ def _figure_after(norm, name, indicator, unit):
         if more and _fits(more, unit):
             extra = _values(more, unit)
             fields["stretch"] = extra["value"] if extra["value"] is not None else extra["high"]
-    return fig.start(), fields
+    return fields
 
 
 def _fits(fig, unit):
@@ -518,6 +575,8 @@ def _gap_ok(gap, name, indicator):
     # target (经济增长速度的调控目标，定为8%) or before one of control.
     for comma in re.finditer(r"[,，:：]", gap):
         before, after = gap[: comma.start()], gap[comma.end() :]
+        if before.endswith("元") and after.startswith("增"):
+            continue  # after an amount: 地区生产总值300亿元，增长6%
         # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
         if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|{_BLANK}", after)):
             return False
@@ -579,9 +638,19 @@ def document_targets(path, text, *, overrides=None):
     :func:`policytext.summary.read_meta`) and its targets, read for its year."""
     from .summary import document_meta, with_meta
 
-    meta = with_meta(document_meta(path, text), overrides or {}, path)
+    read = document_meta(path, text)
+    meta = with_meta(read, overrides or {}, path)
+    year = meta["year"]
+    named = [int(y) for y in _TITLE_YEAR.findall(read["title"] or "")]
+    if year == read["year"] and len(named) > 1:
+        # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
+        # (the report's year, from the title's first, stays that of the summary).
+        year = max(named)
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}}
-    return meta, targets(text, year=meta["year"])
+    return meta, targets(text, year=year)
+
+
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
 def long_rows(meta, found):

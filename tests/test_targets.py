@@ -7,7 +7,7 @@ import pytest
 import policytext
 from conftest import REPO
 from policytext.errors import ParameterError
-from policytext.targets import parse_number, targets
+from policytext.targets import document_targets, parse_number, targets
 
 
 def by_indicator(found):
@@ -274,3 +274,59 @@ def test_real_reports_not_read_while_the_rules_were_written(shared):
     assert checked == 97
     assert exact / checked >= 1.0, (checked, exact)
     assert correct / extracted >= 1.0, (extracted, correct)
+
+
+# Local reports (city, county, township): phrasings a review found read wrong or not at
+# all, each paragraph written for this test. (text, year, {indicator: (value, low, high)}).
+LOCAL = [
+    # The year's frame names the five-year plan: it is no plan target.
+    ("今年是“十四五”规划收官之年，主要预期目标是：地区生产总值增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    # Last year as a base, 同比, 目标任务 and real growth are no past.
+    ("今年主要预期目标是：在去年较高基数上，地区生产总值增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    ("今年主要预期目标是：财政收入同比增长8%。", 2025, {"fiscal_revenue_growth": (8.0, None, None)}),
+    ("今年全县经济社会发展的目标任务是：地区生产总值增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    ("今年的主要预期目标是：地区生产总值增长10%，城乡居民收入实际增长与经济增长同步，居民消费价格涨幅控制在4%左右。", 2012,
+     {"gdp_growth": (10.0, None, None), "cpi": (4.0, None, None)}),
+    # Items of a list its line introduces, and the lines under a heading of targets.
+    ("今年主要预期目标是：\n一是地区生产总值增长6%左右。\n二是一般公共预算收入增长5%。", 2025,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
+    ("二、2025年主要预期目标\n地区生产总值增长6%左右。\n一般公共预算收入增长5%。\n三、重点工作\n新开工项目120个，固定资产投资增长10%。", 2025,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
+    # An amount before the rate.
+    ("今年主要预期目标是：地区生产总值达到300亿元、增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    ("今年要实现国内生产总值3.6亿元，增长12%，财政收入1500万元，增长10%。", 1996,
+     {"gdp_growth": (12.0, None, None), "fiscal_revenue_growth": (10.0, None, None)}),
+    # Local and older names of the indicators.
+    ("今年主要预期目标是：万元GDP能耗下降3%，社会消费品零售额增长7%，城镇登记待业率控制在3%以内。", 1995,
+     {"energy_intensity": (3.0, None, None), "retail_sales_growth": (7.0, None, None), "unemployment": (3.0, None, None)}),
+    ("今年主要预期目标是：公共财政预算收入增长10%，地方财政一般预算收入增长9%。", 2013, {"fiscal_revenue_growth": (10.0, None, None)}),
+    # Several measures of fiscal revenue: the general budget's is the target.
+    ("今年主要预期目标是：财政总收入增长8%，一般公共预算收入增长6%。", 2025, {"fiscal_revenue_growth": (6.0, None, None)}),
+    ("今年主要预期目标是：财政总收入增长8%。", 2025, {"fiscal_revenue_growth": (8.0, None, None)}),
+    # 分别 gives each name its own figure: none is read rather than a wrong one.
+    ("今年主要预期目标是：固定资产投资、社会消费品零售总额分别增长10%和8%。", 2025, {}),
+    # Targets last year's congress set are last year's.
+    ("去年，县人代会确定的主要预期目标是地区生产总值增长7%，实际增长6.2%。", 2025, {}),
+    ("今年是全面深化改革的一年。市政府确定的主要目标是：社会总产值增长10%，财政收入增长9%。", 1988, {"fiscal_revenue_growth": (9.0, None, None)}),
+    # A half-year report's whole-year target.
+    ("下半年，确保全年地区生产总值增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    # A price index (last year = 100), full-width letters.
+    ("今年主要预期目标是：居民消费价格指数控制在103%以内。", 1996, {"cpi": (3.0, None, None)}),
+    ("今年主要预期目标是：ＧＤＰ增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", LOCAL)
+def test_local_report_phrasings(text, year, want):
+    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=year) if t.stated}
+    assert got == want
+
+
+def test_a_title_of_two_years_reads_the_later_years_targets(tmp_path):
+    # "2024年工作总结和2025年工作思路": read for 2024, last year's result came out as the target.
+    path = tmp_path / "a.txt"
+    path.write_text("青禾镇2024年工作总结和2025年工作思路\n各位代表：\n一、2024年工作总结\n2024年，全镇地区生产总值增长5.8%。\n"
+                    "二、2025年工作思路\n2025年，全镇地区生产总值增长6%左右。\n", encoding="utf-8")
+    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
+    assert meta["year"] == 2024  # the report's year, as the summary gives it
+    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
