@@ -38,6 +38,7 @@ False
 """
 
 import bisect
+import itertools
 import re
 from dataclasses import asdict, dataclass
 
@@ -422,10 +423,12 @@ def _read_paragraph(text, spans, year):
         k = bisect.bisect_right(positions, pos) - 1
         return markers[k][1] if k >= 0 else None
 
-    for m in _NAMES.finditer(norm):
+    names = list(_NAMES.finditer(norm))
+    shared = _shared_figures(norm, names, clause_ends)
+    for m in names:
         row = int(m.lastgroup[1:])
         indicator, _, unit, measure = INDICATORS[row]
-        reading = _figure_after(norm, m, indicator, unit)
+        reading = shared[m.start()] if m.start() in shared else _figure_after(norm, m, indicator, unit)
         if reading is None:
             continue
         figure_at, fields = reading
@@ -447,6 +450,52 @@ def _read_paragraph(text, spans, year):
         fields.pop("post", None)
         span = spans[bisect.bisect_right(starts, origin[m.start()]) - 1]
         yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
+
+
+_JOINER = re.compile(r"以及|[、和与及]")
+_SHARING = re.compile(r"(?P<each>分别)|(?P<all>均|都)")
+_FIGURES_SEP = re.compile(r"[、和与,，]")
+_ITEMS = re.compile(r"[^，,；;：:。！？!?\d%]*")  # a clause's words before its figures
+
+
+def _shared_figures(norm, names, clause_ends):
+    """Readings of names whose clause lists several items before one statement of figures.
+
+    ``{name start: (figure position, fields), or None where the figures do
+    not fit}``. "规上工业增加值、一般公共预算收入分别增长9%和6%": each item the
+    figure in its place (the second, 6%); "地区生产总值和一般公共预算收入均增长
+    6%": every item the one figure.
+    """
+    out = {}
+    for m in names:
+        clause = _last_before(clause_ends, m.start()) + 1
+        head = norm[clause : m.start()]
+        words = _ITEMS.match(norm, m.end())
+        sharing = _SHARING.search(norm, m.end(), words.end())
+        if sharing is None or _ITEMS.fullmatch(head) is None:
+            continue
+        tail = norm[m.end() : sharing.start()]
+        if tail and not _JOINER.match(tail):
+            continue  # the name is not one of the items: "…总额增速分别…"
+        before, after = len(_JOINER.findall(head)), len(_JOINER.findall(tail))
+        if before + after == 0:
+            continue
+        unit = INDICATORS[int(m.lastgroup[1:])][2]
+        word = _GAP.match(norm, sharing.end())
+        pos, figures = (word.end() if word else sharing.end()), []
+        while len(figures) < (before + after + 1 if sharing.group("each") else 1):
+            fig = _FIGURE.match(norm, pos)
+            if fig is None or not fig.group():
+                break
+            figures.append(fig)
+            sep = _FIGURES_SEP.match(norm, fig.end())
+            if sep is None:
+                break
+            pos = sep.end()
+        fig = figures[0] if sharing.group("all") and figures else (figures[before] if len(figures) == before + after + 1 else None)
+        fields = _values(fig, unit) if fig is not None and _fits(fig, unit) else None
+        out[m.start()] = (fig.start(), _finish(fields, norm[sharing.start() : fig.start()], fig, norm, unit, False)) if fields else None
+    return out
 
 
 def _last_before(ends, pos):

@@ -303,8 +303,15 @@ LOCAL = [
     # Several measures of fiscal revenue: the general budget's is the target.
     ("今年主要预期目标是：财政总收入增长8%，一般公共预算收入增长6%。", 2025, {"fiscal_revenue_growth": (6.0, None, None)}),
     ("今年主要预期目标是：财政总收入增长8%。", 2025, {"fiscal_revenue_growth": (8.0, None, None)}),
-    # 分别 gives each name its own figure: none is read rather than a wrong one.
-    ("今年主要预期目标是：固定资产投资、社会消费品零售总额分别增长10%和8%。", 2025, {}),
+    # Items sharing one statement: 分别, each its figure in its place (items that are no
+    # indicator count); 均, one figure for all; figures that do not match the items, none.
+    ("今年主要预期目标是：固定资产投资、社会消费品零售总额分别增长10%和8%。", 2025,
+     {"fixed_investment_growth": (10.0, None, None), "retail_sales_growth": (8.0, None, None)}),
+    ("今年主要预期目标为：地区生产总值增长7.5%左右，规上工业增加值、一般公共预算收入分别增长9%和6%。", 2025,
+     {"gdp_growth": (7.5, None, None), "fiscal_revenue_growth": (6.0, None, None)}),
+    ("今年主要预期目标是：地区生产总值和一般公共预算收入均增长6%左右。", 2025,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (6.0, None, None)}),
+    ("今年主要预期目标是：固定资产投资、社会消费品零售总额分别增长10%。", 2025, {}),
     # Targets last year's congress set are last year's.
     ("去年，县人代会确定的主要预期目标是地区生产总值增长7%，实际增长6.2%。", 2025, {}),
     ("今年是全面深化改革的一年。市政府确定的主要目标是：社会总产值增长10%，财政收入增长9%。", 1988, {"fiscal_revenue_growth": (9.0, None, None)}),
