@@ -122,7 +122,7 @@ INDICATORS = [
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
     ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
-    ("grain", r"粮食(?:总产量|产量|总产)", _GRAIN, ""),
+    ("grain", r"粮食(?:总产量|产量|总产)|粮食播种面积[^，,；;。]{0,16}[，,]总产量?", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
     # 公共财政预算收入 is the name 一般公共预算收入 had until the budget law of 2014.
     ("fiscal_revenue_growth", r"(?:地方)?(?:(?:一般)?公共(?:财政)?|(?:财政)?一般)预算收入", _PCT, "general_budget_revenue"),
     ("fiscal_revenue_growth", r"(?:地方)?财政收入", _PCT, "fiscal_revenue"),
@@ -236,7 +236,9 @@ def _modifier(gap, post):
 # -- time -------------------------------------------------------------------------
 
 _FUTURE, _PAST, _PLAN = "future", "past", "plan"
-_STRONG = re.compile(r"今年|明年|本年|新的一年")
+# ... and what names the coming year's targets as such: "综合考虑‘十四五’规划目标衔接，
+# 主要预期目标是：" (a five-year plan states its 主要目标, not 预期目标).
+_STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标")
 _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
     # alone: the clause before tells (去年，… or 今年是…。市政府确定的主要目标是：).
@@ -297,7 +299,7 @@ _SENTENCE_STOP = re.compile("[。!?！？]")
 _SENTENCE_END = ("。", "！", "？", "!", "?", "”")
 _LIST_OPENS = ("：", ":", "如下。")
 _LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]")
-_TARGETS_HEADING = re.compile(r"(?:预期|主要)(?:目标|指标)")
+_TARGETS_HEADING = re.compile(r"(?:预期|主要)(?:目标|指标)|工作(?:安排|思路|打算)$")
 _CARRY_END = ("；", ";", "：", ":", "，", ",", "如下。")  # "主要指标安排如下。" introduces the list that follows
 
 

@@ -337,3 +337,21 @@ def test_a_title_of_two_years_reads_the_later_years_targets(tmp_path):
     meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
     assert meta["year"] == 2024  # the report's year, as the summary gives it
     assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        # A five-year plan's words before the year's targets, named as such.
+        ("综合考虑“十四五”规划目标衔接和发展条件，全市主要预期目标是：地区生产总值增长6%左右。", {"gdp_growth": (6.0, None, None)}),
+        ("坚持每年办好一批民生实事，主要预期目标是：地区生产总值增长6%左右。", {"gdp_growth": (6.0, None, None)}),
+        # Grain's output after its sown area.
+        ("今年主要预期目标是：粮食播种面积稳定在120万亩，总产量稳定在50万吨以上。", {"grain": (50.0, None, None)}),
+        # The lines under the heading of the year's work.
+        ("2024年，全县地区生产总值增长5.8%。\n三、2025年工作安排\n全县经济社会发展主要指标：地区生产总值增长6%左右，一般公共预算收入增长5%。",
+         {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
+    ],
+)
+def test_the_years_targets_behind_plan_words_and_headings(text, want):
+    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=2025) if t.stated}
+    assert got == want
