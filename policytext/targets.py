@@ -151,7 +151,7 @@ _NOT_TARGET = re.compile(r"同步|比重|比例|占|贡献|倍|翻|总量|规模
 
 _NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
 # A cheap test for a paragraph worth normalising at all.
-_ANY_NAME = re.compile("生产总值|总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|能耗|能源消耗|待业率")
+_ANY_NAME = re.compile("生产总值|总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
 
 # -- numbers --------------------------------------------------------------------
 
@@ -392,16 +392,20 @@ def _read_paragraph(text, spans, year):
     """The coming year's targets of one run of sentences, in order."""
     first, last = spans[0].start, spans[-1].end
     raw = text[first:last]
-    if not _ANY_NAME.search(_SPACE.sub("", raw).translate(_FULL_WIDTH)):
+    # Normalise: white space out (remembering where each run of the rest
+    # began, to find a character's place in the text), full-width forms in.
+    pieces = _SPACE.split(raw)
+    norm = "".join(pieces)
+    if not _ANY_NAME.search(norm):
         return
-    # Normalise, remembering where each character came from.
-    chars, origin = [], []
-    for i, ch in enumerate(raw):
-        if ch.isspace():
-            continue
-        chars.append(ch)
-        origin.append(first + i)
-    norm = "".join(chars).translate(_FULL_WIDTH)
+    norm = norm.translate(_FULL_WIDTH)
+    raw_starts = [first + m.end() for m in _SPACE.finditer(raw)]
+    norm_starts = list(itertools.accumulate(map(len, pieces[:-1]), initial=0))
+
+    def origin(k):
+        j = bisect.bisect_right(norm_starts, k) - 1
+        return (first if j == 0 else raw_starts[j - 1]) + k - norm_starts[j]
+
     if year is not None:
         norm = _blank_bases(norm, year)
     starts = [s.start for s in spans]
@@ -450,7 +454,7 @@ def _read_paragraph(text, spans, year):
         if striving and not _PRE_RE.search(norm, m.end(), figure_at):
             fields["modifier"], fields["modifier_text"] = _modifier(striving[-1], fields.pop("post"))
         fields.pop("post", None)
-        span = spans[bisect.bisect_right(starts, origin[m.start()]) - 1]
+        span = spans[bisect.bisect_right(starts, origin(m.start())) - 1]
         yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
 
 
