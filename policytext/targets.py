@@ -701,11 +701,16 @@ def document_targets(path, text, *, overrides=None):
         # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
         # (the report's year, from the title's first, stays that of the summary).
         year = max(named)
+    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD])) and int(late.group(1)) == year:
+        # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
+        year += 1
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}}
     return meta, targets(text, year=year)
 
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_LATE_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
+_HEAD = 600  # characters where a report's date line is
 
 
 def long_rows(meta, found):

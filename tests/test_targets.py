@@ -355,3 +355,13 @@ def test_a_title_of_two_years_reads_the_later_years_targets(tmp_path):
 def test_the_years_targets_behind_plan_words_and_headings(text, want):
     got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=2025) if t.stated}
     assert got == want
+
+
+def test_a_report_given_late_in_the_year_is_read_for_the_next(tmp_path):
+    # Dated "2024年12月" with no year in its title: read for 2024, last year's result came out as the target.
+    path = tmp_path / "a.txt"
+    path.write_text("青禾镇人民政府工作报告\n——2024年12月28日在青禾镇第十八届人民代表大会第五次会议上\n各位代表：\n"
+                    "2024年，全镇地区生产总值增长5.8%。\n2025年，全镇地区生产总值增长6%左右。\n", encoding="utf-8")
+    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
+    assert meta["year"] == 2024
+    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
