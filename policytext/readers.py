@@ -321,12 +321,13 @@ def _markdown_blocks(tokens, lines):
             number = ""  # an item without a paragraph: its number does not go to the next block
         elif token.type == "tr_open":
             row = []
-            # Cells past the header's count are dropped by the parser (as GFM says): keep their text.
-            source = _TABLE_CELL.split(lines[token.map[0]].strip()) if token.map else []
-            extra = [cell.strip() for cell in source[1 if source and not source[0].strip() else 0 :]]
-            extra = extra[:-1] if extra and not extra[-1] else extra
+            # The parser drops cells past the header's count (as GFM says): the
+            # row's line is read too, and its cells past the parser's are kept as written.
+            split = _TABLE_CELL.split(lines[token.map[0]].strip()) if token.map else []
+            written = [cell.strip() for cell in split[1 if split and not split[0].strip() else 0 :]]
+            written = written[:-1] if written and not written[-1] else written
         elif token.type == "tr_close":
-            yield "\t".join([*(row or []), *extra[len(row or []) :]])
+            yield "\t".join([*(row or []), *written[len(row or []) :]])
             row = None
         elif token.type in ("fence", "code_block"):
             yield token.content.rstrip("\n")
