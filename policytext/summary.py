@@ -29,7 +29,9 @@ from .segment import NUMBERED_FIRST, heading_level, numbered_task
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
 
 
-_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+# A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
+_YEAR = re.compile(r"((?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})\s*年")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -118,7 +120,7 @@ def document_meta(path, text):
             source = session.group()  # its date, not the place, gives the year
         y = _YEAR.search(source) or _YEAR_IN_NAME.search(source)
         if y and meta["year"] is None:
-            meta["year"] = int(y.group(1))
+            meta["year"] = int(y.group(1).translate(_CN_YEAR_DIGITS))
     return meta
 
 

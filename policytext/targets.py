@@ -116,6 +116,7 @@ INDICATORS = [
     ("gdp_growth", r"国民生产总值", _PCT, "gnp"),
     ("gdp_growth", r"(?<!人均)(?<!占)(?<!工业)(?:国内|地区|全[省市区])?生产总值|GDP", _PCT, "gdp"),
     ("gdp_growth", r"经济(?:增长|增速|发展速度)", _PCT, "economic_growth"),
+    ("gdp_growth", r"社会总产值", _PCT, "social_output"),
     ("cpi", r"居民消费价格(?:总水平)?(?:指数)?|CPI", _PCT, "cpi"),
     ("cpi", r"(?:社会)?(?:商品)?零售(?:物价|价格)(?:总水平)?", _PCT, "retail_prices"),
     ("cpi", r"(?<!零售)物价(?:总水平)?", _PCT, "prices"),
@@ -131,9 +132,10 @@ INDICATORS = [
     ("retail_sales_growth", r"社会消费品零售总?额|社会商品零售总额", _PCT, ""),
 ]
 
-# A report may state several measures of fiscal revenue; the general budget's is
-# the one reports of every level state, so it is the target wherever it is stated.
-_FISCAL_RANK = {"general_budget_revenue": 0, "fiscal_revenue": 1, "total_fiscal_revenue": 2}
+# A report may state several measures of one indicator. Of fiscal revenue, the
+# general budget's is the one reports of every level state, so it is the target
+# wherever it is stated; 社会总产值 counts for growth only where nothing else does.
+_MEASURE_RANK = {"general_budget_revenue": 0, "fiscal_revenue": 1, "total_fiscal_revenue": 2, "social_output": 1}
 
 # What the words between the name and the figure must contain, per indicator:
 # growth rates need a word of growth, intensity a word of reduction.
@@ -147,11 +149,12 @@ _NEEDS = {
 }
 # Words that make a figure something other than the target: a share, a ratio,
 # a relation between two indicators.
-_NOT_TARGET = re.compile(r"同步|比重|比例|占|贡献|倍|翻|总量|规模|达到[^%]*亿元(?![，,、]增)|投资率|之比|分别")
+# (A size stated beside the rate does not: "达到3500亿元，比上年增长10%", "总规模为三千亿元，比上年增长百分之十".)
+_NOT_TARGET = re.compile(r"同步|比重|比例|占|贡献|倍|翻|总量|规模(?!.*增[长幅])|达到[^%]*亿元(?![，,、](?:比上年|比去年|较上年|同比)?增)|投资率|之比|分别")
 
 _NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
 # A cheap test for a paragraph worth normalising at all.
-_ANY_NAME = re.compile("生产总值|总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
+_ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
 
 # -- numbers --------------------------------------------------------------------
 
@@ -247,7 +250,7 @@ _MARKERS = re.compile(
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
     r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|实现|完成)[^，。；]{0,12}(?:预期|目标)"
-    r"|(?<![比与较同])(?:去年|上年)(?![^，,。；;]{0,4}基数)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
+    r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
     r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度)"
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
     r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长|(?:确保|力争)全年)"
@@ -350,7 +353,7 @@ def targets(text, *, year=None):
             if key not in seen:
                 seen[key] = len(found)
                 found.append(target)
-            elif _FISCAL_RANK.get(target.measure, 0) < _FISCAL_RANK.get(found[seen[key]].measure, 0):
+            elif _MEASURE_RANK.get(target.measure, 0) < _MEASURE_RANK.get(found[seen[key]].measure, 0):
                 found[seen[key]] = target  # 财政总收入增长8%，一般公共预算收入增长6%: the budget revenue is the target
     if not any(t.indicator == "gdp_growth" for t in found):
         found.append(Target("gdp_growth", stated=False))
@@ -376,7 +379,7 @@ def _paragraphs(text):
             joined = "\n" not in between and "\r" not in between
             # A line that ends without ending its sentence goes on in the next.
             unfinished = not prev.is_heading and not prev.text.endswith(_SENTENCE_END)
-            item = listing and _LIST_ITEM.match(span.text) is not None
+            item = listing and (_LIST_ITEM.match(span.text) is not None or _NAMES.match(span.text) is not None)
             if not (joined or unfinished or prev.text.endswith(_CARRY_END) or item or targets_level is not None):
                 yield run
                 run, listing = [], False
@@ -544,7 +547,7 @@ def _marker_state(m, year, latest=None):
     return _FUTURE if m.group("future") else _PAST if m.group("past") else _PLAN
 
 
-_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?=增)")
+_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?=(?:比上年|比去年|较上年|同比)?增)")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
 
 
@@ -630,10 +633,10 @@ def _gap_ok(gap, name, indicator):
     # target (经济增长速度的调控目标，定为8%) or before one of control.
     for comma in re.finditer(r"[,，:：]", gap):
         before, after = gap[: comma.start()], gap[comma.end() :]
-        if before.endswith("元") and after.startswith("增"):
-            continue  # after an amount: 地区生产总值300亿元，增长6%
+        if before.endswith("元") and re.match(r"(?:比上年|比去年|较上年|同比)?增", after):
+            continue  # after an amount: 地区生产总值300亿元，(比上年)增长6%
         # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
-        if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|{_BLANK}", after)):
+        if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}", after)):
             return False
     return True
 
@@ -696,20 +699,21 @@ def document_targets(path, text, *, overrides=None):
     read = document_meta(path, text)
     meta = with_meta(read, overrides or {}, path)
     year = meta["year"]
-    named = [int(y) for y in _TITLE_YEAR.findall(read["title"] or "")]
+    named = [y for y in map(_year_of, _TITLE_YEAR.findall(read["title"] or "")) if y]
     if year == read["year"] and len(named) > 1:
         # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
         # (the report's year, from the title's first, stays that of the summary).
         year = max(named)
-    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD])) and int(late.group(1)) == year:
+    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD])) and _year_of(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         year += 1
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}}
     return meta, targets(text, year=year)
 
 
-_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-_LATE_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
+_YEAR_WORDS = r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}"
+_TITLE_YEAR = re.compile(rf"({_YEAR_WORDS})\s*年")
+_LATE_DATE = re.compile(rf"({_YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
 _HEAD = 600  # characters where a report's date line is
 
 

@@ -314,7 +314,8 @@ LOCAL = [
     ("今年主要预期目标是：固定资产投资、社会消费品零售总额分别增长10%。", 2025, {}),
     # Targets last year's congress set are last year's.
     ("去年，县人代会确定的主要预期目标是地区生产总值增长7%，实际增长6.2%。", 2025, {}),
-    ("今年是全面深化改革的一年。市政府确定的主要目标是：社会总产值增长10%，财政收入增长9%。", 1988, {"fiscal_revenue_growth": (9.0, None, None)}),
+    ("今年是全面深化改革的一年。市政府确定的主要目标是：社会总产值增长10%，财政收入增长9%。", 1988,
+     {"gdp_growth": (10.0, None, None), "fiscal_revenue_growth": (9.0, None, None)}),
     # A half-year report's whole-year target.
     ("下半年，确保全年地区生产总值增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
     # A price index (last year = 100), full-width letters.
@@ -365,3 +366,38 @@ def test_a_report_given_late_in_the_year_is_read_for_the_next(tmp_path):
     meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
     assert meta["year"] == 2024
     assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
+
+
+# Reports of 1980-2012: phrasings a second review found read wrong or not at all. (text, year, want)
+OLDER = [
+    # A size, then the rate over last year.
+    ("今年全省国内生产总值达到3500亿元，比上年增长10%；财政收入达到200亿元，比上年增长12%。", 1996,
+     {"gdp_growth": (10.0, None, None), "fiscal_revenue_growth": (12.0, None, None)}),
+    ("今年全社会固定资产投资总规模为三千亿元，比上年增长百分之十。", 1993, {"fixed_investment_growth": (10.0, None, None)}),
+    ("全社会固定资产投资规模控制在八百亿元左右。", 1993, {}),
+    # Lower than last year is no past.
+    ("今年零售物价上涨幅度明显低于去年，控制在百分之十二以内；国民生产总值增长百分之六。", 1989,
+     {"cpi": (12.0, None, None), "gdp_growth": (6.0, None, None)}),
+    # A comma before 预期为.
+    ("今年经济增长速度比去年有所回落，预期为百分之八左右。", 1994, {"gdp_growth": (8.0, None, None)}),
+    # A plan list whose lines name their indicators without numbers.
+    ("今年国民经济计划的主要指标安排如下。\n工农业总产值比上年增长百分之四。\n粮食产量六千四百亿斤。\n财政收入比上年增长百分之一。", 1981,
+     {"gdp_growth": (4.0, None, None), "grain": (6400.0, None, None), "fiscal_revenue_growth": (1.0, None, None)}),
+    # 社会总产值 where no other growth measure is stated, and after one that is.
+    ("今年全县社会总产值计划增长百分之九。", 1987, {"gdp_growth": (9.0, None, None)}),
+    ("今年全县社会总产值计划增长百分之九，工农业总产值增长百分之七。", 1987, {"gdp_growth": (7.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", OLDER)
+def test_older_report_phrasings(text, year, want):
+    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=year) if t.stated}
+    assert got == want
+
+
+def test_a_title_and_date_in_chinese_numerals_give_the_year(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("一九九五年某某省人民政府工作报告\n——一九九五年三月五日在某某省第八届人民代表大会第三次会议上\n各位代表：\n"
+                    "一九九四年全省国内生产总值增长百分之十一。\n今年全省国内生产总值比一九九四年增长百分之十。\n", encoding="utf-8")
+    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
+    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 10.0)]
