@@ -147,10 +147,12 @@ _NEEDS = {
     "energy_intensity": re.compile(r"降低|下降|减少"),
     "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
 }
+# "Over last year" before a rate that follows an amount: "…亿元，比上年(执行数)增长8%".
+_OVER_LAST = r"(?:比上年(?:执行数|实际)?|比去年|较上年|同比)?"
 # Words that make a figure something other than the target: a share, a ratio,
 # a relation between two indicators.
 # (A size stated beside the rate does not: "达到3500亿元，比上年增长10%", "总规模为三千亿元，比上年增长百分之十".)
-_NOT_TARGET = re.compile(r"同步|比重|比例|占|贡献|倍|翻|总量|规模(?!.*增[长幅])|达到[^%]*亿元(?![，,、](?:比上年|比去年|较上年|同比)?增)|投资率|之比|分别")
+_NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规模(?!.*增[长幅])|达到[^%]*亿元(?![，,、]{_OVER_LAST}增)|投资率|之比|分别")
 
 _NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
 # A cheap test for a paragraph worth normalising at all.
@@ -163,6 +165,8 @@ _SPACE = re.compile(r"\s+")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _NUM = rf"(?:{_DIGITS}|{_CN})"
+# A year in Arabic or Chinese numerals: "1995", "一九九五", "二〇〇五".
+_YEAR_WORDS = r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}"
 _GRAIN_UNITS = "万亿斤|亿斤|万斤|万亿公斤|亿公斤|万公斤|亿吨|万吨|斤|公斤|吨"
 _UNIT = rf"(?:{_GRAIN_UNITS}|万人|人|%)"
 _FIGURE = re.compile(
@@ -250,6 +254,7 @@ _MARKERS = re.compile(
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
     r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|实现|完成)[^，。；]{0,12}(?:预期|目标)"
+    r"|(?:主要)?(?:预期)?目标(?:任务)?(?:顺利|胜利|圆满|全面|如期|基本|较好)?地?(?:实现|完成)"
     r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
     r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度)"
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
@@ -460,6 +465,38 @@ def _read_paragraph(text, spans, year):
         span = spans[bisect.bisect_right(starts, origin(m.start())) - 1]
         yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
 
+    # A later clause of the sentence that states a rate without naming it is
+    # about the indicator last named: "今后五年生产总值年均增长10%，今年增长11%左右".
+    for m in names:
+        indicator, _, unit, measure = INDICATORS[int(m.lastgroup[1:])]
+        if unit != _PCT:
+            continue
+        # The clauses after the name's own, up to the end of the sentence, while each
+        # is a bare rate; a clause that names something else ends them ("外贸出口增长8%").
+        k = bisect.bisect_right(clause_ends, m.start())
+        while k < len(clause_ends) and norm[clause_ends[k]] not in "。!?！？":
+            clause = clause_ends[k] + 1
+            bare = _BARE_RATE.match(norm, clause + len(_BARE_LEAD.match(norm, clause).group()))
+            fig = _FIGURE.match(norm, bare.end()) if bare else None
+            if not (fig and _fits(fig, unit)):
+                break
+            k += 1
+            inside = {s for _, s in markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, fig.start())]}
+            if _PLAN in inside or _PAST in inside or (_FUTURE not in inside and state_at(clause - 1) != _FUTURE):
+                continue
+            fields = _finish(_values(fig, unit), norm[clause : fig.start()], fig, norm, unit, False)
+            fields.pop("post"), fields.pop("moved")
+            span = spans[bisect.bisect_right(starts, origin(bare.start())) - 1]
+            yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
+            break
+
+
+_BARE_RATE = re.compile(r"(?:增长|增速|增幅)(?:为|是|达到|保持在|控制在)?(?=百分之|\d)")
+# ... and all the clause may say before it: a time and words of intent.
+_BARE_LEAD = re.compile(
+    rf"(?:今年|明年|本年|全年|(?:{_YEAR_WORDS})年)?(?:我们)?(?:计划|预期|要|将|争取|力争|确保|实现|安排|可以|实际)*(?:比上年|比去年)?"
+)
+
 
 _JOINER = re.compile(r"以及|[、和与及]")
 _SHARING = re.compile(r"(?P<each>分别)|(?P<all>均|都)")
@@ -547,7 +584,7 @@ def _marker_state(m, year, latest=None):
     return _FUTURE if m.group("future") else _PAST if m.group("past") else _PLAN
 
 
-_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?=(?:比上年|比去年|较上年|同比)?增)")
+_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?={_OVER_LAST}增)")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
 
 
@@ -633,7 +670,7 @@ def _gap_ok(gap, name, indicator):
     # target (经济增长速度的调控目标，定为8%) or before one of control.
     for comma in re.finditer(r"[,，:：]", gap):
         before, after = gap[: comma.start()], gap[comma.end() :]
-        if before.endswith("元") and re.match(r"(?:比上年|比去年|较上年|同比)?增", after):
+        if before.endswith("元") and re.match(rf"{_OVER_LAST}增", after):
             continue  # after an amount: 地区生产总值300亿元，(比上年)增长6%
         # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
         if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}", after)):
@@ -711,7 +748,6 @@ def document_targets(path, text, *, overrides=None):
     return meta, targets(text, year=year)
 
 
-_YEAR_WORDS = r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}"
 _TITLE_YEAR = re.compile(rf"({_YEAR_WORDS})\s*年")
 _LATE_DATE = re.compile(rf"({_YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
 _HEAD = 600  # characters where a report's date line is

@@ -383,6 +383,15 @@ OLDER = [
     # A plan list whose lines name their indicators without numbers.
     ("今年国民经济计划的主要指标安排如下。\n工农业总产值比上年增长百分之四。\n粮食产量六千四百亿斤。\n财政收入比上年增长百分之一。", 1981,
      {"gdp_growth": (4.0, None, None), "grain": (6400.0, None, None), "fiscal_revenue_growth": (1.0, None, None)}),
+    # A later clause that states the rate without naming it, after the name's own clause(s).
+    ("今后五年全市生产总值年均增长10%，今年增长11%左右。", 2011, {"gdp_growth": (11.0, None, None)}),
+    ("去年地区生产总值计划增长12%，实际增长13.1%；今年计划增长11%左右。", 2011, {"gdp_growth": (11.0, None, None)}),
+    ("“八五”期间国民生产总值平均每年增长百分之六，一九九一年增长百分之五点五。", 1991, {"gdp_growth": (5.5, None, None)}),
+    ("今年全市生产总值增长8%，外贸出口增长10%。", 2011, {"gdp_growth": (8.0, None, None)}),
+    # A budget's revenue over last year's outturn.
+    ("1997年全国财政收入预算为8416.6亿元，比上年执行数增长14.3%。", 1997, {"fiscal_revenue_growth": (14.3, None, None)}),
+    # "The targets were met" reviews: its figures are last year's.
+    ("一年来，主要预期目标顺利实现。国内生产总值站上125万亿元以上，增长5%以上。居民消费价格上涨0.2%。", 2024, {}),
     # 社会总产值 where no other growth measure is stated, and after one that is.
     ("今年全县社会总产值计划增长百分之九。", 1987, {"gdp_growth": (9.0, None, None)}),
     ("今年全县社会总产值计划增长百分之九，工农业总产值增长百分之七。", 1987, {"gdp_growth": (7.0, None, None)}),
