@@ -249,7 +249,7 @@ _STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标
 _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
     # alone: the clause before tells (去年，… or 今年是…。市政府确定的主要目标是：).
-    r"(?P<neutral>(?:确定|通过|提出)的(?:主要)?(?:预期)?目标)"
+    r"(?P<neutral>(?:确定|通过|提出)的(?:主要)?(?:预期)?目标)|(?P<base>(?<=[比较])今年)"
     r"|(?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?!代)"
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
@@ -351,8 +351,10 @@ def targets(text, *, year=None):
     check_text(text)
     check_params("targets", _PARAMS, {"year": year})
     found, seen = [], {}
+    # A report given at the year's end states its targets for 明年: its 今年 is the year closing.
+    closing = _NEXT_YEAR_TARGET.search(_SPACE.sub("", text)) is not None
     for spans in _paragraphs(text):
-        for target in _read_paragraph(text, spans, year):
+        for target in _read_paragraph(text, spans, year, closing):
             # One growth target and one price target; both unemployment rates.
             key = (target.indicator, target.measure if target.indicator == "unemployment" else "")
             if key not in seen:
@@ -396,7 +398,7 @@ def _paragraphs(text):
         yield run
 
 
-def _read_paragraph(text, spans, year):
+def _read_paragraph(text, spans, year, closing=False):
     """The coming year's targets of one run of sentences, in order."""
     first, last = spans[0].start, spans[-1].end
     raw = text[first:last]
@@ -423,7 +425,7 @@ def _read_paragraph(text, spans, year):
         years = [y for y in (_year_of(m.group("year")) for m in found if m.group("year")) if y]
         latest = max(years, default=None)
     markers = [
-        (m.start(), _marker_state(m, year, latest if year is None else None), bool(m.group("year") or _STRONG.match(m.group())))
+        (m.start(), _marker_state(m, year, latest if year is None else None, closing), bool(m.group("year") or _STRONG.match(m.group())))
         for m in found
     ]
     # Clause and sentence ends, found once: searching back from every figure
@@ -574,16 +576,23 @@ def _sticky(markers, clause_ends, sentence_ends):
     return kept
 
 
-def _marker_state(m, year, latest=None):
+def _marker_state(m, year, latest=None, closing=False):
     if m.group("year"):
         if year is None:
             return _PAST if latest and _year_of(m.group("year")) < latest else None
         return _year_state(m.group("year"), year)
     if m.group("neutral"):
         return None
+    if m.group("base"):
+        # 比今年增长: a base, in a report whose targets are 明年's; elsewhere the year of its targets.
+        return None if closing else _FUTURE
+    if closing and m.group().startswith(("今年", "本年")):
+        return _PAST
     return _FUTURE if m.group("future") else _PAST if m.group("past") else _PLAN
 
 
+# 明年 before an indicator and its figure in one clause: "明年全县工农业总产值计划增长百分之八".
+_NEXT_YEAR_TARGET = re.compile(rf"明年[^，,。；;]{{0,12}}(?:{_NAMES.pattern})[^，,。；;]{{0,12}}(?:百分之|\d)")
 _AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?={_OVER_LAST}增)")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
 

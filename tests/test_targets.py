@@ -392,6 +392,9 @@ OLDER = [
     ("1997年全国财政收入预算为8416.6亿元，比上年执行数增长14.3%。", 1997, {"fiscal_revenue_growth": (14.3, None, None)}),
     # "The targets were met" reviews: its figures are last year's.
     ("一年来，主要预期目标顺利实现。国内生产总值站上125万亿元以上，增长5%以上。居民消费价格上涨0.2%。", 2024, {}),
+    # A report given at the year's end: its 今年 is the year closing, 明年 the targets' year.
+    ("今年全县工农业总产值增长百分之九。\n明年全县工农业总产值计划增长百分之八，财政收入比今年增长百分之六。", 1992,
+     {"gdp_growth": (8.0, None, None), "fiscal_revenue_growth": (6.0, None, None)}),
     # 社会总产值 where no other growth measure is stated, and after one that is.
     ("今年全县社会总产值计划增长百分之九。", 1987, {"gdp_growth": (9.0, None, None)}),
     ("今年全县社会总产值计划增长百分之九，工农业总产值增长百分之七。", 1987, {"gdp_growth": (7.0, None, None)}),
