@@ -434,10 +434,14 @@ def _read_paragraph(text, spans, year, closing=False):
     sentence_ends = [m.start() for m in _SENTENCE_STOP.finditer(norm)]
     markers = _sticky([marker for marker in markers if marker[1] is not None], clause_ends, sentence_ends)
     positions = [p for p, _ in markers]
+    # 已经 dates its own clause only: "这一目标已经充分考虑了各种因素；一般公共预算收入增长5%".
+    local = {m.start() for m in found if m.group() == "已经"}
+    carried = [(p, state) for p, state in markers if p not in local]
+    carried_at = [p for p, _ in carried]
 
     def state_at(pos):
-        k = bisect.bisect_right(positions, pos) - 1
-        return markers[k][1] if k >= 0 else None
+        k = bisect.bisect_right(carried_at, pos) - 1
+        return carried[k][1] if k >= 0 else None
 
     names = list(_NAMES.finditer(norm))
     shared = _shared_figures(norm, names, clause_ends)

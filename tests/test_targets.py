@@ -312,6 +312,9 @@ LOCAL = [
     ("今年主要预期目标是：地区生产总值和一般公共预算收入均增长6%左右。", 2025,
      {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (6.0, None, None)}),
     ("今年主要预期目标是：固定资产投资、社会消费品零售总额分别增长10%。", 2025, {}),
+    # 已经 dates its own clause only.
+    ("今年主要预期目标是：地区生产总值增长6%左右，这一目标已经充分考虑了各种因素；一般公共预算收入增长5%。", 2025,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
     # Targets last year's congress set are last year's.
     ("去年，县人代会确定的主要预期目标是地区生产总值增长7%，实际增长6.2%。", 2025, {}),
     ("今年是全面深化改革的一年。市政府确定的主要目标是：社会总产值增长10%，财政收入增长9%。", 1988,
