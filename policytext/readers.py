@@ -76,6 +76,12 @@ _MARKDOWN_LINES = 200_000
 # closing "**" between a CJK full stop and a letter, which its flanking rules
 # do not take for a closer. (An escaped "\*" is kept: the parser gives it apart.)
 _LEFT_EMPHASIS = re.compile(r"\*+")
+# Front matter: "---" opening the file, lines of "key: value" (ASCII keys), list items or
+# indented lines, and "---" or "..." closing it; a rule above a report's text is no front matter.
+_FRONT_MATTER = re.compile(
+    r"---[ \t]*\r?\n(?:[A-Za-z_][\w-]*:.*\r?\n|[ \t]+.*\r?\n|[ \t]*\r?\n){0,100}?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)"
+)
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*\r?$", re.MULTILINE)
 _TABLE_CELL = re.compile(r"(?<!\\)\|")
 _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
@@ -286,21 +292,29 @@ def _read_markdown(path, data, max_bytes, max_pdf_pages):
     a line break inside a paragraph stays. Links keep their text, images
     and inline HTML tags are dropped (``<br>`` is a line break), and an
     HTML block keeps its text. "[注]:……" is a note, not a link's
-    definition: reference links are not read. A file over 16 MB or
+    definition: reference links are not read. Of YAML front matter only
+    its ``title`` is kept, as the first line. A file over 16 MB or
     200,000 lines is returned as it is, as plain text.
     """
     markdown_it = _require("markdown_it", path)
     text = _decode(path, data)
     if len(data) > _MARKDOWN_BYTES or text.count("\n") > _MARKDOWN_LINES:
         return text
+    # YAML front matter (static-site pages): its title is the report's title line, the rest is no text.
+    front = _FRONT_MATTER.match(text)
+    title = _FRONT_TITLE.search(front.group()) if front else None
+    blocks = [title.group(1).strip().strip("'\"")] if title else []
+    text_start = front.end() if front else 0
     with _converted(path, "unreadable Markdown ({})"):
         parser = markdown_it.MarkdownIt("commonmark", options_update={"maxNesting": _MARKDOWN_NESTING})
         # text_join off: an escaped character comes apart from the text around it.
-        tokens = parser.enable(["table", "strikethrough"]).disable(["reference", "text_join"]).parse(text)
+        body = text[text_start:]
+        tokens = parser.enable(["table", "strikethrough"]).disable(["reference", "text_join"]).parse(body)
     if any(token.level >= _MARKDOWN_NESTING - 1 for token in tokens):
         return text  # nested too deep: the parser dropped text, so none is taken out
-    lines = re.split(r"\r\n|\r|\n", text)  # as the parser numbers them
-    return "\n\n".join(block for block in _markdown_blocks(tokens, lines) if block.strip()) + "\n"
+    lines = re.split(r"\r\n|\r|\n", body)  # as the parser numbers them
+    blocks += _markdown_blocks(tokens, lines)
+    return "\n\n".join(block for block in blocks if block.strip()) + "\n"
 
 
 def _markdown_blocks(tokens, lines):

@@ -227,6 +227,17 @@ def test_markdown_text_is_kept_where_the_markup_would_lose_it(tmp_path, source, 
     assert read_document(write(tmp_path / "case.md", source.encode("utf-8"))) == text
 
 
+def test_markdown_front_matter_gives_its_title_and_nothing_else(tmp_path):
+    pytest.importorskip("markdown_it")
+    source = "---\ntitle: 青禾镇2024年政府工作报告\ndate: 2024-01-10\ntags: [政府, 报告]\n---\n\n各位代表：\n\n## 一、工作回顾\n"
+    text = read_document(write(tmp_path / "front.md", source.encode("utf-8")))
+    assert text == "青禾镇2024年政府工作报告\n\n各位代表：\n\n一、工作回顾\n"
+    # A rule and a setext heading are no front matter: "---" must open the file and close it.
+    assert read_document(write(tmp_path / "rule.md", "正文。\n\n---\n\n下文。\n".encode("utf-8"))) == "正文。\n\n下文。\n"
+    ruled = "---\n\n各位代表：\n\n现在，我代表镇人民政府作报告。\n\n---\n"
+    assert read_document(write(tmp_path / "ruled.md", ruled.encode("utf-8"))) == "各位代表：\n\n现在，我代表镇人民政府作报告。\n"
+
+
 def test_markdown_of_very_many_lines_is_read_as_plain_text(tmp_path):
     # Parsed, 700,000 short blocks took 24 s and 1 GB; as text they are refused by their lines when read whole.
     pytest.importorskip("markdown_it")
