@@ -305,8 +305,12 @@ _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
 _SENTENCE_STOP = re.compile("[。!?！？]")
 _SENTENCE_END = ("。", "！", "？", "!", "?", "”")
+# A line ending so introduces a list ("主要预期目标是：", "主要指标安排如下。"), whose
+# items ("一是……。", "（二）……。", "2.……。", or a line opening with an indicator) are read with it.
 _LIST_OPENS = ("：", ":", "如下。")
 _LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]")
+# A heading whose lines are read as one run with it (its year or its words date them):
+# the targets' ("二、2026年主要预期目标") and the year's work ("三、2025年工作安排").
 _TARGETS_HEADING = re.compile(r"(?:预期|主要)(?:目标|指标)|工作(?:安排|思路|打算)$")
 _CARRY_END = ("；", ";", "：", ":", "，", ",", "如下。")  # "主要指标安排如下。" introduces the list that follows
 
@@ -371,7 +375,7 @@ def _paragraphs(text):
     """Runs of sentences read together: a paragraph; with the next line when a line ends
     in a colon, semicolon or comma or without ending its sentence; with the items of a
     list its line introduces ("主要预期目标是：" then "一是……。" "二是……。"); and the
-    lines under a heading that names the targets ("二、2026年主要预期目标")."""
+    lines under a heading of the targets or of the year's work ("二、2026年主要预期目标")."""
     spans = split_sentences(text)
     run = []
     listing = False  # the run introduced a list: its items go on in it
