@@ -54,7 +54,9 @@ def _session_line(lines):
     be wrapped before "人民代表大会", so each is read with the next too.
     """
     for line, after in zip(lines, [*lines[1:], ""]):
-        found = _SESSION.match(line) or _SESSION.match(line + after)
+        # ... or after a dash inside it: "政府工作报告——2025年1月15日在杭州市第十四届人民代表大会…".
+        dash = line.find("——")
+        found = _SESSION.match(line) or _SESSION.match(line + after) or (_SESSION.match(line, dash) if dash > 0 else None)
         if found:
             return found
     return None
@@ -65,7 +67,7 @@ _SENTENCE_ENDS = tuple("。！？；：:")
 _HEAD_LINES = 40
 _TITLE_WORDS = re.compile(r"报告|总结")
 _SESSION = re.compile(
-    r"[—－\-―\s（(]*(?:(?:19|20)\d\d年[^在，,。]{0,12})?在(?:第[一二三四五六七八九十\d]{1,4}届)?"
+    r"[—－\-―\s（(]*(?:(?:(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年[^在，,。]{0,12})?在(?:第[一二三四五六七八九十\d]{1,4}届)?"
     r"([^\s，,。、]{2,30}?)(?:第[一二三四五六七八九十\d]{1,4}届)?人民代表大会"
 )
 # The first non-blank line, found without splitting a long text into lines

@@ -123,13 +123,13 @@ INDICATORS = [
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
     ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
-    ("grain", r"粮食(?:总产量|产量|总产)|粮食播种面积[^，,；;。]{0,16}[，,]总产量?", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
+    ("grain", r"粮食(?:总产量|产量|总产)|粮食播种面积[^，,；;。]{0,16}[，,](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
     # 公共财政预算收入 is the name 一般公共预算收入 had until the budget law of 2014.
     ("fiscal_revenue_growth", r"(?:地方)?(?:(?:一般)?公共(?:财政)?|(?:财政)?一般)预算收入", _PCT, "general_budget_revenue"),
     ("fiscal_revenue_growth", r"(?:地方)?财政收入", _PCT, "fiscal_revenue"),
     ("fiscal_revenue_growth", r"财政总收入", _PCT, "total_fiscal_revenue"),
     ("fixed_investment_growth", r"(?:全社会)?固定资产投资", _PCT, ""),
-    ("retail_sales_growth", r"社会消费品零售总?额|社会商品零售总额", _PCT, ""),
+    ("retail_sales_growth", r"社会消费品零售总?额|社会商品零售总额|社零总?额", _PCT, ""),
 ]
 
 # A report may state several measures of one indicator. Of fiscal revenue, the
@@ -156,7 +156,7 @@ _NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规�
 
 _NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
 # A cheap test for a paragraph worth normalising at all.
-_ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
+_ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|社零|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
 
 # -- numbers --------------------------------------------------------------------
 
@@ -225,7 +225,7 @@ _PRE = {"不低于": "以上", "不少于": "以上", "至少": "以上", "超�
         "不高于": "以内", "控制在": "以内", "低于": "以下", "力争": "力争", "争取": "力争", "确保": "确保"}  # fmt: skip
 _PRE_RE = re.compile("|".join(sorted(_PRE, key=len, reverse=True)))
 _STRIVING = re.compile(r"力争|争取|确保")
-_STRETCH = re.compile(r"[,、]?(?:并|或)?(?:力争|争取)(?:达到|实现|增长|超过)?(?=百分之|\d)")
+_STRETCH = re.compile(r"[,、（(]?(?:并|或)?(?:努力)?(?:力争|争取)(?:达到|实现|增长|超过)?在?(?=百分之|\d)")
 _MOVE_TO = re.compile(r"(?:提高|降低|下降|增加|降|升)?到(?=百分之|\d)")
 
 
@@ -253,8 +253,9 @@ _MARKERS = re.compile(
     r"|(?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?!代)"
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
-    r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|实现|完成)[^，。；]{0,12}(?:预期|目标)"
-    r"|(?:主要)?(?:预期)?目标(?:任务)?(?:顺利|胜利|圆满|全面|如期|基本|较好)?地?(?:实现|完成)"
+    r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|快于|好于|实现|完成|(?<![确力下])比)(?![国省市]?下达)[^，,。；;\d%]{0,12}(?:预期|目标)"
+    r"|(?<![争保要将能])达到预期"
+    r"|(?:主要)?(?:预期)?目标(?:任务)?(?:顺利|胜利|圆满|全面|如期|基本|较好|超额|全部|总体|均已|均|已)?地?(?:实现|完成|达成)"
     r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
     r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度)"
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
@@ -301,6 +302,7 @@ def _year_of(text):
 # -- reading ----------------------------------------------------------------------
 
 _PARAMS = {"year": optional(int_between(1949, 2100))}
+_CLAUSE_ONLY = re.compile(r"完成|实现|高于|年均|每年")
 _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
 _SENTENCE_STOP = re.compile("[。!?！？]")
@@ -438,8 +440,16 @@ def _read_paragraph(text, spans, year, closing=False):
     sentence_ends = [m.start() for m in _SENTENCE_STOP.finditer(norm)]
     markers = _sticky([marker for marker in markers if marker[1] is not None], clause_ends, sentence_ends)
     positions = [p for p, _ in markers]
-    # 已经 dates its own clause only: "这一目标已经充分考虑了各种因素；一般公共预算收入增长5%".
-    local = {m.start() for m in found if m.group() == "已经"}
+    # Some words date their own clause only: 已经 ("这一目标已经充分考虑了各种因素；一般
+    # 公共预算收入增长5%"), and a completion, comparison or average in a sentence the coming
+    # year opened ("今年主要预期目标是：…；能耗完成国家下达的目标任务；城镇调查失业率5.5%左右").
+    local, opened = {m.start() for m in found if m.group() == "已经"}, None
+    for pos, state in markers:
+        sentence = _last_before(sentence_ends, pos)
+        if state == _FUTURE:
+            opened = sentence
+        elif opened == sentence and _CLAUSE_ONLY.match(norm, pos) and not norm.startswith(("完成了", "实现了"), pos):
+            local.add(pos)
     carried = [(p, state) for p, state in markers if p not in local]
     carried_at = [p for p, _ in carried]
 
@@ -689,6 +699,8 @@ def _gap_ok(gap, name, indicator):
         before, after = gap[: comma.start()], gap[comma.end() :]
         if before.endswith("元") and re.match(rf"{_OVER_LAST}增", after):
             continue  # after an amount: 地区生产总值300亿元，(比上年)增长6%
+        if comma.group() in "：:" and re.fullmatch(r"(?:增速|增长率?|增幅)?", before) and not after:
+            continue  # a list of "indicator: value": "地区生产总值增速：5%左右"
         # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
         if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}", after)):
             return False

@@ -416,3 +416,51 @@ def test_a_title_and_date_in_chinese_numerals_give_the_year(tmp_path):
                     "一九九四年全省国内生产总值增长百分之十一。\n今年全省国内生产总值比一九九四年增长百分之十。\n", encoding="utf-8")
     meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
     assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 10.0)]
+
+
+# National, provincial and city reports of 2000-2026: patterns a third review found. (text, year, want)
+MODERN_VARIANTS = [
+    # The review's words of completion and comparison: its figures are last year's.
+    ("2024年，全省主要预期目标超额完成，地区生产总值增长5.8%。", 2025, {}),
+    ("经济增长达到预期目标，地区生产总值增长5.1%。", 2025, {}),
+    ("地区生产总值增长6.2%，增速快于预期目标，一般公共预算收入增长4%。", 2025, {}),
+    # ... but not a plan's: "预期达到以下目标：", "下降幅度达到国家核定的2.5%目标".
+    ("全省今年经济社会发展预期达到以下目标：\n地区生产总值增长5%左右；\n固定资产投资增长5%。", 2026,
+     {"gdp_growth": (5.0, None, None), "fixed_investment_growth": (5.0, None, None)}),
+    # A qualitative item in the list hides none of the targets after it.
+    ("今年主要预期目标是：地区生产总值增长5%左右；单位地区生产总值能耗完成国家下达的目标任务；城镇调查失业率5.5%左右。", 2023,
+     {"gdp_growth": (5.0, None, None), "unemployment": (5.5, None, None)}),
+    ("今年主要预期目标是：地区生产总值增长5%左右，在实际工作中努力实现更高目标；一般公共预算收入增长3%。", 2023,
+     {"gdp_growth": (5.0, None, None), "fiscal_revenue_growth": (3.0, None, None)}),
+    # Grain's bare 产量 after its sown area; 社零总额; "indicator: value" lines.
+    ("今年主要预期目标是：粮食播种面积稳定在5660万亩以上，产量稳定在430亿斤以上。", 2023, {"grain": (430.0, None, None)}),
+    ("今年主要预期目标是：全市GDP增长6%左右，社零总额增长6.5%。", 2025, {"gdp_growth": (6.0, None, None), "retail_sales_growth": (6.5, None, None)}),
+    ("今年主要预期目标如下：\n1.地区生产总值增速：5%左右；\n2.城镇新增就业：25万人。", 2026,
+     {"gdp_growth": (5.0, None, None), "new_urban_jobs": (25.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", MODERN_VARIANTS)
+def test_modern_report_variants(text, year, want):
+    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=year) if t.stated}
+    assert got == want
+
+
+def test_a_stretch_written_with_努力_or_in_brackets():
+    for text in ("今年主要预期目标是：地区生产总值增长5.5%左右，努力争取6%。", "今年主要预期目标是：地区生产总值增长5.5%左右（力争6%）。"):
+        assert one(text, "gdp_growth", year=2025).stretch == 6.0
+
+
+@pytest.mark.parametrize(
+    "head, place, year",
+    [
+        ("政府工作报告——2025年1月15日在杭州市第十四届人民代表大会第三次会议上\n各位代表：", "杭州市", 2025),
+        ("政府工作报告\n——二〇〇五年一月十五日在山东省第十届人民代表大会第三次会议上\n各位代表：", "山东省", 2005),
+    ],
+)
+def test_the_session_line_inside_the_title_or_in_chinese_numerals_gives_place_and_year(tmp_path, head, place, year):
+    path = tmp_path / "report.txt"
+    path.write_text(head + "\n今年全市地区生产总值增长6%左右。\n", encoding="utf-8")
+    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
+    assert (meta["place_full"] or meta["place"], meta["year"]) == (place, year)
+    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
