@@ -759,7 +759,14 @@ COLUMN_TYPES = {
 
 def document_targets(path, text, *, overrides=None):
     """The metadata of one document (place, level, year; ``overrides`` as read by
-    :func:`policytext.summary.read_meta`) and its targets, read for its year."""
+    :func:`policytext.summary.read_meta`) and its targets, read for its year.
+
+    The year is the one the targets are for: a report's year as the summary
+    reads it, but the later year of a title that names two ("2024年工作总结
+    和2025年工作思路") and the next year of a report given in October to
+    December with no year in its title, so a region × year panel puts its
+    targets in their year. A year given in ``overrides`` is kept as given.
+    """
     from .summary import document_meta, with_meta
 
     read = document_meta(path, text)
@@ -767,13 +774,11 @@ def document_targets(path, text, *, overrides=None):
     year = meta["year"]
     named = [y for y in map(_year_of, _TITLE_YEAR.findall(read["title"] or "")) if y]
     if year == read["year"] and len(named) > 1:
-        # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
-        # (the report's year, from the title's first, stays that of the summary).
-        year = max(named)
+        year = max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
     elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD])) and _year_of(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         year += 1
-    meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}}
+    meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
     return meta, targets(text, year=year)
 
 

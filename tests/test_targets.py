@@ -339,7 +339,7 @@ def test_a_title_of_two_years_reads_the_later_years_targets(tmp_path):
     path.write_text("青禾镇2024年工作总结和2025年工作思路\n各位代表：\n一、2024年工作总结\n2024年，全镇地区生产总值增长5.8%。\n"
                     "二、2025年工作思路\n2025年，全镇地区生产总值增长6%左右。\n", encoding="utf-8")
     meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
-    assert meta["year"] == 2024  # the report's year, as the summary gives it
+    assert meta["year"] == 2025  # the year of its targets: a panel puts them there
     assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
 
 
@@ -367,7 +367,7 @@ def test_a_report_given_late_in_the_year_is_read_for_the_next(tmp_path):
     path.write_text("青禾镇人民政府工作报告\n——2024年12月28日在青禾镇第十八届人民代表大会第五次会议上\n各位代表：\n"
                     "2024年，全镇地区生产总值增长5.8%。\n2025年，全镇地区生产总值增长6%左右。\n", encoding="utf-8")
     meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
-    assert meta["year"] == 2024
+    assert meta["year"] == 2025
     assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
 
 
