@@ -148,7 +148,7 @@ _NEEDS = {
     "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
 }
 # "Over last year" before a rate that follows an amount: "…亿元，比上年(执行数)增长8%".
-_OVER_LAST = r"(?:比上年(?:执行数|实际)?|比去年|较上年|同比)?"
+_OVER_LAST = r"(?:比(?:上年|去年)(?:执行数|实际)?|较上年|同比|_+)?"  # _+: a base year, blanked ("比2012年执行数")
 # Words that make a figure something other than the target: a share, a ratio,
 # a relation between two indicators.
 # (A size stated beside the rate does not: "达到3500亿元，比上年增长10%", "总规模为三千亿元，比上年增长百分之十".)
@@ -270,7 +270,7 @@ _MARKERS = re.compile(
 # own, is blanked (kept the same length, so offsets hold) before reading; a
 # base further back ("比2020年下降13.5%") is a five-year comparison and stays.
 _BASE = re.compile(
-    r"[比较](?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?:预计|实际)?"
+    r"[比较](?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?:预计|实际|执行数)?"
     r"(?:的[^，,。；;：:%]{0,14}?)?(?=增长|提高|增加|下降|降低|减少)"
 )
 _BLANK = "_"
