@@ -472,7 +472,7 @@ def _read_paragraph(text, spans, year, closing=False):
         # decides (“十五”期间年均经济增长速度预期目标为7%); else a coming-year
         # marker; else the state the paragraph was in before the clause.
         clause = _last_before(clause_ends, m.start()) + 1
-        inside = {s for _, s in markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, figure_at)]}
+        inside = _clause_states(norm, markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, figure_at)])
         if _PLAN in inside or _PAST in inside:
             continue
         if _FUTURE not in inside and state_at(clause - 1) != _FUTURE:
@@ -501,7 +501,7 @@ def _read_paragraph(text, spans, year, closing=False):
             if not (fig and _fits(fig, unit)):
                 break
             k += 1
-            inside = {s for _, s in markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, fig.start())]}
+            inside = _clause_states(norm, markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, fig.start())])
             if _PLAN in inside or _PAST in inside or (_FUTURE not in inside and state_at(clause - 1) != _FUTURE):
                 continue
             fields = _finish(_values(fig, unit), norm[clause : fig.start()], fig, norm, unit, False)
@@ -518,6 +518,17 @@ _BARE_LEAD = re.compile(
 )
 
 
+def _clause_states(norm, markers):
+    """The states the markers of a clause give. 预计 beside the targets' own year is a
+    budget's estimate for that year ("2014年全区一般公共预算收入预计增长8%"), no past."""
+    states = {state for _, state in markers}
+    if _PAST in states and any(state == _FUTURE and _YEAR_AT.match(norm, pos) for pos, state in markers):
+        if all(norm.startswith("预计", pos) for pos, state in markers if state == _PAST):
+            states.discard(_PAST)
+    return states
+
+
+_YEAR_AT = re.compile(rf"(?:{_YEAR_WORDS})年")
 _JOINER = re.compile(r"以及|[、和与及]")
 _SHARING = re.compile(r"(?P<each>分别)|(?P<all>均|都)")
 _FIGURES_SEP = re.compile(r"[、和与,，]")

@@ -391,6 +391,9 @@ OLDER = [
     ("去年地区生产总值计划增长12%，实际增长13.1%；今年计划增长11%左右。", 2011, {"gdp_growth": (11.0, None, None)}),
     ("“八五”期间国民生产总值平均每年增长百分之六，一九九一年增长百分之五点五。", 1991, {"gdp_growth": (5.5, None, None)}),
     ("今年全市生产总值增长8%，外贸出口增长10%。", 2011, {"gdp_growth": (8.0, None, None)}),
+    # 预计 beside the targets' own year is a budget's estimate for it; beside last year's, a result.
+    ("2014年全区一般公共预算收入预计增长8%。", 2014, {"fiscal_revenue_growth": (8.0, None, None)}),
+    ("2013年全区一般公共预算收入预计增长9%。", 2014, {}),
     # A budget's revenue over last year's outturn, named or by its year.
     ("2013年预算的主要预期目标是：全国公共财政收入126630亿元，比2012年执行数增长8%。", 2013, {"fiscal_revenue_growth": (8.0, None, None)}),
     ("1997年全国财政收入预算为8416.6亿元，比上年执行数增长14.3%。", 1997, {"fiscal_revenue_growth": (14.3, None, None)}),
