@@ -25,13 +25,13 @@ from .parts import names_part
 from .places import LEVELS, parse_place
 from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
+from .targets import YEAR_WORDS, year_number
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
 
 
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
-_YEAR = re.compile(r"((?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})\s*年")
-_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -67,7 +67,7 @@ _SENTENCE_ENDS = tuple("。！？；：:")
 _HEAD_LINES = 40
 _TITLE_WORDS = re.compile(r"报告|总结")
 _SESSION = re.compile(
-    r"[—－\-―\s（(]*(?:(?:(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年[^在，,。]{0,12})?在(?:第[一二三四五六七八九十\d]{1,4}届)?"
+    rf"[—－\-―\s（(]*(?:(?:{YEAR_WORDS})年[^在，,。]{{0,12}})?在(?:第[一二三四五六七八九十\d]{{1,4}}届)?"
     r"([^\s，,。、]{2,30}?)(?:第[一二三四五六七八九十\d]{1,4}届)?人民代表大会"
 )
 # The first non-blank line, found without splitting a long text into lines
@@ -122,7 +122,7 @@ def document_meta(path, text):
             source = session.group()  # its date, not the place, gives the year
         y = _YEAR.search(source) or _YEAR_IN_NAME.search(source)
         if y and meta["year"] is None:
-            meta["year"] = int(y.group(1).translate(_CN_YEAR_DIGITS))
+            meta["year"] = year_number(y.group(1))
     return meta
 
 

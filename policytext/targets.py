@@ -45,7 +45,10 @@ from dataclasses import asdict, dataclass
 from ._validation import check_params, check_text, int_between, optional
 from .segment import heading_level, split_sentences
 
-__all__ = ["COLUMN_TYPES", "INDICATORS", "INDICATOR_NAMES", "LONG_COLUMNS", "WIDE_COLUMNS", "Target", "document_targets", "long_rows", "targets", "wide_row"]
+__all__ = [
+    "COLUMN_TYPES", "INDICATORS", "INDICATOR_NAMES", "LONG_COLUMNS", "WIDE_COLUMNS", "YEAR_WORDS",
+    "Target", "document_targets", "long_rows", "targets", "wide_row", "year_number",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -165,8 +168,8 @@ _SPACE = re.compile(r"\s+")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _NUM = rf"(?:{_DIGITS}|{_CN})"
-# A year in Arabic or Chinese numerals: "1995", "一九九五", "二〇〇五".
-_YEAR_WORDS = r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}"
+#: A year in Arabic or Chinese numerals, as a pattern: "1995", "一九九五", "二〇〇五".
+YEAR_WORDS = r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}"
 _GRAIN_UNITS = "万亿斤|亿斤|万斤|万亿公斤|亿公斤|万公斤|亿吨|万吨|斤|公斤|吨"
 _UNIT = rf"(?:{_GRAIN_UNITS}|万人|人|%)"
 _FIGURE = re.compile(
@@ -250,7 +253,7 @@ _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
     # alone: the clause before tells (去年，… or 今年是…。市政府确定的主要目标是：).
     r"(?P<neutral>(?:确定|通过|提出)的(?:主要)?(?:预期)?目标)|(?P<base>(?<=[比较])今年)"
-    r"|(?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?!代)"
+    rf"|(?P<year>{YEAR_WORDS})年(?!代)"
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
     r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|快于|好于|实现|完成|(?<![确力下])比)(?![国省市]?下达)[^，,。；;\d%]{0,12}(?:预期|目标)"
@@ -270,7 +273,7 @@ _MARKERS = re.compile(
 # own, is blanked (kept the same length, so offsets hold) before reading; a
 # base further back ("比2020年下降13.5%") is a five-year comparison and stays.
 _BASE = re.compile(
-    r"[比较](?P<year>(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2})年(?:预计|实际|执行数)?"
+    rf"[比较](?P<year>{YEAR_WORDS})年(?:预计|实际|执行数)?"
     r"(?:的[^，,。；;：:%]{0,14}?)?(?=增长|提高|增加|下降|降低|减少)"
 )
 _BLANK = "_"
@@ -278,13 +281,13 @@ _BLANK = "_"
 
 def _blank_bases(norm, year):
     def blank(m):
-        return _BLANK * len(m.group()) if year - 1 <= _year_of(m.group("year")) <= year else m.group()
+        return _BLANK * len(m.group()) if year - 1 <= year_number(m.group("year")) <= year else m.group()
 
     return _BASE.sub(blank, norm)
 
 
 def _year_state(found, year):
-    y = _year_of(found)
+    y = year_number(found)
     if year is None or y is None:
         return None
     if y < year:
@@ -292,11 +295,16 @@ def _year_state(found, year):
     return _FUTURE if y <= year + 1 else _PLAN
 
 
-def _year_of(text):
-    if text[0].isdigit():
-        return int(text)
-    digits = {"〇": "0", "零": "0", "○": "0", **{k: str(v) for k, v in _CN_DIGIT.items()}}
-    return int("".join(digits.get(ch, "") for ch in text)) if len(text) == 4 else None
+def year_number(text):
+    """The year a match of :data:`YEAR_WORDS` writes, as an int.
+
+    >>> year_number("1995"), year_number("一九九五"), year_number("二〇〇五")
+    (1995, 1995, 2005)
+    """
+    return int(text.translate(_YEAR_DIGITS))
+
+
+_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
 # -- reading ----------------------------------------------------------------------
@@ -428,7 +436,7 @@ def _read_paragraph(text, spans, year, closing=False):
     found = list(_MARKERS.finditer(norm))
     if year is None:
         # Without the report's year, an earlier year beside a later one is past.
-        years = [y for y in (_year_of(m.group("year")) for m in found if m.group("year")) if y]
+        years = [y for y in (year_number(m.group("year")) for m in found if m.group("year")) if y]
         latest = max(years, default=None)
     markers = [
         (m.start(), _marker_state(m, year, latest if year is None else None, closing), bool(m.group("year") or _STRONG.match(m.group())))
@@ -514,7 +522,7 @@ def _read_paragraph(text, spans, year, closing=False):
 _BARE_RATE = re.compile(r"(?:增长|增速|增幅)(?:为|是|达到|保持在|控制在)?(?=百分之|\d)")
 # ... and all the clause may say before it: a time and words of intent.
 _BARE_LEAD = re.compile(
-    rf"(?:今年|明年|本年|全年|(?:{_YEAR_WORDS})年)?(?:我们)?(?:计划|预期|要|将|争取|力争|确保|实现|安排|可以|实际)*(?:比上年|比去年)?"
+    rf"(?:今年|明年|本年|全年|(?:{YEAR_WORDS})年)?(?:我们)?(?:计划|预期|要|将|争取|力争|确保|实现|安排|可以|实际)*(?:比上年|比去年)?"
 )
 
 
@@ -528,7 +536,7 @@ def _clause_states(norm, markers):
     return states
 
 
-_YEAR_AT = re.compile(rf"(?:{_YEAR_WORDS})年")
+_YEAR_AT = re.compile(rf"(?:{YEAR_WORDS})年")
 _JOINER = re.compile(r"以及|[、和与及]")
 _SHARING = re.compile(r"(?P<each>分别)|(?P<all>均|都)")
 _FIGURES_SEP = re.compile(r"[、和与,，]")
@@ -608,7 +616,7 @@ def _sticky(markers, clause_ends, sentence_ends):
 def _marker_state(m, year, latest=None, closing=False):
     if m.group("year"):
         if year is None:
-            return _PAST if latest and _year_of(m.group("year")) < latest else None
+            return _PAST if latest and year_number(m.group("year")) < latest else None
         return _year_state(m.group("year"), year)
     if m.group("neutral"):
         return None
@@ -783,18 +791,18 @@ def document_targets(path, text, *, overrides=None):
     read = document_meta(path, text)
     meta = with_meta(read, overrides or {}, path)
     year = meta["year"]
-    named = [y for y in map(_year_of, _TITLE_YEAR.findall(read["title"] or "")) if y]
+    named = [y for y in map(year_number, _TITLE_YEAR.findall(read["title"] or "")) if y]
     if year == read["year"] and len(named) > 1:
         year = max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
-    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD])) and _year_of(late.group(1)) == year:
+    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD])) and year_number(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         year += 1
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
     return meta, targets(text, year=year)
 
 
-_TITLE_YEAR = re.compile(rf"({_YEAR_WORDS})\s*年")
-_LATE_DATE = re.compile(rf"({_YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
+_TITLE_YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
+_LATE_DATE = re.compile(rf"({YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
 _HEAD = 600  # characters where a report's date line is
 
 
