@@ -41,6 +41,7 @@ from ._validation import (
 )
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import expand_paths
+from .readers import MAX_WHOLE_LINES, STREAM_FROM
 from .records import (
     FORMATS,
     RecordBatch,
@@ -474,17 +475,11 @@ def _supported_suffixes():
     return SUPPORTED
 
 
-#: Plain-text documents larger than this are tagged as a stream, here in this
-#: process: read a block at a time and written as they are tagged, so memory
-#: does not grow with the file. The size and time limits for whole documents
-#: do not apply to them: those bound what a document may cost to read into
-#: memory, and a stream makes steady progress.
-STREAM_FROM = 16 * 1024 * 1024
-#: ... and so are those with more lines than this, and a document of another
-#: format (read whole) with more lines fails. Each sentence costs a few
-#: hundred bytes in memory however short: 7 million one-character lines in a
-#: 14 MB file took 10 GB read whole. A real report has a few thousand lines.
-MAX_WHOLE_LINES = 200_000
+# Plain-text documents over readers.STREAM_FROM bytes or MAX_WHOLE_LINES lines
+# are tagged as a stream, here in this process: read a block at a time and
+# written as they are tagged, so memory does not grow with the file. The size
+# and time limits for whole documents do not apply to them: those bound what
+# a document may cost to read into memory, and a stream makes steady progress.
 _STREAMED_SUFFIXES = (".txt", ".md")  # a .md this large is read as plain text (see readers)
 _STREAM_BATCH = 10_000  # records per write
 

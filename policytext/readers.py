@@ -26,12 +26,14 @@ import zipfile
 from pathlib import Path
 
 from .errors import DocumentError, extra_needed
-from .segment import INVISIBLE
+from .segment import INVISIBLE, line_breaks
 
 __all__ = [
     "SUPPORTED",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PDF_PAGES",
+    "MAX_WHOLE_LINES",
+    "STREAM_FROM",
     "detect_encoding",
     "read_document",
     "open_text_stream",
@@ -66,12 +68,17 @@ _PLAIN = (".txt", ".md")
 # is read as plain text instead. (A higher limit made text with thousands of
 # "[" several times slower to parse.)
 _MARKDOWN_NESTING = 20
-# ... and a file of more bytes or lines than these is read as plain text, not
-# parsed: markdown-it-py takes some 40 times a file's size in memory, and
-# about 1 GB and 20 s for a million short blocks. These are the sizes from
-# which tag_files streams a .txt or .md (as plain text) instead of reading it whole.
-_MARKDOWN_BYTES = 16 * 1024 * 1024
-_MARKDOWN_LINES = 200_000
+#: Plain-text documents (.txt, .md) larger than this are read as a stream by
+#: ``policytext tag`` (tag_files), a block at a time, and a .md this large is
+#: not parsed but read as plain text: markdown-it-py takes some 40 times a
+#: file's size in memory.
+STREAM_FROM = 16 * 1024 * 1024
+#: ... and so are those with more lines than this, and a document of another
+#: format (read whole) with more lines fails. Each sentence costs a few
+#: hundred bytes in memory however short: 7 million one-character lines in a
+#: 14 MB file took 10 GB read whole, and a million short Markdown blocks took
+#: 1 GB and 20 s to parse. A real report has a few thousand lines.
+MAX_WHOLE_LINES = 200_000
 # Emphasis markers CommonMark leaves as they are: "**（一）稳中向好。**全年……" has a
 # closing "**" between a CJK full stop and a letter, which its flanking rules
 # do not take for a closer. (An escaped "\*" is kept: the parser gives it apart.)
@@ -298,7 +305,7 @@ def _read_markdown(path, data, max_bytes, max_pdf_pages):
     """
     markdown_it = _require("markdown_it", path)
     text = _decode(path, data)
-    if len(data) > _MARKDOWN_BYTES or text.count("\n") > _MARKDOWN_LINES:
+    if len(data) > STREAM_FROM or line_breaks(text) > MAX_WHOLE_LINES:
         return text
     # YAML front matter (static-site pages): its title is the report's title line, the rest is no text.
     front = _FRONT_MATTER.match(text)
