@@ -465,6 +465,15 @@ def _read_paragraph(text, spans, year, closing=False):
         k = bisect.bisect_right(carried_at, pos) - 1
         return carried[k][1] if k >= 0 else None
 
+    def coming(clause, figure_at):
+        """Whether a figure is the coming year's. In its clause, up to the figure, a
+        plan or past marker decides (“十五”期间年均经济增长速度预期目标为7%); else a
+        coming-year marker; else the state the paragraph was in before the clause."""
+        inside = _clause_states(norm, markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, figure_at)])
+        if _PLAN in inside or _PAST in inside:
+            return False
+        return _FUTURE in inside or state_at(clause - 1) == _FUTURE
+
     names = list(_NAMES.finditer(norm))
     shared = _shared_figures(norm, names, clause_ends)
     for m in names:
@@ -476,14 +485,8 @@ def _read_paragraph(text, spans, year, closing=False):
         figure_at, fields = reading
         if fields.pop("moved"):  # 由今年预计的3%提高到4%: the clause's past words are about the first figure
             figure_at = m.end()
-        # In the clause of the name, up to the figure, a plan or past marker
-        # decides (“十五”期间年均经济增长速度预期目标为7%); else a coming-year
-        # marker; else the state the paragraph was in before the clause.
         clause = _last_before(clause_ends, m.start()) + 1
-        inside = _clause_states(norm, markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, figure_at)])
-        if _PLAN in inside or _PAST in inside:
-            continue
-        if _FUTURE not in inside and state_at(clause - 1) != _FUTURE:
+        if not coming(clause, figure_at):
             continue
         # 力争粮食产量达到…: a striving word before the name qualifies the figure too.
         striving = _STRIVING.findall(norm, clause, m.start())
@@ -509,8 +512,7 @@ def _read_paragraph(text, spans, year, closing=False):
             if not (fig and _fits(fig, unit)):
                 break
             k += 1
-            inside = _clause_states(norm, markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, fig.start())])
-            if _PLAN in inside or _PAST in inside or (_FUTURE not in inside and state_at(clause - 1) != _FUTURE):
+            if not coming(clause, fig.start()):
                 continue
             fields = _finish(_values(fig, unit), norm[clause : fig.start()], fig, norm, unit, False)
             fields.pop("post"), fields.pop("moved")
