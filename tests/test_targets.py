@@ -276,6 +276,19 @@ def test_real_reports_not_read_while_the_rules_were_written(shared):
     assert correct / extracted >= 1.0, (extracted, correct)
 
 
+def stated(text, year):
+    """``{indicator: (value, low, high)}`` of the targets a text states."""
+    return {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=year) if t.stated}
+
+
+def file_targets(tmp_path, text):
+    """:func:`document_targets` of ``text`` written as a file: its metadata and ``(indicator, value)`` of each target stated."""
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    meta, found = document_targets(str(path), text)
+    return meta, [(t.indicator, t.value) for t in found if t.stated]
+
+
 # Local reports (city, county, township): phrasings a review found read wrong or not at
 # all, each paragraph written for this test. (text, year, {indicator: (value, low, high)}).
 LOCAL = [
@@ -324,51 +337,31 @@ LOCAL = [
     # A price index (last year = 100), full-width letters.
     ("今年主要预期目标是：居民消费价格指数控制在103%以内。", 1996, {"cpi": (3.0, None, None)}),
     ("今年主要预期目标是：ＧＤＰ增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    # A five-year plan's words before the year's targets, named as such.
+    ("综合考虑“十四五”规划目标衔接和发展条件，全市主要预期目标是：地区生产总值增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    ("坚持每年办好一批民生实事，主要预期目标是：地区生产总值增长6%左右。", 2025, {"gdp_growth": (6.0, None, None)}),
+    # Grain's output after its sown area.
+    ("今年主要预期目标是：粮食播种面积稳定在120万亩，总产量稳定在50万吨以上。", 2025, {"grain": (50.0, None, None)}),
+    # The lines under the heading of the year's work.
+    ("2024年，全县地区生产总值增长5.8%。\n三、2025年工作安排\n全县经济社会发展主要指标：地区生产总值增长6%左右，一般公共预算收入增长5%。", 2025,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
 ]
-
-
-@pytest.mark.parametrize("text, year, want", LOCAL)
-def test_local_report_phrasings(text, year, want):
-    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=year) if t.stated}
-    assert got == want
 
 
 def test_a_title_of_two_years_reads_the_later_years_targets(tmp_path):
     # "2024年工作总结和2025年工作思路": read for 2024, last year's result came out as the target.
-    path = tmp_path / "a.txt"
-    path.write_text("青禾镇2024年工作总结和2025年工作思路\n各位代表：\n一、2024年工作总结\n2024年，全镇地区生产总值增长5.8%。\n"
-                    "二、2025年工作思路\n2025年，全镇地区生产总值增长6%左右。\n", encoding="utf-8")
-    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
+    meta, found = file_targets(tmp_path, "青禾镇2024年工作总结和2025年工作思路\n各位代表：\n一、2024年工作总结\n"
+                               "2024年，全镇地区生产总值增长5.8%。\n二、2025年工作思路\n2025年，全镇地区生产总值增长6%左右。\n")
     assert meta["year"] == 2025  # the year of its targets: a panel puts them there
-    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
-
-
-@pytest.mark.parametrize(
-    "text, want",
-    [
-        # A five-year plan's words before the year's targets, named as such.
-        ("综合考虑“十四五”规划目标衔接和发展条件，全市主要预期目标是：地区生产总值增长6%左右。", {"gdp_growth": (6.0, None, None)}),
-        ("坚持每年办好一批民生实事，主要预期目标是：地区生产总值增长6%左右。", {"gdp_growth": (6.0, None, None)}),
-        # Grain's output after its sown area.
-        ("今年主要预期目标是：粮食播种面积稳定在120万亩，总产量稳定在50万吨以上。", {"grain": (50.0, None, None)}),
-        # The lines under the heading of the year's work.
-        ("2024年，全县地区生产总值增长5.8%。\n三、2025年工作安排\n全县经济社会发展主要指标：地区生产总值增长6%左右，一般公共预算收入增长5%。",
-         {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
-    ],
-)
-def test_the_years_targets_behind_plan_words_and_headings(text, want):
-    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=2025) if t.stated}
-    assert got == want
+    assert found == [("gdp_growth", 6.0)]
 
 
 def test_a_report_given_late_in_the_year_is_read_for_the_next(tmp_path):
     # Dated "2024年12月" with no year in its title: read for 2024, last year's result came out as the target.
-    path = tmp_path / "a.txt"
-    path.write_text("青禾镇人民政府工作报告\n——2024年12月28日在青禾镇第十八届人民代表大会第五次会议上\n各位代表：\n"
-                    "2024年，全镇地区生产总值增长5.8%。\n2025年，全镇地区生产总值增长6%左右。\n", encoding="utf-8")
-    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
+    meta, found = file_targets(tmp_path, "青禾镇人民政府工作报告\n——2024年12月28日在青禾镇第十八届人民代表大会第五次会议上\n各位代表：\n"
+                               "2024年，全镇地区生产总值增长5.8%。\n2025年，全镇地区生产总值增长6%左右。\n")
     assert meta["year"] == 2025
-    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
+    assert found == [("gdp_growth", 6.0)]
 
 
 # Reports of 1980-2012: phrasings a second review found read wrong or not at all. (text, year, want)
@@ -408,18 +401,10 @@ OLDER = [
 ]
 
 
-@pytest.mark.parametrize("text, year, want", OLDER)
-def test_older_report_phrasings(text, year, want):
-    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=year) if t.stated}
-    assert got == want
-
-
 def test_a_title_and_date_in_chinese_numerals_give_the_year(tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text("一九九五年某某省人民政府工作报告\n——一九九五年三月五日在某某省第八届人民代表大会第三次会议上\n各位代表：\n"
-                    "一九九四年全省国内生产总值增长百分之十一。\n今年全省国内生产总值比一九九四年增长百分之十。\n", encoding="utf-8")
-    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
-    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 10.0)]
+    _, found = file_targets(tmp_path, "一九九五年某某省人民政府工作报告\n——一九九五年三月五日在某某省第八届人民代表大会第三次会议上\n各位代表：\n"
+                            "一九九四年全省国内生产总值增长百分之十一。\n今年全省国内生产总值比一九九四年增长百分之十。\n")
+    assert found == [("gdp_growth", 10.0)]
 
 
 # National, provincial and city reports of 2000-2026: patterns a third review found. (text, year, want)
@@ -444,10 +429,9 @@ MODERN_VARIANTS = [
 ]
 
 
-@pytest.mark.parametrize("text, year, want", MODERN_VARIANTS)
-def test_modern_report_variants(text, year, want):
-    got = {t.indicator: (t.value, t.low, t.high) for t in targets(text, year=year) if t.stated}
-    assert got == want
+@pytest.mark.parametrize("text, year, want", LOCAL + OLDER + MODERN_VARIANTS)
+def test_phrasings_the_reviews_found(text, year, want):
+    assert stated(text, year) == want
 
 
 def test_a_stretch_written_with_努力_or_in_brackets():
@@ -463,8 +447,6 @@ def test_a_stretch_written_with_努力_or_in_brackets():
     ],
 )
 def test_the_session_line_inside_the_title_or_in_chinese_numerals_gives_place_and_year(tmp_path, head, place, year):
-    path = tmp_path / "report.txt"
-    path.write_text(head + "\n今年全市地区生产总值增长6%左右。\n", encoding="utf-8")
-    meta, found = document_targets(str(path), path.read_text(encoding="utf-8"))
+    meta, found = file_targets(tmp_path, head + "\n今年全市地区生产总值增长6%左右。\n")
     assert (meta["place_full"] or meta["place"], meta["year"]) == (place, year)
-    assert [(t.indicator, t.value) for t in found if t.stated] == [("gdp_growth", 6.0)]
+    assert found == [("gdp_growth", 6.0)]
