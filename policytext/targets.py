@@ -22,8 +22,9 @@ How it reads a report:
   gap of words (增长, 控制在, 保持在 …) and a figure: Arabic, full-width
   or Chinese numerals (百分之七点五, 一千二百万), a range (6%-6.5%,
   百分之八至九) and a bound (左右, 以上 …).
-- The first figure for each indicator (and measure) is kept: reports
-  restate their growth target when they explain it.
+- The first figure for each indicator (and for each unemployment rate and
+  statistic of output) is kept: reports restate their growth target when
+  they explain it.
 
 >>> report = '''二、今年的主要目标
 ... 今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右，力争7%；
@@ -137,19 +138,32 @@ INDICATORS = [
 
 # A report may state several measures of one indicator. Of fiscal revenue, the
 # general budget's is the one reports of every level state, so it is the target
-# wherever it is stated; 社会总产值 counts for growth only where nothing else does.
-_MEASURE_RANK = {"general_budget_revenue": 0, "fiscal_revenue": 1, "total_fiscal_revenue": 2, "social_output": 1}
+# wherever it is stated (one row). The statistics of output are different
+# figures that plans of the 1980s set side by side (国民生产总值增长7%，工农业
+# 总产值增长7.5%), so each gets its own row, as the two unemployment rates do;
+# 经济增长 is GDP's. Where one figure per indicator is wanted (a wide table) the
+# lowest rank wins: GDP, then GNP, then gross output, then 社会总产值.
+_MEASURE_RANK = {
+    "general_budget_revenue": 0, "fiscal_revenue": 1, "total_fiscal_revenue": 2,
+    "gnp": 1, "gross_output": 2, "social_output": 3,
+}  # fmt: skip
+_OWN_ROW = {"surveyed", "registered", "gnp", "gross_output", "social_output"}
 
 # What the words between the name and the figure must contain, per indicator:
 # growth rates need a word of growth, intensity a word of reduction.
 _NEEDS = {
     "gdp_growth": re.compile(r"增长|增速|速度|增幅|目标|预期|计划"),
-    "fiscal_revenue_growth": re.compile(r"增长|增速|增幅"),
-    "fixed_investment_growth": re.compile(r"增长|增速|增幅"),
+    "fiscal_revenue_growth": re.compile(r"增长|增速|增幅|压缩|下降|减少"),
+    "fixed_investment_growth": re.compile(r"增长|增速|增幅|压缩|下降|减少"),
     "retail_sales_growth": re.compile(r"增长|增速|增幅"),
     "energy_intensity": re.compile(r"降低|下降|减少"),
     "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
 }
+# A planned fall of a growth indicator is a negative rate: "固定资产投资比上年压缩
+# 百分之二十一" is -21%. A word of growth in the gap makes the fall the rate's
+# ("增速下降到8%" is 8%).
+_FALL = re.compile(r"压缩|下降|减少")
+_GROWTH_WORD = re.compile(r"增")
 # "Over last year" before a rate that follows an amount: "…亿元，比上年(执行数)增长8%".
 _OVER_LAST = r"(?:比(?:上年|去年)(?:执行数|实际)?|较上年|同比|_+)?"  # _+: a base year, blanked ("比2012年执行数")
 # Words that make a figure something other than the target: a share, a ratio,
@@ -346,8 +360,11 @@ def targets(text, *, year=None):
         In order of the text, one per indicator (the first statement of
         each: a report restates its growth target when it explains it; for
         fiscal revenue, the general budget's, 一般公共预算收入 or
-        公共财政预算收入, where one is stated beside 财政收入 or 财政总收入). If no growth target is stated, a ``gdp_growth``
-        Target with ``stated=False`` comes last.
+        公共财政预算收入, where one is stated beside 财政收入 or 财政总收入),
+        except that each unemployment rate and each statistic of output
+        growth (GDP or 经济增长, GNP, 工农业总产值, 社会总产值) has its own
+        ``gdp_growth`` row, told apart by ``measure``. If no growth target
+        is stated, a ``gdp_growth`` Target with ``stated=False`` comes last.
 
     Raises
     ------
@@ -369,8 +386,8 @@ def targets(text, *, year=None):
     closing = _NEXT_YEAR_TARGET.search(_SPACE.sub("", text)) is not None
     for spans in _paragraphs(text):
         for target in _read_paragraph(text, spans, year, closing):
-            # One growth target and one price target; both unemployment rates.
-            key = (target.indicator, target.measure if target.indicator == "unemployment" else "")
+            # One price target; both unemployment rates; each statistic of output.
+            key = (target.indicator, target.measure if target.measure in _OWN_ROW else "")
             if key not in seen:
                 seen[key] = len(found)
                 found.append(target)
@@ -668,7 +685,20 @@ def _figure_after(norm, name, indicator, unit):
         fields = _as_rise(fields)
         if fields is None:
             return None
+    if indicator in _FALLS and _FALL.search(gap) and not _GROWTH_WORD.search(name.group() + gap):
+        fields = _as_fall(fields)
     return fig.start(), _finish(fields, gap, fig, norm, unit, moved)
+
+
+_FALLS = {"fiscal_revenue_growth", "fixed_investment_growth"}
+
+
+def _as_fall(fields):
+    """Figures of a fall as negative rates: 下降5%-8% is the range -8% to -5%."""
+    value, low, high = fields["value"], fields["low"], fields["high"]
+    if value is not None:
+        return {**fields, "value": -value}
+    return {**fields, "low": -high, "high": -low}
 
 
 def _as_rise(fields):
@@ -814,9 +844,10 @@ def long_rows(meta, found):
 
 
 def wide_row(meta, found):
-    """One row for the document, in :data:`WIDE_COLUMNS`: each indicator's first target."""
+    """One row for the document, in :data:`WIDE_COLUMNS`: each indicator's first target
+    of its best measure (GDP before GNP before gross output, see ``_MEASURE_RANK``)."""
     row = dict(meta)
-    for t in found:
+    for t in sorted(found, key=lambda t: _MEASURE_RANK.get(t.measure, 0)):  # stable: the first of a rank
         if t.stated and t.indicator not in row:
             row.update({t.indicator: t.value, f"{t.indicator}_low": t.low, f"{t.indicator}_high": t.high})
             row[f"{t.indicator}_modifier"] = t.modifier
