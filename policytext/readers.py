@@ -19,6 +19,7 @@ import codecs
 import contextlib
 import importlib
 import io
+import itertools
 import logging
 import re
 import stat
@@ -440,7 +441,7 @@ def _visible_text(root):
 
 
 def _read_docx(path, data, max_bytes, max_pdf_pages):
-    """.docx: paragraphs and table cells in document order, one a line."""
+    """.docx: paragraphs and table rows in document order, one a line (a row's cells split by tabs)."""
     docx = _require("docx", path)
     with _converted(path, "corrupt .docx ({})"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -458,15 +459,24 @@ def _read_docx(path, data, max_bytes, max_pdf_pages):
 
 
 def _docx_lines(container):
-    """The non-blank lines of a document or table cell, recursing into tables."""
+    """The non-blank lines of a document or table cell, recursing into tables.
+
+    A row whose cells hold a line each is one line, its cells split by tabs as
+    a Markdown table's are, so that a table of targets keeps its columns
+    ("地区生产总值增长\t5.8%\t6%左右"); a row with a longer cell (a table used
+    for layout) gives each cell's lines in turn.
+    """
     for block in container.iter_inner_content():
         if hasattr(block, "rows"):  # a table
             seen = set()  # a merged cell is returned once per grid cell it spans
             for row in block.rows:
-                for cell in row.cells:
-                    if cell._tc not in seen:
-                        seen.add(cell._tc)
-                        yield from _docx_lines(cell)
+                cells = [list(_docx_lines(cell)) for cell in row.cells if cell._tc not in seen and not seen.add(cell._tc)]
+                if all(len(lines) <= 1 and "\n" not in "".join(lines) for lines in cells):
+                    line = "\t".join(lines[0] if lines else "" for lines in cells)
+                    if line.strip():
+                        yield line
+                else:
+                    yield from itertools.chain.from_iterable(cells)
         elif block.text.strip():
             yield block.text
 

@@ -384,8 +384,17 @@ def targets(text, *, year=None):
     found, seen = [], {}
     # A report given at the year's end states its targets for 明年: its 今年 is the year closing.
     closing = _NEXT_YEAR_TARGET.search(_SPACE.sub("", text)) is not None
-    for spans in _paragraphs(text):
-        for target in _read_paragraph(text, spans, year, closing):
+    # A table of targets is read by its columns; its lines are then blank to the
+    # paragraphs (same length, so offsets hold), whose running time state would
+    # take last year's column for this year's.
+    tables = list(_tables(text, year, closing))
+    prose = text
+    for start, end, _ in tables:
+        prose = prose[:start] + _NOT_NEWLINE.sub(" ", prose[start:end]) + prose[end:]
+    blocks = [(spans[0].start, _read_paragraph(prose, spans, year, closing)) for spans in _paragraphs(prose)]
+    blocks += [(start, rows) for start, _, rows in tables]
+    for _, block in sorted(blocks, key=lambda b: b[0]):
+        for target in block:
             # One price target; both unemployment rates; each statistic of output.
             key = (target.indicator, target.measure if target.measure in _OWN_ROW else "")
             if key not in seen:
@@ -779,6 +788,100 @@ def _values(fig, unit):
     if b is not None and b > a:
         return {"value": None, "low": a, "high": b, "unit": stated_unit}
     return {"value": a, "low": None, "high": None, "unit": stated_unit}
+
+
+# -- tables -----------------------------------------------------------------------
+
+# A table's row is a line whose cells are split by tabs, bars or runs of spaces
+# (Markdown and Word tables are read as tab-separated lines, a PDF's as spaced columns).
+_CELL_SEP = re.compile(r"[ \u3000]*(?:\t|[|｜]|[ \u3000]{2,}|\u3000)[ \u3000]*")
+_RULE_ROW = re.compile(r"[\s|｜:：\-—–+]*[-—–]{3,}[\s|｜:：\-—–+]*")
+_LINE = re.compile(r"[^\n\r]*(?:\r\n|\n|\r|$)")
+_NOT_NEWLINE = re.compile(r"[^\n\r]")
+_TARGET_COLUMN = re.compile(r"目标|计划|预期|预算|安排")
+_PAST_COLUMN = re.compile(r"完成|实际|执行|预计")
+_UNIT_NOTE = re.compile(rf"[（(](?:单位[:：]?)?(?P<unit>%|％|{_GRAIN_UNITS}|万人)[）)]")
+_CELL_FIGURE = re.compile(rf"(?P<num>{_NUM}(?:[-~—–至到]{_NUM})?)")
+_SIGNS = {"≥": "不低于", "≤": "不超过", ">": "超过", "<": "低于", "＞": "超过", "＜": "低于"}
+
+
+def _tables(text, year, closing):
+    """``(start, end, targets)`` of each table of targets: a header naming its columns' years or
+    roles (2025年完成, 2026年目标, 今年预期) over rows that open with an indicator."""
+    rows = []  # the table being gathered: (start, end, cells)
+    for m in itertools.chain(_LINE.finditer(text), [None]):
+        line = m.group().strip() if m else ""  # (strip takes the line break too)
+        if line and _RULE_ROW.fullmatch(line) and rows:
+            continue  # a Markdown rule under the header
+        cells = _CELL_SEP.split(line.strip("|｜ \u3000\t")) if line else []
+        if len(cells) >= 2:
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            rows.append((start, start + len(line), cells))
+            continue
+        if len(rows) >= 2:
+            table = _read_table(text, rows, year, closing)
+            if table is not None:
+                yield rows[0][0], rows[-1][1], table
+        rows = []
+
+
+def _read_table(text, rows, year, closing):
+    """The targets of a table's rows (a list), or None if its header names no year or role of its columns."""
+    header = [cell.translate(_FULL_WIDTH) for cell in rows[0][2]]
+    years = [year_number(y) for cell in header for y in re.findall(YEAR_WORDS, cell)]
+    roles = [_column_role(cell, year, max(years, default=None), closing) for cell in header]
+    if not any(roles[1:]):
+        return None
+    column = next((k for k, role in enumerate(roles) if role == _FUTURE), None)
+    found = []
+    for start, end, cells in rows[1:]:
+        if column is None or len(cells) != len(header):
+            continue
+        name_cell = next((c for c in cells[:column] if _NAMES.search(c.translate(_FULL_WIDTH))), None)
+        if name_cell is None:
+            continue
+        unit = next((f"（{cells[k]}）" for k, head in enumerate(header) if head in ("单位", "计量单位")), "")
+        reading = _table_cell(name_cell + unit, header[column], cells[column])
+        if reading is not None:
+            indicator, measure, fields = reading
+            found.append(Target(indicator, measure=measure, start=start, end=end, text=text[start:end], **fields))
+    return found
+
+
+def _column_role(cell, year, latest, closing):
+    """_FUTURE for a column of the coming year's targets, _PAST or _PLAN for another year's, None for no year's."""
+    states = {_marker_state(m, year, latest if year is None else None, closing) for m in _MARKERS.finditer(cell)} - {None}
+    if _PAST in states or _PLAN in states or (not states and _PAST_COLUMN.search(cell)):
+        return _PAST if _PAST in states or not states else _PLAN
+    if _FUTURE in states or _TARGET_COLUMN.search(cell):
+        return _FUTURE
+    return None
+
+
+def _table_cell(name_cell, head, value_cell):
+    """(indicator, measure, fields) of a row's target: its name read with its cell as one clause."""
+    unit = next((m.group("unit") for m in _UNIT_NOTE.finditer(name_cell + head)), "").replace("％", "%")
+    name = _SPACE.sub("", _UNIT_NOTE.sub("", name_cell)).translate(_FULL_WIDTH)
+    value = _SPACE.sub("", value_cell).translate(_FULL_WIDTH)
+    for sign, words in _SIGNS.items():
+        value = value.replace(sign, words)
+    figure = _CELL_FIGURE.search(value)
+    if figure is None:
+        return None
+    if unit and not re.match(rf"%|{_GRAIN_UNITS}|万人|人", value[figure.end() :]) and "百分之" not in value:
+        value = value[: figure.end()] + unit + value[figure.end() :]
+    m = _NAMES.search(name)
+    indicator, _, ind_unit, measure = INDICATORS[int(m.lastgroup[1:])]
+    # A growth indicator's column of rates needs no word of growth: "地区生产总值（%）".
+    if ind_unit == _PCT and indicator in _NEEDS and not _NEEDS[indicator].search(name):
+        name += "下降" if indicator == "energy_intensity" else "增长"
+    clause = name + value
+    reading = _figure_after(clause, _NAMES.search(clause), indicator, ind_unit)
+    if reading is None:
+        return None
+    fields = reading[1]
+    fields.pop("post"), fields.pop("moved")
+    return indicator, measure, fields
 
 
 # -- many documents ---------------------------------------------------------------

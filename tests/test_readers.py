@@ -306,15 +306,16 @@ def test_docx_paragraphs_and_table(tmp_path):
     document.add_heading("2024年政府工作报告", level=1)
     document.add_paragraph(PARAGRAPHS[0])
     document.add_paragraph("")  # blank paragraphs are dropped
-    table = document.add_table(rows=3, cols=2)
+    table = document.add_table(rows=4, cols=2)
     table.cell(0, 0).merge(table.cell(0, 1)).text = "主要指标"  # a merged cell comes out once
-    table.cell(1, 0).text, table.cell(1, 1).text = "地区生产总值", "120亿元"
-    table.cell(2, 0).text, table.cell(2, 1).text = "粮食总产量", "5万吨"
+    table.cell(1, 0).text, table.cell(1, 1).text = "地区生产总值", "120亿元"  # a row of one-line cells is a line
+    table.cell(2, 0).text, table.cell(2, 1).text = "粮食总产量", ""
+    table.cell(3, 0).text, table.cell(3, 1).text = "说明", "第一段\n第二段"  # a longer cell: its lines in turn
     document.add_paragraph(PARAGRAPHS[1])
     path = tmp_path / "report.docx"
     document.save(path)
     assert read_document(path) == "\n".join(
-        ["2024年政府工作报告", PARAGRAPHS[0], "主要指标", "地区生产总值", "120亿元", "粮食总产量", "5万吨", PARAGRAPHS[1]]
+        ["2024年政府工作报告", PARAGRAPHS[0], "主要指标", "地区生产总值\t120亿元", "粮食总产量\t", "说明", "第一段", "第二段", PARAGRAPHS[1]]
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 import policytext
 from conftest import REPO
 from policytext.errors import ParameterError
+from policytext.readers import read_document
 from policytext.targets import document_targets, parse_number, targets, wide_row
 
 
@@ -477,3 +478,50 @@ def test_the_session_line_inside_the_title_or_in_chinese_numerals_gives_place_an
     meta, found = file_targets(tmp_path, head + "\n今年全市地区生产总值增长6%左右。\n")
     assert (meta["place_full"] or meta["place"], meta["year"]) == (place, year)
     assert found == [("gdp_growth", 6.0)]
+
+
+# Tables of targets: a header names each column's year or role; a row opens with its
+# indicator. Cells split by bars (Markdown), tabs (Word, Markdown as read) or spaces (PDF).
+TABLES = [
+    ("主要指标 | 2025年完成 | 2026年目标\n|---|---|---|\n地区生产总值增长 | 5.8% | 6%左右\n一般公共预算收入增长 | 4.1% | 5%\n", 2026,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
+    # The unit in the name's brackets, in a column of its own, or in the header; 增长 implied by a rate.
+    ("指标\t去年完成\t今年目标\n地区生产总值（%）\t5.8\t6左右\n城镇调查失业率（%）\t5.1\t≤5.5\n", None,
+     {"gdp_growth": (6.0, None, None), "unemployment": (5.5, None, None)}),
+    ("序号  指标名称  单位  2025年预计  2026年目标\n1  地区生产总值增长  %  5.8  6-6.5\n2  城镇新增就业  万人  1.3  1.2\n", 2026,
+     {"gdp_growth": (None, 6.0, 6.5), "new_urban_jobs": (1.2, None, None)}),
+    ("指标\t2026年目标（%）\n单位地区生产总值能耗降低\t3\n", 2026, {"energy_intensity": (3.0, None, None)}),
+    # A column of the plan's years or of last year's only: no target.
+    ("指标 | “十五五”目标 | 2026年目标\n地区生产总值（%） | 6 | 5.5左右\n", 2026, {"gdp_growth": (5.5, None, None)}),
+    ("二、今年主要预期目标\n主要指标\t2025年完成\n地区生产总值增长\t5.8%\n", 2026, {}),
+    # A report given in December: 今年 is the year closing.
+    ("指标\t今年预计\t明年目标\n地区生产总值增长（%）\t5.8\t6左右\n明年全县地区生产总值计划增长6%左右。\n", 2026, {"gdp_growth": (6.0, None, None)}),
+    # Lines of "name  figure" with no header are read as sentences.
+    ("今年的主要目标是：\n地区生产总值  增长6%左右\n财政收入      增长5%\n", 2026,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", TABLES)
+def test_tables_of_targets(text, year, want):
+    assert stated(text, year) == want
+
+
+def test_a_table_row_is_the_targets_sentence_and_prose_around_it_is_read():
+    text = "今年城镇新增就业1万人以上。\n指标\t2025年\t2026年\n地区生产总值增长（%）\t5.8\t6左右\n今年粮食产量稳定在50万吨。"
+    found = targets(text, year=2026)
+    assert [(t.indicator, t.value) for t in found] == [("new_urban_jobs", 1.0), ("gdp_growth", 6.0), ("grain", 50.0)]
+    assert found[1].text == "地区生产总值增长（%）\t5.8\t6左右" and text[found[1].start : found[1].end] == found[1].text
+
+
+def test_a_word_table_keeps_its_columns(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("今年主要预期目标如下表。")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([("指标", "2025年完成", "2026年目标"), ("地区生产总值增长（%）", "5.8", "6左右"), ("粮食产量（万吨）", "52", "50以上")]):
+        for c, cell in enumerate(row):
+            table.cell(r, c).text = cell
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert stated(read_document(path), 2026) == {"gdp_growth": (6.0, None, None), "grain": (50.0, None, None)}
