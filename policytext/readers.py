@@ -294,8 +294,9 @@ def _read_text(path, data, max_bytes, max_pdf_pages):
 def _read_markdown(path, data, max_bytes, max_pdf_pages):
     """.md: the text without its markup (markdown-it-py, CommonMark with tables), a block a line.
 
-    Headings, paragraphs, list items, quotes and table rows each begin a
-    line, with a blank line between blocks; the number of an ordered list's
+    Headings, paragraphs, list items, quotes and tables each begin a
+    line, with a blank line between blocks (a table's rows are lines, their
+    cells split by tabs); the number of an ordered list's
     item is kept ("1. 深化改革"), as the splitter reads numbered headings;
     a line break inside a paragraph stays. Links keep their text, images
     and inline HTML tags are dropped (``<br>`` is a line break), and an
@@ -329,6 +330,7 @@ def _markdown_blocks(tokens, lines):
     """The text of each block of a parsed Markdown document, in order."""
     number = ""  # an ordered list item's number, for the item's first paragraph
     row = None  # the cells of the table row being read
+    table = []  # the rows of the table being read
     for token in tokens:
         if token.type == "inline":
             content = _markdown_inline(token.children or [])
@@ -349,8 +351,12 @@ def _markdown_blocks(tokens, lines):
             written = [cell.strip() for cell in split[1 if split and not split[0].strip() else 0 :]]
             written = written[:-1] if written and not written[-1] else written
         elif token.type == "tr_close":
-            yield "\t".join([*(row or []), *written[len(row or []) :]])
+            table.append("\t".join([*(row or []), *written[len(row or []) :]]))
             row = None
+        elif token.type == "table_open":
+            table = []
+        elif token.type == "table_close":
+            yield "\n".join(table)  # a table is one block, a row a line: its rows stay together
         elif token.type in ("fence", "code_block"):
             yield token.content.rstrip("\n")
         elif token.type == "html_block":

@@ -188,7 +188,7 @@ def test_markdown_is_read_without_its_markup(tmp_path):
         # CommonMark leaves the closing "**" between "。" and "全": it goes too.
         "（一）经济运行稳中向好。全年地区生产总值增长6%，见统计公报。\n\n"
         "新建高标准农田3000亩；\n\n完成危房改造120户。\n\n1. 深化改革\n\n2) 扩大开放\n\n"
-        "群众满意度达到98%。\n比上年提高2个百分点。\n\n指标\t数值\n\n粮食产量\t1.2\u00a0万吨\n\n注：数据为快报数。\n"
+        "群众满意度达到98%。\n比上年提高2个百分点。\n\n指标\t数值\n粮食产量\t1.2\u00a0万吨\n\n注：数据为快报数。\n"
     )
     spans = split_sentences(text)
     assert [s.text for s in spans if s.is_heading] == ["一、上半年工作回顾", "（一）经济运行稳中向好。", "1. 深化改革"]
@@ -210,7 +210,7 @@ def test_markdown_line_breaks_inside_a_paragraph_stay(tmp_path):
         # A note is no link definition: CommonMark's reading dropped it.
         ("[注]:本报告中部分数据为初步统计数。\n\n正文。\n", "[注]:本报告中部分数据为初步统计数。\n\n正文。\n"),
         # Cells past the header's count: the parser drops them.
-        ("| 指标 | 数值 |\n|---|---|\n| GDP | 5000 | 5.2% |\n", "指标\t数值\n\nGDP\t5000\t5.2%\n"),
+        ("| 指标 | 数值 |\n|---|---|\n| GDP | 5000 | 5.2% |\n", "指标\t数值\nGDP\t5000\t5.2%\n"),
         # "<" and ">" in an HTML block's text are no tags.
         ("<p>增长率<5%的地区有3个，>10%的有2个</p>\n", "增长率<5%的地区有3个，>10%的有2个\n"),
         # An item without a paragraph gives its number to no other block.
@@ -219,7 +219,7 @@ def test_markdown_line_breaks_inside_a_paragraph_stay(tmp_path):
         ("2\\*\\*10，*（一）稳中向好。*全年增长。\n", "2**10，（一）稳中向好。全年增长。\n"),
         ("~~删除~~文字\n", "删除文字\n"),
         # A line break in a cell keeps the row on one line.
-        ("| 项目 | 数值 |\n|---|---|\n| GDP<br>增长 | 5.2% |\n", "项目\t数值\n\nGDP 增长\t5.2%\n"),
+        ("| 项目 | 数值 |\n|---|---|\n| GDP<br>增长 | 5.2% |\n", "项目\t数值\nGDP 增长\t5.2%\n"),
     ],
 )
 def test_markdown_text_is_kept_where_the_markup_would_lose_it(tmp_path, source, text):
