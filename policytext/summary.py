@@ -33,6 +33,9 @@ __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pand
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
 _YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A line that is only a date ("2025年12月22日", "（二〇二五年一月十六日）"), below a title that has none.
+_DATE_LINE = re.compile(rf"[—－\-―\s（(]*({YEAR_WORDS})\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月[^，,。；;]{{0,8}}")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _is_title(line):
@@ -106,24 +109,49 @@ def document_meta(path, text):
     # A web page's first lines are often its menu ("您的位置: 首页 > 要闻"):
     # then the title is a later line, or the place is in the session line
     # ("在云南省第十四届人民代表大会第四次会议上").
-    lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()[:_HEAD_LINES]]
+    lines = [line.strip().translate(_FULL_WIDTH_DIGITS) for line in text[:HEAD_CHARS].splitlines()[:_HEAD_LINES]]
     titles = [line for line in lines if line != title and _is_title(line)]
     # The session line may be wrapped ("在广东省第十四届" / "人民代表大会…"); its date comes before it.
     session = _session_line(lines)
     sources = [(title, "title"), *((line, "title") for line in titles)]
     if session:
         sources.append((session.group(1), "session line"))
+    dates = [line for line in lines if _DATE_LINE.fullmatch(line)]
+    if dates:
+        sources.append((dates[0], "date line"))
     sources.append((name, "file name"))
+    years = {}  # where: the years its first source with any names
     for source, where in sources:
         place = parse_place(source)
         if place and not meta["place"]:
             meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
         if session and where == "session line":
             source = session.group()  # its date, not the place, gives the year
-        y = _YEAR.search(source) or _YEAR_IN_NAME.search(source)
-        if y and meta["year"] is None:
-            meta["year"] = year_number(y.group(1))
+        found = [year_number(y) for y in _YEAR.findall(source.translate(_FULL_WIDTH_DIGITS))]
+        if not found and where == "file name":
+            found = [int(y) for y in _YEAR_IN_NAME.findall(source)]
+        if found and where not in years:
+            years["date" if where in ("session line", "date line") else where] = found
+    meta["year"] = _report_year(years)
     return meta
+
+
+def _report_year(years):
+    """The report's year from its title's years, its session or date line's and its file name's.
+
+    The title's first year, unless the meeting's date says otherwise: it is
+    one of the title's years ("关于1958年国家决算和1959年国家预算草案的报告",
+    given in 1959), or the title's year is a plan's horizon ("“九五”计划和
+    2010年远景目标纲要的报告", given in 1996). A title's year one after the
+    date is the report's (given in December for the next year).
+    """
+    title, date = years.get("title"), years.get("date")
+    if title and date and (date[0] in title or abs(title[0] - date[0]) > 1):
+        return date[0]
+    for where in ("title", "date", "file name"):
+        if where in years:
+            return years[where][0]
+    return None
 
 
 #: Parts whose shares the summary gives apart, so results and promises can be compared.

@@ -276,6 +276,14 @@ def test_meta_rows_match_documents_however_their_paths_are_written_and_may_be_gb
         ("r.txt", "长江路街道2024年工作总结", ("长江路街道", "township", 2024)),
         ("national-2025.txt", "2025年中华人民共和国国务院政府工作报告", ("中华人民共和国", "national", 2025)),
         ("r.txt", "在全区经济工作会议上的讲话", ("", "", None)),
+        # Full-width digits; a date line below a title without a year.
+        ("r.txt", "石门县２０２５年政府工作报告", ("石门县", "county", 2025)),
+        ("r.txt", "在全市经济工作会议上的讲话\n２０２５年１２月２２日", ("", "", 2025)),
+        # The meeting's date over the title: one of the title's years, or the title's is a plan's horizon.
+        ("r.txt", "关于１９５８年国家决算和１９５９年国家预算草案的报告\n——１９５９年４月２１日在第二届全国人民代表大会第一次会议上", ("中华人民共和国", "national", 1959)),
+        ("r.txt", "关于“九五”计划和2010年远景目标纲要的报告\n——一九九六年三月五日在第八届全国人民代表大会第四次会议上", ("中华人民共和国", "national", 1996)),
+        # ... but a title's year one after it is the report's (given in December).
+        ("r.txt", "青禾镇2025年政府工作报告\n——2024年12月28日在青禾镇第十八届人民代表大会第五次会议上", ("青禾镇", "township", 2025)),
     ],
 )
 def test_document_meta(path, title, expected):
