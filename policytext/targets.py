@@ -263,6 +263,7 @@ _FUTURE, _PAST, _PLAN = "future", "past", "plan"
 # ... and what names the coming year's targets as such: "综合考虑‘十四五’规划目标衔接，
 # 主要预期目标是：" (a five-year plan states its 主要目标, not 预期目标).
 _STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标")
+_MAIN = re.compile(r"(?:主要|预期)(?:预期)?(?:目标|指标)")
 _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
     # alone: the clause before tells (去年，… or 今年是…。市政府确定的主要目标是：).
@@ -276,7 +277,7 @@ _MARKERS = re.compile(
     r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
     r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度)"
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
-    r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长|(?:确保|力争)全年)"
+    r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长|(?:确保|力争|争取)(?:[^，,。；;\d%]{0,12}?)全年)"
 )
 
 
@@ -388,20 +389,33 @@ def targets(text, *, year=None):
     # paragraphs (same length, so offsets hold), whose running time state would
     # take last year's column for this year's.
     tables = list(_tables(text, year, closing))
-    prose = text
+    pieces, at = [], 0
     for start, end, _ in tables:
-        prose = prose[:start] + _NOT_NEWLINE.sub(" ", prose[start:end]) + prose[end:]
-    blocks = [(spans[0].start, _read_paragraph(prose, spans, year, closing)) for spans in _paragraphs(prose)]
-    blocks += [(start, rows) for start, _, rows in tables]
-    for _, block in sorted(blocks, key=lambda b: b[0]):
-        for target in block:
-            # One price target; both unemployment rates; each statistic of output.
-            key = (target.indicator, target.measure if target.measure in _OWN_ROW else "")
-            if key not in seen:
-                seen[key] = len(found)
-                found.append(target)
-            elif _MEASURE_RANK.get(target.measure, 0) < _MEASURE_RANK.get(found[seen[key]].measure, 0):
-                found[seen[key]] = target  # 财政总收入增长8%，一般公共预算收入增长6%: the budget revenue is the target
+        pieces += [text[at:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+        at = end
+    prose = "".join(pieces) + text[at:]
+    readings, carry = [], None
+    for spans in _paragraphs(prose):
+        read, carry = _read_paragraph(prose, spans, year, closing, None if spans[0].is_heading else carry)
+        readings += read
+    readings += [(target, True) for _, _, rows in tables for target in rows]
+    readings.sort(key=lambda reading: reading[0].start)  # stable: a sentence's targets in the order read
+    found, seen = [], {}
+    for target, main in readings:
+        # One price target; both unemployment rates; each statistic of output.
+        key = (target.indicator, target.measure if target.measure in _OWN_ROW else "")
+        if key not in seen:
+            seen[key] = (len(found), main)
+            found.append(target)
+            continue
+        k, main_before = seen[key]
+        # The main targets' statement wins over one before it ("国家提出今年经济增长5%左右的预期
+        # 目标。…今年全省主要预期目标是：地区生产总值增长6%左右"), and the general budget's
+        # revenue over 财政总收入 ("财政总收入增长8%，一般公共预算收入增长6%").
+        if (main and not main_before) or (
+            _MEASURE_RANK.get(target.measure, 0) < _MEASURE_RANK.get(found[k].measure, 0) and (main or not main_before)
+        ):
+            found[k], seen[key] = target, (k, main or main_before)
     if not any(t.indicator == "gdp_growth" for t in found):
         found.append(Target("gdp_growth", stated=False))
     return found
@@ -438,8 +452,15 @@ def _paragraphs(text):
         yield run
 
 
-def _read_paragraph(text, spans, year, closing=False):
-    """The coming year's targets of one run of sentences, in order."""
+def _read_paragraph(text, spans, year, closing=False, carried_in=None):
+    """The coming year's targets of one run of sentences: ``([(Target, main), …], carry)``.
+
+    ``main`` is true for a target read after words of the main targets (主要预期目标,
+    预期指标) in its run. ``carry`` is what the next run starts from: for a run that
+    read targets and ended in the coming year's state, ``(_FUTURE, main)`` of its
+    last target (a list of targets goes on in the sentences after it: "…财政收入增长
+    4%。\n物价涨幅控制在3%左右。"), else None. ``carried_in`` is the last run's carry.
+    """
     first, last = spans[0].start, spans[-1].end
     raw = text[first:last]
     # Normalise: white space out (remembering where each run of the rest
@@ -447,7 +468,7 @@ def _read_paragraph(text, spans, year, closing=False):
     pieces = _SPACE.split(raw)
     norm = "".join(pieces)
     if not _ANY_NAME.search(norm):
-        return
+        return [], None
     norm = norm.translate(_FULL_WIDTH)
     raw_starts = [first + m.end() for m in _SPACE.finditer(raw)]
     norm_starts = list(itertools.accumulate(map(len, pieces[:-1]), initial=0))
@@ -487,9 +508,14 @@ def _read_paragraph(text, spans, year, closing=False):
     carried = [(p, state) for p, state in markers if p not in local]
     carried_at = [p for p, _ in carried]
 
+    state_in, main_in = carried_in or (None, False)
+
     def state_at(pos):
         k = bisect.bisect_right(carried_at, pos) - 1
-        return carried[k][1] if k >= 0 else None
+        return carried[k][1] if k >= 0 else state_in
+
+    def main(figure_at):
+        return _MAIN.search(norm, 0, figure_at) is not None or (main_in and state_at(figure_at) == state_in and not carried_at)
 
     def coming(clause, figure_at):
         """Whether a figure is the coming year's. In its clause, up to the figure, a
@@ -500,6 +526,7 @@ def _read_paragraph(text, spans, year, closing=False):
             return False
         return _FUTURE in inside or state_at(clause - 1) == _FUTURE
 
+    out = []
     names = list(_NAMES.finditer(norm))
     shared = _shared_figures(norm, names, clause_ends)
     for m in names:
@@ -520,7 +547,7 @@ def _read_paragraph(text, spans, year, closing=False):
             fields["modifier"], fields["modifier_text"] = _modifier(striving[-1], fields.pop("post"))
         fields.pop("post", None)
         span = spans[bisect.bisect_right(starts, origin(m.start())) - 1]
-        yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
+        out.append((Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields), main(figure_at)))
 
     # A later clause of the sentence that states a rate without naming it is
     # about the indicator last named: "今后五年生产总值年均增长10%，今年增长11%左右".
@@ -543,8 +570,11 @@ def _read_paragraph(text, spans, year, closing=False):
             fields = _finish(_values(fig, unit), norm[clause : fig.start()], fig, norm, unit, False)
             fields.pop("post"), fields.pop("moved")
             span = spans[bisect.bisect_right(starts, origin(bare.start())) - 1]
-            yield Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields)
+            out.append((Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields), main(fig.start())))
             break
+    out.sort(key=lambda reading: reading[0].start)  # stable: a sentence's targets in the order read
+    carry = (_FUTURE, out[-1][1]) if out and state_at(len(norm)) == _FUTURE else None
+    return out, carry
 
 
 _BARE_RATE = re.compile(r"(?:增长|增速|增幅)(?:为|是|达到|保持在|控制在)?(?=百分之|\d)")
@@ -800,7 +830,7 @@ _LINE = re.compile(r"[^\n\r]*(?:\r\n|\n|\r|$)")
 _NOT_NEWLINE = re.compile(r"[^\n\r]")
 _TARGET_COLUMN = re.compile(r"目标|计划|预期|预算|安排")
 _PAST_COLUMN = re.compile(r"完成|实际|执行|预计")
-_UNIT_NOTE = re.compile(rf"[（(](?:单位[:：]?)?(?P<unit>%|％|{_GRAIN_UNITS}|万人)[）)]")
+_UNIT_NOTE = re.compile(rf"[（(](?:单位[:：]?)?(?P<unit>%|％|{_GRAIN_UNITS}|万人|人)[）)]")
 _CELL_FIGURE = re.compile(rf"(?P<num>{_NUM}(?:[-~—–至到]{_NUM})?)")
 _SIGNS = {"≥": "不低于", "≤": "不超过", ">": "超过", "<": "低于", "＞": "超过", "＜": "低于"}
 
@@ -835,6 +865,9 @@ def _read_table(text, rows, year, closing):
     column = next((k for k, role in enumerate(roles) if role == _FUTURE), None)
     found = []
     for start, end, cells in rows[1:]:
+        if column is not None and len(cells) < len(header) and "\t" not in text[start:end]:
+            # Spaced columns: a single space may split a cell from the next ("社会消费品零售总额增长 %    7.3    8").
+            cells = text[start:end].split() if len(text[start:end].split()) == len(header) else cells
         if column is None or len(cells) != len(header):
             continue
         name_cell = next((c for c in cells[:column] if _NAMES.search(c.translate(_FULL_WIDTH))), None)
@@ -926,10 +959,10 @@ def document_targets(path, text, *, overrides=None):
     read = document_meta(path, text)
     meta = with_meta(read, overrides or {}, path)
     year = meta["year"]
-    named = [y for y in map(year_number, _TITLE_YEAR.findall(read["title"] or "")) if y]
+    named = [y for y in map(year_number, _TITLE_YEAR.findall((read["title"] or "").translate(_FULL_WIDTH))) if y]
     if year == read["year"] and len(named) > 1:
         year = max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
-    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD])) and year_number(late.group(1)) == year:
+    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         year += 1
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}

@@ -496,6 +496,9 @@ TABLES = [
     ("二、今年主要预期目标\n主要指标\t2025年完成\n地区生产总值增长\t5.8%\n", 2026, {}),
     # A report given in December: 今年 is the year closing.
     ("指标\t今年预计\t明年目标\n地区生产总值增长（%）\t5.8\t6左右\n明年全县地区生产总值计划增长6%左右。\n", 2026, {"gdp_growth": (6.0, None, None)}),
+    # Spaced columns with a single space before the unit; a unit of 人 counted in 万人.
+    ("指标          单位   2023年  2024年目标\n社会消费品零售总额增长 %      7.3    8\n城镇新增就业          人      5620   5000\n", 2024,
+     {"retail_sales_growth": (8.0, None, None), "new_urban_jobs": (0.5, None, None)}),
     # Lines of "name  figure" with no header are read as sentences.
     ("今年的主要目标是：\n地区生产总值  增长6%左右\n财政收入      增长5%\n", 2026,
      {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
@@ -525,3 +528,39 @@ def test_a_word_table_keeps_its_columns(tmp_path):
     path = tmp_path / "report.docx"
     document.save(path)
     assert stated(read_document(path), 2026) == {"gdp_growth": (6.0, None, None), "grain": (50.0, None, None)}
+
+
+# A fifth review (63 reports written without the rules in view): what it found.
+FIFTH_REVIEW = [
+    # A list of targets goes on in the sentences after its own, without a word of time.
+    ("去年，全县生产总值增长5.9%，财政收入增长3.3%。\n今年全县主要预期目标是：生产总值增长6%左右，财政收入增长4%。\n"
+     "物价涨幅控制在3%左右。全社会固定资产投资增长8%以上。\n各位代表，让我们携手同心！", None,
+     {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (4.0, None, None), "cpi": (3.0, None, None),
+      "fixed_investment_growth": (8.0, None, None)}),
+    ("1998年全市国内生产总值增长9.6%。\n1999年，力争全市国内生产总值增长百分之九，\n全社会固定资产投资增长百分之十二。\n"
+     "居民消费价格总水平涨幅控制在百分之二以内。", 1999,
+     {"gdp_growth": (9.0, None, None), "fixed_investment_growth": (12.0, None, None), "cpi": (2.0, None, None)}),
+    # ... but not into a heading's section, nor from a paragraph that read none.
+    ("今年主要预期目标是：地区生产总值增长6%左右。\n（一）坚持稳中求进\n全县财政收入增长4%。", 2026, {"gdp_growth": (6.0, None, None)}),
+    ("今年是“十五五”开局之年。\n全县财政收入增长4%。", 2026, {}),
+    # The main targets' statement wins over another body's stated before it.
+    ("国家提出今年经济增长5%左右的预期目标。我省发展基础较好，\n今年全省主要预期目标是：地区生产总值增长6%左右。", 2024,
+     {"gdp_growth": (6.0, None, None)}),
+    ("省政府确定今年全省生产总值增长8.5%。今年全市经济社会发展的主要预期目标是：地区生产总值增长9.5%。", 2014,
+     {"gdp_growth": (9.5, None, None)}),
+    # 全年 after the indicator, in a half-year report.
+    ("下半年，我们将紧盯全年目标，确保地区生产总值全年增长5.5%左右，一般公共预算收入全年增长3%。", 2025,
+     {"gdp_growth": (5.5, None, None), "fiscal_revenue_growth": (3.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", FIFTH_REVIEW)
+def test_what_the_fifth_review_found(text, year, want):
+    assert stated(text, year) == want
+
+
+def test_a_speech_dated_in_december_on_a_line_of_its_own_is_read_for_the_next_year(tmp_path):
+    meta, found = file_targets(tmp_path, "在全市经济工作会议上的讲话\n２０２５年１２月２２日\n同志们：\n"
+                               "今年全市地区生产总值增长5.5%左右。\n明年全市地区生产总值预期增长6%左右。\n")
+    assert meta["year"] == 2026
+    assert found == [("gdp_growth", 6.0)]
