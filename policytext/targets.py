@@ -44,6 +44,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from ._validation import check_params, check_text, int_between, optional
+from .parts import report_parts
 from .segment import heading_level, split_sentences
 
 __all__ = [
@@ -127,12 +128,13 @@ INDICATORS = [
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
     ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
-    ("grain", r"粮食(?:总产量|产量|总产)|粮食播种面积[^，,；;。]{0,16}[，,](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
+    ("grain", r"粮食(?:计划)?(?:总产量|产量|总产)|粮食播种面积[^，,；;。]{0,16}[，,](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
     # 公共财政预算收入 is the name 一般公共预算收入 had until the budget law of 2014.
     ("fiscal_revenue_growth", r"(?:地方)?(?:(?:一般)?公共(?:财政)?|(?:财政)?一般)预算收入", _PCT, "general_budget_revenue"),
-    ("fiscal_revenue_growth", r"(?:地方)?财政收入", _PCT, "fiscal_revenue"),
+    ("fiscal_revenue_growth", r"(?:地方)?财政收入|国家预算收入", _PCT, "fiscal_revenue"),  # 国家预算收入: the 1950s' word
     ("fiscal_revenue_growth", r"财政总收入", _PCT, "total_fiscal_revenue"),
     ("fixed_investment_growth", r"(?:全社会)?固定资产投资", _PCT, ""),
+    ("fixed_investment_growth", r"基本建设投资", _PCT, "capital_construction"),  # the plans' investment until the 1980s
     ("retail_sales_growth", r"社会消费品零售总?额|社会商品零售总额|社零总?额", _PCT, ""),
 ]
 
@@ -145,12 +147,18 @@ INDICATORS = [
 # lowest rank wins: GDP, then GNP, then gross output, then 社会总产值.
 _MEASURE_RANK = {
     "general_budget_revenue": 0, "fiscal_revenue": 1, "total_fiscal_revenue": 2,
-    "gnp": 1, "gross_output": 2, "social_output": 3,
+    "gnp": 1, "gross_output": 2, "social_output": 3, "capital_construction": 1,
 }  # fmt: skip
-_OWN_ROW = {"surveyed", "registered", "gnp", "gross_output", "social_output"}
+_OWN_ROW = {"surveyed", "registered", "gnp", "gross_output", "social_output", "capital_construction"}
 
+# A planned fall of a growth indicator is a negative rate: "固定资产投资比上年压缩
+# 百分之二十一" is -21%. A word of growth in the gap makes the fall the rate's
+# ("增速下降到8%" is 8%).
+_FALL = re.compile(r"压缩|下降|减少")
+_CHANGE = r"(?:增[长幅]?|减少|下降|压缩)"  # a change over last year, after an amount ("…亿元，比上年减少21%")
+_GROWTH_WORD = re.compile(r"增")
 # What the words between the name and the figure must contain, per indicator:
-# growth rates need a word of growth, intensity a word of reduction.
+# growth rates need a word of growth (or of a fall), intensity a word of reduction.
 _NEEDS = {
     "gdp_growth": re.compile(r"增长|增速|速度|增幅|目标|预期|计划"),
     "fiscal_revenue_growth": re.compile(r"增长|增速|增幅|压缩|下降|减少"),
@@ -159,21 +167,16 @@ _NEEDS = {
     "energy_intensity": re.compile(r"降低|下降|减少"),
     "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
 }
-# A planned fall of a growth indicator is a negative rate: "固定资产投资比上年压缩
-# 百分之二十一" is -21%. A word of growth in the gap makes the fall the rate's
-# ("增速下降到8%" is 8%).
-_FALL = re.compile(r"压缩|下降|减少")
-_GROWTH_WORD = re.compile(r"增")
 # "Over last year" before a rate that follows an amount: "…亿元，比上年(执行数)增长8%".
 _OVER_LAST = r"(?:比(?:上年|去年)(?:执行数|实际)?|较上年|同比|_+)?"  # _+: a base year, blanked ("比2012年执行数")
 # Words that make a figure something other than the target: a share, a ratio,
 # a relation between two indicators.
 # (A size stated beside the rate does not: "达到3500亿元，比上年增长10%", "总规模为三千亿元，比上年增长百分之十".)
-_NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规模(?!.*增[长幅])|达到[^%]*亿元(?![，,、]{_OVER_LAST}增)|投资率|之比|分别")
+_NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规模(?!.*{_CHANGE})|达到[^%]*亿元(?![，,、]{_OVER_LAST}{_CHANGE})|投资率|之比|分别")
 
 _NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
 # A cheap test for a paragraph worth normalising at all.
-_ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|零售总?额|社零|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
+_ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|基本建设投资|国家预算收入|零售总?额|社零|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
 
 # -- numbers --------------------------------------------------------------------
 
@@ -242,7 +245,7 @@ _PRE = {"不低于": "以上", "不少于": "以上", "至少": "以上", "超�
         "不高于": "以内", "控制在": "以内", "低于": "以下", "力争": "力争", "争取": "力争", "确保": "确保"}  # fmt: skip
 _PRE_RE = re.compile("|".join(sorted(_PRE, key=len, reverse=True)))
 _STRIVING = re.compile(r"力争|争取|确保")
-_STRETCH = re.compile(r"[,、（(]?(?:并|或)?(?:努力)?(?:力争|争取)(?:达到|实现|增长|超过)?在?(?=百分之|\d)")
+_STRETCH = re.compile(r"[,、（(]?(?:在(?:实际)?(?:执行|工作)中)?(?:并|或)?(?:努力)?(?:力争|争取)(?:达到|实现|增长|超过)?在?(?=百分之|\d)")
 _MOVE_TO = re.compile(r"(?:提高|降低|下降|增加|降|升)?到(?=百分之|\d)")
 
 
@@ -264,6 +267,13 @@ _FUTURE, _PAST, _PLAN = "future", "past", "plan"
 # 主要预期目标是：" (a five-year plan states its 主要目标, not 预期目标).
 _STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标")
 _MAIN = re.compile(r"(?:主要|预期)(?:预期)?(?:目标|指标)")
+_COMMA = re.compile("[，,；;]")
+_INTENT = re.compile(r"确保|力争|争取|努力|全力|要|将")
+_DONE_TARGET = re.compile(r"(?:主要)?(?:预期)?目标")
+_BY_PART = "by part"  # a figure dated by the report's plan part alone
+_PART_WEIGHT = -1  # ... weighs least, and is dropped from a report that states its main targets
+# Another body's targets: the state's, or those a higher level set for the report's place.
+_OTHER_BODY = re.compile(r"(?:国家|中央|国务院|上级|省里|市里|县里)[^，,。；;]{0,6}?(?:下达|确定|提出|要求|部署)|下达")
 _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
     # alone: the clause before tells (去年，… or 今年是…。市政府确定的主要目标是：).
@@ -394,39 +404,48 @@ def targets(text, *, year=None):
         pieces += [text[at:start], _NOT_NEWLINE.sub(" ", text[start:end])]
         at = end
     prose = "".join(pieces) + text[at:]
+    spans = split_sentences(prose)
+    # Where no word dates a clause, the report's structure does: a clause in its plan
+    # (a section "三、2015年重点工作", a half-year report's 下半年) is the coming year's.
+    planned = {span.start for span, part in zip(spans, report_parts(spans)) if part == "plan"}
     readings, carry = [], None
-    for spans in _paragraphs(prose):
-        read, carry = _read_paragraph(prose, spans, year, closing, None if spans[0].is_heading else carry)
+    for run in _paragraphs(prose, spans):
+        read, carry = _read_paragraph(prose, run, year, closing, None if run[0].is_heading else carry, planned)
         readings += read
-    readings += [(target, True) for _, _, rows in tables for target in rows]
+    readings += [(target, 2) for _, _, rows in tables for target in rows]  # a table of targets states the main ones
     readings.sort(key=lambda reading: reading[0].start)  # stable: a sentence's targets in the order read
     found, seen = [], {}
-    for target, main in readings:
+    for target, weight in readings:
         # One price target; both unemployment rates; each statistic of output.
         key = (target.indicator, target.measure if target.measure in _OWN_ROW else "")
         if key not in seen:
-            seen[key] = (len(found), main)
+            seen[key] = (len(found), weight)
             found.append(target)
             continue
-        k, main_before = seen[key]
-        # The main targets' statement wins over one before it ("国家提出今年经济增长5%左右的预期
-        # 目标。…今年全省主要预期目标是：地区生产总值增长6%左右"), and the general budget's
-        # revenue over 财政总收入 ("财政总收入增长8%，一般公共预算收入增长6%").
-        if (main and not main_before) or (
-            _MEASURE_RANK.get(target.measure, 0) < _MEASURE_RANK.get(found[k].measure, 0) and (main or not main_before)
+        k, weight_before = seen[key]
+        # A weightier statement wins over one before it: the main targets' over another
+        # body's ("国家提出今年经济增长5%左右的预期目标。…今年全省主要预期目标是：地区生产
+        # 总值增长6%左右"); and among equals the general budget's revenue over 财政总收入
+        # ("财政总收入增长8%，一般公共预算收入增长6%").
+        if weight > weight_before or (
+            weight == weight_before and _MEASURE_RANK.get(target.measure, 0) < _MEASURE_RANK.get(found[k].measure, 0)
         ):
-            found[k], seen[key] = target, (k, main or main_before)
+            found[k], seen[key] = target, (k, weight)
+    # A report that states its main targets states them there: a figure dated by its
+    # place in the plan only ("城镇新增就业28万人" in the section on jobs) is then a
+    # measure of the plan, not one of the year's targets.
+    if any(weight == 2 for _, weight in seen.values()):
+        found = [t for t, (_, weight) in zip(found, sorted(seen.values())) if weight != _PART_WEIGHT]
     if not any(t.indicator == "gdp_growth" for t in found):
         found.append(Target("gdp_growth", stated=False))
     return found
 
 
-def _paragraphs(text):
+def _paragraphs(text, spans):
     """Runs of sentences read together: a paragraph; with the next line when a line ends
     in a colon, semicolon or comma or without ending its sentence; with the items of a
     list its line introduces ("主要预期目标是：" then "一是……。" "二是……。"); and the
     lines under a heading of the targets or of the year's work ("二、2026年主要预期目标")."""
-    spans = split_sentences(text)
     run = []
     listing = False  # the run introduced a list: its items go on in it
     targets_level = None  # the level of the heading of targets the run is under
@@ -452,14 +471,17 @@ def _paragraphs(text):
         yield run
 
 
-def _read_paragraph(text, spans, year, closing=False, carried_in=None):
-    """The coming year's targets of one run of sentences: ``([(Target, main), …], carry)``.
+def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=frozenset()):
+    """The coming year's targets of one run of sentences: ``([(Target, weight), …], carry)``.
 
-    ``main`` is true for a target read after words of the main targets (主要预期目标,
-    预期指标) in its run. ``carry`` is what the next run starts from: for a run that
-    read targets and ended in the coming year's state, ``(_FUTURE, main)`` of its
+    ``weight`` ranks statements of one indicator: 2 for a target read under words
+    of the main targets (主要预期目标, 预期指标: from their sentence to the next heading), 0 for one another body
+    set in its sentence ("国家提出…", "县里下达我镇的…目标为6%"), else 1. ``carry``
+    is what the next run starts from: for a run that
+    read targets and ended in the coming year's state, ``(_FUTURE, weight)`` of its
     last target (a list of targets goes on in the sentences after it: "…财政收入增长
     4%。\n物价涨幅控制在3%左右。"), else None. ``carried_in`` is the last run's carry.
+    ``planned`` holds the starts of the report's sentences in its plan part.
     """
     first, last = spans[0].start, spans[-1].end
     raw = text[first:last]
@@ -477,6 +499,9 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None):
         j = bisect.bisect_right(norm_starts, k) - 1
         return (first if j == 0 else raw_starts[j - 1]) + k - norm_starts[j]
 
+    def span_at(k):
+        return spans[bisect.bisect_right(starts, origin(k)) - 1]
+
     if year is not None:
         norm = _blank_bases(norm, year)
     starts = [s.start for s in spans]
@@ -493,6 +518,11 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None):
     # (str.rfind for each end character) took time quadratic in a sentence's clauses.
     clause_ends = [m.start() for m in _CLAUSE_END.finditer(norm)]
     sentence_ends = [m.start() for m in _SENTENCE_STOP.finditer(norm)]
+    # "确保全年目标完成" is a resolve, not a result: a completion after a word of intent in its clause dates nothing.
+    markers = [
+        (pos, None if state == _PAST and _INTENT.search(norm, _last_before(clause_ends, pos) + 1, pos) and _DONE_TARGET.match(norm, pos) else state, strong)
+        for pos, state, strong in markers
+    ]
     markers = _sticky([marker for marker in markers if marker[1] is not None], clause_ends, sentence_ends)
     positions = [p for p, _ in markers]
     # Some words date their own clause only: 已经 ("这一目标已经充分考虑了各种因素；一般
@@ -508,23 +538,52 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None):
     carried = [(p, state) for p, state in markers if p not in local]
     carried_at = [p for p, _ in carried]
 
-    state_in, main_in = carried_in or (None, False)
+    state_in, weight_in = carried_in or (None, 1)
 
     def state_at(pos):
         k = bisect.bisect_right(carried_at, pos) - 1
         return carried[k][1] if k >= 0 else state_in
 
-    def main(figure_at):
-        return _MAIN.search(norm, 0, figure_at) is not None or (main_in and state_at(figure_at) == state_in and not carried_at)
+    # The sentences under words of the main targets: from a sentence naming them to the
+    # next heading, or under a heading that names them ("二、2026年主要预期目标").
+    heading_starts = [span.start for span in spans if span.is_heading]
+    main_spans, under_main = set(), False
+    for span in spans:
+        under_main = bool(_MAIN.search(span.text)) or (under_main and not span.is_heading)
+        if under_main:
+            main_spans.add(span.start)
+    comma_ends = [m.start() for m in _COMMA.finditer(norm)]  # clause ends but a colon's ("国家提出：今年…")
+
+    def weight(figure_at, when):
+        clause = max(_last_before(sentence_ends, figure_at), _last_before(comma_ends, figure_at)) + 1
+        if _OTHER_BODY.search(norm, clause, figure_at):
+            return 0
+        if span_at(figure_at).start in main_spans or (not carried_at and weight_in == 2):
+            return 2
+        return _PART_WEIGHT if when is _BY_PART else 1
 
     def coming(clause, figure_at):
-        """Whether a figure is the coming year's. In its clause, up to the figure, a
+        """Whether a figure is the coming year's: by words (True), by the report's
+        structure only (_BY_PART), or not (False). In its clause, up to the figure, a
         plan or past marker decides (“十五”期间年均经济增长速度预期目标为7%); else a
-        coming-year marker; else the state the paragraph was in before the clause."""
+        coming-year marker; else the state the paragraph was in before the clause;
+        else, where no word dated the run, whether the clause is in the plan part."""
         inside = _clause_states(norm, markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, figure_at)])
         if _PLAN in inside or _PAST in inside:
             return False
-        return _FUTURE in inside or state_at(clause - 1) == _FUTURE
+        before = state_at(clause - 1)
+        if _FUTURE in inside:
+            return True
+        if before == _FUTURE:
+            # Dated by a heading, or by words above one, is dated by the report's structure:
+            # "二、2025年工作安排" over "（二）稳定就业\n新增城镇就业300人".
+            k = bisect.bisect_right(carried_at, clause - 1) - 1
+            if k < 0:
+                return True  # dated by the run before
+            dating, here = span_at(carried_at[k]).start, span_at(clause).start
+            crossed = bisect.bisect_right(heading_starts, here) - bisect.bisect_left(heading_starts, dating)
+            return _BY_PART if crossed and dating != here else True
+        return _BY_PART if before is None and span_at(clause).start in planned else False
 
     out = []
     names = list(_NAMES.finditer(norm))
@@ -539,15 +598,16 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None):
         if fields.pop("moved"):  # 由今年预计的3%提高到4%: the clause's past words are about the first figure
             figure_at = m.end()
         clause = _last_before(clause_ends, m.start()) + 1
-        if not coming(clause, figure_at):
+        when = coming(clause, figure_at)
+        if not when:
             continue
         # 力争粮食产量达到…: a striving word before the name qualifies the figure too.
         striving = _STRIVING.findall(norm, clause, m.start())
         if striving and not _PRE_RE.search(norm, m.end(), figure_at):
             fields["modifier"], fields["modifier_text"] = _modifier(striving[-1], fields.pop("post"))
         fields.pop("post", None)
-        span = spans[bisect.bisect_right(starts, origin(m.start())) - 1]
-        out.append((Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields), main(figure_at)))
+        span = span_at(m.start())
+        out.append((Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields), weight(figure_at, when)))
 
     # A later clause of the sentence that states a rate without naming it is
     # about the indicator last named: "今后五年生产总值年均增长10%，今年增长11%左右".
@@ -565,12 +625,13 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None):
             if not (fig and _fits(fig, unit)):
                 break
             k += 1
-            if not coming(clause, fig.start()):
+            when = coming(clause, fig.start())
+            if not when:
                 continue
             fields = _finish(_values(fig, unit), norm[clause : fig.start()], fig, norm, unit, False)
             fields.pop("post"), fields.pop("moved")
-            span = spans[bisect.bisect_right(starts, origin(bare.start())) - 1]
-            out.append((Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields), main(fig.start())))
+            span = span_at(bare.start())
+            out.append((Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields), weight(fig.start(), when)))
             break
     out.sort(key=lambda reading: reading[0].start)  # stable: a sentence's targets in the order read
     carry = (_FUTURE, out[-1][1]) if out and state_at(len(norm)) == _FUTURE else None
@@ -580,7 +641,7 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None):
 _BARE_RATE = re.compile(r"(?:增长|增速|增幅)(?:为|是|达到|保持在|控制在)?(?=百分之|\d)")
 # ... and all the clause may say before it: a time and words of intent.
 _BARE_LEAD = re.compile(
-    rf"(?:今年|明年|本年|全年|(?:{YEAR_WORDS})年)?(?:我们)?(?:计划|预期|要|将|争取|力争|确保|实现|安排|可以|实际)*(?:比上年|比去年)?"
+    rf"(?:今年|明年|本年|全年|(?:{YEAR_WORDS})年)?(?:我们|[我全][省市县区镇乡])?(?:计划|预期|要|将|争取|力争|确保|实现|安排|可以|实际)*(?:比上年|比去年)?"
 )
 
 
@@ -688,7 +749,7 @@ def _marker_state(m, year, latest=None, closing=False):
 
 # 明年 before an indicator and its figure in one clause: "明年全县工农业总产值计划增长百分之八".
 _NEXT_YEAR_TARGET = re.compile(rf"明年[^，,。；;]{{0,12}}(?:{_NAMES.pattern})[^，,。；;]{{0,12}}(?:百分之|\d)")
-_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?={_OVER_LAST}增)")
+_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?={_OVER_LAST}{_CHANGE})")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
 
 
@@ -725,6 +786,8 @@ def _figure_after(norm, name, indicator, unit):
         if fields is None:
             return None
     if indicator in _FALLS and _FALL.search(gap) and not _GROWTH_WORD.search(name.group() + gap):
+        fields = _as_fall(fields)
+    elif unit == _PCT and (gap.endswith("-") or "负增长" in gap):  # "增长-5%", "负增长5%"
         fields = _as_fall(fields)
     return fig.start(), _finish(fields, gap, fig, norm, unit, moved)
 
@@ -787,7 +850,7 @@ def _gap_ok(gap, name, indicator):
     # target (经济增长速度的调控目标，定为8%) or before one of control.
     for comma in re.finditer(r"[,，:：]", gap):
         before, after = gap[: comma.start()], gap[comma.end() :]
-        if before.endswith("元") and re.match(rf"{_OVER_LAST}增", after):
+        if before.endswith("元") and re.match(rf"{_OVER_LAST}{_CHANGE}", after):
             continue  # after an amount: 地区生产总值300亿元，(比上年)增长6%
         if comma.group() in "：:" and re.fullmatch(r"(?:增速|增长率?|增幅)?", before) and not after:
             continue  # a list of "indicator: value": "地区生产总值增速：5%左右"

@@ -12,7 +12,7 @@ from policytext.targets import document_targets, parse_number, targets, wide_row
 
 
 # Measures that are rows of their own beside an indicator's main one.
-OWN_ROWS = {"surveyed", "registered", "gnp", "gross_output", "social_output"}
+OWN_ROWS = {"surveyed", "registered", "gnp", "gross_output", "social_output", "capital_construction"}
 
 
 def by_indicator(found):
@@ -564,3 +564,47 @@ def test_a_speech_dated_in_december_on_a_line_of_its_own_is_read_for_the_next_ye
                                "今年全市地区生产总值增长5.5%左右。\n明年全市地区生产总值预期增长6%左右。\n")
     assert meta["year"] == 2026
     assert found == [("gdp_growth", 6.0)]
+
+
+# A sixth review (64 reports: township and street, the 1950s-90s, budgets, targets spread over the plan).
+SIXTH_REVIEW = [
+    # The plans' 基本建设投资 (its own row of investment), 国家预算收入, 粮食计划产量.
+    ("一九五六年基本建设投资计划为一百四十七亿元，比一九五五年增长百分之六十二。", 1956, {"fixed_investment_growth": (62.0, None, None)}),
+    ("一九五四年国家预算收入为二百三十一亿元，比一九五三年增长百分之八点四。", 1954, {"fiscal_revenue_growth": (8.4, None, None)}),
+    ("今年粮食计划产量为六千亿斤。", 1960, {"grain": (6000.0, None, None)}),
+    # Falls: after an amount, 下降 after the general budget, a minus sign.
+    ("今年全社会固定资产投资规模压缩到四千亿元，比上年减少百分之二十一。", 1989, {"fixed_investment_growth": (-21.0, None, None)}),
+    ("今年一般公共预算收入安排3.91亿元，比上年执行数下降5%。", 2016, {"fiscal_revenue_growth": (-5.0, None, None)}),
+    ("今年一般公共预算收入增长-5%。", 2016, {"fiscal_revenue_growth": (-5.0, None, None)}),
+    # A target a higher level set is the report's only where it states none of its own.
+    ("县里下达我镇的地区生产总值增长目标为6%，我镇力争增长6.5%。", 2025, {"gdp_growth": (6.5, None, None)}),
+    ("县里下达我镇的地区生产总值增长目标为6%。", 2025, {"gdp_growth": (6.0, None, None)}),
+    ("国家确定2002年全国财政收入增长10%。2002年全省地方财政收入预算安排232亿元，增长8%。", 2002, {"fiscal_revenue_growth": (8.0, None, None)}),
+    # "确保全年目标完成" is a resolve: the figures after it are the year's.
+    ("下半年工作计划：一要确保全年目标完成。全年地区生产总值增长8%左右，新增城镇就业300人。", 2021,
+     {"gdp_growth": (8.0, None, None), "new_urban_jobs": (0.03, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", SIXTH_REVIEW)
+def test_what_the_sixth_review_found(text, year, want):
+    assert stated(text, year) == want
+
+
+def test_a_stretch_in_execution():
+    gdp = one("今年工农业总产值比上年增长百分之四，在执行中争取达到百分之五。", "gdp_growth", year=1983)
+    assert (gdp.value, gdp.stretch) == (4.0, 5.0)
+
+
+# Figures no word dates, in sections of the plan: the year's targets where a report states
+# no main targets; beside a statement of the main targets, a measure of the plan.
+SPREAD = (
+    "白沙镇2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n2024年，全镇地区生产总值增长5.1%。\n"
+    "二、2025年工作安排\n（一）抓好农业生产\n粮食总产量稳定在1.2万吨以上。\n（二）稳定就业\n新增城镇就业300人。\n"
+)
+
+
+def test_figures_in_the_plan_part_without_a_word_of_time():
+    assert stated(SPREAD, 2025) == {"grain": (1.2, None, None), "new_urban_jobs": (0.03, None, None)}
+    with_main = SPREAD.replace("二、2025年工作安排\n", "二、2025年工作安排\n今年主要预期目标是：地区生产总值增长6%左右。\n")
+    assert stated(with_main, 2025) == {"gdp_growth": (6.0, None, None)}
