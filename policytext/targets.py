@@ -134,7 +134,7 @@ INDICATORS = [
     ("fiscal_revenue_growth", r"(?:地方)?财政收入|国家预算收入", _PCT, "fiscal_revenue"),  # 国家预算收入: the 1950s' word
     ("fiscal_revenue_growth", r"财政总收入", _PCT, "total_fiscal_revenue"),
     ("fixed_investment_growth", r"(?:全社会)?固定资产投资", _PCT, ""),
-    ("fixed_investment_growth", r"基本建设投资", _PCT, "capital_construction"),  # the plans' investment until the 1980s
+    ("fixed_investment_growth", r"(?<!地方)基本建设投资", _PCT, "capital_construction"),  # the plans' investment until the 1980s; the local part is no total
     ("retail_sales_growth", r"社会消费品零售总?额|社会商品零售总额|社零总?额", _PCT, ""),
 ]
 
