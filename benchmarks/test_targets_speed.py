@@ -39,3 +39,20 @@ def test_targets_of_one_very_long_sentence(benchmark, clauses):
     text = "今年主要预期目标是：" + "地区生产总值增长5%左右，" * clauses
     found = benchmark.pedantic(policytext.targets, args=(text,), kwargs={"year": 2026}, rounds=1, warmup_rounds=0)
     assert found and found[0].indicator == "gdp_growth"
+
+
+# Texts no report is, each of which once took time quadratic in its length
+# (a figure, name or marker searched back to its clause's start): at these
+# sizes each takes about a second now, against minutes before.
+PATHOLOGICAL = {
+    "lines without punctuation": "今年主要预期目标是：\n" + "地区生产总值增长6%左右\n" * 20_000,
+    "markers without punctuation": "今年地区生产总值增长6%左右去年" * 20_000,
+    "one clause of 20,000 names": "今年主要预期目标是：" + "、".join(["地区生产总值"] * 20_000) + "均增长6%。",
+    "20,000 resolves": "确保全年目标完成，地区生产总值增长6%" * 20_000,
+}
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_targets_of_pathological_text(benchmark, name):
+    found = benchmark.pedantic(policytext.targets, args=(PATHOLOGICAL[name],), kwargs={"year": 2026}, rounds=1, warmup_rounds=0)
+    assert found[0].indicator == "gdp_growth"

@@ -39,6 +39,7 @@ False
 """
 
 import bisect
+import collections
 import itertools
 import re
 from dataclasses import asdict, dataclass
@@ -128,7 +129,7 @@ INDICATORS = [
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
     ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
-    ("grain", r"粮食(?:计划)?(?:总产量|产量|总产)|粮食播种面积[^，,；;。]{0,16}[，,](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
+    ("grain", r"粮食(?:计划)?(?:总产量|产量|总产)|粮食播种面积[^，,；;。、]{0,16}[，,、](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
     # 公共财政预算收入 is the name 一般公共预算收入 had until the budget law of 2014.
     ("fiscal_revenue_growth", r"(?:地方)?(?:(?:一般)?公共(?:财政)?|(?:财政)?一般)预算收入", _PCT, "general_budget_revenue"),
     ("fiscal_revenue_growth", r"(?:地方)?财政收入|国家预算收入", _PCT, "fiscal_revenue"),  # 国家预算收入: the 1950s' word
@@ -168,11 +169,11 @@ _NEEDS = {
     "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
 }
 # "Over last year" before a rate that follows an amount: "…亿元，比上年(执行数)增长8%".
-_OVER_LAST = r"(?:比(?:上年|去年)(?:执行数|实际)?|较上年|同比|_+)?"  # _+: a base year, blanked ("比2012年执行数")
+_OVER_LAST = r"(?:比(?:上年|去年)(?:执行数|实际)?|较上年|同比|同口径|_+)?"  # _+: a base year, blanked ("比2012年执行数")
 # Words that make a figure something other than the target: a share, a ratio,
 # a relation between two indicators.
 # (A size stated beside the rate does not: "达到3500亿元，比上年增长10%", "总规模为三千亿元，比上年增长百分之十".)
-_NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规模(?!.*{_CHANGE})|达到[^%]*亿元(?![，,、]{_OVER_LAST}{_CHANGE})|投资率|之比|分别")
+_NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规模(?!.*{_CHANGE})|达到[^%]*亿元(?!(?:左右|以上)?[，,、]{_OVER_LAST}{_CHANGE})|投资率|之比|分别")
 
 _NAMES = re.compile("|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)))
 # A cheap test for a paragraph worth normalising at all.
@@ -268,11 +269,15 @@ _FUTURE, _PAST, _PLAN = "future", "past", "plan"
 _STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标")
 _MAIN = re.compile(r"(?:主要|预期)(?:预期)?(?:目标|指标)")
 _COMMA = re.compile("[，,；;]")
+_CLAUSE_MARKERS = 64
 _INTENT = re.compile(r"确保|力争|争取|努力|全力|要|将")
 _DONE_TARGET = re.compile(r"(?:主要)?(?:预期)?目标")
 _BY_PART = "by part"  # a figure dated by the report's plan part alone
 _PART_WEIGHT = -1  # ... weighs least, and is dropped from a report that states its main targets
 # Another body's targets: the state's, or those a higher level set for the report's place.
+# ... and a statement they made, which the report quotes before its own: "中央经济工作
+# 会议提出，今年全国经济增长预期目标为6%—6.5%", "省政府工作报告提出，今年全省…".
+_BODY_SAYS = re.compile(r"(?:中央|国家|国务院|全国|省委|省政府|省里|市委|市政府|上级)[^，,。；;：:]{0,14}?(?:提出|要求|明确|确定|部署)[，,：:]")
 _OTHER_BODY = re.compile(r"(?:国家|中央|国务院|上级|省里|市里|县里)[^，,。；;]{0,6}?(?:下达|确定|提出|要求|部署)|下达")
 _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
@@ -281,10 +286,10 @@ _MARKERS = re.compile(
     rf"|(?P<year>{YEAR_WORDS})年(?!代)"
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
-    r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|快于|好于|实现|完成|(?<![确力下])比)(?![国省市]?下达)[^，,。；;\d%]{0,12}(?:预期|目标)"
+    r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|快于|好于|实现|完成|(?<![确力下])比)(?!(?:国家|上级|[国省市县])?下达)[^，,。；;\d%]{0,12}(?:预期|目标)"
     r"|(?<![争保要将能])达到预期"
     r"|(?:主要)?(?:预期)?目标(?:任务)?(?:顺利|胜利|圆满|全面|如期|基本|较好|超额|全部|总体|均已|均|已)?地?(?:实现|完成|达成)"
-    r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
+    r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数|[^，,。；;]{0,16}的基础上)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
     r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度)"
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
     r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长|(?:确保|力争|争取)(?:[^，,。；;\d%]{0,12}?)全年)"
@@ -343,7 +348,7 @@ _SENTENCE_END = ("。", "！", "？", "!", "?", "”")
 # A line ending so introduces a list ("主要预期目标是：", "主要指标安排如下。"), whose
 # items ("一是……。", "（二）……。", "2.……。", or a line opening with an indicator) are read with it.
 _LIST_OPENS = ("：", ":", "如下。")
-_LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]")
+_LIST_ITEM = re.compile(r"——|[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]")
 # A heading whose lines are read as one run with it (its year or its words date them):
 # the targets' ("二、2026年主要预期目标") and the year's work ("三、2025年工作安排").
 _TARGETS_HEADING = re.compile(r"(?:预期|主要)(?:目标|指标)|工作(?:安排|思路|打算)$")
@@ -519,8 +524,9 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     clause_ends = [m.start() for m in _CLAUSE_END.finditer(norm)]
     sentence_ends = [m.start() for m in _SENTENCE_STOP.finditer(norm)]
     # "确保全年目标完成" is a resolve, not a result: a completion after a word of intent in its clause dates nothing.
+    intent_at = [m.start() for m in _INTENT.finditer(norm)]
     markers = [
-        (pos, None if state == _PAST and _INTENT.search(norm, _last_before(clause_ends, pos) + 1, pos) and _DONE_TARGET.match(norm, pos) else state, strong)
+        (pos, None if state == _PAST and _DONE_TARGET.match(norm, pos) and _last_before(intent_at, pos) > _last_before(clause_ends, pos) else state, strong)
         for pos, state, strong in markers
     ]
     markers = _sticky([marker for marker in markers if marker[1] is not None], clause_ends, sentence_ends)
@@ -552,11 +558,17 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         under_main = bool(_MAIN.search(span.text)) or (under_main and not span.is_heading)
         if under_main:
             main_spans.add(span.start)
-    comma_ends = [m.start() for m in _COMMA.finditer(norm)]  # clause ends but a colon's ("国家提出：今年…")
+    comma_ends = [m.start() for m in _COMMA.finditer(norm)]
+    # Found once, not searched back from every figure: a clause may hold thousands of them.
+    body_says = [m.start() for m in _BODY_SAYS.finditer(norm)]
+    other_body = [m.start() for m in _OTHER_BODY.finditer(norm)]
+    striving = list(_STRIVING.finditer(norm))
+    striving_at = [m.start() for m in striving]  # clause ends but a colon's ("国家提出：今年…")
 
     def weight(figure_at, when):
         clause = max(_last_before(sentence_ends, figure_at), _last_before(comma_ends, figure_at)) + 1
-        if _OTHER_BODY.search(norm, clause, figure_at):
+        sentence = _last_before(sentence_ends, figure_at) + 1
+        if _last_before(other_body, figure_at) >= clause or _last_before(body_says, figure_at + 1) >= sentence:
             return 0
         if span_at(figure_at).start in main_spans or (not carried_at and weight_in == 2):
             return 2
@@ -568,7 +580,9 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         plan or past marker decides (“十五”期间年均经济增长速度预期目标为7%); else a
         coming-year marker; else the state the paragraph was in before the clause;
         else, where no word dated the run, whether the clause is in the plan part."""
-        inside = _clause_states(norm, markers[bisect.bisect_left(positions, clause) : bisect.bisect_left(positions, figure_at)])
+        upto = bisect.bisect_left(positions, figure_at)
+        # (the last _CLAUSE_MARKERS of them: a clause of thousands is no prose, and must not take quadratic time)
+        inside = _clause_states(norm, markers[max(bisect.bisect_left(positions, clause), upto - _CLAUSE_MARKERS) : upto])
         if _PLAN in inside or _PAST in inside:
             return False
         before = state_at(clause - 1)
@@ -602,9 +616,9 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         if not when:
             continue
         # 力争粮食产量达到…: a striving word before the name qualifies the figure too.
-        striving = _STRIVING.findall(norm, clause, m.start())
-        if striving and not _PRE_RE.search(norm, m.end(), figure_at):
-            fields["modifier"], fields["modifier_text"] = _modifier(striving[-1], fields.pop("post"))
+        k = bisect.bisect_left(striving_at, m.start()) - 1
+        if k >= 0 and striving_at[k] >= clause and not _PRE_RE.search(norm, m.end(), figure_at):
+            fields["modifier"], fields["modifier_text"] = _modifier(striving[k].group(), fields.pop("post"))
         fields.pop("post", None)
         span = span_at(m.start())
         out.append((Target(indicator, measure=measure, start=span.start, end=span.end, text=span.text, **fields), weight(figure_at, when)))
@@ -662,6 +676,9 @@ _FIGURES_SEP = re.compile(r"[、和与,，]")
 _ITEMS = re.compile(r"[^，,；;：:。！？!?\d%]*")  # a clause's words before its figures
 
 
+_MAX_ITEMS = 40  # names in one clause that may share a statement of figures
+
+
 def _shared_figures(norm, names, clause_ends):
     """Readings of names whose clause lists several items before one statement of figures.
 
@@ -671,7 +688,11 @@ def _shared_figures(norm, names, clause_ends):
     6%": every item the one figure.
     """
     out = {}
-    for m in names:
+    clause_of = [bisect.bisect_left(clause_ends, m.start()) for m in names]
+    crowd = collections.Counter(clause_of)
+    for m, k in zip(names, clause_of):
+        if crowd[k] > _MAX_ITEMS:
+            continue  # no list of targets: reading it item by item would take time quadratic in its length
         clause = _last_before(clause_ends, m.start()) + 1
         head = norm[clause : m.start()]
         words = _ITEMS.match(norm, m.end())
@@ -749,7 +770,9 @@ def _marker_state(m, year, latest=None, closing=False):
 
 # 明年 before an indicator and its figure in one clause: "明年全县工农业总产值计划增长百分之八".
 _NEXT_YEAR_TARGET = re.compile(rf"明年[^，,。；;]{{0,12}}(?:{_NAMES.pattern})[^，,。；;]{{0,12}}(?:百分之|\d)")
-_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元[，,、](?={_OVER_LAST}{_CHANGE})")
+_BASE_OF = "的基础上"
+_GROWTH_AFTER = re.compile(r"的(?:增长速度|增速|增长)")
+_AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元(?:左右|以上)?[，,、](?={_OVER_LAST}{_CHANGE})")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
 
 
@@ -762,14 +785,18 @@ def _figure_after(norm, name, indicator, unit):
             return None
         fig = _FIGURE.match(norm, gap_match.end())
         if fig and _fits(fig, unit):
-            break
+            if not norm.startswith(_BASE_OF, fig.end()):
+                break
+            pos = fig.end()  # "在上年增长3.2%的基础上增长8%": last year's figure is the base
+            continue
         # An amount before the rate (地区生产总值达到300亿元、增长6%) is stepped over whole.
         amount = _AMOUNT.match(norm, gap_match.end())
         pos = amount.end() if amount else gap_match.end() + 1
     else:
         return None
     gap = norm[name.end() : fig.start()]
-    if not _gap_ok(gap, name.group(), indicator):
+    # The word of growth may come after the figure: "生产总值保持12%以上的增长速度".
+    if not _gap_ok(gap, name.group(), indicator, _GROWTH_AFTER.match(norm, fig.end()) is not None):
         return None
     # 由…提高到4%: the figure moved to is the target.
     move = _MOVE_TO.match(norm, fig.end())
@@ -840,11 +867,11 @@ def _fits(fig, unit):
     return bool(fig.group("unit")) and fig.group("unit") not in ("万人", "人") and not pct
 
 
-def _gap_ok(gap, name, indicator):
+def _gap_ok(gap, name, indicator, growth_after=False):
     if _NOT_TARGET.search(gap) or _NAMES.search(gap):
         return False
     need = _NEEDS.get(indicator)
-    if need and not need.search(name + gap):
+    if need and not need.search(name + gap) and not (growth_after and indicator != "energy_intensity"):
         return False
     # A comma may stand between a name and its figure only after a word of
     # target (经济增长速度的调控目标，定为8%) or before one of control.

@@ -608,3 +608,30 @@ def test_figures_in_the_plan_part_without_a_word_of_time():
     assert stated(SPREAD, 2025) == {"grain": (1.2, None, None), "new_urban_jobs": (0.03, None, None)}
     with_main = SPREAD.replace("二、2025年工作安排\n", "二、2025年工作安排\n今年主要预期目标是：地区生产总值增长6%左右。\n")
     assert stated(with_main, 2025) == {"gdp_growth": (6.0, None, None)}
+
+
+# A seventh review (73 provincial, city and national reports of 2001-2026 at full length).
+SEVENTH_REVIEW = [
+    # Items of "——" in the main list, one of them without a figure (a commitment to the state's target).
+    ("今年主要预期目标是：\n——经济增长。地区生产总值增长5%左右。\n——绿色发展。能耗降低完成国家下达的目标任务。\n"
+     "——粮食安全。粮食产量稳定在1200万吨以上。", 2023, {"gdp_growth": (5.0, None, None), "grain": (1200.0, None, None)}),
+    # A higher body's statement quoted before the report's own.
+    ("中央经济工作会议提出，今年全国经济增长预期目标为6%—6.5%。我省今年的主要预期目标是：地区生产总值增长6.5%—7%。", 2019,
+     {"gdp_growth": (None, 6.5, 7.0)}),
+    ("省政府工作报告提出，今年全省地区生产总值增长6%左右。建议今年全市地区生产总值增长目标定为6.5%左右。", 2023,
+     {"gdp_growth": (6.5, None, None)}),
+    # The word of growth after the figure; an amount with 左右 before the rate; 同口径.
+    ("今年全省生产总值保持12%以上的增长速度。", 2007, {"gdp_growth": (12.0, None, None)}),
+    ("今年主要指标安排为：地区生产总值达到2600亿元左右、增长7%左右；一般公共预算收入达到180亿元，同口径增长6%。", 2018,
+     {"gdp_growth": (7.0, None, None), "fiscal_revenue_growth": (6.0, None, None)}),
+    # Last year's figure as the base of this year's.
+    ("今年主要预期目标是：地区生产总值在上年增长3.2%的基础上增长8%左右；一般公共预算收入增长7%。", 2021,
+     {"gdp_growth": (8.0, None, None), "fiscal_revenue_growth": (7.0, None, None)}),
+    # Grain's output after its sown area, joined by 、.
+    ("今年粮食播种面积稳定在4000万亩以上、产量稳定在350亿斤以上。", 2024, {"grain": (350.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", SEVENTH_REVIEW)
+def test_what_the_seventh_review_found(text, year, want):
+    assert stated(text, year) == want
