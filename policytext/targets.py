@@ -188,6 +188,7 @@ _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一�
 _NUM = rf"(?:{_DIGITS}|{_CN})"
 #: A year in Arabic or Chinese numerals, as a pattern: "1995", "一九九五", "二〇〇五".
 YEAR_WORDS = r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}"
+_MAGNITUDES = re.compile("万亿|亿|万")
 _GRAIN_UNITS = "万亿斤|亿斤|万斤|万亿公斤|亿公斤|万公斤|亿吨|万吨|斤|公斤|吨"
 _UNIT = rf"(?:{_GRAIN_UNITS}|万人|人|%)"
 _FIGURE = re.compile(
@@ -304,7 +305,8 @@ _MARKERS = re.compile(
 # base further back ("比2020年下降13.5%") is a five-year comparison and stays.
 _BASE = re.compile(
     rf"[比较](?P<year>{YEAR_WORDS})年(?:预计|实际|执行数)?"
-    r"(?:的[^，,。；;：:%]{0,14}?)?(?=增长|提高|增加|下降|降低|减少)"
+    # "比一九七二年的三千一百亿元增长": the base's words go with it; "比1955年基本建设投资增长": the name stays.
+    r"(?:的[^，,。；;：:%]{0,14}?(?=增长|提高|增加|下降|降低|减少)|(?=[^，,。；;：:%\d]{0,14}?(?:增长|提高|增加|下降|降低|减少)))"
 )
 _BLANK = "_"
 
@@ -438,7 +440,8 @@ def targets(text, *, year=None):
             found[k], seen[key] = target, (k, weight)
     # A report that states its main targets states them there: a figure dated by its
     # place in the plan only ("城镇新增就业28万人" in the section on jobs) is then a
-    # measure of the plan, not one of the year's targets.
+    # measure of the plan, not one of the year's targets. (One its words date, "今年粮食
+    # 产量要稳定在5.5亿吨以上", is one of them, wherever it stands.)
     if any(weight == 2 for _, weight in seen.values()):
         found = [t for t, (_, weight) in zip(found, sorted(seen.values())) if weight != _PART_WEIGHT]
     if not any(t.indicator == "gdp_growth" for t in found):
@@ -898,9 +901,12 @@ def _values(fig, unit):
             a, b = a / 10_000, (b / 10_000 if b is not None else None)
     elif unit == _GRAIN:
         stated_unit = fig.group("unit")
-        if stated_unit in ("斤", "公斤", "吨"):  # Chinese numerals carry their 万/亿 in the number
+        if stated_unit in ("斤", "公斤", "吨"):
+            # Chinese numerals carry their 万/亿 in the number: the largest one written is
+            # the unit ("一万零五百亿斤" is 10500 亿斤, "一亿二千万斤" 1.2 亿斤, "一万亿斤" 1 万亿斤).
+            written = _MAGNITUDES.findall(fig.group("b") or fig.group("a"))
             for size, prefix in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
-                if a >= size:
+                if prefix in written:
                     a, b = a / size, (b / size if b is not None else None)
                     stated_unit = prefix + stated_unit
                     break
