@@ -483,9 +483,10 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     """The coming year's targets of one run of sentences: ``([(Target, weight), …], carry)``.
 
     ``weight`` ranks statements of one indicator: 2 for a target read under words
-    of the main targets (主要预期目标, 预期指标: from their sentence to the next heading), 0 for one another body
-    set in its sentence ("国家提出…", "县里下达我镇的…目标为6%"), else 1. ``carry``
-    is what the next run starts from: for a run that
+    of the main targets (主要预期目标, 预期指标: from their sentence to the next
+    heading), 0 for one another body set ("国家提出…", "县里下达我镇的…目标为6%"),
+    -1 for one only the report's structure dates (a heading above, the plan part),
+    else 1. ``carry`` is what the next run starts from: for a run that
     read targets and ended in the coming year's state, ``(_FUTURE, weight)`` of its
     last target (a list of targets goes on in the sentences after it: "…财政收入增长
     4%。\n物价涨幅控制在3%左右。"), else None. ``carried_in`` is the last run's carry.
@@ -561,12 +562,12 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         under_main = bool(_MAIN.search(span.text)) or (under_main and not span.is_heading)
         if under_main:
             main_spans.add(span.start)
-    comma_ends = [m.start() for m in _COMMA.finditer(norm)]
+    comma_ends = [m.start() for m in _COMMA.finditer(norm)]  # clause ends but a colon's ("国家提出：今年…")
     # Found once, not searched back from every figure: a clause may hold thousands of them.
     body_says = [m.start() for m in _BODY_SAYS.finditer(norm)]
     other_body = [m.start() for m in _OTHER_BODY.finditer(norm)]
     striving = list(_STRIVING.finditer(norm))
-    striving_at = [m.start() for m in striving]  # clause ends but a colon's ("国家提出：今年…")
+    striving_at = [m.start() for m in striving]
 
     def weight(figure_at, when):
         clause = max(_last_before(sentence_ends, figure_at), _last_before(comma_ends, figure_at)) + 1
