@@ -1030,14 +1030,18 @@ LONG_COLUMNS = META_COLUMNS + (
 WIDE_COLUMNS = META_COLUMNS + tuple(
     column
     for name in INDICATOR_NAMES
-    for column in (name, f"{name}_low", f"{name}_high", f"{name}_modifier") + ((f"{name}_unit",) if name == "grain" else ())
+    for column in (name, f"{name}_low", f"{name}_high", f"{name}_modifier", f"{name}_stretch")
+    + ((f"{name}_unit",) if name == "grain" else ())
+    + ((f"{name}_measure",) if name in ("gdp_growth", "cpi", "unemployment", "fiscal_revenue_growth", "fixed_investment_growth") else ())
 )
 
+
+_WIDE_SET = frozenset(WIDE_COLUMNS)
 
 #: Column types for typed formats (Parquet): the rest are strings.
 COLUMN_TYPES = {
     "year": "int", "value": "float", "low": "float", "high": "float", "stretch": "float", "stated": "bool",
-    **{f"{name}{part}": "float" for name in INDICATOR_NAMES for part in ("", "_low", "_high")},
+    **{f"{name}{part}": "float" for name in INDICATOR_NAMES for part in ("", "_low", "_high", "_stretch")},
 }  # fmt: skip
 
 
@@ -1083,7 +1087,9 @@ def wide_row(meta, found):
     for t in sorted(found, key=lambda t: _MEASURE_RANK.get(t.measure, 0)):  # stable: the first of a rank
         if t.stated and t.indicator not in row:
             row.update({t.indicator: t.value, f"{t.indicator}_low": t.low, f"{t.indicator}_high": t.high})
-            row[f"{t.indicator}_modifier"] = t.modifier
+            row[f"{t.indicator}_modifier"], row[f"{t.indicator}_stretch"] = t.modifier, t.stretch
             if t.indicator == "grain":
                 row["grain_unit"] = t.unit
+            if f"{t.indicator}_measure" in _WIDE_SET:
+                row[f"{t.indicator}_measure"] = t.measure  # which statistic: gdp, gnp, gross_output …
     return row

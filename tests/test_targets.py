@@ -8,7 +8,7 @@ import policytext
 from conftest import REPO
 from policytext.errors import ParameterError
 from policytext.readers import read_document
-from policytext.targets import document_targets, parse_number, targets, wide_row
+from policytext.targets import WIDE_COLUMNS, document_targets, parse_number, targets, wide_row
 
 
 # Measures that are rows of their own beside an indicator's main one.
@@ -179,7 +179,11 @@ def test_each_statistic_of_output_is_a_row_and_a_wide_table_takes_the_nearest_to
     assert [(t.measure, t.value) for t in found] == [("gross_output", 7.5), ("gnp", 7.0), ("economic_growth", 7.0)]
     assert wide_row({}, found)["gdp_growth"] == 7.0 and wide_row({}, found)["gdp_growth_modifier"] == "左右"
     assert wide_row({}, found[:2])["gdp_growth_modifier"] == ""  # GNP's 7%, not gross output's 7.5%
-    assert wide_row({}, found[:2])["gdp_growth"] == 7.0
+    assert wide_row({}, found[:2])["gdp_growth"] == 7.0 and wide_row({}, found[:2])["gdp_growth_measure"] == "gnp"
+    stretched = targets("今年主要预期目标是：地区生产总值增长6%左右，力争7%；城镇调查失业率5.5%左右。", year=2026)
+    row = wide_row({}, stretched)
+    assert (row["gdp_growth_stretch"], row["gdp_growth_measure"], row["unemployment_measure"]) == (7.0, "gdp", "surveyed")
+    assert "grain_measure" not in WIDE_COLUMNS and {"gdp_growth_stretch", "grain_stretch"} <= set(WIDE_COLUMNS)
     # A restatement of the same statistic is still read once.
     again = targets("今年国民生产总值增长百分之七。国民生产总值增长百分之七，是积极的。", year=1987)
     assert [(t.measure, t.value) for t in again] == [("gnp", 7.0)]
