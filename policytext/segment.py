@@ -34,7 +34,10 @@ from typing import IO, NamedTuple
 
 from ._validation import TEXT_STREAM, check_params, int_between
 
-__all__ = ["INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words", "line_breaks", "numbered_task"]
+__all__ = [
+    "INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words",
+    "is_page_mark", "line_breaks", "numbered_task",
+]  # fmt: skip
 
 # Characters that end a sentence. A run of them ("？！", "。。") stays together.
 _TERMINATORS = frozenset("。！？；!?;")
@@ -290,6 +293,15 @@ _WHOLE_LINE_MOST = 3
 # The last character of any text _WHOLE_LINE matches (a stripped text, so
 # "$" is its end): a test of it saves most searches.
 _WHOLE_LINE_LAST = "上摄"
+
+
+def is_page_mark(line: str) -> bool:
+    """Whether a stripped line is a printed page's number ("- 3 -", "第3页", "3/12"), never part of a sentence.
+
+    >>> is_page_mark("- 3 -"), is_page_mark("第12页 共30页"), is_page_mark("3%")
+    (True, True, False)
+    """
+    return _CLUTTER.match(line) is not None
 
 
 def _is_table_row(line):

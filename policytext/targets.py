@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass
 
 from ._validation import check_params, check_text, int_between, optional
 from .parts import report_parts
-from .segment import heading_level, split_sentences
+from .segment import heading_level, is_page_mark, split_sentences
 
 __all__ = [
     "COLUMN_TYPES", "INDICATORS", "INDICATOR_NAMES", "LONG_COLUMNS", "WIDE_COLUMNS", "YEAR_WORDS",
@@ -406,10 +406,14 @@ def targets(text, *, year=None):
     # paragraphs (same length, so offsets hold), whose running time state would
     # take last year's column for this year's.
     tables = list(_tables(text, year, closing))
+    # Page marks are blank to the paragraphs too: a sentence broken by a page
+    # ("社会消费品\n- 2 -\n安平市人民政府工作报告\n零售总额增长12%") reads whole.
+    blanks = sorted([(start, end) for start, end, _ in tables] + list(_page_marks(text)))
     pieces, at = [], 0
-    for start, end, _ in tables:
-        pieces += [text[at:start], _NOT_NEWLINE.sub(" ", text[start:end])]
-        at = end
+    for start, end in blanks:
+        if start >= at:
+            pieces += [text[at:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+            at = end
     prose = "".join(pieces) + text[at:]
     spans = split_sentences(prose)
     # Where no word dates a clause, the report's structure does: a clause in its plan
@@ -447,6 +451,22 @@ def targets(text, *, year=None):
     if not any(t.indicator == "gdp_growth" for t in found):
         found.append(Target("gdp_growth", stated=False))
     return found
+
+
+def _page_marks(text):
+    """(start, end) of each line that marks a printed page: a page number, or a running
+    header (a short line without a sentence's end that recurs, or the title repeated)."""
+    lines = [(m.start() + len(m.group()) - len(m.group().lstrip()), m.group().strip()) for m in _LINE.finditer(text)]
+    lines = [(start, line) for start, line in lines if line]
+    seen = collections.Counter(line for _, line in lines if len(line) <= _HEADER_CHARS)
+    title = lines[0][1] if lines else None
+    for k, (start, line) in enumerate(lines):
+        header = (seen[line] > 1 or line == title) and not line.endswith(_SENTENCE_END + ("：", ":", "；", ";", "，"))
+        if k and (is_page_mark(line) or (header and heading_level(line) is None)):
+            yield start, start + len(line)
+
+
+_HEADER_CHARS = 40
 
 
 def _paragraphs(text, spans):

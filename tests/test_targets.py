@@ -650,6 +650,10 @@ SEVENTH_REVIEW = [
     # the base, before the indicator's name; grain in Chinese numerals.
     ("1956年全国基本建设的投资共有140亿元，比1955年基本建设投资增长62%。", 1956, {"fixed_investment_growth": (62.0, None, None)}),
     ("今年粮食产量一万零五百亿斤。", 1959, {"grain": (10500.0, None, None)}),
+    # A name broken by a page: its number and the running header between its halves.
+    ("政府工作报告\n安平市人民政府工作报告\n今年主要预期目标是：地区生产总值增长8.5%左右；社会消费品\n- 2 -\n\n安平市人民政府工作报告\n"
+     "零售总额增长12%；城镇新增就业3万人。", 2015,
+     {"gdp_growth": (8.5, None, None), "retail_sales_growth": (12.0, None, None), "new_urban_jobs": (3.0, None, None)}),
 ]
 
 
