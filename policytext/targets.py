@@ -129,7 +129,7 @@ INDICATORS = [
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
     ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
-    ("grain", r"粮食(?:计划)?(?:总产量|产量|总产)|粮食播种面积[^，,；;。、]{0,16}[，,、](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
+    ("grain", r"粮食(?:计划)?(?:总产量|产量|总产|生产)|粮食播种面积[^，,；;。、]{0,16}[，,、](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
     # 公共财政预算收入 is the name 一般公共预算收入 had until the budget law of 2014.
     ("fiscal_revenue_growth", r"(?:地方)?(?:(?:一般)?公共(?:财政)?|(?:财政)?一般)预算收入", _PCT, "general_budget_revenue"),
     ("fiscal_revenue_growth", r"(?:地方)?财政收入|国家预算收入", _PCT, "fiscal_revenue"),  # 国家预算收入: the 1950s' word
@@ -270,6 +270,7 @@ _FUTURE, _PAST, _PLAN = "future", "past", "plan"
 _STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标")
 _MAIN = re.compile(r"(?:主要|预期)(?:预期)?(?:目标|指标)")
 _COMMA = re.compile("[，,；;]")
+_FULL_YEAR = re.compile("全年")
 _CLAUSE_MARKERS = 64
 _INTENT = re.compile(r"确保|力争|争取|努力|全力|要|将")
 _DONE_TARGET = re.compile(r"(?:主要)?(?:预期)?目标")
@@ -278,7 +279,12 @@ _PART_WEIGHT = -1  # ... weighs least, and is dropped from a report that states 
 # Another body's targets: the state's, or those a higher level set for the report's place.
 # ... and a statement they made, which the report quotes before its own: "中央经济工作
 # 会议提出，今年全国经济增长预期目标为6%—6.5%", "省政府工作报告提出，今年全省…".
-_BODY_SAYS = re.compile(r"(?:中央|国家|国务院|全国|省委|省政府|省里|市委|市政府|上级)[^，,。；;：:]{0,14}?(?:提出|要求|明确|确定|部署)[，,：:]")
+_BODY_SAYS = re.compile(
+    r"(?:中央|国家|国务院|全国|省委|省政府|省里|市委|市政府|上级|党代会|全会|经济工作会议|政府工作报告)"
+    r"[^，,。；;：:]{0,14}?(?:提出|要求|明确|确定|部署)"
+)
+# ... unless the report follows it: "按照省委经济工作会议部署，今年全省主要预期目标是：…".
+_FOLLOWING = re.compile(r"按照|根据|贯彻|落实|围绕|对照|遵照")
 _OTHER_BODY = re.compile(r"(?:国家|中央|国务院|上级|省里|市里|县里)[^，,。；;]{0,6}?(?:下达|确定|提出|要求|部署)|下达")
 _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
@@ -291,7 +297,8 @@ _MARKERS = re.compile(
     r"|(?<![争保要将能])达到预期"
     r"|(?:主要)?(?:预期)?目标(?:任务)?(?:顺利|胜利|圆满|全面|如期|基本|较好|超额|全部|总体|均已|均|已)?地?(?:实现|完成|达成)"
     r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数|[^，,。；;]{0,16}的基础上)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
-    r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度)"
+    r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度"
+    r"|(?:1|一)[-—–至到~～](?:1[01]|[1-9]|十一|十|[二三四五六七八九])月)"  # "今年1-11月": a part of the year, its results
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
     r"|预期(?:为|是|增长)|增长预期|计划(?:增长|要求|为|是|达到)|按增长|(?:确保|力争|争取)(?:[^，,。；;\d%]{0,12}?)全年)"
 )
@@ -446,7 +453,7 @@ def targets(text, *, year=None):
     # place in the plan only ("城镇新增就业28万人" in the section on jobs) is then a
     # measure of the plan, not one of the year's targets. (One its words date, "今年粮食
     # 产量要稳定在5.5亿吨以上", is one of them, wherever it stands.)
-    if any(weight == 2 for _, weight in seen.values()):
+    if sum(weight == 2 for _, weight in seen.values()) >= 2:  # a list, not one target's sentence
         found = [t for t, (_, weight) in zip(found, sorted(seen.values())) if weight != _PART_WEIGHT]
     if not any(t.indicator == "gdp_growth" for t in found):
         found.append(Target("gdp_growth", stated=False))
@@ -553,7 +560,17 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         (pos, None if state == _PAST and _DONE_TARGET.match(norm, pos) and _last_before(intent_at, pos) > _last_before(clause_ends, pos) else state, strong)
         for pos, state, strong in markers
     ]
-    markers = _sticky([marker for marker in markers if marker[1] is not None], clause_ends, sentence_ends)
+    # 预计 beside the targets' own year is a budget's estimate for it ("2021年全区财政总收入预计
+    # 增长5%，其中一般公共预算收入增长4.5%"): it dates nothing, in its clause or after it.
+    dated, year_clause = [], None
+    for pos, state, strong in markers:
+        clause = _last_before(clause_ends, pos)
+        if state == _FUTURE and _YEAR_AT.match(norm, pos):
+            year_clause = clause
+        elif state == _PAST and year_clause == clause and norm.startswith("预计", pos):
+            state = None
+        dated.append((pos, state, strong))
+    markers = _sticky([marker for marker in dated if marker[1] is not None], clause_ends, sentence_ends)
     positions = [p for p, _ in markers]
     # Some words date their own clause only: 已经 ("这一目标已经充分考虑了各种因素；一般
     # 公共预算收入增长5%"), and a completion, comparison or average in a sentence the coming
@@ -584,7 +601,12 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
             main_spans.add(span.start)
     comma_ends = [m.start() for m in _COMMA.finditer(norm)]  # clause ends but a colon's ("国家提出：今年…")
     # Found once, not searched back from every figure: a clause may hold thousands of them.
-    body_says = [m.start() for m in _BODY_SAYS.finditer(norm)]
+    following = [m.start() for m in _FOLLOWING.finditer(norm)]
+    body_says = [
+        m.start() for m in _BODY_SAYS.finditer(norm)
+        if _last_before(following, m.start()) <= max(_last_before(sentence_ends, m.start()), _last_before(comma_ends, m.start()))
+    ]
+    full_year = [m.start() for m in _FULL_YEAR.finditer(norm)]
     other_body = [m.start() for m in _OTHER_BODY.finditer(norm)]
     striving = list(_STRIVING.finditer(norm))
     striving_at = [m.start() for m in striving]
@@ -620,8 +642,12 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
                 return True  # dated by the run before
             dating, here = span_at(carried_at[k]).start, span_at(clause).start
             crossed = bisect.bisect_right(heading_starts, here) - bisect.bisect_left(heading_starts, dating)
-            return _BY_PART if crossed and dating != here else True
-        return _BY_PART if before is None and span_at(clause).start in planned else False
+            return by_part(clause, figure_at) if crossed and dating != here else True
+        return by_part(clause, figure_at) if before is None and span_at(clause).start in planned else False
+
+    def by_part(clause, figure_at):
+        # 全年 in the plan dates its clause: "全年固定资产投资增长7%" under "（二）扩大有效投资".
+        return True if _last_before(full_year, figure_at) >= clause else _BY_PART
 
     out = []
     names = list(_NAMES.finditer(norm))
@@ -781,6 +807,8 @@ def _marker_state(m, year, latest=None, closing=False):
     if m.group("year"):
         if year is None:
             return _PAST if latest and year_number(m.group("year")) < latest else None
+        if m.start() and m.string[m.start() - 1] == "到" and year_number(m.group("year")) > year:
+            return _PLAN  # "到2020年，…" in a report for 2019: a plan's horizon, not the next year's targets
         return _year_state(m.group("year"), year)
     if m.group("neutral"):
         return None

@@ -623,8 +623,13 @@ SPREAD = (
 
 def test_figures_in_the_plan_part_without_a_word_of_time():
     assert stated(SPREAD, 2025) == {"grain": (1.2, None, None), "new_urban_jobs": (0.03, None, None)}
-    with_main = SPREAD.replace("二、2025年工作安排\n", "二、2025年工作安排\n今年主要预期目标是：地区生产总值增长6%左右。\n")
-    assert stated(with_main, 2025) == {"gdp_growth": (6.0, None, None)}
+    with_main = SPREAD.replace("二、2025年工作安排\n", "二、2025年工作安排\n今年主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。\n")
+    assert stated(with_main, 2025) == {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (5.0, None, None)}
+    # One target's sentence is no list of them; 全年 dates a figure as 今年 does.
+    one_target = SPREAD.replace("二、2025年工作安排\n", "二、2025年工作安排\n今年全镇经济增长的预期目标是6%左右。\n")
+    assert stated(one_target, 2025) == {"gdp_growth": (6.0, None, None), "grain": (1.2, None, None), "new_urban_jobs": (0.03, None, None)}
+    full_year = with_main.replace("粮食总产量稳定", "全年粮食总产量稳定")
+    assert stated(full_year, 2025)["grain"] == (1.2, None, None)
 
 
 # A seventh review (73 provincial, city and national reports of 2001-2026 at full length).
@@ -665,4 +670,29 @@ def test_grain_in_chinese_numerals_keeps_the_largest_unit_written():
 
 @pytest.mark.parametrize("text, year, want", SEVENTH_REVIEW)
 def test_what_the_seventh_review_found(text, year, want):
+    assert stated(text, year) == want
+
+
+# An eighth review (50 county, district, township and budget reports of 2005-2026).
+EIGHTH_REVIEW = [
+    # A meeting's or another government's report quoted under the heading of the main targets.
+    ("二、2016年主要预期目标\n东州市第十四次党代会提出，今年全市地区生产总值增长7.5%。\n"
+     "今年全县主要预期目标是：地区生产总值增长7%—7.5%，力争8%；一般公共预算收入增长6%。", 2016,
+     {"gdp_growth": (None, 7.0, 7.5), "fiscal_revenue_growth": (6.0, None, None)}),
+    ("省政府工作报告确定全省经济增长5.5%左右，市政府工作报告确定全市地区生产总值增长6%左右。\n"
+     "今年全县主要预期目标是：地区生产总值增长6.5%，一般公共预算收入增长5%。", 2024,
+     {"gdp_growth": (6.5, None, None), "fiscal_revenue_growth": (5.0, None, None)}),
+    # ... but not one the report follows.
+    ("按照省委经济工作会议部署，今年全省主要预期目标是：地区生产总值增长5.5%左右，一般公共预算收入增长4%。\n今年全省地区生产总值增长6%。", 2024,
+     {"gdp_growth": (5.5, None, None), "fiscal_revenue_growth": (4.0, None, None)}),
+    # A horizon beyond the coming year; months of the closing year; 粮食生产; 预计 beside the year.
+    ("到2020年，全区地区生产总值达到500亿元，城镇登记失业率控制在4%以内。", 2019, {}),
+    ("今年1-11月，全县固定资产投资增长10.3%，社会消费品零售总额增长2.4%。", 2023, {}),
+    ("今年全镇粮食生产稳定在3.2万吨。", 2012, {"grain": (3.2, None, None)}),
+    ("2021年全区财政总收入预计增长5%，其中一般公共预算收入增长4.5%，达到42.8亿元。", 2021, {"fiscal_revenue_growth": (4.5, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", EIGHTH_REVIEW)
+def test_what_the_eighth_review_found(text, year, want):
     assert stated(text, year) == want
