@@ -268,7 +268,7 @@ _FUTURE, _PAST, _PLAN = "future", "past", "plan"
 # ... and what names the coming year's targets as such: "综合考虑‘十四五’规划目标衔接，
 # 主要预期目标是：" (a five-year plan states its 主要目标, not 预期目标).
 _STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标")
-_MAIN = re.compile(r"(?:主要|预期)(?:预期)?(?:目标|指标)")
+_MAIN = re.compile(r"(?:主要|预期)(?:预期|计划)?(?:目标|指标)")
 _COMMA = re.compile("[，,；;]")
 _FULL_YEAR = re.compile("全年")
 _CLAUSE_MARKERS = 64
@@ -282,6 +282,7 @@ _PART_WEIGHT = -1  # ... weighs least, and is dropped from a report that states 
 _BODY_SAYS = re.compile(
     r"(?:中央|国家|国务院|全国|省委|省政府|省里|市委|市政府|上级|党代会|全会|经济工作会议|政府工作报告)"
     r"[^，,。；;：:]{0,14}?(?:提出|要求|明确|确定|部署)"
+    r"|(?:中央|国家)[^，,。；;：:]{0,12}?的(?:主要)?(?:预期)?目标(?:是|为)"  # "国家今年宏观调控的主要目标是："
 )
 # ... unless the report follows it: "按照省委经济工作会议部署，今年全省主要预期目标是：…".
 _FOLLOWING = re.compile(r"按照|根据|贯彻|落实|围绕|对照|遵照")
@@ -408,7 +409,11 @@ def targets(text, *, year=None):
     check_params("targets", _PARAMS, {"year": year})
     found, seen = [], {}
     # A report given at the year's end states its targets for 明年: its 今年 is the year closing.
-    closing = _NEXT_YEAR_TARGET.search(_SPACE.sub("", text)) is not None
+    # So is one dated late in the year before the targets' ("——1990年12月20日" for 1991).
+    late = _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))
+    closing = _NEXT_YEAR_TARGET.search(_SPACE.sub("", text)) is not None or (
+        year is not None and late is not None and year_number(late.group(1)) == year - 1
+    )
     # A table of targets is read by its columns; its lines are then blank to the
     # paragraphs (same length, so offsets hold), whose running time state would
     # take last year's column for this year's.
@@ -428,7 +433,10 @@ def targets(text, *, year=None):
     planned = {span.start for span, part in zip(spans, report_parts(spans)) if part == "plan"}
     readings, carry = [], None
     for run in _paragraphs(prose, spans):
-        read, carry = _read_paragraph(prose, run, year, closing, None if run[0].is_heading else carry, planned)
+        # A list goes on into a paragraph that opens with an indicator ("物价涨幅控制在3%左右。"),
+        # not into the plan's prose after it ("农业要确保粮食总产量达到2000万吨").
+        goes_on = not run[0].is_heading and _NAMES.match(run[0].text.strip().translate(_FULL_WIDTH)) is not None
+        read, carry = _read_paragraph(prose, run, year, closing, carry if goes_on else None, planned)
         readings += read
     readings += [(target, 2) for _, _, rows in tables for target in rows]  # a table of targets states the main ones
     readings.sort(key=lambda reading: reading[0].start)  # stable: a sentence's targets in the order read
@@ -538,6 +546,13 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     def span_at(k):
         return spans[bisect.bisect_right(starts, origin(k)) - 1]
 
+    def to_norm(r):
+        """The place in ``norm`` of the text's position ``r`` (the first character not before it)."""
+        j = bisect.bisect_right(piece_starts, r) - 1
+        return norm_starts[j] + min(r - piece_starts[j], len(pieces[j]))
+
+    piece_starts = [first, *raw_starts]
+
     if year is not None:
         norm = _blank_bases(norm, year)
     starts = [s.start for s in spans]
@@ -552,8 +567,11 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     ]
     # Clause and sentence ends, found once: searching back from every figure
     # (str.rfind for each end character) took time quadratic in a sentence's clauses.
-    clause_ends = [m.start() for m in _CLAUSE_END.finditer(norm)]
-    sentence_ends = [m.start() for m in _SENTENCE_STOP.finditer(norm)]
+    # A heading ends its sentence though it has no stop ("二、今年工作的总体要求和主要目标" over
+    # "2019年全县…主要预期目标是：…": its words must not date the line under it as its own clause).
+    heading_ends = [to_norm(span.end) - 1 for span in spans[:-1] if span.is_heading]
+    clause_ends = sorted({m.start() for m in _CLAUSE_END.finditer(norm)} | set(heading_ends))
+    sentence_ends = sorted({m.start() for m in _SENTENCE_STOP.finditer(norm)} | set(heading_ends))
     # "确保全年目标完成" is a resolve, not a result: a completion after a word of intent in its clause dates nothing.
     intent_at = [m.start() for m in _INTENT.finditer(norm)]
     markers = [
@@ -1121,6 +1139,8 @@ def document_targets(path, text, *, overrides=None):
 _TITLE_YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
 _LATE_DATE = re.compile(rf"({YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
 _HEAD = 600  # characters where a report's date line is
+# ... and that line itself: a date of the year's last months opening a line ("——1990年12月20日在…").
+_LATE_DATE_LINE = re.compile(rf"(?m)^[\s—－\-―（(]*({YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
 
 
 def long_rows(meta, found):

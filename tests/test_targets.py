@@ -696,3 +696,30 @@ EIGHTH_REVIEW = [
 @pytest.mark.parametrize("text, year, want", EIGHTH_REVIEW)
 def test_what_the_eighth_review_found(text, year, want):
     assert stated(text, year) == want
+
+
+# A ninth review (50 provincial and national reports of 1980-2000, city reports, plan and budget reports).
+NINTH_REVIEW = [
+    # "主要计划指标" is a main list: an undated figure of the plan after it is no target.
+    ("一九九二年的主要计划指标是：国民生产总值增长百分之八，财政收入增长百分之六。\n（一）扩大建设\n全社会固定资产投资增长１５％。", 1992,
+     {"gdp_growth": (8.0, None, None), "fiscal_revenue_growth": (6.0, None, None)}),
+    # The state's list quoted before the province's own.
+    ("国家今年宏观调控的主要目标是：国民生产总值增长9%，商品零售价格涨幅控制在10%左右。\n"
+     "全省今年宏观调控目标是：国民生产总值增长13%，商品零售价格涨幅控制在10%以内。", 1994,
+     {"gdp_growth": (13.0, None, None), "cpi": (10.0, None, None)}),
+    # A report dated in December: its 今年 is the closing year, though it never says 明年.
+    ("政府工作报告\n——1990年12月20日在省第七届人民代表大会第六次会议上\n今年城镇待业率为2.3%。\n1991年全省国民生产总值增长5%。", 1991,
+     {"gdp_growth": (5.0, None, None)}),
+    # A list goes on into a paragraph that opens with an indicator, not into the plan's prose.
+    ("1999年全省主要预期目标是：国内生产总值增长8%，财政收入增长7%。\n农业要确保粮食总产量达到2000万吨。", 1999,
+     {"gdp_growth": (8.0, None, None), "fiscal_revenue_growth": (7.0, None, None)}),
+    # A heading's words date no line under it: "今年" in the heading of a December report.
+    ("政府工作报告\n——2018年12月25日在县第十七届人民代表大会第三次会议上\n二、今年工作的总体要求和主要目标\n"
+     "2019年全县经济社会发展的主要预期目标是：地区生产总值增长7.5%左右，财政收入增长8%。", 2019,
+     {"gdp_growth": (7.5, None, None), "fiscal_revenue_growth": (8.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", NINTH_REVIEW)
+def test_what_the_ninth_review_found(text, year, want):
+    assert stated(text, year) == want
