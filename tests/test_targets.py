@@ -723,3 +723,20 @@ NINTH_REVIEW = [
 @pytest.mark.parametrize("text, year, want", NINTH_REVIEW)
 def test_what_the_ninth_review_found(text, year, want):
     assert stated(text, year) == want
+
+
+def test_every_name_begins_with_a_character_of_name_firsts():
+    # The extractor looks ahead for NAME_FIRSTS before trying the names: a name that began
+    # with another character would never be found. Compare with the bare alternation of the
+    # names over every written report and the phrasings of these tests.
+    import re
+
+    from policytext.targets import INDICATORS, NAME_FIRSTS
+
+    bare = re.compile("|".join(f"(?:{pattern})" for _, pattern, _, _ in INDICATORS))
+    texts = [text for text, _, _ in LOCAL + OLDER + MODERN_VARIANTS + TABLES + FIFTH_REVIEW + SIXTH_REVIEW + SEVENTH_REVIEW]
+    for path in sorted((REPO / "corpora" / "documents").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        texts.append("\n".join("".join(s["text"] for s in line) for line in doc["lines"]))
+    firsts = {m.group()[0] for text in texts for m in bare.finditer(text)}
+    assert firsts and firsts <= set(NAME_FIRSTS), firsts - set(NAME_FIRSTS)
