@@ -155,15 +155,15 @@ _OWN_ROW = {"surveyed", "registered", "gnp", "gross_output", "social_output", "c
 # A planned fall of a growth indicator is a negative rate: "固定资产投资比上年压缩
 # 百分之二十一" is -21%. A word of growth in the gap makes the fall the rate's
 # ("增速下降到8%" is 8%).
-_FALL = re.compile(r"压缩|下降|减少")
+_FALL = re.compile(r"压缩|下降|减少|降幅")
 _CHANGE = r"(?:增[长幅]?|减少|下降|压缩)"  # a change over last year, after an amount ("…亿元，比上年减少21%")
 _GROWTH_WORD = re.compile(r"增")
 # What the words between the name and the figure must contain, per indicator:
 # growth rates need a word of growth (or of a fall), intensity a word of reduction.
 _NEEDS = {
     "gdp_growth": re.compile(r"增长|增速|速度|增幅|目标|预期|计划"),
-    "fiscal_revenue_growth": re.compile(r"增长|增速|增幅|压缩|下降|减少"),
-    "fixed_investment_growth": re.compile(r"增长|增速|增幅|压缩|下降|减少"),
+    "fiscal_revenue_growth": re.compile(r"增长|增速|增幅|压缩|下降|减少|降幅"),
+    "fixed_investment_growth": re.compile(r"增长|增速|增幅|压缩|下降|减少|降幅"),
     "retail_sales_growth": re.compile(r"增长|增速|增幅"),
     "energy_intensity": re.compile(r"降低|下降|减少"),
     "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
@@ -248,7 +248,8 @@ _POST = {"左右": "左右", "上下": "左右", "以上": "以上", "多一些"
          "以内": "以内", "之内": "以内", "以下": "以下"}  # fmt: skip
 # Words before the figure, and the modifier they mean when no bound follows it.
 _PRE = {"不低于": "以上", "不少于": "以上", "至少": "以上", "超过": "以上", "高于": "以上", "不超过": "以内",
-        "不高于": "以内", "控制在": "以内", "低于": "以下", "力争": "力争", "争取": "力争", "确保": "确保"}  # fmt: skip
+        "不高于": "以内", "控制在": "以内", "低于": "以下", "力争": "力争", "争取": "力争", "确保": "确保",
+        "≥": "以上", "≤": "以内", "＞": "以上", "＜": "以下", ">": "以上", "<": "以下"}  # fmt: skip
 _PRE_RE = re.compile("|".join(sorted(_PRE, key=len, reverse=True)))
 _STRIVING = re.compile(r"力争|争取|确保")
 _STRETCH = re.compile(r"[,、（(]?(?:在(?:实际)?(?:执行|工作)中)?(?:并|或)?(?:努力)?(?:力争|争取)(?:达到|实现|增长|超过)?在?(?=百分之|\d)")
@@ -274,6 +275,7 @@ _FUTURE, _PAST, _PLAN = "future", "past", "plan"
 _STRONG = re.compile(r"今年|明年|本年|新的一年|(?:主要)?预期目标")
 _MAIN = re.compile(r"(?:主要|预期)(?:预期|计划)?(?:目标|指标)")
 _COMMA = re.compile("[，,；;]")
+_SET_THEN = re.compile(r"[^，,。；;]{0,12}?(?:确定|通过|提出|制定|下达)的")
 _FULL_YEAR = re.compile("全年")
 _CLAUSE_MARKERS = 64
 _INTENT = re.compile(r"确保|力争|争取|努力|全力|要|将")
@@ -597,7 +599,9 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     # Some words date their own clause only: 已经 ("这一目标已经充分考虑了各种因素；一般
     # 公共预算收入增长5%"), and a completion, comparison or average in a sentence the coming
     # year opened ("今年主要预期目标是：…；能耗完成国家下达的目标任务；城镇调查失业率5.5%左右").
-    local, opened = {m.start() for m in found if m.group() == "已经"}, None
+    # So does 年初 of targets set then ("紧紧围绕年初市人代会确定的目标任务，…努力实现全年地区生产总值增长7%").
+    local = {m.start() for m in found if m.group() == "已经" or (m.group() == "年初" and _SET_THEN.match(norm, m.end()))}
+    opened = None
     for pos, state in markers:
         sentence = _last_before(sentence_ends, pos)
         if state == _FUTURE:
@@ -953,7 +957,7 @@ def _gap_ok(gap, name, indicator, growth_after=False):
         before, after = gap[: comma.start()], gap[comma.end() :]
         if before.endswith("元") and re.match(rf"{_OVER_LAST}{_CHANGE}", after):
             continue  # after an amount: 地区生产总值300亿元，(比上年)增长6%
-        if comma.group() in "：:" and re.fullmatch(r"(?:增速|增长率?|增幅)?", before) and not after:
+        if comma.group() in "：:" and re.fullmatch(r"(?:增速|增长率?|增幅)?", before) and after in ("", "≥", "≤", "＞", "＜", ">", "<"):
             continue  # a list of "indicator: value": "地区生产总值增速：5%左右"
         # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
         if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}", after)):
@@ -992,6 +996,8 @@ def _values(fig, unit):
 # A table's row is a line whose cells are split by tabs, bars or runs of spaces
 # (Markdown and Word tables are read as tab-separated lines, a PDF's as spaced columns).
 _CELL_SEP = re.compile(r"[ \u3000]*(?:\t|[|｜]|[ \u3000]{2,}|\u3000)[ \u3000]*")
+_TABLE_HEAD = re.compile(r"(?:序号|指标|项目|主要指标)(?:名称)? ")
+_RATE_COLUMN = re.compile(r"增长|增速|增幅|[±+]%")
 _MAY_SPLIT = re.compile(r"[\t|｜\u3000]|  ")  # a line without any of these is one cell: no split needed
 _RULE_ROW = re.compile(r"[\s|｜:：\-—–+]*[-—–]{3,}[\s|｜:：\-—–+]*")
 _LINE = re.compile(r"[^\n\r]*(?:\r\n|\n|\r|$)")
@@ -1007,11 +1013,15 @@ def _tables(text, year, closing):
     """``(start, end, targets)`` of each table of targets: a header naming its columns' years or
     roles (2025年完成, 2026年目标, 今年预期) over rows that open with an indicator."""
     rows = []  # the table being gathered: (start, end, cells)
+    spaced = False  # its columns are split by single spaces, under a header that says it is a table
     for m in itertools.chain(_LINE.finditer(text), [None]):
         line = m.group().strip() if m else ""  # (strip takes the line break too)
         if line and _RULE_ROW.fullmatch(line) and rows:
             continue  # a Markdown rule under the header
         cells = _CELL_SEP.split(line.strip("|｜ \u3000\t")) if line and _MAY_SPLIT.search(line) else [line]
+        if len(cells) < 2 and " " in line and (spaced or (not rows and _TABLE_HEAD.match(line))):
+            # "序号 指标名称 单位 2018年完成 2019年目标" over "1 地区生产总值增长 % 7.2 7左右": one space a column.
+            cells, spaced = line.split(), True
         if len(cells) >= 2:
             start = m.start() + len(m.group()) - len(m.group().lstrip())
             rows.append((start, start + len(line), cells))
@@ -1020,7 +1030,7 @@ def _tables(text, year, closing):
             table = _read_table(text, rows, year, closing)
             if table is not None:
                 yield rows[0][0], rows[-1][1], table
-        rows = []
+        rows, spaced = [], False
 
 
 def _read_table(text, rows, year, closing):
@@ -1031,11 +1041,15 @@ def _read_table(text, rows, year, closing):
     if not any(roles[1:]):
         return None
     column = next((k for k, role in enumerate(roles) if role == _FUTURE), None)
+    # A column of rates beside the target's amounts ("2021年目标 | 增长(%)"): the rate is the target.
+    rates = next((k for k in range(len(header) - 1, 0, -1) if column is not None and k > column and _RATE_COLUMN.search(header[k])), None)
     found = []
     for start, end, cells in rows[1:]:
         if column is not None and len(cells) < len(header) and "\t" not in text[start:end]:
             # Spaced columns: a single space may split a cell from the next ("社会消费品零售总额增长 %    7.3    8").
             cells = text[start:end].split() if len(text[start:end].split()) == len(header) else cells
+        if len(cells) == len(header) - 1 and text[start:end].endswith(("|", "｜")) and not rows[0][2][-1] == "":
+            cells = [*cells, ""]  # an empty last cell: "地区生产总值增长 | % | 3.5 | 7左右 |"
         if column is None or len(cells) != len(header):
             continue
         name_cell = next((c for c in cells[:column] if _NAMES.search(c.translate(_FULL_WIDTH))), None)
@@ -1043,6 +1057,8 @@ def _read_table(text, rows, year, closing):
             continue
         unit = next((f"（{cells[k]}）" for k, head in enumerate(header) if head in ("单位", "计量单位")), "")
         reading = _table_cell(name_cell + unit, header[column], cells[column])
+        if reading is None and rates is not None:
+            reading = _table_cell(name_cell, header[rates] + "（%）", cells[rates])
         if reading is not None:
             indicator, measure, fields = reading
             found.append(Target(indicator, measure=measure, start=start, end=end, text=text[start:end], **fields))

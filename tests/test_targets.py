@@ -740,3 +740,27 @@ def test_every_name_begins_with_a_character_of_name_firsts():
         texts.append("\n".join("".join(s["text"] for s in line) for line in doc["lines"]))
     firsts = {m.group()[0] for text in texts for m in bare.finditer(text)}
     assert firsts and firsts <= set(NAME_FIRSTS), firsts - set(NAME_FIRSTS)
+
+
+# A tenth review (50 half-year summaries, district, plan and development-zone reports, December speeches, annexed tables).
+TENTH_REVIEW = [
+    # Targets set at the year's start, named in the half-year plan: 年初 dates its own clause only.
+    ("下半年，我们将紧紧围绕年初市人代会确定的目标任务，努力实现全年地区生产总值增长7%左右，一般公共预算收入增长6%。", 2019,
+     {"gdp_growth": (7.0, None, None), "fiscal_revenue_growth": (6.0, None, None)}),
+    ("2017年，全县地区生产总值增长7.2%，未完成年初确定的增长8.5%的预期目标；一般公共预算收入增长9.1%。", 2018, {}),
+    # A fall written 降幅; a bound written ≤ after a colon.
+    ("今年全年一般公共预算收入降幅控制在5%以内。", 2020, {"fiscal_revenue_growth": (-5.0, None, None)}),
+    ("今年主要预期目标：\n1.地区生产总值增长：6%\n2.城镇调查失业率：≤5.5%", 2023,
+     {"gdp_growth": (6.0, None, None), "unemployment": (5.5, None, None)}),
+    # An annexed table whose columns are split by single spaces, under a header of 序号/指标.
+    ("附件\n序号 指标名称 单位 2018年完成 2019年目标\n1 地区生产总值增长 % 7.2 7左右\n2 城镇新增就业 人 3200 3000\n", 2019,
+     {"gdp_growth": (7.0, None, None), "new_urban_jobs": (0.3, None, None)}),
+    # A column of rates beside the target's amounts; an empty last cell.
+    ("主要指标 | 单位 | 2020年完成 | 2021年目标 | 增长(%)\n社会消费品零售总额 | 亿元 | 2150 | 2365 | 10\n地区生产总值增长 | % | 3.5 | 7左右 |\n", 2021,
+     {"retail_sales_growth": (10.0, None, None), "gdp_growth": (7.0, None, None)}),
+]
+
+
+@pytest.mark.parametrize("text, year, want", TENTH_REVIEW)
+def test_what_the_tenth_review_found(text, year, want):
+    assert stated(text, year) == want
