@@ -34,7 +34,10 @@ __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pand
 _YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # A line that is only a date ("2025年12月22日", "（二〇二五年一月十六日）"), below a title that has none.
-_DATE_LINE = re.compile(rf"[—－\-―\s（(]*({YEAR_WORDS})\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月[^，,。；;]{{0,8}}")
+_DATE_LINE = re.compile(
+    rf"[—－\-―\s（(]*({YEAR_WORDS})\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月[^，,。；;在]{{0,8}}"
+    r"(?:在[^，,。；;]{0,40}?(?:会议|大会)上[）)]?)?"  # "——2025年1月20日在江北新区党工委扩大会议上"
+)
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 

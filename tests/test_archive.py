@@ -291,6 +291,14 @@ def test_document_meta(path, title, expected):
     assert (meta["place"], meta["level"], meta["year"]) == expected
 
 
+def test_a_date_line_of_a_meeting_that_is_no_congress_gives_the_year():
+    meta = document_meta("r.txt", "江北新区管理委员会工作报告\n——2025年1月20日在江北新区党工委扩大会议上\n同志们：")
+    assert meta["year"] == 2025
+    # The meeting's year where the title names two (关于…2024年工作情况和2025年工作安排的报告).
+    meta = document_meta("r.txt", "关于青禾街道2024年工作情况和2025年工作安排的报告\n——2025年1月15日在青禾街道居民议事代表大会上")
+    assert meta["year"] == 2025
+
+
 def test_document_meta_says_where_the_place_was_read():
     meta = document_meta("2026-上海市.txt", "各位代表：")
     assert (meta["place"], meta["place_full"], meta["place_from"]) == ("上海市", "上海市", "file name")
