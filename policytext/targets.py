@@ -149,6 +149,7 @@ INDICATORS = [
 _MEASURE_RANK = {
     "general_budget_revenue": 0, "fiscal_revenue": 1, "total_fiscal_revenue": 2,
     "gnp": 1, "gross_output": 2, "social_output": 3, "capital_construction": 1,
+    "prices": 1, "retail_prices": 2,  # of prices, the consumer price index where it is stated beside the others
 }  # fmt: skip
 _OWN_ROW = {"surveyed", "registered", "gnp", "gross_output", "social_output", "capital_construction"}
 
@@ -169,7 +170,7 @@ _NEEDS = {
     "cpi": re.compile(r"涨|增长|控制|水平|幅度|指数|稳定|目标"),
 }
 # "Over last year" before a rate that follows an amount: "…亿元，比上年(执行数)增长8%".
-_OVER_LAST = r"(?:比(?:上年|去年)(?:执行数|实际)?|较上年|同比|同口径|_+)?"  # _+: a base year, blanked ("比2012年执行数")
+_OVER_LAST = r"(?:比(?:上年|去年)(?:执行数|实际)?|较上年|同比|(?:按)?(?:同|自然|可比)口径(?:计算)?|可比|_+)?"  # _+: a base year, blanked ("比2012年执行数")
 # Words that make a figure something other than the target: a share, a ratio,
 # a relation between two indicators.
 # (A size stated beside the rate does not: "达到3500亿元，比上年增长10%", "总规模为三千亿元，比上年增长百分之十".)

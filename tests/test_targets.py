@@ -764,3 +764,13 @@ TENTH_REVIEW = [
 @pytest.mark.parametrize("text, year, want", TENTH_REVIEW)
 def test_what_the_tenth_review_found(text, year, want):
     assert stated(text, year) == want
+
+
+def test_a_budget_stating_its_revenue_on_a_basis_and_prices_stated_two_ways():
+    # An eleventh review: revenue "按自然口径计算增长2.1%" was read as no figure at all; the first
+    # figure stated is the row, as everywhere. Of prices, the consumer price index wins over the
+    # retail price index stated before it.
+    fiscal = one("今年一般公共预算收入预算为3150亿元，按自然口径计算增长2.1%，按同口径计算增长4%左右。", "fiscal_revenue_growth", year=2024)
+    assert fiscal.value == 2.1
+    cpi = one("今年主要预期目标：商品零售价格总水平上涨1%左右，居民消费价格总水平上涨1.5%左右，地区生产总值增长8%。", "cpi", year=2000)
+    assert (cpi.value, cpi.measure) == (1.5, "cpi")
