@@ -8,23 +8,34 @@ and the sentence it was read from.
 
 How it reads a report:
 
+- Tables of targets (a header naming its columns' years or roles, "指标 |
+  2025年完成 | 2026年目标") are read by their columns (:func:`_tables`);
+  their lines, page numbers and running headers are then blanked (kept the
+  same length, so offsets hold) before the prose is read.
 - The text is cut into sentences with :func:`policytext.split_sentences`;
   the sentences of one paragraph are read together, and with the next line
   when a line ends in a colon or semicolon or in the middle of a sentence,
   so that a list of targets split by semicolons or carried over lines keeps
-  its "今年" context.
+  its "今年" context; a list goes on into the next paragraph when that
+  opens with an indicator.
 - Inside a paragraph a running *time state* follows the markers in order:
   ``今年``, ``预期目标``, ``计划`` … make what follows the coming year's;
   ``去年``, ``过去一年``, ``实际``, ``完成了`` … make it past; ``年均``,
   ``今后五年``, ``“十五五”`` … make it a plan average; an explicit year is
   compared with ``year``. Only figures read in the coming-year state count.
+  Where no word dates a paragraph, the report's structure does: a figure in
+  its plan part (:func:`policytext.parts.report_parts`) is the year's.
 - An indicator name (one table, :data:`INDICATORS`) is followed by a short
   gap of words (增长, 控制在, 保持在 …) and a figure: Arabic, full-width
   or Chinese numerals (百分之七点五, 一千二百万), a range (6%-6.5%,
   百分之八至九) and a bound (左右, 以上 …).
-- The first figure for each indicator (and for each unemployment rate and
-  statistic of output) is kept: reports restate their growth target when
-  they explain it.
+- Each statement is weighed: under words of the main targets (主要预期目标)
+  it outweighs another, another body's ("国家提出…") weighs least. The
+  weightiest first statement of each indicator (and of each unemployment
+  rate and statistic of output) is kept: reports restate their growth target
+  when they explain it. A report that lists two main targets or more keeps
+  only those and the figures its own words date, not a figure that only its
+  section of the plan dates.
 
 >>> report = '''二、今年的主要目标
 ... 今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右，力争7%；
