@@ -435,10 +435,11 @@ def targets(text, *, year=None):
     # A table of targets is read by its columns; its lines are then blank to the
     # paragraphs (same length, so offsets hold), whose running time state would
     # take last year's column for this year's.
-    tables = list(_tables(text, year, closing))
+    lines = _lines(text)
+    tables = list(_tables(text, lines, year, closing))
     # Page marks are blank to the paragraphs too: a sentence broken by a page
     # ("社会消费品\n- 2 -\n安平市人民政府工作报告\n零售总额增长12%") reads whole.
-    blanks = sorted([(start, end) for start, end, _ in tables] + list(_page_marks(text)))
+    blanks = sorted([(start, end) for start, end, _ in tables] + list(_page_marks(lines)))
     pieces, at = [], 0
     for start, end in blanks:
         if start >= at:
@@ -486,10 +487,15 @@ def targets(text, *, year=None):
     return found
 
 
-def _page_marks(text):
+def _lines(text):
+    """``(start, line)`` of each line of ``text``, stripped (``start`` is that of its first
+    character not white space): what the tables and the page marks are found in."""
+    return [(m.start() + len(m.group()) - len(m.group().lstrip()), m.group().strip()) for m in _LINE.finditer(text)]
+
+
+def _page_marks(lines):
     """(start, end) of each line that marks a printed page: a page number, or a running
     header (a short line without a sentence's end that recurs, or the title repeated)."""
-    lines = [(m.start() + len(m.group()) - len(m.group().lstrip()), m.group().strip()) for m in _LINE.finditer(text)]
     lines = [(start, line) for start, line in lines if line]
     seen = collections.Counter(line for _, line in lines if len(line) <= _HEADER_CHARS)
     title = lines[0][1] if lines else None
@@ -1021,13 +1027,12 @@ _CELL_FIGURE = re.compile(rf"(?P<num>{_NUM}(?:[-~—–至到]{_NUM})?)")
 _SIGNS = {"≥": "不低于", "≤": "不超过", ">": "超过", "<": "低于", "＞": "超过", "＜": "低于"}
 
 
-def _tables(text, year, closing):
-    """``(start, end, targets)`` of each table of targets: a header naming its columns' years or
-    roles (2025年完成, 2026年目标, 今年预期) over rows that open with an indicator."""
+def _tables(text, lines, year, closing):
+    """``(start, end, targets)`` of each table of targets among ``lines`` (:func:`_lines`): a header
+    naming its columns' years or roles (2025年完成, 2026年目标, 今年预期) over rows that open with an indicator."""
     rows = []  # the table being gathered: (start, end, cells)
     spaced = False  # its columns are split by single spaces, under a header that says it is a table
-    for m in itertools.chain(_LINE.finditer(text), [None]):
-        line = m.group().strip() if m else ""  # (strip takes the line break too)
+    for start, line in [*lines, (len(text), "")]:  # a blank line at the end closes the last table
         if line and _RULE_ROW.fullmatch(line) and rows:
             continue  # a Markdown rule under the header
         cells = _CELL_SEP.split(line.strip("|｜ \u3000\t")) if line and _MAY_SPLIT.search(line) else [line]
@@ -1035,7 +1040,6 @@ def _tables(text, year, closing):
             # "序号 指标名称 单位 2018年完成 2019年目标" over "1 地区生产总值增长 % 7.2 7左右": one space a column.
             cells, spaced = line.split(), True
         if len(cells) >= 2:
-            start = m.start() + len(m.group()) - len(m.group().lstrip())
             rows.append((start, start + len(line), cells))
             continue
         if len(rows) >= 2:
