@@ -425,7 +425,6 @@ def targets(text, *, year=None):
     """
     check_text(text)
     check_params("targets", _PARAMS, {"year": year})
-    found, seen = [], {}
     # A report given at the year's end states its targets for 明年: its 今年 is the year closing.
     # So is one dated late in the year before the targets' ("——1990年12月20日" for 1991).
     late = _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))
@@ -596,23 +595,21 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     heading_ends = [to_norm(span.end) - 1 for span in spans[:-1] if span.is_heading]
     clause_ends = sorted({m.start() for m in _CLAUSE_END.finditer(norm)} | set(heading_ends))
     sentence_ends = sorted({m.start() for m in _SENTENCE_STOP.finditer(norm)} | set(heading_ends))
-    # "确保全年目标完成" is a resolve, not a result: a completion after a word of intent in its clause dates nothing.
+    # Some words of the past date nothing: a completion after a word of intent in its clause
+    # ("确保全年目标完成" is a resolve, not a result), and 预计 in a clause that names the
+    # targets' own year (a budget's estimate for it: "2014年全区一般公共预算收入预计增长8%",
+    # "2021年全区财政总收入预计增长5%，其中一般公共预算收入增长4.5%").
     intent_at = [m.start() for m in _INTENT.finditer(norm)]
-    markers = [
-        (pos, None if state == _PAST and _DONE_TARGET.match(norm, pos) and _last_before(intent_at, pos) > _last_before(clause_ends, pos) else state, strong)
-        for pos, state, strong in markers
-    ]
-    # 预计 beside the targets' own year is a budget's estimate for it ("2021年全区财政总收入预计
-    # 增长5%，其中一般公共预算收入增长4.5%"): it dates nothing, in its clause or after it.
-    dated, year_clause = [], None
-    for pos, state, strong in markers:
+    year_clauses = {_last_before(clause_ends, pos) for pos, state, _ in markers if state == _FUTURE and _YEAR_AT.match(norm, pos)}
+
+    def dates_nothing(pos):
         clause = _last_before(clause_ends, pos)
-        if state == _FUTURE and _YEAR_AT.match(norm, pos):
-            year_clause = clause
-        elif state == _PAST and year_clause == clause and norm.startswith("预计", pos):
-            state = None
-        dated.append((pos, state, strong))
-    markers = _sticky([marker for marker in dated if marker[1] is not None], clause_ends, sentence_ends)
+        if _DONE_TARGET.match(norm, pos):
+            return _last_before(intent_at, pos) > clause
+        return norm.startswith("预计", pos) and clause in year_clauses
+
+    markers = [(pos, None if state == _PAST and dates_nothing(pos) else state, strong) for pos, state, strong in markers]
+    markers = _sticky([marker for marker in markers if marker[1] is not None], clause_ends, sentence_ends)
     positions = [p for p, _ in markers]
     # Some words date their own clause only: 已经 ("这一目标已经充分考虑了各种因素；一般
     # 公共预算收入增长5%"), and a completion, comparison or average in a sentence the coming
@@ -643,20 +640,18 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         under_main = bool(_MAIN.search(span.text)) or (under_main and not span.is_heading)
         if under_main:
             main_spans.add(span.start)
-    comma_ends = [m.start() for m in _COMMA.finditer(norm)]  # clause ends but a colon's ("国家提出：今年…")
+    # Ends of clauses but a colon's ("国家提出：今年…" is one clause), for the bodies' words.
+    short_ends = sorted({m.start() for m in _COMMA.finditer(norm)} | set(sentence_ends))
     # Found once, not searched back from every figure: a clause may hold thousands of them.
     following = [m.start() for m in _FOLLOWING.finditer(norm)]
-    body_says = [
-        m.start() for m in _BODY_SAYS.finditer(norm)
-        if _last_before(following, m.start()) <= max(_last_before(sentence_ends, m.start()), _last_before(comma_ends, m.start()))
-    ]
+    body_says = [m.start() for m in _BODY_SAYS.finditer(norm) if _last_before(following, m.start()) <= _last_before(short_ends, m.start())]
     full_year = [m.start() for m in _FULL_YEAR.finditer(norm)]
     other_body = [m.start() for m in _OTHER_BODY.finditer(norm)]
     striving = list(_STRIVING.finditer(norm))
     striving_at = [m.start() for m in striving]
 
     def weight(figure_at, when):
-        clause = max(_last_before(sentence_ends, figure_at), _last_before(comma_ends, figure_at)) + 1
+        clause = _last_before(short_ends, figure_at) + 1
         sentence = _last_before(sentence_ends, figure_at) + 1
         if _last_before(other_body, figure_at) >= clause or _last_before(body_says, figure_at + 1) >= sentence:
             return 0
@@ -672,7 +667,7 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         else, where no word dated the run, whether the clause is in the plan part."""
         upto = bisect.bisect_left(positions, figure_at)
         # (the last _CLAUSE_MARKERS of them: a clause of thousands is no prose, and must not take quadratic time)
-        inside = _clause_states(norm, markers[max(bisect.bisect_left(positions, clause), upto - _CLAUSE_MARKERS) : upto])
+        inside = {state for _, state in markers[max(bisect.bisect_left(positions, clause), upto - _CLAUSE_MARKERS) : upto]}
         if _PLAN in inside or _PAST in inside:
             return False
         before = state_at(clause - 1)
@@ -751,16 +746,6 @@ _BARE_RATE = re.compile(r"(?:增长|增速|增幅)(?:为|是|达到|保持在|�
 _BARE_LEAD = re.compile(
     rf"(?:今年|明年|本年|全年|(?:{YEAR_WORDS})年)?(?:我们|[我全][省市县区镇乡])?(?:计划|预期|要|将|争取|力争|确保|实现|安排|可以|实际)*(?:比上年|比去年)?"
 )
-
-
-def _clause_states(norm, markers):
-    """The states the markers of a clause give. 预计 beside the targets' own year is a
-    budget's estimate for that year ("2014年全区一般公共预算收入预计增长8%"), no past."""
-    states = {state for _, state in markers}
-    if _PAST in states and any(state == _FUTURE and _YEAR_AT.match(norm, pos) for pos, state in markers):
-        if all(norm.startswith("预计", pos) for pos, state in markers if state == _PAST):
-            states.discard(_PAST)
-    return states
 
 
 _YEAR_AT = re.compile(rf"(?:{YEAR_WORDS})年")
