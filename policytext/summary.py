@@ -123,7 +123,7 @@ def document_meta(path, text):
     if dates:
         sources.append((dates[0], "date line"))
     sources.append((name, "file name"))
-    years = {}  # where: the years its first source with any names
+    years = {}  # "title", "date" (session or date line), "file name": the years of the first such source naming any
     for source, where in sources:
         place = parse_place(source)
         if place and not meta["place"]:
@@ -133,8 +133,8 @@ def document_meta(path, text):
         found = [year_number(y) for y in _YEAR.findall(source.translate(_FULL_WIDTH_DIGITS))]
         if not found and where == "file name":
             found = [int(y) for y in _YEAR_IN_NAME.findall(source)]
-        if found and where not in years:
-            years["date" if where in ("session line", "date line") else where] = found
+        if found:
+            years.setdefault("date" if where in ("session line", "date line") else where, found)
     meta["year"] = _report_year(years)
     return meta
 
