@@ -476,7 +476,11 @@ def _docx_lines(container):
         if hasattr(block, "rows"):  # a table
             seen = set()  # a merged cell is returned once per grid cell it spans
             for row in block.rows:
-                cells = [list(_docx_lines(cell)) for cell in row.cells if cell._tc not in seen and not seen.add(cell._tc)]
+                cells = []
+                for cell in row.cells:
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
+                        cells.append(list(_docx_lines(cell)))
                 if all(len(lines) <= 1 and "\n" not in "".join(lines) for lines in cells):
                     line = "\t".join(lines[0] if lines else "" for lines in cells)
                     if line.strip():
