@@ -1151,7 +1151,7 @@ def document_targets(path, text, *, overrides=None):
     named = [y for y in map(year_number, _TITLE_YEAR.findall((read["title"] or "").translate(_FULL_WIDTH))) if y]
     if year == read["year"] and len(named) > 1:
         year = max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
-    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
+    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         year += 1
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
@@ -1159,10 +1159,10 @@ def document_targets(path, text, *, overrides=None):
 
 
 _TITLE_YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
-_LATE_DATE = re.compile(rf"({YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
 _HEAD = 600  # characters where a report's date line is
-# ... and that line itself: a date of the year's last months opening a line ("——1990年12月20日在…").
-_LATE_DATE_LINE = re.compile(rf"(?m)^[\s—－\-―（(]*({YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
+# A date of the year's last months opening a line or after a dash ("——1990年12月20日在…",
+# "政府工作报告——2024年12月28日在…"): a report given for the next year's targets.
+_LATE_DATE_LINE = re.compile(rf"(?m)(?:^|——)[\s—－\-―（(]*({YEAR_WORDS})\s*年\s*(?:1[0-2]|十[一二]?)\s*月")
 
 
 def long_rows(meta, found):
