@@ -71,6 +71,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .segment import LEAD_LEVEL, Span, heading_level, heading_words
+from .variants import to_simplified
 
 __all__ = ["PARTS", "names_part", "report_parts"]
 
@@ -79,26 +80,17 @@ PARTS = ("review", "plan", "other")
 
 _REVIEW, _PLAN, _OTHER = PARTS
 
-# Traditional forms of the characters of the cue words below, so that a
-# report in traditional characters reads the same (a full OpenCC fold
-# would cost more than the rest of the work).
-_TRADITIONAL = "過顧結來計劃將爲為後務標實現預爭確須應當與設議們總績進況勝經驗訓變執項點謀見慮針體時間規個幾兩讓團奮鬥譜寫長達獲評榮選會報審託屆記編輯發瀏覽訪問關閉頁詞釋錄誌這開"
-_FOLD = str.maketrans(
-    _TRADITIONAL,
-    "过顾结来计划将为为后务标实现预争确须应当与设议们总绩进况胜经验训变执项点谋见虑针体时间规个几两让团奋斗谱写长达获评荣选会报审托届记编辑发浏览访问关闭页词释录志这开",
-)
-# Most text has none of them: a search is much faster than a translation.
-_ANY_TRADITIONAL = re.compile(f"[{_TRADITIONAL}]")
-
 
 def _folded(spans: Sequence[Span]) -> Sequence[Span]:
-    """The spans with the traditional characters of the cue words made simplified.
+    """The spans with their traditional characters made simplified (:func:`~policytext.variants.to_simplified`).
 
-    Done once per report, so the cues below are all read on folded text.
+    Done once per report, so the cue words below, written in simplified
+    characters, read a report in traditional characters the same.
     """
-    if _ANY_TRADITIONAL.search("".join(span.text for span in spans)) is None:
+    joined = "".join(span.text for span in spans)
+    if to_simplified(joined) == joined:  # most reports: one search, no translation
         return spans
-    return [span._replace(text=span.text.translate(_FOLD)) for span in spans]
+    return [span._replace(text=to_simplified(span.text)) for span in spans]
 
 
 # --- Years -----------------------------------------------------------------
@@ -448,7 +440,7 @@ def names_part(heading: str) -> bool:
     >>> names_part("二、2026年工作安排"), names_part("（二）主要预期目标"), names_part("（二）全力完成年度预期目标")
     (True, True, False)
     """
-    words = heading_words(heading.translate(_FOLD))
+    words = heading_words(to_simplified(heading))
     return words is not None and _DIVIDING.match(words) is not None
 
 

