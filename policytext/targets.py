@@ -147,7 +147,7 @@ INDICATORS = [
     ("fiscal_revenue_growth", r"(?:地方)?财政收入|国家预算收入", _PCT, "fiscal_revenue"),  # 国家预算收入: the 1950s' word
     ("fiscal_revenue_growth", r"财政总收入", _PCT, "total_fiscal_revenue"),
     ("fixed_investment_growth", r"(?:全社会)?固定资产投资", _PCT, ""),
-    ("fixed_investment_growth", r"(?<!地方)基本建设投资", _PCT, "capital_construction"),  # the plans' investment until the 1980s; the local part is no total
+    ("fixed_investment_growth", r"(?<!地方)基本建设(?:总投资额|投资(?:总额)?)", _PCT, "capital_construction"),  # the plans' investment until the 1980s; the local part is no total
     ("retail_sales_growth", r"社会消费品零售总?额|社会商品零售总额|社零总?额", _PCT, ""),
 ]
 
@@ -194,7 +194,7 @@ _NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规�
 NAME_FIRSTS = "单万能工国地全生G经社居C商零物城新调登待粮一公财固基"
 _NAMES = re.compile(f"(?=[{NAME_FIRSTS}])(?:" + "|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)) + ")")
 # A cheap test for a paragraph worth normalising at all.
-_ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|基本建设投资|国家预算收入|零售总?额|社零|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
+_ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|基本建设投资|基本建设总投资|国家预算收入|零售总?额|社零|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
 
 # -- numbers --------------------------------------------------------------------
 
@@ -977,7 +977,7 @@ def _gap_ok(gap, name, indicator, growth_after=False):
         if comma.group() in "：:" and re.fullmatch(r"(?:增速|增长率?|增幅)?", before) and after in ("", "≥", "≤", "＞", "＜", ">", "<"):
             continue  # a list of "indicator: value": "地区生产总值增速：5%左右"
         # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
-        if not (re.search(r"目标|预期", before) or re.match(rf"定为|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}", after)):
+        if not (re.search(r"目标|预期", before) or re.match(rf"定为|拟定|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}", after)):
             return False
     return True
 

@@ -572,6 +572,9 @@ def test_a_speech_dated_in_december_on_a_line_of_its_own_is_read_for_the_next_ye
 SIXTH_REVIEW = [
     # The plans' 基本建设投资 (its own row of investment), 国家预算收入, 粮食计划产量.
     ("一九五六年基本建设投资计划为一百四十七亿元，比一九五五年增长百分之六十二。", 1956, {"fixed_investment_growth": (62.0, None, None)}),
+    # 基本建设总投资额, and its rate after the amount and the amount of the increase.
+    ("一九六二年的基本建设总投资额，拟定为六十七亿三千万元，比一九六一年的预计数增加了五亿元，增长百分之八点一。", 1962, {"fixed_investment_growth": (8.1, None, None)}),
+    ("一九六三年基本建设投资总额安排为八十亿元，比上年增长百分之十。", 1963, {"fixed_investment_growth": (10.0, None, None)}),
     ("一九五四年国家预算收入为二百三十一亿元，比一九五三年增长百分之八点四。", 1954, {"fiscal_revenue_growth": (8.4, None, None)}),
     ("今年粮食计划产量为六千亿斤。", 1960, {"grain": (6000.0, None, None)}),
     # Falls: after an amount, 下降 after the general budget, a minus sign.
