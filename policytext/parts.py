@@ -88,9 +88,14 @@ def _folded(spans: Sequence[Span]) -> Sequence[Span]:
     characters, read a report in traditional characters the same.
     """
     joined = "".join(span.text for span in spans)
-    if to_simplified(joined) == joined:  # most reports: one search, no translation
+    folded = to_simplified(joined)
+    if folded == joined:  # most reports: one search, no translation
         return spans
-    return [span._replace(text=to_simplified(span.text)) for span in spans]
+    out, at = [], 0
+    for span in spans:
+        text, at = folded[at : at + len(span.text)], at + len(span.text)
+        out.append(span if text == span.text else span._replace(text=text))
+    return out
 
 
 # --- Years -----------------------------------------------------------------
