@@ -230,8 +230,8 @@ def _reports(shared, name):
 
 
 # Which path gives the better probabilities is asked of the log loss of the
-# true label, a proper score: in context it falls from about 0.26 to 0.18
-# (dev) and from 0.47 to 0.39 (national). Which gives the better labels is
+# true label, a proper score: in context it falls from about 0.25 to 0.18
+# (dev) and from 0.45 to 0.39 (national). Which gives the better labels is
 # asked of accuracy (0.920 -> 0.937 dev, 0.868 -> 0.882 national); macro-F1
 # rises on dev (0.909 -> 0.922) and holds on the national reports (0.872 -> 0.869). The binned calibration error (ECE,
 # 10 bins) is held under a ceiling instead of compared between the paths:
