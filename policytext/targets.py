@@ -139,6 +139,8 @@ INDICATORS = [
     ("cpi", r"(?:社会)?(?:商品)?零售(?:物价|价格)(?:总水平)?", _PCT, "retail_prices"),
     ("cpi", r"(?<!零售)物价(?:总水平)?", _PCT, "prices"),
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
+    # The plans of the 1970s-80s: "在城镇安排六百万人就业", "劳动就业，在城镇安排600万人".
+    ("new_urban_jobs", r"安排(?=[\d零〇一二两三四五六七八九十百千]+万?人就业)|劳动就业[，,]在城镇安排", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
     ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
     ("grain", r"粮食(?:计划)?(?:总产量|产量|总产|生产)|粮食播种面积[^，,；;。、]{0,16}[，,、](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
@@ -191,7 +193,7 @@ _NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规�
 #: Every character a name in :data:`INDICATORS` may begin with (a test checks it). Looked
 #: ahead for, it lets the search skip the other positions of a text at once: the bare
 #: alternation of names tried each of them at every character, a third of reading a report.
-NAME_FIRSTS = "单万能工国地全生G经社居C商零物城新调登待粮一公财固基"
+NAME_FIRSTS = "单万能工国地全生G经社居C商零物城新调登待粮一公财固基安劳"
 _NAMES = re.compile(f"(?=[{NAME_FIRSTS}])(?:" + "|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)) + ")")
 # A cheap test for a paragraph worth normalising at all.
 _ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|基本建设投资|基本建设总投资|国家预算收入|零售总?额|社零|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
