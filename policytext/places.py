@@ -39,15 +39,15 @@ PROVINCES = (
 )  # fmt: skip
 
 # Suffixes of units below a province and their levels, longest first so that
-# 自治州 wins over 州 and 自治县 over 县. A 州 directly followed by 市 is part
-# of a city's name (郑州市), not a prefecture.
+# 自治州 wins over 州 and 自治县 over 县. A 州 directly followed by 市 or 区 is
+# part of a city's or a district's name (郑州市, 万州区, 通州区), not a prefecture.
 _UNITS = [
     ("自治州", "city"), ("自治县", "county"), ("自治旗", "county"), ("地区", "city"), ("街道", "township"),
     ("苏木", "township"), ("市", "city"), ("州", "city"), ("盟", "city"), ("县", "county"), ("旗", "county"),
     ("区", "county"), ("镇", "township"), ("乡", "township"),
 ]  # fmt: skip
 _UNIT = re.compile(
-    r"[\u4e00-\u9fff]{1,10}?(?:" + "|".join(s if s != "州" else "州(?!市)" for s, _ in _UNITS) + ")"
+    r"[\u4e00-\u9fff]{1,10}?(?:" + "|".join(s if s != "州" else "州(?![市区])" for s, _ in _UNITS) + ")"
 )
 _PROVINCE = re.compile("|".join(sorted(PROVINCES, key=len, reverse=True)))
 # What follows a place in a title: the chain ends where one of these begins,

@@ -271,6 +271,9 @@ def test_meta_rows_match_documents_however_their_paths_are_written_and_may_be_gb
         ("r.txt", "郑州市2025年政府工作报告", ("郑州市", "city", 2025)),
         ("r.txt", "黔东南苗族侗族自治州人民政府工作报告", ("黔东南苗族侗族自治州", "city", None)),
         ("r.txt", "南京市鼓楼区2024年政府工作报告", ("鼓楼区", "county", 2024)),
+        # A district whose name ends in 州 is no prefecture.
+        ("r.txt", "2013年万州区政府工作报告", ("万州区", "county", 2013)),
+        ("r.txt", "北京市通州区2024年政府工作报告", ("通州区", "county", 2024)),
         ("r.txt", "南通市如皋市2024年政府工作报告", ("如皋市", "county", 2024)),
         ("r.txt", "江苏省南通市如东县洋口镇2023年上半年工作总结", ("洋口镇", "township", 2023)),
         ("r.txt", "长江路街道2024年工作总结", ("长江路街道", "township", 2024)),
