@@ -868,6 +868,7 @@ def _marker_state(m, year, latest=None, closing=False):
 # 明年 before an indicator and its figure in one clause: "明年全县工农业总产值计划增长百分之八".
 _NEXT_YEAR_TARGET = re.compile(rf"明年[^，,。；;]{{0,12}}(?:{_NAMES.pattern})[^，,。；;]{{0,12}}(?:百分之|\d)")
 _BASE_OF = "的基础上"
+_INCREMENT = re.compile(r"(?:增加|增产|减少|减产|多产|多收)(?!到)")
 _GROWTH_AFTER = re.compile(r"的(?:增长速度|增速|增长)")
 _AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元(?:左右|以上)?[，,、](?={_OVER_LAST}{_CHANGE})")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
@@ -882,6 +883,9 @@ def _figure_after(norm, name, indicator, unit):
             return None
         fig = _FIGURE.match(norm, gap_match.end())
         if fig and _fits(fig, unit):
+            if unit == _GRAIN and _INCREMENT.search(norm, pos, fig.start()):
+                pos = fig.end()  # "比上年增产50亿斤": a change, not the harvest
+                continue
             if not norm.startswith(_BASE_OF, fig.end()):
                 break
             pos = fig.end()  # "在上年增长3.2%的基础上增长8%": last year's figure is the base

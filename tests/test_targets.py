@@ -575,6 +575,10 @@ SIXTH_REVIEW = [
     # 基本建设总投资额, and its rate after the amount and the amount of the increase.
     ("一九六二年的基本建设总投资额，拟定为六十七亿三千万元，比一九六一年的预计数增加了五亿元，增长百分之八点一。", 1962, {"fixed_investment_growth": (8.1, None, None)}),
     ("一九六三年基本建设投资总额安排为八十亿元，比上年增长百分之十。", 1963, {"fixed_investment_growth": (10.0, None, None)}),
+    # A change of the harvest is not the harvest; a level it rises to is.
+    ("今年粮食总产量要比上年增产四十亿斤。", 1984, {}),
+    ("今年粮食产量要达到8100亿斤，比上年增加120亿斤。", 1984, {"grain": (8100.0, None, None)}),
+    ("今年粮食总产量要增加到八千二百亿斤。", 1985, {"grain": (8200.0, None, None)}),
     # Jobs as the plans of the 1970s-80s state them.
     ("今年国民经济计划的主要指标：\n劳动就业，在城镇安排550万人。", 1982, {"new_urban_jobs": (550.0, None, None)}),
     ("今年计划在城镇安排六百五十万人就业。", 1983, {"new_urban_jobs": (650.0, None, None)}),
