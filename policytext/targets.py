@@ -139,8 +139,8 @@ INDICATORS = [
     ("cpi", r"(?:社会)?(?:商品)?零售(?:物价|价格)(?:总水平)?", _PCT, "retail_prices"),
     ("cpi", r"(?<!零售)物价(?:总水平)?", _PCT, "prices"),
     ("new_urban_jobs", r"(?:城镇)?新增(?:城镇)?就业(?:人数|人口)?", _JOBS, ""),
-    # The plans of the 1970s-80s: "在城镇安排六百万人就业", "劳动就业，在城镇安排600万人".
-    ("new_urban_jobs", r"安排(?=[\d零〇一二两三四五六七八九十百千]+万?人就业)|劳动就业[，,]在城镇安排", _JOBS, ""),
+    # The plans of the 1970s-80s: "安排七百多万人就业", "劳动就业，在城镇安排600万人".
+    ("new_urban_jobs", r"安排(?=[\d零〇一二两三四五六七八九十百千]+多?万?人就业)|劳动就业[，,]在城镇安排", _JOBS, ""),
     ("unemployment", r"(?:城镇)?调查失业率", _PCT, "surveyed"),
     ("unemployment", r"(?:城镇)?登记失业率|(?:城镇)?(?:登记)?待业率", _PCT, "registered"),  # 待业率: the 1980s' word
     ("grain", r"粮食(?:计划)?(?:总产量|产量|总产|生产)|粮食播种面积[^，,；;。、]{0,16}[，,、](?:总产量?|产量)", _GRAIN, ""),  # "粮食播种面积稳定在120万亩，总产量…"
@@ -213,7 +213,7 @@ _UNIT = rf"(?:{_GRAIN_UNITS}|万人|人|%)"
 _FIGURE = re.compile(
     rf"(?P<pct>百分之)?(?P<a>{_NUM})(?P<pa>%)?"
     rf"(?:(?P<sep>[-~—–至到])(?:百分之)?(?P<b>{_NUM})(?P<pb>%)?)?"
-    rf"(?P<unit>{_GRAIN_UNITS}|万人|人)?"
+    rf"(?P<more>多(?!一些))?(?P<unit>{_GRAIN_UNITS}|万人|人)?"  # "七百多万人": more than 700
     rf"(?P<post>左右|上下|以上|以内|之内|以下|或者?更多一些|多一些)?"
 )
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -259,7 +259,7 @@ def parse_number(text):
 # -- modifiers --------------------------------------------------------------------
 
 # A bound after the figure, and the modifier it means.
-_POST = {"左右": "左右", "上下": "左右", "以上": "以上", "多一些": "以上", "或更多一些": "以上", "或者更多一些": "以上",
+_POST = {"左右": "左右", "上下": "左右", "以上": "以上", "多": "以上", "多一些": "以上", "或更多一些": "以上", "或者更多一些": "以上",
          "以内": "以内", "之内": "以内", "以下": "以下"}  # fmt: skip
 # Words before the figure, and the modifier they mean when no bound follows it.
 _PRE = {"不低于": "以上", "不少于": "以上", "至少": "以上", "超过": "以上", "高于": "以上", "不超过": "以内",
@@ -318,7 +318,7 @@ _MARKERS = re.compile(
     r"|(?P<past>(?:顺利|胜利|圆满|如期|基本)?(?:超过|低于|高于|快于|好于|实现|完成|(?<![确力下])比)(?!(?:国家|上级|[国省市县])?下达)[^，,。；;\d%]{0,12}(?:预期|目标)"
     r"|(?<![争保要将能])达到预期"
     r"|(?:主要)?(?:预期)?目标(?:任务)?(?:顺利|胜利|圆满|全面|如期|基本|较好|超额|全部|总体|均已|均|已)?地?(?:实现|完成|达成)"
-    r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数|[^，,。；;]{0,16}的基础上)|今年以来|过去|一年来|五年来|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
+    r"|(?<![比与较同于])(?:去年|上年)(?![^，,。；;]{0,4}基数|[^，,。；;]{0,16}的基础上)|今年以来|过去|一年来|五年来|这[两三四六七八九十几]年|年初|(?<!在)实际(?!工作|增长|增速)|已经|原定|预定目标|(?:好于|超|超出|低于|高于)预期"
     r"|完成了|实现了|(?:顺利|胜利|圆满|如期|基本)完成|预计|上半年|前三季度"
     r"|(?:1|一)[-—–至到~～](?:1[01]|[1-9]|十一|十|[二三四五六七八九])月)"  # "今年1-11月": a part of the year, its results
     r"|(?P<future>今年|明年|本年|新的一年|(?:主要)?预期目标|主要目标|调控目标|目标(?:是|为|定为)"
@@ -946,8 +946,9 @@ def _as_rise(fields):
 
 def _finish(fields, gap, fig, norm, unit, moved):
     """The Target fields of a figure read: its modifier and stretch beside its values."""
-    fields["modifier"], fields["modifier_text"] = _modifier(gap, fig.group("post"))
-    fields["post"], fields["moved"] = fig.group("post"), moved
+    post = fig.group("post") or fig.group("more")
+    fields["modifier"], fields["modifier_text"] = _modifier(gap, post)
+    fields["post"], fields["moved"] = post, moved
     stretch = _STRETCH.match(norm, fig.end())
     if stretch:
         more = _FIGURE.match(norm, stretch.end())

@@ -582,6 +582,10 @@ SIXTH_REVIEW = [
     # Jobs as the plans of the 1970s-80s state them.
     ("今年国民经济计划的主要指标：\n劳动就业，在城镇安排550万人。", 1982, {"new_urban_jobs": (550.0, None, None)}),
     ("今年计划在城镇安排六百五十万人就业。", 1983, {"new_urban_jobs": (650.0, None, None)}),
+    # 多 after a number is more than it; a total of past years (这三年) is no target.
+    ("今年计划在城镇安排八百多万人就业。", 1984, {"new_urban_jobs": (800.0, None, None)}),
+    ("这三年城镇共安排一千五百多万人就业，待业人员逐年减少。", 1984, {}),
+    ("一九五七年粮食产量计划达到三千八百多亿斤。", 1957, {"grain": (3800.0, None, None)}),
     ("一九五四年国家预算收入为二百三十一亿元，比一九五三年增长百分之八点四。", 1954, {"fiscal_revenue_growth": (8.4, None, None)}),
     ("今年粮食计划产量为六千亿斤。", 1960, {"grain": (6000.0, None, None)}),
     # Falls: after an amount, 下降 after the general budget, a minus sign.
