@@ -306,11 +306,12 @@ def test_real_reports_checked_by_hand(shared):
 
 def test_national_reports_read_by_hand_later(shared):
     # The other 38 national reports (README, "Targets"), read by two readers who did not see the rules:
-    # 1993-2023 read 67 of 67 before this release's last fixes, 1954-1988 27 of 36 (now 29: the base
-    # year before a name, "比1955年基本建设投资增长62%", and grain in Chinese numerals in the unit written).
+    # 1993-2023 read 67 of 67 before this release's last fixes, 1954-1988 27 of 36 (then 29: the base
+    # year before a name, "比1955年基本建设投资增长62%", and grain in Chinese numerals in the unit written;
+    # now 32: 基本建设总投资额, jobs as 在城镇安排…万人, and 多 after a number).
     checked, exact, extracted, correct = measure_real(shared, "national_later")
     assert checked == 104
-    assert exact >= 97, (checked, exact)
+    assert exact >= 100, (checked, exact)
     assert correct == extracted, (extracted, correct)
 
 
