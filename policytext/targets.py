@@ -883,12 +883,11 @@ def _figure_after(norm, name, indicator, unit):
             return None
         fig = _FIGURE.match(norm, gap_match.end())
         if fig and _fits(fig, unit):
-            if unit == _GRAIN and _INCREMENT.search(norm, pos, fig.start()):
-                pos = fig.end()  # "比上年增产50亿斤": a change, not the harvest
-                continue
-            if not norm.startswith(_BASE_OF, fig.end()):
+            # Stepped over: last year's figure as a base ("在上年增长3.2%的基础上增长8%"),
+            # and a change of the harvest ("比上年增产50亿斤"), not the harvest.
+            if not (norm.startswith(_BASE_OF, fig.end()) or (unit == _GRAIN and _INCREMENT.search(norm, pos, fig.start()))):
                 break
-            pos = fig.end()  # "在上年增长3.2%的基础上增长8%": last year's figure is the base
+            pos = fig.end()
             continue
         # An amount before the rate (地区生产总值达到300亿元、增长6%) is stepped over whole.
         amount = _AMOUNT.match(norm, gap_match.end())
@@ -1130,6 +1129,10 @@ INDICATOR_NAMES = (
     "gdp_growth", "cpi", "new_urban_jobs", "unemployment", "grain",
     "fiscal_revenue_growth", "fixed_investment_growth", "retail_sales_growth", "energy_intensity",
 )  # fmt: skip
+# Indicators read from more than one statistic (GDP or GNP, CPI or retail prices …): the wide
+# table says which one it took.
+_MEASURES = collections.Counter(name for name, _ in {(name, measure) for name, _, _, measure in INDICATORS})
+_MEASURED = {name for name, count in _MEASURES.items() if count > 1}
 META_COLUMNS = ("file", "place", "place_full", "level", "year")
 #: Columns of the long table: one row per document and target.
 LONG_COLUMNS = META_COLUMNS + (
@@ -1141,11 +1144,8 @@ WIDE_COLUMNS = META_COLUMNS + tuple(
     for name in INDICATOR_NAMES
     for column in (name, f"{name}_low", f"{name}_high", f"{name}_modifier", f"{name}_stretch")
     + ((f"{name}_unit",) if name == "grain" else ())
-    + ((f"{name}_measure",) if name in ("gdp_growth", "cpi", "unemployment", "fiscal_revenue_growth", "fixed_investment_growth") else ())
+    + ((f"{name}_measure",) if name in _MEASURED else ())
 )
-
-
-_WIDE_SET = frozenset(WIDE_COLUMNS)
 
 #: Column types for typed formats (Parquet): the rest are strings.
 COLUMN_TYPES = {
@@ -1201,6 +1201,6 @@ def wide_row(meta, found):
             row[f"{t.indicator}_modifier"], row[f"{t.indicator}_stretch"] = t.modifier, t.stretch
             if t.indicator == "grain":
                 row["grain_unit"] = t.unit
-            if f"{t.indicator}_measure" in _WIDE_SET:
+            if t.indicator in _MEASURED:
                 row[f"{t.indicator}_measure"] = t.measure  # which statistic: gdp, gnp, gross_output …
     return row
