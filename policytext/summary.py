@@ -113,11 +113,11 @@ def document_meta(path, text):
     shown_title = first.group().strip()[:120] if first else ""
     meta = {"title": shown_title, "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
     # The title is given as written; places and cue words are read in simplified characters.
-    title, text, name = to_simplified(shown_title), to_simplified(text[:HEAD_CHARS]), to_simplified(Path(path).stem)
+    title, head, name = to_simplified(shown_title), to_simplified(text[:HEAD_CHARS]), to_simplified(Path(path).stem)
     # A web page's first lines are often its menu ("您的位置: 首页 > 要闻"):
     # then the title is a later line, or the place is in the session line
     # ("在云南省第十四届人民代表大会第四次会议上").
-    lines = [line.strip().translate(_FULL_WIDTH_DIGITS) for line in text[:HEAD_CHARS].splitlines()[:_HEAD_LINES]]
+    lines = [line.strip().translate(_FULL_WIDTH_DIGITS) for line in head.splitlines()[:_HEAD_LINES]]
     titles = [line for line in lines if line != title and _is_title(line)]
     # The session line may be wrapped ("在广东省第十四届" / "人民代表大会…"); its date comes before it.
     session = _session_line(lines)
