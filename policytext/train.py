@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ._validation import check_texts
 from ._version import __version__
@@ -22,9 +23,9 @@ from .corpus import LABELS, document_files, files_sha256, read_corpus, read_docu
 from .features import FeatureParams, build_analyzer, tfidf
 from .model import Classifier, softmax
 
-__all__ = ["TrainParams", "default_features", "document_folds", "train", "train_corpus", "train_with_documents"]
+__all__ = ["NBSVM", "TrainParams", "default_features", "document_folds", "train", "train_corpus", "train_with_documents"]
 
-ESTIMATORS = ("svm", "logreg")
+ESTIMATORS = ("nbsvm", "svm", "logreg")
 #: Fewer sentences than this for some label draw a warning.
 TINY = 20
 
@@ -35,8 +36,10 @@ class TrainParams:
 
     Parameters
     ----------
-    estimator : {"svm", "logreg"}
-        scikit-learn's ``LinearSVC`` or multinomial ``LogisticRegression``.
+    estimator : {"nbsvm", "svm", "logreg"}
+        :class:`NBSVM` (a linear SVM per label over features weighted by
+        their naive Bayes log-count ratios), scikit-learn's ``LinearSVC``
+        or multinomial ``LogisticRegression``.
     C : float
         Inverse regularisation strength, > 0.
     class_weight : {"balanced", None}
@@ -77,7 +80,58 @@ def default_features():
     return FeatureParams(min_df=3, fold_variants=opencc_t2s())
 
 
+class NBSVM(ClassifierMixin, BaseEstimator):
+    """One linear SVM per label, each over the features scaled by their log-count ratio for that label.
+
+    Wang & Manning (2012), "Baselines and bigrams": the ratio
+    ``r = log((p / |p|) / (q / |q|))``, where ``p`` and ``q`` count the
+    sentences of the label and of the others holding each n-gram (plus
+    ``alpha``), tells the SVM which n-grams speak for a label before it
+    weighs them. Scaling features by ``r`` and weighing them by ``w`` is
+    weighing them by ``w * r``: the model is linear in the same features,
+    so the file format and the batch engine are unchanged.
+
+    On the written corpus held out by writer (5 folds) it reads as the
+    plain SVM does (macro-F1 0.9628 at C=0.3 against 0.9630); on real
+    reports it reads higher (see the changelog).
+    """
+
+    def __init__(self, C=0.3, class_weight="balanced", alpha=1.0):
+        self.C = C
+        self.class_weight = class_weight
+        self.alpha = alpha
+
+    def fit(self, X, y):
+        import scipy.sparse as sp
+        from sklearn.svm import LinearSVC
+
+        self.classes_ = np.unique(y)
+        present = (X > 0).astype(np.float64)
+        n_features = X.shape[1]
+        coef = np.zeros((len(self.classes_), n_features))
+        intercept = np.zeros(len(self.classes_))
+        for k, c in enumerate(self.classes_):
+            mine = y == c
+            p = np.asarray(present[mine].sum(axis=0)).ravel() + self.alpha
+            q = np.asarray(present[~mine].sum(axis=0)).ravel() + self.alpha
+            ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0, max_iter=5000)
+            svm.fit(X @ sp.diags(ratio), mine.astype(np.int64))
+            coef[k] = svm.coef_.ravel() * ratio
+            intercept[k] = svm.intercept_[0]
+        self.coef_, self.intercept_ = coef, intercept
+        return self
+
+    def decision_function(self, X):
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def predict(self, X):
+        return self.classes_[self.decision_function(X).argmax(axis=1)]
+
+
 def _estimator(params):
+    if params.estimator == "nbsvm":
+        return NBSVM(C=params.C, class_weight=params.class_weight)
     if params.estimator == "svm":
         from sklearn.svm import LinearSVC
 
