@@ -48,8 +48,8 @@ class TrainParams:
         Folds for the held-out scores that fit the temperature (>= 2).
     """
 
-    estimator: str = "svm"
-    C: float = 1.0
+    estimator: str = "nbsvm"
+    C: float = 0.3
     class_weight: str = "balanced"
     calibration_folds: int = 5
 

@@ -20,8 +20,8 @@ def _counts(rows, n_features):
     return csr_matrix(X)
 
 
-def test_the_nb_weighted_svm_is_an_estimator_training_knows():
-    assert TrainParams(estimator="nbsvm").estimator == "nbsvm"
+def test_new_models_are_trained_with_the_nb_weighted_svm():
+    assert TrainParams().estimator == "nbsvm"
     with pytest.raises(ValueError, match=r"estimator must be one of \('nbsvm', 'svm', 'logreg'\), got 'nb'"):
         TrainParams(estimator="nb")
 
