@@ -105,15 +105,18 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         import scipy.sparse as sp
         from sklearn.svm import LinearSVC
 
-        self.classes_ = np.unique(y)
-        present = (X > 0).astype(np.float64)
-        n_features = X.shape[1]
-        coef = np.zeros((len(self.classes_), n_features))
-        intercept = np.zeros(len(self.classes_))
-        for k, c in enumerate(self.classes_):
-            mine = y == c
-            p = np.asarray(present[mine].sum(axis=0)).ravel() + self.alpha
-            q = np.asarray(present[~mine].sum(axis=0)).ravel() + self.alpha
+        self.classes_, index = np.unique(y, return_inverse=True)
+        n_labels = len(self.classes_)
+        # Sentences holding each n-gram, per label: one product, not a pass per label;
+        # the other labels' counts are the total less the label's own.
+        members = sp.csr_matrix((np.ones(len(index)), (index, np.arange(len(index)))), shape=(n_labels, len(index)))
+        own = np.asarray((members @ (X > 0).astype(np.float64)).todense())
+        others = own.sum(axis=0) - own
+        coef = np.zeros((n_labels, X.shape[1]))
+        intercept = np.zeros(n_labels)
+        for k in range(n_labels):
+            mine = index == k
+            p, q = own[k] + self.alpha, others[k] + self.alpha
             ratio = np.log(p / p.sum()) - np.log(q / q.sum())
             svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0, max_iter=5000)
             svm.fit(X @ sp.diags(ratio), mine.astype(np.int64))
