@@ -497,6 +497,27 @@ def _general_sentences(text, start, end, max_chars, offset):
 INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u180e"
 _FIND_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _AS_SPACES = str.maketrans(INVISIBLE, " " * len(INVISIBLE))
+# A line of nothing but invisible characters between two lines is a web
+# copy's page break (78 in five national reports), not a blank line. Where
+# it cuts a paragraph ("完善资本市场基础制\n\u200b\n度。扎实推进…": the line
+# before ends no sentence and is no heading, the line after is no heading),
+# the two lines become one; elsewhere one line break is left.
+_PAGE_BREAK = re.compile(f"(\r\n|[{_BREAKS}])[ \t\u3000]*[{INVISIBLE}][ \t\u3000{INVISIBLE}]*(\r\n|[{_BREAKS}])")
+_LINE_END = re.compile(f"[{_BREAKS}]")
+
+
+def _join_page_breaks(text):
+    def joined(m):
+        before = text[max(map(text.rfind, _BREAKS, repeat(0), repeat(m.start()))) + 1 : m.start()].translate(_AS_SPACES).strip()
+        next_break = _LINE_END.search(text, m.end())
+        after = text[m.end() : next_break.start() if next_break else len(text)].translate(_AS_SPACES).strip()
+        cuts_paragraph = (
+            before and after and not _ends_sentence(before) and heading_level(before) is None
+            and heading_level(after) is None and not _LIST_ITEM.match(after)
+        )  # fmt: skip
+        return " " * (m.end() - m.start() if cuts_paragraph else m.start(2) - m.start()) + ("" if cuts_paragraph else m.group(2))
+
+    return _PAGE_BREAK.sub(joined, text)
 
 
 def line_breaks(text: str) -> int:
@@ -505,8 +526,10 @@ def line_breaks(text: str) -> int:
 
 
 def _as_split(text):
-    """``text`` with the invisible characters as spaces (the same length), or ``text`` itself if it has none."""
-    return text.translate(_AS_SPACES) if _FIND_INVISIBLE.search(text) else text
+    """``text`` with the invisible characters as spaces and page-break lines joined (the same length), or ``text`` itself if it has none."""
+    if not _FIND_INVISIBLE.search(text):
+        return text
+    return _join_page_breaks(text).translate(_AS_SPACES)
 
 
 def _text_from(spans, original, offset=0):

@@ -323,6 +323,27 @@ def test_invisible_characters_split_as_white_space_and_stay_in_the_text(mark):
     assert split_sentences(mark * 5) == []
 
 
+def test_a_page_break_line_of_invisible_characters_joins_the_paragraph_it_cuts():
+    # Web copies of national reports break pages with a line holding only a
+    # zero-width space, mid-word: "完善资本市场基础制" and "度。" were two sentences.
+    import io
+
+    text = (
+        "二、改革开放\n完善要素市场化配置体制机制。完善资本市场基础制\n\u200b\n度。扎实推进农村改革。\n"
+        "支持民营企业发展。\n\u200b\n三、民生\n\u200b\n稳定和扩大就业。\r\n\u200b \r\n同比增\r\n\u200b\r\n长5%。"
+    )
+    spans = split_sentences(text)
+    assert [s.text.replace("\r", "").replace("\n\u200b \n", "").replace("\n\u200b\n", "") for s in spans] == [
+        "二、改革开放", "完善要素市场化配置体制机制。", "完善资本市场基础制度。", "扎实推进农村改革。",
+        "支持民营企业发展。", "三、民生", "稳定和扩大就业。", "同比增长5%。",
+    ]  # fmt: skip
+    # Between two paragraphs, or before a heading, the break stays: sections are as without it.
+    assert spans[5].is_heading and spans[6].section == ("三、民生",)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    for block in (8, 30, 1 << 20):
+        assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
+
+
 def test_a_line_left_open_by_a_comma_goes_on_into_a_list_item():
     # Wrapped just before "二是", the sentence was cut in two: the list item was tested first.
     text = "今年主要做了三件事：一是首都功能持续提升，\n二是高质量发展取得新成效，三是民生改善。\n四是另起一段。"
