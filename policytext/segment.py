@@ -68,6 +68,16 @@ _WHOLE_LINE = re.compile(r"^[—－-]{0,2}\s*[\d〇一二三四五六七八九�
 _TABLE_ROW = re.compile(r"\S(?:\t|\s{2,})\S")
 # List items ("一是…", "二是…") open a line of their own.
 _LIST_ITEM = re.compile(f"^[{_NUM}]+是")
+# Web pages put a link's text or a subscript on a line of its own, cutting a
+# paragraph in three ("…以PM" / "2.5" / "浓度持续下降为主线…"; "…发展的" /
+# "主要预期目标" / "是：…"). Such a line is short and ends nothing; the line
+# it cuts is a paragraph's text (long, with a comma or stop inside), which a
+# page's header lines ("来源：…", "——2026年1月26日，于…会议", "【字体：") are
+# not; a name under the date line has a space in it ("省长　某某").
+_LINK_MOST = 12
+_BODY_LEAST = 20
+_DATE_LINE = re.compile(r"^[—－-]{1,2}\s*[\d〇一二三四五六七八九零○]{4}\s*年")
+_BODY_MARK = re.compile("[，。；、]")
 # (level, pattern) pairs; the first that matches the start of a line wins.
 _HEADING_PATTERNS = [
     (1, re.compile(rf"^[{_NUM}]+[、.．]")),
@@ -314,9 +324,22 @@ def _is_table_row(line):
     return (not line.isprintable() or "  " in line) and _TABLE_ROW.search(line) is not None
 
 
-def _goes_on(lines, nxt, width):
-    """Whether the stripped ``lines`` joined so far go on in the stripped next line ``nxt``."""
+def _goes_on(lines, nxt, width, after=None):
+    """Whether the stripped ``lines`` joined so far go on in the stripped next line ``nxt``.
+
+    ``after`` is the stripped line right after ``nxt`` (None if a blank line
+    or the end comes first): a paragraph cut by a link's line goes on only if
+    the text after the link does.
+    """
     line = lines[-1]
+    # A link's line is cut from a line that ends short of the wrap width: a
+    # full line goes on anyway, and the short line after it ends a paragraph.
+    if len(nxt) <= _LINK_MOST and _is_link(nxt) and after is not None and _may_open(after):
+        if (width is None or len(line) < _FULL_SHARE * width) and _is_body(lines):
+            return True
+    if len(lines) > 1 and len(line) <= _LINK_MOST and _is_link(line) and _may_open(nxt):
+        if (width is None or len(lines[-2]) < _FULL_SHARE * width) and _is_body(lines[:-1]):
+            return True
     if width is None and nxt[0] not in _CLOSED_STARTS and line[-1] not in _OPEN_ENDS:
         return False  # what every test below would conclude, in an unwrapped text; the common case
     if _CLUTTER.match(line) or _CLUTTER.match(nxt):
@@ -339,6 +362,33 @@ def _goes_on(lines, nxt, width):
     # vary more in length (half-width digits), so any long line goes on.
     heading = heading_level(line) if len(lines) == 1 else None
     return len(line) >= (width if heading is not None and heading < 9 else _FULL_SHARE * width)
+
+
+def _is_body(lines):
+    """Whether the stripped ``lines`` joined so far are a paragraph's text left open (see _LINK_MOST)."""
+    first, last = lines[0], lines[-1]
+    if _ends_sentence(last) or last[-1] in "：:" or heading_level(first) is not None or _DATE_LINE.match(first):
+        return False
+    text = "".join(lines[-3:])  # enough to be long: wrapped lines are long, or the last one is
+    return len(text) >= _BODY_LEAST and _BODY_MARK.search(text) is not None and not _WHOLE_LINE.search(text)
+
+
+def _is_link(line):
+    """Whether the stripped ``line`` may be a link's text or a subscript cut out of a paragraph."""
+    return (
+        len(line) <= _LINK_MOST and _SENTENCE_END.search(line) is None and line[-1] not in "：:"
+        and not any(map(str.isspace, line)) and _may_open(line)
+    )  # fmt: skip
+
+
+def _may_open(line):
+    """Whether the stripped ``line`` may go on from the line before: no heading, list item or page number."""
+    return heading_level(line) is None and _LIST_ITEM.match(line) is None and _CLUTTER.match(line) is None
+
+
+def _link_lines(stripped):
+    """Whether some line of ``stripped`` may be a link's line (see _LINK_MOST): the cheap test, before the line by line one."""
+    return any(len(m) <= _LINK_MOST and len(p) >= _BODY_LEAST and _is_body([p]) for p, m in zip(stripped, stripped[1:]))
 
 
 def _non_blank_lines(text):
@@ -381,6 +431,11 @@ def _sample_width(text):
     return _wrap_width(_non_blank_lines(sample[:cut] if cut else sample)[1])
 
 
+def _one_break(text, end, start):
+    """Whether one line break ("\r\n" is one) lies between a line's ``end`` and the next line's ``start``."""
+    return start - end == 1 or text[end:start] == "\r\n"
+
+
 class _Splitter:
     """Sentence splitting with the section context carried from line to line.
 
@@ -399,7 +454,7 @@ class _Splitter:
     def logical_lines(self, text):
         """``(start, end)`` of each line of ``text`` joined with the lines that continue it, as a list."""
         found, stripped = _non_blank_lines(text)
-        if self.width is None and not _may_go_on(stripped):
+        if self.width is None and not _may_go_on(stripped) and not _link_lines(stripped):
             return found  # most texts: each line is a logical line
         logical, start, joined = [], None, []
         for i, (a, b) in enumerate(found):
@@ -407,10 +462,11 @@ class _Splitter:
             joined.append(stripped[i])
             if i + 1 < len(found):
                 c = found[i + 1][0]
-                # One break between the lines ("\r\n" is one), and the next is not indented.
-                one_break = c - b == 1 or text[b:c] == "\r\n"
-                if one_break and not text[c].isspace() and _goes_on(joined, stripped[i + 1], self.width):
-                    continue
+                # One break between the lines, and the next is not indented.
+                if _one_break(text, b, c) and not text[c].isspace():
+                    after = stripped[i + 2] if i + 2 < len(found) and _one_break(text, found[i + 1][1], found[i + 2][0]) else None
+                    if _goes_on(joined, stripped[i + 1], self.width, after):
+                        continue
             logical.append((start, b))
             start, joined = None, []
         return logical
@@ -610,12 +666,18 @@ def _iter_sentences(stream, block_chars, max_chars):
         if cut:
             # The block's last line may go on in the next block: keep it back.
             logical = list(splitter.logical_lines(buf[:cut]))
-            if len(logical) > 1:
-                cut = logical.pop()[0]
+            if len(logical) > 2:
+                # The block's last line may go on in the next block, and
+                # whether the line before goes on in it may depend on the
+                # next block's first line (a link's line): keep both back.
+                cut = logical[-2][0]
+                del logical[-2:]
             elif len(buf) < max(block_chars, _SAMPLE_CHARS):
-                # One logical line, which the text after the last break may
-                # continue: read more, while the buffer is under a read's size.
+                # Lines that the text after the last break may continue:
+                # read more, while the buffer is under a read's size.
                 cut, logical = 0, None
+            elif len(logical) == 2:
+                cut = logical.pop()[0]
         if cut == 0 and len(buf) >= block_chars:
             ends = list(_SENTENCE_END.finditer(buf))
             cut = ends[-1].end() if ends else len(buf)

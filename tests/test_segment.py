@@ -344,6 +344,32 @@ def test_a_page_break_line_of_invisible_characters_joins_the_paragraph_it_cuts()
         assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
 
 
+def test_a_link_or_subscript_on_a_line_of_its_own_stays_in_its_sentence():
+    # Web pages put a link's text or a subscript on a line of its own: "PM" / "2.5" /
+    # "浓度…" and "…发展的" / "主要预期目标" / "是：…" came out as three sentences each.
+    import io
+
+    paragraph = "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业85家，专精特新企业达到17家。\n"
+    text = paragraph * 4 + (
+        "十、美丽建设\n持续改善空气质量，推进重点行业超低排放改造，以PM\n2.5\n浓度持续下降为主线，推动协同减排。\n"
+        "开好局起好步十分重要。今年经济社会发展的\n主要预期目标\n是：地区生产总值增长5%左右。\n"
+        "企业找技术，由技术供给方带团队、带技术、带项目\n揭榜\n；由成果需求方带资金。\n"
+        "——2026年1月26日，在某某省第十四届人民代表大会第四次会议\n省长　某某\n各位代表：\n"
+        "现在，我代表省人民政府，向大会报告工作，请予审议\n附件\n一、主要指标\n"
+    )
+    spans = split_sentences(text)
+    assert [s.text.replace("\n", "") for s in spans[4:]] == [
+        "十、美丽建设", "持续改善空气质量，推进重点行业超低排放改造，以PM2.5浓度持续下降为主线，推动协同减排。",
+        "开好局起好步十分重要。", "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。",
+        "企业找技术，由技术供给方带团队、带技术、带项目揭榜；", "由成果需求方带资金。",
+        # A date line, the name under it and a closing line before a heading stay apart.
+        "——2026年1月26日，在某某省第十四届人民代表大会第四次会议", "省长　某某", "各位代表：",
+        "现在，我代表省人民政府，向大会报告工作，请予审议", "附件", "一、主要指标",
+    ]  # fmt: skip
+    for block in (8, 40, 1 << 20):
+        assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
+
+
 def test_a_line_left_open_by_a_comma_goes_on_into_a_list_item():
     # Wrapped just before "二是", the sentence was cut in two: the list item was tested first.
     text = "今年主要做了三件事：一是首都功能持续提升，\n二是高质量发展取得新成效，三是民生改善。\n四是另起一段。"
