@@ -290,12 +290,13 @@ def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int
     Returns
     -------
     list of str
-        One label per input, in order.
+        One label per input, in order. A blank text (empty, or only white
+        space) is ``other``.
 
     Examples
     --------
-    >>> classify_batch(["完成工业总产值246亿元。", "各位代表："])
-    ['economy', 'other']
+    >>> classify_batch(["完成工业总产值246亿元。", "各位代表：", ""])
+    ['economy', 'other', 'other']
     """
     _options("classify_batch", model=model, n_jobs=n_jobs)
     return _labels(resolve_model(model), check_texts(texts), n_jobs)

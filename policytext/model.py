@@ -37,6 +37,11 @@ _TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
 _EXPLAIN = {"k": int_at_least(1)}  # and "label": one of the model's labels, checked per model
 
 
+#: How far below `other` a blank text's other scores are: far enough that
+#: its probability of `other` is 1 at any temperature a model is fitted with.
+_BLANK_MARGIN = 1e3
+
+
 class Classifier:
     """A trained model: vocabulary, IDF weights, class weights and calibration.
 
@@ -170,6 +175,16 @@ class Classifier:
 
     def _scores(self, texts, engine="fast"):
         """:meth:`decision_function` for a list already checked to hold only str."""
+        scores = self._linear_scores(texts, engine)
+        # A blank text (an empty cell of a table) has no features, and its
+        # scores would be the intercepts: the most frequent label, economy.
+        # It says nothing about any area, which is what `other` stands for.
+        blank = [i for i, text in enumerate(texts) if not text or text.isspace()]
+        if blank and "other" in self.labels:
+            scores[blank] = np.where(self.classes_ == "other", 0.0, -_BLANK_MARGIN)
+        return scores
+
+    def _linear_scores(self, texts, engine):
         if engine == "fast":
             from .engine import FEW, FEW_CHARS, few_scores
 

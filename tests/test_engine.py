@@ -90,7 +90,10 @@ def test_few_texts_before_the_engine_is_built_match_the_reference():
     texts = ODD[:FEW]
     np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
     assert clf._engine is None
-    np.testing.assert_allclose(few_scores(clf, ODD), clf.decision_function(ODD, engine="reference"), rtol=1e-9, atol=1e-9)
+    # few_scores gives the linear scores; the classifier gives blank texts to `other` on top of them.
+    written = [t for t in ODD if t.strip()]
+    assert len(written) < len(ODD)
+    np.testing.assert_allclose(few_scores(clf, written), clf.decision_function(written, engine="reference"), rtol=1e-9, atol=1e-9)
 
 
 def test_lone_surrogates_are_unknown_characters_not_errors():
