@@ -56,6 +56,11 @@ _CLOSED_STARTS = _TERMINATORS | _TRAILING | frozenset("，、：:")
 #: A text is hard-wrapped when, of its lines at least this share of the
 #: typical long line, most do not end a sentence.
 _FULL_SHARE = 0.8
+#: A heading line goes on if it is full, or nearly full and followed by a
+#: short line: a heading whole on its line is short. Nearly, as a line of
+#: Chinese characters holds fewer than one with half-width digits (the
+#: typical long line) in print.
+_HEADING_SHARE = 0.9
 
 _NUM = "一二三四五六七八九十百零〇"
 # Page numbers and running marks of printed pages: never joined to text.
@@ -359,9 +364,16 @@ def _goes_on(lines, nxt, width, after=None):
     if width is None or _ends_sentence(line) or _is_table_row(line) or _is_table_row(nxt):
         return False
     # A heading that stops short of the wrap width is whole; other lines
-    # vary more in length (half-width digits), so any long line goes on.
+    # vary more in length (half-width digits), so any long line goes on. A
+    # heading with a sentence end inside runs into its paragraph ("（一）…能级。
+    # 强化联动发展、相"), which goes on as any text does.
     heading = heading_level(line) if len(lines) == 1 else None
-    return len(line) >= (width if heading is not None and heading < 9 else _FULL_SHARE * width)
+    whole_heading = heading is not None and heading < 9 and _TERMINATOR.search(line) is None
+    if whole_heading and len(line) < width:
+        # Nearly full, it goes on only into a short line: the rest of the
+        # heading ("…打造我国向北开放重要桥" / "头堡。"), not a paragraph.
+        return len(line) >= _HEADING_SHARE * width and len(nxt) < _FULL_SHARE * width
+    return len(line) >= _FULL_SHARE * width
 
 
 def _is_body(lines):
