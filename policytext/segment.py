@@ -61,6 +61,7 @@ _FULL_SHARE = 0.8
 #: Chinese characters holds fewer than one with half-width digits (the
 #: typical long line) in print.
 _HEADING_SHARE = 0.9
+_HEADING_LEAST = 20
 
 _NUM = "一二三四五六七八九十百零〇"
 # Page numbers and running marks of printed pages: never joined to text.
@@ -372,7 +373,8 @@ def _goes_on(lines, nxt, width, after=None):
     if whole_heading and len(line) < width:
         # Nearly full, it goes on only into a short line: the rest of the
         # heading ("…打造我国向北开放重要桥" / "头堡。"), not a paragraph.
-        return len(line) >= _HEADING_SHARE * width and len(nxt) < _FULL_SHARE * width
+        # (Of 20 characters at least: a short text's headings may be its long lines.)
+        return len(line) >= max(_HEADING_LEAST, _HEADING_SHARE * width) and len(nxt) < _FULL_SHARE * width
     return len(line) >= _FULL_SHARE * width
 
 
