@@ -195,6 +195,7 @@ _REVIEW_TOP = re.compile(
     r"|(?:保证|确保|为了?|争取|力争)[^，,。；;]{0,10}?完成"
     r"|(?P<cue>成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}问题|困难和问题|问题和不足|不足和问题)"
 )
+_SITUATION = re.compile(r"形势")
 _PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算|思路|要点|谋划|意见|部署|建议|设想|考虑|方针|重点工作")
 # A heading that divides the report: its number, maybe a time, and a word of
 # its structure ("二、2026年工作安排", "（一）总体要求", "三、关于一九八六年的
@@ -234,6 +235,10 @@ _REVIEW_LEAD = re.compile(
 )
 # ...and these look ahead.
 _PLAN_LEAD = re.compile(r"下半年|后半年|明年|(?:在)?新的一年|今后|未来[一二三四五几]?年|新征程上")
+# Older reports without headings turn to the plan with the tasks: "我们的首要
+# 任务，是继续……", "明年发展国民经济的主要任务是，……" open the plan where no
+# heading names the part.
+_TASKS_LEAD = re.compile(r"[^，,。；;]{0,16}?(?:首要|主要|基本|中心|根本|当前)?的?任务[，,]?是")
 # "今年" is the plan year in a report given early in the year, the year
 # under review in one given at its end, and both in a half-year report.
 # ("今年以来", "今年上半年", "今年1-6月" look back in any report.)
@@ -336,6 +341,12 @@ class _Reader:
 
     def __init__(self, spans: Sequence[Span], levels: list[int | None], opens: list[bool], years: _Years, top: int) -> None:
         self.spans, self.levels, self.opens, self.top = spans, levels, opens, top
+        # A report whose major parts are not numbered (older national reports,
+        # summaries: "国民经济的成就和今后的建设任务") has them as short lines
+        # of their own, read as top headings; as they are also its topics
+        # ("这几年取得的巨大成就，是……的结果"), a paragraph opening on the tasks
+        # ahead still starts the plan under them.
+        self.unnumbered = all(level is None or level > 2 for level in levels)
         self.years = years
         self.section = _REVIEW  # the part the headings above give; reports begin with the review
         self.named = False  # a heading named it: only firm cues switch then
@@ -353,7 +364,7 @@ class _Reader:
             return self.current  # most sentences: inside a paragraph, with no time cue
         if level is not None:
             self._read_heading(i, end, level)
-        elif not (self._lone_line(i, end) and self._named(text, top=False)):
+        elif not (self._lone_line(i, end) and self._lone_heading(text)):
             section = self.section
             self._read_sentence(text, self.opens[i])
             self.reviewed = self.reviewed or self.current == _REVIEW
@@ -376,11 +387,23 @@ class _Reader:
         alone = self.opens[i] and (i + 1 == end or self.opens[i + 1])
         return alone and _pseudo_heading(self.spans[i].text)
 
-    def _named(self, text: str, top: bool) -> bool:
-        """Take the part a heading names, if it names one."""
+    def _lone_heading(self, text: str) -> bool:
+        """Take the part a short line of its own names, if it names one."""
+        if not self.unnumbered:
+            return self._named(text, top=False)
+        # Read as a top heading until the plan begins: after it, "……，胜利地推进
+        # 社会主义事业" is a topic of the plan, not a return to the review.
+        return self._named(text, top=self.section == _REVIEW, binding=False)
+
+    def _named(self, text: str, top: bool, binding: bool = True) -> bool:
+        """Take the part a heading names, if it names one.
+
+        A heading that is ``binding`` holds its part against lead sentences
+        that are not firm.
+        """
         cue, both, self.years = _heading_part(text, top, self.years, self.seen)
         if cue is not None:
-            self.section, self.named, self.mixed, self.seen = cue, not both, both, True
+            self.section, self.named, self.mixed, self.seen = cue, binding and not both, both, True
         return cue is not None
 
     def _read_heading(self, i: int, end: int, level: int) -> None:
@@ -413,6 +436,8 @@ class _Reader:
                 if _YEAR_OPENS.match(lead):
                     self.years = years._replace(plan=_periods(lead)[0][1] + 1)
         cue, firm = _lead_part(text, self.years)
+        if cue in (None, _PLAN) and opens and not self.named and self.section == _REVIEW and _TASKS_LEAD.match(text):
+            cue, firm = _PLAN, True
         if cue is None and opens and self.mixed and self.section == _REVIEW and (draft := _PLAN_DRAFT.match(text)):
             # Under a heading that names both parts ("“十四五”时期发展成就和
             # “十五五”时期主要目标任务") the plan may begin with a paragraph
@@ -636,9 +661,17 @@ def _heading_part(text: str, top: bool, years: _Years, seen: bool) -> tuple[str 
         named = [p for p in (_date_part(first, last, years) for _, first, last in periods) if p is not None]
         if named:
             cue, both = named[0], len(set(named)) > 1
-    if cue is None and top:
-        review = next((m for m in _REVIEW_TOP.finditer(text) if m.group("cue")), None)
-        cue, both = _pick(text, review, _PLAN_TOP.search(text))
+    if top and (cue is None or (cue == _PLAN and not both and plan is not None)):
+        weak = next((m for m in _REVIEW_TOP.finditer(text) if m.group("cue")), None)
+        if weak is None and not seen:
+            # Before any heading has named a part, the situation is the one
+            # reached: "一、当前国内形势和基本任务" reviews the year, then sets tasks.
+            weak = _SITUATION.search(text)
+        if cue is None:
+            cue, both = _pick(text, weak, _PLAN_TOP.search(text))
+        elif weak is not None and weak.start() < plan.start():
+            # "国民经济的成就和今后的建设任务": the results, then the tasks ahead.
+            cue, both = _pick(text, weak, plan)
     if years.plan is None and periods:
         # Learn the plan year: "一、2025年工作回顾" is followed by it,
         # "二、2024年工作安排" names it. A dated heading without a cue is the

@@ -444,3 +444,40 @@ def test_a_report_that_opens_on_the_year_ahead_still_reads_its_review():
     parts = parts_of(text)
     assert [parts[t] for t in ("2025年，全县地区生产总值增长6.1%。", "全县新建高标准农田2万亩。", "城镇新增就业3200人。")] == ["review"] * 3
     assert parts["要加快产业转型升级。"] == "plan"
+
+
+# Older national reports: a held-out review found 1975 all review, 1964 and
+# 1987 nearly all plan (their structures below, in sentences written here).
+def test_a_report_without_headings_turns_to_the_plan_with_its_tasks():
+    got = parts_of(
+        "各位代表：\n我代表国务院向大会作政府工作报告。\n"
+        "几年来，我们超额完成了第三个五年计划，工农业生产持续增长。\n同各国的往来也有了很大发展。\n"
+        "我们的首要任务，是继续深入开展学习运动。\n我们要加强各级领导班子的建设。\n"
+        "按照农轻重的次序安排国民经济计划。\n各位代表！\n让我们团结起来，争取更大的胜利！"
+    )
+    assert got["同各国的往来也有了很大发展。"] == "review"
+    assert got["我们的首要任务，是继续深入开展学习运动。"] == got["按照农轻重的次序安排国民经济计划。"] == "plan"
+    assert got["让我们团结起来，争取更大的胜利！"] == "other"
+
+
+def test_the_situation_reached_heads_the_review_before_its_tasks():
+    got = parts_of(
+        "各位代表：\n一、当前国内形势和基本任务\n去年全国社会总产值比上年增长百分之九。\n粮食生产获得较好收成。\n"
+        "今年的主要任务是，继续深化改革，保持经济稳定增长。\n要严格控制固定资产投资规模。\n"
+        "二、坚持长期稳定发展经济的方针\n必须把加强农业放在重要战略地位。"
+    )
+    assert got["粮食生产获得较好收成。"] == "review"
+    assert got["要严格控制固定资产投资规模。"] == got["必须把加强农业放在重要战略地位。"] == "plan"
+
+
+def test_short_lines_are_the_major_headings_of_a_report_without_numbered_ones():
+    got = parts_of(
+        "政府工作报告（摘要）\n国民经济的成就和今后的建设任务\n总理指出，调整国民经济的任务已经基本完成。\n"
+        "农业生产连续增产，工业生产有了新的发展。\n这几年取得的巨大成就，是坚持自力更生的结果\n总理说，我们没有借一文钱外债。\n"
+        "明年发展国民经济的主要任务是，大力组织工农业生产新高潮。\n计划草案拟定，农业总产值增长百分之五左右。\n"
+        "巩固和发展统一战线，胜利地推进社会主义事业\n要团结一切可以团结的力量。"
+    )
+    assert got["农业生产连续增产，工业生产有了新的发展。"] == got["总理说，我们没有借一文钱外债。"] == "review"
+    assert got["计划草案拟定，农业总产值增长百分之五左右。"] == "plan"
+    # Once the plan has begun, such a line is one of its topics ("胜利" names no review there).
+    assert got["要团结一切可以团结的力量。"] == "plan"
