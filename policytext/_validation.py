@@ -15,7 +15,7 @@ from .errors import ParameterError
 def check_text(text, name="text"):
     """Refuse anything but a ``str`` for a single text."""
     if not isinstance(text, str):
-        raise TypeError(f"{name} must be a str, got {type(text).__name__}")
+        raise ParameterError(f"{name} must be a str, got {type(text).__name__}")
     return text
 
 
@@ -27,12 +27,12 @@ def check_texts(texts, name="texts", offset=0):
     ``offset`` shifts the index in messages, for batches cut from a stream.
     """
     if isinstance(texts, (str, bytes)):
-        raise TypeError(
+        raise ParameterError(
             f"{name} must be a list of str, got a single {type(texts).__name__}; "
             f"wrap it in a list: [{name[:-1] if name.endswith('s') else name}]"
         )
     if not isinstance(texts, Iterable):
-        raise TypeError(f"{name} must be a list of str, got {type(texts).__name__}")
+        raise ParameterError(f"{name} must be a list of str, got {type(texts).__name__}")
     texts = list(texts)
     # One pass in C over the items' types; the loop below only runs to name
     # the first bad item.
@@ -40,7 +40,7 @@ def check_texts(texts, name="texts", offset=0):
         return texts
     for i, item in enumerate(texts):
         if not isinstance(item, str):
-            raise TypeError(f"{name}[{offset + i}] must be a str, got {type(item).__name__}")
+            raise ParameterError(f"{name}[{offset + i}] must be a str, got {type(item).__name__}")
     return texts
 
 

@@ -26,7 +26,7 @@ from ._validation import (
     optional,
 )
 from .context import paragraph_ids
-from .errors import ModelError
+from .errors import ModelError, ParameterError
 from .model import Classifier
 from .modelfile import load_model
 from .parts import report_parts
@@ -260,7 +260,7 @@ def attention_shares(documents, *, model: ModelLike = None, chars: bool = False,
     tagged = [classify(d, model=clf) if isinstance(d, str) else _tagged_document(d, i) for i, d in enumerate(documents)]
     sentences = [s for doc in tagged for s in doc]
     if not sentences:
-        raise ValueError("attention_shares(): the documents hold no sentence")
+        raise ParameterError("attention_shares(): the documents hold no sentence")
     proba = np.array([[s.probs[label] for label in clf.labels] for s in sentences])
     doc_ids = np.repeat(np.arange(len(tagged)), [len(doc) for doc in tagged])
     weights = np.array([len(s.text) for s in sentences], dtype=float) if chars else None
@@ -273,7 +273,7 @@ def _tagged_document(doc, index):
         sentences = list(doc)
         if all(isinstance(s, Sentence) for s in sentences):
             return sentences
-    raise TypeError(f"documents[{index}] must be a str or Sentences (from classify or iter_classify), got {type(doc).__name__}")
+    raise ParameterError(f"documents[{index}] must be a str or Sentences (from classify or iter_classify), got {type(doc).__name__}")
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:

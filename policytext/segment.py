@@ -33,6 +33,7 @@ from operator import add, itemgetter
 from typing import IO, NamedTuple
 
 from ._validation import TEXT_STREAM, check_params, int_between
+from .errors import ParameterError
 
 __all__ = [
     "INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words",
@@ -625,7 +626,7 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
         and lead sentence above it.
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
+        raise ParameterError(f"text must be a str, got {type(text).__name__}")
     check_params("split_sentences", {"max_chars": _MAX_CHARS}, {"max_chars": max_chars})
     split = _as_split(text)
     spans = _Splitter(max_chars, _sample_width(split)).lines(split)

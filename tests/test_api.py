@@ -298,3 +298,21 @@ def test_sentences_are_hashable_and_equal_by_value():
     first, again = policytext.classify("新建高标准农田4300亩。各位代表："), policytext.classify("新建高标准农田4300亩。各位代表：")
     assert first == again and {*first} == {*again} and len({*first, *again}) == 2
     assert hash(first[0]) == hash(again[0])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: classify(None), "text must be a str, got NoneType"),
+        (lambda: classify_batch("新建农田。"), "texts must be a list of str, got a single str"),
+        (lambda: classify_batch(["甲。", None]), r"texts\[1\] must be a str, got NoneType"),
+        (lambda: policytext.split_sentences(3), "text must be a str, got int"),
+        (lambda: policytext.attention_shares([]), r"attention_shares\(\): the documents hold no sentence"),
+    ],
+)
+def test_bad_texts_are_parameter_errors_as_bad_options_are(call, message):
+    # They were plain TypeError/ValueError: `except policytext.PolicytextError`
+    # caught a bad n_jobs but not a None among the texts.
+    with pytest.raises(policytext.ParameterError, match=message) as info:
+        call()
+    assert isinstance(info.value, policytext.PolicytextError) and isinstance(info.value, (TypeError, ValueError))
