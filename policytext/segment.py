@@ -69,7 +69,8 @@ _NUM = "一二三四五六七八九十百零〇"
 _CLUTTER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页.*|\d{1,4}\s*/\s*\d{1,4})$")
 # Lines that are whole however long: the date line under a report's title
 # ("——2026年1月20日在…会议上") and a photo credit ("…本报记者 某某 摄").
-_WHOLE_LINE = re.compile(r"^[—－-]{0,2}\s*[\d〇一二三四五六七八九零○]{4}\s*年.*(会议|大会)上$|记者.{1,12}摄$")
+# (Traditional forms too: 會議, 記者, 攝.)
+_WHOLE_LINE = re.compile(r"^[—－-]{0,2}\s*[\d〇一二三四五六七八九零○]{4}\s*年.*(会[议議]|會[议議]|大[会會])上$|[记記]者.{1,12}[摄攝]$")
 # Rows of a table flattened to text (cells apart by tabs or runs of spaces)
 # are full-width, unterminated lines too, but never one sentence.
 _TABLE_ROW = re.compile(r"\S(?:\t|\s{2,})\S")
