@@ -302,6 +302,24 @@ def test_a_date_line_of_a_meeting_that_is_no_congress_gives_the_year():
     assert meta["year"] == 2025
 
 
+def test_a_body_line_that_reports_gives_no_year():
+    # The 2002 national report saved without its title line: "首先报告２００１年的工作"
+    # is a sentence of its body, not its title, and gave it the year 2001.
+    text = "各位代表：\n现在，我代表国务院向大会作政府工作报告，请予审议。\n首先报告２００１年的工作\n２００１年是不平凡的一年。"
+    assert document_meta("r.txt", text)["year"] is None
+    assert document_meta("2002-国务院.txt", text)["year"] == 2002
+    assert document_meta("r.txt", "同志们：\n下面报告2026年的工作安排\n正文。")["year"] is None
+    assert document_meta("r.txt", "各位代表：\n我们总结2025年的工作\n正文。")["year"] is None
+    # A headline that opens with a verb and names the report after a dash is still a title.
+    assert document_meta("r.txt", "您的位置:\n首页\n向人民报告——2025年政府工作报告\n各位代表：")["year"] == 2025
+
+
+def test_a_resolutions_date_line_gives_the_year():
+    text = "第十四届全国人民代表大会第一次会议关于政府工作报告的决议\n（2023年3月13日第十四届全国人民代表大会第一次会议通过）\n会议听取和审议了政府工作报告。"
+    assert document_meta("r.txt", text)["year"] == 2023
+    assert document_meta("r.txt", "关于2025年预算的决议\n（2025年1月20日贵州省第十四届人民代表大会第三次会议批准）")["year"] == 2025
+
+
 def test_document_meta_says_where_the_place_was_read():
     meta = document_meta("2026-上海市.txt", "各位代表：")
     assert (meta["place"], meta["place_full"], meta["place_from"]) == ("上海市", "上海市", "file name")
