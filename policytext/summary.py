@@ -324,6 +324,14 @@ class Summary:
             rows.append(row)
         return rows
 
+    def left_out_of_panel(self):
+        """The documents :meth:`panel` leaves out, sorted: no place was read for them (nor given with ``meta``)."""
+        return [doc for doc in sorted(self._kept) if not self.rows[doc]["place"]]
+
+    def without_level_or_year(self):
+        """The documents :meth:`panel` pools under their place with no level or no year, sorted: their cell leaves it empty."""
+        return [doc for doc in sorted(self._kept) if self.rows[doc]["place"] and (not self.rows[doc]["level"] or self.rows[doc]["year"] is None)]
+
     def panel_columns(self):
         """The columns of :meth:`panel`'s rows, in order."""
         columns = ["place", "level", "year", "documents", "sentences"]
