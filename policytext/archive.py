@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 
 from ._validation import (
@@ -40,7 +41,7 @@ from ._validation import (
     optional,
 )
 from .errors import DocumentError, ParameterError, PolicytextError
-from .finding import expand_paths
+from .finding import find_documents, skipped_note
 from .readers import MAX_WHOLE_LINES, STREAM_FROM
 from .records import (
     FORMATS,
@@ -189,7 +190,9 @@ class JobResult:
     """What :func:`tag_files` did: the documents, and the records when kept in memory.
 
     ``records`` holds every sentence record when ``tag_files`` had neither an
-    output file nor a sink; ``summary`` the per-document shares.
+    output file nor a sink; ``summary`` the per-document shares;
+    ``unsupported`` the files in the folders given that are of no format
+    policytext reads (a .doc, an image), which were not read.
     """
 
     tagged: list = field(default_factory=list)
@@ -198,6 +201,7 @@ class JobResult:
     warnings: list = field(default_factory=list)  # (path, warning): documents unlike the model's
     summary: Summary | None = None
     records: list = field(default_factory=list)
+    unsupported: list = field(default_factory=list)  # last: a result built by position keeps its meaning
 
     @property
     def ok(self):
@@ -263,6 +267,8 @@ def tag_files(
         Write one row per place x level x year, pooling its documents:
         counted shares, and (with a model that has a share calibration and
         ``context``) corrected shares with 90% intervals. Any table format.
+        Documents of no known place are left out, and a warning says how
+        many (give their place with ``meta``).
     meta : str, optional
         A CSV overriding place, level and year (see :func:`read_meta`).
     evidence : int
@@ -295,6 +301,9 @@ def tag_files(
         Called with ``(path, warning)`` for each document unlike the
         reports the model was fitted on (see :mod:`policytext.domain`);
         the warnings are also in :attr:`JobResult.warnings` and the summary.
+        What concerns the job as a whole is a :class:`UserWarning` at its
+        end: documents left out of the panel (no place read), and the files
+        of other formats the folders held (:attr:`JobResult.unsupported`).
     sink : text file, optional
         Where records go when ``output`` is None (``policytext tag`` passes
         standard output); by default they are kept in the result.
@@ -336,7 +345,8 @@ def tag_files(
             raise ParameterError(f"tag_files(): {option!r} is for the plot, and there is none (plot=FILE.png, --plot)")
     clf = resolve_model(model)
     overrides = read_meta(meta) if meta else None
-    docs, missing = expand_paths(paths)
+    found = find_documents(paths, outputs=(output, summary, panel, errors, plot, meta))
+    docs, missing = found.documents, found.problems
     # Every output, and the plot's font, is checked before any output is
     # opened, so a mistake costs nothing.
     check_outputs({"output": output, "summary": summary, "panel": panel, "errors": errors, "plot": plot}, docs)
@@ -366,6 +376,7 @@ def tag_files(
     share_model = clf.shares if context and clf.context is not None and wants_summary else None
     domain = domain_check(clf) if wants_summary else None
     result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain))
+    result.unsupported = found.unsupported
 
     def fail(path, reason):
         result.failed.append((path, reason))
@@ -418,11 +429,35 @@ def tag_files(
         result.summary.write(summary)
     if panel:
         result.summary.write_panel(panel)
+        _warn_of_panel_gaps(result.summary, panel)
     if plot:
         from .plot import plot_shares
 
         plot_shares(result.summary, plot, font=font, by=plot_by)
+    if result.unsupported:
+        # Said once, at the end: a line per file would bury the documents' own lines.
+        warnings.warn(skipped_note(result.unsupported), UserWarning, stacklevel=2)
     return result
+
+
+def _warn_of_panel_gaps(summary, panel):
+    """Warn of the documents the panel leaves out, or holds without a level or year: else it is silently short."""
+    total = len(summary.rows)
+    out, partial = summary.left_out_of_panel(), summary.without_level_or_year()
+    if out:
+        warnings.warn(
+            f"{panel}: {len(out)} of {total} documents left out of the panel, as no place was read from their title, "
+            "session line or file name: give their place, level and year with --meta FILE.csv (columns file,place,level,year)",
+            UserWarning,
+            stacklevel=3,
+        )
+    if partial:
+        warnings.warn(
+            f"{panel}: {len(partial)} of {total} documents are in the panel with no level or year read: "
+            "give them with --meta FILE.csv (columns file,place,level,year)",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 _TAG_OPTIONS = {

@@ -217,7 +217,7 @@ def _run_tag(args, out, err):
 def _run_targets(args, out, err):
     from tqdm import tqdm
 
-    from .finding import expand_paths
+    from .finding import find_documents, skipped_note
     from .records import one_line
     from .summary import read_meta
     from .errors import DocumentError, PolicytextError
@@ -227,7 +227,8 @@ def _run_targets(args, out, err):
 
     # Every refusal comes before any document is read.
     fmt = format_of(args.output, format=args.format)
-    documents, problems = expand_paths(args.paths)
+    search = find_documents(args.paths, outputs=(args.output, args.meta))
+    documents, problems = search.documents, search.problems
     if not documents:
         from .archive import no_documents
 
@@ -248,6 +249,8 @@ def _run_targets(args, out, err):
         rows += [wide_row(meta, found)] if args.wide else long_rows(meta, found)
     columns = WIDE_COLUMNS if args.wide else LONG_COLUMNS
     write_table(rows, columns, args.output, format=fmt, inputs=documents, types=COLUMN_TYPES)
+    if search.unsupported:
+        print(f"policytext: warning: {skipped_note(search.unsupported)}", file=err, flush=True)
     return EXIT_PARTIAL if failed else 0
 
 

@@ -2,36 +2,58 @@
 
 Folders are walked following links, but never into a folder already seen,
 so link loops neither hang the search nor yield a document twice; folders
-that cannot be read are reported, not skipped.
+that cannot be read are reported, not skipped, and the files a folder holds
+of formats policytext does not read are counted (:func:`skipped_note`).
 """
 
+import collections
 import glob
 import os
+from pathlib import Path
+from typing import NamedTuple
 
-__all__ = ["expand_paths"]
+__all__ = ["Found", "expand_paths", "find_documents", "skipped_note"]
+
+
+class Found(NamedTuple):
+    """What :func:`find_documents` found."""
+
+    documents: list
+    problems: list  # (path, reason): paths that matched nothing, folders that cannot be read
+    unsupported: list  # files in the folders walked that are of no format policytext reads
 
 
 def expand_paths(paths):
-    """Files, folders and glob patterns -> (documents, problems).
+    """Files, folders and glob patterns -> (documents, problems): :func:`find_documents` without the files passed over."""
+    found = find_documents(paths)
+    return found.documents, found.problems
+
+
+def find_documents(paths, outputs=()) -> Found:
+    """Files, folders and glob patterns -> ``Found(documents, problems, unsupported)``.
 
     Folders are searched recursively for the formats :mod:`policytext.readers`
     reads; a file named directly is kept whatever its suffix (reading it
     reports an unknown format). Links are followed, but never into a folder
     already visited, so a link loop neither hangs the search nor yields a
     document twice; a document reached by several paths is kept once, by
-    the first. Returns the documents sorted, and ``(path, reason)`` for
-    each path that matched nothing and each folder that could not be read.
+    the first. Returns the documents sorted, ``(path, reason)`` for
+    each path that matched nothing and each folder that could not be read,
+    and the files of other formats that folders held (a .doc, an image):
+    these are not documents, and a job says how many it passed over. Of
+    those, the job's own ``outputs`` (paths) are left out, with the files a
+    job keeps beside its output (``labels.jsonl.journal``).
     """
     from .readers import SUPPORTED
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    walk = _Walk()
+    walk = _Walk([os.path.realpath(path) for path in outputs if path])
     for raw in paths:
         raw = os.fspath(raw)
         if not glob.has_magic(raw):
             if os.path.isdir(raw):
-                walk.folder(raw, lambda f: f.lower().endswith(SUPPORTED))
+                walk.folder(raw, lambda f: f.lower().endswith(SUPPORTED), count_others=True)
             elif os.path.exists(raw):
                 walk.file(raw)
             else:
@@ -49,15 +71,47 @@ def expand_paths(paths):
                     walk.file(match)
         if len(walk.found) == before and not any(p == raw for p, _ in walk.problems):
             walk.problems.append((raw, "no file matches this pattern"))
-    return sorted(walk.found), walk.problems
+    return Found(sorted(walk.found), walk.problems, sorted(walk.unsupported))
+
+
+def skipped_note(unsupported):
+    """The one line that says how many files of which formats folders held that were not read.
+
+    >>> skipped_note(["r/a.doc", "r/b.DOC", "r/scan.jpg", "r/README"])
+    'skipped 4 files of unsupported formats in folders (.doc: 2, .jpg: 1, no extension: 1); policytext reads .txt, .md, .html, .htm, .docx, .pdf'
+    """
+    from .readers import SUPPORTED
+
+    counts = collections.Counter(Path(path).suffix.lower() or "no extension" for path in unsupported)
+    # The commonest first, then by name as read: ".text" after "no extension".
+    kinds = sorted(counts.items(), key=lambda item: (-item[1], item[0].lstrip(".")))
+    shown = [f"{kind}: {k:,}" for kind, k in kinds[:_KINDS_SHOWN]]
+    if len(kinds) > _KINDS_SHOWN:  # a folder with a repository or a program in it holds files of dozens of kinds
+        rest = kinds[_KINDS_SHOWN:]
+        shown.append(f"{len(rest)} other extensions: {sum(k for _, k in rest):,}")
+    n = len(unsupported)
+    return f"skipped {n:,} file{'s' if n != 1 else ''} of unsupported formats in folders ({', '.join(shown)}); policytext reads {', '.join(SUPPORTED)}"
+
+
+_KINDS_SHOWN = 8
 
 
 class _Walk:
     """Documents found so far, with the real files and folders already seen."""
 
-    def __init__(self):
-        self.found, self.problems = [], []
-        self._files, self._folders = set(), set()
+    def __init__(self, own=()):
+        self.found, self.problems, self.unsupported = [], [], []
+        self._files, self._folders, self._others = set(), set(), set()
+        self._own = own  # real paths of the job's outputs
+
+    def _other(self, path):
+        """Note a file of no format read, unless it is the job's own (an output, or its journal or spool)."""
+        real = os.path.realpath(path)
+        if any(real == own or real.startswith(own + ".") for own in self._own):
+            return
+        if os.path.isfile(path) and (key := _identity(path)) not in self._others:
+            self._others.add(key)
+            self.unsupported.append(path)
 
     def file(self, path):
         key = _identity(path)
@@ -65,7 +119,9 @@ class _Walk:
             self._files.add(key)
             self.found.append(path)
 
-    def folder(self, root, wanted):
+    def folder(self, root, wanted, count_others=False):
+        """Walk ``root`` for the files ``wanted`` takes; with ``count_others``, note the regular files it does not."""
+
         def unreadable(exc):
             self.problems.append((exc.filename, f"folder cannot be read ({_reason(exc)})"))
 
@@ -79,6 +135,8 @@ class _Walk:
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 if not wanted(path):
+                    if count_others:
+                        self._other(path)
                     continue
                 if os.path.isfile(path):
                     self.file(path)

@@ -95,6 +95,7 @@ _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # C0 controls and DEL, except tab, line feed, vertical tab, form feed, carriage
 # return and escape, which real text files do contain.
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
+_CONTROL_CHARS = re.compile(f"[{re.escape(_CONTROL_BYTES.decode('ascii'))}]")
 # Elements after which the fallback HTML text starts a new line.
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -107,10 +108,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", 
 def detect_encoding(data: bytes) -> str | None:
     """Name the text encoding of ``data``, or return None if it is not text.
 
-    A byte-order mark decides first (UTF-8, UTF-32 and UTF-16 LE/BE); then data that
-    decodes as strict UTF-8 is UTF-8; otherwise charset-normalizer guesses,
-    with a tie-break towards GB18030 and Big5 for short Chinese text. GBK and
-    GB2312 are reported as their superset ``'gb18030'``.
+    A byte-order mark decides first (UTF-8, UTF-32 and UTF-16 LE/BE); UTF-16
+    without one is taken when charset-normalizer names it and it decodes to
+    Chinese text; then data that decodes as strict UTF-8 is UTF-8; otherwise
+    charset-normalizer guesses, with a tie-break towards GB18030 and Big5 for
+    short Chinese text. GBK and GB2312 are reported as their superset ``'gb18030'``.
 
     Parameters
     ----------
@@ -121,8 +123,8 @@ def detect_encoding(data: bytes) -> str | None:
     -------
     str or None
         A name that :meth:`bytes.decode` accepts, or None for binary data
-        (NUL bytes outside UTF-16, or many control characters) and for bytes
-        no encoding fits.
+        (NUL bytes outside UTF-16 text, or many control characters) and for
+        bytes no encoding fits.
 
     Examples
     --------
@@ -130,6 +132,8 @@ def detect_encoding(data: bytes) -> str | None:
     'utf-8'
     >>> detect_encoding(codecs.BOM_UTF16_LE + "政府工作报告".encode("utf-16-le"))
     'utf-16-le'
+    >>> detect_encoding("2025年政府工作报告\\n".encode("utf-16-be"))
+    'utf-16-be'
     >>> detect_encoding("各位代表：现在，我代表县人民政府向大会报告工作，请予审议。".encode("gbk"))
     'gb18030'
     >>> detect_encoding(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR") is None
@@ -146,7 +150,8 @@ def _detect(data, declared=None):
         if data.startswith(bom):
             return name
     if _looks_binary(data):
-        return None
+        name, readable = _utf16_without_bom(data)
+        return name if readable else None
     if _decodes(data, "utf-8"):
         return "utf-8"
     declared = _canonical(declared)
@@ -176,9 +181,49 @@ def _detect(data, declared=None):
     return guess
 
 
+def _utf16_without_bom(data):
+    """Whether ``data`` (NUL bytes, no BOM) looks like UTF-16, and whether it reads as text in it.
+
+    Some Windows tools save UTF-16 without a byte-order mark; its ASCII
+    characters (line breaks, digits) hold a NUL byte each, so it looked
+    binary. It is read when three signs agree: charset-normalizer takes it
+    for UTF-16 of one byte order; the first 64 KB decode strictly in it;
+    and the text is text: no NUL or other control character, and Chinese
+    (or only ASCII). Reading is the safer choice than refusing such a file:
+    refusing loses a real report, while a binary file passing all three is
+    practically impossible (its NUL bytes pair up into U+0000, or into
+    characters that are not Chinese). A file that fails a sign, and whose
+    NUL bytes are where that byte order puts the high byte of an ASCII
+    character, is refused with a reason that says it looks like UTF-16.
+
+    Returns ``(name, readable)``: ``name`` is ``"utf-16-le"`` or
+    ``"utf-16-be"`` when the data looks like UTF-16 of that byte order, else None.
+    """
+    sample = data[:65536]
+    if b"\x00" not in sample:
+        return None, False
+    sample = sample[: len(sample) // 2 * 2]  # whole code units: a file cut short may end in half of one
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(sample).best()
+    name = _canonical(best.encoding) if best is not None else None
+    if name not in ("utf-16-le", "utf-16-be"):
+        return None, False
+    try:
+        # Not final: a surrogate pair cut where the sample ends is no error.
+        text = codecs.getincrementaldecoder(name)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _CONTROL_CHARS.search(text) is None and (text.isascii() or _chinese_text(text)):
+        return name, True
+    # Not read: "looks like UTF-16" only if its NUL bytes are mostly those of ASCII characters.
+    high = sample[1::2] if name == "utf-16-le" else sample[0::2]
+    return (name if high.count(0) >= 0.9 * sample.count(0) else None), False
+
+
 def _looks_binary(data):
     # Judged on the first 64 KB, like most tools (git looks at 8 KB): a NUL
-    # byte (UTF-16 was recognised by its BOM before this), or more than 10%
+    # byte (UTF-16 is told apart by its BOM, or by _utf16_without_bom), or more than 10%
     # control characters, which real text has almost none of.
     sample = data[:65536]
     if b"\x00" in sample:
@@ -258,6 +303,10 @@ def _encoding_of(path, data, declared=None):
     if encoding is not None:
         return encoding, False
     if _looks_binary(data):
+        if _utf16_without_bom(data)[0]:
+            raise DocumentError(
+                path, "looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
+            )
         raise DocumentError(path, "binary data, not text")
     encoding = _damaged_encoding(data)
     if encoding is None:

@@ -37,19 +37,27 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # A line that is only a date ("2025年12月22日", "（二〇二五年一月十六日）"), below a title that has none.
 _DATE_LINE = re.compile(
     rf"[—－\-―\s（(]*({YEAR_WORDS})\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月[^，,。；;在]{{0,8}}"
-    r"(?:在[^，,。；;]{0,40}?(?:会议|大会)上[）)]?)?"  # "——2025年1月20日在江北新区党工委扩大会议上"
+    r"(?:在[^，,。；;]{0,40}?(?:会议|大会)上[）)]?"  # "——2025年1月20日在江北新区党工委扩大会议上"
+    # A resolution's: "（2023年3月13日第十四届全国人民代表大会第一次会议通过）". The
+    # session that adopted it is the one the report was given to: its year is the report's.
+    r"|[^，,。；;]{0,40}?(?:会议|大会)(?:通过|批准)[）)]?)?"
 )
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _is_title(line):
-    """Whether a line of a document's head reads like its title: short, naming a report, no heading, no sentence."""
+    """Whether a line of a document's head reads like its title: short, naming a report, no heading, no sentence.
+
+    报告 and 总结 name a report when they are nouns; as the verb of a body
+    sentence ("首先报告2001年的工作", with no comma to give it away) they do not.
+    """
     return (
         len(line) <= 60
         and _TITLE_WORDS.search(line) is not None
         and heading_level(line) is None
         and not line.endswith(_SENTENCE_ENDS)
         and "，" not in line  # "现在，我代表国务院，向大会报告政府工作" is a sentence
+        and _REPORTING.match(line) is None
     )
 
 
@@ -73,6 +81,12 @@ _SENTENCE_ENDS = tuple("。！？；：:")
 #: Lines of a document's head searched for its title and session line.
 _HEAD_LINES = 40
 _TITLE_WORDS = re.compile(r"报告|总结")
+# A line that opens with 报告 or 总结 as a verb: after a word of order, its
+# subject or whom it is told to ("首先报告", "下面报告", "现在报告", "我们总结",
+# "向大会报告"), and with its object after it ("2001年的工作", "今年的工作安排").
+# A report's name has its 报告 at the end, or before a dash, a bracket or
+# 的决议: "向人民报告——…" stays a title.
+_REPORTING = re.compile(r"(?:首先|其次|再次|下面|以下|现在|接着|然后|最后|再|先|这里|谨|我们?|向[^，。报总]{1,12})+(?:报告|总结)(?=\w)")
 _SESSION = re.compile(
     rf"[—－\-―\s（(]*(?:(?:{YEAR_WORDS})年[^在，,。]{{0,12}})?在(?:第[一二三四五六七八九十\d]{{1,4}}届)?"
     r"([^\s，,。、]{2,30}?)(?:第[一二三四五六七八九十\d]{1,4}届)?人民代表大会"
@@ -309,6 +323,14 @@ class Summary:
             row.update(self._estimates(proba, chars, doc_ids))
             rows.append(row)
         return rows
+
+    def left_out_of_panel(self):
+        """The documents :meth:`panel` leaves out, sorted: no place was read for them (nor given with ``meta``)."""
+        return [doc for doc in sorted(self._kept) if not self.rows[doc]["place"]]
+
+    def without_level_or_year(self):
+        """The documents :meth:`panel` pools under their place with no level or no year, sorted: their cell leaves it empty."""
+        return [doc for doc in sorted(self._kept) if self.rows[doc]["place"] and (not self.rows[doc]["level"] or self.rows[doc]["year"] is None)]
 
     def panel_columns(self):
         """The columns of :meth:`panel`'s rows, in order."""

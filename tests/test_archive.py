@@ -302,6 +302,24 @@ def test_a_date_line_of_a_meeting_that_is_no_congress_gives_the_year():
     assert meta["year"] == 2025
 
 
+def test_a_body_line_that_reports_gives_no_year():
+    # The 2002 national report saved without its title line: "首先报告２００１年的工作"
+    # is a sentence of its body, not its title, and gave it the year 2001.
+    text = "各位代表：\n现在，我代表国务院向大会作政府工作报告，请予审议。\n首先报告２００１年的工作\n２００１年是不平凡的一年。"
+    assert document_meta("r.txt", text)["year"] is None
+    assert document_meta("2002-国务院.txt", text)["year"] == 2002
+    assert document_meta("r.txt", "同志们：\n下面报告2026年的工作安排\n正文。")["year"] is None
+    assert document_meta("r.txt", "各位代表：\n我们总结2025年的工作\n正文。")["year"] is None
+    # A headline that opens with a verb and names the report after a dash is still a title.
+    assert document_meta("r.txt", "您的位置:\n首页\n向人民报告——2025年政府工作报告\n各位代表：")["year"] == 2025
+
+
+def test_a_resolutions_date_line_gives_the_year():
+    text = "第十四届全国人民代表大会第一次会议关于政府工作报告的决议\n（2023年3月13日第十四届全国人民代表大会第一次会议通过）\n会议听取和审议了政府工作报告。"
+    assert document_meta("r.txt", text)["year"] == 2023
+    assert document_meta("r.txt", "关于2025年预算的决议\n（2025年1月20日贵州省第十四届人民代表大会第三次会议批准）")["year"] == 2025
+
+
 def test_document_meta_says_where_the_place_was_read():
     meta = document_meta("2026-上海市.txt", "各位代表：")
     assert (meta["place"], meta["place_full"], meta["place_from"]) == ("上海市", "上海市", "file name")
@@ -1180,7 +1198,8 @@ def test_panel_pools_documents_by_place_level_and_year(tmp_path):
     for name in ("x.txt", "y.txt"):
         (folder / name).write_text(report("", 2023).replace("2023年上半年工作总结", "各位代表："), encoding="utf-8")
     panel, summary = tmp_path / "panel.csv", tmp_path / "summary.csv"
-    tag_files([folder], summary=str(summary), panel=str(panel))
+    with pytest.warns(UserWarning, match="panel.csv: 2 of 5 documents left out of the panel"):
+        tag_files([folder], summary=str(summary), panel=str(panel))
     rows = list(csv.DictReader(open(panel, encoding="utf-8-sig")))
     assert [(r["place"], r["level"], r["year"], r["documents"]) for r in rows] == [
         ("白石乡", "township", "2024", "1"), ("青禾镇", "township", "2023", "2"),
@@ -1192,6 +1211,88 @@ def test_panel_pools_documents_by_place_level_and_year(tmp_path):
     assert float(pooled["share_low_economy"]) <= float(pooled["share_corrected_economy"]) <= float(pooled["share_high_economy"])
     with pytest.raises(PolicytextError, match="--panel"):
         tag_files([folder], summary=str(summary), panel=str(summary))
+
+
+PANEL_LEFT_OUT = (
+    "{panel}: {n} of {total} documents left out of the panel, as no place was read from their title, session line or "
+    "file name: give their place, level and year with --meta FILE.csv (columns file,place,level,year)"
+)
+
+
+def test_a_panel_says_how_many_documents_it_leaves_out(tmp_path):
+    # National reports saved without their title line: no place, level or year
+    # is read, and the panel was written with its header only, without a word.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(report("", 2023).replace("2023年上半年工作总结", "各位代表："), encoding="utf-8")
+    panel = tmp_path / "panel.csv"
+    with pytest.warns(UserWarning) as caught:
+        result = tag_files([folder], panel=str(panel), on_warning=lambda *_: None)
+    assert [str(w.message) for w in caught] == [PANEL_LEFT_OUT.format(panel=panel, n=2, total=2)]
+    assert result.summary.left_out_of_panel() == sorted(result.tagged) and result.ok
+    with open(panel, encoding="utf-8-sig", newline="") as f:
+        header, *rows = csv.reader(f)
+    assert header[:5] == ["place", "level", "year", "documents", "sentences"] and rows == []
+    # A document of a known place and no year is in the panel, its year empty: said too.
+    (folder / "c.txt").write_text(report("青禾镇", 2023).replace("2023年", ""), encoding="utf-8")
+    err = io.StringIO()
+    code = main(["tag", str(folder), "--panel", str(panel), "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err)
+    assert (code, err.getvalue()) == (
+        0,
+        f"policytext: warning: {PANEL_LEFT_OUT.format(panel=panel, n=2, total=3)}\n"
+        f"policytext: warning: {panel}: 1 of 3 documents are in the panel with no level or year read: "
+        "give them with --meta FILE.csv (columns file,place,level,year)\n",
+    )
+    # Given with --meta, nothing is left out and nothing is said.
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,place,level,year\na.txt,中华人民共和国,national,2002\nb.txt,中华人民共和国,national,2003\nc.txt,青禾镇,township,2023\n", encoding="utf-8")
+    err = io.StringIO()
+    code = main(["tag", str(folder), "--panel", str(panel), "--meta", str(meta), "-o", str(tmp_path / "o2.jsonl"), "--no-progress"], err=err)
+    assert (code, err.getvalue()) == (0, "")
+    assert len(list(csv.DictReader(open(panel, encoding="utf-8-sig")))) == 3
+
+
+SKIPPED_FOUR = (
+    "skipped 4 files of unsupported formats in folders (.doc: 1, .jpg: 1, no extension: 1, .text: 1); "
+    "policytext reads .txt, .md, .html, .htm, .docx, .pdf"
+)
+
+
+def _folder_with_other_files(tmp_path):
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(report(), encoding="utf-8")
+    (folder / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "sub" / "scan.jpg").write_bytes(b"\xff\xd8\xff")
+    (folder / "sub" / "README").write_text("read me", encoding="utf-8")
+    (folder / "b.text").write_text(report(), encoding="utf-8")
+    return folder
+
+
+def test_files_a_folder_holds_of_other_formats_are_counted_at_the_end(tmp_path):
+    folder = _folder_with_other_files(tmp_path)
+    named = tmp_path / "named.doc"
+    named.write_bytes(b"\xd0\xcf\x11\xe0")
+    out = folder / "labels.jsonl"  # the job's own output, in the folder it reads
+    with pytest.warns(UserWarning) as caught:
+        result = tag_files([folder, named], output=str(out))
+    assert [str(w.message) for w in caught] == [SKIPPED_FOUR]
+    assert result.unsupported == [str(folder / "b.text"), str(folder / "notes.doc"), str(folder / "sub" / "README"), str(folder / "sub" / "scan.jpg")]
+    # Which files are read does not change: a file named is read, and refused, as before.
+    assert result.tagged == [str(folder / "a.txt")]
+    assert result.failed == [(str(named), "unsupported format '.doc' (policytext reads .txt, .md, .html, .htm, .docx, .pdf)")]
+    # Run again, its output (now in the folder) is not counted among the files passed over.
+    err = io.StringIO()
+    code = main(["tag", str(folder), "-o", str(out), "--summary", str(folder / "s.csv"), "--no-progress"], err=err)
+    assert (code, err.getvalue()) == (0, f"policytext: warning: {SKIPPED_FOUR}\n")
+    code = main(["targets", str(folder), "-o", str(folder / "t.csv"), "--no-progress"], err=(err := io.StringIO()))
+    # The records and summary of the run before are no outputs of this one: files passed over.
+    assert (code, err.getvalue()) == (
+        0,
+        "policytext: warning: skipped 6 files of unsupported formats in folders (.csv: 1, .doc: 1, .jpg: 1, .jsonl: 1, no extension: 1, .text: 1); "
+        "policytext reads .txt, .md, .html, .htm, .docx, .pdf\n",
+    )
 
 
 def test_summary_gives_priority_and_diversity(tmp_path):

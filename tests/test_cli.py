@@ -54,6 +54,20 @@ def test_tag_reports_a_bad_file_and_goes_on(tmp_path, model_dir):
     assert [r["file"] for r in rows] == [str(good)]
 
 
+def test_tag_reads_utf16_without_a_byte_order_mark(tmp_path, model_dir):
+    # Saved by a Windows tool as UTF-16 without a byte-order mark: it was refused as binary.
+    report = tmp_path / "r.txt"
+    report.write_bytes("一、工作回顾\n新建高标准农田3000亩。排查整改安全隐患210条。".encode("utf-16-le"))
+    code, out, err = run("tag", str(report), "--model", str(model_dir))
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["text"] for line in out.splitlines()] == ["一、工作回顾", "新建高标准农田3000亩。", "排查整改安全隐患210条。"]
+    other = tmp_path / "ja.txt"
+    other.write_bytes("これは日本語です。\n".encode("utf-16-be"))
+    code, out, err = run("tag", str(other), "--model", str(model_dir))
+    assert (code, out) == (3, "")
+    assert err == f"policytext: {other}: looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)\n"
+
+
 def test_train_refuses_to_overwrite_and_reports_corpus_lines(tmp_path, model_dir, tiny_corpus):
     code, out, err = run("train", str(tiny_corpus), "-o", str(model_dir))
     assert (code, out) == (1, "")

@@ -24,6 +24,7 @@ from policytext.readers import (
     SUPPORTED,
     detect_encoding,
     extra_for,
+    open_text_stream,
     read_document,
 )
 
@@ -68,6 +69,10 @@ def reason(path, **kwargs):
         # UTF-32's little-endian mark starts with UTF-16's: read as UTF-16 it gave NULs.
         ("utf32le.txt", b"\xff\xfe\x00\x00" + TEXT.encode("utf-32-le"), TEXT),
         ("utf32be.txt", b"\x00\x00\xfe\xff" + TEXT.encode("utf-32-be"), TEXT),
+        # UTF-16 without a byte-order mark was refused as binary for its NUL bytes
+        # (those of ASCII characters, and of 一 in "过去一年": U+4E00).
+        ("utf16le-no-bom.txt", TEXT.encode("utf-16-le"), TEXT),
+        ("utf16be-no-bom.txt", TEXT.encode("utf-16-be"), TEXT),
         ("gbk-short.txt", SHORT_GBK.encode("gbk"), SHORT_GBK),
         ("gbk-long.txt", (TEXT * 50).encode("gbk"), TEXT * 50),
         ("big5-short.txt", SHORT_BIG5.encode("big5"), SHORT_BIG5),
@@ -95,6 +100,8 @@ def test_accepts_a_str_path(tmp_path):
         (b"\xff\xfe" + "政府".encode("utf-16-le"), "utf-16-le"),
         (b"\xfe\xff" + "政府".encode("utf-16-be"), "utf-16-be"),
         (b"\xff\xfe\x00\x00" + "政府".encode("utf-32-le"), "utf-32-le"),
+        ("2025年政府工作报告\n".encode("utf-16-le"), "utf-16-le"),
+        ("2025年政府工作报告\n".encode("utf-16-be"), "utf-16-be"),
         (SHORT_GBK.encode("gbk"), "gb18030"),
         (SHORT_BIG5.encode("big5"), "big5"),
         # charset-normalizer alone: cp949 (Hangul) and big5hkscs (bopomofo).
@@ -413,6 +420,26 @@ def test_empty_file(tmp_path, name):
 def test_binary_file(tmp_path, name):
     data = b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(3000)
     assert reason(write(tmp_path / name, data)) == "binary data, not text"
+
+
+def test_utf16_without_a_bom_that_is_not_chinese_is_refused_saying_so(tmp_path):
+    japanese = "これは日本語のテキストです。\n" * 20
+    for name, encoding in (("le.txt", "utf-16-le"), ("be.txt", "utf-16-be")):
+        assert reason(write(tmp_path / name, japanese.encode(encoding))) == (
+            "looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
+        )
+    # Two bytes with a NUL are no UTF-16 text: still binary.
+    assert reason(write(tmp_path / "two.txt", b"\x00\x01")) == "binary data, not text"
+
+
+def test_a_large_utf16_text_without_a_bom_streams_as_it_reads(tmp_path):
+    # A text too large to read whole is read as a stream, its encoding told
+    # from its first megabyte (cut at a line end: half a character in UTF-16-LE).
+    text = "".join(f"第{i}条，新建高标准农田{i}亩，稳上加稳。\n" for i in range(40_000))
+    path = write(tmp_path / "big.txt", text.encode("utf-16-le"))
+    assert path.stat().st_size > 1 << 20
+    with open_text_stream(path) as stream:
+        assert stream.read() == text == read_document(path)
 
 
 def test_control_characters_are_binary(tmp_path):
