@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 
 from ._validation import (
@@ -90,10 +91,9 @@ def _time_limit(seconds):
 
     A SIGALRM timer, so only in the main thread of a process on Unix (the
     local run and its worker processes); elsewhere, as in a Dask worker's
-    threads, no limit is applied.
+    threads, no limit is applied (see :func:`_enforceable`).
     """
-    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not (seconds and _enforceable()):
         yield
         return
 
@@ -101,12 +101,28 @@ def _time_limit(seconds):
         raise _Overtime()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # A process has one ITIMER_REAL: the caller's timer is taken over for
+    # the block and given back after it.
+    caller_delay, caller_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        # Re-armed only once the caller's handler is back, so that its alarm
+        # cannot reach ours. An alarm that fell due during the block could
+        # not be delivered then (SIGALRM was ours); it is delivered now, a
+        # little late, rather than lost: a caller's watchdog must still
+        # bark. setitimer(0) would disarm it, hence a tiny positive delay.
+        if caller_delay > 0:
+            remaining = max(caller_delay - (time.monotonic() - started), 1e-6)
+            signal.setitimer(signal.ITIMER_REAL, remaining, caller_interval)
+
+
+def _enforceable():
+    """Whether :func:`_time_limit` can apply a limit here: SIGALRM handlers are set only from the main thread, on Unix."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 def tag_document(path, *, model=None, limits=None, timeout=None, context=True):

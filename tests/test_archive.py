@@ -451,6 +451,56 @@ def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_p
     assert names(result.tagged) == {"a_utf8.txt"}
 
 
+
+@pytest.fixture
+def caller_alarm():
+    """A SIGALRM handler of the caller's that counts its alarms; the process's timer and handler are put back after."""
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        yield fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_time_limit_gives_back_the_callers_pending_alarm(archive, tmp_path, caller_alarm):
+    import signal
+
+    signal.setitimer(signal.ITIMER_REAL, 50, 7)
+    result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=5)
+    delay, interval = signal.getitimer(signal.ITIMER_REAL)
+    assert names(result.tagged) == {"a_utf8.txt", "b_bom.md"}
+    # What was left of it, less the time the job took; the interval as it was.
+    assert 40 < delay < 50 and interval == 7
+    assert caller_alarm == []
+
+
+def test_a_callers_alarm_due_while_a_document_is_read_goes_off_after_it(archive, tmp_path, monkeypatch, caller_alarm):
+    import signal
+    import time
+
+    import policytext.readers
+
+    real = policytext.readers.read_document
+
+    def slow(path, **limits):
+        time.sleep(0.3)
+        return real(path, **limits)
+
+    monkeypatch.setattr(policytext.readers, "read_document", slow)
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
+    result = tag_files([archive / "a_utf8.txt"], output=str(tmp_path / "o.jsonl"), timeout=5)
+    # Late, but not lost: the job held SIGALRM when the alarm fell due.
+    deadline = time.monotonic() + 2
+    while not caller_alarm and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert names(result.tagged) == {"a_utf8.txt"}
+    assert caller_alarm == [signal.SIGALRM]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
 def _report(copies=3):
     return (REPO / "examples" / "report.txt").read_text(encoding="utf-8") * copies
 
