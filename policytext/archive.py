@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 
 from ._validation import (
@@ -130,6 +131,9 @@ def tag_document(path, *, model=None, limits=None, timeout=None, context=True):
 
     ``timeout`` (seconds) bounds reading the document and splitting it into
     sentences: a document that takes longer fails with a reason saying so.
+    The limit is a SIGALRM timer, so it applies only in the main thread, on
+    Unix; called from another thread (or on Windows) the document is read
+    with no time limit, with a ``UserWarning`` saying so.
     ``context``: read each sentence in its document (see
     :func:`policytext.classify`).
 
@@ -157,13 +161,23 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
     Yields a :class:`DocumentResult` per path: the tagged ones in the order
     of ``paths``, and a failed one as soon as it fails, so possibly before
     documents that precede it. ``timeout`` bounds reading and splitting each
-    document; scoring takes time in proportion to its length.
+    document; scoring takes time in proportion to its length. The limit
+    applies only in the main thread, on Unix: elsewhere the documents are
+    read with no time limit, and one ``UserWarning`` per call says so.
     """
     from .api import resolve_model
     from .readers import read_document
     from .segment import line_breaks, split_sentences
 
     clf = resolve_model(model)
+    if timeout and not _enforceable():
+        # Once per call, not per document: an archive would repeat it thousands of times.
+        warnings.warn(
+            f"timeout={timeout:g} is not applied: the time limit is a SIGALRM timer, which works only in the main thread, "
+            "on Unix; these documents are read with no time limit",
+            UserWarning,
+            stacklevel=2,
+        )
     group = []  # (path, text, spans) of documents read and not yet tagged
     chars = 0
     for path in paths:
@@ -321,7 +335,13 @@ def tag_files(
     font : str, optional
         A font file with Chinese characters for the plot.
     timeout : float, optional
-        Seconds one document may take to read and tag.
+        Seconds one document may take to read and split into sentences.
+        It is a SIGALRM timer, so it applies only where documents are read
+        in a process's main thread, on Unix: a job called from the main
+        thread, and the worker processes of ``jobs`` > 1. A job called from
+        another thread reads the documents it tags itself with no time
+        limit, and a ``UserWarning`` says so; on a Dask cluster
+        (:func:`policytext.dask.tag_files`) it is never applied.
     context : bool
         Read each sentence with its neighbours and paragraph through the
         model's context stage; False tags each sentence alone.

@@ -468,9 +468,12 @@ def caller_alarm():
 
 def test_the_time_limit_gives_back_the_callers_pending_alarm(archive, tmp_path, caller_alarm):
     import signal
+    import warnings
 
     signal.setitimer(signal.ITIMER_REAL, 50, 7)
-    result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # in the main thread the limit is applied, and nothing says otherwise
+        result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=5)
     delay, interval = signal.getitimer(signal.ITIMER_REAL)
     assert names(result.tagged) == {"a_utf8.txt", "b_bom.md"}
     # What was left of it, less the time the job took; the interval as it was.
@@ -500,6 +503,29 @@ def test_a_callers_alarm_due_while_a_document_is_read_goes_off_after_it(archive,
     assert names(result.tagged) == {"a_utf8.txt"}
     assert caller_alarm == [signal.SIGALRM]
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("timeout, warned", [(5, 1), (None, 0)])
+def test_a_time_limit_that_cannot_be_applied_outside_the_main_thread_is_warned_of_once(archive, tmp_path, timeout, warned):
+    import warnings
+
+    results = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        worker = threading.Thread(
+            target=lambda: results.append(tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=timeout))
+        )
+        worker.start()
+        worker.join()
+    assert names(results[0].tagged) == {"a_utf8.txt", "b_bom.md"}
+    # Once for the job, not once per document.
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (
+            UserWarning,
+            "timeout=5 is not applied: the time limit is a SIGALRM timer, which works only in the main thread, "
+            "on Unix; these documents are read with no time limit",
+        )
+    ] * warned
 
 def _report(copies=3):
     return (REPO / "examples" / "report.txt").read_text(encoding="utf-8") * copies
