@@ -29,13 +29,23 @@ def _mapper(client, clf, limits, timeout, context):
     def run(paths):
         if not paths:
             return
-        model = client.scatter(clf, broadcast=True)
+        # A key of the job's own: hashed, the model had the same key in every
+        # job on a client, and the end of one job released the copy the next
+        # one's tasks were about to read ("lost dependencies").
+        model = client.scatter(clf, broadcast=True, hash=False)
         # Tasks run in worker threads, where the per-document time limit
         # cannot be applied; the cluster's own task limits govern there.
         futures = client.map(archive.tag_document, paths, model=model, limits=limits, timeout=timeout, context=context, pure=False)
-        for future in as_completed(futures):
-            yield future.result()
-            future.release()
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+                future.release()
+        finally:
+            # Also when the job stops early: the tasks before the model
+            # they read, so none is left wanting it.
+            for future in futures:
+                future.release()
+            model.release()
 
     return run
 

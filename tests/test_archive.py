@@ -433,6 +433,21 @@ def test_dask_cluster_gives_the_local_output(archive, tmp_path, context):
     assert (tmp_path / "ls.csv").read_text(encoding="utf-8-sig") == (tmp_path / "ds.csv").read_text(encoding="utf-8-sig")
 
 
+
+def test_dask_jobs_one_after_another_on_one_in_process_client(archive, tmp_path):
+    # The second job on a client failed with "lost dependencies" (most
+    # times: a race): the model had the same key in both, and the first
+    # job's end released it. Six jobs, so that it is lost at least once.
+    distributed = pytest.importorskip("distributed")
+    import policytext.dask
+
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        jobs = [policytext.dask.tag_files([archive], client, output=str(tmp_path / f"{run}.jsonl")) for run in range(6)]
+    assert [names(job.tagged) for job in jobs] == [GOOD] * 6
+    assert [names(path for path, _ in job.failed) for job in jobs] == [set(BAD)] * 6
+    records = [sorted(read_jsonl(tmp_path / f"{run}.jsonl"), key=lambda r: (r["file"], r["index"])) for run in range(6)]
+    assert records[0] and records == [records[0]] * 6  # sorted: written in the order documents finished
+
 def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_path, monkeypatch):
     import time
 
