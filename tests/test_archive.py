@@ -448,6 +448,78 @@ def test_dask_jobs_one_after_another_on_one_in_process_client(archive, tmp_path)
     records = [sorted(read_jsonl(tmp_path / f"{run}.jsonl"), key=lambda r: (r["file"], r["index"])) for run in range(6)]
     assert records[0] and records == [records[0]] * 6  # sorted: written in the order documents finished
 
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda docs: policytext.dask.tag_files(docs, None), "policytext.dask.tag_files(): 'client' must be a distributed.Client (with scatter, map and submit), got None"),
+        (
+            lambda docs: policytext.dask.tag_files(docs, "tcp://10.0.0.5:8786"),
+            "policytext.dask.tag_files(): 'client' must be a distributed.Client (with scatter, map and submit), got 'tcp://10.0.0.5:8786'",
+        ),
+        (
+            lambda docs: policytext.dask.tag_files(docs, _FakeClient(), jobs=0),
+            "policytext.dask.tag_files(): 'jobs' is set by the Dask helper (the cluster's workers tag the documents); leave it out",
+        ),
+        (
+            lambda docs: policytext.dask.tag_files(docs, _FakeClient(), mapper=map),
+            "policytext.dask.tag_files(): 'mapper' is set by the Dask helper (it is what runs the documents on the cluster); leave it out",
+        ),
+        (lambda docs: policytext.dask.tag_files(docs, _FakeClient(), timeout=0), "policytext.dask.tag_files(): 'timeout' must be None or a number from 0.001 to 1000000000.0, got 0"),
+        (
+            lambda docs: policytext.dask.tag_files(docs, _FakeClient(), model=""),
+            "policytext.dask.tag_files(): 'model' must be None (the shipped model), a model folder's path or a Classifier, got ''",
+        ),
+    ],
+    ids=["client-None", "client-address", "jobs", "mapper", "timeout", "model"],
+)
+def test_the_dask_helper_refuses_what_it_cannot_use_naming_it(tmp_path, call, message):
+    # None and an address gave AttributeError, jobs=0 was dropped unseen, and
+    # mapper= gave "got multiple values for keyword argument".
+    import policytext.dask
+
+    with pytest.raises(policytext.ParameterError) as info:
+        call([tmp_path])
+    assert str(info.value) == message
+
+
+def test_the_dask_helpers_options_are_keyword_only(tmp_path, tiny_model):
+    import policytext.dask
+
+    with pytest.raises(TypeError, match=r"^tag_files\(\) takes 2 positional arguments but 3 were given$"):
+        policytext.dask.tag_files([tmp_path], _FakeClient(), tiny_model)
+
+
+class _FakeClient:
+    """Has the calls a client must offer, and fails the test if the job gets as far as making one."""
+
+    def scatter(self, *args, **kwargs):
+        raise AssertionError("refused options must be refused before the cluster is used")
+
+    map = submit = scatter
+
+
+def test_a_timeout_on_dask_is_warned_of_once_not_silently_ignored(archive, tmp_path):
+    import warnings
+
+    distributed = pytest.importorskip("distributed")
+    import policytext.dask
+
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        # In-process workers: a warning of theirs would be caught here too.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = policytext.dask.tag_files([archive], client, timeout=5)
+    assert names(result.tagged) == GOOD
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (
+            UserWarning,
+            "policytext.dask.tag_files(): timeout=5 is not applied on a Dask cluster: tasks run in worker threads, where the "
+            "time limit (a SIGALRM timer) cannot be set; documents are read with no time limit",
+        )
+    ]
+    assert caught[0].filename == __file__  # pointing at the call that gave it
+
 def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_path, monkeypatch):
     import time
 
