@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -91,10 +92,9 @@ def _time_limit(seconds):
 
     A SIGALRM timer, so only in the main thread of a process on Unix (the
     local run and its worker processes); elsewhere, as in a Dask worker's
-    threads, no limit is applied.
+    threads, no limit is applied (see :func:`_enforceable`).
     """
-    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not (seconds and _enforceable()):
         yield
         return
 
@@ -102,12 +102,28 @@ def _time_limit(seconds):
         raise _Overtime()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # A process has one ITIMER_REAL: the caller's timer is taken over for
+    # the block and given back after it.
+    caller_delay, caller_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        # Re-armed only once the caller's handler is back, so that its alarm
+        # cannot reach ours. An alarm that fell due during the block could
+        # not be delivered then (SIGALRM was ours); it is delivered now, a
+        # little late, rather than lost: a caller's watchdog must still
+        # bark. setitimer(0) would disarm it, hence a tiny positive delay.
+        if caller_delay > 0:
+            remaining = max(caller_delay - (time.monotonic() - started), 1e-6)
+            signal.setitimer(signal.ITIMER_REAL, remaining, caller_interval)
+
+
+def _enforceable():
+    """Whether :func:`_time_limit` can apply a limit here: SIGALRM handlers are set only from the main thread, on Unix."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 def tag_document(path, *, model=None, limits=None, timeout=None, context=True):
@@ -115,6 +131,9 @@ def tag_document(path, *, model=None, limits=None, timeout=None, context=True):
 
     ``timeout`` (seconds) bounds reading the document and splitting it into
     sentences: a document that takes longer fails with a reason saying so.
+    The limit is a SIGALRM timer, so it applies only in the main thread, on
+    Unix; called from another thread (or on Windows) the document is read
+    with no time limit, with a ``UserWarning`` saying so.
     ``context``: read each sentence in its document (see
     :func:`policytext.classify`).
 
@@ -142,13 +161,23 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
     Yields a :class:`DocumentResult` per path: the tagged ones in the order
     of ``paths``, and a failed one as soon as it fails, so possibly before
     documents that precede it. ``timeout`` bounds reading and splitting each
-    document; scoring takes time in proportion to its length.
+    document; scoring takes time in proportion to its length. The limit
+    applies only in the main thread, on Unix: elsewhere the documents are
+    read with no time limit, and one ``UserWarning`` per call says so.
     """
     from .api import resolve_model
     from .readers import read_document
     from .segment import line_breaks, split_sentences
 
     clf = resolve_model(model)
+    if timeout and not _enforceable():
+        # Once per call, not per document: an archive would repeat it thousands of times.
+        warnings.warn(
+            f"timeout={timeout:g} is not applied: the time limit is a SIGALRM timer, which works only in the main thread, "
+            "on Unix; these documents are read with no time limit",
+            UserWarning,
+            stacklevel=2,
+        )
     group = []  # (path, text, spans) of documents read and not yet tagged
     chars = 0
     for path in paths:
@@ -314,7 +343,13 @@ def tag_files(
     font : str, optional
         A font file with Chinese characters for the plot.
     timeout : float, optional
-        Seconds one document may take to read and tag.
+        Seconds one document may take to read and split into sentences.
+        It is a SIGALRM timer, so it applies only where documents are read
+        in a process's main thread, on Unix: a job called from the main
+        thread, and the worker processes of ``jobs`` > 1. A job called from
+        another thread reads the documents it tags itself with no time
+        limit, and a ``UserWarning`` says so; on a Dask cluster
+        (:func:`policytext.dask.tag_files`) it is never applied.
     context : bool
         Read each sentence with its neighbours and paragraph through the
         model's context stage; False tags each sentence alone.

@@ -51,6 +51,7 @@ def _ranged(kind, low, high, *, above=False):
 #: Range limits of the numeric options: far above any real use, below what overflows.
 _MAX_MB = 1_000_000  # a terabyte
 _MAX_SECONDS = 1e9
+_DEFAULT_TIMEOUT = 300  # seconds a document may take, in a local run
 
 
 def _parser():
@@ -102,7 +103,7 @@ def _parser():
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
     tag.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead (as plain text), with no size or time limit")
     tag.add_argument("--max-pages", type=_ranged(int, 1, 10**7), default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
-    tag.add_argument("--timeout", type=_ranged(float, 0, _MAX_SECONDS, above=True), default=300, metavar="S", help="seconds one document may take (default: 300)")
+    tag.add_argument("--timeout", type=_ranged(float, 0, _MAX_SECONDS, above=True), metavar="S", help=f"seconds one document may take (default: {_DEFAULT_TIMEOUT}; not applied with --scheduler)")
     tag.add_argument("--no-context", action="store_true", help="tag each sentence alone, without its neighbours and paragraph")
     tag.add_argument("--no-progress", action="store_true", help="no progress bar")
     tag.set_defaults(run=_run_tag)
@@ -191,7 +192,9 @@ def _run_tag(args, out, err):
         font=args.font,
         resume=args.resume,
         errors=args.errors,
-        timeout=args.timeout,
+        # A Dask cluster cannot apply a limit and warns of one given: only
+        # one asked for is passed there, not the local default.
+        timeout=args.timeout if args.timeout is not None or args.scheduler else _DEFAULT_TIMEOUT,
         context=not args.no_context,
         progress=not args.no_progress,
         limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},

@@ -13,14 +13,17 @@ Example, against a running scheduler::
     policytext.dask.tag_files(["reports/"], client, output="labels.jsonl")
 """
 
+import warnings
+
 from . import archive
+from ._validation import Constraint, check_params, model_constraint
 from .api import resolve_model
-from .errors import PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed
 
 __all__ = ["tag_files"]
 
 
-def _mapper(client, clf, limits, timeout, context):
+def _mapper(client, clf, limits, context):
     try:
         from distributed import as_completed
     except ImportError:
@@ -29,18 +32,46 @@ def _mapper(client, clf, limits, timeout, context):
     def run(paths):
         if not paths:
             return
-        model = client.scatter(clf, broadcast=True)
-        # Tasks run in worker threads, where the per-document time limit
-        # cannot be applied; the cluster's own task limits govern there.
-        futures = client.map(archive.tag_document, paths, model=model, limits=limits, timeout=timeout, context=context, pure=False)
-        for future in as_completed(futures):
-            yield future.result()
-            future.release()
+        # A key of the job's own: hashed, the model had the same key in every
+        # job on a client, and the end of one job released the copy the next
+        # one's tasks were about to read ("lost dependencies").
+        model = client.scatter(clf, broadcast=True, hash=False)
+        # No timeout: tasks run in worker threads, where the time limit cannot
+        # be applied; the client has said so once, and each task would again.
+        futures = client.map(archive.tag_document, paths, model=model, limits=limits, context=context, pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+                future.release()
+        finally:
+            # Also when the job stops early: the tasks before the model
+            # they read, so none is left wanting it.
+            for future in futures:
+                future.release()
+            model.release()
 
     return run
 
 
-def tag_files(paths, client, model=None, limits=None, timeout=None, **options):
+#: The options :func:`tag_files` checks itself, before the model is loaded
+#: and sent to every worker; the others are checked by
+#: :func:`policytext.tag_files`, before any work.
+_OPTIONS = {
+    # What a client must offer: the calls the job makes on it.
+    "client": Constraint(
+        lambda v: all(callable(getattr(v, call, None)) for call in ("scatter", "map", "submit")),
+        "a distributed.Client (with scatter, map and submit)",
+    ),
+    **{name: archive._TAG_OPTIONS[name] for name in ("paths", "limits", "timeout", "context")},
+}
+#: Options of :func:`policytext.tag_files` that this function sets, and why.
+_SET_HERE = {
+    "jobs": "the cluster's workers tag the documents",
+    "mapper": "it is what runs the documents on the cluster",
+}
+
+
+def tag_files(paths, client, *, model=None, limits=None, timeout=None, context=True, **options):
     """Tag an archive with the documents spread over a Dask cluster.
 
     Parameters
@@ -48,16 +79,37 @@ def tag_files(paths, client, model=None, limits=None, timeout=None, **options):
     paths : str, Path or list of them
         Files, folders and glob patterns, as for :func:`policytext.tag_files`.
     client : distributed.Client
-    model, limits, **options
-        As for :func:`policytext.tag_files` (``jobs`` is ignored: the
-        cluster decides).
+    model, limits, context, **options
+        Keyword-only, as for :func:`policytext.tag_files`, except ``jobs``
+        and ``mapper``, which this function sets (the cluster decides where
+        documents are tagged): passing either is an error.
+    timeout : float, optional
+        Not applied: tasks run in the workers' threads, where the time limit
+        (a SIGALRM timer) cannot be set, so documents are read with no time
+        limit, and a ``UserWarning`` says so. ``limits`` still bound a
+        document's size and pages.
 
     Returns
     -------
     policytext.archive.JobResult
     """
+    where = "policytext.dask.tag_files"
+    for name in _SET_HERE:
+        if name in options:
+            raise ParameterError(f"{where}(): {name!r} is set by the Dask helper ({_SET_HERE[name]}); leave it out")
+    check_params(
+        where,
+        {**_OPTIONS, "model": model_constraint()},
+        {"client": client, "paths": paths, "limits": limits, "timeout": timeout, "context": context, "model": model},
+    )
+    if timeout is not None:
+        warnings.warn(
+            f"{where}(): timeout={timeout:g} is not applied on a Dask cluster: tasks run in worker threads, where the "
+            "time limit (a SIGALRM timer) cannot be set; documents are read with no time limit",
+            UserWarning,
+            stacklevel=2,
+        )
     clf = resolve_model(model)
-    options.pop("jobs", None)
     # The workers tag as the job does: with context or without (it was dropped, and they read context always).
-    mapper = _mapper(client, clf, limits, timeout, options.get("context", True))
-    return archive.tag_files(paths, model=clf, limits=limits, timeout=timeout, mapper=mapper, **options)
+    mapper = _mapper(client, clf, limits, context)
+    return archive.tag_files(paths, model=clf, limits=limits, timeout=timeout, context=context, mapper=mapper, **options)

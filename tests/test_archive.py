@@ -451,6 +451,93 @@ def test_dask_cluster_gives_the_local_output(archive, tmp_path, context):
     assert (tmp_path / "ls.csv").read_text(encoding="utf-8-sig") == (tmp_path / "ds.csv").read_text(encoding="utf-8-sig")
 
 
+
+def test_dask_jobs_one_after_another_on_one_in_process_client(archive, tmp_path):
+    # The second job on a client failed with "lost dependencies" (most
+    # times: a race): the model had the same key in both, and the first
+    # job's end released it. Six jobs, so that it is lost at least once.
+    distributed = pytest.importorskip("distributed")
+    import policytext.dask
+
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        jobs = [policytext.dask.tag_files([archive], client, output=str(tmp_path / f"{run}.jsonl")) for run in range(6)]
+    assert [names(job.tagged) for job in jobs] == [GOOD] * 6
+    assert [names(path for path, _ in job.failed) for job in jobs] == [set(BAD)] * 6
+    records = [sorted(read_jsonl(tmp_path / f"{run}.jsonl"), key=lambda r: (r["file"], r["index"])) for run in range(6)]
+    assert records[0] and records == [records[0]] * 6  # sorted: written in the order documents finished
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda docs: policytext.dask.tag_files(docs, None), "policytext.dask.tag_files(): 'client' must be a distributed.Client (with scatter, map and submit), got None"),
+        (
+            lambda docs: policytext.dask.tag_files(docs, "tcp://10.0.0.5:8786"),
+            "policytext.dask.tag_files(): 'client' must be a distributed.Client (with scatter, map and submit), got 'tcp://10.0.0.5:8786'",
+        ),
+        (
+            lambda docs: policytext.dask.tag_files(docs, _FakeClient(), jobs=0),
+            "policytext.dask.tag_files(): 'jobs' is set by the Dask helper (the cluster's workers tag the documents); leave it out",
+        ),
+        (
+            lambda docs: policytext.dask.tag_files(docs, _FakeClient(), mapper=map),
+            "policytext.dask.tag_files(): 'mapper' is set by the Dask helper (it is what runs the documents on the cluster); leave it out",
+        ),
+        (lambda docs: policytext.dask.tag_files(docs, _FakeClient(), timeout=0), "policytext.dask.tag_files(): 'timeout' must be None or a number from 0.001 to 1000000000.0, got 0"),
+        (
+            lambda docs: policytext.dask.tag_files(docs, _FakeClient(), model=""),
+            "policytext.dask.tag_files(): 'model' must be None (the shipped model), a model folder's path or a Classifier, got ''",
+        ),
+    ],
+    ids=["client-None", "client-address", "jobs", "mapper", "timeout", "model"],
+)
+def test_the_dask_helper_refuses_what_it_cannot_use_naming_it(tmp_path, call, message):
+    # None and an address gave AttributeError, jobs=0 was dropped unseen, and
+    # mapper= gave "got multiple values for keyword argument".
+    import policytext.dask
+
+    with pytest.raises(policytext.ParameterError) as info:
+        call([tmp_path])
+    assert str(info.value) == message
+
+
+def test_the_dask_helpers_options_are_keyword_only(tmp_path, tiny_model):
+    import policytext.dask
+
+    with pytest.raises(TypeError, match=r"^tag_files\(\) takes 2 positional arguments but 3 were given$"):
+        policytext.dask.tag_files([tmp_path], _FakeClient(), tiny_model)
+
+
+class _FakeClient:
+    """Has the calls a client must offer, and fails the test if the job gets as far as making one."""
+
+    def scatter(self, *args, **kwargs):
+        raise AssertionError("refused options must be refused before the cluster is used")
+
+    map = submit = scatter
+
+
+def test_a_timeout_on_dask_is_warned_of_once_not_silently_ignored(archive, tmp_path):
+    import warnings
+
+    distributed = pytest.importorskip("distributed")
+    import policytext.dask
+
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        # In-process workers: a warning of theirs would be caught here too.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = policytext.dask.tag_files([archive], client, timeout=5)
+    assert names(result.tagged) == GOOD
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (
+            UserWarning,
+            "policytext.dask.tag_files(): timeout=5 is not applied on a Dask cluster: tasks run in worker threads, where the "
+            "time limit (a SIGALRM timer) cannot be set; documents are read with no time limit",
+        )
+    ]
+    assert caught[0].filename == __file__  # pointing at the call that gave it
+
 def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_path, monkeypatch):
     import time
 
@@ -468,6 +555,82 @@ def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_p
     assert result.failed == [(str(archive / "b_bom.md"), "took longer than the 0.5-second limit")]
     assert names(result.tagged) == {"a_utf8.txt"}
 
+
+
+@pytest.fixture
+def caller_alarm():
+    """A SIGALRM handler of the caller's that counts its alarms; the process's timer and handler are put back after."""
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        yield fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_time_limit_gives_back_the_callers_pending_alarm(archive, tmp_path, caller_alarm):
+    import signal
+    import warnings
+
+    signal.setitimer(signal.ITIMER_REAL, 50, 7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # in the main thread the limit is applied, and nothing says otherwise
+        result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=5)
+    delay, interval = signal.getitimer(signal.ITIMER_REAL)
+    assert names(result.tagged) == {"a_utf8.txt", "b_bom.md"}
+    # What was left of it, less the time the job took; the interval as it was.
+    assert 40 < delay < 50 and interval == 7
+    assert caller_alarm == []
+
+
+def test_a_callers_alarm_due_while_a_document_is_read_goes_off_after_it(archive, tmp_path, monkeypatch, caller_alarm):
+    import signal
+    import time
+
+    import policytext.readers
+
+    real = policytext.readers.read_document
+
+    def slow(path, **limits):
+        time.sleep(0.3)
+        return real(path, **limits)
+
+    monkeypatch.setattr(policytext.readers, "read_document", slow)
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
+    result = tag_files([archive / "a_utf8.txt"], output=str(tmp_path / "o.jsonl"), timeout=5)
+    # Late, but not lost: the job held SIGALRM when the alarm fell due.
+    deadline = time.monotonic() + 2
+    while not caller_alarm and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert names(result.tagged) == {"a_utf8.txt"}
+    assert caller_alarm == [signal.SIGALRM]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("timeout, warned", [(5, 1), (None, 0)])
+def test_a_time_limit_that_cannot_be_applied_outside_the_main_thread_is_warned_of_once(archive, tmp_path, timeout, warned):
+    import warnings
+
+    results = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        worker = threading.Thread(
+            target=lambda: results.append(tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=timeout))
+        )
+        worker.start()
+        worker.join()
+    assert names(results[0].tagged) == {"a_utf8.txt", "b_bom.md"}
+    # Once for the job, not once per document.
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (
+            UserWarning,
+            "timeout=5 is not applied: the time limit is a SIGALRM timer, which works only in the main thread, "
+            "on Unix; these documents are read with no time limit",
+        )
+    ] * warned
 
 def _report(copies=3):
     return (REPO / "examples" / "report.txt").read_text(encoding="utf-8") * copies

@@ -218,6 +218,24 @@ def test_a_numeric_option_out_of_range_is_a_usage_error_naming_it(tmp_path, caps
     assert capsys.readouterr().err.splitlines()[-1] == f"policytext tag: error: argument {option}: must be {allowed}, got {value!r}"
 
 
+
+def test_on_a_scheduler_only_a_timeout_asked_for_is_warned_of(tmp_path, model_dir):
+    # The local default of 300 seconds made every --scheduler run warn that
+    # no time limit applies on a Dask cluster.
+    distributed = pytest.importorskip("distributed")
+    (tmp_path / "r.txt").write_text("一、工作回顾\n新建高标准农田3000亩。排查整改安全隐患210条。", encoding="utf-8")
+    common = ("tag", str(tmp_path / "r.txt"), "--model", str(model_dir), "--no-progress")
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        quiet = run(*common, "--scheduler", cluster.scheduler_address, "-o", str(tmp_path / "a.jsonl"))
+        asked = run(*common, "--scheduler", cluster.scheduler_address, "-o", str(tmp_path / "b.jsonl"), "--timeout", "5")
+    assert quiet == (0, "", "")
+    assert asked == (
+        0,
+        "",
+        "policytext: warning: policytext.dask.tag_files(): timeout=5 is not applied on a Dask cluster: tasks run in worker threads, "
+        "where the time limit (a SIGALRM timer) cannot be set; documents are read with no time limit\n",
+    )
+
 def test_a_reader_that_closes_the_pipe_stops_the_job_quietly(tmp_path):
     # "policytext tag … | head" printed "policytext: error: [Errno 32] Broken pipe".
     import subprocess
