@@ -362,7 +362,7 @@ def tag_files(
 
     check_params(
         "tag_files",
-        {**_TAG_OPTIONS, "model": model_constraint()},
+        {**TAG_OPTIONS, "model": model_constraint()},
         {
             "paths": paths,
             **{"output": output, "summary": summary, "panel": panel, "meta": meta, "plot": plot, "errors": errors, "font": font},
@@ -495,7 +495,9 @@ def _warn_of_panel_gaps(summary, panel):
         )
 
 
-_TAG_OPTIONS = {
+#: What the options of :func:`tag_files` allow, checked in one place; the
+#: Dask helper checks its own options against the same entries.
+TAG_OPTIONS = {
     "paths": PATHS,
     **dict.fromkeys(("output", "summary", "panel", "meta", "plot", "errors", "font"), optional(PATH)),
     "limits": optional(mapping_of(("max_bytes", "max_pdf_pages"), int_between(1, 1 << 50))),

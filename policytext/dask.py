@@ -62,7 +62,7 @@ _OPTIONS = {
         lambda v: all(callable(getattr(v, call, None)) for call in ("scatter", "map", "submit")),
         "a distributed.Client (with scatter, map and submit)",
     ),
-    **{name: archive._TAG_OPTIONS[name] for name in ("paths", "limits", "timeout", "context")},
+    **{name: archive.TAG_OPTIONS[name] for name in ("paths", "limits", "timeout", "context")},
 }
 #: Options of :func:`policytext.tag_files` that this function sets, and why.
 _SET_HERE = {
