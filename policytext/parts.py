@@ -669,7 +669,7 @@ def _heading_part(text: str, top: bool, years: _Years, seen: bool) -> tuple[str 
             weak = _SITUATION.search(text)
         if cue is None:
             cue, both = _pick(text, weak, _PLAN_TOP.search(text))
-        elif weak is not None and weak.start() < plan.start():
+        elif weak is not None and plan is not None and weak.start() < plan.start():
             # "国民经济的成就和今后的建设任务": the results, then the tasks ahead.
             cue, both = _pick(text, weak, plan)
     if years.plan is None and periods:
