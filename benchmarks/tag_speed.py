@@ -49,7 +49,11 @@ def run(tree, archive, out, extra=(), one_core=True):
     start = time.perf_counter()
     # cwd=tree: "python -c" puts the working folder first on sys.path, before
     # PYTHONPATH, so run from elsewhere it would import that folder's package.
-    subprocess.run([*command, sys.executable, "-c", code, "tag", str(archive), "-o", str(out), "--no-progress", *extra], env=env, cwd=tree, check=True)
+    # The archive is copies of a few reports, each of which a tree may warn
+    # of on stderr: shown only if the run fails.
+    done = subprocess.run([*command, sys.executable, "-c", code, "tag", str(archive), "-o", str(out), "--no-progress", *extra], env=env, cwd=tree, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{tree}: policytext tag failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
     return time.perf_counter() - start
 
 

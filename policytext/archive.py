@@ -17,6 +17,7 @@ with one job each:
 
 import contextlib
 import functools
+import hashlib
 import os
 import signal
 import sys
@@ -80,6 +81,7 @@ class DocumentResult:
     error: str = ""
     encoded: bytes | None = None  # the records as JSON Lines, made where they were tagged
     tally: object = None  # the document's count for the summary, made where it was tagged
+    digest: str = ""  # of the text read: copies of one report under two names have the same
 
 
 class _Overtime(Exception):
@@ -208,7 +210,8 @@ def _tagged(group, clf, context):
     tagged = tag_split([spans for _, _, spans in group], clf, context=context)
     for (path, text, _), (spans, proba, parts) in zip(group, tagged):
         records = RecordBatch.tagged(shown(str(path)), 0, spans, proba, clf.labels, parts)
-        yield DocumentResult(str(path), records, document_meta(path, text))
+        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        yield DocumentResult(str(path), records, document_meta(path, text), digest=digest)
 
 
 # -- the whole job ------------------------------------------------------------
@@ -439,6 +442,8 @@ def tag_files(
         # rounding a little apart) and workers forked from here share it.
         clf.has_batch_engine
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
+        read_before = {}  # digest of a document's text -> the first document, in the job's order, read with it
+        order = {path: i for i, path in enumerate(todo)}
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
                 fail(res.path, res.error)
@@ -450,6 +455,8 @@ def tag_files(
                 else:  # a mapper of its own (Dask) gives the records only
                     result.summary.add(res.path, res.records, res.meta)
                 _warn_if_unusual(result, res.path, on_warning)
+                if res.digest:
+                    _warn_if_copy(result, res.path, res.digest, read_before, order, on_warning)
             bar.update(1)
         if result.skipped and (summary or plot or panel):
             _summarise_skipped(result, writer)
@@ -518,9 +525,28 @@ TAG_OPTIONS = {
 def _warn_if_unusual(result, path, on_warning):
     warning = result.summary.rows[path].get("warning")
     if warning:
-        result.warnings.append((path, warning))
-        if on_warning:
-            on_warning(path, warning)
+        _warn(result, path, warning, on_warning)
+
+
+def _warn_if_copy(result, path, digest, read_before, order, on_warning):
+    """Warn of a document whose text another one of the job has: counted twice, a
+    report weighs double in every pooled share and narrows the intervals.
+
+    Of the copies, the first in the job's order is the original, whichever
+    was tagged first (workers finish in any order).
+    """
+    earlier = read_before.setdefault(digest, path)
+    if earlier == path:
+        return
+    first, copy = sorted((earlier, path), key=lambda p: order.get(p, -1))
+    read_before[digest] = first
+    _warn(result, copy, f"the same text as {shown(first)}: both are counted in the summary, the panel and pooled shares", on_warning)
+
+
+def _warn(result, path, warning, on_warning):
+    result.warnings.append((path, warning))
+    if on_warning:
+        on_warning(path, warning)
 
 
 def _job_settings(clf, context):

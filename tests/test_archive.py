@@ -1387,8 +1387,8 @@ def test_a_panel_says_how_many_documents_it_leaves_out(tmp_path):
     # is read, and the panel was written with its header only, without a word.
     folder = tmp_path / "reports"
     folder.mkdir()
-    for name in ("a.txt", "b.txt"):
-        (folder / name).write_text(report("", 2023).replace("2023年上半年工作总结", "各位代表："), encoding="utf-8")
+    for name, more in (("a.txt", ""), ("b.txt", "完成夏粮收购2.1万吨。\n")):
+        (folder / name).write_text(report("", 2023).replace("2023年上半年工作总结", "各位代表：") + more, encoding="utf-8")
     panel = tmp_path / "panel.csv"
     with pytest.warns(UserWarning) as caught:
         result = tag_files([folder], panel=str(panel), on_warning=lambda *_: None)
@@ -1491,6 +1491,25 @@ def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
     err = io.StringIO()
     assert main(["tag", str(odd), "--summary", str(tmp_path / "s2.csv"), "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
     assert err.getvalue().startswith(f"policytext: warning: {odd}: unlike the reports the model knows: ")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_second_copy_of_a_report_is_tagged_and_warned_of(tmp_path, jobs):
+    # Byte-identical copies were pooled without a word: one report counted
+    # twice in the panel, with an interval narrower than either copy's.
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "beijing.txt").write_text(report(), encoding="utf-8")
+    (folder / "beijing (copy).txt").write_text(report(), encoding="utf-8")
+    (folder / "other.txt").write_text(report() + "\n完成夏粮收购2.1万吨。\n", encoding="utf-8")
+    seen = []
+    result = tag_files([folder], summary=str(tmp_path / "s.csv"), jobs=jobs, on_warning=lambda p, w: seen.append((p, w)))
+    assert len(result.tagged) == 3 and seen == result.warnings
+    first, second = sorted(str(folder / name) for name in ("beijing.txt", "beijing (copy).txt"))
+    assert result.warnings == [(second, f"the same text as {first}: both are counted in the summary, the panel and pooled shares")]
+    err = io.StringIO()
+    assert main(["tag", str(folder), "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
+    assert err.getvalue() == f"policytext: warning: {second}: the same text as {first}: both are counted in the summary, the panel and pooled shares\n"
 
 
 def test_an_output_in_dev_shm_is_an_ordinary_file(tmp_path):
