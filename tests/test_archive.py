@@ -950,7 +950,8 @@ def _many_reports(folder, n):
     """``n`` small reports in ``folder``: enough work that a --jobs 2 job is still running when stopped."""
     folder.mkdir()
     for i in range(n):
-        (folder / f"r{i:04d}.txt").write_text(report(year=1990 + i % 30), encoding="utf-8")
+        # Each a text of its own: copies would be warned of on stderr.
+        (folder / f"r{i:04d}.txt").write_text(report(year=1990 + i % 30) + f"\n新建农村公路{i + 1}公里。\n", encoding="utf-8")
     return folder
 
 
