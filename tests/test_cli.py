@@ -242,7 +242,8 @@ def test_a_reader_that_closes_the_pipe_stops_the_job_quietly(tmp_path):
     import sys
 
     for i in range(200):
-        (tmp_path / f"r{i:03d}.txt").write_text("一、工作回顾\n" + "新建高标准农田3000亩，排查整改安全隐患210条。" * 20, encoding="utf-8")
+        # Each a text of its own: copies would be warned of on stderr.
+        (tmp_path / f"r{i:03d}.txt").write_text(f"一、工作回顾\n新建农村公路{i + 1}公里。\n" + "新建高标准农田3000亩，排查整改安全隐患210条。" * 20, encoding="utf-8")
     job = subprocess.Popen([sys.executable, "-m", "policytext.cli", "tag", str(tmp_path), "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
     assert job.stdout.readline().startswith(b'{"file": ')
     job.stdout.close()
