@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -20,7 +20,8 @@ from ._validation import check_params, check_text, check_texts, int_at_least, nu
 from .errors import ParameterError
 from .features import FeatureParams, build_analyzer, tfidf
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for the hints only: scipy is imported where a matrix is built
+    import scipy.sparse
     from numpy.typing import ArrayLike
 
 __all__ = ["Classifier"]
@@ -138,7 +139,7 @@ class Classifier:
 
     # -- features -------------------------------------------------------
 
-    def transform(self, texts):
+    def transform(self, texts: Iterable[str]) -> scipy.sparse.csr_matrix:
         """TF-IDF matrix of ``texts``, computed with scikit-learn (the reference path).
 
         Returns
@@ -224,6 +225,14 @@ class Classifier:
 
     def _proba(self, texts, engine="fast"):
         return softmax(self._scores(texts, engine) / self.temperature)
+
+    # Without k a label per text, with k a ranked list per text: the
+    # overloads say which, so that callers need no cast.
+    @overload
+    def predict(self, texts: Iterable[str], *, k: None = None, threshold: float = 0.0, engine: str = "fast") -> list[str]: ...
+
+    @overload
+    def predict(self, texts: Iterable[str], *, k: int, threshold: float = 0.0, engine: str = "fast") -> list[list[tuple[str, float]]]: ...
 
     def predict(
         self, texts: Iterable[str], *, k: int | None = None, threshold: float = 0.0, engine: str = "fast"
