@@ -5,6 +5,8 @@
 ['agriculture', 'safety']
 """
 
+from typing import TYPE_CHECKING
+
 from ._version import __version__
 from .api import Sentence, attention_shares, classify, classify_batch, classify_stream, iter_classify, load
 from .corpus import LABELS
@@ -12,6 +14,11 @@ from .errors import CorpusError, DocumentError, ModelError, ParameterError, Poli
 from .model import Classifier
 from .segment import Span, iter_sentences, split_sentences
 from .targets import Target, targets
+
+if TYPE_CHECKING:
+    # What __getattr__ below gives at run time, said to type checkers, which
+    # cannot see into it (they would make tag_files, and any typo, Any).
+    from .archive import tag_files as tag_files
 
 __all__ = [
     "__version__",
@@ -38,11 +45,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    # The archive engine (formats, summaries, plots) is imported when first
-    # asked for: tagging a few sentences should not pay for it at import.
-    if name == "tag_files":
-        from .archive import tag_files
+if not TYPE_CHECKING:
 
-        return tag_files
-    raise AttributeError(f"module 'policytext' has no attribute {name!r}")
+    def __getattr__(name):
+        # The archive engine (formats, summaries, plots) is imported when first
+        # asked for: tagging a few sentences should not pay for it at import.
+        if name == "tag_files":
+            from .archive import tag_files
+
+            return tag_files
+        raise AttributeError(f"module 'policytext' has no attribute {name!r}")

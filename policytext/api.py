@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -32,8 +32,13 @@ from .modelfile import load_model
 from .parts import report_parts
 from .segment import iter_sentences, split_sentences
 
+if TYPE_CHECKING:  # imported where used: estimating shares needs scipy
+    from .shares import ShareEstimate
+
 #: What ``model=`` takes: None (the shipped model), a model folder's path, or a Classifier.
 ModelLike = Union[None, str, os.PathLike, Classifier]
+#: A file or folder path, as the functions that read or write files take it.
+StrPath = Union[str, os.PathLike[str]]
 
 __all__ = ["Sentence", "attention_shares", "classify", "classify_batch", "classify_stream", "iter_batches", "iter_classify", "iter_tagged", "tag_split", "tag_text", "load", "default_model_path", "resolve_model"]
 
@@ -57,12 +62,12 @@ class Sentence:
     label: str
     score: float
     # Left out of the hash (a dict has none), so that sentences can be set members and dict keys.
-    probs: dict = field(repr=False, hash=False)
-    section: tuple = ()
+    probs: dict[str, float] = field(repr=False, hash=False)
+    section: tuple[str, ...] = ()
     is_heading: bool = False
     part: str = "other"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
         from .records import round_probs
 
@@ -70,7 +75,7 @@ class Sentence:
         return _record(self, self.label, dict(zip(self.probs, rounded)), self.part)
 
     @property
-    def scores(self):
+    def scores(self) -> dict[str, float]:
         """The old name of :attr:`probs`, kept so code written for it runs; it warns."""
         import warnings
 
@@ -222,7 +227,9 @@ def tag_split(documents: list[list], clf: Classifier, *, context: bool = True) -
     return out
 
 
-def attention_shares(documents, *, model: ModelLike = None, chars: bool = False, level: float = 0.9):
+def attention_shares(
+    documents: Iterable[str | Iterable[Sentence]], *, model: ModelLike = None, chars: bool = False, level: float = 0.9
+) -> ShareEstimate:
     """Each label's share of a group of reports: counted, corrected for the model's errors, and a 90% interval.
 
     Parameters

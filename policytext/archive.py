@@ -15,6 +15,8 @@ with one job each:
   for ``jobs`` > 1.
 """
 
+from __future__ import annotations
+
 import contextlib
 import functools
 import hashlib
@@ -24,7 +26,9 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
 
 from ._validation import (
     BOOL,
@@ -67,6 +71,11 @@ from .summary import (
     read_meta,
 )
 from .workers import in_workers, worker_count
+
+if TYPE_CHECKING:  # for the hints only: the API module is imported where a job runs
+    import pandas
+
+    from .api import ModelLike, StrPath
 
 __all__ = ["DocumentResult", "JobResult", "no_documents", "tag_document", "tag_files"]
 
@@ -227,19 +236,19 @@ class JobResult:
     policytext reads (a .doc, an image), which were not read.
     """
 
-    tagged: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    failed: list = field(default_factory=list)  # (path, reason)
-    warnings: list = field(default_factory=list)  # (path, warning): documents unlike the model's
+    tagged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, warning): documents unlike the model's
     summary: Summary | None = None
-    records: list = field(default_factory=list)
-    unsupported: list = field(default_factory=list)  # last: a result built by position keeps its meaning
+    records: list[dict[str, Any]] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # last: a result built by position keeps its meaning
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.failed
 
-    def to_pandas(self):
+    def to_pandas(self) -> pandas.DataFrame:
         """The records as a pandas DataFrame, one row per sentence (the ``pandas`` extra).
 
         Columns as in a CSV output: file, index, start, end, section, text,
@@ -251,31 +260,31 @@ class JobResult:
 
 
 def tag_files(
-    paths,
+    paths: StrPath | Sequence[StrPath],
     *,
-    output=None,
-    format=None,
-    model=None,
-    summary=None,
-    panel=None,
-    meta=None,
-    evidence=0,
-    evidence_by="top",
-    plot=None,
-    plot_by=None,
-    resume=False,
-    errors=None,
-    jobs=1,
-    progress=False,
-    limits=None,
-    on_error=None,
-    on_warning=None,
-    sink=None,
-    mapper=None,
-    font=None,
-    timeout=None,
-    context=True,
-):
+    output: StrPath | None = None,
+    format: str | None = None,
+    model: ModelLike = None,
+    summary: StrPath | None = None,
+    panel: StrPath | None = None,
+    meta: StrPath | None = None,
+    evidence: int = 0,
+    evidence_by: str = "top",
+    plot: StrPath | None = None,
+    plot_by: str | None = None,
+    resume: bool = False,
+    errors: StrPath | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+    limits: dict[str, int] | None = None,
+    on_error: Callable[[str, str], object] | None = None,
+    on_warning: Callable[[str, str], object] | None = None,
+    sink: IO[str] | None = None,
+    mapper: Callable[[list[str]], Iterable[DocumentResult]] | None = None,
+    font: StrPath | None = None,
+    timeout: float | None = None,
+    context: bool = True,
+) -> JobResult:
     """Tag every document of an archive.
 
     Parameters
@@ -413,7 +422,8 @@ def tag_files(
     wants_summary = bool(summary or panel or plot) or in_memory
     share_model = clf.shares if context and clf.context is not None and wants_summary else None
     domain = domain_check(clf) if wants_summary else None
-    result = JobResult(summary=Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain))
+    job_summary = Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain)
+    result = JobResult(summary=job_summary)
     result.unsupported = found.unsupported
 
     def fail(path, reason):
@@ -436,13 +446,13 @@ def tag_files(
             bar.update(1)
         # Each document is encoded and counted where it is tagged: in parallel
         # with --jobs, and without sending its records back to this process.
-        finish = _Finish(result.summary.spec(), encode=format == "jsonl" and not in_memory)
+        finish = _Finish(job_summary.spec(), encode=format == "jsonl" and not in_memory)
         # Built now, so that every document is scored by the batch engine
         # (a handful of sentences alone would be scored without it, to
         # rounding a little apart) and workers forked from here share it.
         clf.has_batch_engine
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
-        read_before = {}  # digest of a document's text -> the first document, in the job's order, read with it
+        read_before: dict[str, str] = {}  # digest of a document's text -> the first document, in the job's order, read with it
         order = {path: i for i, path in enumerate(todo)}
         for res in run([d for d in todo if d not in streamed]):
             if res.error:
@@ -451,9 +461,9 @@ def tag_files(
                 writer.write(res, sink)
                 result.tagged.append(res.path)
                 if res.tally is not None:
-                    result.summary.add_tally(res.path, res.tally, res.meta)
+                    job_summary.add_tally(res.path, res.tally, res.meta)
                 else:  # a mapper of its own (Dask) gives the records only
-                    result.summary.add(res.path, res.records, res.meta)
+                    job_summary.add(res.path, res.records, res.meta)
                 _warn_if_unusual(result, res.path, on_warning)
                 if res.digest:
                     _warn_if_copy(result, res.path, res.digest, read_before, order, on_warning)
@@ -468,14 +478,14 @@ def tag_files(
         if errors:
             replace_text(errors, "".join(f"{one_line(path)}: {reason}\n" for path, reason in result.failed))
     if summary:
-        result.summary.write(summary)
+        job_summary.write(summary)
     if panel:
-        result.summary.write_panel(panel)
-        _warn_of_panel_gaps(result.summary, panel)
+        job_summary.write_panel(panel)
+        _warn_of_panel_gaps(job_summary, panel)
     if plot:
         from .plot import plot_shares
 
-        plot_shares(result.summary, plot, font=font, by=plot_by)
+        plot_shares(job_summary, plot, font=font, by=plot_by)
     if result.unsupported:
         # Said once, at the end: a line per file would bury the documents' own lines.
         warnings.warn(skipped_note(result.unsupported), UserWarning, stacklevel=2)

@@ -13,12 +13,19 @@ Example, against a running scheduler::
     policytext.dask.tag_files(["reports/"], client, output="labels.jsonl")
 """
 
+from __future__ import annotations
+
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import archive
 from ._validation import Constraint, check_params, model_constraint
-from .api import resolve_model
+from .api import ModelLike, StrPath, resolve_model
 from .errors import ParameterError, PolicytextError, extra_needed
+
+if TYPE_CHECKING:  # the dask extra is imported when a job runs
+    from distributed import Client
 
 __all__ = ["tag_files"]
 
@@ -71,7 +78,16 @@ _SET_HERE = {
 }
 
 
-def tag_files(paths, client, *, model=None, limits=None, timeout=None, context=True, **options):
+def tag_files(
+    paths: StrPath | Sequence[StrPath],
+    client: Client,
+    *,
+    model: ModelLike = None,
+    limits: dict[str, int] | None = None,
+    timeout: float | None = None,
+    context: bool = True,
+    **options: Any,
+) -> archive.JobResult:
     """Tag an archive with the documents spread over a Dask cluster.
 
     Parameters

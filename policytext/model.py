@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
 from ._validation import check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
+from .errors import ParameterError
 from .features import FeatureParams, build_analyzer, tfidf
+
+if TYPE_CHECKING:  # for the hints only: scipy is imported where a matrix is built
+    import scipy.sparse
+    from numpy.typing import ArrayLike
 
 __all__ = ["Classifier"]
 
@@ -133,7 +139,7 @@ class Classifier:
 
     # -- features -------------------------------------------------------
 
-    def transform(self, texts):
+    def transform(self, texts: Iterable[str]) -> scipy.sparse.csr_matrix:
         """TF-IDF matrix of ``texts``, computed with scikit-learn (the reference path).
 
         Returns
@@ -220,6 +226,14 @@ class Classifier:
     def _proba(self, texts, engine="fast"):
         return softmax(self._scores(texts, engine) / self.temperature)
 
+    # Without k a label per text, with k a ranked list per text: the
+    # overloads say which, so that callers need no cast.
+    @overload
+    def predict(self, texts: Iterable[str], *, k: None = None, threshold: float = 0.0, engine: str = "fast") -> list[str]: ...
+
+    @overload
+    def predict(self, texts: Iterable[str], *, k: int, threshold: float = 0.0, engine: str = "fast") -> list[list[tuple[str, float]]]: ...
+
     def predict(
         self, texts: Iterable[str], *, k: int | None = None, threshold: float = 0.0, engine: str = "fast"
     ) -> list[str] | list[list[tuple[str, float]]]:
@@ -255,14 +269,40 @@ class Classifier:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
         return self.top_k(self._proba(texts, engine), k=k, threshold=threshold)
 
-    def top_k(self, proba: np.ndarray, *, k: int, threshold: float = 0.0) -> list[list[tuple[str, float]]]:
-        """Top ``k`` (label, probability) pairs of each row of ``proba``."""
+    def top_k(self, proba: ArrayLike, *, k: int, threshold: float = 0.0) -> list[list[tuple[str, float]]]:
+        """Top ``k`` (label, probability) pairs of each row of ``proba``.
+
+        Parameters
+        ----------
+        proba : array-like of shape (n_texts, n_classes)
+            Probabilities (as :meth:`predict_proba` gives them), columns
+            following ``classes_``; a list of lists will do.
+        k : int
+        threshold : float
+            Leave out labels whose probability is below it.
+        """
         check_params("top_k", _TOP_K, {"k": k, "threshold": threshold})
+        proba = self._as_proba(proba, "top_k")
         order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
         return [
             [(self.classes_[j], float(row[j])) for j in idx if row[j] >= threshold]
             for row, idx in zip(proba, order)
         ]
+
+    def _as_proba(self, proba: ArrayLike, where: str) -> np.ndarray:
+        """``proba`` as a float array of shape (n, n_classes), or a ParameterError saying what it is instead."""
+        try:
+            arr = np.asarray(proba, dtype=np.float64)
+        except (TypeError, ValueError):
+            got = f"a {type(proba).__name__} that numpy cannot read as an array of numbers"
+        else:
+            if arr.ndim == 2 and arr.shape[1] == len(self.classes_):
+                return arr
+            got = f"shape {arr.shape}" if arr.ndim else f"a {type(proba).__name__}"
+        raise ParameterError(
+            f"{where}(): 'proba' must be an array-like of numbers of shape (n, {len(self.classes_)}) "
+            f"(one row per text, one column per label), got {got}"
+        )
 
     def explain(self, text: str, *, k: int = 5, label: str | None = None) -> list[tuple[str, float]]:
         """The n-grams of ``text`` that push hardest towards ``label``.

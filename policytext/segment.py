@@ -127,7 +127,7 @@ class Span(NamedTuple):
     start: int
     end: int
     text: str
-    section: tuple = ()
+    section: tuple[str, ...] = ()
     is_heading: bool = False
     line: int = 0
 

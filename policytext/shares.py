@@ -268,7 +268,7 @@ def _field_array(data, name, shape, where, low=-math.inf, high=math.inf):
 
 
 @dataclass(frozen=True, eq=False)
-class ShareEstimate(Mapping):
+class ShareEstimate(Mapping[str, dict[str, float]]):
     """Shares of each label in one document or a pooled group of documents.
 
     A read-only mapping from each label to its figures (``est["economy"]``,

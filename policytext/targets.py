@@ -54,6 +54,7 @@ import collections
 import itertools
 import re
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from ._validation import check_params, check_text, int_between, optional
 from .parts import report_parts
@@ -114,7 +115,7 @@ class Target:
     end: int = 0
     text: str = ""
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """The fields as a dict, sentence as ``sentence``, ready for a table row."""
         row = asdict(self)
         row["sentence"] = row.pop("text")
@@ -386,7 +387,7 @@ _TARGETS_HEADING = re.compile(r"(?:预期|主要)(?:目标|指标)|工作(?:安�
 _CARRY_END = ("；", ";", "：", ":", "，", ",", "如下。")  # "主要指标安排如下。" introduces the list that follows
 
 
-def targets(text, *, year=None):
+def targets(text: str, *, year: int | None = None) -> list[Target]:
     """The coming year's targets stated in a report.
 
     Parameters
@@ -465,7 +466,8 @@ def targets(text, *, year=None):
         readings += read
     readings += [(target, 2) for _, _, rows in tables for target in rows]  # a table of targets states the main ones
     readings.sort(key=lambda reading: reading[0].start)  # stable: a sentence's targets in the order read
-    found, seen = [], {}
+    found: list[Target] = []
+    seen: dict[tuple[str, str], tuple[int, int]] = {}
     for target, weight in readings:
         # One price target; both unemployment rates; each statistic of output.
         key = (target.indicator, target.measure if target.measure in _OWN_ROW else "")

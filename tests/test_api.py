@@ -101,6 +101,35 @@ def test_predict_top_k_and_threshold(tiny_model):
     assert isinstance(one, list) and isinstance(one[0], list) and isinstance(one[0][0], tuple)
 
 
+def test_top_k_takes_any_array_like_of_the_models_shape(tiny_model):
+    xs = ["新建高标准农田3000亩。", "调解矛盾纠纷120起。"]
+    proba = tiny_model.predict_proba(xs)
+    assert tiny_model.top_k(proba.tolist(), k=2) == tiny_model.top_k(proba, k=2) == tiny_model.predict(xs, k=2)
+    assert tiny_model.top_k(np.zeros((0, len(tiny_model.labels))), k=1) == []
+
+
+@pytest.mark.parametrize(
+    "make, got",
+    [
+        # A list was negated ("bad operand type for unary -: 'list'"), a 1-D array had no axis 1 (AxisError).
+        (lambda n: [[0.1, 0.9]], "shape (1, 2)"),
+        (lambda n: np.full(n, 1 / n), "shape ({n},)"),
+        (lambda n: np.full((2, n, 1), 1 / n), "shape (2, {n}, 1)"),
+        (lambda n: [["p"] * n], "a list that numpy cannot read as an array of numbers"),
+        (lambda n: None, "a NoneType"),
+    ],
+    ids=["list-of-two-columns", "1-D", "3-D", "strings", "None"],
+)
+def test_top_k_refuses_anything_but_one_column_per_label(tiny_model, make, got):
+    n = len(tiny_model.labels)
+    with pytest.raises(policytext.ParameterError) as info:
+        tiny_model.top_k(make(n), k=1)
+    assert str(info.value) == (
+        f"top_k(): 'proba' must be an array-like of numbers of shape (n, {n}) (one row per text, one column per label), "
+        f"got {got.format(n=n)}"
+    )
+
+
 def test_explain_gives_ngrams_of_the_text(tiny_model):
     text = "新建高标准农田3000亩。"
     top = tiny_model.explain(text, k=4)
