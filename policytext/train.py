@@ -11,6 +11,7 @@ documents; else cross-validated scores of the sentences.
 import math
 import sys
 import warnings
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -279,14 +280,22 @@ def train(texts, labels, *, features=None, params=None, metadata=None, temperatu
         ``texts``, ``labels`` or ``groups`` are not lists of str of one
         length (a label must not be empty), or an option is of the wrong
         kind.
+
+    Warns
+    -----
+    UserWarning
+        For a corpus with fewer than :data:`TINY` sentences of some label:
+        how many n-grams were kept, and whether predictions are near uniform.
     """
     _check_options("train", features=features, params=params, metadata=metadata, temperature=temperature)
     texts, labels, groups = _check_labelled(texts, labels, groups)
-    return _train(texts, labels, features, params, metadata, temperature, groups)
+    clf = _train(texts, labels, features, params, metadata, temperature, groups)
+    _warn_of_a_small_corpus(clf, texts, labels, stacklevel=3)
+    return clf
 
 
 def _train(texts, labels, features, params, metadata, temperature, groups):
-    """:func:`train` on checked input, which :func:`train_with_documents` checked as it was given."""
+    """:func:`train` on checked input, without its warning: :func:`train_with_documents` warns once, at the temperature the model keeps."""
     features = features or default_features()
     params = params or TrainParams()
     classes = sorted(set(labels), key=lambda c: (LABELS.index(c) if c in LABELS else len(LABELS), c))
@@ -295,13 +304,6 @@ def _train(texts, labels, features, params, metadata, temperature, groups):
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[label] for label in labels])
     rarest = int(np.bincount(y).min())
-    if rarest < TINY:
-        warnings.warn(
-            f"training on {len(texts)} sentences, {rarest} for the rarest label "
-            f"({classes[int(np.bincount(y).argmin())]!r}): a model needs hundreds per label to generalise",
-            UserWarning,
-            stacklevel=3,
-        )
 
     X, grams, idf = _features(texts, features)
     estimator = _estimator(params).fit(X, y)
@@ -325,6 +327,38 @@ def _train(texts, labels, features, params, metadata, temperature, groups):
         features=features,
         metadata=meta,
     )
+
+
+def _warn_of_a_small_corpus(clf, texts, labels, *, stacklevel):
+    """Warn of a corpus with fewer than :data:`TINY` sentences of some label, saying what the model kept of it.
+
+    On a few sentences, an n-gram in ``min_df`` of them is rare: six
+    sentences of two labels kept three n-grams at min_df=3 ("0", "00",
+    "。"), and every probability was 0.50, under a warning that spoke only
+    of generalising. Whether the predictions are near uniform is measured,
+    on the training sentences at the model's temperature, rather than
+    guessed from the count.
+    """
+    per_label = Counter(labels)
+    counts = np.array([per_label[label] for label in clf.labels])
+    rarest = int(counts.min())
+    if rarest >= TINY:
+        return
+    kept, min_df = len(clf.vocabulary), clf.features.min_df
+    uniform = 1 / len(clf.labels)
+    surest = float(clf.predict_proba(texts).max(axis=1).mean())
+    grams = f"{kept} n-gram{'s are' if kept != 1 else ' is'} in {min_df} or more of them (min_df={min_df}) and {'were' if kept != 1 else 'was'} kept"
+    note = f"training on {len(texts)} sentences, {rarest} for the rarest label ({clf.labels[int(counts.argmin())]!r}); "
+    # A quarter of the way from a uniform guess to certainty, on the very sentences it was fitted to.
+    if surest < uniform + (1 - uniform) / 4:
+        note += (
+            f"only {grams}, so predictions will be near uniform (the surest label's probability averages {surest:.2f} "
+            f"on the training sentences; uniform is {uniform:.2f}). A smaller min_df keeps more n-grams "
+            f"(policytext train --min-df 1, or FeatureParams(min_df=1)); a model"
+        )
+    else:
+        note += f"{grams}. A model"
+    warnings.warn(note + " needs hundreds of sentences per label to generalise", UserWarning, stacklevel=stacklevel)
 
 
 def _weights(estimator, n_classes):
@@ -514,8 +548,11 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
         if documents:
             proba = _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, bar)
     if not documents:
+        _warn_of_a_small_corpus(clf, all_texts, all_labels, stacklevel=3)
         return clf
     clf.temperature, proba = _documents_temperature(proba, documents, clf.labels)
+    # Warned of here, at the temperature the model keeps, not at the 1.0 it was fitted with.
+    _warn_of_a_small_corpus(clf, all_texts, all_labels, stacklevel=3)
     clf.metadata["temperature_from"] = "documents"
     data = _context_data(documents, spans, proba, clf.labels, CONTEXT_WINDOW)
     clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)

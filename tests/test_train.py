@@ -147,3 +147,29 @@ def test_settings_refuse_a_bool_where_a_number_is_expected(make, message):
         make()
     assert str(exc.value) == message
 
+
+SIX = ["新建高标准农田3000亩。", "培育家庭农场12家。", "粮食总产稳定在5万吨。", "排查整改安全隐患210条。", "开展防汛应急演练3次。", "检查危化品企业16家。"]
+SIX_LABELS = ["agriculture"] * 3 + ["safety"] * 3
+
+
+def test_a_tiny_corpus_is_warned_of_with_the_n_grams_kept_and_near_uniform_predictions():
+    # Only "0", "00" and "。" are in three of the six sentences: every probability was 0.50, and the
+    # warning spoke only of generalising.
+    with pytest.warns(UserWarning) as record:
+        clf = train(SIX, SIX_LABELS, features=FeatureParams(min_df=3))
+    assert len(clf.vocabulary) == 3
+    assert clf.predict_proba(SIX) == pytest.approx(np.full((6, 2), 0.5), abs=0.01)
+    assert [str(w.message) for w in record] == [
+        "training on 6 sentences, 3 for the rarest label ('agriculture'); only 3 n-grams are in 3 or more of them (min_df=3) "
+        "and were kept, so predictions will be near uniform (the surest label's probability averages 0.50 on the training "
+        "sentences; uniform is 0.50). A smaller min_df keeps more n-grams (policytext train --min-df 1, or "
+        "FeatureParams(min_df=1)); a model needs hundreds of sentences per label to generalise"
+    ]
+    # Every n-gram kept: the same sentences tell the labels apart, and the warning says only what it kept.
+    with pytest.warns(UserWarning) as record:
+        clf = train(SIX, SIX_LABELS, features=FeatureParams(min_df=1))
+    assert clf.predict(SIX) == SIX_LABELS
+    assert [str(w.message) for w in record] == [
+        "training on 6 sentences, 3 for the rarest label ('agriculture'); 156 n-grams are in 1 or more of them (min_df=1) "
+        "and were kept. A model needs hundreds of sentences per label to generalise"
+    ]
