@@ -149,6 +149,13 @@ def _parser():
         metavar="A,B,…",
         help="allowed labels, comma-separated (default: the guideline's seven); 'any' accepts any label",
     )
+    train.add_argument(
+        "--min-df",
+        type=_ranged(int, 1, 10**9),
+        metavar="N",
+        help="keep only the n-grams of at least N sentences (default: 3, for a corpus of thousands; "
+        "1 or 2 for one of a few dozen sentences, where 3 keeps too few to tell labels apart)",
+    )
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
     train.set_defaults(run=_run_train)
 
@@ -266,9 +273,11 @@ def _os_reason(exc):
 
 
 def _run_train(args, out, err):
+    from dataclasses import replace
+
     from .corpus import LABELS
     from .modelfile import check_destination, save_model
-    from .train import train_corpus
+    from .train import default_features, train_corpus
 
     labels = LABELS
     if args.labels:
@@ -278,7 +287,9 @@ def _run_train(args, out, err):
     if Path(args.output).exists() and not args.force:
         raise FileExistsError(f"{args.output} already exists; add --force to replace it")
     check_destination(args.output, force=args.force)
-    clf = train_corpus(args.corpus, labels=labels, progress=not args.no_progress)
+    # Without --min-df, the features are train_corpus's own default, so the shipped model rebuilds byte for byte.
+    features = None if args.min_df is None else replace(default_features(), min_df=args.min_df)
+    clf = train_corpus(args.corpus, labels=labels, features=features, progress=not args.no_progress)
     save_model(clf, args.output, force=args.force)
     print(
         f"trained on {clf.metadata['n_train_sentences']} sentences, {len(clf.vocabulary)} n-grams, "

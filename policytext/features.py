@@ -24,10 +24,30 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ._validation import BOOL, Constraint, check_params, one_of, optional
+from .errors import ParameterError
+
 __all__ = ["FeatureParams", "tfidf", "normalize", "fold_digits", "char_ngrams", "build_preprocessor", "build_analyzer"]
 
 
 NORMS = ("l2", "l2_tokens", "l1", None)
+
+
+def _plain_int(value):
+    # Not numbers.Integral: the settings are written to model.json, which takes
+    # no numpy integers; and True is not a count.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_FEATURE_PARAMS = {
+    "ngram_range": Constraint(
+        lambda v: isinstance(v, (tuple, list)) and len(v) == 2 and all(map(_plain_int, v)) and 1 <= v[0] <= v[1] <= 4,
+        "two ints with 1 <= min <= max <= 4",
+    ),
+    "fold_digits": BOOL,
+    "norm": optional(one_of(*NORMS[:-1])),
+    "min_df": Constraint(lambda v: _plain_int(v) and v >= 1, "an int >= 1"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,16 +83,8 @@ class FeatureParams:
 
     def __post_init__(self):
         # One place checks every parameter, with one wording.
-        lo_hi = tuple(self.ngram_range)
-        if len(lo_hi) != 2 or not all(isinstance(n, int) for n in lo_hi) or not 1 <= lo_hi[0] <= lo_hi[1] <= 4:
-            raise ValueError(f"ngram_range must be two ints with 1 <= min <= max <= 4, got {self.ngram_range!r}")
-        object.__setattr__(self, "ngram_range", lo_hi)
-        if not isinstance(self.fold_digits, bool):
-            raise ValueError(f"fold_digits must be a bool, got {self.fold_digits!r}")
-        if self.norm not in NORMS:
-            raise ValueError(f"norm must be one of {NORMS}, got {self.norm!r}")
-        if not isinstance(self.min_df, int) or self.min_df < 1:
-            raise ValueError(f"min_df must be an int >= 1, got {self.min_df!r}")
+        check_params("FeatureParams", _FEATURE_PARAMS, {name: getattr(self, name) for name in _FEATURE_PARAMS})
+        object.__setattr__(self, "ngram_range", tuple(self.ngram_range))
         _check_variants(self.fold_variants)
 
     def __repr__(self):
@@ -90,22 +102,20 @@ class FeatureParams:
     @classmethod
     def from_dict(cls, d):
         if not isinstance(d, dict):
-            raise ValueError(f"features must be an object of feature settings, got {type(d).__name__}")
-        d = dict(d)
-        d["ngram_range"] = tuple(d["ngram_range"])
+            raise ParameterError(f"features must be an object of feature settings, got {type(d).__name__}")
         return cls(**d)
 
 
 def _check_variants(pairs):
     if not isinstance(pairs, str) or len(pairs) % 2:
-        raise ValueError(f"fold_variants must be a str of character pairs, got {type(pairs).__name__} of length {len(pairs) if isinstance(pairs, str) else '?'}")
+        raise ParameterError(f"fold_variants must be a str of character pairs, got {type(pairs).__name__} of length {len(pairs) if isinstance(pairs, str) else '?'}")
     sources, targets = pairs[0::2], pairs[1::2]
     if len(set(sources)) != len(sources):
-        raise ValueError("fold_variants must fold each character at most once")
+        raise ParameterError("fold_variants must fold each character at most once")
     if set(sources) & set(targets):
-        raise ValueError(f"fold_variants folds a character into one that is folded again: {sorted(set(sources) & set(targets))[:5]}")
+        raise ParameterError(f"fold_variants folds a character into one that is folded again: {sorted(set(sources) & set(targets))[:5]}")
     if any(ord(c) >= FOLD_LIMIT for c in pairs):
-        raise ValueError(f"fold_variants must hold characters below U+{FOLD_LIMIT:04X} only")
+        raise ParameterError(f"fold_variants must hold characters below U+{FOLD_LIMIT:04X} only")
 
 
 def tfidf(counts, idf, norm):

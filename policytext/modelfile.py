@@ -32,9 +32,17 @@ __all__ = ["check_destination", "save_model", "load_model", "FORMAT", "FORMAT_VE
 FORMAT = "policytext-model"
 FORMAT_VERSION = 3
 #: Format 1 is format 2 without ``features.fold_variants`` (no traditional
-#: fold); format 2 is format 3 without the optional ``context`` stage and
-#: ``shares`` calibration.
+#: fold); format 2 is format 3 without the optional ``context`` stage,
+#: ``shares`` calibration and ``domain`` ranges (which came after format 3's
+#: first models, as an optional field of it).
 _READABLE = (1, 2, 3)
+#: The fields a format added, and the first format with each: a file of an
+#: older format that holds one was altered or mislabelled, and loading it
+#: as its version says would drop the field, or apply it where its writer
+#: never did.
+_ADDED_IN = {"features.fold_variants": 2, "context": 3, "shares": 3, "domain": 3}
+#: Fields every readable format has; labels and n_features are checked first, with their sizes.
+_REQUIRED = ("labels", "n_features", "temperature", "features")
 _META = "model.json"
 _ARRAYS = "arrays.npz"
 _ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept")
@@ -166,32 +174,33 @@ def save_model(clf, path, force=False):
     return path
 
 
-def _expected_shapes(n_features, n_labels):
-    """Array name -> (dtype kinds allowed, shape) for a model of this size."""
-    return {
-        "vocabulary": ("U", (n_features,)),
-        "idf": ("f", (n_features,)),
-        "coef": ("f", (n_features, n_labels)),
-        "intercept": ("f", (n_labels,)),
-    }
+#: Each array's dtype kind and number of dimensions.
+_KINDS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1)}
 
 
-def _read_arrays(npz, expected):
-    """Read each array after checking the shape and dtype its header declares."""
-    arrays = {}
-    with zipfile.ZipFile(io.BytesIO(npz)) as zf:
-        for name, (kind, shape) in expected.items():
-            member = io.BytesIO(zf.read(name + ".npy"))
+def _array_headers(zf):
+    """Each array's (dtype, shape), from its header alone, refusing a dtype or layout the model does not use."""
+    headers = {}
+    for name, (kind, ndim) in _KINDS.items():
+        with zf.open(name + ".npy") as member:
             version = np.lib.format.read_magic(member)
             header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            declared, fortran, dtype = header(member)
-            if dtype.kind != kind or declared != shape or fortran or dtype.hasobject:
-                raise ValueError(f"{name} is {dtype} of shape {declared}; expected kind {kind!r} and shape {shape}")
-            if kind == "U" and dtype.itemsize > 4 * 4:
-                raise ValueError(f"{name} holds n-grams longer than 4 characters ({dtype})")
-            member.seek(0)
-            arrays[name] = np.load(member, allow_pickle=False)
-    return arrays
+            shape, fortran, dtype = header(member)
+        if dtype.kind != kind or len(shape) != ndim or fortran or dtype.hasobject:
+            raise ValueError(f"{name} is {dtype} of shape {shape}; expected kind {kind!r} and {ndim} dimension{'s' if ndim > 1 else ''}")
+        if kind == "U" and dtype.itemsize > 4 * 4:
+            raise ValueError(f"{name} holds n-grams longer than 4 characters ({dtype})")
+        headers[name] = (dtype, shape)
+    # The arrays must agree with each other before they are compared with model.json.
+    n_grams, n_columns = headers["vocabulary"][1][0], headers["intercept"][1][0]
+    for name, shape in (("idf", (n_grams,)), ("coef", (n_grams, n_columns))):
+        if headers[name][1] != shape:
+            raise ValueError(f"{name} is {headers[name][0]} of shape {headers[name][1]}; expected shape {shape}, as vocabulary and intercept have")
+    return headers
+
+
+def _read_arrays(zf):
+    return {name: np.load(io.BytesIO(zf.read(name + ".npy")), allow_pickle=False) for name in _KINDS}
 
 
 def load_model(path):
@@ -226,14 +235,33 @@ def load_model(path):
         raise ModelError(f"{meta_path}: checksums must be an object of SHA-256 digests, got {type(checksums).__name__}")
     if checksums.get("metadata_sha256") != _sha256(_canonical(meta)):
         raise ModelError(f"{meta_path} was altered: its metadata checksum does not match")
-    labels, n_features = meta.get("labels"), meta.get("n_features")
+    missing = [field for field in _REQUIRED if field not in meta]
+    if missing:
+        raise ModelError(f"{meta_path} has no {' and no '.join(map(repr, missing))} field")
+    present = {*meta, *(f"features.{key}" for key in meta["features"] if isinstance(meta["features"], dict))}
+    newer = [field for field in present & set(_ADDED_IN) if _ADDED_IN[field] > version]
+    if newer:
+        fields = ", ".join(f"{field!r} (format {_ADDED_IN[field]})" for field in sorted(newer, key=lambda f: (_ADDED_IN[f], f)))
+        raise ModelError(f"{meta_path} says model format {version}, but holds fields later formats added: {fields}; the file was altered or mislabelled")
+    features = meta["features"]
+    if isinstance(features, dict):
+        # Format 1 has no fold_variants (refused above if it has one); every other setting must be there,
+        # or the model would be read with a default its writer never chose.
+        settings = [name for name in FeatureParams.__dataclass_fields__ if version > 1 or name != "fold_variants"]
+        absent = [name for name in settings if name not in features]
+        unknown = sorted(set(features) - set(settings))
+        wrong = ([f"has no {' and no '.join(map(repr, absent))}"] if absent else []) + (
+            [f"has unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"] if unknown else []
+        )
+        if wrong:
+            raise ModelError(f"{meta_path}: features {'; '.join(wrong)}")
+    labels, n_features = meta["labels"], meta["n_features"]
     if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels) or len(labels) > MAX_LABELS:
         raise ModelError(f"{meta_path}: labels must be a list of at most {MAX_LABELS} strings, got {str(labels)[:80]}")
     if not isinstance(n_features, int) or isinstance(n_features, bool) or not 0 < n_features <= MAX_FEATURES:
         raise ModelError(f"{meta_path}: n_features must be an int from 1 to {MAX_FEATURES:,}, got {n_features!r}")
     if not arrays_path.is_file():
         raise ModelError(f"{path} is incomplete: {_ARRAYS} not found")
-    expected = _expected_shapes(n_features, len(labels))
     # Each n-gram costs a few dozen bytes across the arrays; a file far
     # larger than its declared size is refused before it is read.
     if arrays_path.stat().st_size > 64 * (n_features + 1) * (len(labels) + 16) + (1 << 20):
@@ -242,7 +270,21 @@ def load_model(path):
     if checksums.get("arrays_sha256") != _sha256(npz):
         raise ModelError(f"{arrays_path} is truncated or altered: its checksum does not match {meta_path}")
     try:
-        arrays = _read_arrays(npz, expected)
+        with zipfile.ZipFile(io.BytesIO(npz)) as zf:
+            headers = _array_headers(zf)
+            # Both files passed their checksums, so neither is damaged: they disagree, and the
+            # message names both, with the sizes each gives, before any array is read.
+            n_grams, n_columns = headers["vocabulary"][1][0], headers["intercept"][1][0]
+            if n_columns != len(labels):
+                raise ModelError(
+                    f"{meta_path} lists {len(labels)} labels, but the weights in {arrays_path} have {n_columns} columns "
+                    f"(coef of shape {headers['coef'][1]}): the two files disagree"
+                )
+            if n_grams != n_features:
+                raise ModelError(
+                    f"{meta_path} says n_features is {n_features:,}, but {arrays_path} holds {n_grams:,} n-grams: the two files disagree"
+                )
+            arrays = _read_arrays(zf)
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{arrays_path} cannot be read: {exc}") from None
     try:
@@ -257,7 +299,7 @@ def load_model(path):
             coef=arrays["coef"],
             intercept=arrays["intercept"],
             temperature=meta["temperature"],
-            features=FeatureParams.from_dict(meta["features"]),
+            features=FeatureParams.from_dict(features),
             metadata={**{k: v for k, v in meta.items() if k not in ("checksums", "context", "shares")}, "path": str(path)},
             context=context,
             shares=shares,

@@ -8,26 +8,39 @@ the written documents, each from a model trained without it, when there are
 documents; else cross-validated scores of the sentences.
 """
 
+import math
 import sys
 import warnings
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import check_texts
+from ._validation import BOOL, Constraint, check_params, check_texts, number_between, one_of, optional
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
 from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
 from .features import FeatureParams, build_analyzer, tfidf
-from .model import Classifier, softmax
+from .errors import ParameterError
+from .model import MAX_TEMPERATURE, MIN_TEMPERATURE, Classifier, softmax
 
 __all__ = ["NBSVM", "TrainParams", "default_features", "document_folds", "train", "train_corpus", "train_with_documents"]
 
 ESTIMATORS = ("nbsvm", "svm", "logreg")
 #: Fewer sentences than this for some label draw a warning.
 TINY = 20
+
+
+_TRAIN_PARAMS = {
+    "estimator": one_of(*ESTIMATORS),
+    # Plain int and float only, not bool (True is 1) nor numpy's: the settings are written to model.json.
+    "C": Constraint(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0, "a finite number > 0"),
+    "class_weight": Constraint(lambda v: v is None or (isinstance(v, str) and v == "balanced"), "'balanced' or None"),
+    "calibration_folds": Constraint(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 2, "an int >= 2"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,14 +67,7 @@ class TrainParams:
     calibration_folds: int = 5
 
     def __post_init__(self):
-        if self.estimator not in ESTIMATORS:
-            raise ValueError(f"estimator must be one of {ESTIMATORS}, got {self.estimator!r}")
-        if not isinstance(self.C, (int, float)) or not self.C > 0:
-            raise ValueError(f"C must be a number > 0, got {self.C!r}")
-        if self.class_weight not in ("balanced", None):
-            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
-        if not isinstance(self.calibration_folds, int) or self.calibration_folds < 2:
-            raise ValueError(f"calibration_folds must be an int >= 2, got {self.calibration_folds!r}")
+        check_params("TrainParams", _TRAIN_PARAMS, asdict(self))
 
 
 def default_features():
@@ -204,14 +210,52 @@ def _fit_temperature(scores, y):
     return float(np.exp(minimize_scalar(nll, bounds=(-5, 5), method="bounded").x))
 
 
-def train(texts, labels, features=None, params=None, metadata=None, *, temperature=None, groups=None):
+#: What the options of the training functions allow (each function checks those it has).
+_OPTIONS = {
+    "features": Constraint(lambda v: v is None or isinstance(v, FeatureParams), "None (the default features) or a FeatureParams"),
+    "params": Constraint(lambda v: v is None or isinstance(v, TrainParams), "None (the default settings) or a TrainParams"),
+    "metadata": Constraint(lambda v: v is None or isinstance(v, dict), "None or a dict"),
+    # The range a Classifier takes, in the words its own refusal uses ("from 0.001 to 1000").
+    "temperature": optional(Constraint(number_between(MIN_TEMPERATURE, MAX_TEMPERATURE).accepts, f"a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}")),
+    "progress": BOOL,
+}
+
+
+def _check_options(where, **values):
+    check_params(where, {name: _OPTIONS[name] for name in values}, values)
+
+
+def _check_labelled(texts, labels, groups=None):
+    """``texts``, ``labels`` and ``groups`` as lists, refused before any fit if they do not pair up.
+
+    Without this, a lone str was split into characters, a label list of
+    the wrong length failed in a matrix product, and a label that is not
+    a str failed in the sort of the label set.
+    """
+    texts = check_texts(texts)
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, Iterable):
+        check_texts(labels, name="labels")  # the lone-str refusal of every batch entry point
+    labels = list(labels)
+    for i, label in enumerate(labels):
+        if not isinstance(label, str) or not label:
+            raise ParameterError(f"labels[{i}] must be a non-empty str, got {label!r}")
+    if len(labels) != len(texts):
+        raise ParameterError(f"labels must name one label per text: {len(texts)} texts, {len(labels)} labels")
+    if groups is not None:
+        groups = check_texts(groups, name="groups")
+        if len(groups) != len(texts):
+            raise ParameterError(f"groups must name one group per text: {len(texts)} texts, {len(groups)} groups")
+    return texts, labels, groups
+
+
+def train(texts, labels, *, features=None, params=None, metadata=None, temperature=None, groups=None):
     """Fit a classifier on sentences and their labels.
 
     Parameters
     ----------
     texts : list of str
     labels : list of str
-        Any label set with at least two labels.
+        One non-empty label per text; any label set with at least two labels.
     features : FeatureParams, optional
         By default :func:`default_features`.
     params : TrainParams, optional
@@ -229,26 +273,37 @@ def train(texts, labels, features=None, params=None, metadata=None, *, temperatu
     Returns
     -------
     Classifier
+
+    Raises
+    ------
+    ParameterError
+        ``texts``, ``labels`` or ``groups`` are not lists of str of one
+        length (a label must not be empty), or an option is of the wrong
+        kind.
+
+    Warns
+    -----
+    UserWarning
+        For a corpus with fewer than :data:`TINY` sentences of some label:
+        how many n-grams were kept, and whether predictions are near uniform.
     """
+    _check_options("train", features=features, params=params, metadata=metadata, temperature=temperature)
+    texts, labels, groups = _check_labelled(texts, labels, groups)
+    clf = _train(texts, labels, features, params, metadata, temperature, groups)
+    _warn_of_a_small_corpus(clf, texts, labels, stacklevel=3)
+    return clf
+
+
+def _train(texts, labels, features, params, metadata, temperature, groups):
+    """:func:`train` on checked input, without its warning: :func:`train_with_documents` warns once, at the temperature the model keeps."""
     features = features or default_features()
     params = params or TrainParams()
-    if groups is not None:
-        groups = check_texts(groups, name="groups")
-        if len(groups) != len(texts):
-            raise ValueError(f"groups must name one group per text: {len(texts)} texts, {len(groups)} groups")
     classes = sorted(set(labels), key=lambda c: (LABELS.index(c) if c in LABELS else len(LABELS), c))
     if len(classes) < 2:
         raise ValueError(f"training needs at least two labels, got {classes}")
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[label] for label in labels])
     rarest = int(np.bincount(y).min())
-    if rarest < TINY:
-        warnings.warn(
-            f"training on {len(texts)} sentences, {rarest} for the rarest label "
-            f"({classes[int(np.bincount(y).argmin())]!r}): a model needs hundreds per label to generalise",
-            UserWarning,
-            stacklevel=2,
-        )
 
     X, grams, idf = _features(texts, features)
     estimator = _estimator(params).fit(X, y)
@@ -272,6 +327,38 @@ def train(texts, labels, features=None, params=None, metadata=None, *, temperatu
         features=features,
         metadata=meta,
     )
+
+
+def _warn_of_a_small_corpus(clf, texts, labels, *, stacklevel):
+    """Warn of a corpus with fewer than :data:`TINY` sentences of some label, saying what the model kept of it.
+
+    On a few sentences, an n-gram in ``min_df`` of them is rare: six
+    sentences of two labels kept three n-grams at min_df=3 ("0", "00",
+    "。"), and every probability was 0.50, under a warning that spoke only
+    of generalising. Whether the predictions are near uniform is measured,
+    on the training sentences at the model's temperature, rather than
+    guessed from the count.
+    """
+    per_label = Counter(labels)
+    counts = np.array([per_label[label] for label in clf.labels])
+    rarest = int(counts.min())
+    if rarest >= TINY:
+        return
+    kept, min_df = len(clf.vocabulary), clf.features.min_df
+    uniform = 1 / len(clf.labels)
+    surest = float(clf.predict_proba(texts).max(axis=1).mean())
+    grams = f"{kept} n-gram{'s are' if kept != 1 else ' is'} in {min_df} or more of them (min_df={min_df}) and {'were' if kept != 1 else 'was'} kept"
+    note = f"training on {len(texts)} sentences, {rarest} for the rarest label ({clf.labels[int(counts.argmin())]!r}); "
+    # A quarter of the way from a uniform guess to certainty, on the very sentences it was fitted to.
+    if surest < uniform + (1 - uniform) / 4:
+        note += (
+            f"only {grams}, so predictions will be near uniform (the surest label's probability averages {surest:.2f} "
+            f"on the training sentences; uniform is {uniform:.2f}). A smaller min_df keeps more n-grams "
+            f"(policytext train --min-df 1, or FeatureParams(min_df=1)); a model"
+        )
+    else:
+        note += f"{grams}. A model"
+    warnings.warn(note + " needs hundreds of sentences per label to generalise", UserWarning, stacklevel=stacklevel)
 
 
 def _weights(estimator, n_classes):
@@ -438,27 +525,34 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
     """
     from tqdm import tqdm
 
+    _check_options("train_with_documents", features=features, params=params, metadata=metadata, progress=progress)
+    texts, labels, groups = _check_labelled(texts, labels, groups)
     spans = [_document_sentences(doc) for doc in documents]
     fold_of = document_folds(documents)
     folds = len(np.unique(fold_of))
     # disable=None: shown only when standard error is a terminal.
     with tqdm(total=1 + folds, unit="fit", desc="training", file=sys.stderr, disable=None if progress else True) as bar:
-        clf = train(
-            list(texts) + [s.text for doc in spans for s in doc],
-            list(labels) + [label for doc in documents for label in doc.labels],
-            features=features,
-            params=params,
-            metadata=metadata,
+        all_texts = texts + [s.text for doc in spans for s in doc]
+        all_labels = labels + [label for doc in documents for label in doc.labels]
+        clf = _train(
+            all_texts,
+            all_labels,
+            features,
+            params,
+            metadata,
             # With documents, the temperature comes from their held-out scores below.
-            temperature=1.0 if documents else None,
-            groups=None if groups is None else list(groups) + [doc.group for doc, doc_spans in zip(documents, spans) for _ in doc_spans],
+            1.0 if documents else None,
+            None if groups is None else groups + [doc.group for doc, doc_spans in zip(documents, spans) for _ in doc_spans],
         )
         bar.update(1)
         if documents:
             proba = _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, bar)
     if not documents:
+        _warn_of_a_small_corpus(clf, all_texts, all_labels, stacklevel=3)
         return clf
     clf.temperature, proba = _documents_temperature(proba, documents, clf.labels)
+    # Warned of here, at the temperature the model keeps, not at the 1.0 it was fitted with.
+    _warn_of_a_small_corpus(clf, all_texts, all_labels, stacklevel=3)
     clf.metadata["temperature_from"] = "documents"
     data = _context_data(documents, spans, proba, clf.labels, CONTEXT_WINDOW)
     clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
@@ -507,7 +601,7 @@ def _cross_fitted_proba(texts, labels, documents, spans, fold_of, clf, params, b
     return proba
 
 
-def train_corpus(paths, labels=LABELS, features=None, params=None, *, progress=False):
+def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=False):
     """Read a corpus (see :func:`~policytext.corpus.read_corpus`) and train on it.
 
     The sentences of its ``*.jsonl`` files and of its written documents
@@ -516,6 +610,8 @@ def train_corpus(paths, labels=LABELS, features=None, params=None, *, progress=F
     Each file, and each document group, is a group for the temperature's
     held-out scores.
     """
+    # Checked before the corpus is read, and in this function's name.
+    _check_options("train_corpus", features=features, params=params, progress=progress)
     corpus = read_corpus(paths, labels=labels)
     files = document_files(paths)
     metadata = {"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)}

@@ -325,15 +325,57 @@ def test_plot_options_without_a_plot_are_a_usage_error(tmp_path, option, value):
     assert (code, out, err) == (2, "", f"policytext: error: {option} is for the plot, and there is none: add --plot FILE.png\n")
 
 
+@pytest.mark.filterwarnings("always:training on:UserWarning")
 def test_train_on_a_corpus_too_small_says_so_in_its_own_words(tmp_path):
     # scikit-learn's "max_df corresponds to < documents than min_df" came through, and the
-    # warning printed Python's file, line and source.
+    # warning printed Python's file, line and source. The warning of a small corpus now
+    # follows the fit, and says what it kept: a corpus refused has no such warning.
     corpus = write_jsonl(tmp_path / "two.jsonl", [{"text": "新建农田。", "label": "agriculture"}, {"text": "完成产值。", "label": "economy"}])
     code, out, err = run("train", str(corpus), "-o", str(tmp_path / "m"), "--no-progress")
     assert (code, out) == (1, "")
-    # (The warning of a tiny corpus is shown as "policytext: warning: …"; pytest's settings hide it here.)
-    assert err.endswith("policytext: error: training needs more sentences: an n-gram must occur in 3 sentences to be kept, and the corpus has 2\n")
-    assert "Traceback" not in err and "train.py" not in err
+    assert err == "policytext: error: training needs more sentences: an n-gram must occur in 3 sentences to be kept, and the corpus has 2\n"
+
+
+SIX = ["新建高标准农田3000亩。", "培育家庭农场12家。", "粮食总产稳定在5万吨。", "排查整改安全隐患210条。", "开展防汛应急演练3次。", "检查危化品企业16家。"]
+SIX_LABELS = ["agriculture"] * 3 + ["safety"] * 3
+
+
+@pytest.mark.filterwarnings("always:training on:UserWarning")
+def test_train_says_a_tiny_corpus_gives_near_uniform_predictions_and_takes_min_df(tmp_path):
+    # Six sentences kept three n-grams and every probability was 0.50, under a warning
+    # that spoke only of generalising, and min_df could not be lowered from the command line.
+    from policytext import load
+
+    corpus = write_jsonl(tmp_path / "six.jsonl", [{"text": t, "label": label} for t, label in zip(SIX, SIX_LABELS)])
+    code, out, err = run("train", str(corpus), "-o", str(tmp_path / "m"), "--no-progress")
+    assert (code, out) == (0, "")
+    assert err == (
+        "policytext: warning: training on 6 sentences, 3 for the rarest label ('agriculture'); only 3 n-grams are in 3 or "
+        "more of them (min_df=3) and were kept, so predictions will be near uniform (the surest label's probability "
+        "averages 0.50 on the training sentences; uniform is 0.50). A smaller min_df keeps more n-grams (policytext train "
+        "--min-df 1, or FeatureParams(min_df=1)); a model needs hundreds of sentences per label to generalise\n"
+        f"trained on 6 sentences, 3 n-grams, labels agriculture,safety; wrote {tmp_path / 'm'}\n"
+    )
+    code, out, err = run("train", str(corpus), "-o", str(tmp_path / "m"), "--force", "--min-df", "1", "--no-progress")
+    assert (code, out) == (0, "")
+    assert err == (
+        "policytext: warning: training on 6 sentences, 3 for the rarest label ('agriculture'); 156 n-grams are in 1 or "
+        "more of them (min_df=1) and were kept. A model needs hundreds of sentences per label to generalise\n"
+        f"trained on 6 sentences, 156 n-grams, labels agriculture,safety; wrote {tmp_path / 'm'}\n"
+    )
+    clf = load(tmp_path / "m")
+    assert clf.features.min_df == 1
+    assert clf.predict(SIX) == SIX_LABELS
+    # Only min_df changes: the other settings are the shipped model's.
+    assert clf.features.fold_variants == load().features.fold_variants
+
+
+def test_train_refuses_a_min_df_below_one(tmp_path, tiny_corpus, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", str(tiny_corpus), "-o", str(tmp_path / "m"), "--min-df", "0"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "policytext train: error: argument --min-df: must be an int from 1 to 1e+09, got '0'"
+    assert not (tmp_path / "m").exists()
 
 
 def test_a_file_name_with_any_line_break_stays_on_one_line():

@@ -181,8 +181,8 @@ def _metadata_digest(meta):
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _rewrite(path, meta_changes=(), arrays_changes=()):
-    """Change a saved model and give it valid checksums again, as a careful attacker would."""
+def _rewrite(path, meta_changes=(), arrays_changes=(), drop=()):
+    """Change a saved model (``drop`` removes fields of model.json) and give it valid checksums again, as a careful attacker would."""
     import hashlib
     import io
 
@@ -191,6 +191,8 @@ def _rewrite(path, meta_changes=(), arrays_changes=()):
         arrays = {name: data[name] for name in data.files}
     arrays.update(dict(arrays_changes))
     meta.update(dict(meta_changes))
+    for field in drop:
+        del meta[field]
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     (path / "arrays.npz").write_bytes(buf.getvalue())
@@ -222,7 +224,6 @@ def test_a_rewritten_but_unchanged_model_still_loads(saved, tiny_model):
         (lambda m, a: a.update(vocabulary=a["vocabulary"][::-1].copy()), "vocabulary must be sorted, without repeats"),
         (lambda m, a: a.update(vocabulary=np.sort(np.concatenate([a["vocabulary"][:1], a["vocabulary"][:-1]]))), "vocabulary must be sorted, without repeats"),
         (lambda m, a: m.update(labels="".join(m["labels"])), "labels must be a list of at most"),
-        (lambda m, a: m.update(labels=m["labels"][:-1]), "coef is float32 of shape"),
         (lambda m, a: m.update(labels=[m["labels"][0]] * len(m["labels"])), "labels must be at least two distinct"),
         (lambda m, a: m.update(n_features=10**12), "n_features must be an int from 1 to"),
         (lambda m, a: a.update(vocabulary=np.array(["甲乙丙丁戊"] * len(a["vocabulary"]))), "n-grams longer than 4 characters"),
@@ -257,3 +258,79 @@ def test_declared_sizes_are_checked_before_the_arrays_are_read(saved):
     _rewrite(saved, arrays_changes={"padding": np.zeros(1 << 20)})
     with pytest.raises(ModelError, match=r"larger than \d+ n-grams and 7 labels can take"):
         load_model(saved)
+
+
+def test_labels_cut_in_model_json_are_said_to_disagree_with_the_arrays(saved, tiny_model):
+    # The arrays were blamed ("coef is float32 of shape (21, 7); expected ... (21, 6)"), when it was the labels that changed.
+    meta = json.loads((saved / "model.json").read_text(encoding="utf-8"))
+    _rewrite(saved, {"labels": meta["labels"][:-1]})
+    with pytest.raises(ModelError) as exc:
+        load_model(saved)
+    n = len(tiny_model.vocabulary)
+    assert str(exc.value) == (
+        f"{saved / 'model.json'} lists 6 labels, but the weights in {saved / 'arrays.npz'} have 7 columns "
+        f"(coef of shape ({n}, 7)): the two files disagree"
+    )
+
+
+def test_a_count_of_n_grams_that_the_arrays_do_not_hold_names_both_files(saved, tiny_model):
+    n = len(tiny_model.vocabulary)
+    _rewrite(saved, {"n_features": n - 1})
+    with pytest.raises(ModelError) as exc:
+        load_model(saved)
+    assert str(exc.value) == f"{saved / 'model.json'} says n_features is {n - 1}, but {saved / 'arrays.npz'} holds {n} n-grams: the two files disagree"
+
+
+@pytest.mark.parametrize("field", ["features", "temperature"])
+def test_a_missing_field_is_named(saved, field):
+    # It was "... is inconsistent: 'features'", the bare repr of a KeyError.
+    _rewrite(saved, drop=[field])
+    with pytest.raises(ModelError) as exc:
+        load_model(saved)
+    assert str(exc.value) == f"{saved / 'model.json'} has no {field!r} field"
+
+
+def test_a_missing_or_unknown_feature_setting_is_named_rather_than_defaulted(saved):
+    # A missing norm was read as the default one: a model tagging with settings its writer never chose.
+    meta = json.loads((saved / "model.json").read_text(encoding="utf-8"))
+    del meta["features"]["norm"]
+    meta["features"]["stemming"] = True
+    _rewrite(saved, meta)
+    with pytest.raises(ModelError) as exc:
+        load_model(saved)
+    assert str(exc.value) == f"{saved / 'model.json'}: features has no 'norm'; has unknown setting 'stemming'"
+
+
+@pytest.fixture
+def shipped_copy(tmp_path):
+    """A copy of the shipped model: it has every field of format 3 (context stage, shares, domain ranges, traditional fold)."""
+    import shutil
+
+    from policytext.api import default_model_path
+
+    path = tmp_path / "shipped"
+    path.mkdir()
+    for name in ("model.json", "arrays.npz"):
+        shutil.copy(default_model_path() / name, path / name)
+    return path
+
+
+@pytest.mark.parametrize(
+    "version, fields",
+    [
+        (1, "'features.fold_variants' (format 2), 'context' (format 3), 'domain' (format 3), 'shares' (format 3)"),
+        (2, "'context' (format 3), 'domain' (format 3), 'shares' (format 3)"),
+    ],
+)
+def test_an_older_format_with_fields_it_does_not_have_is_refused(shipped_copy, version, fields):
+    # Format 1 was loaded with a context stage and a traditional fold, which no format 1 model had.
+    _rewrite(shipped_copy, {"format_version": version})
+    with pytest.raises(ModelError) as exc:
+        load_model(shipped_copy)
+    assert str(exc.value) == (
+        f"{shipped_copy / 'model.json'} says model format {version}, but holds fields later formats added: {fields}; "
+        "the file was altered or mislabelled"
+    )
+    # The same file as format 3 loads: what was refused is the version, not the copy.
+    _rewrite(shipped_copy, {"format_version": 3})
+    assert load_model(shipped_copy).context is not None
