@@ -16,6 +16,7 @@ nothing is printed.
 """
 
 import codecs
+import collections
 import contextlib
 import importlib
 import io
@@ -27,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import DocumentError, extra_needed
-from .segment import INVISIBLE, line_breaks
+from .segment import INVISIBLE, is_page_mark, line_breaks
 
 __all__ = [
     "SUPPORTED",
@@ -555,10 +556,53 @@ def _read_pdf(path, data, max_bytes, max_pdf_pages):
             pages = len(reader.pages)
         if pages > max_pdf_pages:
             raise DocumentError(path, f"PDF has {pages} pages, over the {max_pdf_pages}-page limit")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        text = _joined_pages([page.extract_text() or "" for page in reader.pages])
     if not text.strip():
         raise DocumentError(path, "PDF has no text layer (scanned?)")
     return text
+
+
+#: Lines read at each end of a page for its running header, footer and number.
+_PAGE_EDGE = 2
+
+
+def _joined_pages(pages):
+    """The pages' texts joined by line breaks, without what a printed page repeats at its top and bottom.
+
+    A sentence that runs on to the next page was cut by the page number and
+    the running title between its halves ("…海康威视获" / "- 1 -" / "浙江省
+    人民政府工作报告" / "我省首个…"), and those became sentences. A page
+    number (:func:`~policytext.segment.is_page_mark`) at either end of a page
+    is left out, and so is a line that stands at the same end of most pages
+    (at least three), except on the first page, where it may be the title.
+    """
+    lines = [page.splitlines() for page in pages]
+
+    def edges(page, at_top):
+        kept = [line.strip() for line in page if line.strip()]
+        return (kept[:_PAGE_EDGE] if at_top else kept[-_PAGE_EDGE:]) if kept else []
+
+    running = set()
+    if len(pages) >= 3:
+        for at_top in (True, False):
+            seen = collections.Counter(line for page in lines for line in set(edges(page, at_top)))
+            running |= {line for line, n in seen.items() if n >= max(3, len(pages) // 2)}
+    out = []
+    for number, page in enumerate(lines):
+        drop = set()
+        for at_top in (True, False):
+            order = range(len(page)) if at_top else range(len(page) - 1, -1, -1)
+            checked = 0
+            for i in order:
+                line = page[i].strip()
+                if not line:
+                    continue
+                if checked == _PAGE_EDGE or not (is_page_mark(line) or (number > 0 and line in running)):
+                    break
+                drop.add(i)
+                checked += 1
+        out.append("\n".join(line for i, line in enumerate(page) if i not in drop))
+    return "\n".join(out)
 
 
 def _declared_pages(reader):

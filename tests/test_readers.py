@@ -373,6 +373,30 @@ def test_pdf_text_layer(tmp_path):
     assert lines == ["2024年政府工作报告", PARAGRAPHS[0], PARAGRAPHS[1], "Page two ASCII."]
 
 
+def test_pdf_page_numbers_and_running_titles_do_not_cut_a_sentence(tmp_path):
+    # A sentence running on to the next page was cut by the page number and
+    # the running title between its halves, and both became sentences.
+    pytest.importorskip("pypdf")
+    from policytext import split_sentences
+
+    body = "".join(
+        f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家，专精特新企业达到{10 + k}家。"
+        for k in range(24)
+    )
+    wrapped = [body[i : i + 30] for i in range(0, len(body), 30)]
+    per_page = 10
+    pages = [
+        (["浙江省人民政府工作报告"] if n else ["2026年浙江省政府工作报告"]) + wrapped[i : i + per_page] + [f"- {n + 1} -"]
+        for n, i in enumerate(range(0, len(wrapped), per_page))
+    ]
+    assert len(pages) >= 3
+    text = read_document(write(tmp_path / "report.pdf", make_pdf(pages)))
+    assert "浙江省人民政府工作报告" not in text and "- 2 -" not in text
+    sentences = ["".join(s.text.split()) for s in split_sentences(text)]
+    assert sentences[0] == "2026年浙江省政府工作报告"  # the first page's title stays
+    assert sentences[1:] == [sentence + "。" for sentence in body.split("。")[:-1]]
+
+
 def test_pdf_corrupt(tmp_path):
     pytest.importorskip("pypdf")
     path = write(tmp_path / "bad.pdf", b"%PDF-1.4\n" + random.Random(2).randbytes(4000))
