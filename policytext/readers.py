@@ -337,8 +337,65 @@ def _decode(path, data, declared=None):
 
 
 def _read_text(path, data, max_bytes, max_pdf_pages):
-    """.txt: the decoded text, as is."""
-    return _decode(path, data)
+    """.txt: the decoded text, as is, but for what joins its printed pages (:func:`_pages_in_place`)."""
+    return _pages_in_place(_decode(path, data))
+
+
+def _pages_in_place(text):
+    """A text of printed pages (pdftotext puts a form feed between them) with what joins the pages made white space.
+
+    As for a PDF (:func:`_joined_pages`), page numbers at either end of a
+    page and a line at the same end of most pages (not the first page's)
+    are no text, and pages meet at one line break, so a sentence running on
+    to the next page is joined as wrapped lines are; every character keeps
+    its offset, so records still point into the file's text.
+    """
+    if "\f" not in text:
+        return text
+    cuts = [m.start() for m in re.finditer("\f", text)]
+    pages = list(zip([0] + [c + 1 for c in cuts], cuts + [len(text)]))
+    lines = [[(m.start(), m.end(), m.group().strip()) for m in _PAGE_LINE.finditer(text, a, b) if m.group().strip()] for a, b in pages]
+    running = _running_lines([[line for *_, line in page] for page in lines])
+    kept = []  # (start, end) of each page's text without its furniture, or None
+    for number, page in enumerate(lines):
+        first, last = 0, len(page)
+        while first < min(last, _PAGE_EDGE) and _furniture(page[first][2], number, running):
+            first += 1
+        while last > max(first, len(page) - _PAGE_EDGE) and _furniture(page[last - 1][2], number, running):
+            last -= 1
+        kept.append((page[first][0], page[last - 1][1]) if first < last else None)
+    chars = list(text)
+    ends = [k for k in kept if k is not None]
+    for (_, end), (start, _) in zip(ends, ends[1:]):
+        # The pages' gap (page marks, running titles, blank lines, the form
+        # feed) becomes spaces and one line break, at its end so that the next
+        # page's first line is not indented.
+        chars[end:start] = " " * (start - end - 1) + "\n"
+    if ends:
+        # Before the first page's text and after the last page's: page marks, the last form feed.
+        head, tail = ends[0][0], ends[-1][1]
+        chars[:head] = [ch if ch in "\r\n" else " " for ch in chars[:head]]
+        chars[tail:] = [ch if ch in "\r\n" else " " for ch in chars[tail:]]
+    return "".join(chars)
+
+
+_PAGE_LINE = re.compile(r"[^\r\n\f]+")
+
+
+def _furniture(line, number, running):
+    """Whether a line at the edge of page ``number`` is its number or its running title."""
+    return is_page_mark(line) or (number > 0 and line in running)
+
+
+def _running_lines(pages):
+    """Lines that stand at the same end of most pages (three at least): running titles and footers."""
+    if len(pages) < 3:
+        return set()
+    running = set()
+    for at_top in (True, False):
+        seen = collections.Counter(line for page in pages for line in set(page[:_PAGE_EDGE] if at_top else page[-_PAGE_EDGE:]))
+        running |= {line for line, n in seen.items() if n >= max(3, len(pages) // 2)}
+    return running
 
 
 def _read_markdown(path, data, max_bytes, max_pdf_pages):
@@ -577,16 +634,7 @@ def _joined_pages(pages):
     (at least three), except on the first page, where it may be the title.
     """
     lines = [page.splitlines() for page in pages]
-
-    def edges(page, at_top):
-        kept = [line.strip() for line in page if line.strip()]
-        return (kept[:_PAGE_EDGE] if at_top else kept[-_PAGE_EDGE:]) if kept else []
-
-    running = set()
-    if len(pages) >= 3:
-        for at_top in (True, False):
-            seen = collections.Counter(line for page in lines for line in set(edges(page, at_top)))
-            running |= {line for line, n in seen.items() if n >= max(3, len(pages) // 2)}
+    running = _running_lines([[line.strip() for line in page if line.strip()] for page in lines])
     out = []
     for number, page in enumerate(lines):
         drop = set()
@@ -597,7 +645,7 @@ def _joined_pages(pages):
                 line = page[i].strip()
                 if not line:
                     continue
-                if checked == _PAGE_EDGE or not (is_page_mark(line) or (number > 0 and line in running)):
+                if checked == _PAGE_EDGE or not _furniture(line, number, running):
                     break
                 drop.add(i)
                 checked += 1

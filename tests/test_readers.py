@@ -397,6 +397,29 @@ def test_pdf_page_numbers_and_running_titles_do_not_cut_a_sentence(tmp_path):
     assert sentences[1:] == [sentence + "。" for sentence in body.split("。")[:-1]]
 
 
+def test_pages_of_a_text_from_pdftotext_join_in_place(tmp_path):
+    # pdftotext puts a form feed between pages, after the page number; the
+    # running title opens the next page. They cut a sentence in two and were
+    # sentences of their own. Offsets stay those of the file's text.
+    from policytext import split_sentences
+
+    body = "".join(f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家。" for k in range(30))
+    wrapped = [body[i : i + 30] for i in range(0, len(body), 30)]
+    pages = [wrapped[i : i + 10] for i in range(0, len(wrapped), 10)]
+    raw = "\f".join(
+        "\n".join((["浙江省人民政府工作报告"] if n else ["2026年浙江省政府工作报告"]) + page + ["", f"- {n + 1} -", ""])
+        for n, page in enumerate(pages)
+    )
+    assert len(pages) >= 3
+    text = read_document(write(tmp_path / "report.txt", raw.encode("utf-8")))
+    assert len(text) == len(raw) and all(a == b or a in " \n" for a, b in zip(text, raw))
+    assert body in "".join(text.split()) and "浙江省人民政府工作报告" not in text and "\f" not in text
+    sentences = ["".join(s.text.split()) for s in split_sentences(text)]
+    assert sentences == ["2026年浙江省政府工作报告"] + [sentence + "。" for sentence in body.split("。")[:-1]]
+    # A text without form feeds is read as it is.
+    assert read_document(write(tmp_path / "plain.txt", "- 1 -\n新建农田。\n".encode("utf-8"))) == "- 1 -\n新建农田。\n"
+
+
 def test_pdf_corrupt(tmp_path):
     pytest.importorskip("pypdf")
     path = write(tmp_path / "bad.pdf", b"%PDF-1.4\n" + random.Random(2).randbytes(4000))
