@@ -300,15 +300,19 @@ def _damaged_encoding(data):
 
 def _encoding_of(path, data, declared=None):
     """The encoding of ``data``, and whether it fits only with replacement characters."""
-    encoding = _detect(data, declared)
-    if encoding is not None:
-        return encoding, False
-    if _looks_binary(data):
-        if _utf16_without_bom(data)[0]:
+    if not data.startswith(_BOM_STARTS) and _looks_binary(data):
+        # As _detect would judge it, but judged once to say why it is refused.
+        name, readable = _utf16_without_bom(data)
+        if readable:
+            return name, False
+        if name:
             raise DocumentError(
                 path, "looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
             )
         raise DocumentError(path, "binary data, not text")
+    encoding = _detect(data, declared)
+    if encoding is not None:
+        return encoding, False
     encoding = _damaged_encoding(data)
     if encoding is None:
         raise DocumentError(path, "cannot detect the text encoding")
@@ -356,16 +360,12 @@ def _pages_in_place(text):
     pages = list(zip([0] + [c + 1 for c in cuts], cuts + [len(text)]))
     lines = [[(m.start(), m.end(), m.group().strip()) for m in _PAGE_LINE.finditer(text, a, b) if m.group().strip()] for a, b in pages]
     running = _running_lines([[line for *_, line in page] for page in lines])
-    kept = []  # (start, end) of each page's text without its furniture, or None
+    ends = []  # (start, end) of each page's text without its furniture, for pages that have any
     for number, page in enumerate(lines):
-        first, last = 0, len(page)
-        while first < min(last, _PAGE_EDGE) and _furniture(page[first][2], number, running):
-            first += 1
-        while last > max(first, len(page) - _PAGE_EDGE) and _furniture(page[last - 1][2], number, running):
-            last -= 1
-        kept.append((page[first][0], page[last - 1][1]) if first < last else None)
+        first, last = _without_furniture([line for *_, line in page], number, running)
+        if first < last:
+            ends.append((page[first][0], page[last - 1][1]))
     chars = list(text)
-    ends = [k for k in kept if k is not None]
     for (_, end), (start, _) in zip(ends, ends[1:]):
         # The pages' gap (page marks, running titles, blank lines, the form
         # feed) becomes spaces and one line break, at its end so that the next
@@ -382,9 +382,22 @@ def _pages_in_place(text):
 _PAGE_LINE = re.compile(r"[^\r\n\f]+")
 
 
-def _furniture(line, number, running):
-    """Whether a line at the edge of page ``number`` is its number or its running title."""
-    return is_page_mark(line) or (number > 0 and line in running)
+def _without_furniture(lines, number, running):
+    """``(first, last)``: page ``number``'s stripped non-blank ``lines`` are its text from ``first`` to ``last``.
+
+    Up to :data:`_PAGE_EDGE` lines at either end are left out when they are
+    a page number, or (after the first page) a ``running`` title or footer.
+    """
+
+    def furniture(line):
+        return is_page_mark(line) or (number > 0 and line in running)
+
+    first, last = 0, len(lines)
+    while first < min(last, _PAGE_EDGE) and furniture(lines[first]):
+        first += 1
+    while last > max(first, len(lines) - _PAGE_EDGE) and furniture(lines[last - 1]):
+        last -= 1
+    return first, last
 
 
 def _running_lines(pages):
@@ -634,21 +647,12 @@ def _joined_pages(pages):
     (at least three), except on the first page, where it may be the title.
     """
     lines = [page.splitlines() for page in pages]
-    running = _running_lines([[line.strip() for line in page if line.strip()] for page in lines])
+    written = [[i for i, line in enumerate(page) if line.strip()] for page in lines]  # the non-blank lines' indices
+    running = _running_lines([[page[i].strip() for i in kept] for page, kept in zip(lines, written)])
     out = []
-    for number, page in enumerate(lines):
-        drop = set()
-        for at_top in (True, False):
-            order = range(len(page)) if at_top else range(len(page) - 1, -1, -1)
-            checked = 0
-            for i in order:
-                line = page[i].strip()
-                if not line:
-                    continue
-                if checked == _PAGE_EDGE or not _furniture(line, number, running):
-                    break
-                drop.add(i)
-                checked += 1
+    for number, (page, kept) in enumerate(zip(lines, written)):
+        first, last = _without_furniture([page[i].strip() for i in kept], number, running)
+        drop = set(kept[:first] + kept[last:])
         out.append("\n".join(line for i, line in enumerate(page) if i not in drop))
     return "\n".join(out)
 
