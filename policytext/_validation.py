@@ -59,6 +59,16 @@ def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def is_plain_int(value):
+    """An ``int`` and not a ``bool`` (True is 1) nor numpy's: a setting written to model.json, which takes only those."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_plain_number(value):
+    """An ``int`` or ``float``, not a ``bool`` nor numpy's (see :func:`is_plain_int`)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def int_at_least(low):
     return Constraint(lambda v: _is_int(v) and v >= low, f"an int >= {low}")
 

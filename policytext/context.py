@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import is_plain_number
 from .model import softmax
 
 __all__ = ["ContextStage", "context_features", "paragraph_ids"]
@@ -124,10 +125,10 @@ class ContextStage:
         """Read a stage written by :meth:`to_dict`; ValueError names what is wrong."""
         if not isinstance(data, dict) or set(data) != {"own_scale", "window", "coef"}:
             raise ValueError(f"context must hold own_scale, window and coef, got {sorted(data) if isinstance(data, dict) else type(data).__name__}")
-        if not isinstance(data["own_scale"], (int, float)) or isinstance(data["own_scale"], bool):
+        if not is_plain_number(data["own_scale"]):
             raise ValueError(f"context own_scale must be a number, got {data['own_scale']!r}")
         rows = data["coef"]
-        if not isinstance(rows, list) or not all(isinstance(r, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) for r in rows):
+        if not isinstance(rows, list) or not all(isinstance(r, list) and all(map(is_plain_number, r)) for r in rows):
             raise ValueError("context coef must be a list of lists of numbers")
         if len({len(r) for r in rows}) > 1:
             raise ValueError("context coef rows must all have the same length")

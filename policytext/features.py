@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ._validation import BOOL, Constraint, check_params, one_of, optional
+from ._validation import BOOL, Constraint, check_params, is_plain_int, one_of, optional
 from .errors import ParameterError
 
 __all__ = ["FeatureParams", "tfidf", "normalize", "fold_digits", "char_ngrams", "build_preprocessor", "build_analyzer"]
@@ -33,20 +33,14 @@ __all__ = ["FeatureParams", "tfidf", "normalize", "fold_digits", "char_ngrams", 
 NORMS = ("l2", "l2_tokens", "l1", None)
 
 
-def _plain_int(value):
-    # Not numbers.Integral: the settings are written to model.json, which takes
-    # no numpy integers; and True is not a count.
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 _FEATURE_PARAMS = {
     "ngram_range": Constraint(
-        lambda v: isinstance(v, (tuple, list)) and len(v) == 2 and all(map(_plain_int, v)) and 1 <= v[0] <= v[1] <= 4,
+        lambda v: isinstance(v, (tuple, list)) and len(v) == 2 and all(map(is_plain_int, v)) and 1 <= v[0] <= v[1] <= 4,
         "two ints with 1 <= min <= max <= 4",
     ),
     "fold_digits": BOOL,
     "norm": optional(one_of(*NORMS[:-1])),
-    "min_df": Constraint(lambda v: _plain_int(v) and v >= 1, "an int >= 1"),
+    "min_df": Constraint(lambda v: is_plain_int(v) and v >= 1, "an int >= 1"),
 }
 
 

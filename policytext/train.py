@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import BOOL, Constraint, check_params, check_texts, number_between, one_of, optional
+from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, number_between, one_of, optional
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
 from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
@@ -36,10 +36,10 @@ TINY = 20
 
 _TRAIN_PARAMS = {
     "estimator": one_of(*ESTIMATORS),
-    # Plain int and float only, not bool (True is 1) nor numpy's: the settings are written to model.json.
-    "C": Constraint(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0, "a finite number > 0"),
+    # Plain int and float only: the settings are written to model.json.
+    "C": Constraint(lambda v: is_plain_number(v) and math.isfinite(v) and v > 0, "a finite number > 0"),
     "class_weight": Constraint(lambda v: v is None or (isinstance(v, str) and v == "balanced"), "'balanced' or None"),
-    "calibration_folds": Constraint(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 2, "an int >= 2"),
+    "calibration_folds": Constraint(lambda v: is_plain_int(v) and v >= 2, "an int >= 2"),
 }
 
 
