@@ -70,7 +70,8 @@ _CLUTTER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页.
 # Lines that are whole however long: the date line under a report's title
 # ("——2026年1月20日在…会议上") and a photo credit ("…本报记者 某某 摄").
 # (Traditional forms too: 會議, 記者, 攝.)
-_WHOLE_LINE = re.compile(r"^[—－-]{0,2}\s*[\d〇一二三四五六七八九零○]{4}\s*年.*(会[议議]|會[议議]|大[会會])上$|[记記]者.{1,12}[摄攝]$")
+_YEAR = r"[\d〇一二三四五六七八九零○]{4}\s*年"
+_WHOLE_LINE = re.compile(rf"^[—－-]{{0,2}}\s*{_YEAR}.*(会[议議]|會[议議]|大[会會])上$|[记記]者.{{1,12}}[摄攝]$")
 # Rows of a table flattened to text (cells apart by tabs or runs of spaces)
 # are full-width, unterminated lines too, but never one sentence.
 _TABLE_ROW = re.compile(r"\S(?:\t|\s{2,})\S")
@@ -84,7 +85,7 @@ _LIST_ITEM = re.compile(f"^[{_NUM}]+是")
 # not; a name under the date line has a space in it ("省长　某某").
 _LINK_MOST = 12
 _BODY_LEAST = 20
-_DATE_LINE = re.compile(r"^[—－-]{1,2}\s*[\d〇一二三四五六七八九零○]{4}\s*年")
+_DATE_LINE = re.compile(rf"^[—－-]{{1,2}}\s*{_YEAR}")
 _BODY_MARK = re.compile("[，。；、]")
 # (level, pattern) pairs; the first that matches the start of a line wins.
 _HEADING_PATTERNS = [
