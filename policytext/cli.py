@@ -185,6 +185,7 @@ def _run_tag(args, out, err):
     for option, value in (("--plot-by", args.plot_by), ("--font", args.font)):
         if value is not None and not args.plot:
             raise ParameterError(f"{option} is for the plot, and there is none: add --plot FILE.png")
+    shown_warnings = _DocumentWarnings(err)
     options = dict(
         output=args.output,
         format=args.format,
@@ -206,22 +207,55 @@ def _run_tag(args, out, err):
         progress=not args.no_progress,
         limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},
         on_error=lambda path, reason: print(f"policytext: {one_line(path)}: {reason}", file=err, flush=True),
-        on_warning=lambda path, warning: print(f"policytext: warning: {one_line(path)}: {warning}", file=err, flush=True),
+        on_warning=shown_warnings,
         sink=out,
     )
-    if args.scheduler:
-        from . import dask as on_dask
-        from .errors import extra_needed
+    try:
+        if args.scheduler:
+            from . import dask as on_dask
+            from .errors import extra_needed
 
-        try:
-            from distributed import Client
-        except ImportError:
-            raise ValueError(extra_needed("--scheduler", "dask")) from None
-        with Client(args.scheduler) as client:
-            result = on_dask.tag_files(args.paths, client, **options)
-    else:
-        result = tag_files(args.paths, jobs=args.jobs, **options)
+            try:
+                from distributed import Client
+            except ImportError:
+                raise ValueError(extra_needed("--scheduler", "dask")) from None
+            with Client(args.scheduler) as client:
+                result = on_dask.tag_files(args.paths, client, **options)
+        else:
+            result = tag_files(args.paths, jobs=args.jobs, **options)
+    finally:
+        shown_warnings.close()
     return 0 if result.ok else EXIT_PARTIAL
+
+
+class _DocumentWarnings:
+    """Documents' warnings on stderr, the first :attr:`SHOWN` of them, then one line counting the rest.
+
+    A folder of copies (or of one odd kind of report) gives a warning per
+    document, and a thousand of them would bury the documents that failed.
+    """
+
+    SHOWN = 20
+
+    def __init__(self, err):
+        self.err = err
+        self.count = 0
+
+    def __call__(self, path, warning):
+        from .records import one_line
+
+        self.count += 1
+        if self.count <= self.SHOWN:
+            print(f"policytext: warning: {one_line(path)}: {warning}", file=self.err, flush=True)
+
+    def close(self):
+        hidden = self.count - self.SHOWN
+        if hidden > 0:
+            print(
+                f"policytext: warning: {hidden:,} more document warning{'s' if hidden != 1 else ''} not shown ({self.count:,} in all)",
+                file=self.err,
+                flush=True,
+            )
 
 
 def _run_targets(args, out, err):

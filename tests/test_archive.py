@@ -1513,6 +1513,20 @@ def test_a_second_copy_of_a_report_is_tagged_and_warned_of(tmp_path, jobs):
     assert err.getvalue() == f"policytext: warning: {second}: the same text as {first}: both are counted in the summary, the panel and pooled shares\n"
 
 
+def test_the_command_line_shows_twenty_document_warnings_and_counts_the_rest(tmp_path):
+    # A folder of 144 copies printed 144 warnings, burying the failures among them.
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for i in range(24):
+        (folder / f"copy{i:02d}.txt").write_text(report(), encoding="utf-8")
+    err = io.StringIO()
+    assert main(["tag", str(folder), "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
+    lines = err.getvalue().splitlines()
+    first = folder / "copy00.txt"
+    assert lines[:20] == [f"policytext: warning: {folder / f'copy{i:02d}.txt'}: the same text as {first}: both are counted in the summary, the panel and pooled shares" for i in range(1, 21)]
+    assert lines[20:] == ["policytext: warning: 3 more document warnings not shown (23 in all)"]
+
+
 def test_an_output_in_dev_shm_is_an_ordinary_file(tmp_path):
     # /dev/shm is a tmpfs: refusing everything under /dev refused it too.
     shm = Path("/dev/shm")
