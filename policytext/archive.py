@@ -293,7 +293,7 @@ def tag_files(
         Files, folders (searched recursively) and glob patterns.
     output : str, optional
         Where to write one record per sentence, in the format its extension
-        names (``.jsonl``, ``.csv``, ``.parquet``). ``None`` keeps the records
+        names (``.jsonl``, ``.csv``, ``.parquet``, ``.xlsx``). ``None`` keeps the records
         in the result (:attr:`JobResult.records`, :meth:`JobResult.to_pandas`),
         or writes JSON Lines or CSV to ``sink`` if one is given.
     format : {"jsonl", "csv", "parquet", "xlsx"}, optional
@@ -302,8 +302,10 @@ def tag_files(
         output, the format of what is written to ``sink`` (default jsonl).
     model : Classifier or path, optional
     summary : str, optional
-        Write a CSV with one row per document: shares per label, place,
-        level, year, sentence count.
+        Write one row per document, in the table format its extension names
+        (``.csv``, ``.jsonl``, ``.parquet``, ``.xlsx``): shares per label
+        (counted; in context also corrected, with 90% intervals), shares per
+        part, place, level, year, sentence count.
     panel : str, optional
         Write one row per place x level x year, pooling its documents:
         counted shares, and (with a model that has a share calibration and
@@ -319,7 +321,8 @@ def tag_files(
         confident (to audit it) or a random sample (to estimate how often
         the label is right).
     plot : str, optional
-        Draw the shares to this PNG (needs the ``plot`` extra).
+        Draw the shares to this figure, ``.png``, ``.svg`` or ``.pdf`` by its
+        extension (needs the ``plot`` extra).
     plot_by : {"level", "place"}, optional
         Over years, one panel per level or place.
     resume : bool

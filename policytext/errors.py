@@ -53,5 +53,9 @@ class DocumentError(PolicytextError):
 
 
 def extra_needed(what, extra):
-    """The one wording for a missing optional extra, wherever it is found missing."""
-    return f"{what} needs the '{extra}' extra: pip install 'policytext[{extra}]'"
+    """The one wording for a missing optional extra, wherever it is found missing.
+
+    policytext is installed from a clone (it is not on PyPI), so the command
+    given is the clone's; ``policytext[extra]`` alone would ask the index.
+    """
+    return f"{what} needs the '{extra}' extra: pip install -e '.[{extra}]' in policytext's clone"

@@ -75,8 +75,8 @@ Measured the same way, the 90% intervals held the true share of 91.7% of
 level or by decade (the group term is conservative there). On real
 sentences (``../shared/eval``), with the map fitted on the written reports,
 they held 86-93%; the correction helped on national reports of 1954-2025
-(MAE 1.63 against 1.82 points by era) and not on the 2023-2026 local
-reports (1.45 against 1.41): the shipped model is overconfident on the
+(MAE 1.13 against 1.49 points, pooled by era) and not on the 2023-2026
+local reports (1.13 against 1.05): the shipped model is overconfident on the
 written reports but about calibrated on recent real text, so the map
 fitted on the former spreads too much probability there.
 

@@ -537,7 +537,7 @@ def test_missing_extra(tmp_path, monkeypatch, module, name):
     monkeypatch.setitem(sys.modules, module, None)  # makes ``import module`` fail
     path = write(tmp_path / name, b"some bytes")
     suffix = name[1:]
-    assert reason(path) == f"reading {suffix} needs the 'docs' extra: pip install 'policytext[docs]'"
+    assert reason(path) == f"reading {suffix} needs the 'docs' extra: pip install -e '.[docs]' in policytext's clone"
 
 
 # ---------------------------------------------------------- API and import
