@@ -27,7 +27,7 @@ def test_a_readme_example_runs_as_written(number, tmp_path, monkeypatch):
         exec(compile(BLOCKS[number], f"README.md python block {number + 1}", "exec"), names)
     assert "policytext" in names
     if number == 0:  # what the comments beside the first example say
-        s = names["s"]
+        s = names["sents"][12]
         assert (s.text, s.label, s.section[0]) == ("完成夏粮收购2.1万吨，新建高标准农田3200亩。", "agriculture", "一、上半年工作回顾")
         assert names["report_text"][s.start : s.end] == s.text
         assert names["clf"].predict(["完成工业总产值246亿元。", "各位代表："]) == ["economy", "other"]
