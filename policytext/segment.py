@@ -106,8 +106,9 @@ _HEADING = re.compile("|".join(f"({pattern.pattern})" for pattern in [p for _, p
 _HEADING_LEVELS = [None] + [level for level, _ in _HEADING_PATTERNS] + [LEAD_LEVEL]
 #: Every heading, lead sentence and list item begins with one of these (of
 #: the patterns above): a test that spares most sentences a call to
-#: :func:`heading_level` or :func:`numbered_task`.
-NUMBERED_FIRST = frozenset(_NUM + "（(0123456789第半今去上过")
+#: :func:`heading_level` or :func:`numbered_task`. The digits are ASCII and
+#: full-width ("１．推进产业升级"), as ``\d`` in the patterns matches both.
+NUMBERED_FIRST = frozenset(_NUM + "（(0123456789０１２３４５６７８９第半今去上过")
 #: Characters a stream is first read to decide whether it is hard-wrapped.
 _SAMPLE_CHARS = 1 << 16
 #: Runs longer than this without a sentence end are cut into pieces.

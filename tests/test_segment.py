@@ -74,6 +74,8 @@ def test_headings_and_section_paths():
         ("3.农业生产", 3),
         ("第一，坚持稳中求进。", 3),
         ("（2）完善机制", 4),
+        ("１．推进产业升级", 3),
+        ("（１）推进产业升级", 4),
         ("半年来，我们科学谋划。", 9),
         ("过去一年，我们迎难而上。", 9),
         ("2.5亿元投向民生。", None),
@@ -84,6 +86,13 @@ def test_headings_and_section_paths():
 )
 def test_heading_levels(sentence, level):
     assert heading_level(sentence) == level
+
+
+def test_a_full_width_digit_heading_is_a_heading_as_an_ascii_one():
+    spans = split_sentences("１．推进产业升级\n新建项目10个。")
+    assert [(sp.text, sp.is_heading, sp.section) for sp in spans] == [
+        ("１．推进产业升级", True, ()), ("新建项目10个。", False, ("１．推进产业升级",)),
+    ]
 
 
 def test_headings_only_open_a_line():
