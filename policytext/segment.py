@@ -1,7 +1,7 @@
 """Split report text into sentences with exact offsets and section context.
 
 Work reports are written in paragraphs of long sentences, opened by numbered
-headings (一、 / （一） / 1. / 第一，) and by lead sentences such as
+headings (一、 / 第一部分 / （一） / 1. / 第一，) and by lead sentences such as
 "半年来，我们……". Each sentence keeps its offsets into the original text
 (``text[start:end] == span.text``) and the path of headings above it, so a
 reader can see where a label came from.
@@ -90,6 +90,11 @@ _BODY_MARK = re.compile("[，。；、]")
 # (level, pattern) pairs; the first that matches the start of a line wins.
 _HEADING_PATTERNS = [
     (1, re.compile(rf"^[{_NUM}]+[、.．]")),
+    # County and city reports divide into "第一部分　2025年工作回顾" / "第二部分
+    # …": the top level, as "一、" is. The space or colon after it is taken
+    # with the number, so that heading_words gives the words alone. Not
+    # "第一部分是…" / "第一部分的…", a sentence about a part.
+    (1, re.compile(rf"^第[{_NUM}]+部分(?![是的为])[\s：:、，,]*")),
     (2, re.compile(rf"^[（(][{_NUM}]+[）)]")),
     (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
     (3, re.compile(rf"^第[{_NUM}]+[，,、：:](?!是)")),

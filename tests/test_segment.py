@@ -74,6 +74,10 @@ def test_headings_and_section_paths():
         ("3.农业生产", 3),
         ("第一，坚持稳中求进。", 3),
         ("（2）完善机制", 4),
+        ("第一部分　2025年工作回顾", 1),
+        ("第二部分 2026年工作安排", 1),
+        ("第二部分：2026年工作安排", 1),
+        ("第一部分是总结。", None),
         ("１．推进产业升级", 3),
         ("（１）推进产业升级", 4),
         ("半年来，我们科学谋划。", 9),
@@ -93,6 +97,11 @@ def test_a_full_width_digit_heading_is_a_heading_as_an_ascii_one():
     assert [(sp.text, sp.is_heading, sp.section) for sp in spans] == [
         ("１．推进产业升级", True, ()), ("新建项目10个。", False, ("１．推进产业升级",)),
     ]
+
+
+def test_heading_words_of_a_numbered_part_are_its_words_alone():
+    assert segment.heading_words("第二部分　2026年工作安排") == "2026年工作安排"
+    assert segment.heading_words("第二部分：2026年工作安排") == "2026年工作安排"
 
 
 def test_headings_only_open_a_line():
