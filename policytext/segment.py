@@ -355,6 +355,8 @@ def _goes_on(lines, nxt, width, after=None):
     if len(lines) > 1 and len(line) <= _LINK_MOST and _is_link(line) and _may_open(nxt):
         if (width is None or len(lines[-2]) < _FULL_SHARE * width) and _is_body(lines[:-1]):
             return True
+    if _is_subscript(line, nxt, after, width) or (len(lines) > 1 and _is_subscript(lines[-2], line, nxt, width)):
+        return True
     if width is None and nxt[0] not in _CLOSED_STARTS and line[-1] not in _OPEN_ENDS:
         return False  # what every test below would conclude, in an unwrapped text; the common case
     if _CLUTTER.match(line) or _CLUTTER.match(nxt):
@@ -404,14 +406,46 @@ def _is_link(line):
     )  # fmt: skip
 
 
+# A subscript of digits on a line of its own (web copies: "广义货币M" / "2" /
+# "增长13.6%…", "（PM" / "10" / "）治理…") looks like a bare page number,
+# which is never joined. It follows the symbol it belongs to, a Latin letter,
+# and the text goes on in the line after it. A page number follows a
+# sentence end or a heading, or, on a wrapped page, a full line (the page's
+# foot, where a line ending in a letter is no sign): it stays apart.
+_SUBSCRIPT = re.compile(r"[0-9]{1,2}(?:\.[0-9])?")  # "2", "10", "2.5"
+_SUBSCRIPT_MOST = 4
+
+
+def _is_subscript(before, number, after, width):
+    """Whether the stripped line ``number`` is a subscript between the stripped lines ``before`` and ``after`` (None: none)."""
+    return (
+        len(number) <= _SUBSCRIPT_MOST and _SUBSCRIPT.fullmatch(number) is not None
+        and _ends_in_symbol(before) and not _heading_alone(before) and after is not None and _may_open(after)
+        and (width is None or len(before) < _FULL_SHARE * width)
+    )  # fmt: skip
+
+
+def _ends_in_symbol(line):
+    """Whether the stripped ``line`` ends with a Latin letter, as a symbol with a subscript ("M", "PM", "CO")."""
+    return line[-1].isascii() and line[-1].isalpha()
+
+
+def _heading_alone(line):
+    """Whether the stripped ``line`` is a heading with no sentence in it ("二、发展AI", not "第二，…。…")."""
+    return heading_level(line) is not None and _TERMINATOR.search(line) is None
+
+
 def _may_open(line):
     """Whether the stripped ``line`` may go on from the line before: no heading, list item or page number."""
     return heading_level(line) is None and _LIST_ITEM.match(line) is None and _CLUTTER.match(line) is None
 
 
 def _link_lines(stripped):
-    """Whether some line of ``stripped`` may be a link's line (see _LINK_MOST): the cheap test, before the line by line one."""
-    return any(len(m) <= _LINK_MOST and len(p) >= _BODY_LEAST and _is_body([p]) for p, m in zip(stripped, stripped[1:]))
+    """Whether some line of ``stripped`` may be a link's line (see _LINK_MOST) or a subscript: the cheap test, before the line by line one."""
+    return any(
+        (len(m) <= _LINK_MOST and len(p) >= _BODY_LEAST and _is_body([p])) or (len(m) <= _SUBSCRIPT_MOST and _ends_in_symbol(p))
+        for p, m in zip(stripped, stripped[1:])
+    )
 
 
 def _non_blank_lines(text):

@@ -436,6 +436,37 @@ def test_a_link_or_subscript_on_a_line_of_its_own_stays_in_its_sentence():
         assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
 
 
+def test_a_subscript_of_digits_on_a_line_of_its_own_is_no_page_number():
+    # "广义货币M" / "2" / "增长…" (national reports 2014-2019 as stored) came out
+    # as three records, the "2" taken for a page number.
+    import io
+
+    paragraph = "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业85家，专精特新企业达到17家。\n"
+    text = paragraph * 4 + (
+        "第二，保持经济运行处在合理区间。今年广义货币M\n2\n预期增长13%左右。\n"
+        "稳健的货币政策要松紧适度。广义货币M\n2\n和社会融资规模增速要相匹配。\n"
+        "以细颗粒物（PM\n2.5\n）和可吸入颗粒物（PM\n10\n）治理为突破口。\n"
+        # Page numbers stay apart: after a sentence end, a heading, or a short line not ending in a letter.
+        "全年完成投资436亿元。\n12\n新增规上工业企业85家。\n二、发展AI\n3\n推进人工智能应用。\n"
+        "全年完成投资436亿元，新增规上工业\n4\n企业85家。\n"
+    )
+    spans = split_sentences(text)
+    assert [s.text for s in spans[4:]] == [
+        "第二，保持经济运行处在合理区间。", "今年广义货币M\n2\n预期增长13%左右。",
+        "稳健的货币政策要松紧适度。", "广义货币M\n2\n和社会融资规模增速要相匹配。",
+        "以细颗粒物（PM\n2.5\n）和可吸入颗粒物（PM\n10\n）治理为突破口。",
+        "全年完成投资436亿元。", "12", "新增规上工业企业85家。", "二、发展AI", "3", "推进人工智能应用。",
+        "全年完成投资436亿元，新增规上工业", "4", "企业85家。",
+    ]  # fmt: skip
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    for block in (8, 40, 1 << 20):
+        assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
+    # On a wrapped page, a number below a full line is the page's foot, even after a letter.
+    line = "全年实施省市重点项目218个，完成投资436亿元，新增规上企业GDP"
+    wrapped = "\n".join([line] * 6 + ["12", "增长5%。"])
+    assert [s.text for s in split_sentences(wrapped)][-2:] == ["12", "增长5%。"]
+
+
 def test_a_line_left_open_by_a_comma_goes_on_into_a_list_item():
     # Wrapped just before "二是", the sentence was cut in two: the list item was tested first.
     text = "今年主要做了三件事：一是首都功能持续提升，\n二是高质量发展取得新成效，三是民生改善。\n四是另起一段。"
