@@ -365,7 +365,7 @@ def _goes_on(lines, nxt, width, after=None):
         return False
     if nxt[0] in _CLOSED_STARTS:
         return True
-    if heading_level(nxt) is not None:
+    if heading_level(nxt) is not None and not _heading_look_alike(lines, nxt, width):
         return False
     if line[-1] in _OPEN_ENDS:
         # Even into a list item: "…一是首都功能持续提升，" wrapped before "二是…".
@@ -387,6 +387,24 @@ def _goes_on(lines, nxt, width, after=None):
         # (Of 20 characters at least: a short text's headings may be its long lines.)
         return len(line) >= max(_HEADING_LEAST, _HEADING_SHARE * width) and len(nxt) < _FULL_SHARE * width
     return len(line) >= _FULL_SHARE * width
+
+
+def _heading_look_alike(lines, nxt, width):
+    """Whether ``nxt``, which opens like a heading, goes on from the stripped ``lines`` joined so far, in a wrapped text.
+
+    It does mid-paragraph: where the last line is full and ends no sentence
+    ("…占比居全国" / "第二，新增9家…", "…全面清" / "零、全国唯一…",
+    "…大赛" / "一、二等奖。", "…G1" / "09、G219…"), unless ``nxt`` is a
+    heading alone and short of the width ("（二）抓农业"), as no wrapped
+    line of text is. A heading after a heading, a title line, a table row
+    or a line ending with "：" (a list's lead) stands alone.
+    """
+    line = lines[-1]
+    return (
+        width is not None and len(line) >= _FULL_SHARE * width and not _ends_sentence(line)
+        and line[-1] not in "：:" and not _heading_alone("".join(lines)) and not _is_table_row(line)
+        and not (len(nxt) < _FULL_SHARE * width and _heading_alone(nxt))
+    )  # fmt: skip
 
 
 def _is_body(lines):
@@ -431,8 +449,9 @@ def _ends_in_symbol(line):
 
 
 def _heading_alone(line):
-    """Whether the stripped ``line`` is a heading with no sentence in it ("二、发展AI", not "第二，…。…")."""
-    return heading_level(line) is not None and _TERMINATOR.search(line) is None
+    """Whether the stripped ``line`` is a numbered heading with no sentence in it ("二、发展AI", not "第二，…。…" nor "五年来，我们…")."""
+    level = heading_level(line)
+    return level is not None and level != LEAD_LEVEL and _TERMINATOR.search(line) is None
 
 
 def _may_open(line):

@@ -251,6 +251,44 @@ def test_provincial_reports_wrapped_at_a_printed_width_keep_their_sentences(shar
     assert fragments <= 20  # 15 measured, of 43,000 sentences
 
 
+def test_a_wrapped_line_that_opens_like_a_heading_goes_on_mid_paragraph():
+    # Lines of PDF copies of the 2026 reports at 30-40 characters: "第二，", "零、",
+    # "一、二等奖", "09、" opened a heading in the middle of a sentence.
+    lines = [
+        "　　传统产业加快“智改数转”，关键业务环节全面数字化企业占比居全国",
+        "第二，新增9家国家卓越级智能工厂、38家国家级5G工厂，规上高技术制",
+        "造业对工业增长贡献率达36.5%，漳州入选国家中小企业数字化转型试点",
+        "城市。乡村旅游项目扎实推进，保持高风险银行机构数量全面动态清",
+        "零、全国唯一债券“零违约”省份的良好信誉，粮食产量连续13年稳定在",
+        "430亿斤以上。乡村旅游项目分获全国农村创业项目大赛的一等奖和",
+        "一、二等奖。有序实施国道G1",
+        "　　（二）抓农业",
+        "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业",
+        "（三）抓工业",
+        "　　全年新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，培育",
+        "家庭农场28家，完成投资436亿元。主要做好以下几方面工作：",
+        "一、加快项目建设，新增规上工业企业85家，专精特新企业达到17家",
+    ]
+    text = "\n".join(lines)
+    spans = split_sentences(text)
+    assert [(s.text.replace("\n", ""), s.is_heading) for s in spans] == [
+        ("传统产业加快“智改数转”，关键业务环节全面数字化企业占比居全国第二，新增9家国家卓越级智能工厂、38家国家级5G工厂，"
+         "规上高技术制造业对工业增长贡献率达36.5%，漳州入选国家中小企业数字化转型试点城市。", False),
+        ("乡村旅游项目扎实推进，保持高风险银行机构数量全面动态清零、全国唯一债券“零违约”省份的良好信誉，粮食产量连续13年稳定在430亿斤以上。", False),
+        ("乡村旅游项目分获全国农村创业项目大赛的一等奖和一、二等奖。", False),
+        ("有序实施国道G1", False),
+        # A heading alone and short of the width, and a heading after a full line ending with "：", stand alone.
+        ("（二）抓农业", True),
+        ("全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业", False),
+        ("（三）抓工业", True),
+        ("全年新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，培育家庭农场28家，完成投资436亿元。", False),
+        ("主要做好以下几方面工作：", False),
+        ("一、加快项目建设，新增规上工业企业85家，专精特新企业达到17家", True),
+    ]  # fmt: skip
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    assert all(s.section == () for s in spans[:4])
+
+
 def test_a_heading_running_into_its_paragraph_is_joined_where_wrapped():
     # Printed 60 columns wide, lines with digits hold more characters than
     # the heading's line of Chinese characters only, which ended its sentence.
