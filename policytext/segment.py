@@ -285,11 +285,34 @@ def _ends_outside_pairs(line):
     ends, pos = [], 0
     while (m := _SENTENCE_END.search(line, pos)) is not None:
         k = bisect.bisect_right(starts, m.start()) - 1
-        if k >= 0 and m.start() < protected[k][1]:
-            pos = protected[k][1]  # inside quotes or brackets: look on after them
+        close = protected[k][1] if k >= 0 else -1
+        if m.start() < close and not _quote_ends_sentence(line, m, close):
+            # Inside quotes or brackets: look on after this sentence end, up
+            # to the closing mark (a run to it may end the quotation), then after it.
+            pos = m.end() if m.end() < close else close
             continue
         ends.append(pos := m.end())
     return ends
+
+
+# A quotation that ends with a sentence end closes the sentence that quotes it
+# ("毛主席说过：“……多一点人好。”我们要……"), unless the text goes on
+# from it: with punctuation ("。”，"), or a word that ties it to what follows
+# ("叫响“来了就是深圳人。”的口号", "。”等", "。”并强调").
+_QUOTE_CLOSERS = "”’」』"
+_AFTER_QUOTE_GOES_ON = frozenset("，,、：:的之等与及并和或")
+
+
+def _quote_ends_sentence(line, end, close):
+    """Whether the sentence end ``end`` (a match of _SENTENCE_END in ``line``) ends the quotation closing at ``close`` and the sentence with it.
+
+    So it does if it runs to the closing quote through quotes only ("。”",
+    "。’”", not "。）”") and a new sentence follows, or nothing does.
+    """
+    if end.end() <= close or line[:close + 1].rstrip(_QUOTE_CLOSERS)[-1:] not in _TERMINATORS:
+        return False
+    rest = line[end.end() :].lstrip()
+    return not rest or rest[0] not in _AFTER_QUOTE_GOES_ON
 
 
 def _wrap_width(lines):

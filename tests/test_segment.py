@@ -36,8 +36,28 @@ def test_quotes_and_brackets_stay_whole():
 
 
 def test_closing_quote_after_terminator_joins_the_sentence():
-    assert texts("他说：“好。”下一句。") == ["他说：“好。”下一句。"]
+    assert texts("他说：“好。”下一句。") == ["他说：“好。”", "下一句。"]
     assert texts("提出“要快！”。然后") == ["提出“要快！”。", "然后"]
+
+
+def test_a_quotation_ending_a_sentence_ends_it_unless_the_text_goes_on_from_it():
+    # National reports of 1954-1985 quote Mao, Zhou or Chen Yun: "…好。”我们要…" ran on.
+    s = "毛主席说过：“对于革命来说，总是多一点人好。”我们要争取一切可以争取的人。各项工作稳步推进。"
+    spans = split_sentences(s)
+    assert [sp.text for sp in spans] == [
+        "毛主席说过：“对于革命来说，总是多一点人好。”", "我们要争取一切可以争取的人。", "各项工作稳步推进。",
+    ]
+    assert all(s[sp.start : sp.end] == sp.text for sp in spans)
+    assert texts("总书记强调：“要坚持高质量发展。要守住安全底线。”“要稳中求进。”我们认真贯彻落实。") == [
+        "总书记强调：“要坚持高质量发展。要守住安全底线。”", "“要稳中求进。”", "我们认真贯彻落实。",
+    ]
+    assert texts("他说：“‘甲’是好的。’” 这是结论。") == ["他说：“‘甲’是好的。’”", "这是结论。"]
+    # Text that goes on from the quotation, and a sentence end in brackets, keep the sentence whole.
+    for whole in (
+        "叫响“来了就是深圳人。”的口号，吸引人才来深。", "提出“要快！”，并加快推进。",
+        "他指出“要团结。”并强调要稳定。", "完成“百日行动（第一阶段。）”后续工作。",
+    ):
+        assert texts(whole) == [whole]
 
 
 def test_unmatched_quote_does_not_swallow_the_line():
