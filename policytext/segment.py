@@ -1,7 +1,7 @@
 """Split report text into sentences with exact offsets and section context.
 
 Work reports are written in paragraphs of long sentences, opened by numbered
-headings (一、 / （一） / 1. / 第一，) and by lead sentences such as
+headings (一、 / 第一部分 / （一） / 1. / 第一，) and by lead sentences such as
 "半年来，我们……". Each sentence keeps its offsets into the original text
 (``text[start:end] == span.text``) and the path of headings above it, so a
 reader can see where a label came from.
@@ -90,6 +90,11 @@ _BODY_MARK = re.compile("[，。；、]")
 # (level, pattern) pairs; the first that matches the start of a line wins.
 _HEADING_PATTERNS = [
     (1, re.compile(rf"^[{_NUM}]+[、.．]")),
+    # County and city reports divide into "第一部分　2025年工作回顾" / "第二部分
+    # …": the top level, as "一、" is. The space or colon after it is taken
+    # with the number, so that heading_words gives the words alone. Not
+    # "第一部分是…" / "第一部分的…", a sentence about a part.
+    (1, re.compile(rf"^第[{_NUM}]+部分(?![是的为])[\s：:、，,]*")),
     (2, re.compile(rf"^[（(][{_NUM}]+[）)]")),
     (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
     (3, re.compile(rf"^第[{_NUM}]+[，,、：:](?!是)")),
@@ -106,8 +111,9 @@ _HEADING = re.compile("|".join(f"({pattern.pattern})" for pattern in [p for _, p
 _HEADING_LEVELS = [None] + [level for level, _ in _HEADING_PATTERNS] + [LEAD_LEVEL]
 #: Every heading, lead sentence and list item begins with one of these (of
 #: the patterns above): a test that spares most sentences a call to
-#: :func:`heading_level` or :func:`numbered_task`.
-NUMBERED_FIRST = frozenset(_NUM + "（(0123456789第半今去上过")
+#: :func:`heading_level` or :func:`numbered_task`. The digits are ASCII and
+#: full-width ("１．推进产业升级"), as ``\d`` in the patterns matches both.
+NUMBERED_FIRST = frozenset(_NUM + "（(0123456789０１２３４５６７８９第半今去上过")
 #: Characters a stream is first read to decide whether it is hard-wrapped.
 _SAMPLE_CHARS = 1 << 16
 #: Runs longer than this without a sentence end are cut into pieces.
@@ -279,11 +285,34 @@ def _ends_outside_pairs(line):
     ends, pos = [], 0
     while (m := _SENTENCE_END.search(line, pos)) is not None:
         k = bisect.bisect_right(starts, m.start()) - 1
-        if k >= 0 and m.start() < protected[k][1]:
-            pos = protected[k][1]  # inside quotes or brackets: look on after them
+        close = protected[k][1] if k >= 0 else -1
+        if m.start() < close and not _quote_ends_sentence(line, m, close):
+            # Inside quotes or brackets: look on after this sentence end, up
+            # to the closing mark (a run to it may end the quotation), then after it.
+            pos = m.end() if m.end() < close else close
             continue
         ends.append(pos := m.end())
     return ends
+
+
+# A quotation that ends with a sentence end closes the sentence that quotes it
+# ("毛主席说过：“……多一点人好。”我们要……"), unless the text goes on
+# from it: with punctuation ("。”，"), or a word that ties it to what follows
+# ("叫响“来了就是深圳人。”的口号", "。”等", "。”并强调").
+_QUOTE_CLOSERS = "”’」』"
+_AFTER_QUOTE_GOES_ON = frozenset("，,、：:的之等与及并和或")
+
+
+def _quote_ends_sentence(line, end, close):
+    """Whether the sentence end ``end`` (a match of _SENTENCE_END in ``line``) ends the quotation closing at ``close`` and the sentence with it.
+
+    So it does if it runs to the closing quote through quotes only ("。”",
+    "。’”", not "。）”") and a new sentence follows, or nothing does.
+    """
+    if end.end() <= close or line[:close + 1].rstrip(_QUOTE_CLOSERS)[-1:] not in _TERMINATORS:
+        return False
+    rest = line[end.end() :].lstrip()
+    return not rest or rest[0] not in _AFTER_QUOTE_GOES_ON
 
 
 def _wrap_width(lines):
@@ -349,6 +378,8 @@ def _goes_on(lines, nxt, width, after=None):
     if len(lines) > 1 and len(line) <= _LINK_MOST and _is_link(line) and _may_open(nxt):
         if (width is None or len(lines[-2]) < _FULL_SHARE * width) and _is_body(lines[:-1]):
             return True
+    if _is_subscript(line, nxt, after, width) or (len(lines) > 1 and _is_subscript(lines[-2], line, nxt, width)):
+        return True
     if width is None and nxt[0] not in _CLOSED_STARTS and line[-1] not in _OPEN_ENDS:
         return False  # what every test below would conclude, in an unwrapped text; the common case
     if _CLUTTER.match(line) or _CLUTTER.match(nxt):
@@ -357,7 +388,7 @@ def _goes_on(lines, nxt, width, after=None):
         return False
     if nxt[0] in _CLOSED_STARTS:
         return True
-    if heading_level(nxt) is not None:
+    if heading_level(nxt) is not None and not _heading_look_alike(lines, nxt, width):
         return False
     if line[-1] in _OPEN_ENDS:
         # Even into a list item: "…一是首都功能持续提升，" wrapped before "二是…".
@@ -381,6 +412,24 @@ def _goes_on(lines, nxt, width, after=None):
     return len(line) >= _FULL_SHARE * width
 
 
+def _heading_look_alike(lines, nxt, width):
+    """Whether ``nxt``, which opens like a heading, goes on from the stripped ``lines`` joined so far, in a wrapped text.
+
+    It does mid-paragraph: where the last line is full and ends no sentence
+    ("…占比居全国" / "第二，新增9家…", "…全面清" / "零、全国唯一…",
+    "…大赛" / "一、二等奖。", "…G1" / "09、G219…"), unless ``nxt`` is a
+    heading alone and short of the width ("（二）抓农业"), as no wrapped
+    line of text is. A heading after a heading, a title line, a table row
+    or a line ending with "：" (a list's lead) stands alone.
+    """
+    line = lines[-1]
+    return (
+        width is not None and len(line) >= _FULL_SHARE * width and not _ends_sentence(line)
+        and line[-1] not in "：:" and not _heading_alone("".join(lines)) and not _is_table_row(line)
+        and not (len(nxt) < _FULL_SHARE * width and _heading_alone(nxt))
+    )  # fmt: skip
+
+
 def _is_body(lines):
     """Whether the stripped ``lines`` joined so far are a paragraph's text left open (see _LINK_MOST)."""
     first, last = lines[0], lines[-1]
@@ -398,14 +447,47 @@ def _is_link(line):
     )  # fmt: skip
 
 
+# A subscript of digits on a line of its own (web copies: "广义货币M" / "2" /
+# "增长13.6%…", "（PM" / "10" / "）治理…") looks like a bare page number,
+# which is never joined. It follows the symbol it belongs to, a Latin letter,
+# and the text goes on in the line after it. A page number follows a
+# sentence end or a heading, or, on a wrapped page, a full line (the page's
+# foot, where a line ending in a letter is no sign): it stays apart.
+_SUBSCRIPT = re.compile(r"[0-9]{1,2}(?:\.[0-9])?")  # "2", "10", "2.5"
+_SUBSCRIPT_MOST = 4
+
+
+def _is_subscript(before, number, after, width):
+    """Whether the stripped line ``number`` is a subscript between the stripped lines ``before`` and ``after`` (None: none)."""
+    return (
+        len(number) <= _SUBSCRIPT_MOST and _SUBSCRIPT.fullmatch(number) is not None
+        and _ends_in_symbol(before) and not _heading_alone(before) and after is not None and _may_open(after)
+        and (width is None or len(before) < _FULL_SHARE * width)
+    )  # fmt: skip
+
+
+def _ends_in_symbol(line):
+    """Whether the stripped ``line`` ends with a Latin letter, as a symbol with a subscript ("M", "PM", "CO")."""
+    return line[-1].isascii() and line[-1].isalpha()
+
+
+def _heading_alone(line):
+    """Whether the stripped ``line`` is a numbered heading with no sentence in it ("二、发展AI", not "第二，…。…" nor "五年来，我们…")."""
+    level = heading_level(line)
+    return level is not None and level != LEAD_LEVEL and _TERMINATOR.search(line) is None
+
+
 def _may_open(line):
     """Whether the stripped ``line`` may go on from the line before: no heading, list item or page number."""
     return heading_level(line) is None and _LIST_ITEM.match(line) is None and _CLUTTER.match(line) is None
 
 
 def _link_lines(stripped):
-    """Whether some line of ``stripped`` may be a link's line (see _LINK_MOST): the cheap test, before the line by line one."""
-    return any(len(m) <= _LINK_MOST and len(p) >= _BODY_LEAST and _is_body([p]) for p, m in zip(stripped, stripped[1:]))
+    """Whether some line of ``stripped`` may be a link's line (see _LINK_MOST) or a subscript: the cheap test, before the line by line one."""
+    return any(
+        (len(m) <= _LINK_MOST and len(p) >= _BODY_LEAST and _is_body([p])) or (len(m) <= _SUBSCRIPT_MOST and _ends_in_symbol(p))
+        for p, m in zip(stripped, stripped[1:])
+    )
 
 
 def _non_blank_lines(text):

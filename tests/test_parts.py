@@ -481,3 +481,24 @@ def test_short_lines_are_the_major_headings_of_a_report_without_numbered_ones():
     assert got["计划草案拟定，农业总产值增长百分之五左右。"] == "plan"
     # Once the plan has begun, such a line is one of its topics ("胜利" names no review there).
     assert got["要团结一切可以团结的力量。"] == "plan"
+
+
+def test_a_report_divided_into_numbered_parts_reads_them_as_its_top_headings():
+    # County and city reports: "第一部分　…" / "第二部分　…" where others write "一、" / "二、".
+    text = (
+        "各位代表：\n第一部分　2025年工作回顾\n（一）经济运行稳中向好\n全年生产总值增长5.4%。\n"
+        "（二）重点项目扎实推进\n建成重点项目30个。\n第二部分　2026年工作安排\n（一）扩大有效投资\n"
+        "新开工重点项目50个。\n（二）推动产业升级\n建成智能工厂10家。\n"
+    )
+    spans = split_sentences(text)
+    assert [s.text for s in spans if s.is_heading] == [
+        "第一部分　2025年工作回顾", "（一）经济运行稳中向好", "（二）重点项目扎实推进",
+        "第二部分　2026年工作安排", "（一）扩大有效投资", "（二）推动产业升级",
+    ]
+    by_text = {s.text: s for s in spans}
+    assert by_text["建成智能工厂10家。"].section == ("第二部分　2026年工作安排", "（二）推动产业升级")
+    assert by_text["建成重点项目30个。"].section == ("第一部分　2025年工作回顾", "（二）重点项目扎实推进")
+    parts = parts_of(text)
+    assert [parts[s] for s in ("全年生产总值增长5.4%。", "建成重点项目30个。", "新开工重点项目50个。", "建成智能工厂10家。")] == [
+        "review", "review", "plan", "plan",
+    ]

@@ -36,8 +36,28 @@ def test_quotes_and_brackets_stay_whole():
 
 
 def test_closing_quote_after_terminator_joins_the_sentence():
-    assert texts("他说：“好。”下一句。") == ["他说：“好。”下一句。"]
+    assert texts("他说：“好。”下一句。") == ["他说：“好。”", "下一句。"]
     assert texts("提出“要快！”。然后") == ["提出“要快！”。", "然后"]
+
+
+def test_a_quotation_ending_a_sentence_ends_it_unless_the_text_goes_on_from_it():
+    # National reports of 1954-1985 quote Mao, Zhou or Chen Yun: "…好。”我们要…" ran on.
+    s = "毛主席说过：“对于革命来说，总是多一点人好。”我们要争取一切可以争取的人。各项工作稳步推进。"
+    spans = split_sentences(s)
+    assert [sp.text for sp in spans] == [
+        "毛主席说过：“对于革命来说，总是多一点人好。”", "我们要争取一切可以争取的人。", "各项工作稳步推进。",
+    ]
+    assert all(s[sp.start : sp.end] == sp.text for sp in spans)
+    assert texts("总书记强调：“要坚持高质量发展。要守住安全底线。”“要稳中求进。”我们认真贯彻落实。") == [
+        "总书记强调：“要坚持高质量发展。要守住安全底线。”", "“要稳中求进。”", "我们认真贯彻落实。",
+    ]
+    assert texts("他说：“‘甲’是好的。’” 这是结论。") == ["他说：“‘甲’是好的。’”", "这是结论。"]
+    # Text that goes on from the quotation, and a sentence end in brackets, keep the sentence whole.
+    for whole in (
+        "叫响“来了就是深圳人。”的口号，吸引人才来深。", "提出“要快！”，并加快推进。",
+        "他指出“要团结。”并强调要稳定。", "完成“百日行动（第一阶段。）”后续工作。",
+    ):
+        assert texts(whole) == [whole]
 
 
 def test_unmatched_quote_does_not_swallow_the_line():
@@ -74,6 +94,12 @@ def test_headings_and_section_paths():
         ("3.农业生产", 3),
         ("第一，坚持稳中求进。", 3),
         ("（2）完善机制", 4),
+        ("第一部分　2025年工作回顾", 1),
+        ("第二部分 2026年工作安排", 1),
+        ("第二部分：2026年工作安排", 1),
+        ("第一部分是总结。", None),
+        ("１．推进产业升级", 3),
+        ("（１）推进产业升级", 4),
         ("半年来，我们科学谋划。", 9),
         ("过去一年，我们迎难而上。", 9),
         ("2.5亿元投向民生。", None),
@@ -84,6 +110,18 @@ def test_headings_and_section_paths():
 )
 def test_heading_levels(sentence, level):
     assert heading_level(sentence) == level
+
+
+def test_a_full_width_digit_heading_is_a_heading_as_an_ascii_one():
+    spans = split_sentences("１．推进产业升级\n新建项目10个。")
+    assert [(sp.text, sp.is_heading, sp.section) for sp in spans] == [
+        ("１．推进产业升级", True, ()), ("新建项目10个。", False, ("１．推进产业升级",)),
+    ]
+
+
+def test_heading_words_of_a_numbered_part_are_its_words_alone():
+    assert segment.heading_words("第二部分　2026年工作安排") == "2026年工作安排"
+    assert segment.heading_words("第二部分：2026年工作安排") == "2026年工作安排"
 
 
 def test_headings_only_open_a_line():
@@ -231,6 +269,44 @@ def test_provincial_reports_wrapped_at_a_printed_width_keep_their_sentences(shar
             fragments += sum(len(t) <= 3 and t not in set(plain) for t in got)
     assert whole / total >= 0.995, whole / total  # 0.998 measured
     assert fragments <= 20  # 15 measured, of 43,000 sentences
+
+
+def test_a_wrapped_line_that_opens_like_a_heading_goes_on_mid_paragraph():
+    # Lines of PDF copies of the 2026 reports at 30-40 characters: "第二，", "零、",
+    # "一、二等奖", "09、" opened a heading in the middle of a sentence.
+    lines = [
+        "　　传统产业加快“智改数转”，关键业务环节全面数字化企业占比居全国",
+        "第二，新增9家国家卓越级智能工厂、38家国家级5G工厂，规上高技术制",
+        "造业对工业增长贡献率达36.5%，漳州入选国家中小企业数字化转型试点",
+        "城市。乡村旅游项目扎实推进，保持高风险银行机构数量全面动态清",
+        "零、全国唯一债券“零违约”省份的良好信誉，粮食产量连续13年稳定在",
+        "430亿斤以上。乡村旅游项目分获全国农村创业项目大赛的一等奖和",
+        "一、二等奖。有序实施国道G1",
+        "　　（二）抓农业",
+        "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业",
+        "（三）抓工业",
+        "　　全年新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，培育",
+        "家庭农场28家，完成投资436亿元。主要做好以下几方面工作：",
+        "一、加快项目建设，新增规上工业企业85家，专精特新企业达到17家",
+    ]
+    text = "\n".join(lines)
+    spans = split_sentences(text)
+    assert [(s.text.replace("\n", ""), s.is_heading) for s in spans] == [
+        ("传统产业加快“智改数转”，关键业务环节全面数字化企业占比居全国第二，新增9家国家卓越级智能工厂、38家国家级5G工厂，"
+         "规上高技术制造业对工业增长贡献率达36.5%，漳州入选国家中小企业数字化转型试点城市。", False),
+        ("乡村旅游项目扎实推进，保持高风险银行机构数量全面动态清零、全国唯一债券“零违约”省份的良好信誉，粮食产量连续13年稳定在430亿斤以上。", False),
+        ("乡村旅游项目分获全国农村创业项目大赛的一等奖和一、二等奖。", False),
+        ("有序实施国道G1", False),
+        # A heading alone and short of the width, and a heading after a full line ending with "：", stand alone.
+        ("（二）抓农业", True),
+        ("全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业", False),
+        ("（三）抓工业", True),
+        ("全年新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，培育家庭农场28家，完成投资436亿元。", False),
+        ("主要做好以下几方面工作：", False),
+        ("一、加快项目建设，新增规上工业企业85家，专精特新企业达到17家", True),
+    ]  # fmt: skip
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    assert all(s.section == () for s in spans[:4])
 
 
 def test_a_heading_running_into_its_paragraph_is_joined_where_wrapped():
@@ -416,6 +492,37 @@ def test_a_link_or_subscript_on_a_line_of_its_own_stays_in_its_sentence():
     ]  # fmt: skip
     for block in (8, 40, 1 << 20):
         assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
+
+
+def test_a_subscript_of_digits_on_a_line_of_its_own_is_no_page_number():
+    # "广义货币M" / "2" / "增长…" (national reports 2014-2019 as stored) came out
+    # as three records, the "2" taken for a page number.
+    import io
+
+    paragraph = "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业85家，专精特新企业达到17家。\n"
+    text = paragraph * 4 + (
+        "第二，保持经济运行处在合理区间。今年广义货币M\n2\n预期增长13%左右。\n"
+        "稳健的货币政策要松紧适度。广义货币M\n2\n和社会融资规模增速要相匹配。\n"
+        "以细颗粒物（PM\n2.5\n）和可吸入颗粒物（PM\n10\n）治理为突破口。\n"
+        # Page numbers stay apart: after a sentence end, a heading, or a short line not ending in a letter.
+        "全年完成投资436亿元。\n12\n新增规上工业企业85家。\n二、发展AI\n3\n推进人工智能应用。\n"
+        "全年完成投资436亿元，新增规上工业\n4\n企业85家。\n"
+    )
+    spans = split_sentences(text)
+    assert [s.text for s in spans[4:]] == [
+        "第二，保持经济运行处在合理区间。", "今年广义货币M\n2\n预期增长13%左右。",
+        "稳健的货币政策要松紧适度。", "广义货币M\n2\n和社会融资规模增速要相匹配。",
+        "以细颗粒物（PM\n2.5\n）和可吸入颗粒物（PM\n10\n）治理为突破口。",
+        "全年完成投资436亿元。", "12", "新增规上工业企业85家。", "二、发展AI", "3", "推进人工智能应用。",
+        "全年完成投资436亿元，新增规上工业", "4", "企业85家。",
+    ]  # fmt: skip
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    for block in (8, 40, 1 << 20):
+        assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
+    # On a wrapped page, a number below a full line is the page's foot, even after a letter.
+    line = "全年实施省市重点项目218个，完成投资436亿元，新增规上企业GDP"
+    wrapped = "\n".join([line] * 6 + ["12", "增长5%。"])
+    assert [s.text for s in split_sentences(wrapped)][-2:] == ["12", "增长5%。"]
 
 
 def test_a_line_left_open_by_a_comma_goes_on_into_a_list_item():
