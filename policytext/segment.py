@@ -46,7 +46,8 @@ _TERMINATORS = frozenset("。！？；!?;")
 _TRAILING = frozenset("”’）)】》」』")
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "【": "】", "《": "》", "「": "」", "『": "』"}
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
-# Line breaks always end a sentence, whatever brackets are open.
+# Line breaks end a sentence whatever brackets are open, unless the line
+# goes on in the next one (wrapped text, a link on a line of its own).
 _BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
 _OTHER_BREAKS = _BREAKS.replace("\n", "")
 _LINE = re.compile(f"[^{_BREAKS}]+")
@@ -698,7 +699,11 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
     Parameters
     ----------
     text : str
-        Report text, any length. Line breaks always end a sentence.
+        Report text, any length. A line break ends a sentence unless the
+        line goes on in the next one: hard-wrapped lines (a PDF text layer),
+        a line ending in "，", a link or subscript on a line of its own are
+        joined, and the sentence's text keeps the break; headings, list
+        items, title and date lines and page numbers stand alone.
     max_chars : int
         Longer runs without a sentence end are cut into pieces of this size.
 
