@@ -167,7 +167,11 @@ def classify(text: str, *, model: ModelLike = None, context: bool = True) -> lis
     Parameters
     ----------
     text : str
-        A whole report, or any part of one.
+        A whole report, or any part of one, split as it is given: page
+        numbers and running titles of printed pages are removed (made white
+        space, in place) only by :func:`policytext.readers.read_document`
+        and ``policytext tag``, so pass the text of a file copied out of a
+        PDF through them.
     model : Classifier or path, optional
         Defaults to the shipped model.
     context : bool

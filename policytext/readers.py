@@ -16,6 +16,7 @@ nothing is printed.
 """
 
 import codecs
+import bisect
 import collections
 import contextlib
 import importlib
@@ -346,18 +347,26 @@ def _read_text(path, data, max_bytes, max_pdf_pages):
 
 
 def _pages_in_place(text):
-    """A text of printed pages (pdftotext puts a form feed between them) with what joins the pages made white space.
+    """A text of printed pages with what joins the pages made white space.
 
-    As for a PDF (:func:`_joined_pages`), page numbers at either end of a
-    page and a line at the same end of most pages (not the first page's)
-    are no text, and pages meet at one line break, so a sentence running on
-    to the next page is joined as wrapped lines are; every character keeps
-    its offset, so records still point into the file's text.
+    The pages are those a form feed ends (pdftotext puts one between
+    pages); in a text without form feeds (copied out of a PDF viewer, or
+    ``pdftotext -nopgbrk``), those its own page numbers end, when they are
+    sure to be page numbers (:func:`_numbered_pages`). As for a PDF
+    (:func:`_joined_pages`), page numbers at either end of a page and a line
+    at the same end of most pages (not the first page's) are no text, and
+    pages meet at one line break, so a sentence running on to the next page
+    is joined as wrapped lines are; every character keeps its offset, so
+    records still point into the file's text.
     """
-    if "\f" not in text:
-        return text
-    cuts = [m.start() for m in re.finditer("\f", text)]
-    pages = list(zip([0] + [c + 1 for c in cuts], cuts + [len(text)]))
+    if "\f" in text:
+        cuts = [m.start() for m in re.finditer("\f", text)]
+        pages = list(zip([0] + [c + 1 for c in cuts], cuts + [len(text)]))
+    else:
+        cuts = _numbered_pages(text)
+        if not cuts:
+            return text
+        pages = list(zip([0] + cuts, cuts + [len(text)]))
     lines = [[(m.start(), m.end(), m.group().strip()) for m in _PAGE_LINE.finditer(text, a, b) if m.group().strip()] for a, b in pages]
     running = _running_lines([[line for *_, line in page] for page in lines])
     ends = []  # (start, end) of each page's text without its furniture, for pages that have any
@@ -380,6 +389,126 @@ def _pages_in_place(text):
 
 
 _PAGE_LINE = re.compile(r"[^\r\n\f]+")
+_PAGE_NUMBER = re.compile(r"\d+")
+#: Page numbers of a text without form feeds: at least this many, running upward,
+_PAGE_RUN_LEAST = 3
+#: ... a page (non-blank lines from one page number to the next) of this many lines at least and at most,
+_PAGE_LINES = (10, 200)
+#: ... at most this many pages (or one in ten) missing from the run,
+_PAGE_MISSING = 2
+#: ... and the pages this much alike: a page of another length than the
+#: run's median page, by more than this factor, is an odd one, and at most
+#: one in five may be (but for a short last page).
+_PAGE_LIKE = 1.5
+#: Lines written as the page numbers are (but not of their run) may lie among them: one for this many page numbers.
+_PAGE_AMONG = 2
+#: Marks of a number tried as the one before a page number: bounds the search in a text full of numbers.
+_PAGE_TRIES = 16
+#: A bare number over this is a year or a figure, not the number of a report's page.
+_PAGE_MOST = 999
+
+
+def _numbered_pages(text):
+    """Where the pages of a text without form feeds end, from its page numbers; None if it shows none for sure.
+
+    Text copied out of a PDF keeps each page's number ("- 3 -", "—3—", "3",
+    "第3页 共20页": :func:`~policytext.segment.is_page_mark`) and often a
+    running title every forty-odd lines. They cut the sentence running on to
+    the next page in two and became sentences. Lines that look like page
+    numbers are taken for them when at least :data:`_PAGE_RUN_LEAST` run
+    upward, mostly one apart, spaced like pages (:data:`_PAGE_LINES`
+    non-blank lines), and fairly regularly so (:data:`_PAGE_LIKE`). A
+    numbered list ("1", "2", "3" a few lines apart), a column of years or a
+    table of figures does not: such a text is left as it is, as is any text
+    when unsure (numbers of sections that happen to be spaced like pages
+    would lose their lines).
+
+    Returns the offset just past each page number, for :func:`_pages_in_place`
+    to cut pages at.
+    """
+    lines = [m for m in _PAGE_LINE.finditer(text) if not m.group().isspace()]
+    marks = collections.defaultdict(list)  # shape ("- # -") -> (line index among the non-blank lines, page number, end offset)
+    for index, m in enumerate(lines):
+        line = m.group().strip()
+        if len(line) <= 20 and is_page_mark(line):
+            number = int(_PAGE_NUMBER.search(line).group())
+            if number <= _PAGE_MOST:
+                marks[_PAGE_NUMBER.sub("#", "".join(line.split()))].append((index, number, m.end()))
+    # A text's page numbers are all written alike: "5" (PM2.5 wrapped) is none of "- 4 -" and "- 6 -".
+    # Lines written alike making a quarter of the text are a table or a list, not page numbers (nor worth the search).
+    runs = ((_page_run(same), same) for same in marks.values() if len(same) <= len(lines) // 4)
+    chain, same = max(runs, key=lambda run: len(run[0]), default=([], []))
+    if len(chain) < _PAGE_RUN_LEAST:
+        return None
+    # Page numbers stand out: few lines written like them lie among them. A
+    # list numbered over and over, a table of figures, may hold a run spaced
+    # like pages ("1" of one list, "2" of the next, ...).
+    among = sum(chain[0][0] <= mark[0] <= chain[-1][0] for mark in same) - len(chain)
+    if among > len(chain) // _PAGE_AMONG:
+        return None
+    steps = [(b[1] - a[1], b[0] - a[0]) for a, b in zip(chain, chain[1:])]
+    if sum(pages > 1 for pages, _ in steps) > max(_PAGE_MISSING, len(steps) // 10):
+        return None
+    per_page = sorted(lines_apart / pages for pages, lines_apart in steps)
+    median = per_page[len(per_page) // 2]
+    odd = [k for k, (pages, lines_apart) in enumerate(steps) if not median / _PAGE_LIKE <= lines_apart / pages <= median * _PAGE_LIKE]
+    if odd and odd[-1] == len(steps) - 1 and steps[-1][1] < median:
+        odd.pop()  # the last page may be short
+    if len(odd) > len(steps) // 5:
+        return None
+    # A page number opening the text heads its first page, which keeps its title.
+    return [end for index, _, end in chain if index > 0]
+
+
+def _page_run(marks):
+    """The longest run of ``marks`` that reads as a document's page numbers (see :func:`_numbered_pages`).
+
+    Each mark of the run is one to three pages on from the one before, a
+    page's lines later per page. It is sought twice: the second time, pages
+    are kept to between half and twice the first run's median page and, of
+    two marks of a number, the one nearer a page on is taken (a body line
+    "5" a few lines after the page number "5").
+    """
+    least, most = _PAGE_LINES
+    run = _longest_run(marks, least, most, None)
+    if len(run) < _PAGE_RUN_LEAST:
+        return run
+    per_page = sorted((b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(run, run[1:]))
+    median = per_page[len(per_page) // 2]
+    run = _longest_run(marks, max(least, median / 2), min(most, median * 2), median)
+    # The text's last page number, after a last page too short for a page.
+    after = [mark for mark in marks if mark[0] > run[-1][0]] if run else []
+    if len(after) == 1 and after[0][1] == run[-1][1] + 1 and after[0][0] - run[-1][0] < median:
+        run.append(after[0])
+    return run
+
+
+def _longest_run(marks, least, most, page):
+    """The longest run of ``marks`` one to three numbers apart, ``least`` to ``most`` lines a page; nearest ``page`` lines a page on ties."""
+    by_number = collections.defaultdict(list)  # page number -> (line index, position in ``marks``) of its marks, in order
+    best = [(1, 0.0)] * len(marks)  # (length, -distance from ``page`` lines a page) of the best run ending at each mark
+    before = [None] * len(marks)
+    for i, (index, number, _) in enumerate(marks):
+        for step in (1, 2, 3):
+            # The last few marks of the number a page's lines (or two, or three) before this one.
+            earlier = by_number.get(number - step, ())
+            stop = bisect.bisect_right(earlier, (index - least * step, len(marks)))
+            for _, j in earlier[max(0, stop - _PAGE_TRIES) : stop][::-1]:
+                lines_apart = index - marks[j][0]
+                if lines_apart > most * step:
+                    break
+                score = (best[j][0] + 1, -abs(lines_apart / step - page) if page else 0.0)
+                if score > best[i]:
+                    best[i], before[i] = score, j
+        by_number[number].append((index, i))
+    if not marks:
+        return []
+    i = max(range(len(marks)), key=best.__getitem__)
+    run = []
+    while i is not None:
+        run.append(marks[i])
+        i = before[i]
+    return run[::-1]
 
 
 def _without_furniture(lines, number, running):

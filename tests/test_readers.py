@@ -420,6 +420,51 @@ def test_pages_of_a_text_from_pdftotext_join_in_place(tmp_path):
     assert read_document(write(tmp_path / "plain.txt", "- 1 -\n新建农田。\n".encode("utf-8"))) == "- 1 -\n新建农田。\n"
 
 
+def _copied_pages(pages, footer="- {n} -", title="浙江省人民政府工作报告"):
+    """Pages of lines as a PDF viewer copies them: no form feed, a page number under each page and the running title over the next."""
+    return "\n".join(
+        "\n".join(([title] if n else ["2026年浙江省政府工作报告"]) + page + [footer.format(n=n + 1)]) for n, page in enumerate(pages)
+    ) + "\n"
+
+
+@pytest.mark.parametrize("footer", ["- {n} -", "—{n}—", "{n}", "第 {n} 页 共 5 页"])
+def test_pages_copied_without_form_feeds_join_in_place(tmp_path, footer):
+    # Copied out of a PDF (or pdftotext -nopgbrk), a text keeps each page's
+    # number and running title, but no form feed: they became sentences and
+    # cut the sentence running on to the next page in two. The page numbers
+    # themselves tell where the pages end. Offsets stay those of the file's text.
+    body = "".join(f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家。" for k in range(44))
+    wrapped = [body[i : i + 30] for i in range(0, len(body), 30)]
+    pages = [wrapped[i : i + 12] for i in range(0, len(wrapped), 12)]
+    assert len(pages) == 5 and all(not page[-1].endswith("。") for page in pages[:-1])  # a sentence crosses each page break
+    raw = _copied_pages(pages, footer)
+    text = read_document(write(tmp_path / "report.txt", raw.encode("utf-8")))
+    assert len(text) == len(raw) and all(a == b or a in " \n" for a, b in zip(text, raw))
+    assert "浙江省人民政府工作报告" not in text
+    assert not {footer.format(n=n) for n in range(1, 6)} & {line.strip() for line in text.splitlines()}
+    sentences = ["".join(s.text.split()) for s in split_sentences(text)]
+    assert sentences == ["2026年浙江省政府工作报告"] + [sentence + "。" for sentence in body.split("。")[:-1]]
+    assert all(text[s.start : s.end] == s.text for s in split_sentences(text))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # Only two page numbers: too few to be sure of.
+        _copied_pages([["全年实施省市重点项目200个，完成投资", "400亿元。"] * 8, ["新增规上工业企业80家，专精特新企", "业达到10家。"] * 8]),
+        # A numbered list: "1", "2", "3" alone on lines a few lines apart.
+        "主要任务：\n1\n推进新型工业化，\n加快建设制造强省。\n2\n深化改革开放。\n3\n保障和改善民生，\n办好民生实事。\n4\n加强政府建设。\n" * 3,
+        # A column of years and a table of figures.
+        "年份\n" + "".join(f"{year}\n{100 + year % 7}\n" for year in range(2000, 2026)) + "地区生产总值逐年增长。\n",
+        # Numbers whose spacing is nothing like pages'.
+        "\n".join(["1"] + ["新建高标准农田4300亩，"] * 12 + ["2"] + ["整改安全隐患126条，"] * 40 + ["3"] + ["开展安全生产大检查。"] * 11 + ["4"]),
+    ],
+    ids=["two-pages", "numbered-list", "years", "irregular"],
+)
+def test_numbered_lines_that_are_no_page_numbers_are_kept(tmp_path, raw):
+    assert read_document(write(tmp_path / "report.txt", raw.encode("utf-8"))) == raw
+
+
 def test_pdf_corrupt(tmp_path):
     pytest.importorskip("pypdf")
     path = write(tmp_path / "bad.pdf", b"%PDF-1.4\n" + random.Random(2).randbytes(4000))
