@@ -28,7 +28,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from .errors import DocumentError, extra_needed
+from .errors import DocumentError, ParameterError, extra_needed
 from .segment import INVISIBLE, is_page_mark, line_breaks
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "detect_encoding",
     "read_document",
     "open_text_stream",
+    "without_page_furniture",
     "extra_for",
 ]
 
@@ -344,6 +345,39 @@ def _decode(path, data, declared=None):
 def _read_text(path, data, max_bytes, max_pdf_pages):
     """.txt: the decoded text, as is, but for what joins its printed pages (:func:`_pages_in_place`)."""
     return _pages_in_place(_decode(path, data))
+
+
+def without_page_furniture(text: str) -> str:
+    """``text`` with the page numbers and running titles of its printed pages made white space.
+
+    What :func:`read_document` does to a ``.txt``, for a text you already
+    hold (copied out of a PDF viewer, or pdftotext's output): pages are
+    found from form feeds or from the text's own page numbers, and each page
+    number and line repeated at the same edge of most pages becomes spaces,
+    so a sentence running on to the next page is read whole. Every other
+    character keeps its offset (the result is as long as ``text``), so
+    sentences of the result point into ``text`` too. A text without such
+    pages comes back as it is.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> page = "全年新建高标准农田\\n" * 12
+    >>> text = "".join(f"{page}- {n} -\\n某县政府工作报告\\n" for n in range(1, 5))
+    >>> cleaned = without_page_furniture(text)
+    >>> len(cleaned) == len(text), "- 2 -" in cleaned, "某县政府工作报告" in cleaned
+    (True, False, False)
+    """
+    if not isinstance(text, str):
+        raise ParameterError(f"text must be a str, got {type(text).__name__}")
+    return _pages_in_place(text)
 
 
 def _pages_in_place(text):

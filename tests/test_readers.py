@@ -26,7 +26,9 @@ from policytext.readers import (
     extra_for,
     open_text_stream,
     read_document,
+    without_page_furniture,
 )
+from policytext import ParameterError
 
 PARAGRAPHS = [
     "过去一年，全县地区生产总值增长6.5%，规模以上工业增加值增长8%。",
@@ -445,6 +447,19 @@ def test_pages_copied_without_form_feeds_join_in_place(tmp_path, footer):
     sentences = ["".join(s.text.split()) for s in split_sentences(text)]
     assert sentences == ["2026年浙江省政府工作报告"] + [sentence + "。" for sentence in body.split("。")[:-1]]
     assert all(text[s.start : s.end] == s.text for s in split_sentences(text))
+
+
+def test_a_text_already_held_loses_its_page_furniture_as_a_file_does(tmp_path):
+    # classify() on a string copied out of a PDF kept every page number and
+    # running title as a sentence: the reader's clean-up had no entry point for a str.
+    body = "".join(f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家。" for k in range(44))
+    wrapped = [body[i : i + 30] for i in range(0, len(body), 30)]
+    raw = _copied_pages([wrapped[i : i + 12] for i in range(0, len(wrapped), 12)])
+    cleaned = without_page_furniture(raw)
+    assert cleaned == read_document(write(tmp_path / "report.txt", raw.encode("utf-8"))) != raw
+    assert without_page_furniture("新建农田。\n- 1 -\n") == "新建农田。\n- 1 -\n"
+    with pytest.raises(ParameterError, match="^text must be a str, got bytes$"):
+        without_page_furniture(raw.encode("utf-8"))
 
 
 @pytest.mark.parametrize(
