@@ -364,6 +364,197 @@ def test_docx_zip_that_is_not_a_document(tmp_path):
     assert reason(write(tmp_path / "plain.docx", buffer.getvalue())).startswith("corrupt .docx (")
 
 
+# Word's list numbering: python-docx's paragraph.text leaves the numbers out.
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def word_list(document, num_id, levels, abstract_id=None, overrides=""):
+    """Add a w:abstractNum of ``levels`` (ilvl -> inner XML of its w:lvl) and a w:num ``num_id`` using it."""
+    from docx.oxml import parse_xml
+
+    abstract_id = num_id if abstract_id is None else abstract_id
+    numbering = document.part.numbering_part.element
+    if levels is not None:
+        lvls = "".join(f'<w:lvl w:ilvl="{ilvl}">{xml}</w:lvl>' for ilvl, xml in levels.items())
+        numbering.insert(0, parse_xml(f'<w:abstractNum {W_NS} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>'))
+
+
+def numbered(paragraph, num_id, ilvl=None):
+    """Number ``paragraph`` directly (its own w:numPr)."""
+    from docx.oxml import parse_xml
+
+    level = "" if ilvl is None else f'<w:ilvl w:val="{ilvl}"/>'
+    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}>{level}<w:numId w:val="{num_id}"/></w:numPr>'))
+    return paragraph
+
+
+def level(fmt, text, start=1, extra=""):
+    return f'<w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>{extra}'
+
+
+def test_docx_word_numbered_headings_keep_their_numbers(tmp_path):
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    word_list(document, 90, {0: level("chineseCounting", "%1、"), 1: level("chineseCounting", "（%2）")})
+    # Heading 1 and 2 numbered through their styles, as Word's multilevel
+    # heading lists are (Heading 1 without ilvl: level 0).
+    document.styles["Heading 1"].element.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}><w:numId w:val="90"/></w:numPr>'))
+    document.styles["Heading 2"].element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {W_NS}><w:ilvl w:val="1"/><w:numId w:val="90"/></w:numPr>')
+    )
+    document.add_paragraph("各位代表：")
+    document.add_paragraph("2025年工作回顾", style="Heading 1")
+    document.add_paragraph("全力促进经济平稳健康发展", style="Heading 2")
+    document.add_paragraph("全市生产总值增长5.4%。")
+    numbered(document.add_paragraph("聚力落实国家重大战略任务"), 90, ilvl=1)  # numbered directly
+    document.add_paragraph("新建高标准农田3万亩。", style="List Number")  # the template's decimal list "%1."
+    document.add_paragraph("新增城镇就业800人。", style="List Number")
+    document.add_paragraph("排查整改安全隐患126条。", style="List Bullet")  # a symbol-font bullet: no text
+    document.add_paragraph("2026年工作安排", style="Heading 1")
+    document.add_paragraph("扎实推进项目建设", style="Heading 2")  # a new 一、 restarts the （一） level
+    document.add_paragraph("要抓好项目建设。")
+    document.add_paragraph("报告说明", style="Subtitle")  # the template's Subtitle: an ilvl and no list
+    path = tmp_path / "report.docx"
+    document.save(path)
+    text = read_document(path)
+    assert text.splitlines() == [
+        "各位代表：",
+        "一、2025年工作回顾",
+        "（一）全力促进经济平稳健康发展",
+        "全市生产总值增长5.4%。",
+        "（二）聚力落实国家重大战略任务",
+        "1.新建高标准农田3万亩。",
+        "2.新增城镇就业800人。",
+        "排查整改安全隐患126条。",
+        "二、2026年工作安排",
+        "（一）扎实推进项目建设",
+        "要抓好项目建设。",
+        "报告说明",
+    ]
+    sections = {s.text: s.section for s in split_sentences(text)}
+    assert sections["全市生产总值增长5.4%。"] == ("一、2025年工作回顾", "（一）全力促进经济平稳健康发展")
+    assert sections["排查整改安全隐患126条。"] == ("一、2025年工作回顾", "（二）聚力落实国家重大战略任务", "2.新增城镇就业800人。")
+    assert sections["要抓好项目建设。"] == ("二、2026年工作安排", "（一）扎实推进项目建设")
+
+
+@pytest.mark.parametrize(
+    "fmt, text, start, shown",
+    [
+        ("chineseCountingThousand", "%1、", 9, ["九、", "十、", "十一、"]),
+        ("chineseCounting", "（%1）", 19, ["（十九）", "（二十）", "（二十一）"]),
+        ("ideographTraditional", "%1、", 1, ["甲、", "乙、", "丙、"]),
+        ("ideographZodiac", "%1、", 12, ["亥、", "13、", "14、"]),  # past the last sign: decimal
+        ("decimal", "%1.", 9, ["9.", "10.", "11."]),
+        ("decimalFullWidth", "%1．", 1, ["１．", "２．", "３．"]),
+        ("decimalZero", "%1.", 9, ["09.", "10.", "11."]),
+        ("decimalEnclosedCircle", "%1", 1, ["①", "②", "③"]),
+        ("lowerLetter", "%1)", 26, ["z)", "aa)", "bb)"]),
+        ("lowerLetter", "%1)", 10**9, ["1000000000)", "1000000001)", "1000000002)"]),  # not a billion letters
+        ("upperLetter", "%1.", 1, ["A.", "B.", "C."]),
+        ("lowerRoman", "(%1)", 3, ["(iii)", "(iv)", "(v)"]),
+        ("upperRoman", "%1.", 9, ["IX.", "X.", "XI."]),
+        ("chineseLegalSimplified", "%1、", 1, ["1、", "2、", "3、"]),  # a format not implemented: decimal
+        ("decimal", "第%1章", 1, ["第1章 ", "第2章 ", "第3章 "]),  # ends in a letter: the tab is a space
+    ],
+)
+def test_docx_word_number_formats(tmp_path, fmt, text, start, shown):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    word_list(document, 90, {0: level(fmt, text, start)})
+    for _ in shown:
+        numbered(document.add_paragraph("推进项目建设。"), 90)
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert read_document(path).splitlines() == [number + "推进项目建设。" for number in shown]
+
+
+def test_docx_word_numbering_counts_as_word_does(tmp_path):
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    # Two levels shown together ("1.2"), the second never restarting (lvlRestart 0), a space after the number.
+    word_list(document, 91, {0: level("decimal", "%1."), 1: level("decimal", "%1.%2", extra='<w:lvlRestart w:val="0"/><w:suff w:val="space"/>')})
+    # A second num of list 91 goes on counting; a third restarts at 5 (startOverride).
+    word_list(document, 92, None, abstract_id=91)
+    word_list(document, 93, None, abstract_id=91, overrides='<w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride>')
+    # A bullet in a character of the text's own font is dropped too.
+    word_list(document, 94, {0: level("bullet", "•")})
+    numbered(document.add_paragraph("甲"), 91)
+    numbered(document.add_paragraph("乙"), 91, ilvl=1)
+    numbered(document.add_paragraph(""), 91)  # blank: not read, but counted
+    numbered(document.add_paragraph("丙"), 91, ilvl=1)
+    table = document.add_table(rows=1, cols=2)  # a table's paragraphs count in document order
+    numbered(table.cell(0, 0).paragraphs[0], 92).add_run("丁")
+    table.cell(0, 1).text = "表格"
+    numbered(document.add_paragraph("戊"), 93)
+    numbered(document.add_paragraph("己"), 94)
+    heading = document.add_paragraph("庚", style="List Number")
+    heading._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}><w:numId w:val="0"/></w:numPr>'))  # numId 0: numbering off
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert read_document(path).splitlines() == ["1.甲", "1.1 乙", "2.2 丙", "3.丁\t表格", "5.戊", "己", "庚"]
+
+
+def test_docx_word_numbering_that_points_nowhere_is_left_out(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    word_list(document, 95, {0: level("decimal", "%1.")})
+    numbered(document.add_paragraph("没有的列表"), 96)  # no such num
+    numbered(document.add_paragraph("没有的级别"), 95, ilvl=4)  # no such level
+    word_list(document, 97, None, abstract_id=98)  # a num whose abstract list is missing
+    numbered(document.add_paragraph("没有的定义"), 97)
+    word_list(document, 99, {0: level("decimal", "%1.", start="abc")})  # an unreadable start: 1
+    numbered(document.add_paragraph("读不出的起点"), 99)
+    # Styles based on each other in a circle, the circle numbered by list 95.
+    from docx.oxml import parse_xml
+
+    for name, base in (("CircleA", "CircleB"), ("CircleB", "CircleA")):
+        document.styles.element.append(
+            parse_xml(
+                f'<w:style {W_NS} w:type="paragraph" w:styleId="{name}"><w:name w:val="{name}"/><w:basedOn w:val="{base}"/>'
+                '<w:pPr><w:numPr><w:numId w:val="95"/></w:numPr></w:pPr></w:style>'
+            )
+        )
+    document.add_paragraph("循环的样式", style="CircleA")
+    nameless = numbered(document.add_paragraph("无名的样式"), 95)
+    nameless._p.pPr.insert(0, parse_xml(f"<w:pStyle {W_NS}/>"))  # no w:val, which python-docx requires
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert read_document(path).splitlines() == ["没有的列表", "没有的级别", "没有的定义", "1.读不出的起点", "1.循环的样式", "2.无名的样式"]
+
+
+def test_docx_word_list_through_a_numbering_style_and_an_overridden_level(tmp_path):
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    # List 80's levels are list 81's, through the numbering style 报告标题 (w:numStyleLink).
+    word_list(document, 81, {0: level("chineseCounting", "%1、")})
+    document.styles.element.append(
+        parse_xml(
+            f'<w:style {W_NS} w:type="numbering" w:styleId="ReportHeadings"><w:name w:val="报告标题"/>'
+            '<w:pPr><w:numPr><w:numId w:val="81"/></w:numPr></w:pPr></w:style>'
+        )
+    )
+    word_list(document, 80, {0: level("decimal", "%1.")})
+    abstract = document.part.numbering_part.element.xpath('w:abstractNum[@w:abstractNumId="80"]')[0]
+    abstract.append(parse_xml(f'<w:numStyleLink {W_NS} w:val="ReportHeadings"/>'))
+    # List 82 replaces list 81's level with one of its own (a w:lvl in
+    # w:lvlOverride); one list still, it counts on.
+    override = f'<w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0">{level("decimalEnclosedCircle", "%1")}</w:lvl></w:lvlOverride>'
+    word_list(document, 82, None, abstract_id=81, overrides=override)
+    numbered(document.add_paragraph("总体要求"), 80)
+    numbered(document.add_paragraph("重点任务"), 80)
+    numbered(document.add_paragraph("稳住农业基本盘。"), 82)
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert read_document(path).splitlines() == ["一、总体要求", "二、重点任务", "③稳住农业基本盘。"]
+
+
 # --------------------------------------------------------------------- .pdf
 
 
