@@ -24,7 +24,7 @@ from json.encoder import encode_basestring
 import numpy as np
 from pathlib import Path
 
-from .errors import PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed
 from .tables import JOURNAL, PARTIAL, SPOOL, read_table, replacing
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "records_format", "replace_text", "require_extra", "same_document", "shown"]
@@ -655,16 +655,20 @@ def require_extra(module, extra, what):
 
 
 def records_format(output, format):
-    """The records' format: the output's extension, which a given ``format`` must agree with."""
+    """The records' format: the output's extension, which a given ``format`` must agree with.
+
+    Raises :class:`~policytext.errors.ParameterError` (a usage mistake) for
+    an extension that names no format, or a ``format`` that disagrees.
+    """
     if output is None:
         return format or "jsonl"
     suffix = Path(output).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         if format is None:
-            raise PolicytextError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
+            raise ParameterError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
         return format
     if format is not None and format != suffix:
-        raise PolicytextError(f"{output}: --format {format} disagrees with the extension .{suffix}")
+        raise ParameterError(f"{output}: --format {format} disagrees with the extension .{suffix}")
     return suffix
 
 
@@ -678,8 +682,11 @@ def check_outputs(outputs, inputs):
 
     Raises
     ------
+    ParameterError
+        Naming the option and the path, for a path the command gets wrong
+        (see :func:`policytext.tables.check_output`) or one given twice.
     PolicytextError
-        Naming the option and the path.
+        Naming the option and the path, for a folder this process may not write in.
     """
     from .tables import check_output
 
@@ -689,10 +696,10 @@ def check_outputs(outputs, inputs):
         try:
             check_output(path, inputs=inputs)
         except PolicytextError as exc:
-            raise PolicytextError(f"--{name} {exc}") from None
+            raise type(exc)(f"--{name} {exc}") from None
         key = os.path.realpath(path)
         if key in seen:
-            raise PolicytextError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
+            raise ParameterError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
         seen[key] = name
 
 
