@@ -422,3 +422,24 @@ def test_usage_mistakes_about_outputs_exit_2_before_any_work(tmp_path, model_dir
         code, out, err = run(*argv)
         assert (code, out, err) == (2, "", f"policytext: error: {message}\n"), argv
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "r.txt"]
+
+
+def test_evaluate_names_a_bad_file_without_a_line_number(tmp_path, model_dir):
+    # "nonexist.jsonl:0: no such file or folder": a line 0 of a file that is not
+    # there; and /dev/null, which is there, was called missing.
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    cases = [
+        (tmp_path / "nonexist.jsonl", "no such file or folder"),
+        ("/dev/null", "not a regular file"),
+        (empty, "empty file"),
+    ]
+    for path, reason in cases:
+        code, out, err = run("evaluate", str(path), "--model", str(model_dir))
+        assert (code, out, err) == (1, "", f"policytext: error: {path}: {reason}\n")
+    code, _, err = run("train", str(empty), "-o", str(tmp_path / "m"))
+    assert (code, err) == (1, f"policytext: error: {empty}: empty file\n")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    code, _, err = run("evaluate", str(bare), "--model", str(model_dir))
+    assert (code, err) == (1, f"policytext: error: {bare}: folder holds no .jsonl files\n")
