@@ -37,7 +37,7 @@ from xml.etree.ElementTree import ParseError
 from ._validation import Constraint, check_params
 from .errors import ParameterError, PolicytextError, extra_needed
 
-__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "read_table", "replacing", "write_table"]
+__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "read_table", "replacing", "write_table"]
 
 #: Formats by extension.
 TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -77,9 +77,10 @@ def format_of(path, *, format=None):
 #: which is replaced by renaming a new file onto it.
 _SPECIAL_FOLDERS = ("/dev/", "/proc/")
 #: The endings of a job's own files beside its output (:class:`policytext.records.RecordWriter`
-#: names them): the spool of a table written at the end, the journal, a cut-off streamed document.
-SPOOL, JOURNAL, PARTIAL = ".spool.jsonl", ".journal", ".partial"
-RESERVED_SUFFIXES = (JOURNAL, PARTIAL, SPOOL)
+#: names them): the spool of a table written at the end, the journal, a cut-off streamed
+#: document, and how a finished job tagged (its settings, for a resumed job to check).
+SPOOL, JOURNAL, PARTIAL, SETTINGS = ".spool.jsonl", ".journal", ".partial", ".settings.json"
+RESERVED_SUFFIXES = (JOURNAL, PARTIAL, SPOOL, SETTINGS)
 
 
 def check_output(path, *, inputs=()):
@@ -88,7 +89,7 @@ def check_output(path, *, inputs=()):
     The output may not exist yet; if it does it must be a regular file (not
     a folder or a device such as /dev/stdout) and none of ``inputs``. It
     may not name a job's own files beside an output (``*.journal``,
-    ``*.partial``, ``*.spool.jsonl``). Its folder must exist and take new
+    ``*.partial``, ``*.spool.jsonl``, ``*.settings.json``). Its folder must exist and take new
     files: a job refused only when it writes its last output would have
     done its work for nothing.
 
