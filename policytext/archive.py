@@ -402,7 +402,7 @@ def tag_files(
     check_outputs({"output": output, "summary": summary, "panel": panel, "errors": errors, "plot": plot}, docs)
     format = records_format(output, format)
     if format in ("parquet", "xlsx") and output is None:
-        raise PolicytextError(f"--format {format} needs an output file (-o FILE)")
+        raise ParameterError(f"--format {format} needs an output file (-o FILE)")
     for table in (summary, panel):
         if table:
             from .tables import format_of

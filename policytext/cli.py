@@ -4,9 +4,14 @@ Errors are turned into one ``policytext: error: …`` line and an exit status
 here, at the edge, and nowhere else:
 
 - 0: success
-- 1: the job could not run (bad model, bad corpus, unreadable input)
-- 2: bad command-line usage
+- 1: the job could not run (bad model, bad corpus, unreadable input, an
+  output folder it may not write in)
+- 2: bad usage, a :class:`~policytext.errors.ParameterError`: an option, a
+  format that disagrees with the output's extension or an extension that
+  names none, an output that is a folder, a device, one of the inputs, in
+  no existing folder, or the same file as another output
 - 3: the job ran but some documents failed (each reported on stderr)
+- 130: interrupted (Ctrl-C); an output is cut back to whole documents
 - 141: standard output was closed by its reader (``| head``); nothing is printed
 """
 

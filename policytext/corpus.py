@@ -48,7 +48,15 @@ class Corpus:
 
 
 def corpus_files(paths):
-    """Expand files and folders (every ``*.jsonl`` below, sorted) into a list of files."""
+    """Expand files and folders (every ``*.jsonl`` below, sorted) into a list of files.
+
+    Raises
+    ------
+    CorpusError
+        For a path that is missing, is neither a folder nor a regular file
+        (``/dev/null``, a pipe), or is a folder holding no ``.jsonl`` file:
+        the path and what is wrong, with no line number.
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = []
@@ -60,6 +68,8 @@ def corpus_files(paths):
             files.extend(found)
         elif p.is_file():
             files.append(p)
+        elif p.exists():
+            raise CorpusError([(str(p), 0, "not a regular file")])
         else:
             raise CorpusError([(str(p), 0, "no such file or folder")])
     return files
@@ -87,7 +97,8 @@ def read_corpus(paths, labels=LABELS):
     CorpusError
         Listing every line that does not parse, has no text, has a label
         outside ``labels``, or gives a sentence another label than an
-        earlier line did.
+        earlier line did, and every file that is empty or not UTF-8
+        (see also :func:`corpus_files`).
     """
     allowed = None if labels is None else set(labels)
     files = corpus_files(paths)
@@ -96,6 +107,9 @@ def read_corpus(paths, labels=LABELS):
     for path in files:
         raw = path.read_bytes()
         _add_file(digest, path, raw)
+        if not raw:
+            problems.append((str(path), 0, "empty file"))
+            continue
         try:
             content = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -27,12 +27,14 @@ class CorpusError(PolicytextError, ValueError):
     """A training or evaluation corpus has bad lines.
 
     ``problems`` holds one ``(path, line_number, message)`` tuple per bad
-    line, so callers can report all of them at once.
+    line, so callers can report all of them at once. A line number of 0
+    is a problem of the file as a whole (missing, not a regular file,
+    empty, not UTF-8): its message names the file alone, as ``path: message``.
     """
 
     def __init__(self, problems):
         self.problems = list(problems)
-        shown = "\n".join(f"{path}:{line}: {msg}" for path, line, msg in self.problems[:20])
+        shown = "\n".join(f"{path}:{line}: {msg}" if line else f"{path}: {msg}" for path, line, msg in self.problems[:20])
         more = len(self.problems) - 20
         if more > 0:
             shown += f"\n... and {more} more"

@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import re
+import stat
 import warnings
 from collections.abc import Sequence
 from json.encoder import encode_basestring
@@ -24,8 +25,8 @@ from json.encoder import encode_basestring
 import numpy as np
 from pathlib import Path
 
-from .errors import PolicytextError, extra_needed
-from .tables import JOURNAL, PARTIAL, SPOOL, read_table, replacing
+from .errors import ParameterError, PolicytextError, extra_needed
+from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, read_table, replacing
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
@@ -290,6 +291,16 @@ class RecordWriter:
     that document, which the resumed job tags again. The journal is removed
     when the job ends normally. The output is locked while a job writes it:
     a second job on the same output is refused before it touches anything.
+
+    How the job tags (``settings``: the model and context or not) is the
+    journal's first line while it runs, and is kept when it ends in a small
+    file beside the output (``<output>.settings.json``, written under a
+    temporary name and renamed into place). A resumed job that would tag
+    otherwise is refused before anything is written, and so is one whose
+    model has other labels than the output's records (read from the records
+    themselves, so also for an output of a version that kept no settings:
+    such an output resumes with a warning). A file of that name that a job
+    did not write is never replaced: the job is refused.
     """
 
     def __init__(self, path, fmt, labels, *, resume=False, settings=None):
@@ -301,6 +312,8 @@ class RecordWriter:
         self.done = set()
         self.kept = []  # records held in memory: no output and no sink
         self._journal_fd = None
+        self.settings = settings
+        self.settings_file = None if path is None else f"{path}{SETTINGS}"
         if path is None:
             self.fd = None
             self._csv_header_needed = fmt == "csv"
@@ -309,6 +322,8 @@ class RecordWriter:
             require_extra("pyarrow", "parquet", "--format parquet")
         if fmt == "xlsx":
             require_extra("openpyxl", "excel", "--format xlsx")
+        # Read (and a file of the user's there refused) before the output is opened or created.
+        told = _read_settings(self.settings_file, path)
         new_spool = fmt in _SPOOLED and not os.path.lexists(self.spool)
         self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -329,18 +344,25 @@ class RecordWriter:
                 # A journal being rebuilt from a finished output, cut short: it
                 # names nothing for certain, and the output (or table) is whole.
                 entries = None
-            restore = resume and fmt in _SPOOLED and os.path.isfile(path) and entries is None and (cut or os.fstat(self.fd).st_size == 0)
-            restored = self._table_records() if restore else None
+            if resume and entries is None:
+                # A finished output: its records' labels must be this model's, and
+                # the settings its job kept (if any) say how it tagged.
+                if fmt not in _SPOOLED:
+                    self._check_first_record()
+                if written_with is None and (os.fstat(self.fd).st_size > 0 or (fmt in _SPOOLED and os.path.isfile(path))):
+                    written_with = told  # of an output still there: one removed since says nothing
             if written_with is not None and settings is not None and written_with != settings:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
                 raise PolicytextError(
                     f"{path}: its documents so far were tagged {_settings_text(written_with)}, and this job would tag "
                     f"{_settings_text(settings)}; resume with the same model and options, or start again without --resume"
                 )
+            restore = resume and fmt in _SPOOLED and os.path.isfile(path) and entries is None and (cut or os.fstat(self.fd).st_size == 0)
+            restored = self._table_records() if restore else None
             # Read and checked before the journal is created: a job refused
             # here leaves no empty journal to be trusted by the next.
             finished = self._finished_documents() if resume and entries is None and not restore else None
-            if (finished or restored) and settings is not None:
+            if (finished or restored) and settings is not None and written_with is None:
                 # The journal of a finished job is gone, and with it how the job tagged.
                 warnings.warn(
                     f"{path}: a finished output does not say how its documents were tagged; this job tags "
@@ -357,7 +379,8 @@ class RecordWriter:
             # Nothing to keep: a new job, or a spool and journal that hold no
             # more than a cut restore of the table.
             os.ftruncate(self.fd, 0)
-            for old in (self.journal, f"{self.spool}{PARTIAL}"):
+            stale = [self.journal, f"{self.spool}{PARTIAL}"] + ([self.settings_file] if not resume and told is not None else [])
+            for old in stale:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(old)
         elif cut:
@@ -381,12 +404,7 @@ class RecordWriter:
     def _table_records(self):
         """The records of a finished .parquet or .xlsx output, refused unless this model's tag wrote it."""
         columns, rows = read_table(self.path, format=self.fmt)
-        expected = table_columns(self.labels)
-        if list(columns) != expected:
-            raise PolicytextError(
-                f"{self.path}: not an output of policytext tag with this model's labels: its columns are "
-                f"{', '.join(map(str, columns)) or 'none'}, and this model writes {', '.join(expected)}"
-            )
+        self._check_columns(columns)
         records = []
         for n, row in enumerate(rows, 2):  # row 1 is the header
             try:
@@ -398,6 +416,48 @@ class RecordWriter:
             records.append(record)
         self._check_found({r["file"] for r in records})
         return records
+
+    def _check_columns(self, columns):
+        """Refuse an output whose columns are not this model's: another model's labels, or no output of policytext tag."""
+        columns, expected = [str(c) for c in columns], table_columns(self.labels)
+        if columns == expected:
+            return
+        probs = columns[len(COLUMNS) :]
+        if columns[: len(COLUMNS)] == list(COLUMNS) and probs and all(c.startswith("p_") for c in probs):
+            self._refuse_labels([c[2:] for c in probs])
+        raise PolicytextError(
+            f"{self.path}: not an output of policytext tag with this model's labels: its columns are "
+            f"{', '.join(columns) or 'none'}, and this model writes {', '.join(expected)}"
+        )
+
+    def _refuse_labels(self, labels):
+        raise PolicytextError(
+            f"{self.path}: its records were tagged with the labels {', '.join(map(str, labels))}, and this model's labels are "
+            f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without --resume"
+        )
+
+    def _check_record(self, record):
+        """Refuse a JSON Lines record of another model's labels (or none of policytext tag's)."""
+        if not (isinstance(record, dict) and isinstance(record.get("probs"), dict) and "file" in record):
+            raise PolicytextError(f"{self.path}: not an output of policytext tag: a line is not a sentence record (file, …, probs)")
+        if list(record["probs"]) != self.labels:
+            self._refuse_labels(list(record["probs"]))
+
+    def _check_first_record(self):
+        """Refuse a finished JSON Lines or CSV output whose first record (or header) is of other labels,
+        before anything is cut or written: every record is checked as the output is read (:meth:`_documents_in`)."""
+        with open(self.spool, encoding="utf-8-sig", newline="") as f:
+            first = f.readline()
+        if not first.endswith("\n"):
+            return  # empty, or one line cut short, which resume drops
+        if self.fmt == "csv":
+            self._check_columns(next(csv.reader([first])))
+        else:
+            try:
+                record = json.loads(first)
+            except ValueError:
+                raise PolicytextError(f"{self.path}: not an output of policytext tag: its first line is not JSON") from None
+            self._check_record(record)
 
     def _restore(self, records):
         """Write a finished table's records to the spool a document at a time, each then named in the journal.
@@ -466,7 +526,16 @@ class RecordWriter:
         with open(path, encoding="utf-8-sig", newline="") as f:
             if self.fmt == "csv":
                 return {row["file"] for row in csv.DictReader(f)}
-            return {json.loads(line)["file"] for line in f if line.strip()}
+            names = set()
+            for line in f:
+                if line.strip():
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        raise PolicytextError(f"{self.path}: not an output of policytext tag: a line is not JSON") from None
+                    self._check_record(record)  # an output mixed by an earlier version's resume
+                    names.add(record["file"])
+            return names
 
     @staticmethod
     def _truncate_partial_line(path, block=1 << 16):
@@ -581,6 +650,12 @@ class RecordWriter:
         if complete and self.fmt in _SPOOLED:
             _spool_to_table(self.spool, self.path, self.labels)
         if complete:
+            # Kept before the journal goes: a job stopped between the two has both, and the journal says.
+            if self.settings is not None:
+                _write_settings(self.settings_file, self.path, self.fmt, self.labels, self.settings)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.settings_file)  # checked as a job's when the job began; it says nothing of this one
             os.remove(self.journal)
             if self.fmt in _SPOOLED:
                 os.remove(self.spool)
@@ -631,6 +706,36 @@ def _journal_entries(path):
     return settings, entries, restoring
 
 
+def _read_settings(file, output):
+    """The settings a finished job kept in ``file`` beside ``output``, or None if there is no such file.
+
+    A file there that a job did not write (not a regular file, not JSON of
+    its form) is refused: it is the user's, and a job would replace it.
+    """
+    try:
+        info = os.lstat(file)
+    except FileNotFoundError:
+        return None
+    data = None
+    if stat.S_ISREG(info.st_mode):
+        try:
+            with open(file, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            data = None
+    if isinstance(data, dict) and str(data.get("written_by", "")).startswith("policytext ") and isinstance(data.get("settings"), dict):
+        return data["settings"]
+    raise PolicytextError(f"{file}: not a file policytext wrote, and a job keeps how it tagged {output} there; move it away or choose another output")
+
+
+def _write_settings(file, output, fmt, labels, settings):
+    """Keep how a finished job tagged ``output``, in ``file``: written whole under a temporary name, then renamed."""
+    from ._version import __version__
+
+    data = {"written_by": f"policytext {__version__}", "output": os.path.basename(output), "format": fmt, "labels": list(labels), "settings": settings}
+    replace_text(file, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
 def _settings_text(settings):
     context = "in context" if settings.get("context") else "without context"
     return f"{context} by the model {settings.get('model', '?')}"
@@ -655,16 +760,20 @@ def require_extra(module, extra, what):
 
 
 def records_format(output, format):
-    """The records' format: the output's extension, which a given ``format`` must agree with."""
+    """The records' format: the output's extension, which a given ``format`` must agree with.
+
+    Raises :class:`~policytext.errors.ParameterError` (a usage mistake) for
+    an extension that names no format, or a ``format`` that disagrees.
+    """
     if output is None:
         return format or "jsonl"
     suffix = Path(output).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         if format is None:
-            raise PolicytextError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
+            raise ParameterError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
         return format
     if format is not None and format != suffix:
-        raise PolicytextError(f"{output}: --format {format} disagrees with the extension .{suffix}")
+        raise ParameterError(f"{output}: --format {format} disagrees with the extension .{suffix}")
     return suffix
 
 
@@ -678,8 +787,11 @@ def check_outputs(outputs, inputs):
 
     Raises
     ------
+    ParameterError
+        Naming the option and the path, for a path the command gets wrong
+        (see :func:`policytext.tables.check_output`) or one given twice.
     PolicytextError
-        Naming the option and the path.
+        Naming the option and the path, for a folder this process may not write in.
     """
     from .tables import check_output
 
@@ -689,10 +801,10 @@ def check_outputs(outputs, inputs):
         try:
             check_output(path, inputs=inputs)
         except PolicytextError as exc:
-            raise PolicytextError(f"--{name} {exc}") from None
+            raise type(exc)(f"--{name} {exc}") from None
         key = os.path.realpath(path)
         if key in seen:
-            raise PolicytextError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
+            raise ParameterError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
         seen[key] = name
 
 

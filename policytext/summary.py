@@ -25,7 +25,7 @@ from .parts import names_part
 from .places import LEVELS, parse_place
 from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
-from .targets import YEAR_WORDS, year_number
+from .targets import DATE_LINE as _DATE_LINE, YEAR_WORDS, year_number
 from .variants import to_simplified
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
@@ -34,14 +34,6 @@ __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pand
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
 _YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-# A line that is only a date ("2025年12月22日", "（二〇二五年一月十六日）"), below a title that has none.
-_DATE_LINE = re.compile(
-    rf"[—－\-―\s（(]*({YEAR_WORDS})\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月[^，,。；;在]{{0,8}}"
-    r"(?:在[^，,。；;]{0,40}?(?:会议|大会)上[）)]?"  # "——2025年1月20日在江北新区党工委扩大会议上"
-    # A resolution's: "（2023年3月13日第十四届全国人民代表大会第一次会议通过）". The
-    # session that adopted it is the one the report was given to: its year is the report's.
-    r"|[^，,。；;]{0,40}?(?:会议|大会)(?:通过|批准)[）)]?)?"
-)
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 

@@ -35,9 +35,9 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from ._validation import Constraint, check_params
-from .errors import PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed
 
-__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "read_table", "replacing", "write_table"]
+__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "read_table", "replacing", "write_table"]
 
 #: Formats by extension.
 TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -50,24 +50,25 @@ def format_of(path, *, format=None):
 
     Raises
     ------
-    PolicytextError
+    ParameterError
         If the extension is none of .csv, .jsonl, .parquet and .xlsx, or if
-        ``format`` names another format than the extension.
+        ``format`` names another format than the extension: a usage mistake
+        (``policytext`` exits 2).
 
     >>> format_of("out/targets.XLSX")
     'xlsx'
     >>> format_of("t.csv", format="parquet")
     Traceback (most recent call last):
     ...
-    policytext.errors.PolicytextError: t.csv: --format parquet disagrees with the extension .csv (csv)
+    policytext.errors.ParameterError: t.csv: --format parquet disagrees with the extension .csv (csv)
     """
     check_params("format_of", {"path": _PATH, "format": _FORMAT}, {"path": path, "format": format})
     suffix = Path(path).suffix.lower()
     by_extension = TABLE_FORMATS.get(suffix)
     if by_extension is None:
-        raise PolicytextError(f"{path}: unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}")
+        raise ParameterError(f"{path}: unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}")
     if format is not None and format != by_extension:
-        raise PolicytextError(f"{path}: --format {format} disagrees with the extension {suffix} ({by_extension})")
+        raise ParameterError(f"{path}: --format {format} disagrees with the extension {suffix} ({by_extension})")
     return by_extension
 
 
@@ -76,9 +77,10 @@ def format_of(path, *, format=None):
 #: which is replaced by renaming a new file onto it.
 _SPECIAL_FOLDERS = ("/dev/", "/proc/")
 #: The endings of a job's own files beside its output (:class:`policytext.records.RecordWriter`
-#: names them): the spool of a table written at the end, the journal, a cut-off streamed document.
-SPOOL, JOURNAL, PARTIAL = ".spool.jsonl", ".journal", ".partial"
-RESERVED_SUFFIXES = (JOURNAL, PARTIAL, SPOOL)
+#: names them): the spool of a table written at the end, the journal, a cut-off streamed
+#: document, and how a finished job tagged (its settings, for a resumed job to check).
+SPOOL, JOURNAL, PARTIAL, SETTINGS = ".spool.jsonl", ".journal", ".partial", ".settings.json"
+RESERVED_SUFFIXES = (JOURNAL, PARTIAL, SPOOL, SETTINGS)
 
 
 def check_output(path, *, inputs=()):
@@ -87,37 +89,43 @@ def check_output(path, *, inputs=()):
     The output may not exist yet; if it does it must be a regular file (not
     a folder or a device such as /dev/stdout) and none of ``inputs``. It
     may not name a job's own files beside an output (``*.journal``,
-    ``*.partial``, ``*.spool.jsonl``). Its folder must exist and take new
+    ``*.partial``, ``*.spool.jsonl``, ``*.settings.json``). Its folder must exist and take new
     files: a job refused only when it writes its last output would have
     done its work for nothing.
 
     Raises
     ------
+    ParameterError
+        For a path that the command gets wrong: a folder, a device, a
+        reserved name, one of the inputs, or in a folder that does not
+        exist (``policytext`` exits 2, bad usage).
     PolicytextError
+        For a folder that exists but in which this process may not create
+        files: the machine's state, not the command (exit 1).
     """
     out = Path(path)
     if any(_special(hop) for hop in _links(out)):
-        raise PolicytextError(f"{path}: the output is not a regular file (a device or a process's stream)")
+        raise ParameterError(f"{path}: the output is not a regular file (a device or a process's stream)")
     if os.path.abspath(out).endswith(RESERVED_SUFFIXES):
-        raise PolicytextError(f"{path}: names ending {', '.join(RESERVED_SUFFIXES)} are kept for a job's own files beside its output")
+        raise ParameterError(f"{path}: names ending {', '.join(RESERVED_SUFFIXES)} are kept for a job's own files beside its output")
     try:
         info = os.stat(out)
     except FileNotFoundError:
         info = None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise PolicytextError(f"{path}: the output is a folder")
+            raise ParameterError(f"{path}: the output is a folder")
         if not stat.S_ISREG(info.st_mode):
-            raise PolicytextError(f"{path}: the output is not a regular file")
+            raise ParameterError(f"{path}: the output is not a regular file")
         for item in inputs:
             try:
                 if os.path.samefile(item, out):
-                    raise PolicytextError(f"{path}: the output is one of the input documents")
+                    raise ParameterError(f"{path}: the output is one of the input documents")
             except OSError:
                 continue
     parent = Path(os.path.realpath(out)).parent
     if not parent.is_dir():
-        raise PolicytextError(f"{path}: no such folder {parent}")
+        raise ParameterError(f"{path}: no such folder {parent}")
     try:
         fd, trial = tempfile.mkstemp(prefix=".policytext-check-", dir=parent)
     except OSError as exc:

@@ -208,6 +208,17 @@ _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一�
 _NUM = rf"(?:{_DIGITS}|{_CN})"
 #: A year in Arabic or Chinese numerals, as a pattern: "1995", "一九九五", "二〇〇五".
 YEAR_WORDS = r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}"
+#: A line that is only a date, perhaps with the session it was given at ("2025年12月22日",
+#: "（二〇二五年一月十六日）", "——2025年1月20日在……会议上"), as a pattern to fullmatch
+#: a stripped line; group 1 is the year. The report's head has one (read for its year by
+#: :func:`policytext.summary.document_meta`), and it is never a sentence the next line goes on.
+DATE_LINE = re.compile(
+    rf"[—－\-―\s（(]*({YEAR_WORDS})\s*年\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月[^，,。；;在]{{0,8}}"
+    r"(?:在[^，,。；;]{0,40}?(?:会议|大会)上[）)]?"  # "——2025年1月20日在江北新区党工委扩大会议上"
+    # A resolution's: "（2023年3月13日第十四届全国人民代表大会第一次会议通过）". The
+    # session that adopted it is the one the report was given to: its year is the report's.
+    r"|[^，,。；;]{0,40}?(?:会议|大会)(?:通过|批准)[）)]?)?"
+)
 _MAGNITUDES = re.compile("万亿|亿|万")
 _GRAIN_UNITS = "万亿斤|亿斤|万斤|万亿公斤|亿公斤|万公斤|亿吨|万吨|斤|公斤|吨"
 _UNIT = rf"(?:{_GRAIN_UNITS}|万人|人|%)"
@@ -541,8 +552,10 @@ def _paragraphs(text, spans):
             prev = run[-1]
             between = text[prev.end : span.start]
             joined = "\n" not in between and "\r" not in between
-            # A line that ends without ending its sentence goes on in the next.
-            unfinished = not prev.is_heading and not prev.text.endswith(_SENTENCE_END)
+            # A line that ends without ending its sentence goes on in the next; the date
+            # line ends none, and goes on in nothing: its year dated the line under it
+            # ("——2024年12月20日在…会议上" then "2025年主要预期目标是：…", read as 2024's).
+            unfinished = not prev.is_heading and not prev.text.endswith(_SENTENCE_END) and not _is_date_line(prev.text)
             item = listing and (_LIST_ITEM.match(span.text) is not None or _NAMES.match(span.text) is not None)
             if not (joined or unfinished or prev.text.endswith(_CARRY_END) or item or targets_level is not None):
                 yield run
@@ -553,6 +566,11 @@ def _paragraphs(text, spans):
             targets_level = level
     if run:
         yield run
+
+
+def _is_date_line(sentence):
+    """Whether a sentence is a report's date (or session) line: :data:`DATE_LINE`, digits full-width or not."""
+    return DATE_LINE.fullmatch(sentence.strip().translate(_FULL_WIDTH)) is not None
 
 
 def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=frozenset()):

@@ -896,7 +896,7 @@ def test_a_finished_output_resumed_from_another_folder_is_refused_untouched(tmp_
     with pytest.raises(PolicytextError, match=r"named relative to the folder its job ran in \(such as 'r/a.txt'\).*run --resume from that folder"):
         tag_files([str(tmp_path / "r")], output=str(out), resume=True, progress=False)
     # Refused before a journal (or spool) was made: the next resume reads the output, not an empty journal.
-    assert out.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["elsewhere", out.name, "r"]
+    assert out.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["elsewhere", out.name, f"{out.name}.settings.json", "r"]
     monkeypatch.chdir(tmp_path)
     assert tag_files([str(tmp_path / "r")], output=str(out), resume=True, progress=False).tagged == []
     assert read_table(out) == rows
@@ -1135,7 +1135,7 @@ def test_a_document_cut_short_by_a_full_disk_is_tagged_again_on_resume(tmp_path)
         (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "fds" / "2")}, "--errors {p}/fds/2: the output is not a regular file (a device or a process's stream)"),
         (
             lambda d: {"output": str(d / "o.jsonl.journal")},
-            "--output {d}/o.jsonl.journal: names ending .journal, .partial, .spool.jsonl are kept for a job's own files beside its output",
+            "--output {d}/o.jsonl.journal: names ending .journal, .partial, .spool.jsonl, .settings.json are kept for a job's own files beside its output",
         ),
         (lambda d: {"output": str(d)}, "--output {d}: the output is a folder"),
         (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d / "a.txt")}, "--errors {d}/a.txt: the output is one of the input documents"),
@@ -1278,7 +1278,7 @@ def test_records_and_summary_as_excel_by_extension(tmp_path):
     assert records[0][: len(COLUMNS)] == COLUMNS and len(records) - 1 == sum(r["sentences"] for r in result.summary.rows.values())
     summary = list(openpyxl.load_workbook(tmp_path / "s.xlsx").active.values)
     assert summary[0][:2] == ("file", "place") and summary[1][1] == "青禾镇"
-    assert not list(tmp_path.glob("o.xlsx.*"))  # no spool or journal left
+    assert list(tmp_path.glob("o.xlsx.*")) == [tmp_path / "o.xlsx.settings.json"]  # no spool or journal left: how it tagged
     with pytest.raises(PolicytextError, match=r"s.txt: unknown table extension '.txt'"):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o2.jsonl"), summary=str(tmp_path / "s.txt"))
     assert not (tmp_path / "o2.jsonl").exists()  # refused before work
@@ -1451,10 +1451,10 @@ def test_files_a_folder_holds_of_other_formats_are_counted_at_the_end(tmp_path):
     code = main(["tag", str(folder), "-o", str(out), "--summary", str(folder / "s.csv"), "--no-progress"], err=err)
     assert (code, err.getvalue()) == (0, f"policytext: warning: {SKIPPED_FOUR}\n")
     code = main(["targets", str(folder), "-o", str(folder / "t.csv"), "--no-progress"], err=(err := io.StringIO()))
-    # The records and summary of the run before are no outputs of this one: files passed over.
+    # The records, summary and settings of the run before are no outputs of this one: files passed over.
     assert (code, err.getvalue()) == (
         0,
-        "policytext: warning: skipped 6 files of unsupported formats in folders (.csv: 1, .doc: 1, .jpg: 1, .jsonl: 1, no extension: 1, .text: 1); "
+        "policytext: warning: skipped 7 files of unsupported formats in folders (.csv: 1, .doc: 1, .jpg: 1, .json: 1, .jsonl: 1, no extension: 1, .text: 1); "
         "policytext reads .txt, .md, .html, .htm, .docx, .pdf\n",
     )
 
@@ -1622,6 +1622,7 @@ def test_resuming_a_finished_output_warns_that_its_settings_are_unknown(tmp_path
     (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
     out = tmp_path / "o.jsonl"
     tag_files([tmp_path / "a.txt"], output=str(out), progress=False)
+    (tmp_path / "o.jsonl.settings.json").unlink()  # as an output of a version that kept no settings
     (tmp_path / "b.txt").write_text(report("白石乡"), encoding="utf-8")
     with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged; this job tags without context"):
         result = tag_files([tmp_path], output=str(out), resume=True, context=False, progress=False)
@@ -1643,8 +1644,7 @@ def test_a_finished_table_output_is_read_back_on_resume(tmp_path, fmt):
     tag_files([folder], output=str(out), progress=False)
     _, first = read_table(out)
     (folder / "c.txt").write_text(report("东湖镇", 2022), encoding="utf-8")
-    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):
-        again = tag_files([folder], output=str(out), resume=True, progress=False)
+    again = tag_files([folder], output=str(out), resume=True, progress=False)  # its settings kept beside it: no warning
     assert again.tagged == [str(folder / "c.txt")] and len(again.skipped) == 2
     _, rows = read_table(out)
     assert rows[: len(first)] == first  # the earlier records, as they were
@@ -1652,7 +1652,7 @@ def test_a_finished_table_output_is_read_back_on_resume(tmp_path, fmt):
     whole = tmp_path / f"whole.{fmt}"
     tag_files([folder], output=str(whole), progress=False)
     assert sorted(rows, key=lambda r: (r["file"], r["index"])) == read_table(whole)[1]
-    assert sorted(os.listdir(tmp_path)) == sorted(["r", out.name, whole.name])  # no spool or journal left
+    assert sorted(os.listdir(tmp_path)) == sorted(["r", out.name, whole.name, f"{out.name}.settings.json", f"{whole.name}.settings.json"])  # no spool or journal left
 
 
 def _by_document(rows):
@@ -1739,7 +1739,7 @@ def test_resume_on_a_table_of_another_model_or_with_unreadable_rows_is_refused_u
     columns, rows = read_table(out)
     cases = {
         # A model with one more label: its p_extra column would be dropped.
-        "extra": ([*columns, "p_extra"], [{**r, "p_extra": 0.0} for r in rows], "its columns are file, index"),
+        "extra": ([*columns, "p_extra"], [{**r, "p_extra": 0.0} for r in rows], f"its records were tagged with the labels {', '.join(policytext.LABELS)}, extra, and this model's labels are {', '.join(policytext.LABELS)}; "),
         # A label that is not this model's: the summary crashed on it.
         "label": (columns, [{**rows[0], "label": "extra"}, *rows[1:]], "row 2 cannot be read back as a record"),
         # A number where a section path is text: an AttributeError.
@@ -1803,3 +1803,81 @@ def test_a_new_job_on_a_finished_table_killed_before_its_first_document_does_not
     RecordWriter(str(out), "parquet", policytext.LABELS).close(complete=False)
     tag_files([tmp_path / "b.txt"], output=str(out), resume=True, progress=False)
     assert {r["file"] for r in read_table(out)[1]} == {str(tmp_path / "b.txt")}
+
+
+def _yes_no_model(tmp_path):
+    from conftest import write_jsonl
+
+    corpus = write_jsonl(tmp_path / "yn.jsonl", [{"text": t, "label": l} for t, l in [
+        ("新建高标准农田3000亩。", "yes"), ("完成夏粮收购2.1万吨。", "yes"), ("整改安全隐患126条。", "no"),
+        ("各位代表：", "no"), ("新签约亿元以上项目5个。", "yes"), ("现在，我代表县人民政府作报告。", "no"),
+    ]])  # fmt: skip
+    model = tmp_path / "yn-model"
+    code = main(["train", str(corpus), "-o", str(model), "--labels", "yes,no", "--min-df", "1", "--no-progress"], out=io.StringIO(), err=io.StringIO())
+    assert code == 0
+    return model
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_resuming_a_finished_output_with_another_model_is_refused_before_anything_is_written(tmp_path, fmt):
+    # The other model's records (labels yes/no) were appended to the finished output,
+    # and then the summary died with a traceback (KeyError: 'other'): a mixed output.
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report(), encoding="utf-8")
+    out, summary = tmp_path / f"rs.{fmt}", tmp_path / "rs-summary.csv"
+    assert main(["tag", str(folder), "-o", str(out), "--summary", str(summary), "--no-progress"], out=io.StringIO(), err=io.StringIO()) == 0
+    (folder / "b.txt").write_text(report("白石乡"), encoding="utf-8")
+    model = _yes_no_model(tmp_path)
+    sidecar = tmp_path / f"rs.{fmt}.settings.json"
+    before = out.read_bytes(), summary.read_bytes()
+    labels = ", ".join(policytext.LABELS)
+    for old in (False, True):
+        if old:
+            sidecar.unlink()  # an output of a version that wrote none: its records' labels still tell
+        err = io.StringIO()
+        code = main(["tag", str(folder), "-o", str(out), "--summary", str(summary), "--resume", "--model", str(model), "--no-progress"], out=io.StringIO(), err=err)
+        assert (code, err.getvalue()) == (1, f"policytext: error: {out}: its records were tagged with the labels {labels}, and this model's labels are no, yes; resume with the model that wrote it, or start again without --resume\n")
+        assert (out.read_bytes(), summary.read_bytes()) == before
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("rs.")) == [out.name] + ([] if old else [sidecar.name])
+
+
+def test_resuming_a_finished_output_without_context_is_refused(tmp_path):
+    # --no-context appended records tagged alone to an output tagged in context, with a warning only.
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report(), encoding="utf-8")
+    out = tmp_path / "rs.jsonl"
+    tag_files([folder], output=str(out), progress=False)
+    sidecar = tmp_path / "rs.jsonl.settings.json"
+    written = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert written["output"] == "rs.jsonl" and written["settings"]["context"] is True and written["written_by"].startswith("policytext ")
+    (folder / "b.txt").write_text(report("白石乡"), encoding="utf-8")
+    before = out.read_bytes()
+    with pytest.raises(PolicytextError) as info:
+        tag_files([folder], output=str(out), resume=True, context=False, progress=False)
+    assert str(info.value).startswith(f"{out}: its documents so far were tagged in context by the model ")
+    assert str(info.value).endswith("resume with the same model and options, or start again without --resume")
+    assert out.read_bytes() == before and not (tmp_path / "rs.jsonl.journal").exists()
+    # The same model and options: resumed without a warning, and the settings kept for the next.
+    import warnings as w
+
+    with w.catch_warnings():
+        w.simplefilter("error")
+        again = tag_files([folder], output=str(out), resume=True, progress=False)
+    assert again.tagged == [str(folder / "b.txt")] and json.loads(sidecar.read_text(encoding="utf-8")) == written
+
+
+def test_a_file_of_the_users_where_the_settings_go_is_never_replaced(tmp_path):
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    mine = tmp_path / "o.jsonl.settings.json"
+    mine.write_text("my notes", encoding="utf-8")
+    message = f"{mine}: not a file policytext wrote, and a job keeps how it tagged {out} there; move it away or choose another output"
+    for resume in (False, True):
+        with pytest.raises(PolicytextError) as info:
+            tag_files([tmp_path / "a.txt"], output=str(out), resume=resume, progress=False)
+        assert str(info.value) == message
+    assert mine.read_text(encoding="utf-8") == "my notes" and sorted(os.listdir(tmp_path)) == ["a.txt", "o.jsonl.settings.json"]
+    with pytest.raises(PolicytextError, match="names ending .journal, .partial, .spool.jsonl, .settings.json are kept"):
+        tag_files([tmp_path / "a.txt"], output=str(tmp_path / "x.settings.json"), progress=False)

@@ -177,16 +177,16 @@ def test_targets_wide_with_meta_to_csv(tmp_path):
 def test_targets_refuses_a_format_that_disagrees_and_a_bad_output_before_reading(tmp_path):
     good, _ = _targets_docs(tmp_path)
     code, out, err = run("targets", str(good), "-o", str(tmp_path / "t.csv"), "--format", "xlsx")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert err == f"policytext: error: {tmp_path / 't.csv'}: --format xlsx disagrees with the extension .csv (csv)\n"
     folder = tmp_path / "out.csv"
     folder.mkdir()
     code, _, err = run("targets", str(good), "-o", str(folder))
-    assert code == 1 and err == f"policytext: error: {folder}: the output is a folder\n"
+    assert code == 2 and err == f"policytext: error: {folder}: the output is a folder\n"
     same = tmp_path / "docs" / "same.csv"
     same.write_text("x", encoding="utf-8")
     code, _, err = run("targets", str(good), str(same), "-o", str(same))
-    assert code == 1 and err == f"policytext: error: {same}: the output is one of the input documents\n"
+    assert code == 2 and err == f"policytext: error: {same}: the output is one of the input documents\n"
     assert same.read_text(encoding="utf-8") == "x"
 
 
@@ -391,3 +391,55 @@ def test_train_refuses_a_link_as_its_output(tmp_path, model_dir, tiny_corpus):
     link.symlink_to(model_dir)
     code, _, err = run("train", str(tiny_corpus), "-o", str(link), "--force")
     assert (code, err) == (1, f"policytext: error: {link} is a link; give the model folder itself\n")
+
+
+def test_usage_mistakes_about_outputs_exit_2_before_any_work(tmp_path, model_dir):
+    # Exit 2 says "fix the command": a format, an extension or an output path
+    # that the command itself gets wrong. They exited 1, as if the job had failed.
+    report = tmp_path / "r.txt"
+    report.write_text("新建高标准农田3000亩。", encoding="utf-8")
+    folder = tmp_path / "out.jsonl"
+    folder.mkdir()
+    d = tmp_path
+    cases = [
+        (("tag", str(report), "-o", f"{d}/x.csv", "--format", "jsonl"), f"{d}/x.csv: --format jsonl disagrees with the extension .csv"),
+        (("tag", str(report), "--format", "parquet"), "--format parquet needs an output file (-o FILE)"),
+        (("tag", str(report), "-o", f"{d}/x.txt"), f"{d}/x.txt: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx"),
+        (("tag", str(report), "-o", f"{d}/a.jsonl", "--summary", f"{d}/a.jsonl"), f"--summary {d}/a.jsonl: the same file as --output; give each output its own file"),
+        (("tag", str(report), "-o", str(folder)), f"--output {folder}: the output is a folder"),
+        (("tag", str(report), "-o", "/dev/null"), "--output /dev/null: the output is not a regular file (a device or a process's stream)"),
+        (("tag", str(report), "-o", str(report)), f"--output {report}: the output is one of the input documents"),
+        (("tag", str(report), "-o", f"{d}/no/such/o.jsonl"), f"--output {d}/no/such/o.jsonl: no such folder {d}/no/such"),
+        (("tag", str(report), "-o", f"{d}/o.jsonl", "--summary", f"{d}/s.txt"), f"{d}/s.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx"),
+        (("targets", str(report), "-o", f"{d}/t.csv", "--format", "jsonl"), f"{d}/t.csv: --format jsonl disagrees with the extension .csv (csv)"),
+        (("targets", str(report), "-o", f"{d}/t.txt"), f"{d}/t.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx"),
+        (("targets", str(report), "-o", str(folder)), f"{folder}: the output is a folder"),
+        (("targets", str(report), "-o", "/dev/stdout.csv"), "/dev/stdout.csv: the output is not a regular file (a device or a process's stream)"),
+    ]
+    for argv, message in cases:
+        if argv[0] == "tag":
+            argv = (*argv, "--model", str(model_dir), "--no-progress")
+        code, out, err = run(*argv)
+        assert (code, out, err) == (2, "", f"policytext: error: {message}\n"), argv
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "r.txt"]
+
+
+def test_evaluate_names_a_bad_file_without_a_line_number(tmp_path, model_dir):
+    # "nonexist.jsonl:0: no such file or folder": a line 0 of a file that is not
+    # there; and /dev/null, which is there, was called missing.
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    cases = [
+        (tmp_path / "nonexist.jsonl", "no such file or folder"),
+        ("/dev/null", "not a regular file"),
+        (empty, "empty file"),
+    ]
+    for path, reason in cases:
+        code, out, err = run("evaluate", str(path), "--model", str(model_dir))
+        assert (code, out, err) == (1, "", f"policytext: error: {path}: {reason}\n")
+    code, _, err = run("train", str(empty), "-o", str(tmp_path / "m"))
+    assert (code, err) == (1, f"policytext: error: {empty}: empty file\n")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    code, _, err = run("evaluate", str(bare), "--model", str(model_dir))
+    assert (code, err) == (1, f"policytext: error: {bare}: folder holds no .jsonl files\n")

@@ -762,3 +762,18 @@ PHRASINGS = (
 def test_phrasings_the_reviews_found(text, year, want):
     assert stated(text, year) == want
 
+
+
+def test_a_target_line_right_after_the_date_line_is_read():
+    # The date line ends no sentence, so the line under it was read as its
+    # continuation: "2024年12月20日" then dated the target, and nothing was read.
+    head = "某某县人民政府工作报告\n——2024年12月20日在某某县第十八届人民代表大会第五次会议上\n"
+    for text, year in [
+        (head + "2025年主要预期目标是：地区生产总值增长5%左右。", None),
+        (head + "明年主要预期目标是：地区生产总值增长5%左右。", 2025),
+        (head.split("\n", 1)[1] + "2025年主要预期目标是：地区生产总值增长5%左右。", None),
+        ("（２０２４年１２月２０日）\n2025年主要预期目标是：地区生产总值增长5%左右。", None),
+    ]:
+        found = targets(text, year=year)
+        assert [(t.indicator, t.value, t.unit, t.modifier, t.stated) for t in found] == [("gdp_growth", 5.0, "%", "左右", True)], text
+        assert found[0].text == text.rsplit("\n", 1)[1]
