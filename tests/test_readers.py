@@ -620,7 +620,7 @@ def _copied_pages(pages, footer="- {n} -", title="浙江省人民政府工作报
     ) + "\n"
 
 
-@pytest.mark.parametrize("footer", ["- {n} -", "—{n}—", "{n}", "第 {n} 页 共 5 页"])
+@pytest.mark.parametrize("footer", ["- {n} -", "—{n}—", "{n}", "第 {n} 页 共 5 页", " " * 60 + "- {n} -"])
 def test_pages_copied_without_form_feeds_join_in_place(tmp_path, footer):
     # Copied out of a PDF (or pdftotext -nopgbrk), a text keeps each page's
     # number and running title, but no form feed: they became sentences and
