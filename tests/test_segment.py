@@ -1,7 +1,9 @@
 import glob
 import io
+import itertools
 import random
 import re
+import unicodedata
 
 import pytest
 
@@ -407,6 +409,37 @@ def test_where_paragraphs_open_indented_a_wrapped_heading_or_item_goes_on_into_a
         "（三）持续推动教育科技人才一体发展，构建有竞争优势的新质生产力发展格局",
         "1.通过“以工代赈”发放“三北”工程、高标准农田建设劳务报酬20亿元以上；",
     ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_ragged_right_text_keeps_its_indented_first_lines_in_their_paragraphs():
+    # Finding 9 of a review: in a copy set ragged right (printed lines of
+    # 33 to 39 columns), an indented first line of Chinese characters (31
+    # characters, and 2 of indent) fell under 80% of the width (the 90th
+    # percentile, 41 characters in the lines with digits), and its paragraph
+    # was cut there: "…地方一般公共预算收入达到" | "8500亿元、增长1.5%…".
+    paragraphs = [
+        "全市生产总值达到5.67万亿元、增长5.4%，地方一般公共预算收入达到8500亿元、增长1.5%，居民消费价格上涨0.1%，城镇调查失业率平均为4.2%。",
+        "成功举办中国时尚产业盛典、国际电影节、国际艺术节等文化节展，优化提升市民夜校等文化惠民服务，全年接待游客3.6亿人次、增长12.5%。",
+        "新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，村集体经营性收入全部超过30万元，培育省级示范家庭农场28家，农村人居环境整治村庄达到126个。",
+    ]
+    pairs = [(a, b) for a in paragraphs for b in paragraphs if a != b]
+
+    def ragged(paragraph):
+        # The first line 33 columns wide, the others 39 and 37 in turn.
+        widths = itertools.chain([66], itertools.cycle([78, 74]))
+        lines, line, used, width = [], "", 0, next(widths)
+        for ch in "　　" + paragraph:
+            taken = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if used + taken > width:
+                lines.append(line)
+                line, used, width = "", 0, next(widths)
+            line, used = line + ch, used + taken
+        return lines + [line]
+
+    text = "\n".join(line for a, b in pairs for line in ragged(a + b))
+    spans = split_sentences(text)
+    assert [_squeeze(s.text) for s in spans] == [p for pair in pairs for p in pair]
     assert all(text[s.start : s.end] == s.text for s in spans)
 
 
