@@ -59,9 +59,11 @@ _CLOSED_STARTS = _TERMINATORS | _TRAILING | frozenset("，、：:")
 #: typical long line, most do not end a sentence.
 _FULL_SHARE = 0.8
 #: A heading line goes on if it is full, or nearly full and followed by a
-#: short line: a heading whole on its line is short. Nearly, as a line of
-#: Chinese characters holds fewer than one with half-width digits (the
-#: typical long line) in print.
+#: short line: a heading whole on its line is short. Nearly, as the 90th
+#: percentile of widths is a little above a full line where some lines took
+#: a closing mark past the wrap, and a line of Chinese characters falls
+#: short of one with half-width digits by up to one column (or by a few
+#: characters in a text wrapped at a count of characters).
 _HEADING_SHARE = 0.9
 _HEADING_LEAST = 20
 
@@ -316,8 +318,42 @@ def _quote_ends_sentence(line, end, close):
     return not rest or rest[0] not in _AFTER_QUOTE_GOES_ON
 
 
+class _Wrap(NamedTuple):
+    """The width a text was hard-wrapped at, in characters and in printed columns (see _columns).
+
+    ``indented``: whether its paragraphs open with an indent, so that a line
+    without one goes on from the line before.
+    """
+
+    chars: float
+    columns: float
+    indented: bool = False
+
+
+def _columns(line):
+    """The printed width of ``line`` in columns of a Chinese character: a half-width (ASCII) character takes half a column.
+
+    A PDF's text layer is cut where the printed line is full, so a line with
+    digits or Latin letters holds more characters than a line of Chinese
+    only: in characters, a heading of Chinese characters falls short of the
+    typical long line while it fills its printed line.
+    """
+    return len(line) - len(line.encode("ascii", "ignore")) / 2
+
+
+def _reaches(line, share, width, indent=""):
+    """Whether the stripped ``line``, after its ``indent``, reaches ``share`` of the wrap ``width`` (a _Wrap).
+
+    In characters or in printed columns: a text is wrapped at one or the
+    other (a PDF at a printed width, a plain text at a count of
+    characters), and a line full in the unit it was cut in is full. The
+    indent counts: a paragraph's indented first line is as full as the others.
+    """
+    return len(indent) + len(line) >= share * width.chars or _columns(indent) + _columns(line) >= share * width.columns
+
+
 def _wrap_width(lines):
-    """The width a text was hard-wrapped at, or ``None`` if it was not.
+    """The width a text was hard-wrapped at (a _Wrap), or ``None`` if it was not.
 
     ``lines`` are the text's stripped, non-empty lines. In a wrapped text
     most lines are full (near the 90th percentile of lengths, since few
@@ -325,12 +361,11 @@ def _wrap_width(lines):
     text of one paragraph a line, the long lines are paragraphs, which end
     sentences.
     """
-    lengths = sorted(map(len, lines))
-    if len(lengths) < 3:
+    if len(lines) < 3:
         return None
-    width = lengths[(9 * len(lengths)) // 10]
-    least = max(10, _FULL_SHARE * width)
-    full = [line for line in lines if len(line) >= least]
+    at = (9 * len(lines)) // 10
+    width = _Wrap(sorted(map(len, lines))[at], sorted(map(_columns, lines))[at])
+    full = [line for line in lines if len(line) >= 10 and _reaches(line, _FULL_SHARE, width)]
     open_ = sum(not _ends_sentence(line) for line in full)
     return width if len(full) >= 3 and 2 * open_ > len(full) else None
 
@@ -363,21 +398,24 @@ def _is_table_row(line):
     return (not line.isprintable() or "  " in line) and _TABLE_ROW.search(line) is not None
 
 
-def _goes_on(lines, nxt, width, after=None):
+def _goes_on(lines, nxt, width, after=None, indent=""):
     """Whether the stripped ``lines`` joined so far go on in the stripped next line ``nxt``.
 
+    ``width`` is the wrap width (a _Wrap, None if the text is not wrapped).
     ``after`` is the stripped line right after ``nxt`` (None if a blank line
     or the end comes first): a paragraph cut by a link's line goes on only if
-    the text after the link does.
+    the text after the link does. ``indent`` is the white space before the
+    first of ``lines``.
     """
     line = lines[-1]
+    line_indent = indent if len(lines) == 1 else ""  # only a paragraph's first line is indented
     # A link's line is cut from a line that ends short of the wrap width: a
     # full line goes on anyway, and the short line after it ends a paragraph.
     if len(nxt) <= _LINK_MOST and _is_link(nxt) and after is not None and _may_open(after):
-        if (width is None or len(line) < _FULL_SHARE * width) and _is_body(lines):
+        if (width is None or not _reaches(line, _FULL_SHARE, width, line_indent)) and _is_body(lines):
             return True
     if len(lines) > 1 and len(line) <= _LINK_MOST and _is_link(line) and _may_open(nxt):
-        if (width is None or len(lines[-2]) < _FULL_SHARE * width) and _is_body(lines[:-1]):
+        if (width is None or not _reaches(lines[-2], _FULL_SHARE, width, indent if len(lines) == 2 else "")) and _is_body(lines[:-1]):
             return True
     if _is_subscript(line, nxt, after, width) or (len(lines) > 1 and _is_subscript(lines[-2], line, nxt, width)):
         return True
@@ -389,7 +427,7 @@ def _goes_on(lines, nxt, width, after=None):
         return False
     if nxt[0] in _CLOSED_STARTS:
         return True
-    if heading_level(nxt) is not None and not _heading_look_alike(lines, nxt, width):
+    if heading_level(nxt) is not None and not _heading_look_alike(lines, nxt, width, line_indent):
         return False
     if line[-1] in _OPEN_ENDS:
         # Even into a list item: "…一是首都功能持续提升，" wrapped before "二是…".
@@ -400,20 +438,42 @@ def _goes_on(lines, nxt, width, after=None):
     if width is None or _ends_sentence(line) or _is_table_row(line) or _is_table_row(nxt):
         return False
     # A heading that stops short of the wrap width is whole; other lines
-    # vary more in length (half-width digits), so any long line goes on. A
-    # heading with a sentence end inside runs into its paragraph ("（一）…能级。
-    # 强化联动发展、相"), which goes on as any text does.
+    # vary more in length, so any long line goes on. A heading with a
+    # sentence end inside runs into its paragraph ("（一）…能级。强化联动发展、
+    # 相"), which goes on as any text does.
     heading = heading_level(line) if len(lines) == 1 else None
-    whole_heading = heading is not None and heading < 9 and _TERMINATOR.search(line) is None
-    if whole_heading and len(line) < width:
-        # Nearly full, it goes on only into a short line: the rest of the
-        # heading ("…打造我国向北开放重要桥" / "头堡。"), not a paragraph.
-        # (Of 20 characters at least: a short text's headings may be its long lines.)
-        return len(line) >= max(_HEADING_LEAST, _HEADING_SHARE * width) and len(nxt) < _FULL_SHARE * width
-    return len(line) >= _FULL_SHARE * width
+    if heading is not None and heading < 9 and _TERMINATOR.search(line) is None and not _runs_on(line):
+        return _heading_goes_on(line, nxt, width, line_indent)
+    return _reaches(line, _FULL_SHARE, width, line_indent)
 
 
-def _heading_look_alike(lines, nxt, width):
+def _runs_on(heading):
+    """Whether the stripped heading line ``heading`` runs on past a colon (a term and its explanation: "11.“网链共享计划”：四川省在…")."""
+    colon = max(heading.find("："), heading.find(":"))
+    return 0 < colon < len(heading) - 1
+
+
+def _heading_goes_on(line, nxt, width, indent):
+    """Whether a wrapped text's heading line ``line`` (stripped, with no sentence end inside) goes on in the stripped next line ``nxt``.
+
+    A heading short of the wrap width is whole; a full one goes on. Nearly
+    full, it goes on only into a short line: the rest of the heading
+    ("…打造我国向北开放重要桥" / "头堡。"), not a paragraph. Where paragraphs
+    open indented, though, a line without an indent (which ``nxt`` is) is
+    no paragraph: the heading goes on in it if it is as full as any line
+    that goes on ("1.通过…劳务报酬20亿" / "元以上；扩大…").
+    (Of 20 characters at least: a short text's headings may be its long lines.)
+    """
+    if _reaches(line, 1, width, indent):
+        return True
+    if len(line) < _HEADING_LEAST:
+        return False
+    if width.indented:
+        return _reaches(line, _FULL_SHARE, width, indent)
+    return _reaches(line, _HEADING_SHARE, width, indent) and not _reaches(nxt, _FULL_SHARE, width)
+
+
+def _heading_look_alike(lines, nxt, width, indent=""):
     """Whether ``nxt``, which opens like a heading, goes on from the stripped ``lines`` joined so far, in a wrapped text.
 
     It does mid-paragraph: where the last line is full and ends no sentence
@@ -421,13 +481,14 @@ def _heading_look_alike(lines, nxt, width):
     "…大赛" / "一、二等奖。", "…G1" / "09、G219…"), unless ``nxt`` is a
     heading alone and short of the width ("（二）抓农业"), as no wrapped
     line of text is. A heading after a heading, a title line, a table row
-    or a line ending with "：" (a list's lead) stands alone.
+    or a line ending with "：" (a list's lead) stands alone. ``indent``: the
+    white space before the last of ``lines``.
     """
     line = lines[-1]
     return (
-        width is not None and len(line) >= _FULL_SHARE * width and not _ends_sentence(line)
+        width is not None and _reaches(line, _FULL_SHARE, width, indent) and not _ends_sentence(line)
         and line[-1] not in "：:" and not _heading_alone("".join(lines)) and not _is_table_row(line)
-        and not (len(nxt) < _FULL_SHARE * width and _heading_alone(nxt))
+        and not (not _reaches(nxt, _FULL_SHARE, width) and _heading_alone(nxt))
     )  # fmt: skip
 
 
@@ -463,7 +524,7 @@ def _is_subscript(before, number, after, width):
     return (
         len(number) <= _SUBSCRIPT_MOST and _SUBSCRIPT.fullmatch(number) is not None
         and _ends_in_symbol(before) and not _heading_alone(before) and after is not None and _may_open(after)
-        and (width is None or len(before) < _FULL_SHARE * width)
+        and (width is None or not _reaches(before, _FULL_SHARE, width))
     )  # fmt: skip
 
 
@@ -528,7 +589,25 @@ def _sample_width(text):
     """
     sample = text[:_SAMPLE_CHARS]
     cut = max(sample.rfind(ch) for ch in _BREAKS) + 1
-    return _wrap_width(_non_blank_lines(sample[:cut] if cut else sample)[1])
+    sample = sample[:cut] if cut else sample
+    found, stripped = _non_blank_lines(sample)
+    width = _wrap_width(stripped)
+    return None if width is None else width._replace(indented=_indented_paragraphs(sample, found, stripped))
+
+
+def _indented_paragraphs(text, found, stripped):
+    """Whether most lines after a sentence end (paragraphs' first lines) open with white space.
+
+    ``found`` and ``stripped``: the lines of ``text`` as _non_blank_lines gives them.
+    """
+    starts = [text[a].isspace() for (a, _), before in zip(found[1:], stripped) if _ends_sentence(before)]
+    return 2 * sum(starts) > len(starts)
+
+
+def _indent_chars(text, start, end):
+    """The number of white space characters that open the line ``text[start:end]``."""
+    line = text[start:end]
+    return len(line) - len(line.lstrip())
 
 
 def _one_break(text, end, start):
@@ -558,14 +637,15 @@ class _Splitter:
             return found  # most texts: each line is a logical line
         logical, start, joined = [], None, []
         for i, (a, b) in enumerate(found):
-            start = a if start is None else start
+            if start is None:
+                start, indent = a, text[a : a + _indent_chars(text, a, b)]
             joined.append(stripped[i])
             if i + 1 < len(found):
                 c = found[i + 1][0]
                 # One break between the lines, and the next is not indented.
                 if _one_break(text, b, c) and not text[c].isspace():
                     after = stripped[i + 2] if i + 2 < len(found) and _one_break(text, found[i + 1][1], found[i + 2][0]) else None
-                    if _goes_on(joined, stripped[i + 1], self.width, after):
+                    if _goes_on(joined, stripped[i + 1], self.width, after, indent):
                         continue
             logical.append((start, b))
             start, joined = None, []

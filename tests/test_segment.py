@@ -1,7 +1,9 @@
 import glob
 import io
+import itertools
 import random
 import re
+import unicodedata
 
 import pytest
 
@@ -321,6 +323,124 @@ def test_a_heading_running_into_its_paragraph_is_joined_where_wrapped():
     text = "\n".join(piece for p in paragraphs * 3 for piece in _wrap_columns(p, 60))
     one = [paragraphs[0], "（一）着力提升城市能级。", "强化联动发展、相互赋能，推动长三角一体化发展走深走实，共建共享取得新成效。", *paragraphs[2:]]
     assert [_squeeze(t) for t in texts(text)] == one * 3
+
+
+def test_a_heading_wrapped_at_a_printed_width_stays_whole_though_lines_with_digits_hold_more_characters():
+    # Finding 3 of a review: the wrap width was the 90th percentile of line
+    # lengths in characters. Lines with half-width digits hold more of them,
+    # so the first line of a heading of Chinese characters (which fills its
+    # printed line) fell under 90% of the width, was taken for a whole
+    # heading, and its tail became a sentence: "…新质生产力发" | "展格局".
+    paragraphs = [
+        "全市生产总值达到5.67万亿元、增长5.4%，地方一般公共预算收入达到8500亿元、增长1.5%，居民消费价格上涨0.1%，城镇调查失业率平均为4.2%。",
+        "（三）持续推动教育科技人才一体发展，构建有竞争优势的新质生产力发展格局",
+        "坚持创新驱动，新增中学学位1万个、小学学位2万个，新建改扩建学校30所，完成教师培训12万人次、增长15.2%，促进创新链和产业链深度融合。",
+        "12.医保影像云：通过数字胶片集中带量采购，构建四川省医保影像云存储中心，2025年覆盖医疗机构1200家、增长35.6%。",
+    ]
+    text = "\n".join(piece for p in paragraphs for piece in _wrap_columns(p, 64))
+    assert "\n展格局\n" in text  # the heading's tail on a line of its own
+    spans = split_sentences(text)
+    assert [(_squeeze(s.text), s.is_heading) for s in spans] == [(p, p[0] in "（1") for p in paragraphs]
+    assert [_squeeze(s) for s in spans[2].section] == [paragraphs[1]]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_wrapped_numbered_term_and_its_explanation_go_on_as_a_paragraph():
+    # Notes at the end of a report ("名词解释") are numbered like headings, but
+    # a term and its explanation after a colon run on as a paragraph: a first
+    # line nearly full went on only into a short line, and was cut from its
+    # explanation ("…以公益普" | "惠和优质均衡为…").
+    lines = [
+        "全年实施省市重点项目218个，完成投资436亿元，新增规上工业企业85家，专",
+        "精特新“小巨人”企业达到17家，“智改数转”项目覆盖规上企业的62%。",
+        "1.“网链共享计划”：四川省在“四川云教”试点探索基础上，以公益普",
+        "惠和优质均衡为基本方向，建设覆盖全省的网络教研平台，已接入中小学1",
+        "200所。",
+        "（二）抓农业",
+        "新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，培育省级示范家庭",
+        "农场28家，村集体经营性收入全部超过30万元，完成投资4.3亿元。",
+    ]
+    text = "\n".join(lines)
+    spans = split_sentences(text)
+    assert [(s.text, s.is_heading) for s in spans] == [
+        ("\n".join(lines[0:2]), False),
+        ("\n".join(lines[2:5]), True),
+        (lines[5], True),  # a heading short of the width stays whole
+        ("\n".join(lines[6:8]), False),
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_where_paragraphs_open_indented_a_wrapped_heading_or_item_goes_on_into_a_line_without_indent():
+    # A PDF copy's first-line indent takes two characters off the first
+    # line of a heading or numbered item: nearly full, it went on only into
+    # a short line, and "1.…劳务报酬20亿" | "元以上；…" was cut. Where
+    # paragraphs open indented, a line without an indent opens none.
+    text = (
+        "　　全市生产总值达到5.67万亿元、增长5.4%，好于预期。地方一般公共预算收入达\n"
+        "到8500亿元、增长1.5%，居民消费价格上涨0.1%，城镇调查失业率平均为4.2%。\n"
+        "　　持续优化投资结构，加强产业投资，增加民生改善型和消费升级型投资，发\n"
+        "挥中央单位、市属企业投资能力，面向民间资本推介重大项目总投资不低于2000亿元。\n"
+        "　　（三）持续推动教育科技人才一体发展，构建有竞争优势的新质生产力发\n"
+        "展格局\n"
+        "　　坚持创新驱动，深化教育科技人才体制机制改革，促进创新链和产业链深\n"
+        "度融合，扎实推进世界一流大学、世界一流科研机构、世界一流企业、世界一\n"
+        "流人才聚集地建设。\n"
+        "　　1.通过“以工代赈”发放“三北”工程、高标准农田建设劳务报酬20亿\n"
+        "元以上；扩大失业保险、工伤保险覆盖面，提高城乡居民养老保险基础养老金标\n"
+        "准（牵头单位：农牧厅、林草局、人社厅）。\n"
+        "　　（四）加快建设高质量教育体系\n"
+        "　　新增中学学位1万个、小学学位2万个，新建改扩建学校30所，促进义务教\n"
+        "育优质均衡发展，完成教师培训12万人次、增长15.2%。\n"
+    )
+    spans = split_sentences(text)
+    assert [(_squeeze(s.text), s.is_heading) for s in spans] == [
+        ("全市生产总值达到5.67万亿元、增长5.4%，好于预期。", False),
+        ("地方一般公共预算收入达到8500亿元、增长1.5%，居民消费价格上涨0.1%，城镇调查失业率平均为4.2%。", False),
+        ("持续优化投资结构，加强产业投资，增加民生改善型和消费升级型投资，发挥中央单位、市属企业投资能力，面向民间资本推介重大项目总投资不低于2000亿元。", False),
+        ("（三）持续推动教育科技人才一体发展，构建有竞争优势的新质生产力发展格局", True),
+        ("坚持创新驱动，深化教育科技人才体制机制改革，促进创新链和产业链深度融合，扎实推进世界一流大学、世界一流科研机构、世界一流企业、世界一流人才聚集地建设。", False),
+        ("1.通过“以工代赈”发放“三北”工程、高标准农田建设劳务报酬20亿元以上；", True),
+        ("扩大失业保险、工伤保险覆盖面，提高城乡居民养老保险基础养老金标准（牵头单位：农牧厅、林草局、人社厅）。", False),
+        ("（四）加快建设高质量教育体系", True),
+        ("新增中学学位1万个、小学学位2万个，新建改扩建学校30所，促进义务教育优质均衡发展，完成教师培训12万人次、增长15.2%。", False),
+    ]  # fmt: skip
+    assert [_squeeze(s) for s in spans[6].section] == [
+        "（三）持续推动教育科技人才一体发展，构建有竞争优势的新质生产力发展格局",
+        "1.通过“以工代赈”发放“三北”工程、高标准农田建设劳务报酬20亿元以上；",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_ragged_right_text_keeps_its_indented_first_lines_in_their_paragraphs():
+    # Finding 9 of a review: in a copy set ragged right (printed lines of
+    # 33 to 39 columns), an indented first line of Chinese characters (31
+    # characters, and 2 of indent) fell under 80% of the width (the 90th
+    # percentile, 41 characters in the lines with digits), and its paragraph
+    # was cut there: "…地方一般公共预算收入达到" | "8500亿元、增长1.5%…".
+    paragraphs = [
+        "全市生产总值达到5.67万亿元、增长5.4%，地方一般公共预算收入达到8500亿元、增长1.5%，居民消费价格上涨0.1%，城镇调查失业率平均为4.2%。",
+        "成功举办中国时尚产业盛典、国际电影节、国际艺术节等文化节展，优化提升市民夜校等文化惠民服务，全年接待游客3.6亿人次、增长12.5%。",
+        "新建高标准农田4.3万亩，粮食总产稳定在52万吨以上，村集体经营性收入全部超过30万元，培育省级示范家庭农场28家，农村人居环境整治村庄达到126个。",
+    ]
+    pairs = [(a, b) for a in paragraphs for b in paragraphs if a != b]
+
+    def ragged(paragraph):
+        # The first line 33 columns wide, the others 39 and 37 in turn.
+        widths = itertools.chain([66], itertools.cycle([78, 74]))
+        lines, line, used, width = [], "", 0, next(widths)
+        for ch in "　　" + paragraph:
+            taken = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if used + taken > width:
+                lines.append(line)
+                line, used, width = "", 0, next(widths)
+            line, used = line + ch, used + taken
+        return lines + [line]
+
+    text = "\n".join(line for a, b in pairs for line in ragged(a + b))
+    spans = split_sentences(text)
+    assert [_squeeze(s.text) for s in spans] == [p for pair in pairs for p in pair]
+    assert all(text[s.start : s.end] == s.text for s in spans)
 
 
 def test_rows_of_a_flattened_table_are_not_joined():
