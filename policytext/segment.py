@@ -289,7 +289,7 @@ def _ends_outside_pairs(line):
     while (m := _SENTENCE_END.search(line, pos)) is not None:
         k = bisect.bisect_right(starts, m.start()) - 1
         close = protected[k][1] if k >= 0 else -1
-        if m.start() < close and not _quote_ends_sentence(line, m, close):
+        if m.start() < close and not _quote_ends_sentence(line, m, starts[k], close):
             # Inside quotes or brackets: look on after this sentence end, up
             # to the closing mark (a run to it may end the quotation), then after it.
             pos = m.end() if m.end() < close else close
@@ -298,21 +298,37 @@ def _ends_outside_pairs(line):
     return ends
 
 
-# A quotation that ends with a sentence end closes the sentence that quotes it
-# ("毛主席说过：“……多一点人好。”我们要……"), unless the text goes on
-# from it: with punctuation ("。”，"), or a word that ties it to what follows
-# ("叫响“来了就是深圳人。”的口号", "。”等", "。”并强调").
+# A quoted utterance ("毛主席说过：“……多一点人好。”我们要……") that ends
+# with a sentence end closes the sentence that quotes it, unless the text
+# goes on from it: with punctuation ("。”，"), or a word that ties it to what
+# follows ("。”等", "。”并强调"). Only an utterance: a quotation opened after
+# a colon or a comma ("指示，“……”"), or opening a sentence. A slogan or name
+# quoted inside a clause goes on whatever follows ("践行“绿水青山就是金山银山。”理念",
+# "提出“发展才是硬道理。”“稳定压倒一切。”等论断").
 _QUOTE_CLOSERS = "”’」』"
 _AFTER_QUOTE_GOES_ON = frozenset("，,、：:的之等与及并和或")
+_UTTERANCE_OPENS = frozenset("：:，,")
 
 
-def _quote_ends_sentence(line, end, close):
-    """Whether the sentence end ``end`` (a match of _SENTENCE_END in ``line``) ends the quotation closing at ``close`` and the sentence with it.
+def _opens_utterance(line, opening):
+    """Whether the quotation whose first character inside is at ``opening`` opens after a colon or comma, or opens a sentence."""
+    before = line[: opening - 1].rstrip()  # without the opening mark
+    if not before or before[-1] in _UTTERANCE_OPENS or before[-1] in _TERMINATORS:
+        return True
+    return before[-1] in _QUOTE_CLOSERS and before.rstrip(_QUOTE_CLOSERS)[-1:] in _TERMINATORS
 
-    So it does if it runs to the closing quote through quotes only ("。”",
-    "。’”", not "。）”") and a new sentence follows, or nothing does.
+
+def _quote_ends_sentence(line, end, opening, close):
+    """Whether the sentence end ``end`` (a match of _SENTENCE_END in ``line``) ends the quotation
+    from ``opening`` to ``close`` and the sentence with it.
+
+    So it does if the quotation follows a colon, runs to the closing quote
+    from the sentence end through quotes only ("。”", "。’”", not "。）”")
+    and a new sentence follows, or nothing does.
     """
     if end.end() <= close or line[:close + 1].rstrip(_QUOTE_CLOSERS)[-1:] not in _TERMINATORS:
+        return False
+    if not _opens_utterance(line, opening):
         return False
     rest = line[end.end() :].lstrip()
     return not rest or rest[0] not in _AFTER_QUOTE_GOES_ON

@@ -60,6 +60,14 @@ def test_a_quotation_ending_a_sentence_ends_it_unless_the_text_goes_on_from_it()
         "他指出“要团结。”并强调要稳定。", "完成“百日行动（第一阶段。）”后续工作。",
     ):
         assert texts(whole) == [whole]
+    # A slogan or name quoted inside a clause is no utterance: whatever follows goes on from it.
+    for whole in (
+        "深入践行“绿水青山就是金山银山。”理念，加强生态保护。", "大力弘扬“不怕苦、不怕累。”精神，推动发展。",
+        "把“人民满意不满意。”作为衡量标准，改进工作。", "提出“发展才是硬道理。”“稳定压倒一切。”等重要论断。",
+    ):
+        assert texts(whole) == [whole]
+    # An utterance opens after a colon or a comma, or opens the sentence.
+    assert texts("毛主席曾经指示，“我们要团结。”根据这个指示，加强团结。") == ["毛主席曾经指示，“我们要团结。”", "根据这个指示，加强团结。"]
 
 
 def test_unmatched_quote_does_not_swallow_the_line():
