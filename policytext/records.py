@@ -323,7 +323,8 @@ class RecordWriter:
         if fmt == "xlsx":
             require_extra("openpyxl", "excel", "--format xlsx")
         # Read (and a file of the user's there refused) before the output is opened or created.
-        told = _read_settings(self.settings_file, path)
+        told, kept_before = _read_settings(self.settings_file, path, fmt)
+        self._settings_known = True  # False once a resume could not check how the output was tagged
         new_spool = fmt in _SPOOLED and not os.path.lexists(self.spool)
         self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -363,7 +364,9 @@ class RecordWriter:
             # here leaves no empty journal to be trusted by the next.
             finished = self._finished_documents() if resume and entries is None and not restore else None
             if (finished or restored) and settings is not None and written_with is None:
-                # The journal of a finished job is gone, and with it how the job tagged.
+                # The journal of a finished job is gone, and with it how the job tagged:
+                # this job cannot vouch for the output, so it keeps no settings for the next.
+                self._settings_known = False
                 warnings.warn(
                     f"{path}: a finished output does not say how its documents were tagged; this job tags "
                     f"{_settings_text(settings)}: resume only with the model and options of the job that wrote it",
@@ -379,7 +382,7 @@ class RecordWriter:
             # Nothing to keep: a new job, or a spool and journal that hold no
             # more than a cut restore of the table.
             os.ftruncate(self.fd, 0)
-            stale = [self.journal, f"{self.spool}{PARTIAL}"] + ([self.settings_file] if not resume and told is not None else [])
+            stale = [self.journal, f"{self.spool}{PARTIAL}"] + ([self.settings_file] if not resume and kept_before else [])
             for old in stale:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(old)
@@ -387,7 +390,7 @@ class RecordWriter:
             os.remove(self.journal)  # rebuilt below from the output
         self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         header = ""
-        if settings is not None and entries is None:
+        if settings is not None and entries is None and self._settings_known:
             # A new journal says first how its documents are tagged, for a resumed job to check.
             header += json.dumps({"settings": settings}, ensure_ascii=False) + "\n"
         if restored is not None or finished is not None:
@@ -651,11 +654,11 @@ class RecordWriter:
             _spool_to_table(self.spool, self.path, self.labels)
         if complete:
             # Kept before the journal goes: a job stopped between the two has both, and the journal says.
-            if self.settings is not None:
+            if self.settings is not None and self._settings_known:
                 _write_settings(self.settings_file, self.path, self.fmt, self.labels, self.settings)
             else:
                 with contextlib.suppress(FileNotFoundError):
-                    os.remove(self.settings_file)  # checked as a job's when the job began; it says nothing of this one
+                    os.remove(self.settings_file)  # checked as a job's when the job began; it cannot speak for this output
             os.remove(self.journal)
             if self.fmt in _SPOOLED:
                 os.remove(self.spool)
@@ -706,16 +709,21 @@ def _journal_entries(path):
     return settings, entries, restoring
 
 
-def _read_settings(file, output):
-    """The settings a finished job kept in ``file`` beside ``output``, or None if there is no such file.
+def _read_settings(file, output, fmt):
+    """``(settings, kept)``: the settings a finished job kept in ``file`` for ``output`` as it is now (else None),
+    and whether ``file`` is one a job kept.
 
-    A file there that a job did not write (not a regular file, not JSON of
-    its form) is refused: it is the user's, and a job would replace it.
+    The file names the output, its format, and its size and modification
+    time when the job ended: an output written over since (a shell's
+    ``>``, another tool, a copy) is no longer the one the file speaks of,
+    and its settings are None. A file there that a job did not write (not
+    a regular file, not JSON of its form) is refused: it is the user's, and
+    a job would replace it.
     """
     try:
         info = os.lstat(file)
     except FileNotFoundError:
-        return None
+        return None, False
     data = None
     if stat.S_ISREG(info.st_mode):
         try:
@@ -724,7 +732,8 @@ def _read_settings(file, output):
         except (OSError, ValueError):
             data = None
     if isinstance(data, dict) and str(data.get("written_by", "")).startswith("policytext ") and isinstance(data.get("settings"), dict):
-        return data["settings"]
+        same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and data.get("state") == _file_state(output)
+        return (data["settings"] if same else None), True
     raise PolicytextError(f"{file}: not a file policytext wrote, and a job keeps how it tagged {output} there; move it away or choose another output")
 
 
@@ -732,8 +741,24 @@ def _write_settings(file, output, fmt, labels, settings):
     """Keep how a finished job tagged ``output``, in ``file``: written whole under a temporary name, then renamed."""
     from ._version import __version__
 
-    data = {"written_by": f"policytext {__version__}", "output": os.path.basename(output), "format": fmt, "labels": list(labels), "settings": settings}
+    data = {
+        "written_by": f"policytext {__version__}",
+        "output": os.path.basename(output),
+        "format": fmt,
+        "labels": list(labels),
+        "settings": settings,
+        "state": _file_state(output),
+    }
     replace_text(file, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _file_state(path):
+    """``[size, mtime_ns]`` of the file at ``path``, or None if there is none: what tells a finished output from one written over since."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
 
 
 def _settings_text(settings):

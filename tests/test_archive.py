@@ -1865,7 +1865,33 @@ def test_resuming_a_finished_output_without_context_is_refused(tmp_path):
     with w.catch_warnings():
         w.simplefilter("error")
         again = tag_files([folder], output=str(out), resume=True, progress=False)
-    assert again.tagged == [str(folder / "b.txt")] and json.loads(sidecar.read_text(encoding="utf-8")) == written
+    kept = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert again.tagged == [str(folder / "b.txt")] and {k: v for k, v in kept.items() if k != "state"} == {k: v for k, v in written.items() if k != "state"}
+    assert kept["state"] == [out.stat().st_size, out.stat().st_mtime_ns]
+
+
+def test_settings_kept_for_an_output_written_over_since_vouch_for_nothing(tmp_path):
+    # The settings file was bound to its output by name only: an output
+    # written over by other means (a shell's ">") inherited it, the right
+    # --resume was refused and the wrong one mixed records without a word.
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report(), encoding="utf-8")
+    out = tmp_path / "rs.jsonl"
+    tag_files([folder], output=str(out), progress=False)
+    sidecar = tmp_path / "rs.jsonl.settings.json"
+    assert sidecar.exists()
+    sink = io.StringIO()
+    tag_files([folder], context=False, sink=sink, progress=False)  # as "policytext tag rs --no-context > rs.jsonl"
+    out.write_text(sink.getvalue(), encoding="utf-8")
+    (folder / "b.txt").write_text(report("白石乡"), encoding="utf-8")
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):
+        again = tag_files([folder], output=str(out), resume=True, progress=False)
+    # It could not check the output, so it keeps no settings that would vouch for it next time.
+    assert again.tagged == [str(folder / "b.txt")] and not sidecar.exists()
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):
+        tag_files([folder], output=str(out), resume=True, context=False, progress=False)
+    assert not sidecar.exists()
 
 
 def test_a_file_of_the_users_where_the_settings_go_is_never_replaced(tmp_path):
