@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import DocumentError, ParameterError, extra_needed
-from .segment import INVISIBLE, is_page_mark, line_breaks
+from .segment import INVISIBLE, is_hard_wrapped, is_page_mark, line_breaks
 from .wordlists import DocxNumbering
 
 __all__ = [
@@ -370,7 +370,7 @@ def without_page_furniture(text: str) -> str:
 
     Examples
     --------
-    >>> page = "全年新建高标准农田\\n" * 12
+    >>> page = "全年新建高标准农田四千三百亩，完成夏粮收购，\\n" * 16
     >>> text = "".join(f"{page}- {n} -\\n某县政府工作报告\\n" for n in range(1, 5))
     >>> cleaned = without_page_furniture(text)
     >>> len(cleaned) == len(text), "- 2 -" in cleaned, "某县政府工作报告" in cleaned
@@ -427,8 +427,10 @@ _PAGE_LINE = re.compile(r"[^\r\n\f]+")
 _PAGE_NUMBER = re.compile(r"\d+")
 #: Page numbers of a text without form feeds: at least this many, running upward,
 _PAGE_RUN_LEAST = 3
-#: ... a page (non-blank lines from one page number to the next) of this many lines at least and at most,
-_PAGE_LINES = (10, 200)
+#: ... a page (non-blank lines from one page number to the next) of this many lines at least and at most
+#: (an official document's page holds 22 lines, GB/T 9704; a register of items of a dozen
+#: lines each, numbered "1", "2", ..., is no pages),
+_PAGE_LINES = (15, 200)
 #: ... at most this many pages (or one in ten) missing from the run,
 _PAGE_MISSING = 2
 #: ... and the pages this much alike: a page of another length than the
@@ -463,7 +465,10 @@ def _numbered_pages(text):
     Returns the offset just past each page number, for :func:`_pages_in_place`
     to cut pages at.
     """
-    if _too_few_page_marks(text):
+    # A copy of a PDF's pages is wrapped at the page's width; a text of one
+    # paragraph a line with numbered items (a task list, a register of
+    # projects) is not, and its repeated lines are no running titles.
+    if _too_few_page_marks(text) or not is_hard_wrapped(text):
         return None
     lines = [m for m in _PAGE_LINE.finditer(text) if not m.group().isspace()]
     marks = collections.defaultdict(list)  # shape ("- # -") -> (line index among the non-blank lines, page number, end offset)

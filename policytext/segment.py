@@ -37,7 +37,7 @@ from .errors import ParameterError
 
 __all__ = [
     "INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words",
-    "is_page_mark", "line_breaks", "numbered_task",
+    "is_hard_wrapped", "is_page_mark", "line_breaks", "numbered_task",
 ]  # fmt: skip
 
 # Characters that end a sentence. A run of them ("？！", "。。") stays together.
@@ -609,6 +609,20 @@ def _sample_width(text):
     found, stripped = _non_blank_lines(sample)
     width = _wrap_width(stripped)
     return None if width is None else width._replace(indented=_indented_paragraphs(sample, found, stripped))
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Whether ``text`` is laid out in lines wrapped at a width (a PDF's text layer), as :func:`split_sentences` judges it.
+
+    Judged from its first lines, as the split is: most are nearly as long
+    as the longest, and most of those stop in the middle of a sentence.
+
+    >>> is_hard_wrapped("全年新建高标准农田4300亩，完成夏粮收\\n购2.1万吨，整改安全隐患126条，开\\n展安全生产大检查3次，新增就业岗\\n位1200个。")
+    True
+    >>> is_hard_wrapped("全年新建高标准农田4300亩。\\n完成夏粮收购2.1万吨。\\n整改安全隐患126条。")
+    False
+    """
+    return _sample_width(text) is not None
 
 
 def _indented_paragraphs(text, found, stripped):

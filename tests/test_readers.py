@@ -626,9 +626,9 @@ def test_pages_copied_without_form_feeds_join_in_place(tmp_path, footer):
     # number and running title, but no form feed: they became sentences and
     # cut the sentence running on to the next page in two. The page numbers
     # themselves tell where the pages end. Offsets stay those of the file's text.
-    body = "".join(f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家。" for k in range(44))
+    body = "".join(f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家。" for k in range(60))
     wrapped = [body[i : i + 30] for i in range(0, len(body), 30)]
-    pages = [wrapped[i : i + 12] for i in range(0, len(wrapped), 12)]
+    pages = [wrapped[i : i + 16] for i in range(0, len(wrapped), 16)]
     assert len(pages) == 5 and all(not page[-1].endswith("。") for page in pages[:-1])  # a sentence crosses each page break
     raw = _copied_pages(pages, footer)
     text = read_document(write(tmp_path / "report.txt", raw.encode("utf-8")))
@@ -643,9 +643,9 @@ def test_pages_copied_without_form_feeds_join_in_place(tmp_path, footer):
 def test_a_text_already_held_loses_its_page_furniture_as_a_file_does(tmp_path):
     # classify() on a string copied out of a PDF kept every page number and
     # running title as a sentence: the reader's clean-up had no entry point for a str.
-    body = "".join(f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家。" for k in range(44))
+    body = "".join(f"全年实施省市重点项目{200 + k}个，完成投资{400 + k}亿元，新增规上工业企业{80 + k}家。" for k in range(60))
     wrapped = [body[i : i + 30] for i in range(0, len(body), 30)]
-    raw = _copied_pages([wrapped[i : i + 12] for i in range(0, len(wrapped), 12)])
+    raw = _copied_pages([wrapped[i : i + 16] for i in range(0, len(wrapped), 16)])
     cleaned = without_page_furniture(raw)
     assert cleaned == read_document(write(tmp_path / "report.txt", raw.encode("utf-8"))) != raw
     assert without_page_furniture("新建农田。\n- 1 -\n") == "新建农田。\n- 1 -\n"
@@ -662,10 +662,25 @@ def test_a_text_already_held_loses_its_page_furniture_as_a_file_does(tmp_path):
         "主要任务：\n1\n推进新型工业化，\n加快建设制造强省。\n2\n深化改革开放。\n3\n保障和改善民生，\n办好民生实事。\n4\n加强政府建设。\n" * 3,
         # A column of years and a table of figures.
         "年份\n" + "".join(f"{year}\n{100 + year % 7}\n" for year in range(2000, 2026)) + "地区生产总值逐年增长。\n",
+        # A task list, a paragraph a line, its items numbered on lines of their own, each opening and
+        # closing on the same line ("主要措施" ... "责任单位：…"): no pages, so no running titles either.
+        "\n".join(
+            line
+            for k in range(1, 9)
+            for line in [str(k), "主要措施"] + [f"全年实施省市重点项目{200 + k + j}个，完成投资{400 + j}亿元。" for j in range(14)] + ["责任单位：市发展改革委"]
+        ),
+        # A register of projects, a dozen field lines each, in a text that reads as wrapped.
+        "\n".join(
+            line
+            for k in range(1, 11)
+            for line in [str(k), f"项目名称：第{k}个民生项目建设工程", "建设内容：新建改建城市道路和配套管网工程并同步"]
+            + ["实施绿化照明提升工程和雨污分流改造，完成后将"] * 8
+            + ["备注：无"]
+        ),
         # Numbers whose spacing is nothing like pages'.
         "\n".join(["1"] + ["新建高标准农田4300亩，"] * 12 + ["2"] + ["整改安全隐患126条，"] * 40 + ["3"] + ["开展安全生产大检查。"] * 11 + ["4"]),
     ],
-    ids=["two-pages", "numbered-list", "years", "irregular"],
+    ids=["two-pages", "numbered-list", "years", "task-list", "register", "irregular"],
 )
 def test_numbered_lines_that_are_no_page_numbers_are_kept(tmp_path, raw):
     assert read_document(write(tmp_path / "report.txt", raw.encode("utf-8"))) == raw
