@@ -380,8 +380,10 @@ def _wrap_width(lines):
     if len(lines) < 3:
         return None
     at = (9 * len(lines)) // 10
-    width = _Wrap(sorted(map(len, lines))[at], sorted(map(_columns, lines))[at])
-    full = [line for line in lines if len(line) >= 10 and _reaches(line, _FULL_SHARE, width)]
+    chars, columns = list(map(len, lines)), list(map(_columns, lines))  # each once: this runs on every text
+    width = _Wrap(sorted(chars)[at], sorted(columns)[at])
+    least_chars, least_columns = _FULL_SHARE * width.chars, _FULL_SHARE * width.columns
+    full = [line for line, n, c in zip(lines, chars, columns) if n >= 10 and (n >= least_chars or c >= least_columns)]
     open_ = sum(not _ends_sentence(line) for line in full)
     return width if len(full) >= 3 and 2 * open_ > len(full) else None
 
