@@ -443,6 +443,8 @@ _PAGE_AMONG = 2
 _PAGE_TRIES = 16
 #: A bare number over this is a year or a figure, not the number of a report's page.
 _PAGE_MOST = 999
+# The longest line a page number may stand on, white space around it included.
+_PADDED_MARK = 160
 # Where str.splitlines breaks a line and the page scan (_PAGE_LINE) does not.
 _OTHER_LINE_BREAKS = "\x0b\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -518,7 +520,9 @@ def _too_few_page_marks(text):
     marks = 0
     for line in text.splitlines():
         # Stripped only if it could be short enough: a copy of every paragraph was the cost.
-        if (len(line) <= 20 or line[:1].isspace() or line[-1:].isspace()) and len(stripped := line.strip()) <= 20 and is_page_mark(stripped):
+        # (A page number centred by pdftotext -layout has up to a hundred spaces around it.)
+        n = len(line)
+        if (n <= 20 or n <= _PADDED_MARK and (line[:1].isspace() or line[-1:].isspace())) and len(stripped := line.strip()) <= 20 and is_page_mark(stripped):
             marks += 1
             if marks >= _PAGE_RUN_LEAST:
                 return False
