@@ -95,9 +95,10 @@ _HEADING_PATTERNS = [
     (1, re.compile(rf"^[{_NUM}]+[、.．]")),
     # County and city reports divide into "第一部分　2025年工作回顾" / "第二部分
     # …": the top level, as "一、" is. The space or colon after it is taken
-    # with the number, so that heading_words gives the words alone. Not
-    # "第一部分是…" / "第一部分的…", a sentence about a part.
-    (1, re.compile(rf"^第[{_NUM}]+部分(?![是的为])[\s：:、，,]*")),
+    # with the number, so that heading_words gives the words alone; it must
+    # be there (or nothing follows): "第三部分主要包括…", "第一部分是…" are
+    # sentences about a part.
+    (1, re.compile(rf"^第[{_NUM}]+部分(?:[\s：:、]+|$)")),
     (2, re.compile(rf"^[（(][{_NUM}]+[）)]")),
     (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
     (3, re.compile(rf"^第[{_NUM}]+[，,、：:](?!是)")),
