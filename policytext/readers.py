@@ -443,7 +443,9 @@ _PAGE_AMONG = 2
 _PAGE_TRIES = 16
 #: A bare number over this is a year or a figure, not the number of a report's page.
 _PAGE_MOST = 999
-# The longest line a page number may stand on, white space around it included.
+# The longest page number line, without the white space around it ...
+_PAGE_MARK_MOST = 20
+# ... and with it.
 _PADDED_MARK = 160
 # Where str.splitlines breaks a line and the page scan (_PAGE_LINE) does not.
 _OTHER_LINE_BREAKS = "\x0b\x1c\x1d\x1e\x85\u2028\u2029"
@@ -476,7 +478,7 @@ def _numbered_pages(text):
     marks = collections.defaultdict(list)  # shape ("- # -") -> (line index among the non-blank lines, page number, end offset)
     for index, m in enumerate(lines):
         line = m.group().strip()
-        if len(line) <= 20 and is_page_mark(line):
+        if _is_page_number_line(line):
             number = int(_PAGE_NUMBER.search(line).group())
             if number <= _PAGE_MOST:
                 marks[_PAGE_NUMBER.sub("#", "".join(line.split()))].append((index, number, m.end()))
@@ -506,6 +508,11 @@ def _numbered_pages(text):
     return [end for index, _, end in chain if index > 0]
 
 
+def _is_page_number_line(stripped):
+    """Whether a stripped line may be a page's number, as the page scan takes one (short, and :func:`~policytext.segment.is_page_mark`)."""
+    return len(stripped) <= _PAGE_MARK_MOST and is_page_mark(stripped)
+
+
 def _too_few_page_marks(text):
     """Whether ``text`` has fewer lines that look like page numbers than a run of pages needs.
 
@@ -522,7 +529,7 @@ def _too_few_page_marks(text):
         # Stripped only if it could be short enough: a copy of every paragraph was the cost.
         # (A page number centred by pdftotext -layout has up to a hundred spaces around it.)
         n = len(line)
-        if (n <= 20 or n <= _PADDED_MARK and (line[:1].isspace() or line[-1:].isspace())) and len(stripped := line.strip()) <= 20 and is_page_mark(stripped):
+        if (n <= _PAGE_MARK_MOST or n <= _PADDED_MARK and (line[:1].isspace() or line[-1:].isspace())) and _is_page_number_line(line.strip()):
             marks += 1
             if marks >= _PAGE_RUN_LEAST:
                 return False
