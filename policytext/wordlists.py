@@ -131,10 +131,9 @@ class DocxNumbering:
             link = abstract.find(_W + "numStyleLink")
             linked_num, _ = self._style_number(_w_str(link, "val")) if link is not None else (None, None)
             linked = self._nums.get(linked_num)
-            if linked is not None:
-                linked_abstract = self._abstracts.get(_w_int(linked.find(_W + "abstractNumId"), "val"))
-                if linked_abstract is not None:
-                    abstract_id, abstract = _w_int(linked.find(_W + "abstractNumId"), "val"), linked_abstract
+            linked_id = _w_int(linked.find(_W + "abstractNumId"), "val") if linked is not None else None
+            if self._abstracts.get(linked_id) is not None:
+                abstract_id, abstract = linked_id, self._abstracts[linked_id]
         if abstract is None:
             return None
         levels = {_w_int(lvl, "ilvl"): lvl for lvl in abstract.iterchildren(_W + "lvl")}
@@ -281,9 +280,9 @@ def _sequence(symbols):
 
 
 _CHINESE_DIGITS = "〇一二三四五六七八九"
-# w:numFmt -> how a counter is written; any other format is written in decimal.
 _FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 _CHINESE_DIGIT_CHARS = str.maketrans("0123456789", _CHINESE_DIGITS)
+# w:numFmt -> how a counter is written; any other format is written in decimal.
 _NUMBER_FORMATS = {
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
