@@ -51,6 +51,7 @@ _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 _BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
 _OTHER_BREAKS = _BREAKS.replace("\n", "")
 _LINE = re.compile(f"[^{_BREAKS}]+")
+_INDENT = re.compile(r"[^\S\n\r\u2028\u2029\x0b\x0c\x85]*")  # the white space opening a line
 # A line ending with one of these goes on in the next line; a line opening
 # with one of these goes on from the one before.
 _OPEN_ENDS = frozenset("，、（(“‘《【「『")
@@ -323,9 +324,9 @@ def _quote_ends_sentence(line, end, opening, close):
     """Whether the sentence end ``end`` (a match of _SENTENCE_END in ``line``) ends the quotation
     from ``opening`` to ``close`` and the sentence with it.
 
-    So it does if the quotation follows a colon, runs to the closing quote
-    from the sentence end through quotes only ("。”", "。’”", not "。）”")
-    and a new sentence follows, or nothing does.
+    So it does if the quotation is an utterance (:func:`_opens_utterance`),
+    runs to the closing quote from the sentence end through quotes only
+    ("。”", "。’”", not "。）”") and a new sentence follows, or nothing does.
     """
     if end.end() <= close or line[:close + 1].rstrip(_QUOTE_CLOSERS)[-1:] not in _TERMINATORS:
         return False
@@ -507,7 +508,7 @@ def _heading_look_alike(lines, nxt, width, indent=""):
     return (
         width is not None and _reaches(line, _FULL_SHARE, width, indent) and not _ends_sentence(line)
         and line[-1] not in "：:" and not _heading_alone("".join(lines)) and not _is_table_row(line)
-        and not (not _reaches(nxt, _FULL_SHARE, width) and _heading_alone(nxt))
+        and (_reaches(nxt, _FULL_SHARE, width) or not _heading_alone(nxt))
     )  # fmt: skip
 
 
@@ -637,12 +638,6 @@ def _indented_paragraphs(text, found, stripped):
     return 2 * sum(starts) > len(starts)
 
 
-def _indent_chars(text, start, end):
-    """The number of white space characters that open the line ``text[start:end]``."""
-    line = text[start:end]
-    return len(line) - len(line.lstrip())
-
-
 def _one_break(text, end, start):
     """Whether one line break ("\r\n" is one) lies between a line's ``end`` and the next line's ``start``."""
     return start - end == 1 or text[end:start] == "\r\n"
@@ -671,7 +666,7 @@ class _Splitter:
         logical, start, joined = [], None, []
         for i, (a, b) in enumerate(found):
             if start is None:
-                start, indent = a, text[a : a + _indent_chars(text, a, b)]
+                start, indent = a, _INDENT.match(text, a, b).group()
             joined.append(stripped[i])
             if i + 1 < len(found):
                 c = found[i + 1][0]
