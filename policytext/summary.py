@@ -25,7 +25,7 @@ from .parts import names_part
 from .places import LEVELS, parse_place
 from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
-from .targets import DATE_LINE as _DATE_LINE, YEAR_WORDS, year_number
+from .targets import DATE_LINE, YEAR_WORDS, year_number
 from .variants import to_simplified
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
@@ -130,7 +130,7 @@ def document_meta(path, text):
     sources = [(title, "title"), *((line, "title") for line in titles)]
     if session:
         sources.append((session.group(1), "session line"))
-    dates = [line for line in lines if _DATE_LINE.fullmatch(line)]
+    dates = [line for line in lines if DATE_LINE.fullmatch(line)]
     if dates:
         sources.append((dates[0], "date line"))
     sources.append((name, "file name"))
