@@ -439,6 +439,16 @@ class RecordWriter:
             f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without --resume"
         )
 
+    def _record_in(self, line, which):
+        """The record a JSON Lines ``line`` of the output holds, refused unless it is one of this model's
+        (:meth:`_check_record`); ``which`` names the line in the message ("its first line", "a line")."""
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise PolicytextError(f"{self.path}: not an output of policytext tag: {which} is not JSON") from None
+        self._check_record(record)
+        return record
+
     def _check_record(self, record):
         """Refuse a JSON Lines record of another model's labels (or none of policytext tag's)."""
         if not (isinstance(record, dict) and isinstance(record.get("probs"), dict) and "file" in record):
@@ -456,11 +466,7 @@ class RecordWriter:
         if self.fmt == "csv":
             self._check_columns(next(csv.reader([first])))
         else:
-            try:
-                record = json.loads(first)
-            except ValueError:
-                raise PolicytextError(f"{self.path}: not an output of policytext tag: its first line is not JSON") from None
-            self._check_record(record)
+            self._record_in(first, "its first line")
 
     def _restore(self, records):
         """Write a finished table's records to the spool a document at a time, each then named in the journal.
@@ -529,16 +535,8 @@ class RecordWriter:
         with open(path, encoding="utf-8-sig", newline="") as f:
             if self.fmt == "csv":
                 return {row["file"] for row in csv.DictReader(f)}
-            names = set()
-            for line in f:
-                if line.strip():
-                    try:
-                        record = json.loads(line)
-                    except ValueError:
-                        raise PolicytextError(f"{self.path}: not an output of policytext tag: a line is not JSON") from None
-                    self._check_record(record)  # an output mixed by an earlier version's resume
-                    names.add(record["file"])
-            return names
+            # Every record checked: an output mixed by an earlier version's resume is refused too.
+            return {self._record_in(line, "a line")["file"] for line in f if line.strip()}
 
     @staticmethod
     def _truncate_partial_line(path, block=1 << 16):
