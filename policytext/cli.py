@@ -243,15 +243,16 @@ class _DocumentWarnings:
     SHOWN = 20
 
     def __init__(self, err):
+        from .records import one_line
+
         self.err = err
+        self.one_line = one_line
         self.count = 0
 
     def __call__(self, path, warning):
-        from .records import one_line
-
         self.count += 1
         if self.count <= self.SHOWN:
-            print(f"policytext: warning: {one_line(path)}: {warning}", file=self.err, flush=True)
+            print(f"policytext: warning: {self.one_line(path)}: {warning}", file=self.err, flush=True)
 
     def close(self):
         hidden = self.count - self.SHOWN
