@@ -1842,14 +1842,19 @@ def test_resuming_a_finished_output_with_another_model_is_refused_before_anythin
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("rs.")) == [out.name] + ([] if old else [sidecar.name])
 
 
-def test_resuming_a_finished_output_without_context_is_refused(tmp_path):
-    # --no-context appended records tagged alone to an output tagged in context, with a warning only.
+def _finished_output(tmp_path):
+    """A folder of one report tagged in context to ``rs.jsonl``, the job finished: (folder, output, settings file)."""
     folder = tmp_path / "rs"
     folder.mkdir()
     (folder / "a.txt").write_text(report(), encoding="utf-8")
     out = tmp_path / "rs.jsonl"
     tag_files([folder], output=str(out), progress=False)
-    sidecar = tmp_path / "rs.jsonl.settings.json"
+    return folder, out, tmp_path / "rs.jsonl.settings.json"
+
+
+def test_resuming_a_finished_output_without_context_is_refused(tmp_path):
+    # --no-context appended records tagged alone to an output tagged in context, with a warning only.
+    folder, out, sidecar = _finished_output(tmp_path)
     written = json.loads(sidecar.read_text(encoding="utf-8"))
     assert written["output"] == "rs.jsonl" and written["settings"]["context"] is True and written["written_by"].startswith("policytext ")
     (folder / "b.txt").write_text(report("白石乡"), encoding="utf-8")
@@ -1874,12 +1879,7 @@ def test_settings_kept_for_an_output_written_over_since_vouch_for_nothing(tmp_pa
     # The settings file was bound to its output by name only: an output
     # written over by other means (a shell's ">") inherited it, the right
     # --resume was refused and the wrong one mixed records without a word.
-    folder = tmp_path / "rs"
-    folder.mkdir()
-    (folder / "a.txt").write_text(report(), encoding="utf-8")
-    out = tmp_path / "rs.jsonl"
-    tag_files([folder], output=str(out), progress=False)
-    sidecar = tmp_path / "rs.jsonl.settings.json"
+    folder, out, sidecar = _finished_output(tmp_path)
     assert sidecar.exists()
     sink = io.StringIO()
     tag_files([folder], context=False, sink=sink, progress=False)  # as "policytext tag rs --no-context > rs.jsonl"
