@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import DocumentError, ParameterError, extra_needed
-from .segment import INVISIBLE, is_hard_wrapped, is_page_mark, line_breaks
+from .segment import INVISIBLE, SOFT_BREAK, is_hard_wrapped, is_page_mark, line_breaks
 from .wordlists import DocxNumbering
 
 __all__ = [
@@ -800,7 +800,10 @@ def _docx_lines(container, numbering):
 
     A paragraph numbered by Word's lists begins with the number Word shows
     ("一、2025年工作回顾", not the "2025年工作回顾" of ``paragraph.text``):
-    see :class:`policytext.wordlists.DocxNumbering`.
+    see :class:`policytext.wordlists.DocxNumbering`. A manual line break
+    inside a paragraph (Shift+Enter) is a
+    :data:`~policytext.segment.SOFT_BREAK`, which ends no sentence that
+    goes on in the next line.
     """
     for block in container.iter_inner_content():
         if hasattr(block, "rows"):  # a table
@@ -811,7 +814,7 @@ def _docx_lines(container, numbering):
                     if cell._tc not in seen:
                         seen.add(cell._tc)
                         cells.append(list(_docx_lines(cell, numbering)))
-                if all(len(lines) <= 1 and "\n" not in "".join(lines) for lines in cells):
+                if all(len(lines) <= 1 and SOFT_BREAK not in "".join(lines) for lines in cells):
                     line = "\t".join(lines[0] if lines else "" for lines in cells)
                     if line.strip():
                         yield line
@@ -821,7 +824,8 @@ def _docx_lines(container, numbering):
             # Counted even when blank: Word numbers an empty list paragraph too.
             number = numbering.label(block._p)
             if block.text.strip():
-                yield number + block.text
+                # python-docx gives a manual line break (w:br, w:cr) as "\n": a break inside the paragraph.
+                yield number + block.text.replace("\n", SOFT_BREAK)
 
 
 def _read_pdf(path, data, max_bytes, max_pdf_pages):
