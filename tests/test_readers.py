@@ -358,6 +358,53 @@ def test_docx_manual_line_breaks_are_soft_breaks_that_cut_no_sentence(tmp_path):
     assert sentences[-3:] == ["（二）持续优化营商环境", "全年新增市场主体3200户，增长12%。", PARAGRAPHS[0]]  # a heading stands alone
 
 
+def _br_page(*paragraphs):
+    return ARTICLE_PAGE.format(charset="utf-8", paragraphs="\n".join(f"<p>{p}</p>" for p in PARAGRAPHS * 2 + list(paragraphs)))
+
+
+def test_html_br_inside_a_paragraph_is_a_soft_break_that_cuts_no_sentence(tmp_path):
+    pytest.importorskip("trafilatura")
+    page = _br_page(
+        "<br>".join(BROKEN_LINES),
+        "全县经济运行稳中向好，主要指标增长较快<br><br>工业投资增长11%。",  # <br><br> parts paragraphs
+        "新增城镇就业800人，带动农民增收<br>",  # a <br> closing its block breaks nothing
+        "<br>今年，我们将继续抓好就业工作。",
+    )
+    text = read_document(write(tmp_path / "report.html", page.encode("utf-8")))
+    assert SOFT_BREAK.join(BROKEN_LINES) in text.split("\n")
+    sentences = [s.text for s in split_sentences(text)]
+    assert sentences[-5:] == [
+        SOFT_BREAK.join(BROKEN_LINES), "全县经济运行稳中向好，主要指标增长较快", "工业投资增长11%。",
+        "新增城镇就业800人，带动农民增收", "今年，我们将继续抓好就业工作。",
+    ]  # fmt: skip
+    assert text.count(SOFT_BREAK) == 2
+
+
+def test_html_br_in_the_fallback_text_is_a_soft_break_too(tmp_path, monkeypatch):
+    trafilatura = pytest.importorskip("trafilatura")
+    monkeypatch.setattr(trafilatura, "extract", lambda *args, **kwargs: None)
+    text = read_document(write(tmp_path / "report.html", _br_page("<br>".join(BROKEN_LINES)).encode("utf-8")))
+    assert SOFT_BREAK.join(BROKEN_LINES) in [s.text for s in split_sentences(text)]
+
+
+def test_html_br_in_a_table_cell_or_on_a_page_holding_the_mark_stays_a_line_break(tmp_path):
+    pytest.importorskip("trafilatura")
+    from lxml import html as lxml_html
+
+    from policytext import readers
+
+    # A row is one line: a <br> in a cell is left as trafilatura reads it.
+    root = lxml_html.document_fromstring("<table><tr><td>地区生产总值<br>增长</td><td>5%</td></tr></table><p>甲，<br>乙</p>")
+    readers._mark_soft_breaks(root)
+    assert [br.tail for br in root.iter("br")] == ["增长", readers._BR_MARK + "乙"]
+    # A page that holds the mark itself is read as before: its <br> are line breaks, its marks text.
+    page = _br_page("<br>".join(BROKEN_LINES), "符号" + readers._BR_MARK + "照录。")
+    text = read_document(write(tmp_path / "report.html", page.encode("utf-8")))
+    assert SOFT_BREAK not in text
+    assert "\n".join(BROKEN_LINES) in text
+    assert "符号" + readers._BR_MARK + "照录。" in text
+
+
 def test_docx_decompression_bomb(tmp_path):
     pytest.importorskip("docx")
     path = tmp_path / "bomb.docx"
