@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import DocumentError, ParameterError, extra_needed
-from .segment import INVISIBLE, is_hard_wrapped, is_page_mark, line_breaks
+from .segment import INVISIBLE, SOFT_BREAK, is_hard_wrapped, is_page_mark, line_breaks
 from .wordlists import DocxNumbering
 
 __all__ = [
@@ -709,7 +709,8 @@ def _markdown_inline(children):
 
 def _read_html(path, data, max_bytes, max_pdf_pages):
     """.html and .htm: the main text (trafilatura), one paragraph a line;
-    the page's whole visible text if trafilatura finds no main text."""
+    the page's whole visible text if trafilatura finds no main text. A
+    ``<br>`` inside a block of text is a :data:`~policytext.segment.SOFT_BREAK`."""
     trafilatura = _require("trafilatura", path)
     _quiet("trafilatura")
     match = _META_CHARSET.search(data[:4096])
@@ -723,10 +724,76 @@ def _read_html(path, data, max_bytes, max_pdf_pages):
             # nested elements even with huge_tree): every character of the
             # page is read from its tags instead, so nothing is dropped.
             return _flat_text(html, visible_only=True)
+        marked = _BR_MARK not in html  # (a page that holds the mark itself keeps its <br> as line breaks)
+        if marked:
+            _mark_soft_breaks(root)
         text = trafilatura.extract(root, include_comments=False, include_tables=True, favor_recall=True)
         if not text or not text.strip():
-            text = _visible_text(_parse_html(html))  # trafilatura may have pruned the first tree
-    return text
+            root = _parse_html(html)  # trafilatura may have pruned the first tree
+            if marked:
+                _mark_soft_breaks(root)
+            text = _visible_text(root)
+    return _soft_breaks(text) if marked else text
+
+
+# A <br> inside a block of text breaks a line of its paragraph, anywhere in a
+# sentence ("…创新中心、科创<br>研发孵化基地…"): it is read as a SOFT_BREAK.
+# trafilatura cannot carry one: it writes a <br> as a line break or as a
+# space, and U+2028 as a line break. So each such <br> is marked before
+# extraction with a character no report holds (CAPITULUM), which
+# trafilatura keeps as text; the mark, with the white space trafilatura gave
+# the <br> before it, becomes the soft break.
+_BR_MARK = "\u2e3f"
+_MARKED_BR = re.compile(f"[^\\S\\n]*\\n?[^\\S\\n]*{_BR_MARK}")
+_MARK_ENDING_LINE = re.compile(f"{_BR_MARK}(?=[^\\S\\n]*(?:\\n|$))")
+# Elements that begin and end a block of text (of those a page's text is in).
+_BLOCKS = frozenset(_BLOCK_TAGS) - {"br"} | {
+    "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "header", "footer", "nav", "aside", "main", "hr", "body",
+    "center", "form", "figure", "figcaption", "caption", "address", "thead", "tbody", "tfoot", "fieldset",
+}  # fmt: skip
+_NO_TEXT = frozenset(["script", "style", "noscript", "template", "head", "title"])
+
+
+def _mark_soft_breaks(root):
+    """Put :data:`_BR_MARK` after each ``<br>`` of a parsed page that breaks a line inside a block of text.
+
+    Such a ``<br>`` has text of its block before and after it, with no other
+    ``<br>`` or block between (``<br><br>`` parts paragraphs, and a ``<br>``
+    opening or closing a block breaks nothing). One in a table cell is left
+    alone: a row is read as one line.
+    """
+    from lxml import etree
+
+    soft = []
+    after_text = False  # text of the block since its start or the last <br>
+    waiting = None  # a <br> after text, until text follows it
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else None  # None: a comment or processing instruction
+        if event == "start":
+            if tag == "br":
+                waiting = element if after_text else None
+                after_text = False
+            elif tag in _BLOCKS:
+                after_text, waiting = False, None
+            text = element.text if tag is not None and tag not in _NO_TEXT else None
+        else:
+            if tag in _BLOCKS:
+                after_text, waiting = False, None
+            text = element.tail
+        if text and not text.isspace():
+            if waiting is not None:
+                soft.append(waiting)
+            after_text, waiting = True, None
+    for br in soft:
+        if next(br.iterancestors("td", "th"), None) is None:
+            br.tail = _BR_MARK + (br.tail or "")
+
+
+def _soft_breaks(text):
+    """The extracted text with each marked ``<br>`` a :data:`~policytext.segment.SOFT_BREAK` (see :data:`_BR_MARK`)."""
+    if _BR_MARK not in text:
+        return text
+    return _MARKED_BR.sub(SOFT_BREAK, _MARK_ENDING_LINE.sub("", text))
 
 
 def _parse_html(html):
@@ -800,7 +867,10 @@ def _docx_lines(container, numbering):
 
     A paragraph numbered by Word's lists begins with the number Word shows
     ("一、2025年工作回顾", not the "2025年工作回顾" of ``paragraph.text``):
-    see :class:`policytext.wordlists.DocxNumbering`.
+    see :class:`policytext.wordlists.DocxNumbering`. A manual line break
+    inside a paragraph (Shift+Enter) is a
+    :data:`~policytext.segment.SOFT_BREAK`, which ends no sentence that
+    goes on in the next line.
     """
     for block in container.iter_inner_content():
         if hasattr(block, "rows"):  # a table
@@ -811,7 +881,7 @@ def _docx_lines(container, numbering):
                     if cell._tc not in seen:
                         seen.add(cell._tc)
                         cells.append(list(_docx_lines(cell, numbering)))
-                if all(len(lines) <= 1 and "\n" not in "".join(lines) for lines in cells):
+                if all(len(lines) <= 1 and SOFT_BREAK not in "".join(lines) for lines in cells):
                     line = "\t".join(lines[0] if lines else "" for lines in cells)
                     if line.strip():
                         yield line
@@ -821,7 +891,8 @@ def _docx_lines(container, numbering):
             # Counted even when blank: Word numbers an empty list paragraph too.
             number = numbering.label(block._p)
             if block.text.strip():
-                yield number + block.text
+                # python-docx gives a manual line break (w:br, w:cr) as "\n": a break inside the paragraph.
+                yield number + block.text.replace("\n", SOFT_BREAK)
 
 
 def _read_pdf(path, data, max_bytes, max_pdf_pages):

@@ -12,8 +12,11 @@ a line that cannot end there (it ends with "，" or an opening bracket, or
 the next line opens with closing punctuation) or, in a wrapped text, a full
 line without a sentence end, is joined with the next line, unless that
 line is a heading, is indented, follows a blank line, or is a page number.
-A joined sentence keeps its line breaks (``span.text`` is the original
-text); the model ignores white space.
+A line break that a reader found inside a paragraph (:data:`SOFT_BREAK`:
+Word's manual line break, HTML's ``<br>`` inside a block) is joined unless
+the line before or after it stands alone, whatever the rest of the text
+does. A joined sentence keeps its line breaks (``span.text`` is the
+original text); the model ignores white space.
 
 >>> spans = split_sentences("一、工作回顾\\n半年来，我们抓经济。完成产值5亿元；新增企业3家。")
 >>> [s.text for s in spans]
@@ -36,7 +39,7 @@ from ._validation import TEXT_STREAM, check_params, int_between
 from .errors import ParameterError
 
 __all__ = [
-    "INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words",
+    "INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "SOFT_BREAK", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words",
     "is_hard_wrapped", "is_page_mark", "line_breaks", "numbered_task",
 ]  # fmt: skip
 
@@ -49,6 +52,12 @@ _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 # Line breaks end a sentence whatever brackets are open, unless the line
 # goes on in the next one (wrapped text, a link on a line of its own).
 _BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
+#: A line break inside a paragraph, as :func:`policytext.readers.read_document`
+#: writes Word's manual line breaks and HTML's ``<br>`` inside a block:
+#: Unicode's LINE SEPARATOR, which means just that. It ends no sentence
+#: that goes on in the next line (see _goes_on_softly), whether or not the
+#: rest of the text is wrapped.
+SOFT_BREAK = "\u2028"
 _OTHER_BREAKS = _BREAKS.replace("\n", "")
 _LINE = re.compile(f"[^{_BREAKS}]+")
 _INDENT = re.compile(r"[^\S\n\r\u2028\u2029\x0b\x0c\x85]*")  # the white space opening a line
@@ -467,6 +476,45 @@ def _goes_on(lines, nxt, width, after=None, indent=""):
     return _reaches(line, _FULL_SHARE, width, line_indent)
 
 
+def _goes_on_softly(lines, nxt, nxt_soft):
+    """Whether the stripped ``lines`` joined so far go on in the stripped next line ``nxt`` past a :data:`SOFT_BREAK`.
+
+    A reader puts a soft break where a line of a paragraph was broken by
+    hand (Word's manual line break, HTML's ``<br>``), at a width or
+    anywhere in a sentence. It ends no sentence, unless the line before it
+    ends one (or ends with a colon), is short with no comma in it and
+    opens its paragraph or follows another line with none (a title, a
+    name, a time), is a date line, a table row or a page number, or is a
+    heading alone (a heading whose line was broken just before its end
+    goes on into the short rest that ends its paragraph: "…打造我国向北开放重要桥"
+    / "头堡。"); or unless ``nxt`` stands on a line of its own: a heading
+    alone that ends its paragraph (``nxt_soft``: whether a soft break
+    follows ``nxt``), a list item or a date line. As in wrapped text, a
+    line ending in "，" goes on even into a list item, and any line goes on
+    into one opening with closing punctuation.
+    """
+    line = lines[-1]
+    if _CLUTTER.match(line) or _CLUTTER.match(nxt):
+        return False
+    if len(lines) <= _WHOLE_LINE_MOST and line[-1] in _WHOLE_LINE_LAST and _WHOLE_LINE.search("".join(lines)):
+        return False
+    if nxt[0] in _CLOSED_STARTS:
+        return True
+    if _ends_sentence(line) or line[-1] in "：:" or _is_table_row(line) or _is_table_row(nxt):
+        return False
+    if _heading_alone(nxt) and not nxt_soft:
+        return False
+    if line[-1] in _OPEN_ENDS:
+        return True
+    if _LIST_ITEM.match(nxt) or _DATE_LINE.match(nxt):
+        return False
+    if len(line) < _BODY_LEAST and _BODY_MARK.search(line) is None and (len(lines) == 1 or _BODY_MARK.search(lines[-2]) is None):
+        return False  # a title, a name, a time: short, no comma, and not cut out of a paragraph's text (a link's words, "PM" / "2.5")
+    if len(lines) == 1 and _heading_alone(line) and not _runs_on(line):
+        return len(line) >= _HEADING_LEAST and 2 * len(nxt) <= len(line) and not nxt_soft
+    return True
+
+
 def _runs_on(heading):
     """Whether the stripped heading line ``heading`` runs on past a colon (a term and its explanation: "11.“网链共享计划”：四川省在…")."""
     colon = max(heading.find("："), heading.find(":"))
@@ -605,9 +653,12 @@ def _sample_width(text):
 
     :func:`split_sentences` and :func:`iter_sentences` both decide it from
     this same sample, so a stream is split as the whole text is, whatever
-    lies beyond the sample and however the stream is read.
+    lies beyond the sample and however the stream is read. A paragraph
+    broken by soft breaks (:data:`SOFT_BREAK`) is one line here: those
+    breaks are judged apart (_goes_on_softly), and the width is that of the
+    lines as their paragraphs end.
     """
-    sample = text[:_SAMPLE_CHARS]
+    sample = text[:_SAMPLE_CHARS].replace(SOFT_BREAK, " ")
     cut = max(sample.rfind(ch) for ch in _BREAKS) + 1
     sample = sample[:cut] if cut else sample
     found, stripped = _non_blank_lines(sample)
@@ -620,6 +671,7 @@ def is_hard_wrapped(text: str) -> bool:
 
     Judged from its first lines, as the split is: most are nearly as long
     as the longest, and most of those stop in the middle of a sentence.
+    Soft breaks (:data:`SOFT_BREAK`) are no line ends here.
 
     >>> is_hard_wrapped("全年新建高标准农田4300亩，完成夏粮收\\n购2.1万吨，整改安全隐患126条，开\\n展安全生产大检查3次，新增就业岗\\n位1200个。")
     True
@@ -661,9 +713,10 @@ class _Splitter:
     def logical_lines(self, text):
         """``(start, end)`` of each line of ``text`` joined with the lines that continue it, as a list."""
         found, stripped = _non_blank_lines(text)
-        if self.width is None and not _may_go_on(stripped) and not _link_lines(stripped):
+        if self.width is None and SOFT_BREAK not in text and not _may_go_on(stripped) and not _link_lines(stripped):
             return found  # most texts: each line is a logical line
         logical, start, joined = [], None, []
+        soft_from = None  # where in ``joined`` the last lines joined by soft breaks begin
         for i, (a, b) in enumerate(found):
             if start is None:
                 start, indent = a, _INDENT.match(text, a, b).group()
@@ -672,11 +725,22 @@ class _Splitter:
                 c = found[i + 1][0]
                 # One break between the lines, and the next is not indented.
                 if _one_break(text, b, c) and not text[c].isspace():
-                    after = stripped[i + 2] if i + 2 < len(found) and _one_break(text, found[i + 1][1], found[i + 2][0]) else None
-                    if _goes_on(joined, stripped[i + 1], self.width, after, indent):
-                        continue
+                    following = i + 2 < len(found) and _one_break(text, found[i + 1][1], found[i + 2][0])  # and one after the next line
+                    if text[b] == SOFT_BREAK:
+                        if _goes_on_softly(joined, stripped[i + 1], following and text[found[i + 1][1]] == SOFT_BREAK):
+                            soft_from = len(joined) - 1 if soft_from is None else soft_from
+                            continue
+                    else:
+                        if soft_from is not None:
+                            # Lines joined by soft breaks are one line, as
+                            # their paragraph is: its last piece is no
+                            # link's words on a line of their own.
+                            joined[soft_from:] = ["".join(joined[soft_from:])]
+                            soft_from = None
+                        if _goes_on(joined, stripped[i + 1], self.width, stripped[i + 2] if following else None, indent):
+                            continue
             logical.append((start, b))
-            start, joined = None, []
+            start, joined, soft_from = None, [], None
         return logical
 
     def lines(self, text, offset=0, logical=None):
@@ -809,9 +873,10 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
     text : str
         Report text, any length. A line break ends a sentence unless the
         line goes on in the next one: hard-wrapped lines (a PDF text layer),
-        a line ending in "，", a link or subscript on a line of its own are
-        joined, and the sentence's text keeps the break; headings, list
-        items, title and date lines and page numbers stand alone.
+        a line ending in "，", a link or subscript on a line of its own, a
+        :data:`SOFT_BREAK` inside a sentence are joined, and the sentence's
+        text keeps the break; headings, list items, title and date lines
+        and page numbers stand alone.
     max_chars : int
         Longer runs without a sentence end are cut into pieces of this size.
 

@@ -28,6 +28,7 @@ from policytext.readers import (
     read_document,
     without_page_furniture,
 )
+from policytext.segment import SOFT_BREAK
 from policytext import ParameterError
 
 PARAGRAPHS = [
@@ -319,13 +320,89 @@ def test_docx_paragraphs_and_table(tmp_path):
     table.cell(0, 0).merge(table.cell(0, 1)).text = "主要指标"  # a merged cell comes out once
     table.cell(1, 0).text, table.cell(1, 1).text = "地区生产总值", "120亿元"  # a row of one-line cells is a line
     table.cell(2, 0).text, table.cell(2, 1).text = "粮食总产量", ""
-    table.cell(3, 0).text, table.cell(3, 1).text = "说明", "第一段\n第二段"  # a longer cell: its lines in turn
+    table.cell(3, 0).text, table.cell(3, 1).text = "说明", "第一段\n第二段"  # a longer cell (a manual line break): its lines in turn
     document.add_paragraph(PARAGRAPHS[1])
     path = tmp_path / "report.docx"
     document.save(path)
     assert read_document(path) == "\n".join(
-        ["2024年政府工作报告", PARAGRAPHS[0], "主要指标", "地区生产总值\t120亿元", "粮食总产量\t", "说明", "第一段", "第二段", PARAGRAPHS[1]]
+        ["2024年政府工作报告", PARAGRAPHS[0], "主要指标", "地区生产总值\t120亿元", "粮食总产量\t", "说明", "第一段\u2028第二段", PARAGRAPHS[1]]
     )
+
+
+# A paragraph broken by hand inside its sentence.
+BROKEN_LINES = ["全县深入推进营商环境优化提升行动，新设经营主", "体3200户、增长12%，政务服务事项全部实现“一网通", "办”。"]
+
+
+def test_docx_manual_line_breaks_are_soft_breaks_that_cut_no_sentence(tmp_path):
+    # Shift+Enter in Word, or text pasted from a PDF: each break cut a sentence,
+    # as the document's other paragraphs are not wrapped.
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for paragraph in PARAGRAPHS * 2:
+        document.add_paragraph(paragraph)
+    broken = document.add_paragraph()
+    for k, line in enumerate(BROKEN_LINES):
+        run = broken.add_run(line)
+        if k + 1 < len(BROKEN_LINES):
+            run.add_break()  # w:br, a manual line break: one paragraph still
+    heading = document.add_paragraph()
+    heading.add_run("（二）持续优化营商环境").add_break()
+    heading.add_run("全年新增市场主体3200户，增长12%。")
+    document.add_paragraph(PARAGRAPHS[0])
+    path = tmp_path / "report.docx"
+    document.save(path)
+    text = read_document(path)
+    assert SOFT_BREAK.join(BROKEN_LINES) in text.split("\n")  # a paragraph a line, its manual breaks soft
+    sentences = [s.text for s in split_sentences(text)]
+    assert SOFT_BREAK.join(BROKEN_LINES) in sentences
+    assert sentences[-3:] == ["（二）持续优化营商环境", "全年新增市场主体3200户，增长12%。", PARAGRAPHS[0]]  # a heading stands alone
+
+
+def _br_page(*paragraphs):
+    return ARTICLE_PAGE.format(charset="utf-8", paragraphs="\n".join(f"<p>{p}</p>" for p in PARAGRAPHS * 2 + list(paragraphs)))
+
+
+def test_html_br_inside_a_paragraph_is_a_soft_break_that_cuts_no_sentence(tmp_path):
+    pytest.importorskip("trafilatura")
+    page = _br_page(
+        "<br>".join(BROKEN_LINES),
+        "全县经济运行稳中向好，主要指标增长较快<br><br>工业投资增长11%。",  # <br><br> parts paragraphs
+        "新增城镇就业800人，带动农民增收<br>",  # a <br> closing its block breaks nothing
+        "<br>今年，我们将继续抓好就业工作。",
+    )
+    text = read_document(write(tmp_path / "report.html", page.encode("utf-8")))
+    assert SOFT_BREAK.join(BROKEN_LINES) in text.split("\n")
+    sentences = [s.text for s in split_sentences(text)]
+    assert sentences[-5:] == [
+        SOFT_BREAK.join(BROKEN_LINES), "全县经济运行稳中向好，主要指标增长较快", "工业投资增长11%。",
+        "新增城镇就业800人，带动农民增收", "今年，我们将继续抓好就业工作。",
+    ]  # fmt: skip
+    assert text.count(SOFT_BREAK) == 2
+
+
+def test_html_br_in_the_fallback_text_is_a_soft_break_too(tmp_path, monkeypatch):
+    trafilatura = pytest.importorskip("trafilatura")
+    monkeypatch.setattr(trafilatura, "extract", lambda *args, **kwargs: None)
+    text = read_document(write(tmp_path / "report.html", _br_page("<br>".join(BROKEN_LINES)).encode("utf-8")))
+    assert SOFT_BREAK.join(BROKEN_LINES) in [s.text for s in split_sentences(text)]
+
+
+def test_html_br_in_a_table_cell_or_on_a_page_holding_the_mark_stays_a_line_break(tmp_path):
+    pytest.importorskip("trafilatura")
+    from lxml import html as lxml_html
+
+    from policytext import readers
+
+    # A row is one line: a <br> in a cell is left as trafilatura reads it.
+    root = lxml_html.document_fromstring("<table><tr><td>地区生产总值<br>增长</td><td>5%</td></tr></table><p>甲，<br>乙</p>")
+    readers._mark_soft_breaks(root)
+    assert [br.tail for br in root.iter("br")] == ["增长", readers._BR_MARK + "乙"]
+    # A page that holds the mark itself is read as before: its <br> are line breaks, its marks text.
+    page = _br_page("<br>".join(BROKEN_LINES), "符号" + readers._BR_MARK + "照录。")
+    text = read_document(write(tmp_path / "report.html", page.encode("utf-8")))
+    assert SOFT_BREAK not in text
+    assert "\n".join(BROKEN_LINES) in text
+    assert "符号" + readers._BR_MARK + "照录。" in text
 
 
 def test_docx_decompression_bomb(tmp_path):
