@@ -450,12 +450,8 @@ def _goes_on(lines, nxt, width, after=None, indent=""):
         return True
     if width is None and nxt[0] not in _CLOSED_STARTS and line[-1] not in _OPEN_ENDS:
         return False  # what every test below would conclude, in an unwrapped text; the common case
-    if _CLUTTER.match(line) or _CLUTTER.match(nxt):
-        return False
-    if len(lines) <= _WHOLE_LINE_MOST and line[-1] in _WHOLE_LINE_LAST and _WHOLE_LINE.search("".join(lines)):
-        return False
-    if nxt[0] in _CLOSED_STARTS:
-        return True
+    if (settled := _settled(lines, nxt)) is not None:
+        return settled
     if heading_level(nxt) is not None and not _heading_look_alike(lines, nxt, width, line_indent):
         return False
     if line[-1] in _OPEN_ENDS:
@@ -476,6 +472,23 @@ def _goes_on(lines, nxt, width, after=None, indent=""):
     return _reaches(line, _FULL_SHARE, width, line_indent)
 
 
+def _settled(lines, nxt):
+    """What wrapped and soft-broken lines alike settle first: None if neither rule applies.
+
+    Page clutter and a line that is whole by its words (the session line
+    "……会议上", a photo credit "记者…摄") end there; a next line opening with
+    closing punctuation goes on.
+    """
+    line = lines[-1]
+    if _CLUTTER.match(line) or _CLUTTER.match(nxt):
+        return False
+    if len(lines) <= _WHOLE_LINE_MOST and line[-1] in _WHOLE_LINE_LAST and _WHOLE_LINE.search("".join(lines)):
+        return False
+    if nxt[0] in _CLOSED_STARTS:
+        return True
+    return None
+
+
 def _goes_on_softly(lines, nxt, nxt_soft):
     """Whether the stripped ``lines`` joined so far go on in the stripped next line ``nxt`` past a :data:`SOFT_BREAK`.
 
@@ -494,12 +507,8 @@ def _goes_on_softly(lines, nxt, nxt_soft):
     into one opening with closing punctuation.
     """
     line = lines[-1]
-    if _CLUTTER.match(line) or _CLUTTER.match(nxt):
-        return False
-    if len(lines) <= _WHOLE_LINE_MOST and line[-1] in _WHOLE_LINE_LAST and _WHOLE_LINE.search("".join(lines)):
-        return False
-    if nxt[0] in _CLOSED_STARTS:
-        return True
+    if (settled := _settled(lines, nxt)) is not None:
+        return settled
     if _ends_sentence(line) or line[-1] in "：:" or _is_table_row(line) or _is_table_row(nxt):
         return False
     if _heading_alone(nxt) and not nxt_soft:
