@@ -13,6 +13,7 @@ written beside its destination and renamed into place.
 import hashlib
 import io
 import json
+import math
 import os
 import zipfile
 from pathlib import Path
@@ -178,18 +179,39 @@ def save_model(clf, path, force=False):
 _KINDS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1)}
 
 
-def _array_headers(zf):
-    """Each array's (dtype, shape), from its header alone, refusing a dtype or layout the model does not use."""
+def _array_headers(zf, arrays_path):
+    """Each array's (dtype, shape), from its header alone, refusing a dtype or layout the model does not use.
+
+    A member must be stored, not compressed (:func:`save_model` stores them),
+    and hold exactly its header and the bytes its dtype and shape need:
+    otherwise reading it whole could inflate without bound (a decompression
+    bomb) or carry bytes ``np.load`` would silently skip. Both are checked
+    from the zip's directory and the header before any array data is read.
+    """
     headers = {}
     for name, (kind, ndim) in _KINDS.items():
-        with zf.open(name + ".npy") as member:
+        member_name = name + ".npy"
+        info = zf.getinfo(member_name)
+        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+            raise ModelError(
+                f"{arrays_path}: member {member_name} is compressed or its sizes disagree (zip method {info.compress_type}, "
+                f"{info.compress_size:,} bytes unpacking to {info.file_size:,}); policytext models store their arrays uncompressed"
+            )
+        with zf.open(info) as member:
             version = np.lib.format.read_magic(member)
             header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
             shape, fortran, dtype = header(member)
+            header_size = member.tell()
         if dtype.kind != kind or len(shape) != ndim or fortran or dtype.hasobject:
             raise ValueError(f"{name} is {dtype} of shape {shape}; expected kind {kind!r} and {ndim} dimension{'s' if ndim > 1 else ''}")
         if kind == "U" and dtype.itemsize > 4 * 4:
             raise ValueError(f"{name} holds n-grams longer than 4 characters ({dtype})")
+        needed = header_size + dtype.itemsize * math.prod(shape)
+        if info.file_size != needed:
+            raise ModelError(
+                f"{arrays_path}: member {member_name} holds {info.file_size:,} bytes, but its header "
+                f"({dtype} of shape {shape}) needs {needed:,}"
+            )
         headers[name] = (dtype, shape)
     # The arrays must agree with each other before they are compared with model.json.
     n_grams, n_columns = headers["vocabulary"][1][0], headers["intercept"][1][0]
@@ -271,7 +293,7 @@ def load_model(path):
         raise ModelError(f"{arrays_path} is truncated or altered: its checksum does not match {meta_path}")
     try:
         with zipfile.ZipFile(io.BytesIO(npz)) as zf:
-            headers = _array_headers(zf)
+            headers = _array_headers(zf, arrays_path)
             # Both files passed their checksums, so neither is damaged: they disagree, and the
             # message names both, with the sizes each gives, before any array is read.
             n_grams, n_columns = headers["vocabulary"][1][0], headers["intercept"][1][0]

@@ -334,3 +334,49 @@ def test_an_older_format_with_fields_it_does_not_have_is_refused(shipped_copy, v
     # The same file as format 3 loads: what was refused is the version, not the copy.
     _rewrite(shipped_copy, {"format_version": 3})
     assert load_model(shipped_copy).context is not None
+
+
+def _rebuild_npz(path, member, *, compress=False, padding=b""):
+    """Rewrite ``arrays.npz`` with one member deflated and/or padded past its array, with valid checksums."""
+    import hashlib
+
+    npz = path / "arrays.npz"
+    with zipfile.ZipFile(npz) as src:
+        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(npz, "w") as dst:
+        for name, data in members:
+            info = zipfile.ZipInfo(name)
+            if name == member:
+                info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+                data += padding
+            dst.writestr(info, data)
+    meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+    meta["checksums"]["arrays_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
+    meta["checksums"]["metadata_sha256"] = _metadata_digest(meta)
+    (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def test_save_model_stores_every_member_uncompressed(saved):
+    with zipfile.ZipFile(saved / "arrays.npz") as zf:
+        assert {info.compress_type for info in zf.infolist()} == {zipfile.ZIP_STORED}
+
+
+def test_a_deflated_member_is_refused_before_it_is_inflated(saved):
+    # A few kB of deflated zeros would unpack to 50 MB: the directory alone refuses it.
+    _rebuild_npz(saved, "intercept.npy", compress=True, padding=b"\0" * (50 << 20))
+    assert (saved / "arrays.npz").stat().st_size < 1 << 20
+    with pytest.raises(ModelError, match=r"arrays.npz: member intercept.npy is compressed"):
+        load_model(saved)
+
+
+def test_a_deflated_member_of_the_right_size_is_refused_too(saved):
+    _rebuild_npz(saved, "coef.npy", compress=True)
+    with pytest.raises(ModelError, match=r"arrays.npz: member coef.npy is compressed"):
+        load_model(saved)
+
+
+def test_a_stored_member_longer_than_its_header_needs_is_refused(saved):
+    # np.load would read the array and ignore the rest: the member's size must be its header's.
+    _rebuild_npz(saved, "idf.npy", padding=b"\0" * 1000)
+    with pytest.raises(ModelError, match=r"arrays.npz: member idf.npy holds [\d,]+ bytes, but its header \(float64 of shape \(\d+,\)\) needs [\d,]+"):
+        load_model(saved)
