@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
-from ._validation import check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
+from ._validation import Constraint, check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
 from .errors import ParameterError
 from .features import FeatureParams, build_analyzer, tfidf
 
@@ -38,7 +38,9 @@ def softmax(z: np.ndarray) -> np.ndarray:
 #: The temperatures a model may have: trained ones are near 0.3.
 MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 1e3
 _ENGINE = {"engine": one_of("fast", "reference")}
-_PREDICT = {"k": optional(int_at_least(1)), "threshold": number_between(0, 1), **_ENGINE}
+_PREDICT = {"k": optional(int_at_least(1)), "threshold": optional(number_between(0, 1)), **_ENGINE}
+#: Without ``k``, predict gives one label per text: a threshold could only drop it, which that return type cannot say.
+_NO_THRESHOLD = {"threshold": Constraint(lambda v: v is None, "None without 'k' (give k, e.g. k=1, to leave out labels below a threshold)")}
 _TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
 _EXPLAIN = {"k": int_at_least(1)}  # and "label": one of the model's labels, checked per model
 
@@ -230,13 +232,13 @@ class Classifier:
     # Without k a label per text, with k a ranked list per text: the
     # overloads say which, so that callers need no cast.
     @overload
-    def predict(self, texts: Iterable[str], *, k: None = None, threshold: float = 0.0, engine: str = "fast") -> list[str]: ...
+    def predict(self, texts: Iterable[str], *, k: None = None, threshold: None = None, engine: str = "fast") -> list[str]: ...
 
     @overload
-    def predict(self, texts: Iterable[str], *, k: int, threshold: float = 0.0, engine: str = "fast") -> list[list[tuple[str, float]]]: ...
+    def predict(self, texts: Iterable[str], *, k: int, threshold: float | None = None, engine: str = "fast") -> list[list[tuple[str, float]]]: ...
 
     def predict(
-        self, texts: Iterable[str], *, k: int | None = None, threshold: float = 0.0, engine: str = "fast"
+        self, texts: Iterable[str], *, k: int | None = None, threshold: float | None = None, engine: str = "fast"
     ) -> list[str] | list[list[tuple[str, float]]]:
         """Labels of ``texts``.
 
@@ -246,8 +248,11 @@ class Classifier:
         k : int, optional
             If given, return for each text its ``k`` most probable labels
             with their probabilities, as fastText's ``predict`` does.
-        threshold : float
-            With ``k``, leave out labels whose probability is below it.
+        threshold : float, optional
+            With ``k``, leave out labels whose probability is below it (a
+            text may then get no label). Without ``k`` it is refused with
+            :class:`~policytext.ParameterError`: one label per text has no
+            way to say "none"; give ``k=1`` for fastText's behaviour.
         engine : {"fast", "reference"}
             See :meth:`decision_function`.
 
@@ -265,10 +270,12 @@ class Classifier:
         [['agriculture']]
         """
         check_params("predict", _PREDICT, {"k": k, "threshold": threshold, "engine": engine})
+        if k is None:
+            check_params("predict", _NO_THRESHOLD, {"threshold": threshold})
         texts = check_texts(texts)
         if k is None:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
-        return self.top_k(self._proba(texts, engine), k=k, threshold=threshold)
+        return self.top_k(self._proba(texts, engine), k=k, threshold=0.0 if threshold is None else threshold)
 
     def top_k(self, proba: ArrayLike, *, k: int, threshold: float = 0.0) -> list[list[tuple[str, float]]]:
         """Top ``k`` (label, probability) pairs of each row of ``proba``.

@@ -97,6 +97,7 @@ def test_predict_top_k_and_threshold(tiny_model):
         probs = [p for _, p in row]
         assert probs == sorted(probs, reverse=True)
     assert tiny_model.predict(xs, k=7, threshold=1.0) == [[], []]
+    assert tiny_model.predict(xs, k=1, threshold=None) == tiny_model.predict(xs, k=1, threshold=0.0) == tiny_model.predict(xs, k=1)
     one = tiny_model.predict(xs[:1], k=1)
     assert isinstance(one, list) and isinstance(one[0], list) and isinstance(one[0][0], tuple)
 
@@ -237,7 +238,10 @@ BAD_OPTIONS = [
     (lambda m: m.explain("甲。", label=""), "explain(): 'label' must be None or one of 'economy', 'agriculture', 'environment', 'safety', 'livelihood', 'governance', 'other', got ''"),
     (lambda m: m.predict(["甲。"], k=0), "predict(): 'k' must be None or an int >= 1, got 0"),
     (lambda m: m.predict(["甲。"], k=True), "predict(): 'k' must be None or an int >= 1, got True"),
-    (lambda m: m.predict(["甲。"], k=1, threshold=2), "predict(): 'threshold' must be a number from 0 to 1, got 2"),
+    (lambda m: m.predict(["甲。"], k=1, threshold=2), "predict(): 'threshold' must be None or a number from 0 to 1, got 2"),
+    # Without k predict gives one label per text, which a threshold cannot drop: refused, not ignored.
+    (lambda m: m.predict(["甲。"], threshold=0.9), "predict(): 'threshold' must be None without 'k' (give k, e.g. k=1, to leave out labels below a threshold), got 0.9"),
+    (lambda m: m.predict(["甲。"], threshold=0.0), "predict(): 'threshold' must be None without 'k' (give k, e.g. k=1, to leave out labels below a threshold), got 0.0"),
     (lambda m: m.predict(["甲。"], engine="turbo"), "predict(): 'engine' must be one of 'fast', 'reference', got 'turbo'"),
     (lambda m: m.decision_function(["甲。"], engine=None), "decision_function(): 'engine' must be one of 'fast', 'reference', got None"),
     (lambda m: m.predict_proba(["甲。"], engine="turbo"), "predict_proba(): 'engine' must be one of 'fast', 'reference', got 'turbo'"),
