@@ -45,7 +45,7 @@ _TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
 _EXPLAIN = {"k": int_at_least(1)}  # and "label": one of the model's labels, checked per model
 
 
-#: How far below `other` a blank text's other scores are: far enough that
+#: How far below `other` the other scores of a text without features are: far enough that
 #: its probability of `other` is 1 at any temperature a model is fitted with.
 _BLANK_MARGIN = 1e3
 
@@ -183,28 +183,29 @@ class Classifier:
 
     def _scores(self, texts, engine="fast"):
         """:meth:`decision_function` for a list already checked to hold only str."""
-        scores = self._linear_scores(texts, engine)
-        # A blank text (an empty cell of a table) has no features, and its
-        # scores would be the intercepts: the most frequent label, economy.
-        # It says nothing about any area, which is what `other` stands for.
-        if "other" in self.labels and not (all(texts) and not any(map(str.isspace, texts))):
-            # (Tested in C first: a loop over every text cost 3% of scoring.)
-            blank = [i for i, text in enumerate(texts) if not text or text.isspace()]
-            scores[blank] = np.where(self.classes_ == "other", 0.0, -_BLANK_MARGIN)
+        scores, featureless = self._linear_scores(texts, engine)
+        # A text without a single vocabulary n-gram (blank, an empty cell of a
+        # table, "※", a lone BOM or zero-width space) has the intercepts for
+        # scores: the most frequent label, economy. It says nothing about any
+        # area, which is what `other` stands for. The mask comes with the
+        # scores (the engine's norm column), so finding such texts costs no pass over them.
+        if featureless.any() and "other" in self.labels:
+            scores[featureless] = np.where(self.classes_ == "other", 0.0, -_BLANK_MARGIN)
         return scores
 
     def _linear_scores(self, texts, engine):
+        """The linear scores of ``texts``, and a boolean mask of the texts without a single feature."""
         if engine == "fast":
-            from .engine import FEW, FEW_CHARS, few_scores
+            from .engine import FEW, FEW_CHARS, few_scores_and_featureless
 
             few = len(texts) <= FEW and sum(map(len, texts)) <= FEW_CHARS
             if self._engine is None and few and self.features.norm == "l2_tokens":
-                return few_scores(self, texts)
+                return few_scores_and_featureless(self, texts)
             fast = self._batch_engine()
             if fast is not None:
-                return fast.decision_function(texts)
+                return fast.scores_and_featureless(texts)
         X = self.transform(texts)
-        return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept
+        return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept, X.getnnz(axis=1) == 0
 
     @property
     def has_batch_engine(self) -> bool:

@@ -78,6 +78,33 @@ def test_a_blank_text_in_a_batch_is_other_on_every_path(tiny_model, engine):
     assert classify_batch(xs, model=tiny_model)[:4] == ["other", "other", "other", "agriculture"]
 
 
+# Texts with no n-gram of the model: their scores were the intercepts alone, economy for the shipped model.
+FEATURELESS = ["\u200b", "\ufeff", "※", "★", "'", "\x00", "\u200b\ufeff ※"]
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_text_without_a_single_feature_is_other_like_a_blank_one(engine):
+    from policytext.modelfile import load_model
+
+    shipped = policytext.load()
+    other = np.eye(len(shipped.labels))[shipped.labels.index("other")]
+    fresh = load_model(shipped.metadata["path"])  # no engine built yet: a few texts take the few-texts path
+    xs = FEATURELESS + ["完成工业总产值246亿元。"]
+    for clf, batch in ((fresh, xs), (shipped, xs), (shipped, xs * 50)):
+        assert clf.predict(batch, engine=engine) == (["other"] * len(FEATURELESS) + ["economy"]) * (len(batch) // len(xs))
+        proba = clf.predict_proba(batch, engine=engine)
+        np.testing.assert_array_equal(proba[: len(FEATURELESS)], np.tile(other, (len(FEATURELESS), 1)))
+    assert classify_batch(FEATURELESS) == ["other"] * len(FEATURELESS)
+
+
+def test_classify_and_classify_batch_agree_on_invisible_and_unknown_characters():
+    # classify reads U+200B and U+FEFF as white space: no sentence, as for blank text, which classify_batch tags other.
+    for text in ("\u200b", "\ufeff", "\ufeff\u200b"):
+        assert classify(text) == [] and classify_batch([text]) == classify_batch([""]) == ["other"]
+    for text in ("※", "★"):
+        assert [s.label for s in classify(text)] == classify_batch([text]) == ["other"]
+
+
 def test_predict_proba_builds_on_decision_function(tiny_model):
     xs = ["新建高标准农田3000亩。", "调解矛盾纠纷120起。"]
     scores = tiny_model.decision_function(xs)
