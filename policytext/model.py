@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
-from ._validation import Constraint, check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
+from ._validation import Constraint, check_params, check_text, check_texts, refuse_single_str, int_at_least, number_between, one_of, optional
 from .errors import ParameterError
 from .features import FeatureParams, build_analyzer, tfidf
 
@@ -79,8 +79,8 @@ class Classifier:
     """
 
     def __init__(self, labels, vocabulary, idf, coef, intercept, temperature=1.0, features=None, metadata=None, context=None, shares=None):
-        self.classes_ = np.asarray(list(labels), dtype=object)
-        self.vocabulary = np.asarray(vocabulary, dtype=str)
+        self.classes_ = np.asarray(check_texts(labels, name="labels"), dtype=object)
+        self.vocabulary = np.asarray(refuse_single_str(vocabulary, "vocabulary"), dtype=str)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept, dtype=np.float64)

@@ -376,3 +376,32 @@ def test_bad_texts_are_parameter_errors_as_bad_options_are(call, message):
     with pytest.raises(policytext.ParameterError, match=message) as info:
         call()
     assert isinstance(info.value, policytext.PolicytextError) and isinstance(info.value, (TypeError, ValueError))
+
+
+def _single_str_calls(tmp_path):
+    from policytext import Classifier, metrics
+    from policytext.corpus import read_corpus, read_documents
+    from policytext.train import train_corpus
+
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{"text": "新建农田。", "label": "yes"}, {"text": "各位代表：", "label": "no"}])
+    parts = {"labels": ["a", "b"], "vocabulary": ["x"], "idf": [1.0], "coef": [[1.0, -1.0]], "intercept": [0.0, 0.0]}
+    return [
+        (lambda: Classifier(**{**parts, "labels": "ab"}), "labels", "label"),
+        (lambda: Classifier(**{**parts, "vocabulary": "x"}), "vocabulary", "vocabulary"),
+        (lambda: read_corpus([corpus], labels="yes"), "labels", "label"),
+        (lambda: read_documents([], labels="yes"), "labels", "label"),
+        (lambda: train_corpus([corpus], labels="yes"), "labels", "label"),
+        (lambda: metrics.evaluate(["economy"], ["economy"], "eo"), "labels", "label"),
+        (lambda: metrics.evaluate("economy", ["economy"], ["economy"]), "y_true", "y_true"),
+        (lambda: metrics.evaluate(["economy"], "economy", ["economy"]), "y_pred", "y_pred"),
+    ]
+
+
+def test_a_single_str_where_a_list_is_expected_is_refused_as_classify_batch_refuses_it(tmp_path):
+    with pytest.raises(policytext.ParameterError) as texts_error:
+        classify_batch("x")
+    assert str(texts_error.value) == "texts must be a list of str, got a single str; wrap it in a list: [text]"
+    for call, name, item in _single_str_calls(tmp_path):
+        with pytest.raises(policytext.ParameterError) as info:
+            call()
+        assert str(info.value) == f"{name} must be a list of str, got a single str; wrap it in a list: [{item}]"
