@@ -76,7 +76,7 @@ def corpus_files(paths):
     return files
 
 
-def read_corpus(paths, labels=LABELS):
+def read_corpus(paths, *, labels=LABELS):
     """Read and check a corpus.
 
     Parameters
@@ -216,7 +216,7 @@ def document_files(paths):
     return found
 
 
-def read_documents(files, labels=LABELS):
+def read_documents(files, *, labels=LABELS):
     """Read written documents; every bad one is reported at once in a :class:`CorpusError`."""
     labels = None if labels is None else check_texts(labels, name="labels")
     docs, problems = [], []

@@ -78,7 +78,7 @@ class Classifier:
         intervals (:mod:`policytext.shares`), fitted on held-out documents.
     """
 
-    def __init__(self, labels, vocabulary, idf, coef, intercept, temperature=1.0, features=None, metadata=None, context=None, shares=None):
+    def __init__(self, labels, vocabulary, idf, coef, intercept, *, temperature=1.0, features=None, metadata=None, context=None, shares=None):
         self.classes_ = np.asarray(check_texts(labels, name="labels"), dtype=object)
         self.vocabulary = np.asarray(refuse_single_str(vocabulary, "vocabulary"), dtype=str)
         self.idf = np.asarray(idf, dtype=np.float64)

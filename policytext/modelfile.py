@@ -108,7 +108,7 @@ def check_destination(path, *, force=False):
     return path
 
 
-def save_model(clf, path, force=False):
+def save_model(clf, path, *, force=False):
     """Write ``clf`` to the folder ``path``.
 
     Parameters

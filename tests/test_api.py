@@ -290,6 +290,26 @@ def test_options_are_keyword_only(tiny_model):
         tiny_model.explain("甲。", 3)
 
 
+def test_every_public_option_is_keyword_only():
+    import inspect
+
+    from policytext import Classifier, corpus, modelfile, segment
+
+    functions = {
+        "split_sentences": policytext.split_sentences, "iter_sentences": policytext.iter_sentences,
+        "segment.split_sentences": segment.split_sentences, "save_model": modelfile.save_model,
+        "read_corpus": corpus.read_corpus, "read_documents": corpus.read_documents, "Classifier": Classifier.__init__,
+    }  # fmt: skip
+    for name, function in functions.items():
+        positional = [p.name for p in inspect.signature(function).parameters.values() if p.default is not p.empty and p.kind != p.KEYWORD_ONLY]
+        assert positional == [], f"{name} takes options {positional} by position"
+    with pytest.raises(TypeError, match="positional"):
+        policytext.split_sentences("啊" * 30, 10)
+    with pytest.raises(TypeError, match="positional"):
+        list(policytext.iter_sentences(io.StringIO("新建农田。"), 7, 3))
+    assert len(policytext.split_sentences("啊" * 30, max_chars=10)) == 3
+
+
 def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
     from policytext.modelfile import save_model
     from policytext.train import train_corpus
