@@ -10,7 +10,6 @@ one.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, overload
 
@@ -37,6 +36,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
 # What each method's options allow, built once.
 #: The temperatures a model may have: trained ones are near 0.3.
 MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 1e3
+#: Far outside this range, scores / temperature overflow to NaN, or every probability is 1 / labels.
+TEMPERATURE = Constraint(number_between(MIN_TEMPERATURE, MAX_TEMPERATURE).accepts, f"a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}")
 _ENGINE = {"engine": one_of("fast", "reference")}
 _PREDICT = {"k": optional(int_at_least(1)), "threshold": optional(number_between(0, 1)), **_ENGINE}
 #: Without ``k``, predict gives one label per text: a threshold could only drop it, which that return type cannot say.
@@ -84,8 +85,7 @@ class Classifier:
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept, dtype=np.float64)
-        if not isinstance(temperature, numbers.Real) or isinstance(temperature, bool):
-            raise TypeError(f"temperature must be a number, got {temperature!r}")
+        check_params("Classifier", {"temperature": TEMPERATURE}, {"temperature": temperature})
         self.temperature = float(temperature)
         self.features = features or FeatureParams()
         self.metadata = dict(metadata or {})
@@ -111,9 +111,6 @@ class Classifier:
         for name in ("idf", "coef", "intercept"):
             if not np.isfinite(getattr(self, name)).all():
                 raise ValueError(f"{name} holds values that are not finite (NaN or infinity)")
-        # Far outside this range, scores / temperature overflow to NaN, or every probability is 1 / labels.
-        if not MIN_TEMPERATURE <= self.temperature <= MAX_TEMPERATURE:
-            raise ValueError(f"temperature must be a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}, got {self.temperature!r}")
         # Smoothed idf is at least 1; a weight of zero or less would turn a feature against its own evidence.
         if n_features and not (self.idf > 0).all():
             raise ValueError("idf must be positive")

@@ -425,3 +425,12 @@ def test_a_single_str_where_a_list_is_expected_is_refused_as_classify_batch_refu
         with pytest.raises(policytext.ParameterError) as info:
             call()
         assert str(info.value) == f"{name} must be a list of str, got a single str; wrap it in a list: [{item}]"
+
+
+@pytest.mark.parametrize("temperature", ["1", None, True, float("nan"), 0, 1e9])
+def test_a_bad_temperature_is_a_parameter_error_with_the_one_wording(temperature):
+    from policytext import Classifier
+
+    with pytest.raises(policytext.ParameterError) as info:
+        Classifier(labels=["a", "b"], vocabulary=["x"], idf=[1.0], coef=[[1.0, -1.0]], intercept=[0.0, 0.0], temperature=temperature)
+    assert str(info.value) == f"Classifier(): 'temperature' must be a number from 0.001 to 1000, got {temperature!r}"
