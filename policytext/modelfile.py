@@ -51,6 +51,10 @@ _ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept")
 #: file cannot make loading allocate without bound.
 MAX_FEATURES = 20_000_000
 MAX_LABELS = 1_000
+#: model.json is read whole before anything is checked: the shipped one is
+#: about 30 kB, and one for MAX_LABELS labels (a context stage of 2 million
+#: weights) some 40 MB.
+MAX_METADATA_BYTES = 128 << 20
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that equal models give equal bytes
 
 
@@ -236,6 +240,8 @@ def load_model(path):
     meta_path, arrays_path = path / _META, path / _ARRAYS
     if not meta_path.is_file():
         raise ModelError(f"{path} is not a policytext model: {_META} not found")
+    if meta_path.stat().st_size > MAX_METADATA_BYTES:
+        raise ModelError(f"{meta_path} is larger than a model file's metadata can be ({MAX_METADATA_BYTES >> 20} MB): it is refused unread")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -380,3 +380,11 @@ def test_a_stored_member_longer_than_its_header_needs_is_refused(saved):
     _rebuild_npz(saved, "idf.npy", padding=b"\0" * 1000)
     with pytest.raises(ModelError, match=r"arrays.npz: member idf.npy holds [\d,]+ bytes, but its header \(float64 of shape \(\d+,\)\) needs [\d,]+"):
         load_model(saved)
+
+
+def test_an_oversized_model_json_is_refused_unread(saved):
+    # A sparse file: 200 MB long, nothing written past the JSON.
+    with open(saved / "model.json", "r+b") as f:
+        f.truncate(200 << 20)
+    with pytest.raises(ModelError, match=r"model.json is larger than a model file's metadata can be \(128 MB\): it is refused unread"):
+        load_model(saved)
