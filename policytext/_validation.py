@@ -19,6 +19,20 @@ def check_text(text, name="text"):
     return text
 
 
+def refuse_single_str(value, name):
+    """Refuse a lone ``str`` or ``bytes`` where a list of str is expected, with the one wording every entry point uses.
+
+    For sequences too large to copy into a list (a model's vocabulary);
+    :func:`check_texts` also checks the items.
+    """
+    if isinstance(value, (str, bytes)):
+        raise ParameterError(
+            f"{name} must be a list of str, got a single {type(value).__name__}; "
+            f"wrap it in a list: [{name[:-1] if name.endswith('s') else name}]"
+        )
+    return value
+
+
 def check_texts(texts, name="texts", offset=0):
     """Return ``texts`` as a list of str, refusing a lone str and non-str items.
 
@@ -26,11 +40,7 @@ def check_texts(texts, name="texts", offset=0):
     character by character; every batch entry point refuses it instead.
     ``offset`` shifts the index in messages, for batches cut from a stream.
     """
-    if isinstance(texts, (str, bytes)):
-        raise ParameterError(
-            f"{name} must be a list of str, got a single {type(texts).__name__}; "
-            f"wrap it in a list: [{name[:-1] if name.endswith('s') else name}]"
-        )
+    refuse_single_str(texts, name)
     if not isinstance(texts, Iterable):
         raise ParameterError(f"{name} must be a list of str, got {type(texts).__name__}")
     texts = list(texts)

@@ -305,8 +305,10 @@ def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int
     Returns
     -------
     list of str
-        One label per input, in order. A blank text (empty, or only white
-        space) is ``other``.
+        One label per input, in order. A text without a single n-gram of
+        the model's (blank: empty or only white space; or only symbols and
+        invisible characters the model does not know, such as ``"※"`` or a
+        lone BOM) is ``other``.
 
     Examples
     --------

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._validation import check_texts
 from .errors import CorpusError
 
 __all__ = ["LABELS", "PARTS", "Record", "Corpus", "WrittenDocument", "read_corpus", "corpus_files", "document_files", "files_sha256", "read_documents"]
@@ -75,7 +76,7 @@ def corpus_files(paths):
     return files
 
 
-def read_corpus(paths, labels=LABELS):
+def read_corpus(paths, *, labels=LABELS):
     """Read and check a corpus.
 
     Parameters
@@ -100,7 +101,7 @@ def read_corpus(paths, labels=LABELS):
         earlier line did, and every file that is empty or not UTF-8
         (see also :func:`corpus_files`).
     """
-    allowed = None if labels is None else set(labels)
+    allowed = None if labels is None else set(check_texts(labels, name="labels"))
     files = corpus_files(paths)
     digest = hashlib.sha256()
     problems, records, seen, texts = [], [], {}, set()
@@ -215,8 +216,9 @@ def document_files(paths):
     return found
 
 
-def read_documents(files, labels=LABELS):
+def read_documents(files, *, labels=LABELS):
     """Read written documents; every bad one is reported at once in a :class:`CorpusError`."""
+    labels = None if labels is None else check_texts(labels, name="labels")
     docs, problems = [], []
     for f in files:
         try:

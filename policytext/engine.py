@@ -39,7 +39,7 @@ import numpy as np
 
 from .features import DELETE, FOLD_LIMIT, fold_table
 
-__all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW", "FEW_CHARS"]
+__all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "few_scores_and_featureless", "FEW", "FEW_CHARS"]
 
 #: Up to this many texts, :func:`few_scores` serves a model whose engine is
 #: not built yet: building it costs more than scoring a handful of texts.
@@ -175,7 +175,9 @@ class BatchEngine:
 
         weights = np.zeros((n_rows, len(clf.classes_) + 1), dtype=np.float64)
         weights[row_of, :-1] = clf.coef * clf.idf[:, None]
-        weights[row_of, -1] = clf.idf * clf.idf if self.norm == "l2_tokens" else (clf.idf if self.norm == "l1" else 0.0)
+        # The last column sums each sentence's norm; without a norm it counts
+        # the n-grams. It is zero exactly for a sentence without a feature (idf > 0).
+        weights[row_of, -1] = clf.idf * clf.idf if self.norm == "l2_tokens" else (clf.idf if self.norm == "l1" else 1.0)
 
         self.pairs = None
         self.tables = {}
@@ -275,7 +277,7 @@ class BatchEngine:
         return X @ self.weights
 
     def scores_joined(self, joined):
-        """Class scores of a batch given as :meth:`join` makes it."""
+        """Class scores of a batch given as :meth:`join` makes it, and which of its texts have no feature (see :meth:`_scale`)."""
         ids = self._char_ids(joined)
         rows = self._positions(ids)
         bounds = np.append(np.flatnonzero(ids == self.separator), len(ids))
@@ -296,20 +298,30 @@ class BatchEngine:
         return self._scale(total[None, :])
 
     def _scale(self, sums):
-        """Normalise each row of summed weights and add the intercept."""
+        """Normalise each row of summed weights and add the intercept.
+
+        Returns the scores and a boolean mask of the rows without a single
+        vocabulary n-gram, read from the norm column already summed (no pass
+        over the texts): their scores are the intercepts alone.
+        """
         if self.norm == "l2_tokens":
             scale = np.sqrt(sums[:, -1])
         elif self.norm == "l1":
             scale = sums[:, -1].copy()
         else:
             scale = np.ones(len(sums))
-        scale[scale == 0] = 1.0
-        return sums[:, :-1] / scale[:, None] + self.intercept
+        featureless = sums[:, -1] == 0
+        scale[featureless] = 1.0
+        return sums[:, :-1] / scale[:, None] + self.intercept, featureless
 
     def decision_function(self, texts):
         """Class scores for a list of str, shape (n_texts, n_classes)."""
+        return self.scores_and_featureless(texts)[0]
+
+    def scores_and_featureless(self, texts):
+        """:meth:`decision_function`'s scores, and a boolean mask of the texts without a single feature."""
         if not texts:
-            return np.zeros((0, len(self.intercept)))
+            return np.zeros((0, len(self.intercept))), np.zeros(0, dtype=bool)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         ends = np.cumsum(lengths + 1)
         cuts = np.searchsorted(ends, np.arange(_CHUNK_CHARS, ends[-1], _CHUNK_CHARS), side="right")
@@ -317,16 +329,22 @@ class BatchEngine:
         long = np.flatnonzero(lengths > _CHUNK_CHARS)
         # unique: a text longer than a pass gives several equal cuts, and starts one pass
         bounds = np.unique(np.concatenate(([0], cuts, long, long + 1, [len(texts)])))
-        return np.vstack(
-            [
-                self._long_text_scores(texts[i]) if j == i + 1 and lengths[i] > _CHUNK_CHARS else self.scores_joined(self.join(texts[i:j]))
-                for i, j in zip(bounds[:-1], bounds[1:])
-            ]
-        )
+        parts = [
+            self._long_text_scores(texts[i]) if j == i + 1 and lengths[i] > _CHUNK_CHARS else self.scores_joined(self.join(texts[i:j]))
+            for i, j in zip(bounds[:-1], bounds[1:])
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        return np.vstack([scores for scores, _ in parts]), np.concatenate([featureless for _, featureless in parts])
 
 
 def few_scores(clf, texts):
-    """Scores of a few texts by binary search in the sorted vocabulary.
+    """Scores of a few texts by binary search in the sorted vocabulary (see :func:`few_scores_and_featureless`)."""
+    return few_scores_and_featureless(clf, texts)[0]
+
+
+def few_scores_and_featureless(clf, texts):
+    """Scores of a few texts by binary search in the sorted vocabulary, and which of them have no feature.
 
     No table to build, so a process that tags one sentence and exits (a
     shell loop, a cold start) does not pay for the engine. The same
@@ -340,17 +358,17 @@ def few_scores(clf, texts):
     vocab = clf.vocabulary
     width = f"<U{clf.features.ngram_range[1]}"  # wide enough that no n-gram is truncated
     out = np.tile(clf.intercept, (len(texts), 1))
+    featureless = np.zeros(len(texts), dtype=bool)
     for i, text in enumerate(texts):
         # numpy drops trailing NULs of fixed-width strings; \x01 is in no
         # vocabulary, so it stays out of every n-gram just as a NUL does.
         grams = np.array(analyzer(text.replace("\x00", "\x01")), dtype=width)
-        if not len(grams):
-            continue
-        at = np.minimum(np.searchsorted(vocab, grams), len(vocab) - 1)
+        at = np.minimum(np.searchsorted(vocab, grams), len(vocab) - 1) if len(grams) else np.zeros(0, dtype=np.intp)
         found = at[vocab[at] == grams]  # one entry per occurrence, repeats included
         if not len(found):
+            featureless[i] = True
             continue
         idf = clf.idf[found]
         scale = np.sqrt(np.sum(idf * idf))
         out[i] += (idf @ clf.coef[found].astype(np.float64)) / scale
-    return out
+    return out, featureless

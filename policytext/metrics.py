@@ -2,6 +2,9 @@
 
 import numpy as np
 
+from ._validation import check_params, check_texts, int_at_least
+from .errors import ParameterError
+
 __all__ = ["evaluate", "calibration", "format_report"]
 
 
@@ -24,6 +27,8 @@ def evaluate(y_true, y_pred, labels):
     """
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
+    # A lone str is iterable: refused, not read as labels of one character each.
+    y_true, y_pred, labels = (check_texts(value, name=name) for name, value in (("y_true", y_true), ("y_pred", y_pred), ("labels", labels)))
     if len(y_true) != len(y_pred):
         raise ValueError(f"{len(y_true)} gold labels but {len(y_pred)} predictions")
     labels = list(labels) + sorted((set(y_true) | set(y_pred)) - set(labels))
@@ -53,6 +58,7 @@ def calibration(confidence, correct, bins=10):
     correct : sequence of bool
         Whether each prediction was right.
     bins : int
+        The number of equal-width bins, at least 1.
 
     Returns
     -------
@@ -64,9 +70,16 @@ def calibration(confidence, correct, bins=10):
     >>> calibration([0.95, 0.95, 0.55, 0.55], [True, True, True, False])["ece"]
     0.05
     """
+    check_params("calibration", {"bins": int_at_least(1)}, {"bins": bins})
     confidence, correct = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
     if confidence.shape != correct.shape or confidence.ndim != 1:
         raise ValueError(f"confidence and correct must be two sequences of one length, got shapes {confidence.shape} and {correct.shape}")
+    # NaN falls in no bin's comparison and made the error NaN; infinity was put in an end bin.
+    bad = np.flatnonzero(~np.isfinite(confidence))
+    if len(bad):
+        raise ParameterError(
+            f"calibration(): 'confidence' must be finite numbers (probabilities), got {float(confidence[bad[0]])!r} at index {bad[0]}"
+        )
     edges = np.linspace(0.0, 1.0, bins + 1)
     # Bins are (low, high]; a score of exactly 0 goes in the first.
     which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, bins - 1)

@@ -10,13 +10,12 @@ one.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
-from ._validation import check_params, check_text, check_texts, int_at_least, number_between, one_of, optional
+from ._validation import Constraint, check_params, check_text, check_texts, refuse_single_str, int_at_least, number_between, one_of, optional
 from .errors import ParameterError
 from .features import FeatureParams, build_analyzer, tfidf
 
@@ -37,13 +36,17 @@ def softmax(z: np.ndarray) -> np.ndarray:
 # What each method's options allow, built once.
 #: The temperatures a model may have: trained ones are near 0.3.
 MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 1e3
+#: Far outside this range, scores / temperature overflow to NaN, or every probability is 1 / labels.
+TEMPERATURE = Constraint(number_between(MIN_TEMPERATURE, MAX_TEMPERATURE).accepts, f"a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}")
 _ENGINE = {"engine": one_of("fast", "reference")}
-_PREDICT = {"k": optional(int_at_least(1)), "threshold": number_between(0, 1), **_ENGINE}
+_PREDICT = {"k": optional(int_at_least(1)), "threshold": optional(number_between(0, 1)), **_ENGINE}
+#: Without ``k``, predict gives one label per text: a threshold could only drop it, which that return type cannot say.
+_NO_THRESHOLD = {"threshold": Constraint(lambda v: v is None, "None without 'k' (give k, e.g. k=1, to leave out labels below a threshold)")}
 _TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
 _EXPLAIN = {"k": int_at_least(1)}  # and "label": one of the model's labels, checked per model
 
 
-#: How far below `other` a blank text's other scores are: far enough that
+#: How far below `other` the other scores of a text without features are: far enough that
 #: its probability of `other` is 1 at any temperature a model is fitted with.
 _BLANK_MARGIN = 1e3
 
@@ -76,14 +79,13 @@ class Classifier:
         intervals (:mod:`policytext.shares`), fitted on held-out documents.
     """
 
-    def __init__(self, labels, vocabulary, idf, coef, intercept, temperature=1.0, features=None, metadata=None, context=None, shares=None):
-        self.classes_ = np.asarray(list(labels), dtype=object)
-        self.vocabulary = np.asarray(vocabulary, dtype=str)
+    def __init__(self, labels, vocabulary, idf, coef, intercept, *, temperature=1.0, features=None, metadata=None, context=None, shares=None):
+        self.classes_ = np.asarray(check_texts(labels, name="labels"), dtype=object)
+        self.vocabulary = np.asarray(refuse_single_str(vocabulary, "vocabulary"), dtype=str)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept, dtype=np.float64)
-        if not isinstance(temperature, numbers.Real) or isinstance(temperature, bool):
-            raise TypeError(f"temperature must be a number, got {temperature!r}")
+        check_params("Classifier", {"temperature": TEMPERATURE}, {"temperature": temperature})
         self.temperature = float(temperature)
         self.features = features or FeatureParams()
         self.metadata = dict(metadata or {})
@@ -109,9 +111,6 @@ class Classifier:
         for name in ("idf", "coef", "intercept"):
             if not np.isfinite(getattr(self, name)).all():
                 raise ValueError(f"{name} holds values that are not finite (NaN or infinity)")
-        # Far outside this range, scores / temperature overflow to NaN, or every probability is 1 / labels.
-        if not MIN_TEMPERATURE <= self.temperature <= MAX_TEMPERATURE:
-            raise ValueError(f"temperature must be a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}, got {self.temperature!r}")
         # Smoothed idf is at least 1; a weight of zero or less would turn a feature against its own evidence.
         if n_features and not (self.idf > 0).all():
             raise ValueError("idf must be positive")
@@ -181,28 +180,29 @@ class Classifier:
 
     def _scores(self, texts, engine="fast"):
         """:meth:`decision_function` for a list already checked to hold only str."""
-        scores = self._linear_scores(texts, engine)
-        # A blank text (an empty cell of a table) has no features, and its
-        # scores would be the intercepts: the most frequent label, economy.
-        # It says nothing about any area, which is what `other` stands for.
-        if "other" in self.labels and not (all(texts) and not any(map(str.isspace, texts))):
-            # (Tested in C first: a loop over every text cost 3% of scoring.)
-            blank = [i for i, text in enumerate(texts) if not text or text.isspace()]
-            scores[blank] = np.where(self.classes_ == "other", 0.0, -_BLANK_MARGIN)
+        scores, featureless = self._linear_scores(texts, engine)
+        # A text without a single vocabulary n-gram (blank, an empty cell of a
+        # table, "※", a lone BOM or zero-width space) has the intercepts for
+        # scores: the most frequent label, economy. It says nothing about any
+        # area, which is what `other` stands for. The mask comes with the
+        # scores (the engine's norm column), so finding such texts costs no pass over them.
+        if featureless.any() and "other" in self.labels:
+            scores[featureless] = np.where(self.classes_ == "other", 0.0, -_BLANK_MARGIN)
         return scores
 
     def _linear_scores(self, texts, engine):
+        """The linear scores of ``texts``, and a boolean mask of the texts without a single feature."""
         if engine == "fast":
-            from .engine import FEW, FEW_CHARS, few_scores
+            from .engine import FEW, FEW_CHARS, few_scores_and_featureless
 
             few = len(texts) <= FEW and sum(map(len, texts)) <= FEW_CHARS
             if self._engine is None and few and self.features.norm == "l2_tokens":
-                return few_scores(self, texts)
+                return few_scores_and_featureless(self, texts)
             fast = self._batch_engine()
             if fast is not None:
-                return fast.decision_function(texts)
+                return fast.scores_and_featureless(texts)
         X = self.transform(texts)
-        return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept
+        return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept, X.getnnz(axis=1) == 0
 
     @property
     def has_batch_engine(self) -> bool:
@@ -230,13 +230,13 @@ class Classifier:
     # Without k a label per text, with k a ranked list per text: the
     # overloads say which, so that callers need no cast.
     @overload
-    def predict(self, texts: Iterable[str], *, k: None = None, threshold: float = 0.0, engine: str = "fast") -> list[str]: ...
+    def predict(self, texts: Iterable[str], *, k: None = None, threshold: None = None, engine: str = "fast") -> list[str]: ...
 
     @overload
-    def predict(self, texts: Iterable[str], *, k: int, threshold: float = 0.0, engine: str = "fast") -> list[list[tuple[str, float]]]: ...
+    def predict(self, texts: Iterable[str], *, k: int, threshold: float | None = None, engine: str = "fast") -> list[list[tuple[str, float]]]: ...
 
     def predict(
-        self, texts: Iterable[str], *, k: int | None = None, threshold: float = 0.0, engine: str = "fast"
+        self, texts: Iterable[str], *, k: int | None = None, threshold: float | None = None, engine: str = "fast"
     ) -> list[str] | list[list[tuple[str, float]]]:
         """Labels of ``texts``.
 
@@ -246,8 +246,11 @@ class Classifier:
         k : int, optional
             If given, return for each text its ``k`` most probable labels
             with their probabilities, as fastText's ``predict`` does.
-        threshold : float
-            With ``k``, leave out labels whose probability is below it.
+        threshold : float, optional
+            With ``k``, leave out labels whose probability is below it (a
+            text may then get no label). Without ``k`` it is refused with
+            :class:`~policytext.ParameterError`: one label per text has no
+            way to say "none"; give ``k=1`` for fastText's behaviour.
         engine : {"fast", "reference"}
             See :meth:`decision_function`.
 
@@ -265,10 +268,12 @@ class Classifier:
         [['agriculture']]
         """
         check_params("predict", _PREDICT, {"k": k, "threshold": threshold, "engine": engine})
+        if k is None:
+            check_params("predict", _NO_THRESHOLD, {"threshold": threshold})
         texts = check_texts(texts)
         if k is None:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
-        return self.top_k(self._proba(texts, engine), k=k, threshold=threshold)
+        return self.top_k(self._proba(texts, engine), k=k, threshold=0.0 if threshold is None else threshold)
 
     def top_k(self, proba: ArrayLike, *, k: int, threshold: float = 0.0) -> list[list[tuple[str, float]]]:
         """Top ``k`` (label, probability) pairs of each row of ``proba``.

@@ -13,6 +13,7 @@ written beside its destination and renamed into place.
 import hashlib
 import io
 import json
+import math
 import os
 import zipfile
 from pathlib import Path
@@ -50,6 +51,10 @@ _ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept")
 #: file cannot make loading allocate without bound.
 MAX_FEATURES = 20_000_000
 MAX_LABELS = 1_000
+#: model.json is read whole before anything is checked: the shipped one is
+#: about 30 kB, and one for MAX_LABELS labels (a context stage of 2 million
+#: weights) some 40 MB.
+MAX_METADATA_BYTES = 128 << 20
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that equal models give equal bytes
 
 
@@ -107,7 +112,7 @@ def check_destination(path, *, force=False):
     return path
 
 
-def save_model(clf, path, force=False):
+def save_model(clf, path, *, force=False):
     """Write ``clf`` to the folder ``path``.
 
     Parameters
@@ -178,18 +183,39 @@ def save_model(clf, path, force=False):
 _KINDS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1)}
 
 
-def _array_headers(zf):
-    """Each array's (dtype, shape), from its header alone, refusing a dtype or layout the model does not use."""
+def _array_headers(zf, arrays_path):
+    """Each array's (dtype, shape), from its header alone, refusing a dtype or layout the model does not use.
+
+    A member must be stored, not compressed (:func:`save_model` stores them),
+    and hold exactly its header and the bytes its dtype and shape need:
+    otherwise reading it whole could inflate without bound (a decompression
+    bomb) or carry bytes ``np.load`` would silently skip. Both are checked
+    from the zip's directory and the header before any array data is read.
+    """
     headers = {}
     for name, (kind, ndim) in _KINDS.items():
-        with zf.open(name + ".npy") as member:
+        member_name = name + ".npy"
+        info = zf.getinfo(member_name)
+        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+            raise ModelError(
+                f"{arrays_path}: member {member_name} is compressed or its sizes disagree (zip method {info.compress_type}, "
+                f"{info.compress_size:,} bytes unpacking to {info.file_size:,}); policytext models store their arrays uncompressed"
+            )
+        with zf.open(info) as member:
             version = np.lib.format.read_magic(member)
             header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
             shape, fortran, dtype = header(member)
+            header_size = member.tell()
         if dtype.kind != kind or len(shape) != ndim or fortran or dtype.hasobject:
             raise ValueError(f"{name} is {dtype} of shape {shape}; expected kind {kind!r} and {ndim} dimension{'s' if ndim > 1 else ''}")
         if kind == "U" and dtype.itemsize > 4 * 4:
             raise ValueError(f"{name} holds n-grams longer than 4 characters ({dtype})")
+        needed = header_size + dtype.itemsize * math.prod(shape)
+        if info.file_size != needed:
+            raise ModelError(
+                f"{arrays_path}: member {member_name} holds {info.file_size:,} bytes, but its header "
+                f"({dtype} of shape {shape}) needs {needed:,}"
+            )
         headers[name] = (dtype, shape)
     # The arrays must agree with each other before they are compared with model.json.
     n_grams, n_columns = headers["vocabulary"][1][0], headers["intercept"][1][0]
@@ -214,6 +240,8 @@ def load_model(path):
     meta_path, arrays_path = path / _META, path / _ARRAYS
     if not meta_path.is_file():
         raise ModelError(f"{path} is not a policytext model: {_META} not found")
+    if meta_path.stat().st_size > MAX_METADATA_BYTES:
+        raise ModelError(f"{meta_path} is larger than a model file's metadata can be ({MAX_METADATA_BYTES >> 20} MB): it is refused unread")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -271,7 +299,7 @@ def load_model(path):
         raise ModelError(f"{arrays_path} is truncated or altered: its checksum does not match {meta_path}")
     try:
         with zipfile.ZipFile(io.BytesIO(npz)) as zf:
-            headers = _array_headers(zf)
+            headers = _array_headers(zf, arrays_path)
             # Both files passed their checksums, so neither is damaged: they disagree, and the
             # message names both, with the sizes each gives, before any array is read.
             n_grams, n_columns = headers["vocabulary"][1][0], headers["intercept"][1][0]

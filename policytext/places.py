@@ -14,12 +14,21 @@ Place(name='贵州省', full_name='贵州省', level='province')
 Place(name='郑州市', full_name='郑州市', level='city')
 >>> parse_place("江苏省南通市如东县洋口镇2023年上半年工作总结")
 Place(name='洋口镇', full_name='江苏省南通市如东县洋口镇', level='township')
+
+A title in traditional characters is read through the t2s character table
+(:func:`policytext.variants.to_simplified`) and gives the same place, named
+in simplified characters, as :func:`policytext.summary.document_meta` names it:
+
+>>> parse_place("2026年重慶市政府工作報告")
+Place(name='重庆市', full_name='重庆市', level='province')
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .variants import to_simplified
 
 __all__ = ["LEVELS", "PROVINCES", "Place", "parse_place"]
 
@@ -89,8 +98,10 @@ def parse_place(title: str) -> Place | None:
     Returns
     -------
     Place or None
+        Named in simplified characters, whichever script the title is
+        written in.
     """
-    text = _YEAR.sub(" ", title)  # "2021年临江县…": the place starts after the year
+    text = _YEAR.sub(" ", to_simplified(title))  # "2021年临江县…": the place starts after the year
     # The place opens the title, after the year and any number or dash of a file name.
     pos = len(text) - len(text.lstrip(_LEADING))
     if (_NATIONAL.search(text) or text.startswith("全国", pos)) and not _PROVINCE.search(text):

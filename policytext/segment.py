@@ -874,7 +874,7 @@ def _text_from(spans, original, offset=0):
     return [span._replace(text=original[span.start - offset : span.end - offset]) for span in spans]
 
 
-def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
+def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
     """Split ``text`` into sentences.
 
     Parameters
@@ -904,7 +904,7 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span
     return spans if split is text else _text_from(spans, text)
 
 
-def iter_sentences(stream: IO[str], block_chars: int = 1 << 20, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
+def iter_sentences(stream: IO[str], *, block_chars: int = 1 << 20, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
     """Split a text stream into sentences, reading it a block at a time.
 
     Offsets count characters from the start of the stream, and the spans

@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, number_between, one_of, optional
+from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, one_of, optional
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
 from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
 from .features import FeatureParams, build_analyzer, tfidf
 from .errors import ParameterError
-from .model import MAX_TEMPERATURE, MIN_TEMPERATURE, Classifier, softmax
+from .model import TEMPERATURE, Classifier, softmax
 
 __all__ = ["NBSVM", "TrainParams", "default_features", "document_folds", "train", "train_corpus", "train_with_documents"]
 
@@ -216,7 +216,7 @@ _OPTIONS = {
     "params": Constraint(lambda v: v is None or isinstance(v, TrainParams), "None (the default settings) or a TrainParams"),
     "metadata": Constraint(lambda v: v is None or isinstance(v, dict), "None or a dict"),
     # The range a Classifier takes, in the words its own refusal uses ("from 0.001 to 1000").
-    "temperature": optional(Constraint(number_between(MIN_TEMPERATURE, MAX_TEMPERATURE).accepts, f"a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}")),
+    "temperature": optional(TEMPERATURE),
     "progress": BOOL,
 }
 

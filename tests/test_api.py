@@ -78,6 +78,33 @@ def test_a_blank_text_in_a_batch_is_other_on_every_path(tiny_model, engine):
     assert classify_batch(xs, model=tiny_model)[:4] == ["other", "other", "other", "agriculture"]
 
 
+# Texts with no n-gram of the model: their scores were the intercepts alone, economy for the shipped model.
+FEATURELESS = ["\u200b", "\ufeff", "※", "★", "'", "\x00", "\u200b\ufeff ※"]
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_text_without_a_single_feature_is_other_like_a_blank_one(engine):
+    from policytext.modelfile import load_model
+
+    shipped = policytext.load()
+    other = np.eye(len(shipped.labels))[shipped.labels.index("other")]
+    fresh = load_model(shipped.metadata["path"])  # no engine built yet: a few texts take the few-texts path
+    xs = FEATURELESS + ["完成工业总产值246亿元。"]
+    for clf, batch in ((fresh, xs), (shipped, xs), (shipped, xs * 50)):
+        assert clf.predict(batch, engine=engine) == (["other"] * len(FEATURELESS) + ["economy"]) * (len(batch) // len(xs))
+        proba = clf.predict_proba(batch, engine=engine)
+        np.testing.assert_array_equal(proba[: len(FEATURELESS)], np.tile(other, (len(FEATURELESS), 1)))
+    assert classify_batch(FEATURELESS) == ["other"] * len(FEATURELESS)
+
+
+def test_classify_and_classify_batch_agree_on_invisible_and_unknown_characters():
+    # classify reads U+200B and U+FEFF as white space: no sentence, as for blank text, which classify_batch tags other.
+    for text in ("\u200b", "\ufeff", "\ufeff\u200b"):
+        assert classify(text) == [] and classify_batch([text]) == classify_batch([""]) == ["other"]
+    for text in ("※", "★"):
+        assert [s.label for s in classify(text)] == classify_batch([text]) == ["other"]
+
+
 def test_predict_proba_builds_on_decision_function(tiny_model):
     xs = ["新建高标准农田3000亩。", "调解矛盾纠纷120起。"]
     scores = tiny_model.decision_function(xs)
@@ -97,6 +124,7 @@ def test_predict_top_k_and_threshold(tiny_model):
         probs = [p for _, p in row]
         assert probs == sorted(probs, reverse=True)
     assert tiny_model.predict(xs, k=7, threshold=1.0) == [[], []]
+    assert tiny_model.predict(xs, k=1, threshold=None) == tiny_model.predict(xs, k=1, threshold=0.0) == tiny_model.predict(xs, k=1)
     one = tiny_model.predict(xs[:1], k=1)
     assert isinstance(one, list) and isinstance(one[0], list) and isinstance(one[0][0], tuple)
 
@@ -237,7 +265,10 @@ BAD_OPTIONS = [
     (lambda m: m.explain("甲。", label=""), "explain(): 'label' must be None or one of 'economy', 'agriculture', 'environment', 'safety', 'livelihood', 'governance', 'other', got ''"),
     (lambda m: m.predict(["甲。"], k=0), "predict(): 'k' must be None or an int >= 1, got 0"),
     (lambda m: m.predict(["甲。"], k=True), "predict(): 'k' must be None or an int >= 1, got True"),
-    (lambda m: m.predict(["甲。"], k=1, threshold=2), "predict(): 'threshold' must be a number from 0 to 1, got 2"),
+    (lambda m: m.predict(["甲。"], k=1, threshold=2), "predict(): 'threshold' must be None or a number from 0 to 1, got 2"),
+    # Without k predict gives one label per text, which a threshold cannot drop: refused, not ignored.
+    (lambda m: m.predict(["甲。"], threshold=0.9), "predict(): 'threshold' must be None without 'k' (give k, e.g. k=1, to leave out labels below a threshold), got 0.9"),
+    (lambda m: m.predict(["甲。"], threshold=0.0), "predict(): 'threshold' must be None without 'k' (give k, e.g. k=1, to leave out labels below a threshold), got 0.0"),
     (lambda m: m.predict(["甲。"], engine="turbo"), "predict(): 'engine' must be one of 'fast', 'reference', got 'turbo'"),
     (lambda m: m.decision_function(["甲。"], engine=None), "decision_function(): 'engine' must be one of 'fast', 'reference', got None"),
     (lambda m: m.predict_proba(["甲。"], engine="turbo"), "predict_proba(): 'engine' must be one of 'fast', 'reference', got 'turbo'"),
@@ -257,6 +288,26 @@ def test_options_are_keyword_only(tiny_model):
         policytext.classify_batch(["甲。"], tiny_model)
     with pytest.raises(TypeError, match="positional"):
         tiny_model.explain("甲。", 3)
+
+
+def test_every_public_option_is_keyword_only():
+    import inspect
+
+    from policytext import Classifier, corpus, modelfile, segment
+
+    functions = {
+        "split_sentences": policytext.split_sentences, "iter_sentences": policytext.iter_sentences,
+        "segment.split_sentences": segment.split_sentences, "save_model": modelfile.save_model,
+        "read_corpus": corpus.read_corpus, "read_documents": corpus.read_documents, "Classifier": Classifier.__init__,
+    }  # fmt: skip
+    for name, function in functions.items():
+        positional = [p.name for p in inspect.signature(function).parameters.values() if p.default is not p.empty and p.kind != p.KEYWORD_ONLY]
+        assert positional == [], f"{name} takes options {positional} by position"
+    with pytest.raises(TypeError, match="positional"):
+        policytext.split_sentences("啊" * 30, 10)
+    with pytest.raises(TypeError, match="positional"):
+        list(policytext.iter_sentences(io.StringIO("新建农田。"), 7, 3))
+    assert len(policytext.split_sentences("啊" * 30, max_chars=10)) == 3
 
 
 def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
@@ -345,3 +396,41 @@ def test_bad_texts_are_parameter_errors_as_bad_options_are(call, message):
     with pytest.raises(policytext.ParameterError, match=message) as info:
         call()
     assert isinstance(info.value, policytext.PolicytextError) and isinstance(info.value, (TypeError, ValueError))
+
+
+def _single_str_calls(tmp_path):
+    from policytext import Classifier, metrics
+    from policytext.corpus import read_corpus, read_documents
+    from policytext.train import train_corpus
+
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{"text": "新建农田。", "label": "yes"}, {"text": "各位代表：", "label": "no"}])
+    parts = {"labels": ["a", "b"], "vocabulary": ["x"], "idf": [1.0], "coef": [[1.0, -1.0]], "intercept": [0.0, 0.0]}
+    return [
+        (lambda: Classifier(**{**parts, "labels": "ab"}), "labels", "label"),
+        (lambda: Classifier(**{**parts, "vocabulary": "x"}), "vocabulary", "vocabulary"),
+        (lambda: read_corpus([corpus], labels="yes"), "labels", "label"),
+        (lambda: read_documents([], labels="yes"), "labels", "label"),
+        (lambda: train_corpus([corpus], labels="yes"), "labels", "label"),
+        (lambda: metrics.evaluate(["economy"], ["economy"], "eo"), "labels", "label"),
+        (lambda: metrics.evaluate("economy", ["economy"], ["economy"]), "y_true", "y_true"),
+        (lambda: metrics.evaluate(["economy"], "economy", ["economy"]), "y_pred", "y_pred"),
+    ]
+
+
+def test_a_single_str_where_a_list_is_expected_is_refused_as_classify_batch_refuses_it(tmp_path):
+    with pytest.raises(policytext.ParameterError) as texts_error:
+        classify_batch("x")
+    assert str(texts_error.value) == "texts must be a list of str, got a single str; wrap it in a list: [text]"
+    for call, name, item in _single_str_calls(tmp_path):
+        with pytest.raises(policytext.ParameterError) as info:
+            call()
+        assert str(info.value) == f"{name} must be a list of str, got a single str; wrap it in a list: [{item}]"
+
+
+@pytest.mark.parametrize("temperature", ["1", None, True, float("nan"), 0, 1e9])
+def test_a_bad_temperature_is_a_parameter_error_with_the_one_wording(temperature):
+    from policytext import Classifier
+
+    with pytest.raises(policytext.ParameterError) as info:
+        Classifier(labels=["a", "b"], vocabulary=["x"], idf=[1.0], coef=[[1.0, -1.0]], intercept=[0.0, 0.0], temperature=temperature)
+    assert str(info.value) == f"Classifier(): 'temperature' must be a number from 0.001 to 1000, got {temperature!r}"

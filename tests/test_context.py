@@ -367,3 +367,23 @@ def test_bad_groups_are_refused_with_what_is_wrong(groups, error, message):
     with pytest.raises(error) as exc:
         train(texts, labels, groups=groups)
     assert str(exc.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "confidence, correct, bins, message",
+    [
+        # bins=0 gave an error of 0.0 for any scores; NaN gave nan, and infinity went into an end bin.
+        ([0.5], [True], 0, "calibration(): 'bins' must be an int >= 1, got 0"),
+        ([0.5], [True], 2.5, "calibration(): 'bins' must be an int >= 1, got 2.5"),
+        ([0.9, float("nan")], [True, False], 10, "calibration(): 'confidence' must be finite numbers (probabilities), got nan at index 1"),
+        ([float("inf")], [True], 10, "calibration(): 'confidence' must be finite numbers (probabilities), got inf at index 0"),
+    ],
+)
+def test_calibration_refuses_no_bins_and_scores_that_are_not_finite(confidence, correct, bins, message):
+    from policytext import ParameterError
+    from policytext.metrics import calibration
+
+    with pytest.raises(ParameterError) as info:
+        calibration(confidence, correct, bins=bins)
+    assert str(info.value) == message
+    assert calibration([0.5], [True], bins=1)["ece"] == 0.5

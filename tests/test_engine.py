@@ -83,17 +83,19 @@ def test_engine_on_real_report_sentences(shared):
 
 
 def test_few_texts_before_the_engine_is_built_match_the_reference():
-    from policytext.engine import FEW, few_scores
+    from policytext.engine import FEW, few_scores, few_scores_and_featureless
     from policytext.modelfile import load_model
 
     clf = load_model(load().metadata["path"])  # a fresh copy: no engine built yet
     texts = ODD[:FEW]
     np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
     assert clf._engine is None
-    # few_scores gives the linear scores; the classifier gives blank texts to `other` on top of them.
-    written = [t for t in ODD if t.strip()]
-    assert len(written) < len(ODD)
-    np.testing.assert_allclose(few_scores(clf, written), clf.decision_function(written, engine="reference"), rtol=1e-9, atol=1e-9)
+    # few_scores gives the linear scores; the classifier gives texts without a feature to `other` on top of them.
+    scores, featureless = few_scores_and_featureless(clf, ODD)
+    assert featureless.tolist() == (clf.transform(ODD).getnnz(axis=1) == 0).tolist() and 0 < featureless.sum() < len(ODD)
+    np.testing.assert_array_equal(scores, few_scores(clf, ODD))
+    reference = clf.decision_function(ODD, engine="reference")
+    np.testing.assert_allclose(scores[~featureless], reference[~featureless], rtol=1e-9, atol=1e-9)
 
 
 def test_lone_surrogates_are_unknown_characters_not_errors():
@@ -175,3 +177,20 @@ def test_a_text_longer_than_a_pass_is_scored_in_windows_as_the_reference_does():
     texts = ["新建农田。", long, "各位代表："]
     np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), atol=1e-5)
     assert clf.decision_function([long]).shape == (1, len(clf.labels))
+
+
+@pytest.mark.parametrize("norm", ["l2_tokens", "l1", None])
+def test_texts_without_a_feature_are_found_from_the_norm_column_for_every_norm(tiny_model, norm):
+    from policytext.engine import _CHUNK_CHARS
+
+    texts = [t for ts in TINY.values() for t in ts]
+    labels = [label for label, ts in TINY.items() for _ in ts]
+    clf = train(texts, labels, features=FeatureParams(norm=norm))
+    engine = BatchEngine(clf)
+    batch = ["※", "", "新建高标准农田3000亩。", "\x00\u200b", "※" * (_CHUNK_CHARS + 10), "农" * (_CHUNK_CHARS + 10)]
+    scores, featureless = engine.scores_and_featureless(batch)
+    assert featureless.tolist() == [True, True, False, True, True, False]
+    np.testing.assert_array_equal(scores, engine.decision_function(batch))
+    np.testing.assert_array_equal(scores[featureless], np.tile(clf.intercept, (4, 1)))
+    assert clf.predict(batch) == clf.predict(batch, engine="reference")
+    assert [clf.predict(batch)[i] for i in (0, 1, 3, 4)] == ["other"] * 4

@@ -212,12 +212,12 @@ def test_a_rewritten_but_unchanged_model_still_loads(saved, tiny_model):
         (lambda m, a: a.update(coef=np.full_like(a["coef"], np.nan)), "coef holds values that are not finite"),
         (lambda m, a: a.update(idf=np.where(np.arange(len(a["idf"])) == 3, np.inf, a["idf"])), "idf holds values that are not finite"),
         (lambda m, a: a.update(intercept=np.full_like(a["intercept"], -np.inf)), "intercept holds values that are not finite"),
-        (lambda m, a: m.update(temperature=float("nan")), "temperature must be a number from 0.001 to 1000, got nan"),
+        (lambda m, a: m.update(temperature=float("nan")), "Classifier[(][)]: 'temperature' must be a number from 0.001 to 1000, got nan"),
         # Valid numbers that gave NaN scores, or 1/7 for every label.
-        (lambda m, a: m.update(temperature=1e-308), "temperature must be a number from 0.001 to 1000, got 1e-308"),
-        (lambda m, a: m.update(temperature=1e308), "temperature must be a number from 0.001 to 1000, got 1e[+]308"),
-        (lambda m, a: m.update(temperature=True), "temperature must be a number, got True"),
-        (lambda m, a: m.update(temperature="0.3"), "temperature must be a number, got '0.3'"),
+        (lambda m, a: m.update(temperature=1e-308), "Classifier[(][)]: 'temperature' must be a number from 0.001 to 1000, got 1e-308"),
+        (lambda m, a: m.update(temperature=1e308), "Classifier[(][)]: 'temperature' must be a number from 0.001 to 1000, got 1e[+]308"),
+        (lambda m, a: m.update(temperature=True), "Classifier[(][)]: 'temperature' must be a number from 0.001 to 1000, got True"),
+        (lambda m, a: m.update(temperature="0.3"), "Classifier[(][)]: 'temperature' must be a number from 0.001 to 1000, got '0.3'"),
         (lambda m, a: a.update(idf=-a["idf"]), "idf must be positive"),
         (lambda m, a: m.update(format_version=str(m["format_version"])), "format_version must be an int, got '3'"),
         (lambda m, a: m.update(features=list(m["features"].items())), "features must be an object of feature settings, got list"),
@@ -334,3 +334,57 @@ def test_an_older_format_with_fields_it_does_not_have_is_refused(shipped_copy, v
     # The same file as format 3 loads: what was refused is the version, not the copy.
     _rewrite(shipped_copy, {"format_version": 3})
     assert load_model(shipped_copy).context is not None
+
+
+def _rebuild_npz(path, member, *, compress=False, padding=b""):
+    """Rewrite ``arrays.npz`` with one member deflated and/or padded past its array, with valid checksums."""
+    import hashlib
+
+    npz = path / "arrays.npz"
+    with zipfile.ZipFile(npz) as src:
+        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(npz, "w") as dst:
+        for name, data in members:
+            info = zipfile.ZipInfo(name)
+            if name == member:
+                info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+                data += padding
+            dst.writestr(info, data)
+    meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+    meta["checksums"]["arrays_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
+    meta["checksums"]["metadata_sha256"] = _metadata_digest(meta)
+    (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def test_save_model_stores_every_member_uncompressed(saved):
+    with zipfile.ZipFile(saved / "arrays.npz") as zf:
+        assert {info.compress_type for info in zf.infolist()} == {zipfile.ZIP_STORED}
+
+
+def test_a_deflated_member_is_refused_before_it_is_inflated(saved):
+    # A few kB of deflated zeros would unpack to 50 MB: the directory alone refuses it.
+    _rebuild_npz(saved, "intercept.npy", compress=True, padding=b"\0" * (50 << 20))
+    assert (saved / "arrays.npz").stat().st_size < 1 << 20
+    with pytest.raises(ModelError, match=r"arrays.npz: member intercept.npy is compressed"):
+        load_model(saved)
+
+
+def test_a_deflated_member_of_the_right_size_is_refused_too(saved):
+    _rebuild_npz(saved, "coef.npy", compress=True)
+    with pytest.raises(ModelError, match=r"arrays.npz: member coef.npy is compressed"):
+        load_model(saved)
+
+
+def test_a_stored_member_longer_than_its_header_needs_is_refused(saved):
+    # np.load would read the array and ignore the rest: the member's size must be its header's.
+    _rebuild_npz(saved, "idf.npy", padding=b"\0" * 1000)
+    with pytest.raises(ModelError, match=r"arrays.npz: member idf.npy holds [\d,]+ bytes, but its header \(float64 of shape \(\d+,\)\) needs [\d,]+"):
+        load_model(saved)
+
+
+def test_an_oversized_model_json_is_refused_unread(saved):
+    # A sparse file: 200 MB long, nothing written past the JSON.
+    with open(saved / "model.json", "r+b") as f:
+        f.truncate(200 << 20)
+    with pytest.raises(ModelError, match=r"model.json is larger than a model file's metadata can be \(128 MB\): it is refused unread"):
+        load_model(saved)

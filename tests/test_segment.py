@@ -500,10 +500,10 @@ def test_the_fast_path_gives_the_general_path_spans(seed, monkeypatch):
     samples = ["".join(rng.choice(FAST_PATH_ALPHABET) for _ in range(rng.randint(0, 300))) for _ in range(300)]
     samples += ["\n".join(PARAGRAPHS), _wrap(PARAGRAPHS, 23), "《纲要（草案）》“‘甲’（乙）”丙。“好。”（（三层））"]
     for max_chars in (1000, 7):
-        fast = [split_sentences(s, max_chars) for s in samples]
+        fast = [split_sentences(s, max_chars=max_chars) for s in samples]
         with monkeypatch.context() as m:
             m.setattr(segment, "_PLAIN_SENTENCE", re.compile("(?!)"))  # matches nothing: every line takes the general path
-            general = [split_sentences(s, max_chars) for s in samples]
+            general = [split_sentences(s, max_chars=max_chars) for s in samples]
         assert fast == general
 
 

@@ -121,6 +121,21 @@ def test_place_and_year_of_a_title_in_traditional_characters():
     assert document_meta("2025-遼寧省.txt", "各位代表：")["place"] == "辽宁省"
 
 
+@pytest.mark.parametrize(
+    "simplified",
+    ["2026年重庆市政府工作报告", "2026年广东省政府工作报告", "2025年鼓楼区政府工作报告", "南京市鼓楼区2024年政府工作报告", "2026年贵州省政府工作报告"],
+)
+def test_parse_place_gives_a_traditional_title_the_place_of_its_simplified_form(simplified):
+    from policytext.places import parse_place
+
+    traditional = simplified.translate(str.maketrans("庆东楼区报贵", "慶東樓區報貴"))
+    assert traditional != simplified and to_simplified(traditional) == simplified
+    place = parse_place(simplified)
+    assert place is not None and parse_place(traditional) == place  # named in simplified characters, as document_meta names it
+    meta = document_meta("x.txt", traditional + "\n各位代表：")
+    assert (meta["place"], meta["level"]) == (place.name, place.level)
+
+
 def test_real_reports_in_traditional_characters_give_the_same_targets_places_and_parts(shared):
     opencc = pytest.importorskip("opencc")
     to_traditional = opencc.OpenCC("s2t")

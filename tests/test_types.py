@@ -153,6 +153,7 @@ from policytext import Sentence
 clf = policytext.load()
 ys: list[str] = clf.predict(["x"], k=3)  # E
 top: list[list[tuple[str, float]]] = clf.predict(["x"])  # E
+clf.predict(["x"], threshold=0.5)  # E
 clf.top_k([[0.5, 0.5]], k="2")  # E
 policytext.tag_file(["reports/"])  # E
 n: int = policytext.tag_files("reports/")  # E
