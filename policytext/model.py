@@ -144,6 +144,14 @@ class Classifier:
         Returns
         -------
         scipy.sparse.csr_matrix of shape (n_texts, n_features)
+            Columns follow ``vocabulary``.
+
+        Examples
+        --------
+        >>> from policytext import load
+        >>> X = load().transform(["新建高标准农田4300亩。", "※"])
+        >>> X.shape[0], X.getnnz(axis=1).tolist()[1]
+        (2, 0)
         """
         texts = check_texts(texts)
         return tfidf(self._count_vectorizer().transform(texts), self.idf, self.features.norm)
@@ -174,6 +182,20 @@ class Classifier:
             ``"reference"`` with scikit-learn's vectorizer. Scores agree to
             rounding (both sum in float64, about 1e-14 apart); a model the
             batch engine cannot serve always uses the reference path.
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_classes)
+            :meth:`predict_proba` is the softmax of these over the
+            model's temperature, and :meth:`predict` their argmax.
+
+        Examples
+        --------
+        >>> from policytext import load
+        >>> clf = load()
+        >>> scores = clf.decision_function(["新建高标准农田4300亩。", "各位代表："])
+        >>> clf.classes_[scores.argmax(axis=1)].tolist()
+        ['agriculture', 'other']
         """
         check_params("decision_function", _ENGINE, {"engine": engine})
         return self._scores(check_texts(texts), engine)
@@ -220,7 +242,29 @@ class Classifier:
         return self._engine or None
 
     def predict_proba(self, texts: Iterable[str], *, engine: str = "fast") -> np.ndarray:
-        """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1."""
+        """Calibrated probabilities, shape (n_texts, n_classes); rows sum to 1.
+
+        Parameters
+        ----------
+        texts : list of str
+        engine : {"fast", "reference"}
+            See :meth:`decision_function`.
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_classes)
+            Columns follow ``classes_``: the softmax of
+            :meth:`decision_function` over the model's temperature, fitted on
+            held-out scores.
+
+        Examples
+        --------
+        >>> from policytext import load
+        >>> clf = load()
+        >>> proba = clf.predict_proba(["新建高标准农田4300亩。"])
+        >>> clf.classes_[proba.argmax(axis=1)].tolist(), round(float(proba.sum()), 6)
+        (['agriculture'], 1.0)
+        """
         check_params("predict_proba", _ENGINE, {"engine": engine})
         return self._proba(check_texts(texts), engine)
 
@@ -286,6 +330,20 @@ class Classifier:
         k : int
         threshold : float
             Leave out labels whose probability is below it.
+
+        Returns
+        -------
+        list of list of (str, float)
+            Per row, at most ``k`` pairs, most probable first.
+
+        Examples
+        --------
+        >>> from policytext import load
+        >>> clf = load()
+        >>> clf.top_k([[0.7, 0.2, 0.04, 0.03, 0.01, 0.01, 0.01]], k=2)
+        [[('economy', 0.7), ('agriculture', 0.2)]]
+        >>> clf.top_k([[0.7, 0.2, 0.04, 0.03, 0.01, 0.01, 0.01]], k=2, threshold=0.5)
+        [[('economy', 0.7)]]
         """
         check_params("top_k", _TOP_K, {"k": k, "threshold": threshold})
         proba = self._as_proba(proba, "top_k")
@@ -328,6 +386,12 @@ class Classifier:
             largest first (fewer than ``k`` if fewer push towards it). The
             n-grams are the model's features: folded text, so a traditional
             character shows as its simplified form and digits as 0.
+
+        Examples
+        --------
+        >>> from policytext import load
+        >>> [gram for gram, pull in load().explain("新建高标准农田4300亩。", k=3)]
+        ['田', '标准农', '准农田']
         """
         check_text(text)
         check_params("explain", {**_EXPLAIN, "label": optional(one_of(*self.labels))}, {"k": k, "label": label})

@@ -895,6 +895,15 @@ def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[S
         Sentences in order, each with ``text[start:end] == span.text``,
         without surrounding white space, and with ``section``: the headings
         and lead sentence above it.
+
+    Examples
+    --------
+    >>> text = "一、工作回顾\\n半年来，全镇完成工业产值12亿元。新建农田3000亩，\\n整治河道5公里。"
+    >>> for s in split_sentences(text):
+    ...     print(s.start, s.end, s.section, repr(s.text))
+    0 6 () '一、工作回顾'
+    7 24 ('一、工作回顾',) '半年来，全镇完成工业产值12亿元。'
+    24 43 ('一、工作回顾',) '新建农田3000亩，\\n整治河道5公里。'
     """
     if not isinstance(text, str):
         raise ParameterError(f"text must be a str, got {type(text).__name__}")
@@ -925,6 +934,13 @@ def iter_sentences(stream: IO[str], *, block_chars: int = 1 << 20, max_chars: in
     Yields
     ------
     Span
+
+    Examples
+    --------
+    >>> import io
+    >>> stream = io.StringIO("各位代表：\\n半年来，全镇完成工业产值12亿元。")
+    >>> [(s.start, s.end, s.text) for s in iter_sentences(stream, block_chars=4096)]
+    [(0, 5, '各位代表：'), (6, 23, '半年来，全镇完成工业产值12亿元。')]
     """
     check_params("iter_sentences", {"stream": TEXT_STREAM, "block_chars": _BLOCK_CHARS, "max_chars": _MAX_CHARS}, {"stream": stream, "block_chars": block_chars, "max_chars": max_chars})
     return _iter_sentences(stream, block_chars, max_chars)
