@@ -403,15 +403,18 @@ def tag_files(
     format = records_format(output, format)
     if format in ("parquet", "xlsx") and output is None:
         raise ParameterError(f"--format {format} needs an output file (-o FILE)")
-    for table in (summary, panel):
+    # A table or figure written at the end is checked now, with the extra its
+    # format needs: a mistake there would cost the whole job.
+    for name, table in (("summary", summary), ("panel", panel)):
         if table:
-            from .tables import format_of
+            from .tables import check_table
 
-            format_of(table)  # a table whose extension names no format is refused before work
+            check_table(table, option=f"--{name}")
     if plot:
-        from .plot import check_font
+        from .plot import check_font, check_plot_path
 
         font = check_font(font)
+        check_plot_path(plot)
     if not docs:
         # Refused before any output is opened: a mistyped folder would otherwise empty them all.
         raise PolicytextError(no_documents(paths, missing))

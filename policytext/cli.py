@@ -272,11 +272,11 @@ def _run_targets(args, out, err):
     from .summary import read_meta
     from .errors import DocumentError, PolicytextError
     from .readers import read_document
-    from .tables import check_output, format_of, write_table
+    from .tables import check_output, check_table, write_table
     from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
 
     # Every refusal comes before any document is read.
-    fmt = format_of(args.output, format=args.format)
+    fmt = check_table(args.output, option="--output", format=args.format)
     search = find_documents(args.paths, outputs=(args.output, args.meta))
     documents, problems = search.documents, search.problems
     if not documents:

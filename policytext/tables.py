@@ -37,7 +37,10 @@ from xml.etree.ElementTree import ParseError
 from ._validation import Constraint, check_params
 from .errors import ParameterError, PolicytextError, extra_needed
 
-__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "read_table", "replacing", "write_table"]
+__all__ = [
+    "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
+    "check_output", "check_table", "format_of", "read_table", "replacing", "write_table",
+]
 
 #: Formats by extension.
 TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -70,6 +73,42 @@ def format_of(path, *, format=None):
     if format is not None and format != by_extension:
         raise ParameterError(f"{path}: --format {format} disagrees with the extension {suffix} ({by_extension})")
     return by_extension
+
+
+#: The module each format needs, and the extra that installs it.
+_EXTRAS = {"parquet": ("pyarrow", "parquet"), "xlsx": ("openpyxl", "excel")}
+
+
+def check_table(path, *, option, format=None):
+    """The table format for ``path`` (:func:`format_of`), with the extra it needs checked now.
+
+    For a job to call before any work, so that a table it writes at the end
+    cannot fail for a mistyped extension or a missing extra after hours of
+    tagging. ``option`` (``"--summary"``) begins every message.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`format_of` (``policytext`` exits 2).
+    PolicytextError
+        If the format's extra is not installed (exit 1).
+
+    >>> check_table("shares.txt", option="--summary")
+    Traceback (most recent call last):
+    ...
+    policytext.errors.ParameterError: --summary shares.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx
+    """
+    try:
+        fmt = format_of(path, format=format)
+    except ParameterError as exc:
+        raise ParameterError(f"{option} {exc}") from None
+    if fmt in _EXTRAS:
+        module, extra = _EXTRAS[fmt]
+        try:
+            __import__(module)
+        except ImportError:
+            raise PolicytextError(f"{option} {path}: {extra_needed(f'writing .{fmt}', extra)}") from None
+    return fmt
 
 
 #: Folders whose entries are devices or a process's open files (``/dev/stdout``
