@@ -654,7 +654,7 @@ def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=
     except BaseException:
         writer.rollback(mark)
         raise
-    writer.end_stream(path)
+    writer.end_stream(path, mark)
     result.tagged.append(path)
     result.summary.add_tally(path, tally, document_meta(path, head))
     _warn_if_unusual(result, path, on_warning)

@@ -520,14 +520,22 @@ class RecordWriter:
             os.ftruncate(self.fd, end)
         return {name for _, name in entries}
 
-    def _commit(self, path):
-        """Record in the journal that the document ``path`` is whole in the output.
+    def _commit(self, path, undo=None):
+        """Record in the journal that the document ``path`` is whole in the output
+        (which is cut back to ``undo``, where the document began, if the journal cannot be written).
 
         The journal names it by its real path (:func:`same_document`), so a
         job resumed from another folder still knows it.
         """
         entry = json.dumps({"end": os.fstat(self.fd).st_size, "file": shown(path), "real": same_document(path)}, ensure_ascii=False) + "\n"
-        _write_all(self._journal_fd, entry.encode("utf-8"))
+        try:
+            self._write_or_undo(self._journal_fd, entry.encode("utf-8"))
+        except PolicytextError:
+            if undo is not None:
+                # The document's records are whole, but the journal cannot say so: they go too.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, undo)
+            raise
 
     def _documents_in(self, path):
         """Documents whose records are in an existing output (whole, as each was one write)."""
@@ -564,9 +572,10 @@ class RecordWriter:
 
         A result whose records were encoded where they were tagged
         (``result.encoded``, JSON Lines) is written as it is."""
+        mark = self.begin_stream()
         self.append(result.encoded if result.encoded is not None else result.records, sink)
         if self.fd is not None:
-            self._commit(result.path)
+            self._commit(result.path, undo=mark)
         self.done.add(result.path)
 
     def append(self, records, sink=None):
@@ -591,7 +600,23 @@ class RecordWriter:
             sink.write(data if isinstance(data, str) else data.decode("utf-8"))
             sink.flush()
             return
-        _write_all(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
+        self._write_or_undo(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
+
+    def _write_or_undo(self, fd, payload):
+        """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
+        cuts the file back to where it was, so it holds whole lines only, and names the output and the remedy."""
+        mark = os.fstat(fd).st_size
+        try:
+            _write_all(fd, payload)
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # shrinking a file needs no space
+                os.ftruncate(fd, mark)
+            reason = (exc.strerror or str(exc)).lower()
+            kept = len(self.done)
+            raise PolicytextError(
+                f"--output {self.path}: {reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: "
+                "free space and run again with --resume"
+            ) from exc
 
     # A streamed document is written in many appends; the journal names it
     # only when its last append is done, so a job killed part-way (even by
@@ -602,10 +627,10 @@ class RecordWriter:
         """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
         return None if self.fd is None else os.fstat(self.fd).st_size
 
-    def end_stream(self, path):
-        """The streamed document ``path`` is complete."""
+    def end_stream(self, path, mark=None):
+        """The streamed document ``path``, begun at ``mark`` (:meth:`begin_stream`), is complete."""
         if self.fd is not None:
-            self._commit(path)
+            self._commit(path, undo=mark)
             self.done.add(path)
 
     def rollback(self, mark):

@@ -81,3 +81,31 @@ def test_table_extensions_that_name_no_format_are_refused_naming_the_option(tmp_
         code, out, err = run(*argv, "--no-progress")
         assert (code, out, err) == (2, "", f"policytext: error: {message}; use one of .csv, .jsonl, .parquet, .xlsx\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+
+
+# 3. A write error on the records output names the output and the remedy, and leaves whole lines only.
+
+
+def _file_size_limit(limit):
+    def apply():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG, as on a full disk with ENOSPC
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_full_disk_cuts_the_document_back_and_says_to_resume(tmp_path, docs):
+    (docs / "b.txt").write_text("".join(f"新建高标准农田{n}亩，完成规上工业产值{n}亿元。\n" for n in range(300)), encoding="utf-8")
+    out = tmp_path / "labels.jsonl"
+    done = command("tag", docs, "-o", out, "--no-progress", preexec_fn=_file_size_limit(16 * 1024))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"policytext: error: --output {out}: file too large; it keeps 1 whole document: free space and run again with --resume\n"
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]  # no torn line
+    assert {r["file"] for r in records} == {str(docs / "a.txt")}
+    again = command("tag", docs, "-o", out, "--no-progress", "--resume")
+    assert (again.returncode, again.stderr) == (0, "")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["index"] for r in records if r["file"].endswith("b.txt")] == list(range(300))
