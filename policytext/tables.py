@@ -39,7 +39,7 @@ from .errors import ParameterError, PolicytextError, extra_needed
 
 __all__ = [
     "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
-    "check_output", "check_table", "format_of", "read_table", "replacing", "write_table",
+    "check_output", "check_table", "columns_of", "format_of", "read_table", "replacing", "write_table",
 ]
 
 #: Formats by extension.
@@ -374,6 +374,38 @@ def read_table(path, *, format=None):
     except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError) as exc:
         # pyarrow's and openpyxl's errors for a damaged file are among these.
         raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
+
+
+def columns_of(path):
+    """The columns of an existing table file, from its first line or its header only; None if it is not one.
+
+    What tells a table policytext wrote from a file of the user's of the
+    same name: its columns. A file that cannot be read as a table of its
+    extension's format (or whose format's extra is missing) gives None.
+    """
+    try:
+        fmt = format_of(path)
+        if fmt in ("csv", "jsonl"):
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                first = f.readline()
+            if fmt == "csv":
+                return next(csv.reader([first]), None)
+            row = json.loads(first)
+            return list(row) if isinstance(row, dict) else None
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [str(c) for c in next(book.worksheets[0].iter_rows(values_only=True), None) or ()]
+        finally:
+            book.close()
+    except (ImportError, OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError):
+        # pyarrow's and openpyxl's errors for a file that is no table of theirs are among these.
+        return None
 
 
 def _excel_cell(make, sheet, value):

@@ -16,7 +16,11 @@ import pytest
 from conftest import REPO
 from policytext.cli import main
 
-REPORT = "一、上半年工作回顾\n新建高标准农田3000亩。排查整改安全隐患210条。\n"
+REPORT = (
+    "2024年江城县政府工作报告\n一、上半年工作回顾\n"
+    "新建高标准农田3000亩。排查整改安全隐患210条。完成规上工业产值38.6亿元，同比增长9.2%。"
+    "新增城镇就业800人。化解信访积案7件。河道水质稳定达到三类。\n"
+)
 
 
 def run(*argv):
@@ -109,3 +113,53 @@ def test_a_full_disk_cuts_the_document_back_and_says_to_resume(tmp_path, docs):
     assert (again.returncode, again.stderr) == (0, "")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["index"] for r in records if r["file"].endswith("b.txt")] == list(range(300))
+
+
+# 12 and 21.9-21.10. The job's own outputs are not documents of the folder it tags; a file of the
+# user's is not replaced without --force.
+
+
+def test_the_same_command_runs_again_and_resumes_over_its_own_outputs_in_the_folder(docs, monkeypatch):
+    (docs / "broken.txt").write_bytes(b"")  # a document that fails, so failed.txt has a line
+    monkeypatch.chdir(docs)
+    argv = ("tag", ".", "-o", "labels.jsonl", "--errors", "failed.txt", "--summary", "shares.csv", "--no-progress")
+    for extra in ((), (), ("--resume",)):
+        code, out, err = run(*argv, *extra)
+        # No "one of the input documents", and no "skipped files of unsupported formats" for
+        # labels.jsonl, shares.csv and labels.jsonl.settings.json.
+        assert (code, out, err) == (3, "", "policytext: ./broken.txt: empty file\n"), extra
+        assert (docs / "failed.txt").read_text(encoding="utf-8") == "./broken.txt: empty file\n"
+    files = {json.loads(line)["file"] for line in (docs / "labels.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert files == {"./a.txt"}
+
+
+def test_an_existing_file_policytext_did_not_write_is_not_replaced_without_force(tmp_path, docs):
+    mine = {
+        "-o": tmp_path / "notes.jsonl",
+        "--summary": tmp_path / "budget.csv",
+        "--panel": tmp_path / "panel.jsonl",
+        "--errors": tmp_path / "todo.txt",
+    }
+    for path in mine.values():
+        path.write_text('{"mine": 1}\n' if path.suffix != ".txt" else "明天：买菜\n", encoding="utf-8")
+    what = {"-o": "--output", "--summary": "--summary", "--panel": "--panel", "--errors": "--errors"}
+    kind = {"-o": "a records output", "--summary": "a summary", "--panel": "a panel", "--errors": "a list of failed documents"}
+    for option, path in mine.items():
+        argv = ["tag", str(docs), "--no-progress"] + ([] if option == "-o" else ["-o", str(tmp_path / "o.jsonl")]) + [option, str(path)]
+        code, out, err = run(*argv)
+        assert (code, out) == (2, "")
+        assert err == f"policytext: error: {what[option]} {path}: the file exists and is not {kind[option]} policytext wrote; choose another file, or add --force to replace it\n"
+        assert path.read_text(encoding="utf-8") in ('{"mine": 1}\n', "明天：买菜\n")
+        assert not (tmp_path / "o.jsonl").exists()
+    code, _, err = run("tag", str(docs), "--no-progress", *(x for option, path in mine.items() for x in (option, str(path))), "--force")
+    assert (code, err) == (0, "")
+    assert json.loads((tmp_path / "notes.jsonl").read_text(encoding="utf-8").splitlines()[0])["file"] == str(docs / "a.txt")
+    # Once policytext's, each is replaced by the same command again, without --force.
+    code, _, err = run("tag", str(docs), "--no-progress", *(x for option, path in mine.items() for x in (option, str(path))))
+    assert (code, err) == (0, "")
+    for fmt in ("csv", "xlsx", "parquet"):
+        pytest.importorskip({"csv": "csv", "xlsx": "openpyxl", "parquet": "pyarrow"}[fmt])
+        out = tmp_path / f"labels.{fmt}"
+        for _ in range(2):
+            code, _, err = run("tag", str(docs), "-o", str(out), "--summary", str(tmp_path / f"s.{fmt}"), "--panel", str(tmp_path / f"p.{fmt}"), "--no-progress")
+            assert (code, err) == (0, ""), fmt
