@@ -15,21 +15,15 @@ here, at the edge, and nowhere else:
 - 141: standard output was closed by its reader (``| head``); nothing is printed
 """
 
-import argparse
-import json
+# Only what starts at once: the command's own imports come inside main(), where Ctrl-C is handled.
 import os
 import sys
-import warnings
-from pathlib import Path
 
 from . import __version__
 
 EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter stopped by a closed pipe
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 
 def _ranged(kind, low, high, *, above=False):
@@ -47,6 +41,8 @@ def _ranged(kind, low, high, *, above=False):
             value = None
         # NaN fails every comparison, and infinity is above any high.
         if value is None or not ((value > low if above else value >= low) and value <= high):
+            import argparse
+
             raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
         return value
 
@@ -60,6 +56,9 @@ _DEFAULT_TIMEOUT = 300  # seconds a document may take, in a local run
 
 
 def _parser():
+    import argparse
+
+    _Formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="policytext",
         description="Tag the sentences of Chinese government work reports by work area.",
@@ -326,7 +325,7 @@ def _run_train(args, out, err):
         labels = None if args.labels == "any" else [s.strip() for s in args.labels.split(",") if s.strip()]
     # Checked before training too (save_model checks again), so a refusal
     # does not come after minutes of work.
-    if Path(args.output).exists() and not args.force:
+    if os.path.lexists(args.output) and not args.force:
         raise FileExistsError(f"{args.output} already exists; add --force to replace it")
     check_destination(args.output, force=args.force)
     # Without --min-df, the features are train_corpus's own default, so the shipped model rebuilds byte for byte.
@@ -352,15 +351,32 @@ def _run_evaluate(args, out, err):
     if not corpus.texts:
         raise ValueError(f"{', '.join(args.data)}: no labelled sentences to evaluate on")
     result = evaluate(corpus.labels, clf.predict(corpus.texts), clf.labels)
+    import json
+
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_report(result), file=out)
     return 0
 
 
 def main(argv=None, out=None, err=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Nothing heavy is imported before this runs (``import policytext`` is
+    light, and each command imports what it needs), so Ctrl-C at any moment
+    after start-up is "policytext: interrupted" and exit 130.
+    """
+    err = err or sys.stderr
+    try:
+        return _main(argv, out or sys.stdout, err)
+    except KeyboardInterrupt:
+        print("policytext: interrupted", file=err)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv, out, err):
+    import warnings
+
     from .errors import ParameterError, PolicytextError
 
-    out, err = out or sys.stdout, err or sys.stderr
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -387,9 +403,6 @@ def main(argv=None, out=None, err=None):
             message = f"{exc.filename}: {_os_reason(exc)}"
         print(f"policytext: error: {message}", file=err)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("policytext: interrupted", file=err)
-        return 130
 
 
 if __name__ == "__main__":

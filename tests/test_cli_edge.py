@@ -163,3 +163,27 @@ def test_an_existing_file_policytext_did_not_write_is_not_replaced_without_force
         for _ in range(2):
             code, _, err = run("tag", str(docs), "-o", str(out), "--summary", str(tmp_path / f"s.{fmt}"), "--panel", str(tmp_path / f"p.{fmt}"), "--no-progress")
             assert (code, err) == (0, ""), fmt
+
+
+# 15. Ctrl-C right after Enter is "interrupted" and exit 130, not a traceback.
+
+
+def test_starting_the_command_imports_nothing_heavy_before_main_handles_ctrl_c():
+    probe = "import sys, policytext.cli; print(sorted(m for m in ('numpy', 'scipy', 'policytext.api', 'policytext.targets') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.3])
+def test_ctrl_c_while_the_command_starts_is_an_interruption(delay, tmp_path):
+    import signal
+    import time
+
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+    job = subprocess.Popen([sys.executable, "-m", "policytext.cli", "tag", str(tmp_path / "a.txt")], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)  # while numpy, scipy and the model load: the first half-second
+    job.send_signal(signal.SIGINT)
+    _, err = job.communicate(timeout=60)
+    if job.returncode == 0:
+        pytest.skip("the job ended before the signal came (a fast machine)")
+    assert (job.returncode, err) == (130, "policytext: interrupted\n")
