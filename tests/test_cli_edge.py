@@ -187,3 +187,19 @@ def test_ctrl_c_while_the_command_starts_is_an_interruption(delay, tmp_path):
     if job.returncode == 0:
         pytest.skip("the job ended before the signal came (a fast machine)")
     assert (job.returncode, err) == (130, "policytext: interrupted\n")
+
+
+# 11. A binary sink is refused at the entry, as a binary input stream is.
+
+
+def test_tag_files_refuses_a_binary_sink_before_any_work(tmp_path, docs):
+    import policytext
+
+    for sink in (io.BytesIO(), open(tmp_path / "out.bin", "wb")):
+        with sink, pytest.raises(policytext.ParameterError) as info:
+            policytext.tag_files([docs], sink=sink)
+        assert str(info.value) == f"tag_files(): 'sink' must be None or a text file open for writing, got {sink!r}"
+    assert (tmp_path / "out.bin").read_bytes() == b""
+    text = io.StringIO()
+    policytext.tag_files([docs], sink=text)
+    assert json.loads(text.getvalue().splitlines()[0])["file"] == str(docs / "a.txt")
