@@ -357,6 +357,23 @@ def _run_evaluate(args, out, err):
     return 0
 
 
+#: Libraries that log a warning for every odd file they read (a malformed page, a PDF's stray object).
+_CHATTY_LOGGERS = ("trafilatura", "pypdf")
+
+
+def _quiet_libraries():
+    """Keep the document libraries' own log lines off stderr, where each document's one line is
+    said, unless logging is configured (a NullHandler stops Python's last-resort handler;
+    configured handlers still get the records). Done here, by the application: the library
+    leaves other packages' logging alone."""
+    import logging
+
+    for name in _CHATTY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+
+
 def main(argv=None, out=None, err=None):
     """Run the command line; returns the exit status.
 
@@ -382,6 +399,7 @@ def _main(argv, out, err):
     if not getattr(args, "run", None):
         parser.print_help(err)
         return EXIT_USAGE
+    _quiet_libraries()
     try:
         with warnings.catch_warnings():
             # A library's warning, on the command line, is one line of the command's, without Python's source line.

@@ -23,7 +23,6 @@ import functools
 import importlib
 import io
 import itertools
-import logging
 import re
 import stat
 import struct
@@ -715,7 +714,6 @@ def _read_html(path, data, max_bytes, max_pdf_pages):
     the page's whole visible text if trafilatura finds no main text. A
     ``<br>`` inside a block of text is a :data:`~policytext.segment.SOFT_BREAK`."""
     trafilatura = _require("trafilatura", path)
-    _quiet("trafilatura")
     match = _META_CHARSET.search(data[:4096])
     html = _decode(path, data, declared=match and match.group(1))
     from lxml.etree import Error as LxmlError
@@ -911,7 +909,6 @@ def _docx_lines(container, numbering):
 def _read_pdf(path, data, max_bytes, max_pdf_pages):
     """.pdf: the text layer of each page, pages joined by a line break."""
     pypdf = _require("pypdf", path)
-    _quiet("pypdf")
     with _converted(path, "corrupt or unreadable PDF ({})", (pypdf.errors.PyPdfError,)):
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -1124,15 +1121,6 @@ def _require(module, path):
     except ImportError:
         extra = extra_for(path.suffix)
         raise DocumentError(path, extra_needed(f"reading {path.suffix.lower()}", extra)) from None
-
-
-def _quiet(logger_name):
-    """Keep a library's warnings about odd files off stderr unless the
-    application has configured logging (a NullHandler stops Python's
-    last-resort handler; configured handlers still receive the records)."""
-    logger = logging.getLogger(logger_name)
-    if not logger.handlers:
-        logger.addHandler(logging.NullHandler())
 
 
 #: What parsers raise on a malformed file besides their own error classes: the

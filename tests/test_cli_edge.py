@@ -203,3 +203,28 @@ def test_tag_files_refuses_a_binary_sink_before_any_work(tmp_path, docs):
     text = io.StringIO()
     policytext.tag_files([docs], sink=text)
     assert json.loads(text.getvalue().splitlines()[0])["file"] == str(docs / "a.txt")
+
+
+# 18. The library leaves other packages' logging alone; the command keeps their lines off stderr.
+
+
+def test_reading_documents_adds_no_handler_to_the_libraries_loggers(tmp_path):
+    pytest.importorskip("trafilatura")
+    pytest.importorskip("pypdf")
+    from pdfmaker import make_pdf
+
+    from policytext.readers import read_document
+
+    page = tmp_path / "r.html"
+    page.write_text("<html><body><article><p>新建高标准农田4300亩。</p><p>整改隐患126条。</p></article></body></html>", encoding="utf-8")
+    probe = (  # trafilatura gives its own logger a NullHandler when imported: what was there after the imports stays
+        "import logging, sys, trafilatura, pypdf; from policytext.readers import read_document\n"
+        "handlers = lambda: [list(logging.getLogger(n).handlers) for n in ('trafilatura', 'pypdf', 'pypdf._reader')]\n"
+        "before = handlers()\n"
+        "for path in sys.argv[1:]: read_document(path)\n"
+        "print(handlers() == before)"
+    )
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(make_pdf([["新建高标准农田4300亩。"]]))
+    done = subprocess.run([sys.executable, "-c", probe, str(page), str(pdf)], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout == "True\n"
