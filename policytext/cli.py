@@ -55,6 +55,32 @@ _MAX_SECONDS = 1e9
 _DEFAULT_TIMEOUT = 300  # seconds a document may take, in a local run
 
 
+_MODEL_HELP = "model folder (default: the shipped model, or the folder $POLICYTEXT_MODEL names if it is set)"
+
+
+def _load_model(model):
+    """The model ``--model`` names: a folder, or the default, which ``POLICYTEXT_MODEL`` may change.
+
+    A model that cannot be loaded is named with where it came from: a
+    variable left set in a shell profile is otherwise hard to think of.
+    """
+    from .api import load
+    from .errors import ModelError, ParameterError
+
+    if model is not None:
+        if os.path.isfile(model):
+            folder = os.path.dirname(model) or "."
+            raise ParameterError(f"--model {model}: a model is a folder; give the folder that holds it ({folder})")
+        return load(model)
+    chosen = os.environ.get("POLICYTEXT_MODEL")
+    try:
+        return load()
+    except ModelError as exc:
+        if not chosen:
+            raise
+        raise ModelError(f"POLICYTEXT_MODEL={chosen}: {exc}; unset the variable to use the shipped model") from None
+
+
 def _parser():
     import argparse
 
@@ -87,7 +113,7 @@ def _parser():
     tag.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
     tag.add_argument("-o", "--output", metavar="FILE", help="write records here (default: standard output)")
     tag.add_argument("--format", choices=("jsonl", "csv", "parquet", "xlsx"), help="record format (default: the extension of -o, or jsonl on standard output); refused if it disagrees with -o")
-    tag.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
+    tag.add_argument("--model", metavar="DIR", help=_MODEL_HELP)
     tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares (counted, corrected, 90%% interval), shares per part, place, level, year")
     tag.add_argument("--panel", metavar="FILE.csv", help="one row per place x level x year: pooled shares, corrected, with 90%% intervals")
     tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
@@ -172,14 +198,14 @@ def _parser():
         formatter_class=_Formatter,
     )
     evaluate.add_argument("data", nargs="+", metavar="DATA", help="JSONL files with text and label")
-    evaluate.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
+    evaluate.add_argument("--model", metavar="DIR", help=_MODEL_HELP)
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--no-progress", action="store_true", help="no progress bar (evaluate shows none; taken, as by the other commands, so one option works for all)")
     evaluate.set_defaults(run=_run_evaluate)
     return parser
 
 
 def _run_tag(args, out, err):
-    from .api import load
     from .archive import tag_files
     from .records import one_line
 
@@ -194,7 +220,7 @@ def _run_tag(args, out, err):
     options = dict(
         output=args.output,
         format=args.format,
-        model=load(args.model),
+        model=_load_model(args.model),
         summary=args.summary,
         panel=args.panel,
         meta=args.meta,
@@ -341,11 +367,10 @@ def _run_train(args, out, err):
 
 
 def _run_evaluate(args, out, err):
-    from .api import load
     from .corpus import read_corpus
     from .metrics import evaluate, format_report
 
-    clf = load(args.model)
+    clf = _load_model(args.model)
     # A gold label the model cannot give would count against it in macro-F1 unnoticed: refused by line.
     corpus = read_corpus(args.data, labels=clf.labels)
     if not corpus.texts:

@@ -65,6 +65,8 @@ def check_font(font=None):
     except ImportError:
         raise PolicytextError(extra_needed("--plot", "plot")) from None
     if font is not None:
+        if Path(font).is_dir():
+            raise PolicytextError(f"--font {font}: is a folder; give a font file (.ttf, .otf or .ttc) in it")
         if not Path(font).is_file():
             raise PolicytextError(f"--font {font}: no such font file")
         if not _covers(font):

@@ -228,3 +228,40 @@ def test_reading_documents_adds_no_handler_to_the_libraries_loggers(tmp_path):
     pdf.write_bytes(make_pdf([["新建高标准农田4300亩。"]]))
     done = subprocess.run([sys.executable, "-c", probe, str(page), str(pdf)], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout == "True\n"
+
+
+# 14. POLICYTEXT_MODEL is in --help, and named when the model it chooses cannot be loaded.
+
+
+def test_the_model_variable_is_in_help_and_named_in_its_error(tmp_path, docs):
+    for name in ("tag", "evaluate"):
+        done = command(name, "--help")
+        assert "$POLICYTEXT_MODEL" in " ".join(done.stdout.split()), name
+    empty = tmp_path / "nomodel"
+    empty.mkdir()
+    done = command("tag", docs / "a.txt", env={"POLICYTEXT_MODEL": str(empty)})
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"policytext: error: POLICYTEXT_MODEL={empty}: {empty} is not a policytext model: model.json not found; "
+        "unset the variable to use the shipped model\n"
+    )
+
+
+# 21.6-21.8. --font on a folder, --model on model.json, evaluate --no-progress.
+
+
+def test_a_folder_as_font_and_a_model_file_as_model_are_named_for_what_they_are(tmp_path, docs, tiny_corpus):
+    pytest.importorskip("matplotlib")
+    code, out, err = run("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--plot", str(tmp_path / "p.png"), "--font", str(tmp_path))
+    assert (code, out, err) == (1, "", f"policytext: error: --font {tmp_path}: is a folder; give a font file (.ttf, .otf or .ttc) in it\n")
+    model_json = REPO / "models" / "default" / "model.json"
+    for argv in (("evaluate", str(tiny_corpus)), ("tag", str(docs))):
+        code, out, err = run(*argv, "--model", str(model_json))
+        assert (code, out, err) == (2, "", f"policytext: error: --model {model_json}: a model is a folder; give the folder that holds it ({model_json.parent})\n")
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_evaluate_takes_no_progress_as_the_other_commands_do(tiny_corpus):
+    code, out, err = run("evaluate", str(tiny_corpus), "--no-progress", "--json")
+    assert (code, err) == (0, "")
+    assert set(json.loads(out)) >= {"accuracy", "macro_f1"}
