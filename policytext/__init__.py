@@ -5,20 +5,44 @@
 ['agriculture', 'safety']
 """
 
+import sys
+import types
 from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .api import Sentence, attention_shares, classify, classify_batch, classify_stream, iter_classify, load
-from .corpus import LABELS
 from .errors import CorpusError, DocumentError, ModelError, ParameterError, PolicytextError
-from .model import Classifier
-from .segment import Span, iter_sentences, split_sentences
-from .targets import Target, targets
 
 if TYPE_CHECKING:
     # What __getattr__ below gives at run time, said to type checkers, which
-    # cannot see into it (they would make tag_files, and any typo, Any).
+    # cannot see into it (they would make these Any, and any typo too).
+    from .api import Sentence as Sentence
+    from .api import attention_shares as attention_shares
+    from .api import classify as classify
+    from .api import classify_batch as classify_batch
+    from .api import classify_stream as classify_stream
+    from .api import iter_classify as iter_classify
+    from .api import load as load
     from .archive import tag_files as tag_files
+    from .corpus import LABELS as LABELS
+    from .model import Classifier as Classifier
+    from .segment import Span as Span
+    from .segment import iter_sentences as iter_sentences
+    from .segment import split_sentences as split_sentences
+    from .targets import Target as Target
+    from .targets import targets as targets
+
+#: The public names, and the module each is imported from when first asked
+#: for: importing policytext costs nothing until one is used (the model's
+#: engine needs numpy and scipy, the archive engine formats and plots), so the
+#: command line starts at once and handles an early Ctrl-C as any other.
+_LAZY = {
+    **dict.fromkeys(("Sentence", "attention_shares", "classify", "classify_batch", "classify_stream", "iter_classify", "load"), "api"),
+    "tag_files": "archive",
+    "LABELS": "corpus",
+    "Classifier": "model",
+    **dict.fromkeys(("Span", "iter_sentences", "split_sentences"), "segment"),
+    **dict.fromkeys(("Target", "targets"), "targets"),
+}
 
 __all__ = [
     "__version__",
@@ -48,10 +72,29 @@ __all__ = [
 if not TYPE_CHECKING:
 
     def __getattr__(name):
-        # The archive engine (formats, summaries, plots) is imported when first
-        # asked for: tagging a few sentences should not pay for it at import.
-        if name == "tag_files":
-            from .archive import tag_files
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'policytext' has no attribute {name!r}")
+        from importlib import import_module
 
-            return tag_files
-        raise AttributeError(f"module 'policytext' has no attribute {name!r}")
+        value = getattr(import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__():
+        return sorted({*globals(), *_LAZY})
+
+    class _Package(types.ModuleType):
+        """The package, whose ``targets`` stays the function when its submodule of that name is imported.
+
+        Importing ``policytext.targets`` (the module) sets the package's
+        attribute ``targets`` to it; the function of that name is what
+        ``policytext.targets`` means.
+        """
+
+        def __setattr__(self, name, value):
+            if name == "targets" and isinstance(value, types.ModuleType):
+                value = value.targets
+            super().__setattr__(name, value)
+
+    sys.modules[__name__].__class__ = _Package

@@ -122,8 +122,15 @@ PATHS = Constraint(
     "a path or a non-empty list of paths",
 )
 CALLABLE = Constraint(callable, "a callable")
+def _is_text_sink(value):
+    import io
+
+    # A binary file's write() takes bytes: refused here rather than deep in the writer.
+    return callable(getattr(value, "write", None)) and not isinstance(value, (io.RawIOBase, io.BufferedIOBase))
+
+
 #: A writable text stream, as ``print(file=...)`` takes it.
-WRITABLE = Constraint(lambda v: callable(getattr(v, "write", None)), "a text file open for writing")
+WRITABLE = Constraint(_is_text_sink, "a text file open for writing")
 
 
 def _is_text_stream(value):

@@ -54,6 +54,7 @@ from .records import (
     RecordBatch,
     RecordWriter,
     check_outputs,
+    own_output,
     records_format,
     replace_text,
     same_document,
@@ -284,6 +285,7 @@ def tag_files(
     font: StrPath | None = None,
     timeout: float | None = None,
     context: bool = True,
+    force: bool = False,
 ) -> JobResult:
     """Tag every document of an archive.
 
@@ -368,6 +370,12 @@ def tag_files(
     context : bool
         Read each sentence with its neighbours and paragraph through the
         model's context stage; False tags each sentence alone.
+    force : bool
+        Replace an existing ``output``, ``summary``, ``panel`` or ``errors``
+        file that is not one policytext wrote of that kind. Without it such
+        a file is refused before any work; an output of policytext's (the
+        same job run again) is replaced, and is not taken for a document
+        of a folder being tagged.
 
     Returns
     -------
@@ -382,7 +390,7 @@ def tag_files(
             "paths": paths,
             **{"output": output, "summary": summary, "panel": panel, "meta": meta, "plot": plot, "errors": errors, "font": font},
             **{"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume},
-            **{"progress": progress, "limits": limits, "timeout": timeout, "context": context, "model": model},
+            **{"progress": progress, "limits": limits, "timeout": timeout, "context": context, "model": model, "force": force},
             **{"on_error": on_error, "on_warning": on_warning, "mapper": mapper, "sink": sink},
         },
     )
@@ -395,23 +403,29 @@ def tag_files(
             raise ParameterError(f"tag_files(): {option!r} is for the plot, and there is none (plot=FILE.png, --plot)")
     clf = resolve_model(model)
     overrides = read_meta(meta) if meta else None
-    found = find_documents(paths, outputs=(output, summary, panel, errors, plot, meta))
+    outputs = {"output": output, "summary": summary, "panel": panel, "errors": errors, "plot": plot}
+    # An earlier run's outputs in a folder being tagged (failed.txt) are no documents of it.
+    own = [path for name, path in outputs.items() if path is not None and name != "plot" and os.path.isfile(path) and own_output(name, path)]
+    found = find_documents(paths, outputs=(*outputs.values(), meta), own=own)
     docs, missing = found.documents, found.problems
     # Every output, and the plot's font, is checked before any output is
     # opened, so a mistake costs nothing.
-    check_outputs({"output": output, "summary": summary, "panel": panel, "errors": errors, "plot": plot}, docs)
+    check_outputs(outputs, docs, force=force, resume=resume)
     format = records_format(output, format)
     if format in ("parquet", "xlsx") and output is None:
         raise ParameterError(f"--format {format} needs an output file (-o FILE)")
-    for table in (summary, panel):
+    # A table or figure written at the end is checked now, with the extra its
+    # format needs: a mistake there would cost the whole job.
+    for name, table in (("summary", summary), ("panel", panel)):
         if table:
-            from .tables import format_of
+            from .tables import check_table
 
-            format_of(table)  # a table whose extension names no format is refused before work
+            check_table(table, option=f"--{name}")
     if plot:
-        from .plot import check_font
+        from .plot import check_font, check_plot_path
 
         font = check_font(font)
+        check_plot_path(plot)
     if not docs:
         # Refused before any output is opened: a mistyped folder would otherwise empty them all.
         raise PolicytextError(no_documents(paths, missing))
@@ -532,6 +546,7 @@ TAG_OPTIONS = {
     "progress": BOOL,
     "timeout": optional(number_between(1e-3, 1e9)),
     "context": BOOL,
+    "force": BOOL,
 }
 
 
@@ -651,7 +666,7 @@ def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=
     except BaseException:
         writer.rollback(mark)
         raise
-    writer.end_stream(path)
+    writer.end_stream(path, mark)
     result.tagged.append(path)
     result.summary.add_tally(path, tally, document_meta(path, head))
     _warn_if_unusual(result, path, on_warning)

@@ -15,21 +15,15 @@ here, at the edge, and nowhere else:
 - 141: standard output was closed by its reader (``| head``); nothing is printed
 """
 
-import argparse
-import json
+# Only what starts at once: the command's own imports come inside main(), where Ctrl-C is handled.
 import os
 import sys
-import warnings
-from pathlib import Path
 
 from . import __version__
 
 EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter stopped by a closed pipe
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 
 def _ranged(kind, low, high, *, above=False):
@@ -47,6 +41,8 @@ def _ranged(kind, low, high, *, above=False):
             value = None
         # NaN fails every comparison, and infinity is above any high.
         if value is None or not ((value > low if above else value >= low) and value <= high):
+            import argparse
+
             raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
         return value
 
@@ -59,7 +55,36 @@ _MAX_SECONDS = 1e9
 _DEFAULT_TIMEOUT = 300  # seconds a document may take, in a local run
 
 
+_MODEL_HELP = "model folder (default: the shipped model, or the folder $POLICYTEXT_MODEL names if it is set)"
+
+
+def _load_model(model):
+    """The model ``--model`` names: a folder, or the default, which ``POLICYTEXT_MODEL`` may change.
+
+    A model that cannot be loaded is named with where it came from: a
+    variable left set in a shell profile is otherwise hard to think of.
+    """
+    from .api import load
+    from .errors import ModelError, ParameterError
+
+    if model is not None:
+        if os.path.isfile(model):
+            folder = os.path.dirname(model) or "."
+            raise ParameterError(f"--model {model}: a model is a folder; give the folder that holds it ({folder})")
+        return load(model)
+    chosen = os.environ.get("POLICYTEXT_MODEL")
+    try:
+        return load()
+    except ModelError as exc:
+        if not chosen:
+            raise
+        raise ModelError(f"POLICYTEXT_MODEL={chosen}: {exc}; unset the variable to use the shipped model") from None
+
+
 def _parser():
+    import argparse
+
+    _Formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="policytext",
         description="Tag the sentences of Chinese government work reports by work area.",
@@ -88,7 +113,7 @@ def _parser():
     tag.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
     tag.add_argument("-o", "--output", metavar="FILE", help="write records here (default: standard output)")
     tag.add_argument("--format", choices=("jsonl", "csv", "parquet", "xlsx"), help="record format (default: the extension of -o, or jsonl on standard output); refused if it disagrees with -o")
-    tag.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
+    tag.add_argument("--model", metavar="DIR", help=_MODEL_HELP)
     tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares (counted, corrected, 90%% interval), shares per part, place, level, year")
     tag.add_argument("--panel", metavar="FILE.csv", help="one row per place x level x year: pooled shares, corrected, with 90%% intervals")
     tag.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
@@ -103,6 +128,7 @@ def _parser():
     tag.add_argument("--plot-by", choices=("level", "place"), help="over years, one panel per level or place")
     tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
     tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
+    tag.add_argument("--force", action="store_true", help="replace an existing -o, --summary, --panel or --errors file that policytext did not write (refused otherwise)")
     tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
     tag.add_argument("--jobs", type=_ranged(int, 1, 1024), default=1, metavar="N", help="processes to use, at most one per core (default: 1)")
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
@@ -172,14 +198,14 @@ def _parser():
         formatter_class=_Formatter,
     )
     evaluate.add_argument("data", nargs="+", metavar="DATA", help="JSONL files with text and label")
-    evaluate.add_argument("--model", metavar="DIR", help="model folder (default: the shipped model)")
+    evaluate.add_argument("--model", metavar="DIR", help=_MODEL_HELP)
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--no-progress", action="store_true", help="no progress bar (evaluate shows none; taken, as by the other commands, so one option works for all)")
     evaluate.set_defaults(run=_run_evaluate)
     return parser
 
 
 def _run_tag(args, out, err):
-    from .api import load
     from .archive import tag_files
     from .records import one_line
 
@@ -194,7 +220,7 @@ def _run_tag(args, out, err):
     options = dict(
         output=args.output,
         format=args.format,
-        model=load(args.model),
+        model=_load_model(args.model),
         summary=args.summary,
         panel=args.panel,
         meta=args.meta,
@@ -205,6 +231,7 @@ def _run_tag(args, out, err):
         font=args.font,
         resume=args.resume,
         errors=args.errors,
+        force=args.force,
         # A Dask cluster cannot apply a limit and warns of one given: only
         # one asked for is passed there, not the local default.
         timeout=args.timeout if args.timeout is not None or args.scheduler else _DEFAULT_TIMEOUT,
@@ -272,11 +299,11 @@ def _run_targets(args, out, err):
     from .summary import read_meta
     from .errors import DocumentError, PolicytextError
     from .readers import read_document
-    from .tables import check_output, format_of, write_table
+    from .tables import check_output, check_table, write_table
     from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
 
     # Every refusal comes before any document is read.
-    fmt = format_of(args.output, format=args.format)
+    fmt = check_table(args.output, option="--output", format=args.format)
     search = find_documents(args.paths, outputs=(args.output, args.meta))
     documents, problems = search.documents, search.problems
     if not documents:
@@ -324,7 +351,7 @@ def _run_train(args, out, err):
         labels = None if args.labels == "any" else [s.strip() for s in args.labels.split(",") if s.strip()]
     # Checked before training too (save_model checks again), so a refusal
     # does not come after minutes of work.
-    if Path(args.output).exists() and not args.force:
+    if os.path.lexists(args.output) and not args.force:
         raise FileExistsError(f"{args.output} already exists; add --force to replace it")
     check_destination(args.output, force=args.force)
     # Without --min-df, the features are train_corpus's own default, so the shipped model rebuilds byte for byte.
@@ -340,30 +367,64 @@ def _run_train(args, out, err):
 
 
 def _run_evaluate(args, out, err):
-    from .api import load
     from .corpus import read_corpus
     from .metrics import evaluate, format_report
 
-    clf = load(args.model)
+    clf = _load_model(args.model)
     # A gold label the model cannot give would count against it in macro-F1 unnoticed: refused by line.
     corpus = read_corpus(args.data, labels=clf.labels)
     if not corpus.texts:
         raise ValueError(f"{', '.join(args.data)}: no labelled sentences to evaluate on")
     result = evaluate(corpus.labels, clf.predict(corpus.texts), clf.labels)
+    import json
+
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_report(result), file=out)
     return 0
 
 
+#: Libraries that log a warning for every odd file they read (a malformed page, a PDF's stray object).
+_CHATTY_LOGGERS = ("trafilatura", "pypdf")
+
+
+def _quiet_libraries():
+    """Keep the document libraries' own log lines off stderr, where each document's one line is
+    said, unless logging is configured (a NullHandler stops Python's last-resort handler;
+    configured handlers still get the records). Done here, by the application: the library
+    leaves other packages' logging alone."""
+    import logging
+
+    for name in _CHATTY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+
+
 def main(argv=None, out=None, err=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Nothing heavy is imported before this runs (``import policytext`` is
+    light, and each command imports what it needs), so Ctrl-C at any moment
+    after start-up is "policytext: interrupted" and exit 130.
+    """
+    err = err or sys.stderr
+    try:
+        return _main(argv, out or sys.stdout, err)
+    except KeyboardInterrupt:
+        print("policytext: interrupted", file=err)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv, out, err):
+    import warnings
+
     from .errors import ParameterError, PolicytextError
 
-    out, err = out or sys.stdout, err or sys.stderr
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help(err)
         return EXIT_USAGE
+    _quiet_libraries()
     try:
         with warnings.catch_warnings():
             # A library's warning, on the command line, is one line of the command's, without Python's source line.
@@ -385,9 +446,6 @@ def main(argv=None, out=None, err=None):
             message = f"{exc.filename}: {_os_reason(exc)}"
         print(f"policytext: error: {message}", file=err)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("policytext: interrupted", file=err)
-        return 130
 
 
 if __name__ == "__main__":

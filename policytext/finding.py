@@ -29,7 +29,7 @@ def expand_paths(paths):
     return found.documents, found.problems
 
 
-def find_documents(paths, outputs=()) -> Found:
+def find_documents(paths, outputs=(), own=()) -> Found:
     """Files, folders and glob patterns -> ``Found(documents, problems, unsupported)``.
 
     Folders are searched recursively for the formats :mod:`policytext.readers`
@@ -42,13 +42,16 @@ def find_documents(paths, outputs=()) -> Found:
     and the files of other formats that folders held (a .doc, an image):
     these are not documents, and a job says how many it passed over. Of
     those, the job's own ``outputs`` (paths) are left out, with the files a
-    job keeps beside its output (``labels.jsonl.journal``).
+    job keeps beside its output (``labels.jsonl.journal``). The files of
+    ``own`` (the outputs an earlier run of the job wrote, such as its list of
+    failed documents, ``failed.txt``) are not documents when a folder or a
+    pattern finds them; named as a document, a file is one.
     """
     from .readers import SUPPORTED
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    walk = _Walk([os.path.realpath(path) for path in outputs if path])
+    walk = _Walk([os.path.realpath(path) for path in outputs if path], {_identity(path) for path in own if os.path.exists(path)})
     for raw in paths:
         raw = os.fspath(raw)
         if not glob.has_magic(raw):
@@ -67,7 +70,7 @@ def find_documents(paths, outputs=()) -> Found:
             walk.folder(root or ".", lambda f: _matches(f, raw, root))
         else:
             for match in sorted(glob.glob(raw)):
-                if os.path.isfile(match):
+                if os.path.isfile(match) and _identity(match) not in walk.not_documents:
                     walk.file(match)
         if len(walk.found) == before and not any(p == raw for p, _ in walk.problems):
             walk.problems.append((raw, "no file matches this pattern"))
@@ -99,10 +102,11 @@ _KINDS_SHOWN = 8
 class _Walk:
     """Documents found so far, with the real files and folders already seen."""
 
-    def __init__(self, own=()):
+    def __init__(self, own=(), not_documents=frozenset()):
         self.found, self.problems, self.unsupported = [], [], []
         self._files, self._folders, self._others = set(), set(), set()
         self._own = own  # real paths of the job's outputs
+        self.not_documents = not_documents  # identities of the job's outputs found in folders: not documents
 
     def _other(self, path):
         """Note a file of no format read, unless it is the job's own (an output, or its journal or spool)."""
@@ -138,7 +142,7 @@ class _Walk:
                     if count_others:
                         self._other(path)
                     continue
-                if os.path.isfile(path):
+                if os.path.isfile(path) and _identity(path) not in self.not_documents:
                     self.file(path)
                 elif os.path.islink(path) and not os.path.exists(path):
                     self.problems.append((path, "a link to nothing (its target is gone)"))

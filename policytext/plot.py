@@ -7,10 +7,10 @@ object API is used, so plotting changes no global matplotlib state.
 
 from pathlib import Path
 
-from .errors import PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed
 from .tables import replacing
 
-__all__ = ["PLOT_BY", "check_font", "find_cjk_font", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
+__all__ = ["PLOT_BY", "check_font", "check_plot_path", "find_cjk_font", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
 
 # Families known to cover Chinese, tried before scanning every font.
 _CJK_FAMILIES = (
@@ -65,6 +65,8 @@ def check_font(font=None):
     except ImportError:
         raise PolicytextError(extra_needed("--plot", "plot")) from None
     if font is not None:
+        if Path(font).is_dir():
+            raise PolicytextError(f"--font {font}: is a folder; give a font file (.ttf, .otf or .ttc) in it")
         if not Path(font).is_file():
             raise PolicytextError(f"--font {font}: no such font file")
         if not _covers(font):
@@ -137,6 +139,31 @@ def thin_ticks(years, most=12):
 
 PLOT_BY = ("level", "place")
 _MOST_PANELS = 12
+
+
+#: Formats matplotlib names but cannot write without more than the ``plot`` extra (pgf needs LaTeX).
+_UNWRITABLE = {"pgf"}
+
+
+def check_plot_path(path, *, option="--plot"):
+    """Refuse a figure path whose extension names no format matplotlib writes, before any work.
+
+    No extension is PNG. Needs matplotlib (check :func:`check_font` first,
+    which names the extra).
+
+    Raises
+    ------
+    ParameterError
+        Naming ``option``, the path and the extensions allowed (``policytext`` exits 2).
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = Path(path).suffix.lower()
+    allowed = sorted(set(FigureCanvasBase.get_supported_filetypes()) - _UNWRITABLE)
+    if suffix and suffix[1:] not in allowed:
+        raise ParameterError(
+            f"{option} {path}: cannot draw a figure as {suffix}; use .png, .svg or .pdf (or .{', .'.join(f for f in allowed if f not in ('png', 'svg', 'pdf'))})"
+        )
 
 
 def plot_shares(summary, path, font=None, by=None):

@@ -19,13 +19,15 @@ import codecs
 import bisect
 import collections
 import contextlib
+import functools
 import importlib
 import io
 import itertools
-import logging
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import DocumentError, ParameterError, extra_needed
@@ -712,27 +714,32 @@ def _read_html(path, data, max_bytes, max_pdf_pages):
     the page's whole visible text if trafilatura finds no main text. A
     ``<br>`` inside a block of text is a :data:`~policytext.segment.SOFT_BREAK`."""
     trafilatura = _require("trafilatura", path)
-    _quiet("trafilatura")
     match = _META_CHARSET.search(data[:4096])
     html = _decode(path, data, declared=match and match.group(1))
-    with _converted(path, "unreadable HTML ({})"):
+    from lxml.etree import Error as LxmlError
+
+    unreadable = functools.partial(_converted, path, "unreadable HTML ({})", (LxmlError,))
+    with unreadable():
         root = _parse_html(html)
         if root is None:
             return ""
-        if _chars(root.text_content()) < _chars(_flat_text(html)):
-            # The parser gave up inside the page (libxml2 stops past 2,048
-            # nested elements even with huge_tree): every character of the
-            # page is read from its tags instead, so nothing is dropped.
-            return _flat_text(html, visible_only=True)
-        marked = _BR_MARK not in html  # (a page that holds the mark itself keeps its <br> as line breaks)
+        whole = _chars(root.text_content())
+    if whole < _chars(_flat_text(html)):
+        # The parser gave up inside the page (libxml2 stops past 2,048
+        # nested elements even with huge_tree): every character of the
+        # page is read from its tags instead, so nothing is dropped.
+        return _flat_text(html, visible_only=True)
+    marked = _BR_MARK not in html  # (a page that holds the mark itself keeps its <br> as line breaks)
+    if marked:
+        _mark_soft_breaks(root)
+    with unreadable():
+        text = trafilatura.extract(root, include_comments=False, include_tables=True, favor_recall=True)
+    if not text or not text.strip():
+        with unreadable():
+            root = _parse_html(html)  # trafilatura may have pruned the first tree
         if marked:
             _mark_soft_breaks(root)
-        text = trafilatura.extract(root, include_comments=False, include_tables=True, favor_recall=True)
-        if not text or not text.strip():
-            root = _parse_html(html)  # trafilatura may have pruned the first tree
-            if marked:
-                _mark_soft_breaks(root)
-            text = _visible_text(root)
+        text = _visible_text(root)
     return _soft_breaks(text) if marked else text
 
 
@@ -841,7 +848,7 @@ def _visible_text(root):
 def _read_docx(path, data, max_bytes, max_pdf_pages):
     """.docx: paragraphs and table rows in document order, one a line (a row's cells split by tabs)."""
     docx = _require("docx", path)
-    with _converted(path, "corrupt .docx ({})"):
+    with _converted(path, "corrupt .docx ({})", _docx_errors()):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             sizes = {info.filename: info.file_size for info in archive.infolist()}
     unpacked, limit = sum(sizes.values()), ZIP_RATIO_LIMIT * max_bytes
@@ -852,9 +859,13 @@ def _read_docx(path, data, max_bytes, max_pdf_pages):
         raise DocumentError(
             path, f"text part too large: word/document.xml unpacks to {_size(text_part)}, over the {_size(text_limit)} limit"
         )
-    with _converted(path, "corrupt .docx ({})"):
+    errors = _docx_errors()
+    with _converted(path, "corrupt .docx ({})", errors):
         document = docx.Document(io.BytesIO(data))
-        return "\n".join(_docx_lines(document, DocxNumbering(document)))
+    numbering = DocxNumbering(document)  # policytext's own reading of the numbering part: its errors are bugs
+    with _converted(path, "corrupt .docx ({})", errors):
+        # python-docx parses a part's content as it is walked.
+        return "\n".join(_docx_lines(document, numbering))
 
 
 def _docx_lines(container, numbering):
@@ -898,8 +909,7 @@ def _docx_lines(container, numbering):
 def _read_pdf(path, data, max_bytes, max_pdf_pages):
     """.pdf: the text layer of each page, pages joined by a line break."""
     pypdf = _require("pypdf", path)
-    _quiet("pypdf")
-    with _converted(path, "corrupt or unreadable PDF ({})"):
+    with _converted(path, "corrupt or unreadable PDF ({})", (pypdf.errors.PyPdfError,)):
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(path, "PDF is encrypted (needs a password)")
@@ -910,7 +920,8 @@ def _read_pdf(path, data, max_bytes, max_pdf_pages):
             pages = len(reader.pages)
         if pages > max_pdf_pages:
             raise DocumentError(path, f"PDF has {pages} pages, over the {max_pdf_pages}-page limit")
-        text = _joined_pages([page.extract_text() or "" for page in reader.pages])
+        pages_text = [page.extract_text() or "" for page in reader.pages]
+    text = _joined_pages(pages_text)
     if not text.strip():
         raise DocumentError(path, "PDF has no text layer (scanned?)")
     return text
@@ -1112,24 +1123,40 @@ def _require(module, path):
         raise DocumentError(path, extra_needed(f"reading {path.suffix.lower()}", extra)) from None
 
 
-def _quiet(logger_name):
-    """Keep a library's warnings about odd files off stderr unless the
-    application has configured logging (a NullHandler stops Python's
-    last-resort handler; configured handlers still receive the records)."""
-    logger = logging.getLogger(logger_name)
-    if not logger.handlers:
-        logger.addHandler(logging.NullHandler())
+#: What parsers raise on a malformed file besides their own error classes: the
+#: built-in errors of reading bytes that are not what they should be. Not
+#: MemoryError (the machine, not the file), and nothing of policytext's own:
+#: :func:`_converted` wraps the libraries' calls only.
+_MALFORMED = (
+    ValueError, LookupError, TypeError, AttributeError, AssertionError, ArithmeticError,
+    RuntimeError, EOFError, OSError, zipfile.BadZipFile, struct.error, zlib.error,
+)  # fmt: skip
 
 
 @contextlib.contextmanager
-def _converted(path, template):
-    """Turn any library error into a DocumentError with ``template`` as reason."""
+def _converted(path, template, errors=()):
+    """Turn a library's error reading a file into a DocumentError with ``template`` as reason.
+
+    ``errors`` are the library's own error classes; the built-in ones of
+    :data:`_MALFORMED` are caught too. Wrap the library's calls only, so that
+    a bug of policytext's or a MemoryError is not reported as a bad file.
+    """
     try:
         yield
     except DocumentError:
         raise
-    except Exception as exc:
+    except MemoryError:
+        raise
+    except (*_MALFORMED, *errors) as exc:
         raise DocumentError(path, template.format(_cause(exc))) from exc
+
+
+def _docx_errors():
+    from docx.exceptions import PythonDocxError
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import Error as LxmlError
+
+    return (PythonDocxError, OpcError, LxmlError)
 
 
 def _cause(exc):

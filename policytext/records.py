@@ -26,9 +26,9 @@ import numpy as np
 from pathlib import Path
 
 from .errors import ParameterError, PolicytextError, extra_needed
-from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, read_table, replacing
+from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "records_format", "replace_text", "require_extra", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "own_output", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -520,14 +520,22 @@ class RecordWriter:
             os.ftruncate(self.fd, end)
         return {name for _, name in entries}
 
-    def _commit(self, path):
-        """Record in the journal that the document ``path`` is whole in the output.
+    def _commit(self, path, undo=None):
+        """Record in the journal that the document ``path`` is whole in the output
+        (which is cut back to ``undo``, where the document began, if the journal cannot be written).
 
         The journal names it by its real path (:func:`same_document`), so a
         job resumed from another folder still knows it.
         """
         entry = json.dumps({"end": os.fstat(self.fd).st_size, "file": shown(path), "real": same_document(path)}, ensure_ascii=False) + "\n"
-        _write_all(self._journal_fd, entry.encode("utf-8"))
+        try:
+            self._write_or_undo(self._journal_fd, entry.encode("utf-8"))
+        except PolicytextError:
+            if undo is not None:
+                # The document's records are whole, but the journal cannot say so: they go too.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, undo)
+            raise
 
     def _documents_in(self, path):
         """Documents whose records are in an existing output (whole, as each was one write)."""
@@ -564,9 +572,10 @@ class RecordWriter:
 
         A result whose records were encoded where they were tagged
         (``result.encoded``, JSON Lines) is written as it is."""
+        mark = self.begin_stream()
         self.append(result.encoded if result.encoded is not None else result.records, sink)
         if self.fd is not None:
-            self._commit(result.path)
+            self._commit(result.path, undo=mark)
         self.done.add(result.path)
 
     def append(self, records, sink=None):
@@ -591,7 +600,23 @@ class RecordWriter:
             sink.write(data if isinstance(data, str) else data.decode("utf-8"))
             sink.flush()
             return
-        _write_all(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
+        self._write_or_undo(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
+
+    def _write_or_undo(self, fd, payload):
+        """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
+        cuts the file back to where it was, so it holds whole lines only, and names the output and the remedy."""
+        mark = os.fstat(fd).st_size
+        try:
+            _write_all(fd, payload)
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # shrinking a file needs no space
+                os.ftruncate(fd, mark)
+            reason = (exc.strerror or str(exc)).lower()
+            kept = len(self.done)
+            raise PolicytextError(
+                f"--output {self.path}: {reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: "
+                "free space and run again with --resume"
+            ) from exc
 
     # A streamed document is written in many appends; the journal names it
     # only when its last append is done, so a job killed part-way (even by
@@ -602,10 +627,10 @@ class RecordWriter:
         """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
         return None if self.fd is None else os.fstat(self.fd).st_size
 
-    def end_stream(self, path):
-        """The streamed document ``path`` is complete."""
+    def end_stream(self, path, mark=None):
+        """The streamed document ``path``, begun at ``mark`` (:meth:`begin_stream`), is complete."""
         if self.fd is not None:
-            self._commit(path)
+            self._commit(path, undo=mark)
             self.done.add(path)
 
     def rollback(self, mark):
@@ -800,19 +825,23 @@ def records_format(output, format):
     return suffix
 
 
-def check_outputs(outputs, inputs):
+def check_outputs(outputs, inputs, *, force=False, resume=False):
     """Refuse outputs that would destroy data, before any is opened.
 
     ``outputs`` maps an option's name to its path (None where not given).
     Each must be absent or a regular file (not a folder, not a device such
     as /dev/stdout), none may be one of the ``inputs``, and no two may be
-    the same file.
+    the same file. An existing ``output``, ``summary``, ``panel`` or
+    ``errors`` file must be one policytext wrote, of that kind
+    (:func:`own_output`), or empty, unless ``force``; with ``resume`` the
+    records ``output`` is checked by the job that resumes it.
 
     Raises
     ------
     ParameterError
         Naming the option and the path, for a path the command gets wrong
-        (see :func:`policytext.tables.check_output`) or one given twice.
+        (see :func:`policytext.tables.check_output`), one given twice, or
+        a file of the user's that the job would replace.
     PolicytextError
         Naming the option and the path, for a folder this process may not write in.
     """
@@ -829,6 +858,51 @@ def check_outputs(outputs, inputs):
         if key in seen:
             raise ParameterError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
         seen[key] = name
+        if force or name not in _OWN_KINDS or (resume and name == "output") or not os.path.isfile(path):
+            continue
+        if not own_output(name, path):
+            raise ParameterError(
+                f"--{name} {path}: the file exists and is not {_OWN_KINDS[name]} policytext wrote; "
+                "choose another file, or add --force to replace it"
+            )
+
+
+#: The outputs a job recognises as its own before replacing them, and what each is called.
+_OWN_KINDS = {"output": "a records output", "summary": "a summary", "panel": "a panel", "errors": "a list of failed documents"}
+_SUMMARY_HEAD = ["file", "place", "place_full", "level"]
+_PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
+_ERROR_LINE = re.compile(r"[^\n]*\S: \S[^\n]*\n")
+
+
+def own_output(kind, path):
+    """Whether the existing file ``path`` is an output policytext wrote as ``kind``
+    ("output", "summary", "panel" or "errors"), or empty: a file a job may replace.
+
+    Records are known by the files a job keeps beside them (how it tagged,
+    its journal or spool) or by their first line or columns; a summary and a
+    panel by their first columns; a list of failed documents by its lines,
+    each ``document: reason``.
+    """
+    try:
+        if os.path.getsize(path) == 0:
+            return True
+        if kind == "errors":
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            return all(_ERROR_LINE.fullmatch(line) for line in text.splitlines(keepends=True))
+        if kind == "output":
+            beside = (f"{path}{SETTINGS}", f"{path}{JOURNAL}", f"{path}{SPOOL}")
+            if any(os.path.isfile(name) for name in beside):
+                return True
+            if Path(path).suffix.lower() == ".jsonl":
+                with open(path, encoding="utf-8") as f:
+                    record = json.loads(f.readline())
+                return isinstance(record, dict) and "file" in record and isinstance(record.get("probs"), dict)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: no output of policytext's
+        return False
+    head = {"output": list(COLUMNS), "summary": _SUMMARY_HEAD, "panel": _PANEL_HEAD}[kind]
+    columns = columns_of(path)
+    return columns is not None and columns[: len(head)] == head
 
 
 def replace_text(path, text):

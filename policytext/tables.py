@@ -37,7 +37,10 @@ from xml.etree.ElementTree import ParseError
 from ._validation import Constraint, check_params
 from .errors import ParameterError, PolicytextError, extra_needed
 
-__all__ = ["JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS", "check_output", "format_of", "read_table", "replacing", "write_table"]
+__all__ = [
+    "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
+    "check_output", "check_table", "columns_of", "format_of", "read_table", "replacing", "write_table",
+]
 
 #: Formats by extension.
 TABLE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
@@ -70,6 +73,42 @@ def format_of(path, *, format=None):
     if format is not None and format != by_extension:
         raise ParameterError(f"{path}: --format {format} disagrees with the extension {suffix} ({by_extension})")
     return by_extension
+
+
+#: The module each format needs, and the extra that installs it.
+_EXTRAS = {"parquet": ("pyarrow", "parquet"), "xlsx": ("openpyxl", "excel")}
+
+
+def check_table(path, *, option, format=None):
+    """The table format for ``path`` (:func:`format_of`), with the extra it needs checked now.
+
+    For a job to call before any work, so that a table it writes at the end
+    cannot fail for a mistyped extension or a missing extra after hours of
+    tagging. ``option`` (``"--summary"``) begins every message.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`format_of` (``policytext`` exits 2).
+    PolicytextError
+        If the format's extra is not installed (exit 1).
+
+    >>> check_table("shares.txt", option="--summary")
+    Traceback (most recent call last):
+    ...
+    policytext.errors.ParameterError: --summary shares.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx
+    """
+    try:
+        fmt = format_of(path, format=format)
+    except ParameterError as exc:
+        raise ParameterError(f"{option} {exc}") from None
+    if fmt in _EXTRAS:
+        module, extra = _EXTRAS[fmt]
+        try:
+            __import__(module)
+        except ImportError:
+            raise PolicytextError(f"{option} {path}: {extra_needed(f'writing .{fmt}', extra)}") from None
+    return fmt
 
 
 #: Folders whose entries are devices or a process's open files (``/dev/stdout``
@@ -335,6 +374,38 @@ def read_table(path, *, format=None):
     except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError) as exc:
         # pyarrow's and openpyxl's errors for a damaged file are among these.
         raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
+
+
+def columns_of(path):
+    """The columns of an existing table file, from its first line or its header only; None if it is not one.
+
+    What tells a table policytext wrote from a file of the user's of the
+    same name: its columns. A file that cannot be read as a table of its
+    extension's format (or whose format's extra is missing) gives None.
+    """
+    try:
+        fmt = format_of(path)
+        if fmt in ("csv", "jsonl"):
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                first = f.readline()
+            if fmt == "csv":
+                return next(csv.reader([first]), None)
+            row = json.loads(first)
+            return list(row) if isinstance(row, dict) else None
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [str(c) for c in next(book.worksheets[0].iter_rows(values_only=True), None) or ()]
+        finally:
+            book.close()
+    except (ImportError, OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError):
+        # pyarrow's and openpyxl's errors for a file that is no table of theirs are among these.
+        return None
 
 
 def _excel_cell(make, sheet, value):

@@ -151,7 +151,8 @@ def test_a_job_that_finds_no_document_is_refused_and_leaves_its_outputs_alone(tm
     summary.write_text("kept\n", encoding="utf-8")
     pattern = str(tmp_path / "*.docx")
     with pytest.raises(PolicytextError) as info:
-        tag_files([pattern, str(tmp_path / "reprots")], output=str(out), summary=str(summary))
+        # force: files that are not policytext's may be replaced, but not by a job that finds nothing to tag.
+        tag_files([pattern, str(tmp_path / "reprots")], output=str(out), summary=str(summary), force=True)
     assert str(info.value) == (
         f"no documents found in {pattern}, {tmp_path / 'reprots'} "
         f"({pattern}: no file matches this pattern; {tmp_path / 'reprots'}: no such file); nothing was written"
@@ -1161,7 +1162,7 @@ def test_an_output_that_is_a_link_replaces_its_target_and_keeps_the_link(tmp_pat
     target.write_text("old\n", encoding="utf-8")
     link = tmp_path / "s.csv"
     link.symlink_to(target)
-    tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.jsonl"), summary=str(link), progress=False)
+    tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.jsonl"), summary=str(link), progress=False, force=True)  # "old" is no summary
     assert link.is_symlink() and os.readlink(link) == str(target)
     rows = list(csv.DictReader(open(target, encoding="utf-8-sig")))
     assert [row["file"] for row in rows] == [str(tmp_path / "a.txt")]

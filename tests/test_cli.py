@@ -178,7 +178,7 @@ def test_targets_refuses_a_format_that_disagrees_and_a_bad_output_before_reading
     good, _ = _targets_docs(tmp_path)
     code, out, err = run("targets", str(good), "-o", str(tmp_path / "t.csv"), "--format", "xlsx")
     assert (code, out) == (2, "")
-    assert err == f"policytext: error: {tmp_path / 't.csv'}: --format xlsx disagrees with the extension .csv (csv)\n"
+    assert err == f"policytext: error: --output {tmp_path / 't.csv'}: --format xlsx disagrees with the extension .csv (csv)\n"
     folder = tmp_path / "out.csv"
     folder.mkdir()
     code, _, err = run("targets", str(good), "-o", str(folder))
@@ -410,9 +410,9 @@ def test_usage_mistakes_about_outputs_exit_2_before_any_work(tmp_path, model_dir
         (("tag", str(report), "-o", "/dev/null"), "--output /dev/null: the output is not a regular file (a device or a process's stream)"),
         (("tag", str(report), "-o", str(report)), f"--output {report}: the output is one of the input documents"),
         (("tag", str(report), "-o", f"{d}/no/such/o.jsonl"), f"--output {d}/no/such/o.jsonl: no such folder {d}/no/such"),
-        (("tag", str(report), "-o", f"{d}/o.jsonl", "--summary", f"{d}/s.txt"), f"{d}/s.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx"),
-        (("targets", str(report), "-o", f"{d}/t.csv", "--format", "jsonl"), f"{d}/t.csv: --format jsonl disagrees with the extension .csv (csv)"),
-        (("targets", str(report), "-o", f"{d}/t.txt"), f"{d}/t.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx"),
+        (("tag", str(report), "-o", f"{d}/o.jsonl", "--summary", f"{d}/s.txt"), f"--summary {d}/s.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx"),
+        (("targets", str(report), "-o", f"{d}/t.csv", "--format", "jsonl"), f"--output {d}/t.csv: --format jsonl disagrees with the extension .csv (csv)"),
+        (("targets", str(report), "-o", f"{d}/t.txt"), f"--output {d}/t.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx"),
         (("targets", str(report), "-o", str(folder)), f"{folder}: the output is a folder"),
         (("targets", str(report), "-o", "/dev/stdout.csv"), "/dev/stdout.csv: the output is not a regular file (a device or a process's stream)"),
     ]

@@ -5,6 +5,7 @@ when the 'docs' extra (trafilatura, python-docx, pypdf) is not installed.
 """
 
 import io
+import json
 import random
 import re
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO
 from pdfmaker import make_pdf
 from policytext import split_sentences
 from policytext.errors import DocumentError
@@ -786,16 +788,21 @@ def test_pdf_page_limit_is_checked_before_extraction(tmp_path, monkeypatch):
     assert reason(path, max_pdf_pages=2) == "PDF has 3 pages, over the 2-page limit"
 
 
-def test_pdf_warnings_are_not_printed(tmp_path):
+def test_pdf_warnings_are_not_printed_by_the_command_and_are_python_logging_s_to_configure(tmp_path):
     pytest.importorskip("pypdf")
     # A wrong startxref offset: pypdf recovers and logs a warning, which
-    # without a handler Python would print to stderr.
+    # without a handler Python prints to stderr.
     data = make_pdf([[PARAGRAPHS[0]]])
     path = write(tmp_path / "shifted.pdf", data.replace(b"startxref\n", b"startxref\n1"))
-    script = f"from policytext.readers import read_document; print(read_document({str(path)!r}).strip())"
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", check=True)
-    assert run.stdout.strip() == PARAGRAPHS[0]
+    command = [sys.executable, "-m", "policytext.cli", "tag", str(path), "--no-progress"]
+    run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=True, cwd=REPO)
+    assert [json.loads(line)["text"] for line in run.stdout.splitlines()] == [PARAGRAPHS[0]]
     assert run.stderr == ""
+    # The library leaves pypdf's logging as the application set it (here: not at all, so Python prints it).
+    script = f"from policytext.readers import read_document; print(read_document({str(path)!r}).strip())"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", check=True, cwd=REPO)
+    assert run.stdout.strip() == PARAGRAPHS[0]
+    assert "startxref" in run.stderr
 
 
 # ----------------------------------------------------------------- refusals

@@ -1,0 +1,267 @@
+"""The command line's edges: outputs checked before any work, write errors, the job's own
+files in the folder it tags, start-up interrupts, and option help.
+
+Each test goes through the command (``main()`` or a subprocess), as a user would.
+"""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from policytext.cli import main
+
+REPORT = (
+    "2024年江城县政府工作报告\n一、上半年工作回顾\n"
+    "新建高标准农田3000亩。排查整改安全隐患210条。完成规上工业产值38.6亿元，同比增长9.2%。"
+    "新增城镇就业800人。化解信访积案7件。河道水质稳定达到三类。\n"
+)
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def command(*argv, env=None, **kw):
+    """``python -m policytext.cli ARGV`` from this checkout, in a process of its own."""
+    return subprocess.run([sys.executable, "-m", "policytext.cli", *map(str, argv)], cwd=REPO, env={**os.environ, **(env or {})}, capture_output=True, text=True, **kw)
+
+
+def without(folder, *modules):
+    """A folder to put first on PYTHONPATH in which importing ``modules`` fails: a machine without that extra."""
+    for name in modules:
+        (folder / name).mkdir(parents=True)
+        (folder / name / "__init__.py").write_text(f"raise ImportError('{name} is not installed')\n")
+    return {"PYTHONPATH": str(folder)}
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    return folder
+
+
+# 1. Every output's format, extra and extension is checked before the first document is read.
+
+
+def test_a_table_whose_extra_is_missing_is_refused_before_any_document_is_tagged(tmp_path, docs):
+    env = without(tmp_path / "shim", "openpyxl", "pyarrow")
+    out = tmp_path / "labels.jsonl"
+    cases = [
+        (("tag", docs, "-o", out, "--summary", tmp_path / "s.xlsx"), f"--summary {tmp_path / 's.xlsx'}: writing .xlsx needs the 'excel' extra"),
+        (("tag", docs, "-o", out, "--panel", tmp_path / "p.parquet"), f"--panel {tmp_path / 'p.parquet'}: writing .parquet needs the 'parquet' extra"),
+        (("targets", docs, "-o", tmp_path / "t.xlsx"), f"--output {tmp_path / 't.xlsx'}: writing .xlsx needs the 'excel' extra"),
+    ]
+    for argv, message in cases:
+        done = command(*argv, "--no-progress", env=env)
+        assert (done.returncode, done.stdout) == (1, ""), done.stderr
+        assert done.stderr == f"policytext: error: {message}: pip install -e '.[{message.split(chr(39))[1]}]' in policytext's clone\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "shim"]  # no record written: nothing was tagged
+
+
+def test_a_plot_extension_matplotlib_cannot_write_is_a_usage_mistake_found_before_work(tmp_path, docs):
+    pytest.importorskip("matplotlib")
+    code, out, err = run("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--plot", str(tmp_path / "shares.bmp"), "--no-progress")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"policytext: error: --plot {tmp_path / 'shares.bmp'}: cannot draw a figure as .bmp; use .png, .svg or .pdf (or .")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+
+
+def test_table_extensions_that_name_no_format_are_refused_naming_the_option(tmp_path, docs):
+    cases = [
+        (("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--panel", str(tmp_path / "p.txt")), f"--panel {tmp_path / 'p.txt'}: unknown table extension '.txt'"),
+        (("targets", str(docs), "-o", str(tmp_path / "t.doc")), f"--output {tmp_path / 't.doc'}: unknown table extension '.doc'"),
+    ]
+    for argv, message in cases:
+        code, out, err = run(*argv, "--no-progress")
+        assert (code, out, err) == (2, "", f"policytext: error: {message}; use one of .csv, .jsonl, .parquet, .xlsx\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+
+
+# 3. A write error on the records output names the output and the remedy, and leaves whole lines only.
+
+
+def _file_size_limit(limit):
+    def apply():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG, as on a full disk with ENOSPC
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_full_disk_cuts_the_document_back_and_says_to_resume(tmp_path, docs):
+    (docs / "b.txt").write_text("".join(f"新建高标准农田{n}亩，完成规上工业产值{n}亿元。\n" for n in range(300)), encoding="utf-8")
+    out = tmp_path / "labels.jsonl"
+    done = command("tag", docs, "-o", out, "--no-progress", preexec_fn=_file_size_limit(16 * 1024))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"policytext: error: --output {out}: file too large; it keeps 1 whole document: free space and run again with --resume\n"
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]  # no torn line
+    assert {r["file"] for r in records} == {str(docs / "a.txt")}
+    again = command("tag", docs, "-o", out, "--no-progress", "--resume")
+    assert (again.returncode, again.stderr) == (0, "")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["index"] for r in records if r["file"].endswith("b.txt")] == list(range(300))
+
+
+# 12 and 21.9-21.10. The job's own outputs are not documents of the folder it tags; a file of the
+# user's is not replaced without --force.
+
+
+def test_the_same_command_runs_again_and_resumes_over_its_own_outputs_in_the_folder(docs, monkeypatch):
+    (docs / "broken.txt").write_bytes(b"")  # a document that fails, so failed.txt has a line
+    monkeypatch.chdir(docs)
+    argv = ("tag", ".", "-o", "labels.jsonl", "--errors", "failed.txt", "--summary", "shares.csv", "--no-progress")
+    for extra in ((), (), ("--resume",)):
+        code, out, err = run(*argv, *extra)
+        # No "one of the input documents", and no "skipped files of unsupported formats" for
+        # labels.jsonl, shares.csv and labels.jsonl.settings.json.
+        assert (code, out, err) == (3, "", "policytext: ./broken.txt: empty file\n"), extra
+        assert (docs / "failed.txt").read_text(encoding="utf-8") == "./broken.txt: empty file\n"
+    files = {json.loads(line)["file"] for line in (docs / "labels.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert files == {"./a.txt"}
+
+
+def test_an_existing_file_policytext_did_not_write_is_not_replaced_without_force(tmp_path, docs):
+    mine = {
+        "-o": tmp_path / "notes.jsonl",
+        "--summary": tmp_path / "budget.csv",
+        "--panel": tmp_path / "panel.jsonl",
+        "--errors": tmp_path / "todo.txt",
+    }
+    for path in mine.values():
+        path.write_text('{"mine": 1}\n' if path.suffix != ".txt" else "明天：买菜\n", encoding="utf-8")
+    what = {"-o": "--output", "--summary": "--summary", "--panel": "--panel", "--errors": "--errors"}
+    kind = {"-o": "a records output", "--summary": "a summary", "--panel": "a panel", "--errors": "a list of failed documents"}
+    for option, path in mine.items():
+        argv = ["tag", str(docs), "--no-progress"] + ([] if option == "-o" else ["-o", str(tmp_path / "o.jsonl")]) + [option, str(path)]
+        code, out, err = run(*argv)
+        assert (code, out) == (2, "")
+        assert err == f"policytext: error: {what[option]} {path}: the file exists and is not {kind[option]} policytext wrote; choose another file, or add --force to replace it\n"
+        assert path.read_text(encoding="utf-8") in ('{"mine": 1}\n', "明天：买菜\n")
+        assert not (tmp_path / "o.jsonl").exists()
+    code, _, err = run("tag", str(docs), "--no-progress", *(x for option, path in mine.items() for x in (option, str(path))), "--force")
+    assert (code, err) == (0, "")
+    assert json.loads((tmp_path / "notes.jsonl").read_text(encoding="utf-8").splitlines()[0])["file"] == str(docs / "a.txt")
+    # Once policytext's, each is replaced by the same command again, without --force.
+    code, _, err = run("tag", str(docs), "--no-progress", *(x for option, path in mine.items() for x in (option, str(path))))
+    assert (code, err) == (0, "")
+    for fmt in ("csv", "xlsx", "parquet"):
+        pytest.importorskip({"csv": "csv", "xlsx": "openpyxl", "parquet": "pyarrow"}[fmt])
+        out = tmp_path / f"labels.{fmt}"
+        for _ in range(2):
+            code, _, err = run("tag", str(docs), "-o", str(out), "--summary", str(tmp_path / f"s.{fmt}"), "--panel", str(tmp_path / f"p.{fmt}"), "--no-progress")
+            assert (code, err) == (0, ""), fmt
+
+
+# 15. Ctrl-C right after Enter is "interrupted" and exit 130, not a traceback.
+
+
+def test_starting_the_command_imports_nothing_heavy_before_main_handles_ctrl_c():
+    probe = "import sys, policytext.cli; print(sorted(m for m in ('numpy', 'scipy', 'policytext.api', 'policytext.targets') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.3])
+def test_ctrl_c_while_the_command_starts_is_an_interruption(delay, tmp_path):
+    import signal
+    import time
+
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+    job = subprocess.Popen([sys.executable, "-m", "policytext.cli", "tag", str(tmp_path / "a.txt")], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)  # while numpy, scipy and the model load: the first half-second
+    job.send_signal(signal.SIGINT)
+    _, err = job.communicate(timeout=60)
+    if job.returncode == 0:
+        pytest.skip("the job ended before the signal came (a fast machine)")
+    assert (job.returncode, err) == (130, "policytext: interrupted\n")
+
+
+# 11. A binary sink is refused at the entry, as a binary input stream is.
+
+
+def test_tag_files_refuses_a_binary_sink_before_any_work(tmp_path, docs):
+    import policytext
+
+    for sink in (io.BytesIO(), open(tmp_path / "out.bin", "wb")):
+        with sink, pytest.raises(policytext.ParameterError) as info:
+            policytext.tag_files([docs], sink=sink)
+        assert str(info.value) == f"tag_files(): 'sink' must be None or a text file open for writing, got {sink!r}"
+    assert (tmp_path / "out.bin").read_bytes() == b""
+    text = io.StringIO()
+    policytext.tag_files([docs], sink=text)
+    assert json.loads(text.getvalue().splitlines()[0])["file"] == str(docs / "a.txt")
+
+
+# 18. The library leaves other packages' logging alone; the command keeps their lines off stderr.
+
+
+def test_reading_documents_adds_no_handler_to_the_libraries_loggers(tmp_path):
+    pytest.importorskip("trafilatura")
+    pytest.importorskip("pypdf")
+    from pdfmaker import make_pdf
+
+    from policytext.readers import read_document
+
+    page = tmp_path / "r.html"
+    page.write_text("<html><body><article><p>新建高标准农田4300亩。</p><p>整改隐患126条。</p></article></body></html>", encoding="utf-8")
+    probe = (  # trafilatura gives its own logger a NullHandler when imported: what was there after the imports stays
+        "import logging, sys, trafilatura, pypdf; from policytext.readers import read_document\n"
+        "handlers = lambda: [list(logging.getLogger(n).handlers) for n in ('trafilatura', 'pypdf', 'pypdf._reader')]\n"
+        "before = handlers()\n"
+        "for path in sys.argv[1:]: read_document(path)\n"
+        "print(handlers() == before)"
+    )
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(make_pdf([["新建高标准农田4300亩。"]]))
+    done = subprocess.run([sys.executable, "-c", probe, str(page), str(pdf)], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout == "True\n"
+
+
+# 14. POLICYTEXT_MODEL is in --help, and named when the model it chooses cannot be loaded.
+
+
+def test_the_model_variable_is_in_help_and_named_in_its_error(tmp_path, docs):
+    for name in ("tag", "evaluate"):
+        done = command(name, "--help")
+        assert "$POLICYTEXT_MODEL" in " ".join(done.stdout.split()), name
+    empty = tmp_path / "nomodel"
+    empty.mkdir()
+    done = command("tag", docs / "a.txt", env={"POLICYTEXT_MODEL": str(empty)})
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"policytext: error: POLICYTEXT_MODEL={empty}: {empty} is not a policytext model: model.json not found; "
+        "unset the variable to use the shipped model\n"
+    )
+
+
+# 21.6-21.8. --font on a folder, --model on model.json, evaluate --no-progress.
+
+
+def test_a_folder_as_font_and_a_model_file_as_model_are_named_for_what_they_are(tmp_path, docs, tiny_corpus):
+    pytest.importorskip("matplotlib")
+    code, out, err = run("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--plot", str(tmp_path / "p.png"), "--font", str(tmp_path))
+    assert (code, out, err) == (1, "", f"policytext: error: --font {tmp_path}: is a folder; give a font file (.ttf, .otf or .ttc) in it\n")
+    model_json = REPO / "models" / "default" / "model.json"
+    for argv in (("evaluate", str(tiny_corpus)), ("tag", str(docs))):
+        code, out, err = run(*argv, "--model", str(model_json))
+        assert (code, out, err) == (2, "", f"policytext: error: --model {model_json}: a model is a folder; give the folder that holds it ({model_json.parent})\n")
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_evaluate_takes_no_progress_as_the_other_commands_do(tiny_corpus):
+    code, out, err = run("evaluate", str(tiny_corpus), "--no-progress", "--json")
+    assert (code, err) == (0, "")
+    assert set(json.loads(out)) >= {"accuracy", "macro_f1"}
