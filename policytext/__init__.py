@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from .segment import iter_sentences as iter_sentences
     from .segment import split_sentences as split_sentences
     from .targets import Target as Target
+    from .target_table import TargetTable as TargetTable
+    from .target_table import targets_files as targets_files
     from .targets import targets as targets
 
 #: The public names, and the module each is imported from when first asked
@@ -42,6 +44,7 @@ _LAZY = {
     "Classifier": "model",
     **dict.fromkeys(("Span", "iter_sentences", "split_sentences"), "segment"),
     **dict.fromkeys(("Target", "targets"), "targets"),
+    **dict.fromkeys(("TargetTable", "targets_files"), "target_table"),
 }
 
 __all__ = [
@@ -56,6 +59,7 @@ __all__ = [
     "Sentence",
     "Span",
     "Target",
+    "TargetTable",
     "attention_shares",
     "classify",
     "classify_batch",
@@ -66,6 +70,7 @@ __all__ = [
     "split_sentences",
     "tag_files",
     "targets",
+    "targets_files",
 ]
 
 

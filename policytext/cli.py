@@ -160,6 +160,7 @@ def _parser():
     targets.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
     targets.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50)")
     targets.add_argument("--no-progress", action="store_true", help="no progress bar")
+    targets.add_argument("--force", action="store_true", help="replace an existing -o file that is not a targets table policytext wrote (refused otherwise)")
     targets.set_defaults(run=_run_targets)
 
     train = sub.add_parser(
@@ -292,43 +293,20 @@ class _DocumentWarnings:
 
 
 def _run_targets(args, out, err):
-    from tqdm import tqdm
-
-    from .finding import find_documents, skipped_note
     from .records import one_line
-    from .summary import read_meta
-    from .errors import DocumentError, PolicytextError
-    from .readers import read_document
-    from .tables import check_output, check_table, write_table
-    from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
+    from .finding import skipped_note
+    from .target_table import targets_files
 
-    # Every refusal comes before any document is read.
-    fmt = check_table(args.output, option="--output", format=args.format)
-    search = find_documents(args.paths, outputs=(args.output, args.meta))
-    documents, problems = search.documents, search.problems
-    if not documents:
-        from .archive import no_documents
-
-        raise PolicytextError(no_documents(args.paths, problems))
-    check_output(args.output, inputs=documents)
-    overrides = read_meta(args.meta) if args.meta else {}
-    for path, reason in problems:
+    def report(path, reason):
         print(f"policytext: {one_line(path)}: {reason}", file=err, flush=True)
-    rows, failed = [], len(problems)
-    for path in tqdm(documents, unit="doc", desc="targets", file=err, disable=True if args.no_progress else None):
-        try:
-            text = read_document(path, max_bytes=int(args.max_mb * 1024 * 1024))
-        except DocumentError as exc:
-            print(f"policytext: {one_line(exc.path)}: {exc.reason}", file=err, flush=True)
-            failed += 1
-            continue
-        meta, found = document_targets(path, text, overrides=overrides)
-        rows += [wide_row(meta, found)] if args.wide else long_rows(meta, found)
-    columns = WIDE_COLUMNS if args.wide else LONG_COLUMNS
-    write_table(rows, columns, args.output, format=fmt, inputs=documents, types=COLUMN_TYPES)
-    if search.unsupported:
-        print(f"policytext: warning: {skipped_note(search.unsupported)}", file=err, flush=True)
-    return EXIT_PARTIAL if failed else 0
+
+    table = targets_files(
+        args.paths, output=args.output, format=args.format, wide=args.wide, meta=args.meta,
+        max_mb=args.max_mb, progress=not args.no_progress, on_error=report, force=args.force,
+    )  # fmt: skip
+    if table.unsupported:
+        print(f"policytext: warning: {skipped_note(table.unsupported)}", file=err, flush=True)
+    return EXIT_PARTIAL if table.failed else 0
 
 
 def _os_reason(exc):

@@ -1,0 +1,211 @@
+"""The targets of many reports as one table: the job behind ``policytext targets``.
+
+:func:`targets_files` finds the documents (files, folders, glob patterns),
+reads each report's targets for the coming year
+(:func:`policytext.targets.document_targets`) and returns them as rows, one
+per document and indicator or (``wide``) one per document; given an
+``output``, it also writes them as a table in the format its extension
+names. Every refusal comes before the first document is read, and a
+document that cannot be read is reported and passed over, never the end of
+the job.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ._validation import BOOL, CALLABLE, PATH, PATHS, check_params, number_between, one_of, optional
+from .errors import DocumentError, ParameterError, PolicytextError
+
+if TYPE_CHECKING:
+    import pandas
+
+    from .api import StrPath
+
+__all__ = ["TargetTable", "targets_files"]
+
+#: What the options of :func:`targets_files` allow, checked in one place.
+_OPTIONS = {
+    "paths": PATHS,
+    "output": optional(PATH),
+    "meta": optional(PATH),
+    "format": optional(one_of("csv", "jsonl", "parquet", "xlsx")),
+    "wide": BOOL,
+    "max_mb": number_between(1e-6, 1e9),
+    "progress": BOOL,
+    "on_error": optional(CALLABLE),
+    "force": BOOL,
+}
+
+
+@dataclass
+class TargetTable:
+    """The targets of a job's documents.
+
+    Attributes
+    ----------
+    rows : list of dict
+        One per document and indicator (one per document if ``wide``), with
+        exactly the keys of :attr:`columns` (None where a row has no value),
+        as the table file has them.
+    columns : tuple of str
+        :data:`policytext.targets.LONG_COLUMNS` or ``WIDE_COLUMNS``.
+    documents : int
+        The documents read.
+    failed : list of (str, str)
+        ``(path, reason)`` for each document that could not be read, and
+        each path that matched nothing.
+    unsupported : list of str
+        Files of other formats the folders held (not documents).
+    """
+
+    rows: list[dict[str, Any]]
+    columns: tuple[str, ...]
+    documents: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame with :attr:`columns` (the ``pandas`` extra)."""
+        from .summary import import_pandas
+
+        pd = import_pandas("TargetTable.to_pandas()")
+        return pd.DataFrame([[row.get(c) for c in self.columns] for row in self.rows], columns=list(self.columns))
+
+
+def targets_files(
+    paths: StrPath | Sequence[StrPath],
+    *,
+    output: StrPath | None = None,
+    format: str | None = None,
+    wide: bool = False,
+    meta: StrPath | None = None,
+    max_mb: float = 50,
+    progress: bool = False,
+    on_error: Callable[[str, str], object] | None = None,
+    force: bool = False,
+) -> TargetTable:
+    """Read the coming year's targets of every report in ``paths``.
+
+    Parameters
+    ----------
+    paths : str, Path or list of them
+        Files, folders (searched recursively) and glob patterns.
+    output : str, optional
+        Also write the rows to this table, ``.csv``, ``.jsonl``,
+        ``.parquet`` or ``.xlsx`` by its extension (written beside and
+        renamed into place once complete).
+    format : {"csv", "jsonl", "parquet", "xlsx"}, optional
+        Must agree with ``output``'s extension if given.
+    wide : bool
+        One row per document (each indicator's value, range and modifier)
+        instead of one per document and indicator.
+    meta : str, optional
+        A CSV overriding place, level and year (see
+        :func:`policytext.summary.read_meta`).
+    max_mb : float
+        Documents larger than this are refused (reported, not read).
+    progress : bool
+        Show a progress bar on standard error.
+    on_error : callable, optional
+        Called with ``(path, reason)`` as each document fails.
+    force : bool
+        Replace an existing ``output`` that is not a targets table
+        policytext wrote; without it such a file is refused before any work.
+
+    Returns
+    -------
+    TargetTable
+
+    Raises
+    ------
+    ParameterError
+        A bad option or output, before any document is read.
+    PolicytextError
+        No document found, or an output that cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "2026年青禾县政府工作报告.txt").write_text(
+    ...     "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。", encoding="utf-8")
+    >>> table = targets_files(folder)
+    >>> [(r["place"], r["indicator"], r["value"]) for r in table.rows]
+    [('青禾县', 'gdp_growth', 5.0)]
+    """
+    from tqdm import tqdm
+
+    from .finding import find_documents
+    from .readers import read_document
+    from .summary import read_meta
+    from .tables import check_output, check_table, write_table
+    from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
+
+    check_params(
+        "targets_files",
+        _OPTIONS,
+        {"paths": paths, "output": output, "meta": meta, "format": format, "wide": wide, "max_mb": max_mb, "progress": progress, "on_error": on_error, "force": force},
+    )
+    columns = WIDE_COLUMNS if wide else LONG_COLUMNS
+    fmt = None
+    if output is not None:
+        fmt = check_table(output, option="--output", format=format)
+    elif format is not None:
+        raise ParameterError("targets_files(): 'format' is the output's, and there is none (output=FILE, -o FILE)")
+    # An earlier run's table in a folder being read is no document of it.
+    own = [output] if output is not None and os.path.isfile(output) and _own_table(output) else []
+    found = find_documents(paths, outputs=(output, meta), own=own)
+    if not found.documents:
+        from .archive import no_documents
+
+        raise PolicytextError(no_documents(paths, found.problems))
+    if output is not None:
+        check_output(output, inputs=found.documents)
+        if not force and os.path.isfile(output) and not _own_table(output):
+            raise ParameterError(
+                f"--output {output}: the file exists and is not a targets table policytext wrote; choose another file, or add --force to replace it"
+            )
+    overrides = read_meta(meta) if meta else {}
+    table = TargetTable(rows=[], columns=columns, unsupported=list(found.unsupported))
+    for path, reason in found.problems:
+        _failed(table, path, reason, on_error)
+    for path in tqdm(found.documents, unit="doc", desc="targets", disable=None if progress else True):
+        try:
+            text = read_document(path, max_bytes=int(max_mb * 1024 * 1024))
+        except DocumentError as exc:
+            _failed(table, exc.path, exc.reason, on_error)
+            continue
+        document, targets = document_targets(path, text, overrides=overrides)
+        rows = [wide_row(document, targets)] if wide else long_rows(document, targets)
+        table.rows += [{column: row.get(column) for column in columns} for row in rows]
+        table.documents += 1
+    if output is not None:
+        write_table(table.rows, columns, output, format=fmt, inputs=found.documents, types=COLUMN_TYPES)
+    return table
+
+
+def _failed(table, path, reason, on_error):
+    table.failed.append((str(path), reason))
+    if on_error is not None:
+        on_error(str(path), reason)
+
+
+def _own_table(path):
+    """Whether the existing file ``path`` is empty or a targets table (long or wide) policytext wrote."""
+    from .tables import columns_of
+    from .targets import LONG_COLUMNS, META_COLUMNS, WIDE_COLUMNS
+
+    try:
+        if os.path.getsize(path) == 0:
+            return True
+    except OSError:
+        return False
+    columns = columns_of(path)
+    if columns is None:
+        return False
+    head = len(META_COLUMNS) + 1
+    return columns[:head] in (list(LONG_COLUMNS[:head]), list(WIDE_COLUMNS[:head]))

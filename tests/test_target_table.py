@@ -1,0 +1,103 @@
+"""targets_files: the targets of many reports as one table, and the command that writes it."""
+
+import io
+import json
+
+import pytest
+
+import policytext
+from policytext import ParameterError, PolicytextError, targets_files
+from policytext.cli import main
+
+PLAN = "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业1.2万人以上。"
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def reports(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "2026年青禾县政府工作报告.txt").write_text(PLAN, encoding="utf-8")
+    (folder / "2026年白水镇政府工作报告.txt").write_text("今年主要预期目标：地区生产总值增长6%。", encoding="utf-8")
+    return folder
+
+
+def test_the_rows_come_back_as_data_and_nothing_is_written(reports):
+    table = targets_files(reports)
+    assert table.documents == 2 and table.failed == []
+    found = {(r["place"], r["indicator"]): r["value"] for r in table.rows}
+    assert found[("青禾县", "gdp_growth")] == 5.0 and found[("白水镇", "gdp_growth")] == 6.0
+    assert found[("青禾县", "new_urban_jobs")] == 1.2
+    assert all(list(r) == list(table.columns) for r in table.rows)
+    assert sorted(p.name for p in reports.iterdir()) == ["2026年白水镇政府工作报告.txt", "2026年青禾县政府工作报告.txt"]
+
+
+def test_wide_gives_one_row_per_document(reports):
+    table = targets_files(reports, wide=True)
+    assert len(table.rows) == 2
+    assert {r["place"]: r["gdp_growth"] for r in table.rows} == {"青禾县": 5.0, "白水镇": 6.0}
+
+
+def test_a_document_that_cannot_be_read_is_reported_and_the_others_are_read(reports):
+    bad = reports / "2026年坏县政府工作报告.docx"
+    bad.write_bytes(b"not a zip")
+    seen = []
+    table = targets_files(reports, on_error=lambda path, reason: seen.append(path))
+    assert seen == [str(bad)] and [path for path, _ in table.failed] == [str(bad)]
+    assert table.documents == 2 and {r["place"] for r in table.rows} == {"青禾县", "白水镇"}
+
+
+def test_the_table_is_written_and_read_again_over_its_own_output(reports):
+    out = reports / "targets.csv"  # inside the folder being read
+    first = targets_files(reports, output=out)
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith('"file","place","place_full","level","year","indicator"')
+    again = targets_files(reports, output=out)  # its own table: replaced, and no document of the folder
+    assert again.documents == first.documents == 2
+    assert out.read_text(encoding="utf-8-sig") == text
+
+
+def test_a_file_policytext_did_not_write_is_refused_unless_force(reports, tmp_path):
+    notes = tmp_path / "notes.csv"
+    notes.write_text("my,own\n1,2\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="not a targets table policytext wrote; choose another file, or add --force"):
+        targets_files(reports, output=notes)
+    assert notes.read_text(encoding="utf-8") == "my,own\n1,2\n"
+    targets_files(reports, output=notes, force=True)
+    assert notes.read_text(encoding="utf-8-sig").startswith('"file","place"')
+
+
+def test_options_are_checked_in_the_one_wording(reports):
+    with pytest.raises(ParameterError, match=r"targets_files\(\): 'wide' must be True or False, got 'yes'"):
+        targets_files(reports, wide="yes")
+    with pytest.raises(ParameterError, match="'format' is the output's, and there is none"):
+        targets_files(reports, format="csv")
+    with pytest.raises(PolicytextError, match="no documents found"):
+        targets_files(reports / "nothing-here-*.txt")
+
+
+def test_to_pandas_has_the_table_columns(reports):
+    pytest.importorskip("pandas")
+    frame = targets_files(reports).to_pandas()
+    assert list(frame.columns) == list(policytext.targets_files(reports).columns)
+    assert len(frame) == 3 and frame.loc[frame["indicator"] == "gdp_growth", "value"].tolist() == [6.0, 5.0]
+
+
+def test_the_command_refuses_a_file_of_the_users_with_exit_2_and_takes_force(reports, tmp_path):
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"mine": 1}\n', encoding="utf-8")
+    code, out, err = run("targets", str(reports), "-o", str(notes), "--no-progress")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"policytext: error: --output {notes}: the file exists and is not a targets table policytext wrote; "
+        "choose another file, or add --force to replace it\n"
+    )
+    code, _, err = run("targets", str(reports), "-o", str(notes), "--no-progress", "--force")
+    assert (code, err) == (0, "")
+    rows = [json.loads(line) for line in notes.read_text(encoding="utf-8").splitlines()]
+    assert {r["place"] for r in rows} == {"青禾县", "白水镇"}
