@@ -323,10 +323,13 @@ def _run_train(args, out, err):
     from .corpus import LABELS
     from .modelfile import check_destination, save_model
     from .train import default_features, train_corpus
+    from .errors import ParameterError
 
     labels = LABELS
     if args.labels:
         labels = None if args.labels == "any" else [s.strip() for s in args.labels.split(",") if s.strip()]
+        if labels == []:
+            raise ParameterError(f"--labels {args.labels!r} names no label; give labels separated by commas (economy,other), or 'any'")
     # Checked before training too (save_model checks again), so a refusal
     # does not come after minutes of work.
     if os.path.lexists(args.output) and not args.force:

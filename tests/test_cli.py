@@ -443,3 +443,11 @@ def test_evaluate_names_a_bad_file_without_a_line_number(tmp_path, model_dir):
     bare.mkdir()
     code, _, err = run("evaluate", str(bare), "--model", str(model_dir))
     assert (code, err) == (1, f"policytext: error: {bare}: folder holds no .jsonl files\n")
+
+
+def test_train_labels_that_name_no_label_are_bad_usage(tmp_path, tiny_corpus):
+    out = tmp_path / "model"
+    code, _, err = run("train", str(tiny_corpus), "-o", str(out), "--labels", ",")
+    assert code == 2
+    assert err == "policytext: error: --labels ',' names no label; give labels separated by commas (economy,other), or 'any'\n"
+    assert not out.exists()
