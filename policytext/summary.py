@@ -310,8 +310,9 @@ class Summary:
             counts = np.bincount(best, minlength=len(self.labels))
             char_counts = np.bincount(best, weights=chars, minlength=len(self.labels))
             for k, label in enumerate(self.labels):
-                row[f"share_{label}"] = round(counts[k] / max(len(chars), 1), 4)
-                row[f"chars_{label}"] = round(char_counts[k] / max(chars.sum(), 1), 4)
+                # Python floats, as the corrected shares are: rows are plain data for any writer.
+                row[f"share_{label}"] = round(float(counts[k]) / max(len(chars), 1), 4)
+                row[f"chars_{label}"] = round(float(char_counts[k]) / max(float(chars.sum()), 1), 4)
             row.update(self._estimates(proba, chars, doc_ids))
             rows.append(row)
         return rows

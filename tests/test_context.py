@@ -320,6 +320,8 @@ def test_a_job_kept_in_memory_gives_its_panel_as_data(tmp_path):
     rows = result.summary.panel()
     assert [(r["place"], r["documents"]) for r in rows] == [("白石乡", 1), ("青禾镇", 1)]
     assert set(result.summary.panel_columns()) == set(rows[0])
+    # Plain Python values throughout, counted shares as the corrected ones.
+    assert {type(v) for r in rows for k, v in r.items() if k.startswith(("share_", "chars_"))} == {float}
 
 
 def test_the_temperature_is_fitted_on_writers_held_out_whole():
