@@ -7,42 +7,56 @@ does; every refusal has one wording: ``f(): 'name' must be <allowed>, got <value
 
 import numbers
 import os
+import reprlib
 from collections.abc import Iterable
 
 from .errors import ParameterError
 
 
-def check_text(text, name="text"):
-    """Refuse anything but a ``str`` for a single text."""
+# Values in messages are shown short: a bad argument may be a whole report or an array.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
+def shown(value):
+    """``repr(value)``, cut short: how every refusal shows what it got."""
+    return _SHORT.repr(value)
+
+
+def refusal(where, name, allowed, got):
+    """The one wording of every refusal: ``f(): 'name' must be <allowed>, got <value>``."""
+    return ParameterError(f"{where}(): {name!r} must be {allowed}, got {got}")
+
+
+def check_text(text, *, where, name="text"):
+    """Refuse anything but a ``str`` for a single text, as the function ``where``'s argument ``name``."""
     if not isinstance(text, str):
-        raise ParameterError(f"{name} must be a str, got {type(text).__name__}")
+        raise refusal(where, name, "a str", shown(text))
     return text
 
 
-def refuse_single_str(value, name):
+def refuse_single_str(value, *, where, name):
     """Refuse a lone ``str`` or ``bytes`` where a list of str is expected, with the one wording every entry point uses.
 
     For sequences too large to copy into a list (a model's vocabulary);
     :func:`check_texts` also checks the items.
     """
     if isinstance(value, (str, bytes)):
-        raise ParameterError(
-            f"{name} must be a list of str, got a single {type(value).__name__}; "
-            f"wrap it in a list: [{name[:-1] if name.endswith('s') else name}]"
-        )
+        item = name[:-1] if name.endswith("s") else name
+        raise refusal(where, name, "a list of str", f"a single {type(value).__name__}, {shown(value)}; wrap it in a list: [{item}]")
     return value
 
 
-def check_texts(texts, name="texts", offset=0):
+def check_texts(texts, *, where, name="texts", offset=0):
     """Return ``texts`` as a list of str, refusing a lone str and non-str items.
 
     A lone ``str`` is iterable, so without this check it would be tagged
     character by character; every batch entry point refuses it instead.
     ``offset`` shifts the index in messages, for batches cut from a stream.
     """
-    refuse_single_str(texts, name)
+    refuse_single_str(texts, where=where, name=name)
     if not isinstance(texts, Iterable):
-        raise ParameterError(f"{name} must be a list of str, got {type(texts).__name__}")
+        raise refusal(where, name, "a list of str", shown(texts))
     texts = list(texts)
     # One pass in C over the items' types; the loop below only runs to name
     # the first bad item.
@@ -50,7 +64,7 @@ def check_texts(texts, name="texts", offset=0):
         return texts
     for i, item in enumerate(texts):
         if not isinstance(item, str):
-            raise ParameterError(f"{name}[{offset + i}] must be a str, got {type(item).__name__}")
+            raise refusal(where, f"{name}[{offset + i}]", "a str", shown(item))
     return texts
 
 
@@ -175,4 +189,4 @@ def check_params(where, table, values):
     for name, constraint in table.items():
         value = values[name]
         if not constraint.accepts(value):
-            raise ParameterError(f"{where}(): {name!r} must be {constraint.description}, got {value!r}")
+            raise refusal(where, name, constraint.description, shown(value))

@@ -22,6 +22,8 @@ from ._validation import (
     check_text,
     check_texts,
     int_between,
+    refusal,
+    shown,
     model_constraint,
     optional,
 )
@@ -192,7 +194,7 @@ def classify(text: str, *, model: ModelLike = None, context: bool = True) -> lis
     >>> sents[1].start, sents[1].end, sents[1].section
     (10, 23, ('一、上半年工作回顾',))
     """
-    check_text(text)
+    check_text(text, where="classify")
     _options("classify", model=model, context=context)
     clf = resolve_model(model)
     spans, proba, parts = tag_text(text, clf, context=context)
@@ -269,7 +271,7 @@ def attention_shares(
     from .shares import estimate_shares
 
     if isinstance(documents, (str, bytes)) or not isinstance(documents, Iterable):
-        check_texts(documents, name="documents")  # the same refusal as every batch entry point
+        check_texts(documents, where="attention_shares", name="documents")  # the same refusal as every batch entry point
     _options("attention_shares", model=model, chars=chars, level=level)
     clf = resolve_model(model)
     tagged = [classify(d, model=clf) if isinstance(d, str) else _tagged_document(d, i) for i, d in enumerate(documents)]
@@ -288,7 +290,7 @@ def _tagged_document(doc, index):
         sentences = list(doc)
         if all(isinstance(s, Sentence) for s in sentences):
             return sentences
-    raise ParameterError(f"documents[{index}] must be a str or Sentences (from classify or iter_classify), got {type(doc).__name__}")
+    raise refusal("attention_shares", f"documents[{index}]", "a str or Sentences (from classify or iter_classify)", shown(doc))
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:
@@ -316,7 +318,7 @@ def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int
     ['economy', 'other', 'other']
     """
     _options("classify_batch", model=model, n_jobs=n_jobs)
-    return _labels(resolve_model(model), check_texts(texts), n_jobs)
+    return _labels(resolve_model(model), check_texts(texts, where="classify_batch"), n_jobs)
 
 
 def _labels(clf, texts, n_jobs):
@@ -375,7 +377,7 @@ def classify_stream(
     ['agriculture', 'other']
     """
     if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
-        check_texts(texts)  # the same refusal as every batch entry point
+        check_texts(texts, where="classify_stream")  # the same refusal as every batch entry point
     _options("classify_stream", model=model, batch_size=batch_size, n_jobs=n_jobs)
     return _stream_labels(texts, resolve_model(model), batch_size, n_jobs)
 
@@ -383,7 +385,7 @@ def classify_stream(
 def _stream_labels(texts, clf, batch_size, n_jobs):
     seen = 0
     for batch in _batches(texts, batch_size):
-        yield from _labels(clf, check_texts(batch, offset=seen), n_jobs)
+        yield from _labels(clf, check_texts(batch, where="classify_stream", offset=seen), n_jobs)
         seen += len(batch)
 
 

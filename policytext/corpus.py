@@ -101,7 +101,7 @@ def read_corpus(paths, *, labels=LABELS):
         earlier line did, and every file that is empty or not UTF-8
         (see also :func:`corpus_files`).
     """
-    allowed = None if labels is None else set(check_texts(labels, name="labels"))
+    allowed = None if labels is None else set(check_texts(labels, where="read_corpus", name="labels"))
     files = corpus_files(paths)
     digest = hashlib.sha256()
     problems, records, seen, texts = [], [], {}, set()
@@ -218,7 +218,7 @@ def document_files(paths):
 
 def read_documents(files, *, labels=LABELS):
     """Read written documents; every bad one is reported at once in a :class:`CorpusError`."""
-    labels = None if labels is None else check_texts(labels, name="labels")
+    labels = None if labels is None else check_texts(labels, where="read_documents", name="labels")
     docs, problems = [], []
     for f in files:
         try:

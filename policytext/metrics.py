@@ -28,7 +28,7 @@ def evaluate(y_true, y_pred, labels):
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
     # A lone str is iterable: refused, not read as labels of one character each.
-    y_true, y_pred, labels = (check_texts(value, name=name) for name, value in (("y_true", y_true), ("y_pred", y_pred), ("labels", labels)))
+    y_true, y_pred, labels = (check_texts(value, where="evaluate", name=name) for name, value in (("y_true", y_true), ("y_pred", y_pred), ("labels", labels)))
     if len(y_true) != len(y_pred):
         raise ValueError(f"{len(y_true)} gold labels but {len(y_pred)} predictions")
     labels = list(labels) + sorted((set(y_true) | set(y_pred)) - set(labels))

@@ -80,8 +80,8 @@ class Classifier:
     """
 
     def __init__(self, labels, vocabulary, idf, coef, intercept, *, temperature=1.0, features=None, metadata=None, context=None, shares=None):
-        self.classes_ = np.asarray(check_texts(labels, name="labels"), dtype=object)
-        self.vocabulary = np.asarray(refuse_single_str(vocabulary, "vocabulary"), dtype=str)
+        self.classes_ = np.asarray(check_texts(labels, where="Classifier", name="labels"), dtype=object)
+        self.vocabulary = np.asarray(refuse_single_str(vocabulary, where="Classifier", name="vocabulary"), dtype=str)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept, dtype=np.float64)
@@ -153,7 +153,7 @@ class Classifier:
         >>> X.shape[0], X.getnnz(axis=1).tolist()[1]
         (2, 0)
         """
-        texts = check_texts(texts)
+        texts = check_texts(texts, where="transform")
         return tfidf(self._count_vectorizer().transform(texts), self.idf, self.features.norm)
 
     def _count_vectorizer(self):
@@ -198,7 +198,7 @@ class Classifier:
         ['agriculture', 'other']
         """
         check_params("decision_function", _ENGINE, {"engine": engine})
-        return self._scores(check_texts(texts), engine)
+        return self._scores(check_texts(texts, where="decision_function"), engine)
 
     def _scores(self, texts, engine="fast"):
         """:meth:`decision_function` for a list already checked to hold only str."""
@@ -266,7 +266,7 @@ class Classifier:
         (['agriculture'], 1.0)
         """
         check_params("predict_proba", _ENGINE, {"engine": engine})
-        return self._proba(check_texts(texts), engine)
+        return self._proba(check_texts(texts, where="predict_proba"), engine)
 
     def _proba(self, texts, engine="fast"):
         return softmax(self._scores(texts, engine) / self.temperature)
@@ -314,7 +314,7 @@ class Classifier:
         check_params("predict", _PREDICT, {"k": k, "threshold": threshold, "engine": engine})
         if k is None:
             check_params("predict", _NO_THRESHOLD, {"threshold": threshold})
-        texts = check_texts(texts)
+        texts = check_texts(texts, where="predict")
         if k is None:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()
         return self.top_k(self._proba(texts, engine), k=k, threshold=0.0 if threshold is None else threshold)
@@ -393,7 +393,7 @@ class Classifier:
         >>> [gram for gram, pull in load().explain("新建高标准农田4300亩。", k=3)]
         ['田', '标准农', '准农田']
         """
-        check_text(text)
+        check_text(text, where="explain")
         check_params("explain", {**_EXPLAIN, "label": optional(one_of(*self.labels))}, {"k": k, "label": label})
         if label is None:
             label = str(self.classes_[self._scores([text])[0].argmax()])

@@ -31,6 +31,7 @@ import zlib
 from pathlib import Path
 
 from .errors import DocumentError, ParameterError, extra_needed
+from ._validation import refusal, shown
 from .segment import INVISIBLE, SOFT_BREAK, is_hard_wrapped, is_page_mark, line_breaks
 from .wordlists import DocxNumbering
 
@@ -379,7 +380,7 @@ def without_page_furniture(text: str) -> str:
     (True, False, False)
     """
     if not isinstance(text, str):
-        raise ParameterError(f"text must be a str, got {type(text).__name__}")
+        raise refusal("without_page_furniture", "text", "a str", shown(text))
     return _pages_in_place(text)
 
 

@@ -35,7 +35,7 @@ from itertools import accumulate, compress, repeat
 from operator import add, itemgetter
 from typing import IO, NamedTuple
 
-from ._validation import TEXT_STREAM, check_params, int_between
+from ._validation import TEXT_STREAM, check_params, int_between, refusal, shown
 from .errors import ParameterError
 
 __all__ = [
@@ -906,7 +906,7 @@ def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[S
     24 43 ('一、工作回顾',) '新建农田3000亩，\\n整治河道5公里。'
     """
     if not isinstance(text, str):
-        raise ParameterError(f"text must be a str, got {type(text).__name__}")
+        raise refusal("split_sentences", "text", "a str", shown(text))
     check_params("split_sentences", {"max_chars": _MAX_CHARS}, {"max_chars": max_chars})
     split = _as_split(text)
     spans = _Splitter(max_chars, _sample_width(split)).lines(split)

@@ -440,7 +440,7 @@ def targets(text: str, *, year: int | None = None) -> list[Target]:
     >>> [(t.indicator, t.value, t.low, t.high, t.unit, t.modifier) for t in targets(report, year=2026)]
     [('gdp_growth', None, 5.0, 5.5, '%', ''), ('grain', 40.0, None, None, '万吨', '以上')]
     """
-    check_text(text)
+    check_text(text, where="targets")
     check_params("targets", _PARAMS, {"year": year})
     # Every pattern below is written in simplified characters; the fold keeps offsets.
     given, text = text, to_simplified(text)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, one_of, optional
+from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, one_of, optional, refusal, shown
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
 from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
@@ -225,26 +225,26 @@ def _check_options(where, **values):
     check_params(where, {name: _OPTIONS[name] for name in values}, values)
 
 
-def _check_labelled(texts, labels, groups=None):
+def _check_labelled(where, texts, labels, groups=None):
     """``texts``, ``labels`` and ``groups`` as lists, refused before any fit if they do not pair up.
 
     Without this, a lone str was split into characters, a label list of
     the wrong length failed in a matrix product, and a label that is not
     a str failed in the sort of the label set.
     """
-    texts = check_texts(texts)
+    texts = check_texts(texts, where=where)
     if isinstance(labels, (str, bytes)) or not isinstance(labels, Iterable):
-        check_texts(labels, name="labels")  # the lone-str refusal of every batch entry point
+        check_texts(labels, where=where, name="labels")  # the lone-str refusal of every batch entry point
     labels = list(labels)
     for i, label in enumerate(labels):
         if not isinstance(label, str) or not label:
-            raise ParameterError(f"labels[{i}] must be a non-empty str, got {label!r}")
+            raise refusal(where, f"labels[{i}]", "a non-empty str", shown(label))
     if len(labels) != len(texts):
-        raise ParameterError(f"labels must name one label per text: {len(texts)} texts, {len(labels)} labels")
+        raise refusal(where, "labels", "one label per text", f"{len(labels)} labels for {len(texts)} texts")
     if groups is not None:
-        groups = check_texts(groups, name="groups")
+        groups = check_texts(groups, where=where, name="groups")
         if len(groups) != len(texts):
-            raise ParameterError(f"groups must name one group per text: {len(texts)} texts, {len(groups)} groups")
+            raise refusal(where, "groups", "one group per text", f"{len(groups)} groups for {len(texts)} texts")
     return texts, labels, groups
 
 
@@ -288,7 +288,7 @@ def train(texts, labels, *, features=None, params=None, metadata=None, temperatu
         how many n-grams were kept, and whether predictions are near uniform.
     """
     _check_options("train", features=features, params=params, metadata=metadata, temperature=temperature)
-    texts, labels, groups = _check_labelled(texts, labels, groups)
+    texts, labels, groups = _check_labelled("train", texts, labels, groups)
     clf = _train(texts, labels, features, params, metadata, temperature, groups)
     _warn_of_a_small_corpus(clf, texts, labels, stacklevel=3)
     return clf
@@ -526,7 +526,7 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
     from tqdm import tqdm
 
     _check_options("train_with_documents", features=features, params=params, metadata=metadata, progress=progress)
-    texts, labels, groups = _check_labelled(texts, labels, groups)
+    texts, labels, groups = _check_labelled("train_with_documents", texts, labels, groups)
     spans = [_document_sentences(doc) for doc in documents]
     fold_of = document_folds(documents)
     folds = len(np.unique(fold_of))
@@ -612,6 +612,8 @@ def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=F
     """
     # Checked before the corpus is read, and in this function's name.
     _check_options("train_corpus", features=features, params=params, progress=progress)
+    if labels is not None:
+        labels = check_texts(labels, where="train_corpus", name="labels")
     corpus = read_corpus(paths, labels=labels)
     files = document_files(paths)
     metadata = {"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)}

@@ -34,9 +34,9 @@ def test_classify_labels_agree_with_classify_batch(tiny_model):
     assert [s.label for s in sents] == classify_batch([s.text for s in sents], model=tiny_model)
 
 
-@pytest.mark.parametrize("bad, name", [(None, "NoneType"), (42, "int"), (b"bytes", "bytes"), (["a"], "list")])
-def test_classify_refuses_non_strings_naming_the_type(bad, name):
-    with pytest.raises(TypeError, match=f"text must be a str, got {name}"):
+@pytest.mark.parametrize("bad, shown", [(None, "None"), (42, "42"), (b"bytes", "b'bytes'"), (["a"], r"\['a'\]")])
+def test_classify_refuses_non_strings_showing_what_it_got(bad, shown):
+    with pytest.raises(TypeError, match=f"^classify\\(\\): 'text' must be a str, got {shown}$"):
         classify(bad)
 
 
@@ -46,14 +46,14 @@ def test_classify_empty_text_returns_empty_list():
 
 
 def test_classify_batch_names_the_index_of_a_bad_item(tiny_model):
-    with pytest.raises(TypeError, match=r"texts\[2\] must be a str, got NoneType"):
+    with pytest.raises(TypeError, match=r"^classify_batch\(\): 'texts\[2\]' must be a str, got None$"):
         classify_batch(["甲。", "乙。", None], model=tiny_model)
 
 
 @pytest.mark.parametrize("entry", ["classify_batch", "predict", "predict_proba", "decision_function"])
 def test_a_single_string_is_refused_the_same_way_everywhere(tiny_model, entry):
     call = classify_batch if entry == "classify_batch" else getattr(tiny_model, entry)
-    with pytest.raises(TypeError, match="texts must be a list of str, got a single str"):
+    with pytest.raises(TypeError, match=f"^{entry}\\(\\): 'texts' must be a list of str, got a single str, '新建农田。'; wrap it in a list: \\[text\\]$"):
         call("新建农田。")
 
 
@@ -172,7 +172,7 @@ def test_explain_gives_ngrams_of_the_text(tiny_model):
     # Only n-grams that push towards the label: with k larger than those, negative ones came last.
     many = tiny_model.explain(text, k=500)
     assert many and all(w > 0 for _, w in many) and len(many) < len(tiny_model.transform([text]).data)
-    with pytest.raises(TypeError, match="text must be a str, got list"):
+    with pytest.raises(TypeError, match=r"explain\(\): 'text' must be a str, got \['"):
         tiny_model.explain([text])
 
 
@@ -213,7 +213,7 @@ def test_classify_stream_is_lazy_and_equals_classify_batch(tiny_model):
 
 def test_classify_stream_names_the_global_index_of_a_bad_item(tiny_model):
     xs = ["甲。"] * 7 + [None]
-    with pytest.raises(TypeError, match=r"texts\[7\] must be a str, got NoneType"):
+    with pytest.raises(TypeError, match=r"classify_stream\(\): 'texts\[7\]' must be a str, got None"):
         list(policytext.classify_stream(xs, model=tiny_model, batch_size=3))
     with pytest.raises(TypeError, match="got a single str"):
         list(policytext.classify_stream("新建农田", model=tiny_model))
@@ -330,7 +330,7 @@ def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
         (lambda: policytext.iter_classify("新建农田。"), "iter_classify(): 'stream' must be a text file open for reading"),
         (lambda: policytext.iter_classify(None), "iter_classify(): 'stream' must be a text file open for reading"),
         (lambda: policytext.iter_classify(io.BytesIO("新建农田。".encode())), "iter_classify(): 'stream' must be a text file open for reading"),
-        (lambda: policytext.classify_stream(None), "texts must be a list of str, got NoneType"),
+        (lambda: policytext.classify_stream(None), "classify_stream(): 'texts' must be a list of str, got None"),
         (lambda: policytext.load(42), "load(): 'path' must be None or a path (a non-empty str or os.PathLike), got 42"),
         (lambda: policytext.load(""), "load(): 'path' must be None or a path"),
         (lambda: classify_batch(["新建农田。"], model=""), "classify_batch(): 'model' must be None (the shipped model), a model folder's path or a Classifier, got ''"),
@@ -345,8 +345,8 @@ def test_load_reads_a_replaced_model_folder_again(tiny_corpus, tmp_path):
         # Read by truthiness, or failing deep inside with AttributeError.
         (lambda: policytext.attention_shares(["新建农田。"], chars="x"), "attention_shares(): 'chars' must be True or False, got 'x'"),
         (lambda: policytext.attention_shares(["新建农田。"], level=1.0), "attention_shares(): 'level' must be a number between 0 and 1 (exclusive), got 1.0"),
-        (lambda: policytext.attention_shares(["新建农田。", None]), "documents[1] must be a str or Sentences (from classify or iter_classify), got NoneType"),
-        (lambda: policytext.attention_shares([[1]]), "documents[0] must be a str or Sentences (from classify or iter_classify), got list"),
+        (lambda: policytext.attention_shares(["新建农田。", None]), "attention_shares(): 'documents[1]' must be a str or Sentences (from classify or iter_classify), got None"),
+        (lambda: policytext.attention_shares([[1]]), "attention_shares(): 'documents[0]' must be a str or Sentences (from classify or iter_classify), got [1]"),
         (lambda: policytext.classify_stream(["甲。"], batch_size=10**19), "classify_stream(): 'batch_size' must be an int from 1 to 1099511627776, got 10000000000000000000"),
         (lambda: classify_batch(["甲。"], n_jobs=3000), "classify_batch(): 'n_jobs' must be a non-zero int from -1024 to 1024"),
     ],
@@ -383,10 +383,10 @@ def test_sentences_are_hashable_and_equal_by_value():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: classify(None), "text must be a str, got NoneType"),
-        (lambda: classify_batch("新建农田。"), "texts must be a list of str, got a single str"),
-        (lambda: classify_batch(["甲。", None]), r"texts\[1\] must be a str, got NoneType"),
-        (lambda: policytext.split_sentences(3), "text must be a str, got int"),
+        (lambda: classify(None), r"classify\(\): 'text' must be a str, got None"),
+        (lambda: classify_batch("新建农田。"), r"classify_batch\(\): 'texts' must be a list of str, got a single str"),
+        (lambda: classify_batch(["甲。", None]), r"classify_batch\(\): 'texts\[1\]' must be a str, got None"),
+        (lambda: policytext.split_sentences(3), r"split_sentences\(\): 'text' must be a str, got 3"),
         (lambda: policytext.attention_shares([]), r"attention_shares\(\): the documents hold no sentence"),
     ],
 )
@@ -406,25 +406,25 @@ def _single_str_calls(tmp_path):
     corpus = write_jsonl(tmp_path / "c.jsonl", [{"text": "新建农田。", "label": "yes"}, {"text": "各位代表：", "label": "no"}])
     parts = {"labels": ["a", "b"], "vocabulary": ["x"], "idf": [1.0], "coef": [[1.0, -1.0]], "intercept": [0.0, 0.0]}
     return [
-        (lambda: Classifier(**{**parts, "labels": "ab"}), "labels", "label"),
-        (lambda: Classifier(**{**parts, "vocabulary": "x"}), "vocabulary", "vocabulary"),
-        (lambda: read_corpus([corpus], labels="yes"), "labels", "label"),
-        (lambda: read_documents([], labels="yes"), "labels", "label"),
-        (lambda: train_corpus([corpus], labels="yes"), "labels", "label"),
-        (lambda: metrics.evaluate(["economy"], ["economy"], "eo"), "labels", "label"),
-        (lambda: metrics.evaluate("economy", ["economy"], ["economy"]), "y_true", "y_true"),
-        (lambda: metrics.evaluate(["economy"], "economy", ["economy"]), "y_pred", "y_pred"),
+        (lambda: Classifier(**{**parts, "labels": "ab"}), "Classifier", "labels", "'ab'", "label"),
+        (lambda: Classifier(**{**parts, "vocabulary": "x"}), "Classifier", "vocabulary", "'x'", "vocabulary"),
+        (lambda: read_corpus([corpus], labels="yes"), "read_corpus", "labels", "'yes'", "label"),
+        (lambda: read_documents([], labels="yes"), "read_documents", "labels", "'yes'", "label"),
+        (lambda: train_corpus([corpus], labels="yes"), "train_corpus", "labels", "'yes'", "label"),
+        (lambda: metrics.evaluate(["economy"], ["economy"], "eo"), "evaluate", "labels", "'eo'", "label"),
+        (lambda: metrics.evaluate("economy", ["economy"], ["economy"]), "evaluate", "y_true", "'economy'", "y_true"),
+        (lambda: metrics.evaluate(["economy"], "economy", ["economy"]), "evaluate", "y_pred", "'economy'", "y_pred"),
     ]
 
 
 def test_a_single_str_where_a_list_is_expected_is_refused_as_classify_batch_refuses_it(tmp_path):
     with pytest.raises(policytext.ParameterError) as texts_error:
         classify_batch("x")
-    assert str(texts_error.value) == "texts must be a list of str, got a single str; wrap it in a list: [text]"
-    for call, name, item in _single_str_calls(tmp_path):
+    assert str(texts_error.value) == "classify_batch(): 'texts' must be a list of str, got a single str, 'x'; wrap it in a list: [text]"
+    for call, where, name, shown, item in _single_str_calls(tmp_path):
         with pytest.raises(policytext.ParameterError) as info:
             call()
-        assert str(info.value) == f"{name} must be a list of str, got a single str; wrap it in a list: [{item}]"
+        assert str(info.value) == f"{where}(): '{name}' must be a list of str, got a single str, {shown}; wrap it in a list: [{item}]"
 
 
 @pytest.mark.parametrize("temperature", ["1", None, True, float("nan"), 0, 1e9])

@@ -198,7 +198,7 @@ def test_tag_files_refuses_a_binary_sink_before_any_work(tmp_path, docs):
     for sink in (io.BytesIO(), open(tmp_path / "out.bin", "wb")):
         with sink, pytest.raises(policytext.ParameterError) as info:
             policytext.tag_files([docs], sink=sink)
-        assert str(info.value) == f"tag_files(): 'sink' must be None or a text file open for writing, got {sink!r}"
+        assert str(info.value).startswith(f"tag_files(): 'sink' must be None or a text file open for writing, got <{type(sink).__module__}")
     assert (tmp_path / "out.bin").read_bytes() == b""
     text = io.StringIO()
     policytext.tag_files([docs], sink=text)

@@ -354,9 +354,9 @@ def test_the_temperature_is_fitted_on_writers_held_out_whole():
 @pytest.mark.parametrize(
     "groups, error, message",
     [
-        ("writer", TypeError, "groups must be a list of str, got a single str"),
-        (["a", "b"], ValueError, "groups must name one group per text: 28 texts, 2 groups"),
-        ([1] * 28, TypeError, "groups[0] must be a str, got int"),
+        ("writer", TypeError, "train(): 'groups' must be a list of str, got a single str, 'writer'; wrap it in a list: [group]"),
+        (["a", "b"], ValueError, "train(): 'groups' must be one group per text, got 2 groups for 28 texts"),
+        ([1] * 28, TypeError, "train(): 'groups[0]' must be a str, got 1"),
     ],
 )
 def test_bad_groups_are_refused_with_what_is_wrong(groups, error, message):

@@ -728,7 +728,7 @@ def test_a_text_already_held_loses_its_page_furniture_as_a_file_does(tmp_path):
     cleaned = without_page_furniture(raw)
     assert cleaned == read_document(write(tmp_path / "report.txt", raw.encode("utf-8"))) != raw
     assert without_page_furniture("新建农田。\n- 1 -\n") == "新建农田。\n- 1 -\n"
-    with pytest.raises(ParameterError, match="^text must be a str, got bytes$"):
+    with pytest.raises(ParameterError, match=r"^without_page_furniture\(\): 'text' must be a str, got b'"):
         without_page_furniture(raw.encode("utf-8"))
 
 

@@ -148,7 +148,7 @@ def test_empty_and_blank_text():
 
 
 def test_refuses_non_string():
-    with pytest.raises(TypeError, match="text must be a str, got bytes"):
+    with pytest.raises(TypeError, match=r"^split_sentences\(\): 'text' must be a str, got b'abc'$"):
         split_sentences(b"abc")
 
 

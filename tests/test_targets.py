@@ -231,7 +231,7 @@ def test_parse_number():
 
 
 def test_options_are_checked():
-    with pytest.raises(TypeError, match="text must be a str, got NoneType"):
+    with pytest.raises(TypeError, match=r"^targets\(\): 'text' must be a str, got None$"):
         targets(None)
     with pytest.raises(ParameterError, match=r"targets\(\): 'year' must be None or an int from 1949 to 2100, got '2026'"):
         targets("", year="2026")

@@ -71,27 +71,27 @@ def test_every_estimator_gives_a_model_whose_scores_are_its_linear_weights(estim
     "texts, labels, message",
     [
         # scikit-learn's "Iterable over raw text documents expected".
-        ("abc", ["a", "b", "c"], "texts must be a list of str, got a single str; wrap it in a list: [text]"),
-        (TEXTS, "economy", "labels must be a list of str, got a single str; wrap it in a list: [label]"),
+        ("abc", ["a", "b", "c"], "'texts' must be a list of str, got a single str, 'abc'; wrap it in a list: [text]"),
+        (TEXTS, "economy", "'labels' must be a list of str, got a single str, 'economy'; wrap it in a list: [label]"),
         # A numpy matmul error, where groups of the wrong length were refused in words.
-        (["新建农田。"] * 6, ["a", "b"], "labels must name one label per text: 6 texts, 2 labels"),
+        (["新建农田。"] * 6, ["a", "b"], "'labels' must be one label per text, got 2 labels for 6 texts"),
         # An AttributeError from the analyzer.
-        (TEXTS[:3] + [5] + TEXTS[4:], LABELS, "texts[3] must be a str, got int"),
+        (TEXTS[:3] + [5] + TEXTS[4:], LABELS, "'texts[3]' must be a str, got 5"),
         # A TypeError from sorting the label set.
-        (TEXTS, LABELS[:3] + [None] + LABELS[4:], "labels[3] must be a non-empty str, got None"),
-        (TEXTS, [""] + LABELS[1:], "labels[0] must be a non-empty str, got ''"),
-        (TEXTS, LABELS[:2] + [""] + [None] + LABELS[4:], "labels[2] must be a non-empty str, got ''"),
-        (TEXTS, 7, "labels must be a list of str, got int"),
+        (TEXTS, LABELS[:3] + [None] + LABELS[4:], "'labels[3]' must be a non-empty str, got None"),
+        (TEXTS, [""] + LABELS[1:], "'labels[0]' must be a non-empty str, got ''"),
+        (TEXTS, LABELS[:2] + [""] + [None] + LABELS[4:], "'labels[2]' must be a non-empty str, got ''"),
+        (TEXTS, 7, "'labels' must be a list of str, got 7"),
     ],
 )
 def test_texts_and_labels_that_do_not_pair_up_are_refused_before_any_fit(texts, labels, message):
     with pytest.raises(ParameterError) as exc:
         train(texts, labels)
-    assert str(exc.value) == message
+    assert str(exc.value) == f"train(): {message}"
     # train_with_documents listed a lone str into characters before train() could refuse it.
     with pytest.raises(ParameterError) as exc:
         train_with_documents(texts, labels, [])
-    assert str(exc.value) == message
+    assert str(exc.value) == f"train_with_documents(): {message}"
 
 
 @pytest.mark.parametrize(
