@@ -135,6 +135,16 @@ PATHS = Constraint(
     lambda v: _is_path(v) or (isinstance(v, (list, tuple)) and len(v) > 0 and all(_is_path(p) for p in v)),
     "a path or a non-empty list of paths",
 )
+
+
+def listed_paths(paths):
+    """``paths`` given as any iterable but a list or tuple (a generator, ``Path.glob``, a pandas column) as a list, for :data:`PATHS` to check.
+
+    A generator would be used up by the check; a lone str or path is one path.
+    """
+    if isinstance(paths, (str, bytes, os.PathLike, list, tuple)) or not isinstance(paths, Iterable):
+        return paths
+    return list(paths)
 CALLABLE = Constraint(callable, "a callable")
 def _is_text_sink(value):
     import io

@@ -40,6 +40,7 @@ from ._validation import (
     check_params,
     int_at_least,
     int_between,
+    listed_paths,
     mapping_of,
     model_constraint,
     number_between,
@@ -291,7 +292,7 @@ def tag_files(
 
     Parameters
     ----------
-    paths : str, Path or list of them
+    paths : str, Path, or a list or other iterable of them
         Files, folders (searched recursively) and glob patterns.
     output : str, optional
         Where to write one record per sentence, in the format its extension
@@ -383,6 +384,7 @@ def tag_files(
     """
     from .api import resolve_model
 
+    paths = listed_paths(paths)
     check_params(
         "tag_files",
         {**TAG_OPTIONS, "model": model_constraint()},

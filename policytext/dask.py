@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import archive
-from ._validation import Constraint, check_params, model_constraint
+from ._validation import Constraint, check_params, listed_paths, model_constraint
 from .api import ModelLike, StrPath, resolve_model
 from .errors import ParameterError, PolicytextError, extra_needed
 
@@ -92,7 +92,7 @@ def tag_files(
 
     Parameters
     ----------
-    paths : str, Path or list of them
+    paths : str, Path, or a list or other iterable of them
         Files, folders and glob patterns, as for :func:`policytext.tag_files`.
     client : distributed.Client
     model, limits, context, **options
@@ -113,6 +113,7 @@ def tag_files(
     for name in _SET_HERE:
         if name in options:
             raise ParameterError(f"{where}(): {name!r} is set by the Dask helper ({_SET_HERE[name]}); leave it out")
+    paths = listed_paths(paths)
     check_params(
         where,
         {**_OPTIONS, "model": model_constraint()},

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._validation import BOOL, CALLABLE, PATH, PATHS, check_params, number_between, one_of, optional
+from ._validation import BOOL, CALLABLE, PATH, PATHS, check_params, listed_paths, number_between, one_of, optional
 from .errors import DocumentError, ParameterError, PolicytextError
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def targets_files(
 
     Parameters
     ----------
-    paths : str, Path or list of them
+    paths : str, Path, or a list or other iterable of them
         Files, folders (searched recursively) and glob patterns.
     output : str, optional
         Also write the rows to this table, ``.csv``, ``.jsonl``,
@@ -145,6 +145,7 @@ def targets_files(
     from .tables import check_output, check_table, write_table
     from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
 
+    paths = listed_paths(paths)
     check_params(
         "targets_files",
         _OPTIONS,

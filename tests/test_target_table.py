@@ -101,3 +101,11 @@ def test_the_command_refuses_a_file_of_the_users_with_exit_2_and_takes_force(rep
     assert (code, err) == (0, "")
     rows = [json.loads(line) for line in notes.read_text(encoding="utf-8").splitlines()]
     assert {r["place"] for r in rows} == {"青禾县", "白水镇"}
+
+
+def test_paths_may_come_from_a_generator(reports):
+    # Path.glob gives a generator: the check would have used it up, and it was refused as no list.
+    table = targets_files(reports.glob("*.txt"))
+    assert table.documents == 2
+    result = policytext.tag_files(path for path in reports.glob("*县*.txt"))
+    assert {r["file"] for r in result.records} == {str(reports / "2026年青禾县政府工作报告.txt")}
