@@ -39,7 +39,7 @@ import numpy as np
 
 from .features import DELETE, FOLD_LIMIT, fold_table
 
-__all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "few_scores_and_featureless", "FEW", "FEW_CHARS"]
+__all__ = ["BatchEngine", "EngineUnsupported", "few_scores", "FEW", "FEW_CHARS"]
 
 #: Up to this many texts, :func:`few_scores` serves a model whose engine is
 #: not built yet: building it costs more than scoring a handful of texts.
@@ -314,12 +314,8 @@ class BatchEngine:
         scale[featureless] = 1.0
         return sums[:, :-1] / scale[:, None] + self.intercept, featureless
 
-    def decision_function(self, texts):
-        """Class scores for a list of str, shape (n_texts, n_classes)."""
-        return self.scores_and_featureless(texts)[0]
-
-    def scores_and_featureless(self, texts):
-        """:meth:`decision_function`'s scores, and a boolean mask of the texts without a single feature."""
+    def scores(self, texts):
+        """Class scores for a list of str, shape (n_texts, n_classes), and a boolean mask of the texts without a single feature."""
         if not texts:
             return np.zeros((0, len(self.intercept))), np.zeros(0, dtype=bool)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -339,11 +335,6 @@ class BatchEngine:
 
 
 def few_scores(clf, texts):
-    """Scores of a few texts by binary search in the sorted vocabulary (see :func:`few_scores_and_featureless`)."""
-    return few_scores_and_featureless(clf, texts)[0]
-
-
-def few_scores_and_featureless(clf, texts):
     """Scores of a few texts by binary search in the sorted vocabulary, and which of them have no feature.
 
     No table to build, so a process that tags one sentence and exits (a
@@ -363,7 +354,7 @@ def few_scores_and_featureless(clf, texts):
         # numpy drops trailing NULs of fixed-width strings; \x01 is in no
         # vocabulary, so it stays out of every n-gram just as a NUL does.
         grams = np.array(analyzer(text.replace("\x00", "\x01")), dtype=width)
-        at = np.minimum(np.searchsorted(vocab, grams), len(vocab) - 1) if len(grams) else np.zeros(0, dtype=np.intp)
+        at = np.minimum(np.searchsorted(vocab, grams), len(vocab) - 1)
         found = at[vocab[at] == grams]  # one entry per occurrence, repeats included
         if not len(found):
             featureless[i] = True

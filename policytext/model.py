@@ -215,14 +215,14 @@ class Classifier:
     def _linear_scores(self, texts, engine):
         """The linear scores of ``texts``, and a boolean mask of the texts without a single feature."""
         if engine == "fast":
-            from .engine import FEW, FEW_CHARS, few_scores_and_featureless
+            from .engine import FEW, FEW_CHARS, few_scores
 
             few = len(texts) <= FEW and sum(map(len, texts)) <= FEW_CHARS
             if self._engine is None and few and self.features.norm == "l2_tokens":
-                return few_scores_and_featureless(self, texts)
+                return few_scores(self, texts)
             fast = self._batch_engine()
             if fast is not None:
-                return fast.scores_and_featureless(texts)
+                return fast.scores(texts)
         X = self.transform(texts)
         return np.asarray(X @ self.coef.astype(np.float64)) + self.intercept, X.getnnz(axis=1) == 0
 

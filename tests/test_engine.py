@@ -83,7 +83,7 @@ def test_engine_on_real_report_sentences(shared):
 
 
 def test_few_texts_before_the_engine_is_built_match_the_reference():
-    from policytext.engine import FEW, few_scores, few_scores_and_featureless
+    from policytext.engine import FEW, few_scores
     from policytext.modelfile import load_model
 
     clf = load_model(load().metadata["path"])  # a fresh copy: no engine built yet
@@ -91,9 +91,8 @@ def test_few_texts_before_the_engine_is_built_match_the_reference():
     np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
     assert clf._engine is None
     # few_scores gives the linear scores; the classifier gives texts without a feature to `other` on top of them.
-    scores, featureless = few_scores_and_featureless(clf, ODD)
+    scores, featureless = few_scores(clf, ODD)
     assert featureless.tolist() == (clf.transform(ODD).getnnz(axis=1) == 0).tolist() and 0 < featureless.sum() < len(ODD)
-    np.testing.assert_array_equal(scores, few_scores(clf, ODD))
     reference = clf.decision_function(ODD, engine="reference")
     np.testing.assert_allclose(scores[~featureless], reference[~featureless], rtol=1e-9, atol=1e-9)
 
@@ -149,11 +148,11 @@ def test_passes_cut_by_characters_give_the_scores_of_one_pass(monkeypatch, tiny_
 
     texts = [t for ts in TINY.values() for t in ts] + ["农" * 300, "", "新建高标准农田3000亩。"]
     engine = BatchEngine(tiny_model)
-    whole = engine.decision_function(texts)
+    whole, _ = engine.scores(texts)
     passes = []
     monkeypatch.setattr(engine_module, "_CHUNK_CHARS", 40)  # the 300-character text is scored in windows
     monkeypatch.setattr(engine, "scores_joined", lambda joined, f=engine.scores_joined: passes.append(joined) or f(joined))
-    np.testing.assert_allclose(engine.decision_function(texts), whole, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(engine.scores(texts)[0], whole, rtol=0, atol=1e-6)
     assert len(passes) >= 5
     assert not any("农" * 300 in p for p in passes)
     assert sum(p.count("\x00") for p in passes) == len(texts) - 1
@@ -188,9 +187,8 @@ def test_texts_without_a_feature_are_found_from_the_norm_column_for_every_norm(t
     clf = train(texts, labels, features=FeatureParams(norm=norm))
     engine = BatchEngine(clf)
     batch = ["※", "", "新建高标准农田3000亩。", "\x00\u200b", "※" * (_CHUNK_CHARS + 10), "农" * (_CHUNK_CHARS + 10)]
-    scores, featureless = engine.scores_and_featureless(batch)
+    scores, featureless = engine.scores(batch)
     assert featureless.tolist() == [True, True, False, True, True, False]
-    np.testing.assert_array_equal(scores, engine.decision_function(batch))
     np.testing.assert_array_equal(scores[featureless], np.tile(clf.intercept, (4, 1)))
     assert clf.predict(batch) == clf.predict(batch, engine="reference")
     assert [clf.predict(batch)[i] for i in (0, 1, 3, 4)] == ["other"] * 4
