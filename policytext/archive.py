@@ -48,7 +48,7 @@ from ._validation import (
     optional,
 )
 from .errors import DocumentError, ParameterError, PolicytextError
-from .finding import find_documents, skipped_note
+from .finding import find_documents, no_documents, skipped_note
 from .readers import MAX_WHOLE_LINES, STREAM_FROM
 from .records import (
     FORMATS,
@@ -79,7 +79,7 @@ if TYPE_CHECKING:  # for the hints only: the API module is imported where a job 
 
     from .api import ModelLike, StrPath
 
-__all__ = ["DocumentResult", "JobResult", "no_documents", "tag_document", "tag_files"]
+__all__ = ["DocumentResult", "JobResult", "tag_document", "tag_files"]
 
 
 @dataclass
@@ -412,7 +412,7 @@ def tag_files(
     docs, missing = found.documents, found.problems
     # Every output, and the plot's font, is checked before any output is
     # opened, so a mistake costs nothing.
-    check_outputs(outputs, docs, force=force, resume=resume)
+    check_outputs(outputs, docs, own=own, force=force, resume=resume)
     format = records_format(output, format)
     if format in ("parquet", "xlsx") and output is None:
         raise ParameterError(f"--format {format} needs an output file (-o FILE)")
@@ -586,21 +586,6 @@ def _job_settings(clf, context):
     # change when the folder moves, and the arrays' checksum is not kept.
     model = f"{meta.get('corpus_sha256', '')[:12] or 'untracked'}/{len(clf.vocabulary)} n-grams/T={clf.temperature:.6g}"
     return {"context": bool(context and clf.context is not None), "model": model}
-
-
-def no_documents(paths, problems):
-    """The error for a job that found no document in ``paths``, naming what was wrong with each."""
-    given = ", ".join(map(str, paths if isinstance(paths, (list, tuple)) else [paths]))
-    shown_problems = "; ".join(f"{one_line(path)}: {reason}" for path, reason in problems[:5])
-    return f"no documents found in {given}" + (
-        f" ({shown_problems}); nothing was written" if problems else f": policytext reads {', '.join(_supported_suffixes())} files; nothing was written"
-    )
-
-
-def _supported_suffixes():
-    from .readers import SUPPORTED
-
-    return SUPPORTED
 
 
 # Plain-text documents over readers.STREAM_FROM bytes or MAX_WHOLE_LINES lines

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Found", "expand_paths", "find_documents", "skipped_note"]
+__all__ = ["Found", "expand_paths", "find_documents", "no_documents", "skipped_note"]
 
 
 class Found(NamedTuple):
@@ -75,6 +75,18 @@ def find_documents(paths, outputs=(), own=()) -> Found:
         if len(walk.found) == before and not any(p == raw for p, _ in walk.problems):
             walk.problems.append((raw, "no file matches this pattern"))
     return Found(sorted(walk.found), walk.problems, sorted(walk.unsupported))
+
+
+def no_documents(paths, problems):
+    """The error of a job that found no document in ``paths``, naming what was wrong with each of ``problems`` (:attr:`Found.problems`)."""
+    from .readers import SUPPORTED
+    from .records import one_line
+
+    given = ", ".join(map(str, paths if isinstance(paths, (list, tuple)) else [paths]))
+    shown_problems = "; ".join(f"{one_line(path)}: {reason}" for path, reason in problems[:5])
+    return f"no documents found in {given}" + (
+        f" ({shown_problems}); nothing was written" if problems else f": policytext reads {', '.join(SUPPORTED)} files; nothing was written"
+    )
 
 
 def skipped_note(unsupported):

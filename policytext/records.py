@@ -28,7 +28,7 @@ from pathlib import Path
 from .errors import ParameterError, PolicytextError, extra_needed
 from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "one_line", "own_output", "records_format", "replace_text", "require_extra", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "foreign_output", "one_line", "own_output", "records_format", "replace_text", "require_extra", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -825,16 +825,17 @@ def records_format(output, format):
     return suffix
 
 
-def check_outputs(outputs, inputs, *, force=False, resume=False):
+def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
     """Refuse outputs that would destroy data, before any is opened.
 
     ``outputs`` maps an option's name to its path (None where not given).
     Each must be absent or a regular file (not a folder, not a device such
     as /dev/stdout), none may be one of the ``inputs``, and no two may be
     the same file. An existing ``output``, ``summary``, ``panel`` or
-    ``errors`` file must be one policytext wrote, of that kind
-    (:func:`own_output`), or empty, unless ``force``; with ``resume`` the
-    records ``output`` is checked by the job that resumes it.
+    ``errors`` file must be one of ``own`` (the paths the job found to be
+    policytext's outputs of their kind, or empty: :func:`own_output`, asked
+    once before the documents are searched), unless ``force``; with
+    ``resume`` the records ``output`` is checked by the job that resumes it.
 
     Raises
     ------
@@ -860,15 +861,22 @@ def check_outputs(outputs, inputs, *, force=False, resume=False):
         seen[key] = name
         if force or name not in _OWN_KINDS or (resume and name == "output") or not os.path.isfile(path):
             continue
-        if not own_output(name, path):
-            raise ParameterError(
-                f"--{name} {path}: the file exists and is not {_OWN_KINDS[name]} policytext wrote; "
-                "choose another file, or add --force to replace it"
-            )
+        if path not in own:
+            raise foreign_output(f"--{name}", name, path)
+
+
+def foreign_output(option, kind, path):
+    """The refusal of an existing file ``path`` given as ``option`` that is not an output of ``kind`` policytext wrote (:func:`own_output`)."""
+    return ParameterError(
+        f"{option} {path}: the file exists and is not {_OWN_KINDS[kind]} policytext wrote; choose another file, or add --force to replace it"
+    )
 
 
 #: The outputs a job recognises as its own before replacing them, and what each is called.
-_OWN_KINDS = {"output": "a records output", "summary": "a summary", "panel": "a panel", "errors": "a list of failed documents"}
+_OWN_KINDS = {
+    "output": "a records output", "summary": "a summary", "panel": "a panel", "errors": "a list of failed documents",
+    "targets": "a targets table",
+}  # fmt: skip
 _SUMMARY_HEAD = ["file", "place", "place_full", "level"]
 _PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
 _ERROR_LINE = re.compile(r"[^\n]*\S: \S[^\n]*\n")
@@ -876,12 +884,12 @@ _ERROR_LINE = re.compile(r"[^\n]*\S: \S[^\n]*\n")
 
 def own_output(kind, path):
     """Whether the existing file ``path`` is an output policytext wrote as ``kind``
-    ("output", "summary", "panel" or "errors"), or empty: a file a job may replace.
+    ("output", "summary", "panel", "errors" or "targets"), or empty: a file a job may replace.
 
     Records are known by the files a job keeps beside them (how it tagged,
-    its journal or spool) or by their first line or columns; a summary and a
-    panel by their first columns; a list of failed documents by its lines,
-    each ``document: reason``.
+    its journal or spool) or by their first line or columns; a summary, a
+    panel and a targets table (long or wide) by their first columns; a list
+    of failed documents by its lines, each ``document: reason``.
     """
     try:
         if os.path.getsize(path) == 0:
@@ -900,9 +908,14 @@ def own_output(kind, path):
                 return isinstance(record, dict) and "file" in record and isinstance(record.get("probs"), dict)
     except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: no output of policytext's
         return False
-    head = {"output": list(COLUMNS), "summary": _SUMMARY_HEAD, "panel": _PANEL_HEAD}[kind]
+    if kind == "targets":
+        from .targets import LONG_COLUMNS, META_COLUMNS, WIDE_COLUMNS
+
+        heads = [list(table[: len(META_COLUMNS) + 1]) for table in (LONG_COLUMNS, WIDE_COLUMNS)]
+    else:
+        heads = [{"output": list(COLUMNS), "summary": _SUMMARY_HEAD, "panel": _PANEL_HEAD}[kind]]
     columns = columns_of(path)
-    return columns is not None and columns[: len(head)] == head
+    return columns is not None and any(columns[: len(head)] == head for head in heads)
 
 
 def replace_text(path, text):

@@ -139,8 +139,9 @@ def targets_files(
     """
     from tqdm import tqdm
 
-    from .finding import find_documents
+    from .finding import find_documents, no_documents
     from .readers import read_document
+    from .records import foreign_output, own_output
     from .summary import read_meta
     from .tables import check_output, check_table, write_table
     from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
@@ -157,19 +158,16 @@ def targets_files(
         fmt = check_table(output, option="--output", format=format)
     elif format is not None:
         raise ParameterError("targets_files(): 'format' is the output's, and there is none (output=FILE, -o FILE)")
+    existing = output is not None and os.path.isfile(output)
+    ours = existing and own_output("targets", output)
     # An earlier run's table in a folder being read is no document of it.
-    own = [output] if output is not None and os.path.isfile(output) and _own_table(output) else []
-    found = find_documents(paths, outputs=(output, meta), own=own)
+    found = find_documents(paths, outputs=(output, meta), own=[output] if ours else [])
     if not found.documents:
-        from .archive import no_documents
-
         raise PolicytextError(no_documents(paths, found.problems))
     if output is not None:
         check_output(output, inputs=found.documents)
-        if not force and os.path.isfile(output) and not _own_table(output):
-            raise ParameterError(
-                f"--output {output}: the file exists and is not a targets table policytext wrote; choose another file, or add --force to replace it"
-            )
+        if existing and not ours and not force:
+            raise foreign_output("--output", "targets", output)
     overrides = read_meta(meta) if meta else {}
     table = TargetTable(rows=[], columns=columns, unsupported=list(found.unsupported))
     for path, reason in found.problems:
@@ -193,20 +191,3 @@ def _failed(table, path, reason, on_error):
     table.failed.append((str(path), reason))
     if on_error is not None:
         on_error(str(path), reason)
-
-
-def _own_table(path):
-    """Whether the existing file ``path`` is empty or a targets table (long or wide) policytext wrote."""
-    from .tables import columns_of
-    from .targets import LONG_COLUMNS, META_COLUMNS, WIDE_COLUMNS
-
-    try:
-        if os.path.getsize(path) == 0:
-            return True
-    except OSError:
-        return False
-    columns = columns_of(path)
-    if columns is None:
-        return False
-    head = len(META_COLUMNS) + 1
-    return columns[:head] in (list(LONG_COLUMNS[:head]), list(WIDE_COLUMNS[:head]))
