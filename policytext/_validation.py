@@ -18,7 +18,7 @@ _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 60
 
 
-def shown(value):
+def short_repr(value):
     """``repr(value)``, cut short: how every refusal shows what it got."""
     return _SHORT.repr(value)
 
@@ -31,7 +31,7 @@ def refusal(where, name, allowed, got):
 def check_text(text, *, where, name="text"):
     """Refuse anything but a ``str`` for a single text, as the function ``where``'s argument ``name``."""
     if not isinstance(text, str):
-        raise refusal(where, name, "a str", shown(text))
+        raise refusal(where, name, "a str", short_repr(text))
     return text
 
 
@@ -43,7 +43,7 @@ def refuse_single_str(value, *, where, name):
     """
     if isinstance(value, (str, bytes)):
         item = name[:-1] if name.endswith("s") else name
-        raise refusal(where, name, "a list of str", f"a single {type(value).__name__}, {shown(value)}; wrap it in a list: [{item}]")
+        raise refusal(where, name, "a list of str", f"a single {type(value).__name__}, {short_repr(value)}; wrap it in a list: [{item}]")
     return value
 
 
@@ -56,7 +56,7 @@ def check_texts(texts, *, where, name="texts", offset=0):
     """
     refuse_single_str(texts, where=where, name=name)
     if not isinstance(texts, Iterable):
-        raise refusal(where, name, "a list of str", shown(texts))
+        raise refusal(where, name, "a list of str", short_repr(texts))
     texts = list(texts)
     # One pass in C over the items' types; the loop below only runs to name
     # the first bad item.
@@ -64,7 +64,7 @@ def check_texts(texts, *, where, name="texts", offset=0):
         return texts
     for i, item in enumerate(texts):
         if not isinstance(item, str):
-            raise refusal(where, f"{name}[{offset + i}]", "a str", shown(item))
+            raise refusal(where, f"{name}[{offset + i}]", "a str", short_repr(item))
     return texts
 
 
@@ -145,7 +145,11 @@ def listed_paths(paths):
     if isinstance(paths, (str, bytes, os.PathLike, list, tuple)) or not isinstance(paths, Iterable):
         return paths
     return list(paths)
+
+
 CALLABLE = Constraint(callable, "a callable")
+
+
 def _is_text_sink(value):
     import io
 
@@ -199,4 +203,4 @@ def check_params(where, table, values):
     for name, constraint in table.items():
         value = values[name]
         if not constraint.accepts(value):
-            raise refusal(where, name, constraint.description, shown(value))
+            raise refusal(where, name, constraint.description, short_repr(value))

@@ -23,7 +23,7 @@ from ._validation import (
     check_texts,
     int_between,
     refusal,
-    shown,
+    short_repr,
     model_constraint,
     optional,
 )
@@ -290,7 +290,7 @@ def _tagged_document(doc, index):
         sentences = list(doc)
         if all(isinstance(s, Sentence) for s in sentences):
             return sentences
-    raise refusal("attention_shares", f"documents[{index}]", "a str or Sentences (from classify or iter_classify)", shown(doc))
+    raise refusal("attention_shares", f"documents[{index}]", "a str or Sentences (from classify or iter_classify)", short_repr(doc))
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:

@@ -30,8 +30,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .errors import DocumentError, ParameterError, extra_needed
-from ._validation import refusal, shown
+from .errors import DocumentError, extra_needed
+from ._validation import check_text
 from .segment import INVISIBLE, SOFT_BREAK, is_hard_wrapped, is_page_mark, line_breaks
 from .wordlists import DocxNumbering
 
@@ -379,8 +379,7 @@ def without_page_furniture(text: str) -> str:
     >>> len(cleaned) == len(text), "- 2 -" in cleaned, "某县政府工作报告" in cleaned
     (True, False, False)
     """
-    if not isinstance(text, str):
-        raise refusal("without_page_furniture", "text", "a str", shown(text))
+    check_text(text, where="without_page_furniture")
     return _pages_in_place(text)
 
 

@@ -35,8 +35,7 @@ from itertools import accumulate, compress, repeat
 from operator import add, itemgetter
 from typing import IO, NamedTuple
 
-from ._validation import TEXT_STREAM, check_params, int_between, refusal, shown
-from .errors import ParameterError
+from ._validation import TEXT_STREAM, check_params, check_text, int_between
 
 __all__ = [
     "INVISIBLE", "LEAD_LEVEL", "NUMBERED_FIRST", "SOFT_BREAK", "Span", "split_sentences", "iter_sentences", "heading_level", "heading_words",
@@ -905,8 +904,7 @@ def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[S
     7 24 ('一、工作回顾',) '半年来，全镇完成工业产值12亿元。'
     24 43 ('一、工作回顾',) '新建农田3000亩，\\n整治河道5公里。'
     """
-    if not isinstance(text, str):
-        raise refusal("split_sentences", "text", "a str", shown(text))
+    check_text(text, where="split_sentences")
     check_params("split_sentences", {"max_chars": _MAX_CHARS}, {"max_chars": max_chars})
     split = _as_split(text)
     spans = _Splitter(max_chars, _sample_width(split)).lines(split)

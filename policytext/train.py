@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, one_of, optional, refusal, shown
+from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, one_of, optional, refusal, short_repr
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
 from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
 from .features import FeatureParams, build_analyzer, tfidf
-from .errors import ParameterError
 from .model import TEMPERATURE, Classifier, softmax
 
 __all__ = ["NBSVM", "TrainParams", "default_features", "document_folds", "train", "train_corpus", "train_with_documents"]
@@ -238,7 +237,7 @@ def _check_labelled(where, texts, labels, groups=None):
     labels = list(labels)
     for i, label in enumerate(labels):
         if not isinstance(label, str) or not label:
-            raise refusal(where, f"labels[{i}]", "a non-empty str", shown(label))
+            raise refusal(where, f"labels[{i}]", "a non-empty str", short_repr(label))
     if len(labels) != len(texts):
         raise refusal(where, "labels", "one label per text", f"{len(labels)} labels for {len(texts)} texts")
     if groups is not None:
