@@ -208,8 +208,6 @@ def _parser():
 
 def _run_tag(args, out, err):
     from .archive import tag_files
-    from .records import one_line
-
     from .errors import ParameterError
 
     if args.evidence and not args.summary:
@@ -239,7 +237,7 @@ def _run_tag(args, out, err):
         context=not args.no_context,
         progress=not args.no_progress,
         limits={"max_bytes": int(args.max_mb * 1024 * 1024), "max_pdf_pages": args.max_pages},
-        on_error=lambda path, reason: print(f"policytext: {one_line(path)}: {reason}", file=err, flush=True),
+        on_error=_failure_printer(err),
         on_warning=shown_warnings,
         sink=out,
     )
@@ -292,17 +290,20 @@ class _DocumentWarnings:
             )
 
 
-def _run_targets(args, out, err):
+def _failure_printer(err):
+    """The ``on_error`` of a job at the command line: one line on ``err`` per document that failed, as it fails."""
     from .records import one_line
+
+    return lambda path, reason: print(f"policytext: {one_line(path)}: {reason}", file=err, flush=True)
+
+
+def _run_targets(args, out, err):
     from .finding import skipped_note
     from .target_table import targets_files
 
-    def report(path, reason):
-        print(f"policytext: {one_line(path)}: {reason}", file=err, flush=True)
-
     table = targets_files(
         args.paths, output=args.output, format=args.format, wide=args.wide, meta=args.meta,
-        max_mb=args.max_mb, progress=not args.no_progress, on_error=report, force=args.force,
+        max_mb=args.max_mb, progress=not args.no_progress, on_error=_failure_printer(err), force=args.force,
     )  # fmt: skip
     if table.unsupported:
         print(f"policytext: warning: {skipped_note(table.unsupported)}", file=err, flush=True)
@@ -348,6 +349,8 @@ def _run_train(args, out, err):
 
 
 def _run_evaluate(args, out, err):
+    import json
+
     from .corpus import read_corpus
     from .metrics import evaluate, format_report
 
@@ -357,8 +360,6 @@ def _run_evaluate(args, out, err):
     if not corpus.texts:
         raise ValueError(f"{', '.join(args.data)}: no labelled sentences to evaluate on")
     result = evaluate(corpus.labels, clf.predict(corpus.texts), clf.labels)
-    import json
-
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_report(result), file=out)
     return 0
 

@@ -41,7 +41,7 @@ TEMPERATURE = Constraint(number_between(MIN_TEMPERATURE, MAX_TEMPERATURE).accept
 _ENGINE = {"engine": one_of("fast", "reference")}
 _PREDICT = {"k": optional(int_at_least(1)), "threshold": optional(number_between(0, 1)), **_ENGINE}
 #: Without ``k``, predict gives one label per text: a threshold could only drop it, which that return type cannot say.
-_NO_THRESHOLD = {"threshold": Constraint(lambda v: v is None, "None without 'k' (give k, e.g. k=1, to leave out labels below a threshold)")}
+_PREDICT_ONE = {**_PREDICT, "threshold": Constraint(lambda v: v is None, "None without 'k' (give k, e.g. k=1, to leave out labels below a threshold)")}
 _TOP_K = {"k": int_at_least(1), "threshold": number_between(0, 1)}
 _EXPLAIN = {"k": int_at_least(1)}  # and "label": one of the model's labels, checked per model
 
@@ -311,9 +311,7 @@ class Classifier:
         >>> [[label for label, p in row] for row in clf.predict(["新建高标准农田4300亩。"], k=1)]
         [['agriculture']]
         """
-        check_params("predict", _PREDICT, {"k": k, "threshold": threshold, "engine": engine})
-        if k is None:
-            check_params("predict", _NO_THRESHOLD, {"threshold": threshold})
+        check_params("predict", _PREDICT_ONE if k is None else _PREDICT, {"k": k, "threshold": threshold, "engine": engine})
         texts = check_texts(texts, where="predict")
         if k is None:
             return self.classes_[self._scores(texts, engine).argmax(axis=1)].tolist()

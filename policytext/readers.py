@@ -848,7 +848,8 @@ def _visible_text(root):
 def _read_docx(path, data, max_bytes, max_pdf_pages):
     """.docx: paragraphs and table rows in document order, one a line (a row's cells split by tabs)."""
     docx = _require("docx", path)
-    with _converted(path, "corrupt .docx ({})", _docx_errors()):
+    corrupt = functools.partial(_converted, path, "corrupt .docx ({})", _docx_errors())
+    with corrupt():
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             sizes = {info.filename: info.file_size for info in archive.infolist()}
     unpacked, limit = sum(sizes.values()), ZIP_RATIO_LIMIT * max_bytes
@@ -859,11 +860,10 @@ def _read_docx(path, data, max_bytes, max_pdf_pages):
         raise DocumentError(
             path, f"text part too large: word/document.xml unpacks to {_size(text_part)}, over the {_size(text_limit)} limit"
         )
-    errors = _docx_errors()
-    with _converted(path, "corrupt .docx ({})", errors):
+    with corrupt():
         document = docx.Document(io.BytesIO(data))
     numbering = DocxNumbering(document)  # policytext's own reading of the numbering part: its errors are bugs
-    with _converted(path, "corrupt .docx ({})", errors):
+    with corrupt():
         # python-docx parses a part's content as it is walked.
         return "\n".join(_docx_lines(document, numbering))
 
@@ -1145,9 +1145,7 @@ def _converted(path, template, errors=()):
         yield
     except DocumentError:
         raise
-    except MemoryError:
-        raise
-    except (*_MALFORMED, *errors) as exc:
+    except (*_MALFORMED, *errors) as exc:  # not MemoryError, which none of them is
         raise DocumentError(path, template.format(_cause(exc))) from exc
 
 

@@ -59,7 +59,7 @@ _BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
 SOFT_BREAK = "\u2028"
 _OTHER_BREAKS = _BREAKS.replace("\n", "")
 _LINE = re.compile(f"[^{_BREAKS}]+")
-_INDENT = re.compile(r"[^\S\n\r\u2028\u2029\x0b\x0c\x85]*")  # the white space opening a line
+_INDENT = re.compile(f"[^\\S{_BREAKS}]*")  # the white space opening a line
 # A line ending with one of these goes on in the next line; a line opening
 # with one of these goes on from the one before.
 _OPEN_ENDS = frozenset("，、（(“‘《【「『")
