@@ -25,10 +25,10 @@ from json.encoder import encode_basestring
 import numpy as np
 from pathlib import Path
 
-from .errors import ParameterError, PolicytextError, extra_needed
-from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing
+from .errors import ParameterError, PolicytextError
+from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "foreign_output", "one_line", "own_output", "records_format", "replace_text", "require_extra", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "foreign_output", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -318,10 +318,7 @@ class RecordWriter:
             self.fd = None
             self._csv_header_needed = fmt == "csv"
             return
-        if fmt == "parquet":
-            require_extra("pyarrow", "parquet", "--format parquet")
-        if fmt == "xlsx":
-            require_extra("openpyxl", "excel", "--format xlsx")
+        require_format_extra(fmt, f"--format {fmt}")
         # Read (and a file of the user's there refused) before the output is opened or created.
         told, kept_before = _read_settings(self.settings_file, path, fmt)
         self._settings_known = True  # False once a resume could not check how the output was tagged
@@ -797,14 +794,6 @@ def _spool_to_table(spool, path, labels):
     with open(spool, encoding="utf-8") as f:
         rows = [dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f)]
     write_table(rows, columns, path, types={"index": "int", "start": "int", "end": "int", "score": "float"})
-
-
-def require_extra(module, extra, what):
-    """Import an optional extra's module, or raise PolicytextError naming the extra to install."""
-    try:
-        __import__(module)
-    except ImportError:
-        raise PolicytextError(extra_needed(what, extra)) from None
 
 
 def records_format(output, format):

@@ -39,7 +39,7 @@ from .errors import ParameterError, PolicytextError, extra_needed
 
 __all__ = [
     "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
-    "check_output", "check_table", "columns_of", "format_of", "read_table", "replacing", "write_table",
+    "check_output", "check_table", "columns_of", "format_of", "read_table", "replacing", "require_format_extra", "write_table",
 ]
 
 #: Formats by extension.
@@ -102,13 +102,21 @@ def check_table(path, *, option, format=None):
         fmt = format_of(path, format=format)
     except ParameterError as exc:
         raise ParameterError(f"{option} {exc}") from None
+    try:
+        require_format_extra(fmt, f"writing .{fmt}")
+    except PolicytextError as exc:
+        raise PolicytextError(f"{option} {path}: {exc}") from None
+    return fmt
+
+
+def require_format_extra(fmt, what):
+    """Import the module that writing ``fmt`` needs, if it needs an extra; else raise PolicytextError naming ``what`` and the extra to install."""
     if fmt in _EXTRAS:
         module, extra = _EXTRAS[fmt]
         try:
             __import__(module)
         except ImportError:
-            raise PolicytextError(f"{option} {path}: {extra_needed(f'writing .{fmt}', extra)}") from None
-    return fmt
+            raise PolicytextError(extra_needed(what, extra)) from None
 
 
 #: Folders whose entries are devices or a process's open files (``/dev/stdout``
