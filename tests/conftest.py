@@ -18,6 +18,17 @@ TINY = {
 }
 
 
+def run_cli(*argv):
+    """Run the command line in this process: (exit status, standard output, standard error)."""
+    import io
+
+    from policytext.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
 def write_jsonl(path, rows):
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path

@@ -1,16 +1,10 @@
-import io
 import json
 
 import pytest
 
 from conftest import REPO, write_jsonl
+from conftest import run_cli as run
 from policytext.cli import main
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,17 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from conftest import REPO
-from policytext.cli import main
+from conftest import run_cli as run
 
 REPORT = (
     "2024年江城县政府工作报告\n一、上半年工作回顾\n"
     "新建高标准农田3000亩。排查整改安全隐患210条。完成规上工业产值38.6亿元，同比增长9.2%。"
     "新增城镇就业800人。化解信访积案7件。河道水质稳定达到三类。\n"
 )
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def command(*argv, env=None, **kw):
@@ -212,8 +205,6 @@ def test_reading_documents_adds_no_handler_to_the_libraries_loggers(tmp_path):
     pytest.importorskip("trafilatura")
     pytest.importorskip("pypdf")
     from pdfmaker import make_pdf
-
-    from policytext.readers import read_document
 
     page = tmp_path / "r.html"
     page.write_text("<html><body><article><p>新建高标准农田4300亩。</p><p>整改隐患126条。</p></article></body></html>", encoding="utf-8")

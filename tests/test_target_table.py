@@ -1,21 +1,14 @@
 """targets_files: the targets of many reports as one table, and the command that writes it."""
 
-import io
 import json
 
 import pytest
 
 import policytext
 from policytext import ParameterError, PolicytextError, targets_files
-from policytext.cli import main
+from conftest import run_cli as run
 
 PLAN = "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业1.2万人以上。"
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
