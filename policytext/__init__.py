@@ -5,8 +5,6 @@
 ['agriculture', 'safety']
 """
 
-import sys
-import types
 from typing import TYPE_CHECKING
 
 from ._version import __version__
@@ -28,10 +26,10 @@ if TYPE_CHECKING:
     from .segment import Span as Span
     from .segment import iter_sentences as iter_sentences
     from .segment import split_sentences as split_sentences
-    from .targets import Target as Target
+    from .target_extraction import Target as Target
+    from .target_extraction import targets as targets
     from .target_table import TargetTable as TargetTable
     from .target_table import targets_files as targets_files
-    from .targets import targets as targets
 
 #: The public names, and the module each is imported from when first asked
 #: for: importing policytext costs nothing until one is used (the model's
@@ -43,7 +41,7 @@ _LAZY = {
     "LABELS": "corpus",
     "Classifier": "model",
     **dict.fromkeys(("Span", "iter_sentences", "split_sentences"), "segment"),
-    **dict.fromkeys(("Target", "targets"), "targets"),
+    **dict.fromkeys(("Target", "targets"), "target_extraction"),
     **dict.fromkeys(("TargetTable", "targets_files"), "target_table"),
 }
 
@@ -88,18 +86,3 @@ if not TYPE_CHECKING:
 
     def __dir__():
         return sorted({*globals(), *_LAZY})
-
-    class _Package(types.ModuleType):
-        """The package, whose ``targets`` stays the function when its submodule of that name is imported.
-
-        Importing ``policytext.targets`` (the module) sets the package's
-        attribute ``targets`` to it; the function of that name is what
-        ``policytext.targets`` means.
-        """
-
-        def __setattr__(self, name, value):
-            if name == "targets" and isinstance(value, types.ModuleType):
-                value = value.targets
-            super().__setattr__(name, value)
-
-    sys.modules[__name__].__class__ = _Package

@@ -898,7 +898,7 @@ def own_output(kind, path):
     except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: no output of policytext's
         return False
     if kind == "targets":
-        from .targets import LONG_COLUMNS, META_COLUMNS, WIDE_COLUMNS
+        from .target_extraction import LONG_COLUMNS, META_COLUMNS, WIDE_COLUMNS
 
         heads = [list(table[: len(META_COLUMNS) + 1]) for table in (LONG_COLUMNS, WIDE_COLUMNS)]
     else:

@@ -25,7 +25,7 @@ from .parts import names_part
 from .places import LEVELS, parse_place
 from .records import RecordBatch, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
-from .targets import DATE_LINE, YEAR_WORDS, year_number
+from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
 from .variants import to_simplified
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]

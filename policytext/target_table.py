@@ -2,7 +2,7 @@
 
 :func:`targets_files` finds the documents (files, folders, glob patterns),
 reads each report's targets for the coming year
-(:func:`policytext.targets.document_targets`) and returns them as rows, one
+(:func:`policytext.target_extraction.document_targets`) and returns them as rows, one
 per document and indicator or (``wide``) one per document; given an
 ``output``, it also writes them as a table in the format its extension
 names. Every refusal comes before the first document is read, and a
@@ -52,7 +52,7 @@ class TargetTable:
         exactly the keys of :attr:`columns` (None where a row has no value),
         as the table file has them.
     columns : tuple of str
-        :data:`policytext.targets.LONG_COLUMNS` or ``WIDE_COLUMNS``.
+        :data:`policytext.target_extraction.LONG_COLUMNS` or ``WIDE_COLUMNS``.
     documents : int
         The documents read.
     failed : list of (str, str)
@@ -144,7 +144,7 @@ def targets_files(
     from .records import foreign_output, own_output
     from .summary import read_meta
     from .tables import check_output, check_table, write_table
-    from .targets import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
+    from .target_extraction import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
 
     paths = listed_paths(paths)
     check_params(

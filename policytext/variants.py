@@ -18,7 +18,7 @@ are kept (where OpenCC lists several simplified candidates, the first);
 OpenCC's phrase tables are left out, since the fold works a character at
 a time.
 
-The readers of structure (:mod:`policytext.parts`, :mod:`policytext.targets`,
+The readers of structure (:mod:`policytext.parts`, :mod:`policytext.target_extraction`,
 :func:`policytext.summary.document_meta`) fold with the same table through
 :func:`to_simplified`, so their cue words read "預期目標" as "预期目标".
 """

@@ -162,7 +162,7 @@ def test_an_existing_file_policytext_did_not_write_is_not_replaced_without_force
 
 
 def test_starting_the_command_imports_nothing_heavy_before_main_handles_ctrl_c():
-    probe = "import sys, policytext.cli; print(sorted(m for m in ('numpy', 'scipy', 'policytext.api', 'policytext.targets') if m in sys.modules))"
+    probe = "import sys, policytext.cli; print(sorted(m for m in ('numpy', 'scipy', 'policytext.api', 'policytext.target_extraction') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
 

@@ -1,6 +1,8 @@
 """Targets read from report paragraphs written for these tests (none copied from a real report)."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -8,7 +10,7 @@ import policytext
 from conftest import REPO
 from policytext.errors import ParameterError
 from policytext.readers import read_document
-from policytext.targets import WIDE_COLUMNS, document_targets, parse_number, targets, wide_row
+from policytext.target_extraction import WIDE_COLUMNS, document_targets, parse_number, targets, wide_row
 
 
 # Measures that are rows of their own beside an indicator's main one.
@@ -241,6 +243,15 @@ def test_options_are_checked():
 
 def test_exported():
     assert policytext.targets is targets and "Target" in policytext.__all__ and "targets" in policytext.__all__
+
+
+def test_the_function_keeps_its_name_once_every_module_is_imported():
+    # A submodule named like a public function would replace it on the
+    # package when imported: no module of the package is named so.
+    assert [name for name in policytext.__all__ if (REPO / "policytext" / f"{name}.py").exists()] == []
+    probe = "import policytext, policytext.target_extraction, policytext.target_table, policytext.cli; print(type(policytext.targets).__name__)"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout == "function\n"
 
 
 # -- the hand check on real reports ------------------------------------------------
@@ -711,7 +722,7 @@ def test_every_name_begins_with_a_character_of_name_firsts():
     # names over every written report and the phrasings of these tests.
     import re
 
-    from policytext.targets import INDICATORS, NAME_FIRSTS
+    from policytext.target_extraction import INDICATORS, NAME_FIRSTS
 
     bare = re.compile("|".join(f"(?:{pattern})" for _, pattern, _, _ in INDICATORS))
     texts = [text for text, _, _ in PHRASINGS]
