@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from ._validation import check_params, check_texts, int_at_least
-from .errors import ParameterError
+from ._validation import check_params, check_texts, int_at_least, refusal
 
 __all__ = ["evaluate", "calibration", "format_report"]
 
@@ -72,14 +71,14 @@ def calibration(confidence, correct, bins=10):
     """
     check_params("calibration", {"bins": int_at_least(1)}, {"bins": bins})
     confidence, correct = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
-    if confidence.shape != correct.shape or confidence.ndim != 1:
-        raise ValueError(f"confidence and correct must be two sequences of one length, got shapes {confidence.shape} and {correct.shape}")
+    if confidence.ndim != 1:
+        raise refusal("calibration", "confidence", "a sequence of numbers", f"an array of shape {confidence.shape}")
+    if correct.shape != confidence.shape:
+        raise refusal("calibration", "correct", f"one bool per confidence ({len(confidence)})", f"shape {correct.shape}")
     # NaN falls in no bin's comparison and made the error NaN; infinity was put in an end bin.
     bad = np.flatnonzero(~np.isfinite(confidence))
     if len(bad):
-        raise ParameterError(
-            f"calibration(): 'confidence' must be finite numbers (probabilities), got {float(confidence[bad[0]])!r} at index {bad[0]}"
-        )
+        raise refusal("calibration", f"confidence[{bad[0]}]", "a finite number (a probability)", repr(float(confidence[bad[0]])))
     edges = np.linspace(0.0, 1.0, bins + 1)
     # Bins are (low, high]; a score of exactly 0 goes in the first.
     which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, bins - 1)

@@ -1,12 +1,14 @@
 """The context stage: features, its file form, and the same labels whole or streamed."""
 
 import io
+import re
 import sys
 
 import numpy as np
 import pytest
 
 import policytext
+from policytext import ParameterError
 from policytext.context import ContextStage, context_features, paragraph_ids
 from policytext.segment import split_sentences
 
@@ -282,7 +284,7 @@ def test_calibration_bins_and_reliability_plot(tmp_path):
     result = calibration([0.95, 0.95, 0.55, 0.55, 0.15], [True, True, True, False, False])
     assert [(round(low, 6), round(high, 6), n) for low, high, n, *_ in result["bins"]] == [(0.1, 0.2, 1), (0.5, 0.6, 2), (0.9, 1.0, 2)]
     assert result["ece"] == pytest.approx((1 * 0.15 + 2 * 0.05 + 2 * 0.05) / 5)
-    with pytest.raises(ValueError, match="one length"):
+    with pytest.raises(ParameterError, match=re.escape("calibration(): 'correct' must be one bool per confidence (1), got shape (2,)")):
         calibration([0.5], [True, False])
     pytest.importorskip("matplotlib")
     from policytext.plot import plot_reliability
@@ -377,8 +379,8 @@ def test_bad_groups_are_refused_with_what_is_wrong(groups, error, message):
         # bins=0 gave an error of 0.0 for any scores; NaN gave nan, and infinity went into an end bin.
         ([0.5], [True], 0, "calibration(): 'bins' must be an int >= 1, got 0"),
         ([0.5], [True], 2.5, "calibration(): 'bins' must be an int >= 1, got 2.5"),
-        ([0.9, float("nan")], [True, False], 10, "calibration(): 'confidence' must be finite numbers (probabilities), got nan at index 1"),
-        ([float("inf")], [True], 10, "calibration(): 'confidence' must be finite numbers (probabilities), got inf at index 0"),
+        ([0.9, float("nan")], [True, False], 10, "calibration(): 'confidence[1]' must be a finite number (a probability), got nan"),
+        ([float("inf")], [True], 10, "calibration(): 'confidence[0]' must be a finite number (a probability), got inf"),
     ],
 )
 def test_calibration_refuses_no_bins_and_scores_that_are_not_finite(confidence, correct, bins, message):
