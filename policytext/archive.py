@@ -325,7 +325,8 @@ def tag_files(
         the label is right).
     plot : str, optional
         Draw the shares to this figure, ``.png``, ``.svg`` or ``.pdf`` by its
-        extension (needs the ``plot`` extra).
+        extension (needs the ``plot`` extra). Its metadata names policytext
+        (Software or Creator: :data:`policytext.plot.PLOT_MARK`).
     plot_by : {"level", "place"}, optional
         Over years, one panel per level or place.
     resume : bool
@@ -372,8 +373,11 @@ def tag_files(
         Read each sentence with its neighbours and paragraph through the
         model's context stage; False tags each sentence alone.
     force : bool
-        Replace an existing ``output``, ``summary``, ``panel`` or ``errors``
-        file that is not one policytext wrote of that kind. Without it such
+        Replace an existing ``output``, ``summary``, ``panel``, ``errors``
+        or ``plot`` file that is not one policytext wrote of that kind (a
+        plot is known by the mark policytext writes in the metadata of a
+        .png, .svg, .pdf, .eps or .ps; a figure of another format is
+        replaced only with ``force``). Without it such
         a file is refused before any work; an output of policytext's (the
         same job run again) is replaced, and is not taken for a document
         of a folder being tagged.
@@ -407,7 +411,7 @@ def tag_files(
     overrides = read_meta(meta) if meta else None
     outputs = {"output": output, "summary": summary, "panel": panel, "errors": errors, "plot": plot}
     # An earlier run's outputs in a folder being tagged (failed.txt) are no documents of it.
-    own = [path for name, path in outputs.items() if path is not None and name != "plot" and os.path.isfile(path) and own_output(name, path)]
+    own = [path for name, path in outputs.items() if path is not None and os.path.isfile(path) and own_output(name, path)]
     found = find_documents(paths, outputs=(*outputs.values(), meta), own=own)
     docs, missing = found.documents, found.problems
     # Every output, and the plot's font, is checked before any output is
