@@ -11,7 +11,8 @@ here, at the edge, and nowhere else:
   names none, an output that is a folder, a device, one of the inputs, in
   no existing folder, or the same file as another output
 - 3: the job ran but some documents failed (each reported on stderr)
-- 130: interrupted (Ctrl-C); an output is cut back to whole documents
+- 130: interrupted (Ctrl-C); an output is cut back to whole documents, and a
+  targets table holds the documents read so far (a warning says how many)
 - 141: standard output was closed by its reader (``| head``); nothing is printed
 """
 

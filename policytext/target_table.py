@@ -13,6 +13,7 @@ the job.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -97,7 +98,11 @@ def targets_files(
     output : str, optional
         Also write the rows to this table, ``.csv``, ``.jsonl``,
         ``.parquet`` or ``.xlsx`` by its extension (written beside and
-        renamed into place once complete).
+        renamed into place once complete). A job stopped part-way
+        (``KeyboardInterrupt``, or an error that is not a document's) still
+        writes the rows of the documents read so far, warns
+        (``UserWarning``) how many of how many documents the table holds,
+        and raises again; with no document read, ``output`` is left as it was.
     format : {"csv", "jsonl", "parquet", "xlsx"}, optional
         Must agree with ``output``'s extension if given.
     wide : bool
@@ -172,19 +177,36 @@ def targets_files(
     table = TargetTable(rows=[], columns=columns, unsupported=list(found.unsupported))
     for path, reason in found.problems:
         _failed(table, path, reason, on_error)
-    for path in tqdm(found.documents, unit="doc", desc="targets", disable=None if progress else True):
-        try:
-            text = read_document(path, max_bytes=int(max_mb * 1024 * 1024))
-        except DocumentError as exc:
-            _failed(table, exc.path, exc.reason, on_error)
-            continue
-        document, targets = document_targets(path, text, overrides=overrides)
-        rows = [wide_row(document, targets)] if wide else long_rows(document, targets)
-        table.rows += [{column: row.get(column) for column in columns} for row in rows]
-        table.documents += 1
-    if output is not None:
+    def write():
         write_table(table.rows, columns, output, format=fmt, inputs=found.documents, types=COLUMN_TYPES)
+
+    try:
+        for path in tqdm(found.documents, unit="doc", desc="targets", disable=None if progress else True):
+            try:
+                text = read_document(path, max_bytes=int(max_mb * 1024 * 1024))
+            except DocumentError as exc:
+                _failed(table, exc.path, exc.reason, on_error)
+                continue
+            document, targets = document_targets(path, text, overrides=overrides)
+            rows = [wide_row(document, targets)] if wide else long_rows(document, targets)
+            table.rows += [{column: row.get(column) for column in columns} for row in rows]
+            table.documents += 1
+    except (KeyboardInterrupt, Exception):
+        # Hours over an archive are not thrown away by a Ctrl-C or a failure
+        # part-way: the documents read so far are written, and said to be
+        # incomplete. With none read, an earlier table is left as it was.
+        if output is not None and table.documents:
+            write()
+            warnings.warn(_incomplete(output, table.documents, len(found.documents)), UserWarning, stacklevel=2)
+        raise
+    if output is not None:
+        write()
     return table
+
+
+def _incomplete(output, read, total):
+    """The warning of a table written when its job stopped part-way."""
+    return f"{output}: the job stopped early; the table holds the targets of {read:,} of {total:,} documents and is incomplete"
 
 
 def _failed(table, path, reason, on_error):
