@@ -154,3 +154,11 @@ def test_an_interrupted_command_keeps_its_table_and_exits_130(three, tmp_path):
         "policytext: interrupted\n"
     )
     assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
+
+
+def test_targets_reads_one_document_from_standard_input(tmp_path):
+    out = tmp_path / "targets.csv"
+    code, stdout, err = run("targets", "-", "-o", str(out), "--no-progress", stdin=("2026年青禾县政府工作报告\n" + PLAN).encode("gb18030"))
+    assert (code, stdout, err) == (0, "", "")
+    rows = policytext.tables.read_table(out)[1]
+    assert {(r["file"], r["place"], r["indicator"]) for r in rows} == {("-", "青禾县", "gdp_growth"), ("-", "青禾县", "new_urban_jobs")}
