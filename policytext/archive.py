@@ -497,7 +497,7 @@ def tag_files(
         clf.has_batch_engine
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
         # Standard input is read here: a worker process or a cluster has none of it.
-        piped = tag_documents([d for d in todo if d == STDIN], model=clf, limits=limits, timeout=timeout, context=context, stdin=stdin)
+        piped = tag_documents([STDIN], model=clf, limits=limits, timeout=timeout, context=context, stdin=stdin) if STDIN in todo else ()
         read_before: dict[str, str] = {}  # digest of a document's text -> the first document, in the job's order, read with it
         order = {path: i for i, path in enumerate(todo)}
         for res in itertools.chain((finish(r, clf) for r in piped), run([d for d in todo if d not in streamed and d != STDIN])):
