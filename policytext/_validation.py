@@ -173,6 +173,16 @@ def _is_text_stream(value):
 TEXT_STREAM = Constraint(_is_text_stream, "a text file open for reading (open(path, encoding='utf-8'), or io.StringIO)")
 
 
+def _is_byte_stream(value):
+    import io
+
+    # A text file's read() gives str: its encoding would have been guessed already, and maybe wrongly.
+    return callable(getattr(value, "read", None)) and not isinstance(value, (str, bytes, os.PathLike, io.TextIOBase))
+
+
+BYTE_STREAM = Constraint(_is_byte_stream, "a binary file open for reading (sys.stdin.buffer, open(path, 'rb'), or io.BytesIO)")
+
+
 def mapping_of(keys, value_constraint):
     """A dict whose keys are some of ``keys`` and whose values ``value_constraint`` accepts."""
     return Constraint(

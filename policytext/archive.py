@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import os
 import signal
 import sys
@@ -32,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ._validation import (
     BOOL,
+    BYTE_STREAM,
     CALLABLE,
     N_JOBS,
     PATH,
@@ -48,7 +50,7 @@ from ._validation import (
     optional,
 )
 from .errors import DocumentError, ParameterError, PolicytextError
-from .finding import find_documents, no_documents, skipped_note
+from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import MAX_WHOLE_LINES, STREAM_FROM
 from .records import (
     FORMATS,
@@ -168,7 +170,7 @@ _GROUP_CHARS = 1 << 18
 _GROUP_DOCS = 16
 
 
-def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True):
+def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True, stdin=None):
     """:func:`tag_document` of each path, scoring the sentences of a few documents at a time.
 
     Yields a :class:`DocumentResult` per path: the tagged ones in the order
@@ -177,9 +179,10 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
     document; scoring takes time in proportion to its length. The limit
     applies only in the main thread, on Unix: elsewhere the documents are
     read with no time limit, and one ``UserWarning`` per call says so.
+    The path ``"-"`` is read from ``stdin`` (a binary stream; default
+    ``sys.stdin.buffer``) as plain text (:func:`policytext.readers.read_stream`).
     """
     from .api import resolve_model
-    from .readers import read_document
     from .segment import line_breaks, split_sentences
 
     clf = resolve_model(model)
@@ -196,7 +199,7 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
     for path in paths:
         try:
             with _time_limit(timeout):
-                text = read_document(path, **(limits or {}))
+                text = _read(path, limits or {}, stdin)
                 # A text has no more line breaks than characters: most are not counted at all.
                 if len(text) > MAX_WHOLE_LINES and (lines := line_breaks(text)) > MAX_WHOLE_LINES:
                     raise DocumentError(path, f"{lines:,} lines, over the {MAX_WHOLE_LINES:,} of a document read whole (tag_files reads .txt and .md of more as a stream)")
@@ -213,6 +216,15 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True)
             yield from _tagged(group, clf, context)
             group, chars = [], 0
     yield from _tagged(group, clf, context)
+
+
+def _read(path, limits, stdin):
+    """The text of the document ``path``, or of standard input for :data:`~policytext.finding.STDIN`."""
+    from .readers import DEFAULT_MAX_BYTES, read_document, read_stream
+
+    if path == STDIN:
+        return read_stream(stdin or sys.stdin.buffer, STDIN, limits.get("max_bytes", DEFAULT_MAX_BYTES))
+    return read_document(path, **limits)
 
 
 def _tagged(group, clf, context):
@@ -287,13 +299,16 @@ def tag_files(
     timeout: float | None = None,
     context: bool = True,
     force: bool = False,
+    stdin: IO[bytes] | None = None,
 ) -> JobResult:
     """Tag every document of an archive.
 
     Parameters
     ----------
     paths : str, Path, or a list or other iterable of them
-        Files, folders (searched recursively) and glob patterns.
+        Files, folders (searched recursively) and glob patterns; ``"-"`` is
+        one plain-text document read from ``stdin``, named ``-`` in the
+        records (a file called ``-`` is ``./-``).
     output : str, optional
         Where to write one record per sentence, in the format its extension
         names (``.jsonl``, ``.csv``, ``.parquet``, ``.xlsx``). ``None`` keeps the records
@@ -325,7 +340,8 @@ def tag_files(
         the label is right).
     plot : str, optional
         Draw the shares to this figure, ``.png``, ``.svg`` or ``.pdf`` by its
-        extension (needs the ``plot`` extra).
+        extension (needs the ``plot`` extra). Its metadata names policytext
+        (Software or Creator: :data:`policytext.plot.PLOT_MARK`).
     plot_by : {"level", "place"}, optional
         Over years, one panel per level or place.
     resume : bool
@@ -372,11 +388,18 @@ def tag_files(
         Read each sentence with its neighbours and paragraph through the
         model's context stage; False tags each sentence alone.
     force : bool
-        Replace an existing ``output``, ``summary``, ``panel`` or ``errors``
-        file that is not one policytext wrote of that kind. Without it such
+        Replace an existing ``output``, ``summary``, ``panel``, ``errors``
+        or ``plot`` file that is not one policytext wrote of that kind (a
+        plot is known by the mark policytext writes in the metadata of a
+        .png, .svg, .pdf, .eps or .ps; a figure of another format is
+        replaced only with ``force``). Without it such
         a file is refused before any work; an output of policytext's (the
         same job run again) is replaced, and is not taken for a document
         of a folder being tagged.
+    stdin : binary file, optional
+        Where the document ``"-"`` is read from (default ``sys.stdin.buffer``),
+        in this process, whatever ``jobs`` or ``mapper``; it cannot be
+        resumed.
 
     Returns
     -------
@@ -393,7 +416,7 @@ def tag_files(
             **{"output": output, "summary": summary, "panel": panel, "meta": meta, "plot": plot, "errors": errors, "font": font},
             **{"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume},
             **{"progress": progress, "limits": limits, "timeout": timeout, "context": context, "model": model, "force": force},
-            **{"on_error": on_error, "on_warning": on_warning, "mapper": mapper, "sink": sink},
+            **{"on_error": on_error, "on_warning": on_warning, "mapper": mapper, "sink": sink, "stdin": stdin},
         },
     )
     if evidence and not summary:
@@ -407,9 +430,11 @@ def tag_files(
     overrides = read_meta(meta) if meta else None
     outputs = {"output": output, "summary": summary, "panel": panel, "errors": errors, "plot": plot}
     # An earlier run's outputs in a folder being tagged (failed.txt) are no documents of it.
-    own = [path for name, path in outputs.items() if path is not None and name != "plot" and os.path.isfile(path) and own_output(name, path)]
+    own = [path for name, path in outputs.items() if path is not None and os.path.isfile(path) and own_output(name, path)]
     found = find_documents(paths, outputs=(*outputs.values(), meta), own=own)
     docs, missing = found.documents, found.problems
+    if resume and STDIN in docs:
+        raise ParameterError("tag_files(): 'resume' cannot skip standard input ('-'): it is read anew each time; tag it without resume (--resume)")
     # Every output, and the plot's font, is checked before any output is
     # opened, so a mistake costs nothing.
     check_outputs(outputs, docs, own=own, force=force, resume=resume)
@@ -471,9 +496,11 @@ def tag_files(
         # rounding a little apart) and workers forked from here share it.
         clf.has_batch_engine
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
+        # Standard input is read here: a worker process or a cluster has none of it.
+        piped = tag_documents([STDIN], model=clf, limits=limits, timeout=timeout, context=context, stdin=stdin) if STDIN in todo else ()
         read_before: dict[str, str] = {}  # digest of a document's text -> the first document, in the job's order, read with it
         order = {path: i for i, path in enumerate(todo)}
-        for res in run([d for d in todo if d not in streamed]):
+        for res in itertools.chain((finish(r, clf) for r in piped), run([d for d in todo if d not in streamed and d != STDIN])):
             if res.error:
                 fail(res.path, res.error)
             else:
@@ -539,6 +566,7 @@ TAG_OPTIONS = {
     "limits": optional(mapping_of(("max_bytes", "max_pdf_pages"), int_between(1, 1 << 50))),
     **dict.fromkeys(("on_error", "on_warning", "mapper"), optional(CALLABLE)),
     "sink": optional(WRITABLE),
+    "stdin": optional(BYTE_STREAM),
     "format": optional(one_of(*FORMATS)),
     "evidence": int_at_least(0),
     "evidence_by": one_of(*EVIDENCE_BY),

@@ -11,7 +11,8 @@ here, at the edge, and nowhere else:
   names none, an output that is a folder, a device, one of the inputs, in
   no existing folder, or the same file as another output
 - 3: the job ran but some documents failed (each reported on stderr)
-- 130: interrupted (Ctrl-C); an output is cut back to whole documents
+- 130: interrupted (Ctrl-C); an output is cut back to whole documents, and a
+  targets table holds the documents read so far (a warning says how many)
 - 141: standard output was closed by its reader (``| head``); nothing is printed
 """
 
@@ -55,6 +56,7 @@ _MAX_SECONDS = 1e9
 _DEFAULT_TIMEOUT = 300  # seconds a document may take, in a local run
 
 
+_PATHS_HELP = "files, folders (searched recursively) or glob patterns; - reads one plain-text document from standard input, named - in the output (a file called - is ./-)"
 _MODEL_HELP = "model folder (default: the shipped model, or the folder $POLICYTEXT_MODEL names if it is set)"
 
 
@@ -104,14 +106,15 @@ def _parser():
         ".md without its markup, .html/.htm (main text), .docx and text-layer .pdf.",
         epilog="examples:\n"
         "  policytext tag examples/report.txt\n"
+        "  cat report.txt | policytext tag - -o -\n"
         "  policytext tag reports/ -o labels.jsonl --summary shares.csv --plot shares.png\n"
         "  policytext tag reports/ -o labels.csv --panel panel.csv --meta places.csv\n"
         "  policytext tag 'archive/**/*.pdf' -o labels.parquet --format parquet --jobs 2 --resume\n"
         "  policytext tag reports/ -o labels.jsonl --scheduler tcp://10.0.0.5:8786",
         formatter_class=_Formatter,
     )
-    tag.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
-    tag.add_argument("-o", "--output", metavar="FILE", help="write records here (default: standard output)")
+    tag.add_argument("paths", nargs="+", metavar="PATH", help=_PATHS_HELP)
+    tag.add_argument("-o", "--output", metavar="FILE", help="write records here; - or none: standard output (jsonl or csv)")
     tag.add_argument("--format", choices=("jsonl", "csv", "parquet", "xlsx"), help="record format (default: the extension of -o, or jsonl on standard output); refused if it disagrees with -o")
     tag.add_argument("--model", metavar="DIR", help=_MODEL_HELP)
     tag.add_argument("--summary", metavar="FILE.csv", help="one row per document: label shares (counted, corrected, 90%% interval), shares per part, place, level, year")
@@ -128,7 +131,7 @@ def _parser():
     tag.add_argument("--plot-by", choices=("level", "place"), help="over years, one panel per level or place")
     tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
     tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
-    tag.add_argument("--force", action="store_true", help="replace an existing -o, --summary, --panel or --errors file that policytext did not write (refused otherwise)")
+    tag.add_argument("--force", action="store_true", help="replace an existing -o, --summary, --panel, --errors or --plot file that policytext did not write (refused otherwise)")
     tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
     tag.add_argument("--jobs", type=_ranged(int, 1, 1024), default=1, metavar="N", help="processes to use, at most one per core (default: 1)")
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
@@ -149,11 +152,12 @@ def _parser():
         "The format follows the output's extension: .csv, .jsonl, .parquet, .xlsx.",
         epilog="examples:\n"
         "  policytext targets reports/ -o targets.csv\n"
+        "  cat report.txt | policytext targets - -o targets.csv\n"
         "  policytext targets 'archive/**/*.txt' -o panel.xlsx --wide\n"
         "  policytext targets reports/ -o targets.parquet --meta places.csv --no-progress",
         formatter_class=_Formatter,
     )
-    targets.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or glob patterns")
+    targets.add_argument("paths", nargs="+", metavar="PATH", help=_PATHS_HELP)
     targets.add_argument("-o", "--output", required=True, metavar="FILE", help="the table to write: .csv, .jsonl, .parquet or .xlsx")
     targets.add_argument("--format", choices=("csv", "jsonl", "parquet", "xlsx"), help="insist on a format (refused if the extension differs)")
     targets.add_argument("--wide", action="store_true", help="one row per document: each indicator's value, range and modifier")
@@ -215,9 +219,10 @@ def _run_tag(args, out, err):
     for option, value in (("--plot-by", args.plot_by), ("--font", args.font)):
         if value is not None and not args.plot:
             raise ParameterError(f"{option} is for the plot, and there is none: add --plot FILE.png")
+    output = _records_output(args)
     shown_warnings = _DocumentWarnings(err)
     options = dict(
-        output=args.output,
+        output=output,
         format=args.format,
         model=_load_model(args.model),
         summary=args.summary,
@@ -240,6 +245,7 @@ def _run_tag(args, out, err):
         on_error=_failure_printer(err),
         on_warning=shown_warnings,
         sink=out,
+        stdin=args.stdin,
     )
     try:
         if args.scheduler:
@@ -257,6 +263,17 @@ def _run_tag(args, out, err):
     finally:
         shown_warnings.close()
     return 0 if result.ok else EXIT_PARTIAL
+
+
+def _records_output(args):
+    """The records' output file, or None for standard output (``-o -``, as with no ``-o``)."""
+    from .errors import ParameterError
+
+    if args.output != "-":
+        return args.output
+    if args.format in ("parquet", "xlsx"):
+        raise ParameterError(f"-o -: {args.format} cannot be written to standard output; use --format jsonl or csv, or -o FILE.{args.format}")
+    return None
 
 
 class _DocumentWarnings:
@@ -303,7 +320,7 @@ def _run_targets(args, out, err):
 
     table = targets_files(
         args.paths, output=args.output, format=args.format, wide=args.wide, meta=args.meta,
-        max_mb=args.max_mb, progress=not args.no_progress, on_error=_failure_printer(err), force=args.force,
+        max_mb=args.max_mb, progress=not args.no_progress, on_error=_failure_printer(err), force=args.force, stdin=args.stdin,
     )  # fmt: skip
     if table.unsupported:
         print(f"policytext: warning: {skipped_note(table.unsupported)}", file=err, flush=True)
@@ -381,8 +398,12 @@ def _quiet_libraries():
             logger.addHandler(logging.NullHandler())
 
 
-def main(argv=None, out=None, err=None):
+def main(argv=None, out=None, err=None, stdin=None):
     """Run the command line; returns the exit status.
+
+    ``out`` and ``err`` are text streams (default: standard output and
+    error); ``stdin`` is the binary stream the path ``-`` reads (default:
+    ``sys.stdin.buffer``).
 
     Nothing heavy is imported before this runs (``import policytext`` is
     light, and each command imports what it needs), so Ctrl-C at any moment
@@ -390,13 +411,13 @@ def main(argv=None, out=None, err=None):
     """
     err = err or sys.stderr
     try:
-        return _main(argv, out or sys.stdout, err)
+        return _main(argv, out or sys.stdout, err, stdin)
     except KeyboardInterrupt:
         print("policytext: interrupted", file=err)
         return EXIT_INTERRUPTED
 
 
-def _main(argv, out, err):
+def _main(argv, out, err, stdin=None):
     import warnings
 
     from .errors import ParameterError, PolicytextError
@@ -406,6 +427,7 @@ def _main(argv, out, err):
     if not getattr(args, "run", None):
         parser.print_help(err)
         return EXIT_USAGE
+    args.stdin = stdin
     _quiet_libraries()
     try:
         with warnings.catch_warnings():

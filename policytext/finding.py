@@ -12,7 +12,12 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Found", "expand_paths", "find_documents", "no_documents", "skipped_note"]
+__all__ = ["STDIN", "Found", "expand_paths", "find_documents", "no_documents", "skipped_note"]
+
+
+#: The path that names standard input: one plain-text document, named so in
+#: the records (a file called "-" is given as "./-").
+STDIN = "-"
 
 
 class Found(NamedTuple):
@@ -45,7 +50,8 @@ def find_documents(paths, outputs=(), own=()) -> Found:
     job keeps beside its output (``labels.jsonl.journal``). The files of
     ``own`` (the outputs an earlier run of the job wrote, such as its list of
     failed documents, ``failed.txt``) are not documents when a folder or a
-    pattern finds them; named as a document, a file is one.
+    pattern finds them; named as a document, a file is one. :data:`STDIN`
+    (``"-"``) is standard input, a document of that name, kept once.
     """
     from .readers import SUPPORTED
 
@@ -54,6 +60,9 @@ def find_documents(paths, outputs=(), own=()) -> Found:
     walk = _Walk([os.path.realpath(path) for path in outputs if path], {_identity(path) for path in own if os.path.exists(path)})
     for raw in paths:
         raw = os.fspath(raw)
+        if raw == STDIN:
+            walk.standard_input()
+            continue
         if not glob.has_magic(raw):
             if os.path.isdir(raw):
                 walk.folder(raw, lambda f: f.lower().endswith(SUPPORTED), count_others=True)
@@ -128,6 +137,11 @@ class _Walk:
         if os.path.isfile(path) and (key := _identity(path)) not in self._others:
             self._others.add(key)
             self.unsupported.append(path)
+
+    def standard_input(self):
+        """Note standard input: read once, so kept once however often it is named."""
+        if STDIN not in self.found:
+            self.found.append(STDIN)
 
     def file(self, path):
         key = _identity(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import ParameterError, PolicytextError, extra_needed
 from .tables import replacing
 
-__all__ = ["PLOT_BY", "check_font", "check_plot_path", "find_cjk_font", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
+__all__ = ["PLOT_BY", "PLOT_MARK", "check_font", "check_plot_path", "find_cjk_font", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
 
 # Families known to cover Chinese, tried before scanning every font.
 _CJK_FAMILIES = (
@@ -140,6 +140,23 @@ def thin_ticks(years, most=12):
 PLOT_BY = ("level", "place")
 _MOST_PANELS = 12
 
+#: What every figure policytext draws says of itself, in its metadata: how
+#: a later job knows the file for its own and may replace it (see
+#: :func:`policytext.records.own_output`), without matplotlib.
+PLOT_MARK = "drawn by policytext"
+#: The metadata entry that holds the mark, by format: PNG's own word for the
+#: program is Software; SVG, PDF and PostScript take Creator. Other formats
+#: take no metadata, and their figures cannot be told from the user's.
+_MARK_KEYS = {"png": "Software", "svg": "Creator", "pdf": "Creator", "eps": "Creator", "ps": "Creator"}
+
+
+def _marked(suffix):
+    """The ``savefig`` metadata that marks a figure of this format as policytext's (None where it takes none)."""
+    from ._version import __version__
+
+    key = _MARK_KEYS.get(suffix.lower().lstrip(".") or "png")
+    return None if key is None else {key: f"{PLOT_MARK} {__version__}"}
+
 
 #: Formats matplotlib names but cannot write without more than the ``plot`` extra (pgf needs LaTeX).
 _UNWRITABLE = {"pgf"}
@@ -203,7 +220,7 @@ def plot_shares(summary, path, font=None, by=None):
     # Beside the output, renamed into place when complete; the suffix tells
     # matplotlib the format.
     with replacing(path, suffix=Path(path).suffix or ".png") as tmp:
-        fig.savefig(tmp, dpi=120)
+        fig.savefig(tmp, dpi=120, metadata=_marked(Path(path).suffix))
     return path
 
 

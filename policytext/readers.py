@@ -43,6 +43,7 @@ __all__ = [
     "STREAM_FROM",
     "detect_encoding",
     "read_document",
+    "read_stream",
     "open_text_stream",
     "without_page_furniture",
     "extra_for",
@@ -1047,15 +1048,43 @@ def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_P
     if suffix not in _READERS:
         raise DocumentError(path, f"unsupported format {suffix!r} ({_supported()})")
     data = _read_bytes(path, info.st_size, max_bytes)
-    text = _READERS[suffix](path, data, max_bytes, max_pdf_pages)
-    if not _VISIBLE.search(text):
-        # Tagged, it gave no sentence and no sign of why (a BOM alone, a page of white space, HTML with no text).
-        raise DocumentError(path, "no text (only white space)")
+    text = _with_text(path, _READERS[suffix](path, data, max_bytes, max_pdf_pages))
     # Lone surrogates (PDF text layers produce them) cannot be written as
     # UTF-8; the fuzzer found them ending a job. They become U+FFFD. Plain
     # text is decoded strictly (or with U+FFFD for damage), which never gives
     # one, and a third of the time of reading it went to this search.
     return text if suffix in _PLAIN else _SURROGATE.sub("\ufffd", text)
+
+
+def read_stream(stream, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
+    """Read a plain-text document from a binary stream (standard input: ``sys.stdin.buffer``) and return its text.
+
+    The bytes are decoded as a ``.txt`` file's are by :func:`read_document`
+    (the same encoding detection, the same joining of printed pages), and
+    refused for the same reasons, each a :class:`DocumentError` naming
+    ``name`` (``"-: empty file"``).
+
+    >>> import io
+    >>> read_stream(io.BytesIO("各位代表：".encode("gb18030")))
+    '各位代表：'
+    """
+    try:
+        data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(name, _os_reason(exc)) from None
+    if not data:
+        raise DocumentError(name, "empty file")
+    if len(data) > max_bytes:
+        raise DocumentError(name, f"larger than the {_size(max_bytes)} limit")
+    return _with_text(name, _read_text(name, data, max_bytes, DEFAULT_MAX_PDF_PAGES))
+
+
+def _with_text(path, text):
+    """``text``, refused if it holds nothing visible: tagged, it gave no sentence and no sign of why
+    (a BOM alone, a page of white space, HTML with no text)."""
+    if not _VISIBLE.search(text):
+        raise DocumentError(path, "no text (only white space)")
+    return text
 
 
 _STREAM_HEAD = 1 << 20  # bytes the encoding of a streamed text is detected from

@@ -820,8 +820,8 @@ def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
     ``outputs`` maps an option's name to its path (None where not given).
     Each must be absent or a regular file (not a folder, not a device such
     as /dev/stdout), none may be one of the ``inputs``, and no two may be
-    the same file. An existing ``output``, ``summary``, ``panel`` or
-    ``errors`` file must be one of ``own`` (the paths the job found to be
+    the same file. An existing ``output``, ``summary``, ``panel``,
+    ``errors`` or ``plot`` file must be one of ``own`` (the paths the job found to be
     policytext's outputs of their kind, or empty: :func:`own_output`, asked
     once before the documents are searched), unless ``force``; with
     ``resume`` the records ``output`` is checked by the job that resumes it.
@@ -864,7 +864,7 @@ def foreign_output(option, kind, path):
 #: The outputs a job recognises as its own before replacing them, and what each is called.
 _OWN_KINDS = {
     "output": "a records output", "summary": "a summary", "panel": "a panel", "errors": "a list of failed documents",
-    "targets": "a targets table",
+    "targets": "a targets table", "plot": "a plot",
 }  # fmt: skip
 _SUMMARY_HEAD = ["file", "place", "place_full", "level"]
 _PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
@@ -873,16 +873,19 @@ _ERROR_LINE = re.compile(r"[^\n]*\S: \S[^\n]*\n")
 
 def own_output(kind, path):
     """Whether the existing file ``path`` is an output policytext wrote as ``kind``
-    ("output", "summary", "panel", "errors" or "targets"), or empty: a file a job may replace.
+    ("output", "summary", "panel", "errors", "targets" or "plot"), or empty: a file a job may replace.
 
     Records are known by the files a job keeps beside them (how it tagged,
     its journal or spool) or by their first line or columns; a summary, a
     panel and a targets table (long or wide) by their first columns; a list
-    of failed documents by its lines, each ``document: reason``.
+    of failed documents by its lines, each ``document: reason``; a plot by
+    the mark its metadata holds (:data:`policytext.plot.PLOT_MARK`).
     """
     try:
         if os.path.getsize(path) == 0:
             return True
+        if kind == "plot":
+            return _marked_figure(path)
         if kind == "errors":
             with open(path, encoding="utf-8") as f:
                 text = f.read()
@@ -905,6 +908,25 @@ def own_output(kind, path):
         heads = [{"output": list(COLUMNS), "summary": _SUMMARY_HEAD, "panel": _PANEL_HEAD}[kind]]
     columns = columns_of(path)
     return columns is not None and any(columns[: len(head)] == head for head in heads)
+
+
+#: Bytes read from each end of a figure for its mark: a PNG and an SVG hold
+#: it near the start, a PDF near the end (its Info dictionary).
+_MARK_WINDOW = 1 << 16
+
+
+def _marked_figure(path):
+    """Whether the figure at ``path`` holds policytext's mark, from its first and last bytes only
+    (an image may be huge), with no need of matplotlib."""
+    from .plot import PLOT_MARK
+
+    with open(path, "rb") as f:
+        head = f.read(_MARK_WINDOW)
+        f.seek(max(f.seek(0, os.SEEK_END) - _MARK_WINDOW, len(head)))
+        tail = f.read(_MARK_WINDOW)
+    mark = PLOT_MARK.encode("ascii")
+    # In a file of at most twice the window the tail goes on where the head ends: a mark split there is whole in their join.
+    return mark in head + tail
 
 
 def replace_text(path, text):

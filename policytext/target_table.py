@@ -13,11 +13,12 @@ the job.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from ._validation import BOOL, CALLABLE, PATH, PATHS, check_params, listed_paths, number_between, one_of, optional
+from ._validation import BOOL, BYTE_STREAM, CALLABLE, PATH, PATHS, check_params, listed_paths, number_between, one_of, optional
 from .errors import DocumentError, ParameterError, PolicytextError
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ _OPTIONS = {
     "progress": BOOL,
     "on_error": optional(CALLABLE),
     "force": BOOL,
+    "stdin": optional(BYTE_STREAM),
 }
 
 
@@ -87,17 +89,23 @@ def targets_files(
     progress: bool = False,
     on_error: Callable[[str, str], object] | None = None,
     force: bool = False,
+    stdin: IO[bytes] | None = None,
 ) -> TargetTable:
     """Read the coming year's targets of every report in ``paths``.
 
     Parameters
     ----------
     paths : str, Path, or a list or other iterable of them
-        Files, folders (searched recursively) and glob patterns.
+        Files, folders (searched recursively) and glob patterns; ``"-"`` is
+        one plain-text document read from ``stdin``, named ``-`` in the rows.
     output : str, optional
         Also write the rows to this table, ``.csv``, ``.jsonl``,
         ``.parquet`` or ``.xlsx`` by its extension (written beside and
-        renamed into place once complete).
+        renamed into place once complete). A job stopped part-way
+        (``KeyboardInterrupt``, or an error that is not a document's) still
+        writes the rows of the documents read so far, warns
+        (``UserWarning``) how many of how many documents the table holds,
+        and raises again; with no document read, ``output`` is left as it was.
     format : {"csv", "jsonl", "parquet", "xlsx"}, optional
         Must agree with ``output``'s extension if given.
     wide : bool
@@ -115,6 +123,8 @@ def targets_files(
     force : bool
         Replace an existing ``output`` that is not a targets table
         policytext wrote; without it such a file is refused before any work.
+    stdin : binary file, optional
+        Where the document ``"-"`` is read from (default ``sys.stdin.buffer``).
 
     Returns
     -------
@@ -140,7 +150,6 @@ def targets_files(
     from tqdm import tqdm
 
     from .finding import find_documents, no_documents
-    from .readers import read_document
     from .records import foreign_output, own_output
     from .summary import read_meta
     from .tables import check_output, check_table, write_table
@@ -150,7 +159,7 @@ def targets_files(
     check_params(
         "targets_files",
         _OPTIONS,
-        {"paths": paths, "output": output, "meta": meta, "format": format, "wide": wide, "max_mb": max_mb, "progress": progress, "on_error": on_error, "force": force},
+        {"paths": paths, "output": output, "meta": meta, "format": format, "wide": wide, "max_mb": max_mb, "progress": progress, "on_error": on_error, "force": force, "stdin": stdin},
     )
     columns = WIDE_COLUMNS if wide else LONG_COLUMNS
     fmt = None
@@ -172,19 +181,48 @@ def targets_files(
     table = TargetTable(rows=[], columns=columns, unsupported=list(found.unsupported))
     for path, reason in found.problems:
         _failed(table, path, reason, on_error)
-    for path in tqdm(found.documents, unit="doc", desc="targets", disable=None if progress else True):
-        try:
-            text = read_document(path, max_bytes=int(max_mb * 1024 * 1024))
-        except DocumentError as exc:
-            _failed(table, exc.path, exc.reason, on_error)
-            continue
-        document, targets = document_targets(path, text, overrides=overrides)
-        rows = [wide_row(document, targets)] if wide else long_rows(document, targets)
-        table.rows += [{column: row.get(column) for column in columns} for row in rows]
-        table.documents += 1
-    if output is not None:
+    def write():
         write_table(table.rows, columns, output, format=fmt, inputs=found.documents, types=COLUMN_TYPES)
+
+    try:
+        for path in tqdm(found.documents, unit="doc", desc="targets", disable=None if progress else True):
+            try:
+                text = _read(path, int(max_mb * 1024 * 1024), stdin)
+            except DocumentError as exc:
+                _failed(table, exc.path, exc.reason, on_error)
+                continue
+            document, targets = document_targets(path, text, overrides=overrides)
+            rows = [wide_row(document, targets)] if wide else long_rows(document, targets)
+            table.rows += [{column: row.get(column) for column in columns} for row in rows]
+            table.documents += 1
+    except (KeyboardInterrupt, Exception):
+        # Hours over an archive are not thrown away by a Ctrl-C or a failure
+        # part-way: the documents read so far are written, and said to be
+        # incomplete. With none read, an earlier table is left as it was.
+        if output is not None and table.documents:
+            write()
+            warnings.warn(_incomplete(output, table.documents, len(found.documents)), UserWarning, stacklevel=2)
+        raise
+    if output is not None:
+        write()
     return table
+
+
+def _read(path, max_bytes, stdin):
+    """The text of the document ``path``, or of standard input for :data:`~policytext.finding.STDIN`."""
+    import sys
+
+    from .finding import STDIN
+    from .readers import read_document, read_stream
+
+    if path == STDIN:
+        return read_stream(stdin or sys.stdin.buffer, STDIN, max_bytes)
+    return read_document(path, max_bytes=max_bytes)
+
+
+def _incomplete(output, read, total):
+    """The warning of a table written when its job stopped part-way."""
+    return f"{output}: the job stopped early; the table holds the targets of {read:,} of {total:,} documents and is incomplete"
 
 
 def _failed(table, path, reason, on_error):

@@ -18,14 +18,17 @@ TINY = {
 }
 
 
-def run_cli(*argv):
-    """Run the command line in this process: (exit status, standard output, standard error)."""
+def run_cli(*argv, stdin=None):
+    """Run the command line in this process: (exit status, standard output, standard error).
+
+    ``stdin``: the bytes the command reads as standard input (the path ``-``).
+    """
     import io
 
     from policytext.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
+    code = main(list(argv), out=out, err=err, stdin=None if stdin is None else io.BytesIO(stdin))
     return code, out.getvalue(), err.getvalue()
 
 

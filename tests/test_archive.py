@@ -1908,3 +1908,14 @@ def test_a_file_of_the_users_where_the_settings_go_is_never_replaced(tmp_path):
     assert mine.read_text(encoding="utf-8") == "my notes" and sorted(os.listdir(tmp_path)) == ["a.txt", "o.jsonl.settings.json"]
     with pytest.raises(PolicytextError, match="names ending .journal, .partial, .spool.jsonl, .settings.json are kept"):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "x.settings.json"), progress=False)
+
+
+def test_standard_input_is_a_document_named_dash_read_in_this_process_whatever_the_jobs(tmp_path):
+    other = tmp_path / "b.txt"
+    other.write_text("排查整改安全隐患210条。", encoding="utf-8")
+    piped = io.BytesIO("新建高标准农田3000亩。".encode("gb18030"))
+    result = tag_files(["-", other, "-"], stdin=piped, jobs=2)  # named twice, read once
+    assert sorted(result.tagged) == ["-", str(other)] and result.ok
+    assert [(r["file"], r["text"]) for r in result.records if r["file"] == "-"] == [("-", "新建高标准农田3000亩。")]
+    with pytest.raises(policytext.ParameterError, match="'stdin' must be None or a binary file open for reading"):
+        tag_files(["-"], stdin=io.StringIO("新建高标准农田3000亩。"))

@@ -445,3 +445,62 @@ def test_train_labels_that_name_no_label_are_bad_usage(tmp_path, tiny_corpus):
     assert code == 2
     assert err == "policytext: error: --labels ',' names no label; give labels separated by commas (economy,other), or 'any'\n"
     assert not out.exists()
+
+
+# Standard input and standard output: "policytext tag - -o -".
+
+PIPED = "一、工作回顾\n新建高标准农田3000亩。排查整改安全隐患210条。\n"
+
+
+def _from_a_file(tmp_path, model_dir, *options):
+    """What tagging PIPED from a file writes to standard output, with the file named as standard input is."""
+    report = tmp_path / "r.txt"
+    report.write_text(PIPED, encoding="utf-8")
+    code, out, err = run("tag", str(report), "--model", str(model_dir), *options)
+    assert (code, err) == (0, "")
+    return out.replace(json.dumps(str(report))[1:-1], "-")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_tag_reads_one_document_from_standard_input_as_a_txt_file_is_read(tmp_path, model_dir, encoding):
+    expected = _from_a_file(tmp_path, model_dir)
+    for to_stdout in ([], ["-o", "-"]):  # no -o writes to standard output, as -o - does
+        code, out, err = run("tag", "-", "--model", str(model_dir), *to_stdout, stdin=PIPED.encode(encoding))
+        assert (code, out, err) == (0, expected, "")
+    assert {json.loads(line)["file"] for line in expected.splitlines()} == {"-"}
+
+
+def test_tag_writes_csv_to_standard_output(tmp_path, model_dir):
+    expected = _from_a_file(tmp_path, model_dir, "--format", "csv")
+    code, out, err = run("tag", "-", "-o", "-", "--format", "csv", "--model", str(model_dir), stdin=PIPED.encode())
+    assert (code, out, err) == (0, expected, "")
+    assert out.startswith("file,index,start,end,section,text,part,label,score,") and "\r\n-,0,0,6," in out
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
+def test_a_table_format_cannot_go_to_standard_output(tmp_path, model_dir, fmt):
+    code, out, err = run("tag", "-", "-o", "-", "--format", fmt, "--model", str(model_dir), stdin=PIPED.encode())
+    assert (code, out, err) == (2, "", f"policytext: error: -o -: {fmt} cannot be written to standard output; use --format jsonl or csv, or -o FILE.{fmt}\n")
+
+
+def test_standard_input_cannot_be_resumed(tmp_path, model_dir):
+    out_file = tmp_path / "o.jsonl"
+    code, out, err = run("tag", "-", "-o", str(out_file), "--resume", "--model", str(model_dir), stdin=PIPED.encode())
+    assert (code, out) == (2, "")
+    assert err == "policytext: error: tag_files(): 'resume' cannot skip standard input ('-'): it is read anew each time; tag it without resume (--resume)\n"
+    assert not out_file.exists()
+
+
+def test_standard_input_that_is_not_text_fails_as_a_document(tmp_path, model_dir):
+    for data, reason in ((b"", "empty file"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data, not text")):
+        code, out, err = run("tag", "-", "--model", str(model_dir), stdin=data)
+        assert (code, out, err) == (3, "", f"policytext: -: {reason}\n")
+
+
+@pytest.mark.parametrize("command", ["tag", "targets"])
+def test_the_help_shows_a_pipe(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    help_text = capsys.readouterr().out
+    assert f"cat report.txt | policytext {command} - -o " in help_text
+    assert "- reads one plain-text document from standard input, named - in the output" in " ".join(help_text.split())

@@ -238,6 +238,58 @@ def test_the_model_variable_is_in_help_and_named_in_its_error(tmp_path, docs):
     )
 
 
+# 22. --plot is an output like the others: a figure policytext did not draw is not replaced without --force.
+
+
+def _can_plot():
+    pytest.importorskip("matplotlib")
+    from policytext.plot import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine")
+
+
+def test_an_existing_image_policytext_did_not_draw_is_refused_before_any_document_is_read(tmp_path, docs):
+    photo = tmp_path / "holiday.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR" + b"\x00" * 64 + b"tEXtSoftware\x00GIMP 2.10")
+    before = photo.read_bytes()
+    code, out, err = run("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--plot", str(photo), "--no-progress")
+    assert (code, out) == (2, "")
+    assert err == f"policytext: error: --plot {photo}: the file exists and is not a plot policytext wrote; choose another file, or add --force to replace it\n"
+    assert photo.read_bytes() == before
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_force_replaces_an_image_policytext_did_not_draw(tmp_path, docs):
+    _can_plot()
+    photo = tmp_path / "holiday.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    code, out, err = run("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--plot", str(photo), "--force", "--no-progress")
+    assert (code, out, err) == (0, "", "")
+    assert photo.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and b"drawn by policytext" in photo.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_plot_policytext_drew_is_replaced_by_the_next_run_without_force(tmp_path, docs, suffix):
+    _can_plot()
+    plot = tmp_path / f"shares{suffix}"
+    for _ in range(2):
+        code, out, err = run("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--plot", str(plot), "--no-progress")
+        assert (code, out, err) == (0, "", "")
+    assert b"drawn by policytext" in plot.read_bytes()
+
+
+def test_a_plot_is_known_by_its_mark_in_its_first_or_last_bytes_only(tmp_path):
+    from policytext.records import own_output
+
+    filler = b"\x00" * (1 << 20)  # a large image: read at both ends, never whole
+    cases = {"head.png": b"Software\x00drawn by policytext 1" + filler, "tail.pdf": filler + b"/Creator (drawn by policytext 1)\n%%EOF\n",
+             "middle.png": filler + b"drawn by policytext" + filler, "other.png": b"Software\x00GIMP" + filler}  # fmt: skip
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    assert {name: own_output("plot", tmp_path / name) for name in cases} == {"head.png": True, "tail.pdf": True, "middle.png": False, "other.png": False}
+
+
 # 21.6-21.8. --font on a folder, --model on model.json, evaluate --no-progress.
 
 

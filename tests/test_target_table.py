@@ -1,5 +1,6 @@
 """targets_files: the targets of many reports as one table, and the command that writes it."""
 
+import io
 import json
 
 import pytest
@@ -102,3 +103,62 @@ def test_paths_may_come_from_a_generator(reports):
     assert table.documents == 2
     result = policytext.tag_files(path for path in reports.glob("*县*.txt"))
     assert {r["file"] for r in result.records} == {str(reports / "2026年青禾县政府工作报告.txt")}
+
+
+# An interrupted job keeps the targets of the documents it read.
+
+WITH_A_FAILURE = {"2026年甲县政府工作报告.txt": PLAN, "2026年乙县政府工作报告.txt": "", "2026年丙县政府工作报告.txt": PLAN}
+
+
+@pytest.fixture
+def three(tmp_path):
+    folder = tmp_path / "three"
+    folder.mkdir()
+    for name, text in WITH_A_FAILURE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder  # read in order 丙, 乙 (empty: it fails), 甲
+
+
+def test_an_interrupted_job_writes_the_documents_it_read_and_says_the_table_is_incomplete(three, tmp_path):
+    out = tmp_path / "targets.csv"
+
+    def interrupt(path, reason):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning) as caught:
+        targets_files(three, output=out, on_error=interrupt)
+    assert [str(w.message) for w in caught] == [f"{out}: the job stopped early; the table holds the targets of 1 of 3 documents and is incomplete"]
+    assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
+
+
+class _CtrlCAtFirstFailure(io.StringIO):
+    """Standard error on which Ctrl-C arrives as the first failed document is reported (the CLI flushes each such line)."""
+
+    pressed = False
+
+    def flush(self):
+        if "empty file" in self.getvalue() and not self.pressed:
+            self.pressed = True
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_command_keeps_its_table_and_exits_130(three, tmp_path):
+    from policytext.cli import main
+
+    out, err = tmp_path / "targets.csv", _CtrlCAtFirstFailure()
+    code = main(["targets", str(three), "-o", str(out), "--no-progress"], out=io.StringIO(), err=err)
+    assert code == 130
+    assert err.getvalue() == (
+        f"policytext: {three / '2026年乙县政府工作报告.txt'}: empty file\n"
+        f"policytext: warning: {out}: the job stopped early; the table holds the targets of 1 of 3 documents and is incomplete\n"
+        "policytext: interrupted\n"
+    )
+    assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
+
+
+def test_targets_reads_one_document_from_standard_input(tmp_path):
+    out = tmp_path / "targets.csv"
+    code, stdout, err = run("targets", "-", "-o", str(out), "--no-progress", stdin=("2026年青禾县政府工作报告\n" + PLAN).encode("gb18030"))
+    assert (code, stdout, err) == (0, "", "")
+    rows = policytext.tables.read_table(out)[1]
+    assert {(r["file"], r["place"], r["indicator"]) for r in rows} == {("-", "青禾县", "gdp_growth"), ("-", "青禾县", "new_urban_jobs")}
