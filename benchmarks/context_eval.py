@@ -51,7 +51,7 @@ def written(clf):
     errors = {"counted": [], "corrected": []}
     covered = []
     # Whole groups (a writer's reports) are held out together, as training's cross-fitting does.
-    fold_of = document_folds(docs, FOLDS)
+    fold_of = document_folds(docs, n_folds=FOLDS)
     for fold in range(FOLDS):
         train = [d for i, d in enumerate(docs) if fold_of[i] != fold]
         test = [d for i, d in enumerate(docs) if fold_of[i] == fold]

@@ -170,7 +170,7 @@ def _translation(digits, variants=""):
     return {int(c): (None if table[c] == DELETE else int(table[c])) for c in changed}
 
 
-def normalize(text, variants=""):
+def normalize(text, *, variants=""):
     """Fold width and case, drop white space, fold the ``variants`` pairs.
 
     >>> normalize("ＧＤＰ 增长５％，")
@@ -181,7 +181,7 @@ def normalize(text, variants=""):
     return text.translate(_translation(False, variants))
 
 
-def fold_digits(text, variants=""):
+def fold_digits(text, *, variants=""):
     """Normalise as :func:`normalize` does, and make every digit "0".
 
     >>> fold_digits("２０２３年 完成6.6亿元")

@@ -34,7 +34,7 @@ def expand_paths(paths):
     return found.documents, found.problems
 
 
-def find_documents(paths, outputs=(), own=()) -> Found:
+def find_documents(paths, *, outputs=(), own=()) -> Found:
     """Files, folders and glob patterns -> ``Found(documents, problems, unsupported)``.
 
     Folders are searched recursively for the formats :mod:`policytext.readers`

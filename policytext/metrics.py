@@ -47,7 +47,7 @@ def evaluate(y_true, y_pred, labels):
     }
 
 
-def calibration(confidence, correct, bins=10):
+def calibration(confidence, correct, *, bins=10):
     """How well scores match accuracy: expected calibration error over equal-width bins.
 
     Parameters

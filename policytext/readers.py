@@ -1001,7 +1001,7 @@ def extra_for(suffix: str) -> str | None:
     return _EXTRAS.get(suffix)
 
 
-def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_PDF_PAGES) -> str:
+def read_document(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_PDF_PAGES) -> str:
     """Read a document file and return its plain text.
 
     Parameters
@@ -1056,7 +1056,7 @@ def read_document(path, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_P
     return text if suffix in _PLAIN else _SURROGATE.sub("\ufffd", text)
 
 
-def read_stream(stream, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
+def read_stream(stream, *, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
     """Read a plain-text document from a binary stream (standard input: ``sys.stdin.buffer``) and return its text.
 
     The bytes are decoded as a ``.txt`` file's are by :func:`read_document`

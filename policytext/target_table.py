@@ -216,7 +216,7 @@ def _read(path, max_bytes, stdin):
     from .readers import read_document, read_stream
 
     if path == STDIN:
-        return read_stream(stdin or sys.stdin.buffer, STDIN, max_bytes)
+        return read_stream(stdin or sys.stdin.buffer, name=STDIN, max_bytes=max_bytes)
     return read_document(path, max_bytes=max_bytes)
 
 

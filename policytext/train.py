@@ -379,7 +379,7 @@ CONTEXT_WINDOW = 2
 DOCUMENT_FOLDS = 5
 
 
-def document_folds(documents, n_folds=DOCUMENT_FOLDS):
+def document_folds(documents, *, n_folds=DOCUMENT_FOLDS):
     """The fold of each document: whole groups, largest first, each to the fold with fewest documents.
 
     A writer's reports share phrasing, so a document scored by a model that
@@ -392,7 +392,7 @@ def document_folds(documents, n_folds=DOCUMENT_FOLDS):
     >>> from policytext.corpus import WrittenDocument
     >>> docs = [WrittenDocument(id=i, level="county", year=1990, text="", labels=(), parts=(), group=g)
     ...         for i, g in [("a1", "a"), ("a2", "a"), ("b1", "b"), ("c1", "")]]
-    >>> document_folds(docs, 2).tolist()
+    >>> document_folds(docs, n_folds=2).tolist()
     [0, 0, 1, 1]
     """
     members: dict = {}
