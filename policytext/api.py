@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +103,18 @@ def _cached(path, stamp):
     return load_model(path)
 
 
+# lru_cache holds no lock while it reads a model: threads that missed it at
+# once each read the folder and got their own copy. A lock per folder makes
+# the others wait for the one reading it, and lets two folders load at once.
+_FOLDER_LOCKS: dict[str, threading.Lock] = {}
+_FOLDER_LOCKS_GUARD = threading.Lock()
+
+
+def _folder_lock(path):
+    with _FOLDER_LOCKS_GUARD:
+        return _FOLDER_LOCKS.setdefault(path, threading.Lock())
+
+
 def _stamp(path):
     """What identifies the files now in a model folder: inode, size and time of each."""
     stamp = []
@@ -135,7 +148,8 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     if path is None:
         path = os.environ.get("POLICYTEXT_MODEL") or default_model_path()
     path = str(Path(path).resolve())
-    return _cached(path, _stamp(path))
+    with _folder_lock(path):
+        return _cached(path, _stamp(path))
 
 
 def resolve_model(model: ModelLike = None) -> Classifier:

@@ -434,3 +434,27 @@ def test_a_bad_temperature_is_a_parameter_error_with_the_one_wording(temperature
     with pytest.raises(policytext.ParameterError) as info:
         Classifier(labels=["a", "b"], vocabulary=["x"], idf=[1.0], coef=[[1.0, -1.0]], intercept=[0.0, 0.0], temperature=temperature)
     assert str(info.value) == f"Classifier(): 'temperature' must be a number from 0.001 to 1000, got {temperature!r}"
+
+
+def test_threads_loading_a_model_at_once_share_one_copy(tmp_path):
+    # The cache did not stop threads that missed it together from each
+    # reading the folder: 8 threads got 8 models, and an attribute set on
+    # "the" shared one reached only its copy. A copy of the shipped model:
+    # a folder no test has loaded, and long enough to read that they meet.
+    import shutil
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    for name in ("model.json", "arrays.npz"):
+        shutil.copy(policytext.api.default_model_path() / name, tmp_path / name)
+    threads = 8
+    barrier = threading.Barrier(threads)
+
+    def first_load(_):
+        barrier.wait()
+        return policytext.load(tmp_path)
+
+    with ThreadPoolExecutor(threads) as pool:
+        models = list(pool.map(first_load, range(threads)))
+    assert len({id(m) for m in models}) == 1
+    assert models[0] is policytext.load(tmp_path)
