@@ -18,6 +18,7 @@ from policytext.archive import tag_document, tag_files
 from policytext.cli import main
 from policytext.errors import PolicytextError
 from policytext.finding import expand_paths
+from policytext.places import parse_place
 from policytext.readers import read_document
 from policytext.records import COLUMNS, RecordWriter
 from policytext.summary import document_meta, read_meta
@@ -293,6 +294,28 @@ def test_meta_rows_match_documents_however_their_paths_are_written_and_may_be_gb
 def test_document_meta(path, title, expected):
     meta = document_meta(path, title + "\n正文。")
     assert (meta["place"], meta["level"], meta["year"]) == expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        # Plan and budget reports open with 关于: the run "关于北京市" was no place, so nothing was read.
+        ("关于北京市2024年预算执行情况和2025年预算草案的报告", ("北京市", "北京市", "province")),
+        ("关于2024年浙江省国民经济和社会发展计划执行情况与2025年计划草案的报告", ("浙江省", "浙江省", "province")),
+        ("关于南京市2024年国民经济和社会发展计划执行情况与2025年计划草案的报告", ("南京市", "南京市", "city")),
+        ("《关于南京市鼓楼区2024年预算执行情况的报告》", ("鼓楼区", "南京市鼓楼区", "county")),
+        ("关于如东县洋口镇2024年工作情况和2025年工作安排的报告", ("洋口镇", "如东县洋口镇", "township")),
+        ("关于对南通市如皋市2024年决算的报告", ("如皋市", "南通市如皋市", "county")),
+        ("对于青禾街道2025年工作的报告", ("青禾街道", "青禾街道", "township")),
+        # ... and a leading 对 was kept as part of the place (对南京市).
+        ("对南京市的报告", ("南京市", "南京市", "city")),
+        # A title with no place after the preposition still gives none.
+        ("关于印发通知", None),
+    ],
+)
+def test_a_title_opening_with_a_preposition_gives_the_place_after_it(title, expected):
+    place = parse_place(title)
+    assert (place and (place.name, place.full_name, place.level)) == expected
 
 
 def test_a_date_line_of_a_meeting_that_is_no_congress_gives_the_year():
