@@ -288,7 +288,7 @@ def attention_shares(
         check_texts(documents, where="attention_shares", name="documents")  # the same refusal as every batch entry point
     _options("attention_shares", model=model, chars=chars, level=level)
     clf = resolve_model(model)
-    tagged = [classify(d, model=clf) if isinstance(d, str) else _tagged_document(d, i) for i, d in enumerate(documents)]
+    tagged = [classify(d, model=clf) if isinstance(d, str) else _tagged_document(d, i, clf.labels) for i, d in enumerate(documents)]
     sentences = [s for doc in tagged for s in doc]
     if not sentences:
         raise ParameterError("attention_shares(): the documents hold no sentence")
@@ -298,13 +298,26 @@ def attention_shares(
     return estimate_shares(proba, labels=clf.labels, weights=weights, doc_ids=doc_ids, model=clf.shares, level=level)
 
 
-def _tagged_document(doc, index):
+def _tagged_document(doc, index, labels):
     """A report already tagged: Sentences in any iterable (a list from :func:`classify`, :func:`iter_classify`)."""
     if isinstance(doc, Iterable) and not isinstance(doc, (bytes, dict)):
         sentences = list(doc)
         if all(isinstance(s, Sentence) for s in sentences):
+            _check_labels(sentences, index, labels)
             return sentences
     raise refusal("attention_shares", f"documents[{index}]", "a str or Sentences (from classify or iter_classify)", short_repr(doc))
+
+
+def _check_labels(sentences, index, labels):
+    """Refuse Sentences of another model's labels: read under this model's, a missing label raised a bare KeyError."""
+    for found in {tuple(s.probs) for s in sentences}:
+        if set(found) != set(labels):
+            raise refusal(
+                "attention_shares",
+                f"documents[{index}]",
+                f"Sentences with the model's labels ({', '.join(labels)})",
+                f"Sentences with the labels {', '.join(found)} (tagged by another model: pass it as model=)",
+            )
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:

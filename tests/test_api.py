@@ -373,6 +373,25 @@ def test_attention_shares_take_reports_tagged_in_any_iterable():
     assert tagged.to_dict() == policytext.attention_shares([text]).to_dict()
 
 
+def test_attention_shares_refuses_sentences_of_another_models_labels(tmp_path):
+    # Sentences tagged by a model of other labels raised a bare KeyError: 'economy'.
+    from policytext.train import train_corpus
+
+    two = write_jsonl(tmp_path / "two.jsonl", [{"text": t, "label": l} for l, ts in TINY.items() if l in ("economy", "other") for t in ts])
+    custom = train_corpus(two)
+    tagged = policytext.classify("完成工业产值5亿元。各位代表：", model=custom)
+    expected = ", ".join(policytext.LABELS)
+    with pytest.raises(policytext.ParameterError) as info:
+        policytext.attention_shares([tagged])
+    assert str(info.value) == (
+        f"attention_shares(): 'documents[0]' must be Sentences with the model's labels ({expected}), "
+        "got Sentences with the labels economy, other (tagged by another model: pass it as model=)"
+    )
+    with pytest.raises(policytext.ParameterError, match=rf"'documents\[1\]' must be Sentences with the model's labels \(economy, other\), got Sentences with the labels {expected} "):
+        policytext.attention_shares([tagged, policytext.classify("完成工业产值5亿元。")], model=custom)
+    assert policytext.attention_shares([tagged], model=custom).n_sentences == 2
+
+
 def test_sentences_are_hashable_and_equal_by_value():
     # frozen, but hash() raised "unhashable type: 'dict'" (its probs).
     first, again = policytext.classify("新建高标准农田4300亩。各位代表："), policytext.classify("新建高标准农田4300亩。各位代表：")
