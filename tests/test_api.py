@@ -232,6 +232,50 @@ def test_parallel_classify_batch_equals_serial(tiny_model):
     assert classify_batch(xs, model=tiny_model, n_jobs=2) == classify_batch(xs, model=tiny_model)
 
 
+def _concurrency_spy(clf):
+    """``clf`` rebuilt as a Classifier that records, in its public ``decision_function``, how many calls ran at once and on how many texts."""
+    import threading
+    import time
+
+    from policytext.model import Classifier
+
+    class Spy(Classifier):
+        lock, running, most, sizes = threading.Lock(), 0, 0, []
+
+        def decision_function(self, texts, **kwargs):
+            with Spy.lock:
+                Spy.running += 1
+                Spy.most = max(Spy.most, Spy.running)
+                Spy.sizes.append(len(texts))
+            time.sleep(0.05)  # long enough for a second worker, if there is one, to start its task
+            try:
+                return super().decision_function(texts, **kwargs)
+            finally:
+                with Spy.lock:
+                    Spy.running -= 1
+
+    return Spy(clf.labels, clf.vocabulary, clf.idf, clf.coef, clf.intercept, temperature=clf.temperature, features=clf.features, context=clf.context, shares=clf.shares)
+
+
+def test_classify_stream_splits_each_batch_among_its_workers():
+    # Batches of the default 10,000 were under the 20,000 texts a list needed
+    # to go to workers: n_jobs was accepted and never used.
+    from policytext.workers import cores
+
+    if cores() < 2:
+        pytest.skip("one core: n_jobs=2 gives one worker")
+    spy = _concurrency_spy(policytext.load())
+    # Texts of every kind (blank, symbols only); 21,000: two batches of 10,000 and one of 1,000.
+    xs = ["完成工业总产值246亿元。", "新建高标准农田4300亩。", "各位代表：", "", "※", "整改隐患126条。", "新增城镇就业800人。"] * 3_000
+    serial = classify_batch(xs)
+    assert list(policytext.classify_stream(iter(xs), model=spy, n_jobs=2)) == serial
+    assert spy.most == 2  # two tasks of one batch ran at once
+    assert max(spy.sizes) < 10_000  # each batch of 10,000 was split
+    for batch_size in (9_999, 15_000):
+        assert list(policytext.classify_stream(iter(xs), batch_size=batch_size, n_jobs=2)) == serial
+    assert list(policytext.classify_stream(iter(xs), n_jobs=-1)) == serial
+
+
 def test_parallel_classify_batch_with_a_reference_only_model_uses_processes():
     from policytext.features import FeatureParams
     from policytext.train import train
