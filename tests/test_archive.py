@@ -476,6 +476,27 @@ def test_dask_cluster_gives_the_local_output(archive, tmp_path, context):
 
 
 
+def test_dask_workers_read_relative_paths_from_the_clients_folder(archive, tmp_path, monkeypatch):
+    # Paths were sent as typed: a worker working in another folder (as on
+    # any real cluster) failed every document as "no such file".
+    distributed = pytest.importorskip("distributed")
+    import policytext.dask
+
+    monkeypatch.chdir(archive.parent)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    local_result = tag_files(["archive"], output="local.jsonl", summary="ls.csv")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.run(os.chdir, str(elsewhere))
+        dask_result = policytext.dask.tag_files(["archive"], client, output="dask.jsonl", summary="ds.csv")
+    assert local_result.tagged and sorted(dask_result.tagged) == sorted(local_result.tagged)
+    assert sorted(dask_result.failed) == sorted(local_result.failed)
+    # The records and the summary name the files as the local run does: relative.
+    key = lambda r: (r["file"], r["index"])  # noqa: E731
+    assert sorted(read_jsonl(tmp_path / "dask.jsonl"), key=key) == sorted(read_jsonl(tmp_path / "local.jsonl"), key=key)
+    assert (tmp_path / "ds.csv").read_bytes() == (tmp_path / "ls.csv").read_bytes()
+
+
 def test_dask_jobs_one_after_another_on_one_in_process_client(archive, tmp_path):
     # The second job on a client failed with "lost dependencies" (most
     # times: a race): the model had the same key in both, and the first
