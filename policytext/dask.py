@@ -1,8 +1,10 @@
 """Run :func:`policytext.tag_files` on a Dask cluster (the ``dask`` extra).
 
 Each document is one task. Workers read the documents by path, so the
-archive must be visible to them at the same path (a shared or network file
-system, as for ``dask.dataframe.read_csv``); the model is sent once to every
+archive must be visible to them at the same absolute path (a shared or
+network file system, as for ``dask.dataframe.read_csv``); relative paths are
+made absolute in the calling process's working folder before they are sent,
+and outputs still name the files as given. The model is sent once to every
 worker. Output, summary and plot are written by the calling process exactly
 as in a local run.
 
