@@ -134,9 +134,10 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     Loaded models are cached per path and per version of the folder's
     files, so calling ``load()`` often is cheap, and a folder replaced by a
     new model (``policytext train --force``) is read again. Every caller
-    gets the same object, which ``classify`` and the other functions also
-    use by default: changing its attributes (``clf.temperature = ...``)
-    changes them for all. For a private copy to change, read the folder
+    gets the same object (threads calling at once wait for one read),
+    which ``classify`` and the other functions also use by default:
+    changing its attributes (``clf.temperature = ...``) changes them for
+    all. For a private copy to change, read the folder
     with :func:`policytext.modelfile.load_model`.
     The environment variable ``POLICYTEXT_MODEL`` names another default.
 
