@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +103,18 @@ def _cached(path, stamp):
     return load_model(path)
 
 
+# lru_cache holds no lock while it reads a model: threads that missed it at
+# once each read the folder and got their own copy. A lock per folder makes
+# the others wait for the one reading it, and lets two folders load at once.
+_FOLDER_LOCKS: dict[str, threading.Lock] = {}
+_FOLDER_LOCKS_GUARD = threading.Lock()
+
+
+def _folder_lock(path):
+    with _FOLDER_LOCKS_GUARD:
+        return _FOLDER_LOCKS.setdefault(path, threading.Lock())
+
+
 def _stamp(path):
     """What identifies the files now in a model folder: inode, size and time of each."""
     stamp = []
@@ -121,9 +134,10 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     Loaded models are cached per path and per version of the folder's
     files, so calling ``load()`` often is cheap, and a folder replaced by a
     new model (``policytext train --force``) is read again. Every caller
-    gets the same object, which ``classify`` and the other functions also
-    use by default: changing its attributes (``clf.temperature = ...``)
-    changes them for all. For a private copy to change, read the folder
+    gets the same object (threads calling at once wait for one read),
+    which ``classify`` and the other functions also use by default:
+    changing its attributes (``clf.temperature = ...``) changes them for
+    all. For a private copy to change, read the folder
     with :func:`policytext.modelfile.load_model`.
     The environment variable ``POLICYTEXT_MODEL`` names another default.
 
@@ -135,7 +149,8 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     if path is None:
         path = os.environ.get("POLICYTEXT_MODEL") or default_model_path()
     path = str(Path(path).resolve())
-    return _cached(path, _stamp(path))
+    with _folder_lock(path):
+        return _cached(path, _stamp(path))
 
 
 def resolve_model(model: ModelLike = None) -> Classifier:
@@ -274,7 +289,7 @@ def attention_shares(
         check_texts(documents, where="attention_shares", name="documents")  # the same refusal as every batch entry point
     _options("attention_shares", model=model, chars=chars, level=level)
     clf = resolve_model(model)
-    tagged = [classify(d, model=clf) if isinstance(d, str) else _tagged_document(d, i) for i, d in enumerate(documents)]
+    tagged = [classify(d, model=clf) if isinstance(d, str) else _tagged_document(d, i, clf.labels) for i, d in enumerate(documents)]
     sentences = [s for doc in tagged for s in doc]
     if not sentences:
         raise ParameterError("attention_shares(): the documents hold no sentence")
@@ -284,13 +299,26 @@ def attention_shares(
     return estimate_shares(proba, labels=clf.labels, weights=weights, doc_ids=doc_ids, model=clf.shares, level=level)
 
 
-def _tagged_document(doc, index):
+def _tagged_document(doc, index, labels):
     """A report already tagged: Sentences in any iterable (a list from :func:`classify`, :func:`iter_classify`)."""
     if isinstance(doc, Iterable) and not isinstance(doc, (bytes, dict)):
         sentences = list(doc)
         if all(isinstance(s, Sentence) for s in sentences):
+            _check_labels(sentences, index, labels)
             return sentences
     raise refusal("attention_shares", f"documents[{index}]", "a str or Sentences (from classify or iter_classify)", short_repr(doc))
+
+
+def _check_labels(sentences, index, labels):
+    """Refuse Sentences of another model's labels: read under this model's, a missing label raised a bare KeyError."""
+    for found in {tuple(s.probs) for s in sentences}:
+        if set(found) != set(labels):
+            raise refusal(
+                "attention_shares",
+                f"documents[{index}]",
+                f"Sentences with the model's labels ({', '.join(labels)})",
+                f"Sentences with the labels {', '.join(found)} (tagged by another model: pass it as model=)",
+            )
 
 
 def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int = 1) -> list[str]:
@@ -302,7 +330,8 @@ def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int
     model : Classifier or path, optional
     n_jobs : int
         Workers to use (joblib threads with the batch engine); -1 for one
-        per core. Worth it from some tens of thousands of texts.
+        per core. Lists of fewer than 10,000 texts are tagged in the
+        calling thread; worth it from some tens of thousands.
 
     Returns
     -------
@@ -325,12 +354,18 @@ def _labels(clf, texts, n_jobs):
     """Labels of a list already checked to hold only str."""
     if not texts:
         return []
-    if n_jobs == 1 or len(texts) < 2 * _PARALLEL_CHUNK:
+    # In workers once the list fills two of the smallest tasks: from two full
+    # tasks (20,000 texts), classify_stream's batches of 10,000 never were.
+    if n_jobs == 1 or len(texts) < 2 * _SMALLEST_TASK:
         return clf.classes_[clf.decision_function(texts).argmax(axis=1)].tolist()
     return clf.classes_[_parallel_predict(clf, texts, n_jobs)].tolist()
 
 
 _PARALLEL_CHUNK = 10_000
+#: The fewest texts a worker is given: below, the engine's cost per pass
+#: weighs on the task (20,000 texts took 1.5x as long in passes of 1,000
+#: as in passes of 5,000, one thread).
+_SMALLEST_TASK = _PARALLEL_CHUNK // 2
 
 
 def _predict_indices(model_ref, texts):
@@ -354,7 +389,7 @@ def _parallel_predict(clf, texts, n_jobs):
     workers = worker_count(n_jobs)
     # At most 10,000 texts a task: with 25,000, two threads gained 1.28-1.48x
     # where 10,000 gained 1.68-1.94x (benchmarks/README.md).
-    size = max(_PARALLEL_CHUNK // 2, min(_PARALLEL_CHUNK, -(-len(texts) // (4 * workers))))
+    size = max(_SMALLEST_TASK, min(_PARALLEL_CHUNK, -(-len(texts) // (4 * workers))))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     if clf.has_batch_engine:
         parts = Parallel(n_jobs=workers, prefer="threads")(delayed(_predict_indices)(clf, c) for c in chunks)
@@ -370,7 +405,10 @@ def classify_stream(
     """Tag texts from any iterable, lazily: one label per text, in order.
 
     Memory stays bounded by ``batch_size`` whatever the length of the input,
-    so a generator over a file of millions of sentences is fine. Options are
+    so a generator over a file of millions of sentences is fine. With
+    ``n_jobs``, each batch of at least 10,000 texts (the default size) is
+    split among the workers, as :func:`classify_batch` splits its list;
+    a smaller batch is tagged in the calling thread. Options are
     checked when it is called, not when the first label is asked for.
 
     >>> list(classify_stream(iter(["新建高标准农田4300亩。", "各位代表："])))

@@ -1,8 +1,10 @@
 """Run :func:`policytext.tag_files` on a Dask cluster (the ``dask`` extra).
 
 Each document is one task. Workers read the documents by path, so the
-archive must be visible to them at the same path (a shared or network file
-system, as for ``dask.dataframe.read_csv``); the model is sent once to every
+archive must be visible to them at the same absolute path (a shared or
+network file system, as for ``dask.dataframe.read_csv``); relative paths are
+made absolute in the calling process's working folder before they are sent,
+and outputs still name the files as given. The model is sent once to every
 worker. Output, summary and plot are written by the calling process exactly
 as in a local run.
 
@@ -15,6 +17,7 @@ Example, against a running scheduler::
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -23,6 +26,7 @@ from . import archive
 from ._validation import Constraint, check_params, listed_paths, model_constraint
 from .api import ModelLike, StrPath, resolve_model
 from .errors import ParameterError, PolicytextError, extra_needed
+from .records import RecordBatch, shown
 
 if TYPE_CHECKING:  # the dask extra is imported when a job runs
     from distributed import Client
@@ -45,10 +49,15 @@ def _mapper(client, clf, limits, context):
         model = client.scatter(clf, broadcast=True, hash=False)
         # No timeout: tasks run in worker threads, where the time limit cannot
         # be applied; the client has said so once, and each task would again.
-        futures = client.map(archive.tag_document, paths, model=model, limits=limits, context=context, pure=False)
+        # Sent absolute: a worker reads a relative path in its own working
+        # folder, which on a cluster is not the client's, and every document
+        # failed as "no such file". abspath, not realpath: the worker reads
+        # the path the client would, through the same links.
+        futures = client.map(archive.tag_document, [os.path.abspath(p) for p in paths], model=model, limits=limits, context=context, pure=False)
+        found = {future.key: path for future, path in zip(futures, paths)}
         try:
             for future in as_completed(futures):
-                yield future.result()
+                yield _as_found(future.result(), found[future.key])
                 future.release()
         finally:
             # Also when the job stops early: the tasks before the model
@@ -58,6 +67,15 @@ def _mapper(client, clf, limits, context):
             model.release()
 
     return run
+
+
+def _as_found(result, path):
+    """A worker's result under the path as the job found it: records, summary and failures name it as a local run does."""
+    result.path = path
+    if isinstance(result.records, RecordBatch):
+        r = result.records
+        result.records = RecordBatch(shown(path), r.first, r.spans, r.micro, r.best, r.labels, r.parts)
+    return result
 
 
 #: The options :func:`tag_files` checks itself, before the model is loaded

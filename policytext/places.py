@@ -65,6 +65,9 @@ _AFTER = re.compile(r"\s*(?:人民政府|政府|人民代表大会|人大|\d|[�
 _NOT_A_PLACE = re.compile(r"^[在全本我该各这其]|政府|人大|委员会|办公|关于|工作|报告|总结|计划|预算|决算|会议")
 _NATIONAL = re.compile(r"中华人民共和国|国务院|全国人民代表大会")
 _LEADING = " \t-_—–·.、0123456789《【[（("
+# Plan and budget reports name their place after a preposition ("关于北京市2024年预算…的报告",
+# "关于对…"): read as part of the first unit, it made the run no place (关于) or a wrong one (对南京市).
+_PREPOSITION = re.compile(r"(?:关于|对于|对)+")
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年|[一二][九〇零○][一二三四五六七八九〇零○]{2}\s*年")
 
 
@@ -87,6 +90,16 @@ def _unit_level(unit, above):
     return ""
 
 
+def _opening(text):
+    """Where the place opens the title: after the year, any number or dash of a file name, and a preposition."""
+    pos = len(text) - len(text.lstrip(_LEADING))
+    m = _PREPOSITION.match(text, pos)
+    if m:
+        rest = text[m.end() :]
+        pos = len(text) - len(rest.lstrip(_LEADING))  # "关于2024年浙江省…": the year comes between
+    return pos
+
+
 def parse_place(title: str) -> Place | None:
     """The place a title names, or ``None`` if it names none.
 
@@ -102,8 +115,7 @@ def parse_place(title: str) -> Place | None:
         written in.
     """
     text = _YEAR.sub(" ", to_simplified(title))  # "2021年临江县…": the place starts after the year
-    # The place opens the title, after the year and any number or dash of a file name.
-    pos = len(text) - len(text.lstrip(_LEADING))
+    pos = _opening(text)
     if (_NATIONAL.search(text) or text.startswith("全国", pos)) and not _PROVINCE.search(text):
         return Place("中华人民共和国", "中华人民共和国", "national")
     chain = []

@@ -232,6 +232,50 @@ def test_parallel_classify_batch_equals_serial(tiny_model):
     assert classify_batch(xs, model=tiny_model, n_jobs=2) == classify_batch(xs, model=tiny_model)
 
 
+def _concurrency_spy(clf):
+    """``clf`` rebuilt as a Classifier that records, in its public ``decision_function``, how many calls ran at once and on how many texts."""
+    import threading
+    import time
+
+    from policytext.model import Classifier
+
+    class Spy(Classifier):
+        lock, running, most, sizes = threading.Lock(), 0, 0, []
+
+        def decision_function(self, texts, **kwargs):
+            with Spy.lock:
+                Spy.running += 1
+                Spy.most = max(Spy.most, Spy.running)
+                Spy.sizes.append(len(texts))
+            time.sleep(0.05)  # long enough for a second worker, if there is one, to start its task
+            try:
+                return super().decision_function(texts, **kwargs)
+            finally:
+                with Spy.lock:
+                    Spy.running -= 1
+
+    return Spy(clf.labels, clf.vocabulary, clf.idf, clf.coef, clf.intercept, temperature=clf.temperature, features=clf.features, context=clf.context, shares=clf.shares)
+
+
+def test_classify_stream_splits_each_batch_among_its_workers():
+    # Batches of the default 10,000 were under the 20,000 texts a list needed
+    # to go to workers: n_jobs was accepted and never used.
+    from policytext.workers import cores
+
+    if cores() < 2:
+        pytest.skip("one core: n_jobs=2 gives one worker")
+    spy = _concurrency_spy(policytext.load())
+    # Texts of every kind (blank, symbols only); 21,000: two batches of 10,000 and one of 1,000.
+    xs = ["完成工业总产值246亿元。", "新建高标准农田4300亩。", "各位代表：", "", "※", "整改隐患126条。", "新增城镇就业800人。"] * 3_000
+    serial = classify_batch(xs)
+    assert list(policytext.classify_stream(iter(xs), model=spy, n_jobs=2)) == serial
+    assert spy.most == 2  # two tasks of one batch ran at once
+    assert max(spy.sizes) < 10_000  # each batch of 10,000 was split
+    for batch_size in (9_999, 15_000):
+        assert list(policytext.classify_stream(iter(xs), batch_size=batch_size, n_jobs=2)) == serial
+    assert list(policytext.classify_stream(iter(xs), n_jobs=-1)) == serial
+
+
 def test_parallel_classify_batch_with_a_reference_only_model_uses_processes():
     from policytext.features import FeatureParams
     from policytext.train import train
@@ -373,6 +417,25 @@ def test_attention_shares_take_reports_tagged_in_any_iterable():
     assert tagged.to_dict() == policytext.attention_shares([text]).to_dict()
 
 
+def test_attention_shares_refuses_sentences_of_another_models_labels(tmp_path):
+    # Sentences tagged by a model of other labels raised a bare KeyError: 'economy'.
+    from policytext.train import train_corpus
+
+    two = write_jsonl(tmp_path / "two.jsonl", [{"text": t, "label": l} for l, ts in TINY.items() if l in ("economy", "other") for t in ts])
+    custom = train_corpus(two)
+    tagged = policytext.classify("完成工业产值5亿元。各位代表：", model=custom)
+    expected = ", ".join(policytext.LABELS)
+    with pytest.raises(policytext.ParameterError) as info:
+        policytext.attention_shares([tagged])
+    assert str(info.value) == (
+        f"attention_shares(): 'documents[0]' must be Sentences with the model's labels ({expected}), "
+        "got Sentences with the labels economy, other (tagged by another model: pass it as model=)"
+    )
+    with pytest.raises(policytext.ParameterError, match=rf"'documents\[1\]' must be Sentences with the model's labels \(economy, other\), got Sentences with the labels {expected} "):
+        policytext.attention_shares([tagged, policytext.classify("完成工业产值5亿元。")], model=custom)
+    assert policytext.attention_shares([tagged], model=custom).n_sentences == 2
+
+
 def test_sentences_are_hashable_and_equal_by_value():
     # frozen, but hash() raised "unhashable type: 'dict'" (its probs).
     first, again = policytext.classify("新建高标准农田4300亩。各位代表："), policytext.classify("新建高标准农田4300亩。各位代表：")
@@ -434,3 +497,27 @@ def test_a_bad_temperature_is_a_parameter_error_with_the_one_wording(temperature
     with pytest.raises(policytext.ParameterError) as info:
         Classifier(labels=["a", "b"], vocabulary=["x"], idf=[1.0], coef=[[1.0, -1.0]], intercept=[0.0, 0.0], temperature=temperature)
     assert str(info.value) == f"Classifier(): 'temperature' must be a number from 0.001 to 1000, got {temperature!r}"
+
+
+def test_threads_loading_a_model_at_once_share_one_copy(tmp_path):
+    # The cache did not stop threads that missed it together from each
+    # reading the folder: 8 threads got 8 models, and an attribute set on
+    # "the" shared one reached only its copy. A copy of the shipped model:
+    # a folder no test has loaded, and long enough to read that they meet.
+    import shutil
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    for name in ("model.json", "arrays.npz"):
+        shutil.copy(policytext.api.default_model_path() / name, tmp_path / name)
+    threads = 8
+    barrier = threading.Barrier(threads)
+
+    def first_load(_):
+        barrier.wait()
+        return policytext.load(tmp_path)
+
+    with ThreadPoolExecutor(threads) as pool:
+        models = list(pool.map(first_load, range(threads)))
+    assert len({id(m) for m in models}) == 1
+    assert models[0] is policytext.load(tmp_path)

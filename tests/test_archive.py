@@ -18,6 +18,7 @@ from policytext.archive import tag_document, tag_files
 from policytext.cli import main
 from policytext.errors import PolicytextError
 from policytext.finding import expand_paths
+from policytext.places import parse_place
 from policytext.readers import read_document
 from policytext.records import COLUMNS, RecordWriter
 from policytext.summary import document_meta, read_meta
@@ -295,6 +296,28 @@ def test_document_meta(path, title, expected):
     assert (meta["place"], meta["level"], meta["year"]) == expected
 
 
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        # Plan and budget reports open with 关于: the run "关于北京市" was no place, so nothing was read.
+        ("关于北京市2024年预算执行情况和2025年预算草案的报告", ("北京市", "北京市", "province")),
+        ("关于2024年浙江省国民经济和社会发展计划执行情况与2025年计划草案的报告", ("浙江省", "浙江省", "province")),
+        ("关于南京市2024年国民经济和社会发展计划执行情况与2025年计划草案的报告", ("南京市", "南京市", "city")),
+        ("《关于南京市鼓楼区2024年预算执行情况的报告》", ("鼓楼区", "南京市鼓楼区", "county")),
+        ("关于如东县洋口镇2024年工作情况和2025年工作安排的报告", ("洋口镇", "如东县洋口镇", "township")),
+        ("关于对南通市如皋市2024年决算的报告", ("如皋市", "南通市如皋市", "county")),
+        ("对于青禾街道2025年工作的报告", ("青禾街道", "青禾街道", "township")),
+        # ... and a leading 对 was kept as part of the place (对南京市).
+        ("对南京市的报告", ("南京市", "南京市", "city")),
+        # A title with no place after the preposition still gives none.
+        ("关于印发通知", None),
+    ],
+)
+def test_a_title_opening_with_a_preposition_gives_the_place_after_it(title, expected):
+    place = parse_place(title)
+    assert (place and (place.name, place.full_name, place.level)) == expected
+
+
 def test_a_date_line_of_a_meeting_that_is_no_congress_gives_the_year():
     meta = document_meta("r.txt", "江北新区管理委员会工作报告\n——2025年1月20日在江北新区党工委扩大会议上\n同志们：")
     assert meta["year"] == 2025
@@ -451,6 +474,27 @@ def test_dask_cluster_gives_the_local_output(archive, tmp_path, context):
     assert sorted(local_result.failed) == sorted(dask_result.failed)
     assert (tmp_path / "ls.csv").read_text(encoding="utf-8-sig") == (tmp_path / "ds.csv").read_text(encoding="utf-8-sig")
 
+
+
+def test_dask_workers_read_relative_paths_from_the_clients_folder(archive, tmp_path, monkeypatch):
+    # Paths were sent as typed: a worker working in another folder (as on
+    # any real cluster) failed every document as "no such file".
+    distributed = pytest.importorskip("distributed")
+    import policytext.dask
+
+    monkeypatch.chdir(archive.parent)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    local_result = tag_files(["archive"], output="local.jsonl", summary="ls.csv")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.run(os.chdir, str(elsewhere))
+        dask_result = policytext.dask.tag_files(["archive"], client, output="dask.jsonl", summary="ds.csv")
+    assert local_result.tagged and sorted(dask_result.tagged) == sorted(local_result.tagged)
+    assert sorted(dask_result.failed) == sorted(local_result.failed)
+    # The records and the summary name the files as the local run does: relative.
+    key = lambda r: (r["file"], r["index"])  # noqa: E731
+    assert sorted(read_jsonl(tmp_path / "dask.jsonl"), key=key) == sorted(read_jsonl(tmp_path / "local.jsonl"), key=key)
+    assert (tmp_path / "ds.csv").read_bytes() == (tmp_path / "ls.csv").read_bytes()
 
 
 def test_dask_jobs_one_after_another_on_one_in_process_client(archive, tmp_path):
