@@ -461,11 +461,11 @@ def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int =
 
 
 def _iter_sentences(stream, clf, batch_size, context):
-    for spans, proba, parts in iter_tagged(stream, clf, batch_size, context=context):
+    for spans, proba, parts in iter_tagged(stream, clf, batch_size=batch_size, context=context):
         yield from _sentences(spans, proba, clf.labels, parts)
 
 
-def iter_batches(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, context: bool = True) -> Iterator[tuple[list, np.ndarray]]:
+def iter_batches(stream: IO[str], clf: Classifier, *, batch_size: int = 10_000, context: bool = True) -> Iterator[tuple[list, np.ndarray]]:
     """``(spans, probabilities)`` of a text stream, a batch at a time.
 
     What the engine gives, before any per-sentence object is built
@@ -487,7 +487,7 @@ def iter_batches(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, 
 PARTS_BLOCK = 20_000
 
 
-def iter_tagged(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, context: bool = True) -> Iterator[tuple[list, np.ndarray, list]]:
+def iter_tagged(stream: IO[str], clf: Classifier, *, batch_size: int = 10_000, context: bool = True) -> Iterator[tuple[list, np.ndarray, list]]:
     """``(spans, probabilities, parts)`` of a text stream: :func:`iter_batches` with each sentence's part.
 
     Batches are gathered up to :data:`PARTS_BLOCK` sentences before their
@@ -496,7 +496,7 @@ def iter_tagged(stream: IO[str], clf: Classifier, batch_size: int = 10_000, *, c
     """
     spans: list = []
     probas: list = []
-    for batch_spans, batch_proba in iter_batches(stream, clf, batch_size, context=context):
+    for batch_spans, batch_proba in iter_batches(stream, clf, batch_size=batch_size, context=context):
         spans += batch_spans
         probas.append(batch_proba)
         if len(spans) >= PARTS_BLOCK:

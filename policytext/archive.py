@@ -504,7 +504,7 @@ def tag_files(
             if res.error:
                 fail(res.path, res.error)
             else:
-                writer.write(res, sink)
+                writer.write(res, sink=sink)
                 result.tagged.append(res.path)
                 if res.tally is not None:
                     job_summary.add_tally(res.path, res.tally, res.meta)
@@ -669,10 +669,10 @@ def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=
             start = stream.tell()  # after a byte-order mark
             head = stream.read(HEAD_CHARS)
             stream.seek(start)
-            for spans, proba, parts in iter_tagged(stream, clf, _STREAM_BATCH, context=context):
+            for spans, proba, parts in iter_tagged(stream, clf, batch_size=_STREAM_BATCH, context=context):
                 batch = RecordBatch.tagged(shown(path), first, spans, proba, clf.labels, parts)
                 tally.add_batch(batch)
-                writer.append(batch, sink)
+                writer.append(batch, sink=sink)
                 first += len(batch)
     except DocumentError as exc:
         writer.rollback(mark)
@@ -681,7 +681,7 @@ def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=
     except BaseException:
         writer.rollback(mark)
         raise
-    writer.end_stream(path, mark)
+    writer.end_stream(path, mark=mark)
     result.tagged.append(path)
     result.summary.add_tally(path, tally, document_meta(path, head))
     _warn_if_unusual(result, path, on_warning)

@@ -564,18 +564,18 @@ class RecordWriter:
             if end:
                 f.truncate(0)
 
-    def write(self, result, sink=None):
+    def write(self, result, *, sink=None):
         """Append one document's records (to ``sink`` when writing to standard output).
 
         A result whose records were encoded where they were tagged
         (``result.encoded``, JSON Lines) is written as it is."""
         mark = self.begin_stream()
-        self.append(result.encoded if result.encoded is not None else result.records, sink)
+        self.append(result.encoded if result.encoded is not None else result.records, sink=sink)
         if self.fd is not None:
             self._commit(result.path, undo=mark)
         self.done.add(result.path)
 
-    def append(self, records, sink=None):
+    def append(self, records, *, sink=None):
         """Append records in one write: a whole document, or part of a streamed one.
 
         With neither an output file nor a ``sink``, the records are kept in
@@ -624,7 +624,7 @@ class RecordWriter:
         """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
         return None if self.fd is None else os.fstat(self.fd).st_size
 
-    def end_stream(self, path, mark=None):
+    def end_stream(self, path, *, mark=None):
         """The streamed document ``path``, begun at ``mark`` (:meth:`begin_stream`), is complete."""
         if self.fd is not None:
             self._commit(path, undo=mark)
@@ -663,7 +663,7 @@ class RecordWriter:
         writer.writerows([*row[:first], *(f"{p:.6f}" for p in row[first:])] for row in rows)
         return buf.getvalue()
 
-    def close(self, complete=True):
+    def close(self, *, complete=True):
         """Release the output. ``complete``: the job ended normally, so the
         journal is no longer needed (and Parquet is written from the spool);
         otherwise both stay for ``resume``."""

@@ -717,8 +717,8 @@ def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path, mon
 
     real = policytext.api.iter_batches
 
-    def interrupted(stream, clf, size, context=True):
-        for i, batch in enumerate(real(stream, clf, size, context=context)):
+    def interrupted(stream, clf, *, batch_size, context=True):
+        for i, batch in enumerate(real(stream, clf, batch_size=batch_size, context=context)):
             if i == 4:
                 raise KeyboardInterrupt
             yield batch
@@ -765,8 +765,8 @@ import os, signal, policytext.api, policytext.archive as archive
 archive.STREAM_FROM, archive._STREAM_BATCH = 1000, 7
 real = policytext.api.iter_batches
 policytext.api.PARTS_BLOCK = 7
-def killed(stream, clf, size, context=True):
-    for i, batch in enumerate(real(stream, clf, size, context=context)):
+def killed(stream, clf, *, batch_size, context=True):
+    for i, batch in enumerate(real(stream, clf, batch_size=batch_size, context=context)):
         if i == 4:
             os.kill(os.getpid(), signal.SIGKILL)
         yield batch
