@@ -293,27 +293,30 @@ class Summary:
     def panel(self):
         """One row per place x level x year: pooled counted and corrected shares with 90% intervals.
 
-        A cell pools the sentences of its documents; its interval counts the
-        correlation of errors within each document. Documents whose place is
-        not known (give it with ``meta``) are left out. Needs ``keep_for_panel``.
+        A place is its full name (``place_full``): 南京市鼓楼区 and 福州市鼓楼区
+        are two cells, both with ``place`` 鼓楼区. A cell pools the sentences
+        of its documents; its interval counts the correlation of errors
+        within each document. Documents whose place is not known (give it
+        with ``meta``) are left out. Needs ``keep_for_panel``.
         """
         if not self.keep_for_panel:
-            raise PolicytextError("Summary.panel() needs the documents' probabilities: make the summary with keep_for_panel=True (tag_files(panel=...))")
+            raise PolicytextError("Summary.panel() needs the documents' share sums: make the summary with keep_for_panel=True (tag_files(panel=...))")
         cells = {}
         for doc in sorted(self._kept):
             row = self.rows[doc]
             # A document of no known place would be pooled with unrelated ones: its own row has its shares.
             if row["place"]:
-                cells.setdefault((row["place"], row["level"] or "", row["year"]), []).append(doc)
+                # Keyed by the full name: the last unit alone is shared by many places (four 鼓楼区, hundreds of 城关镇).
+                cells.setdefault((row["place"], row["place_full"] or row["place"], row["level"] or "", row["year"]), []).append(doc)
         rows = []
-        for (place, level, year), docs in sorted(cells.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0)):
+        for (place, place_full, level, year), docs in sorted(cells.items(), key=lambda item: (*item[0][:3], item[0][3] or 0)):
             kept = [self._kept[d] for d in docs]
             # Counts are whole numbers (of sentences, of characters): their sums are exact in any order.
             n = sum(sentences.n_sentences for sentences, _ in kept)
             counts = sum(sentences.counted for sentences, _ in kept)
             chars = sum(characters.total for _, characters in kept)
             char_counts = sum(characters.counted for _, characters in kept)
-            row = {"place": place, "level": level, "year": year, "documents": len(docs), "sentences": n}
+            row = {"place": place, "place_full": place_full, "level": level, "year": year, "documents": len(docs), "sentences": n}
             for k, label in enumerate(self.labels):
                 # Python floats, as the corrected shares are: rows are plain data for any writer.
                 row[f"share_{label}"] = round(float(counts[k]) / max(n, 1), 4)
@@ -332,7 +335,7 @@ class Summary:
 
     def panel_columns(self):
         """The columns of :meth:`panel`'s rows, in order."""
-        columns = ["place", "level", "year", "documents", "sentences"]
+        columns = ["place", "place_full", "level", "year", "documents", "sentences"]
         return columns + [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels] + self._share_columns()
 
     def to_pandas(self):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, run_cli
 
 import policytext
 from policytext.archive import tag_document, tag_files
@@ -1378,6 +1378,42 @@ def test_panel_pools_documents_by_place_level_and_year(tmp_path):
         tag_files([folder], summary=str(summary), panel=str(summary))
 
 
+def test_panel_keeps_apart_places_that_share_a_name(tmp_path):
+    # Two of China's four 鼓楼区 were pooled in one cell, with one share and a narrower interval.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    # A city's zone is read with its city ("苏州高新区"), apart from a zone whose title names none.
+    for name, place in (("nj.txt", "南京市鼓楼区"), ("fz.txt", "福州市鼓楼区"), ("sz.txt", "苏州高新区"), ("zone.txt", "高新区")):
+        (folder / name).write_text(report(place, 2025), encoding="utf-8")
+    panel = tmp_path / "panel.csv"
+    code, _, _ = run_cli("tag", str(folder), "-o", str(tmp_path / "r.jsonl"), "--panel", str(panel), "--no-progress")
+    rows = list(csv.DictReader(open(panel, encoding="utf-8-sig")))
+    assert code == 0
+    assert [(r["place"], r["place_full"], r["level"], r["year"], r["documents"]) for r in rows] == [
+        ("高新区", "苏州高新区", "county", "2025", "1"),
+        ("高新区", "高新区", "county", "2025", "1"),
+        ("鼓楼区", "南京市鼓楼区", "county", "2025", "1"),
+        ("鼓楼区", "福州市鼓楼区", "county", "2025", "1"),
+    ]
+
+
+def test_plot_by_place_draws_places_that_share_a_name_apart(tmp_path):
+    from policytext.plot import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for year in (2024, 2025):
+        for place in ("南京市鼓楼区", "福州市鼓楼区"):
+            (docs / f"{year}-{place}.txt").write_text(report(place, year), encoding="utf-8")
+    png = tmp_path / "by_place.png"
+    tag_files([docs], summary=str(tmp_path / "s.csv"), plot=str(png), plot_by="place")
+    # One panel per place, 3.2 inches each and 1.2 for the title, at 120 dpi: the PNG's height (IHDR) tells how many.
+    height = int.from_bytes(png.read_bytes()[20:24], "big")
+    assert height == round((3.2 * 2 + 1.2) * 120)
+
+
 PANEL_LEFT_OUT = (
     "{panel}: {n} of {total} documents left out of the panel, as no place was read from their title, session line or "
     "file name: give their place, level and year with --meta FILE.csv (columns file,place,level,year)"
@@ -1398,7 +1434,7 @@ def test_a_panel_says_how_many_documents_it_leaves_out(tmp_path):
     assert result.summary.left_out_of_panel() == sorted(result.tagged) and result.ok
     with open(panel, encoding="utf-8-sig", newline="") as f:
         header, *rows = csv.reader(f)
-    assert header[:5] == ["place", "level", "year", "documents", "sentences"] and rows == []
+    assert header[:6] == ["place", "place_full", "level", "year", "documents", "sentences"] and rows == []
     # A document of a known place and no year is in the panel, its year empty: said too.
     (folder / "c.txt").write_text(report("青禾镇", 2023).replace("2023年", ""), encoding="utf-8")
     err = io.StringIO()
