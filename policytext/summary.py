@@ -28,7 +28,7 @@ from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
 from .variants import to_simplified
 
-__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "unmatched_meta_rows", "with_meta"]
 
 
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
@@ -575,7 +575,8 @@ def read_meta(path):
     Returns
     -------
     dict
-        ``{key: {"place", "level", "year"}}`` for :func:`with_meta`.
+        ``{key: {"place", "level", "year", "file", "line"}}`` for :func:`with_meta`
+        (``file`` as written, and its line, to name the row).
     """
     data = Path(path).read_bytes()
     # Not readers.detect_encoding: on a few short lines of paths and names it
@@ -606,7 +607,7 @@ def read_meta(path):
         if key in lines:
             raise PolicytextError(f"{path}:{number}: {file!r} is given again (first on line {lines[key]})")
         lines[key] = number
-        out[key] = {"place": (row.get("place") or "").strip(), "level": level, "year": int(year) if year else None}
+        out[key] = {"place": (row.get("place") or "").strip(), "level": level, "year": int(year) if year else None, "file": file, "line": number}
     return out
 
 
@@ -621,11 +622,46 @@ def with_meta(meta, overrides, path):
     A document is found by its real path, or else its file name; values
     given replace those read, and a place given is the full name too.
     """
-    override = overrides.get(same_document(path)) or overrides.get(Path(path).name) or {}
-    meta = {**meta, **{k: v for k, v in override.items() if v not in ("", None)}}
+    override = overrides.get(_meta_key_of(overrides, path), {})
+    meta = {**meta, **{k: override[k] for k in ("place", "level", "year") if override.get(k) not in ("", None)}}
     if override.get("place"):
         meta.update(place_full=override["place"], place_from="meta")
     return meta
+
+
+def _meta_key_of(overrides, path):
+    """The key of the ``--meta`` row that applies to the document ``path``: its real path's, else its file name's."""
+    real = same_document(path)
+    return real if real in overrides else Path(path).name
+
+
+def unmatched_meta_rows(overrides, paths):
+    """The rows of a ``--meta`` file (:func:`read_meta`) that apply to none of the documents ``paths``.
+
+    A mistyped or renamed ``file`` cell would leave the document with the
+    place and year of its title, while the researcher thinks them fixed.
+
+    Parameters
+    ----------
+    overrides : dict
+        As :func:`read_meta` returns it.
+    paths : iterable of str
+        The documents of the job.
+
+    Returns
+    -------
+    list of tuple
+        ``(line, file)`` of each row that matched no document, in the
+        file's order, ``file`` as written.
+
+    Examples
+    --------
+    >>> overrides = {"2026-上海.txt": {"place": "上海市", "level": "", "year": 2025, "file": "2026-上海.txt", "line": 2}}
+    >>> unmatched_meta_rows(overrides, ["reports/2026-上海市.txt"])
+    [(2, '2026-上海.txt')]
+    """
+    used = {_meta_key_of(overrides, path) for path in paths}
+    return sorted((row["line"], row["file"]) for key, row in overrides.items() if key not in used)
 
 
 def import_pandas(what):

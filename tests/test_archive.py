@@ -1454,6 +1454,34 @@ def test_a_panel_says_how_many_documents_it_leaves_out(tmp_path):
     assert len(list(csv.DictReader(open(panel, encoding="utf-8-sig")))) == 3
 
 
+def test_meta_rows_that_match_no_document_are_warned_of(tmp_path):
+    # A mistyped file name kept the title's year without a word: the researcher thought it fixed.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "2026-上海市.txt").write_text(report("上海市", 2026), encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    typos = "".join(f"old-{i}.txt,上海市,province,2025\n" for i in range(6))
+    meta.write_text(f"file,place,level,year\n2026-上海.txt,上海市,province,2025\n{typos}", encoding="utf-8")
+    code, _, err = run_cli("tag", str(folder), "-o", str(tmp_path / "r.jsonl"), "--meta", str(meta), "--no-progress")
+    assert code == 0
+    assert (
+        f"policytext: warning: {meta}: 7 rows match no document of the job, so their place, level and year are not applied: "
+        "line 2 (2026-上海.txt), line 3 (old-0.txt), line 4 (old-1.txt), line 5 (old-2.txt), line 6 (old-3.txt) and 2 more. "
+        "A row's file is a path from the folder the job runs in, or a bare file name\n"
+    ) in err
+    # A row that applies is not named, and one left unmatched is said as one.
+    meta.write_text("file,place,level,year\n2026-上海市.txt,上海市,province,2025\nreports/nowhere.txt,,,2024\n", encoding="utf-8")
+    said = []
+    result = tag_files([folder], meta=str(meta), on_warning=lambda path, warning: said.append((path, warning)))
+    assert [row["year"] for row in result.summary.rows.values()] == [2025]
+    assert said[0] == (
+        str(meta),
+        "1 row matches no document of the job, so its place, level and year are not applied: line 3 (reports/nowhere.txt). "
+        "A row's file is a path from the folder the job runs in, or a bare file name",
+    )
+    assert said[0] in result.warnings and not any("line 2" in warning for _, warning in said)
+
+
 SKIPPED_FOUR = (
     "skipped 4 files of unsupported formats in folders (.doc: 1, .jpg: 1, no extension: 1, .text: 1); "
     "policytext reads .txt, .md, .html, .htm, .docx, .pdf"
