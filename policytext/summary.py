@@ -396,6 +396,9 @@ class TallySpec:
     share_model: object = None
 
 
+#: The label of what is no work area: the plan's numbered lines so labelled are no task.
+_NO_WORK_AREA = "other"
+
 #: Records summed at once into a tally's ShareSums: more than a report's
 #: sentences, so a report read record by record is summed as one chunk.
 _RECORDS_PER_SUM = 10_000
@@ -504,8 +507,12 @@ class _Tally:
             task = numbered_task(text)
             if task == "heading":
                 self.headings[label] += 1
-            # The plan's own headings ("二、2026年工作安排") divide it; they are no task.
-            if part == "plan" and task is not None and not (task == "heading" and names_part(text)):
+            # The plan's own headings ("二、2026年工作安排") divide it; they are no task. Nor is a
+            # heading or item the model labels `other`: a task is a work area, and the headings that
+            # frame the plan (its background, guiding ideas, requirements, how it was drafted: a list
+            # of such words never ends) are `other`, as a task of no work area is (reform, culture).
+            # The rank is thus a work area's place among the plan's work areas.
+            if part == "plan" and task is not None and label != _NO_WORK_AREA and not (task == "heading" and names_part(text)):
                 self.plan_tasks += 1
                 self.first_task.setdefault(label, self.plan_tasks)
 

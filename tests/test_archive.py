@@ -1543,6 +1543,29 @@ def test_summary_gives_priority_and_diversity(tmp_path):
     assert row["plan_rank_other"] == ""
 
 
+# A plan that opens by framing itself: its situation, its overall approach ("一是…", "二是…"), then its tasks.
+FRAMED_PLAN = (
+    "2026年临川县政府工作报告\n各位代表：\n一、2025年工作回顾\n过去一年，全县地区生产总值增长5.1%，新建高标准农田2.3万亩。\n"
+    "二、2026年工作安排\n（一）准确把握今年工作面临的形势。\n当前，外部环境复杂多变，我们既要看到困难挑战，也要坚定发展信心。\n"
+    "（二）今年工作的总体考虑。\n一是坚持系统观念，注重前瞻性思考和全局性谋划。\n二是坚持守正创新，把握好时度效。\n"
+    "（三）抓好粮食生产，推进乡村全面振兴。\n粮食播种面积稳定在45万亩以上，新建高标准农田2万亩。\n"
+    "（四）壮大实体经济，加快建设现代化产业体系。\n规上工业增加值增长6%，新招引亿元以上项目30个。\n"
+    "（五）守牢安全底线，建设更高水平平安临川。\n开展安全生产治本攻坚，排查整改重大隐患。\n各位代表，让我们团结一心，奋力前行！\n"
+)
+
+
+def test_plan_rank_passes_over_what_frames_the_plan(tmp_path):
+    # The framing headings and items (labelled other) took ranks 1 to 4, and agriculture, the first task, got 5.
+    doc = tmp_path / "plan.txt"
+    doc.write_text(FRAMED_PLAN, encoding="utf-8")
+    result = tag_files([doc])
+    framing = [r["label"] for r in result.records if r["part"] == "plan" and r["text"].startswith(("（一）", "（二）", "一是", "二是"))]
+    assert set(framing) == {"other"}
+    row = result.summary.rows[str(doc)]
+    ranks = {label: row[f"plan_rank_{label}"] for label in ("agriculture", "economy", "safety", "other")}
+    assert ranks == {"agriculture": 1, "economy": 2, "safety": 3, "other": None}
+
+
 def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
     odd = tmp_path / "odd.txt"
     odd.write_text("これは日本語のテスト文章です。\n" * 40, encoding="utf-8")
