@@ -202,7 +202,8 @@ class Summary:
     Every row also gives priority and diversity: the share of each label
     among numbered headings (``heading_share_<label>``), the rank of its
     first numbered task (a heading or "一是…") in the plan part
-    (``plan_rank_<label>``, empty if it has none), and the entropy of the
+    (``plan_rank_<label>``, empty if it has none; a numbered line labelled
+    ``other`` is no task, so ``plan_rank_other`` is empty), and the entropy of the
     sentence shares in bits (``entropy``: 0 for one label, log2(7) = 2.81
     for seven equal ones).
     """
@@ -341,7 +342,11 @@ class Summary:
     def to_pandas(self):
         """The summary rows as a pandas DataFrame, one row per document (the ``pandas`` extra)."""
         pd = import_pandas("Summary.to_pandas()")
-        return pd.DataFrame([self.rows[d] for d in sorted(self.rows)])
+        frame = pd.DataFrame([self.rows[d] for d in sorted(self.rows)])
+        # Whole numbers stay whole where some are missing (no year read, a label with no task):
+        # pandas would make the column float (2023.0), as Parquet does not.
+        ints = [column for column, kind in _column_types(frame.columns).items() if kind == "int"]
+        return frame.astype(dict.fromkeys(ints, "Int64"))
 
     def write(self, path):
         """Write one row per document to ``path``, in the format its extension names.

@@ -1219,6 +1219,17 @@ def test_tag_files_without_an_output_returns_the_records_and_summary_as_data(tmp
     assert summary["sentences"].tolist() == [len(result.records)] and summary["place"].tolist() == ["青禾镇"]
 
 
+def test_summary_as_pandas_keeps_years_and_ranks_whole(tmp_path):
+    # One document with no year and labels with no task: the columns came out as float64 (2023.0).
+    pd = pytest.importorskip("pandas")
+    (tmp_path / "a.txt").write_text(report("青禾镇", 2023), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(report("白石乡", 2023).replace("2023年", ""), encoding="utf-8")
+    frame = tag_files([tmp_path], progress=False).summary.to_pandas()
+    assert frame["year"].dtype == pd.Int64Dtype() and frame["year"].tolist() == [2023, pd.NA]
+    assert frame["plan_rank_other"].dtype == pd.Int64Dtype() and frame["sentences"].dtype == pd.Int64Dtype()
+    assert frame["share_economy"].dtype == "float64"
+
+
 def test_evidence_can_be_the_least_confident_or_a_random_sample(tmp_path):
     (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
 
