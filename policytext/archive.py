@@ -73,6 +73,7 @@ from .summary import (
     document_meta,
     import_pandas,
     read_meta,
+    unmatched_meta_rows,
 )
 from .workers import in_workers, worker_count
 
@@ -253,7 +254,7 @@ class JobResult:
     tagged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, warning): documents unlike the model's
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, warning): documents unlike the model's, copies, --meta rows unmatched
     summary: Summary | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)  # last: a result built by position keeps its meaning
@@ -364,6 +365,9 @@ def tag_files(
         Called with ``(path, warning)`` for each document unlike the
         reports the model was fitted on (see :mod:`policytext.domain`);
         the warnings are also in :attr:`JobResult.warnings` and the summary.
+        Called too, before any document is tagged, with the ``meta`` file
+        when rows of it match no document of the job (their place, level
+        and year are not applied).
         What concerns the job as a whole is a :class:`UserWarning` at its
         end: documents left out of the panel (no place read), and the files
         of other formats the folders held (:attr:`JobResult.unsupported`).
@@ -469,6 +473,8 @@ def tag_files(
     job_summary = Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain)
     result = JobResult(summary=job_summary)
     result.unsupported = found.unsupported
+    if overrides:
+        _warn_of_unmatched_meta(result, meta, unmatched_meta_rows(overrides, docs), on_warning)
 
     def fail(path, reason):
         result.failed.append((path, reason))
@@ -578,6 +584,25 @@ TAG_OPTIONS = {
     "context": BOOL,
     "force": BOOL,
 }
+
+
+#: Rows of a --meta file named in its warning; the rest are counted.
+_META_ROWS_SHOWN = 5
+
+
+def _warn_of_unmatched_meta(result, meta, rows, on_warning):
+    """Warn of the --meta rows that match no document: said before the job, not found missing in its tables."""
+    if not rows:
+        return
+    named = ", ".join(f"line {line} ({file})" for line, file in rows[:_META_ROWS_SHOWN])
+    more = f" and {len(rows) - _META_ROWS_SHOWN} more" if len(rows) > _META_ROWS_SHOWN else ""
+    _warn(
+        result,
+        meta,
+        f"{len(rows)} {'rows match' if len(rows) != 1 else 'row matches'} no document of the job, so {'their' if len(rows) != 1 else 'its'} "
+        f"place, level and year are not applied: {named}{more}. A row's file is a path from the folder the job runs in, or a bare file name",
+        on_warning,
+    )
 
 
 def _warn_if_unusual(result, path, on_warning):

@@ -213,7 +213,8 @@ def plot_shares(summary, path, font=None, by=None):
     labels = summary.labels
     names = [f"{label} {CHINESE_NAMES[label]}" if label in CHINESE_NAMES else label for label in labels]
     if len({r["year"] for r in rows if r.get("year")}) >= 2:
-        fig = _year_lines(Figure, rows, labels, names, prop, by)
+        # By place is by full place, as the panel pools: 南京市鼓楼区 and 福州市鼓楼区 are two.
+        fig = _year_lines(Figure, rows, labels, names, prop, "place_full" if by == "place" else by)
     else:
         fig = _bars(Figure, rows, labels, names, prop)
     FigureCanvasAgg(fig)

@@ -867,7 +867,9 @@ _OWN_KINDS = {
     "targets": "a targets table", "plot": "a plot",
 }  # fmt: skip
 _SUMMARY_HEAD = ["file", "place", "place_full", "level"]
-_PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
+_PANEL_HEAD = ["place", "place_full", "level", "year", "documents", "sentences"]
+# A panel written before it had place_full is the job's too.
+_OLD_PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
 _ERROR_LINE = re.compile(r"[^\n]*\S: \S[^\n]*\n")
 
 
@@ -904,8 +906,10 @@ def own_output(kind, path):
         from .target_extraction import LONG_COLUMNS, META_COLUMNS, WIDE_COLUMNS
 
         heads = [list(table[: len(META_COLUMNS) + 1]) for table in (LONG_COLUMNS, WIDE_COLUMNS)]
+    elif kind == "panel":
+        heads = [_PANEL_HEAD, _OLD_PANEL_HEAD]
     else:
-        heads = [{"output": list(COLUMNS), "summary": _SUMMARY_HEAD, "panel": _PANEL_HEAD}[kind]]
+        heads = [{"output": list(COLUMNS), "summary": _SUMMARY_HEAD}[kind]]
     columns = columns_of(path)
     return columns is not None and any(columns[: len(head)] == head for head in heads)
 

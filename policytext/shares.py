@@ -101,17 +101,17 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
-from ._validation import LEVEL, check_params
+from ._validation import LEVEL, check_params, refusal
 from .errors import ParameterError
 
-__all__ = ["ShareEstimate", "ShareModel", "estimate_document_shares", "estimate_shares", "fit_share_model"]
+__all__ = ["ShareEstimate", "ShareModel", "ShareSums", "estimate_document_shares", "estimate_shares", "fit_share_model"]
 
 #: Version of :meth:`ShareModel.to_dict`'s layout.
 FORMAT = 1
@@ -386,8 +386,8 @@ def estimate_shares(
     prep = _prepare(where, proba, labels, weights, doc_ids, model, level)
     codes = prep.codes if prep.codes is not None else np.zeros(prep.n, dtype=np.intp)
     n_docs = int(codes.max()) + 1 if prep.codes is not None else 1
-    counted, corrected, se = _grouped(prep, np.zeros(prep.n, dtype=np.intp), 1, codes, n_docs)
-    return _result(prep, counted[0], corrected[0], se[0], n_docs)
+    sums = _sums(prep.proba, prep.calibrated, prep.weights, codes, n_docs)
+    return _estimate(_pooled(*sums), prep.labels, prep.rho, prep.group_var, prep.level, n_docs)
 
 
 def estimate_document_shares(
@@ -420,12 +420,11 @@ def estimate_document_shares(
     prep = _prepare(where, proba, labels, weights, doc_ids, model, level)
     assert prep.codes is not None and prep.doc_keys is not None
     n_docs = len(prep.doc_keys)
-    counted, corrected, se = _grouped(prep, prep.codes, n_docs, prep.codes, n_docs)
-    n_per_doc = np.bincount(prep.codes, minlength=n_docs)
-    weight_per_doc = np.bincount(prep.codes, weights=prep.weights, minlength=n_docs)
+    n, total, counted, weighted, own, spread = _sums(prep.proba, prep.calibrated, prep.weights, prep.codes, n_docs)
     out: dict[Hashable, ShareEstimate] = {}
     for g, key in enumerate(prep.doc_keys):
-        out[key] = _result(prep, counted[g], corrected[g], se[g], 1, int(n_per_doc[g]), float(weight_per_doc[g]))
+        one = _pooled(n[g : g + 1], total[g : g + 1], counted[g : g + 1], weighted[g : g + 1], own[g : g + 1], spread[g : g + 1])
+        out[key] = _estimate(one, prep.labels, prep.rho, prep.group_var, prep.level, 1)
     return out
 
 
@@ -440,7 +439,6 @@ class _Prepared:
     doc_keys: list | None
     rho: np.ndarray
     group_var: np.ndarray
-    z: float
     level: float
 
 
@@ -453,52 +451,83 @@ def _prepare(where, proba, labels, weights, doc_ids, model, level) -> _Prepared:
     check_params(where, {"level": LEVEL}, {"level": level})
     w = _as_weights(weights, n, where)
     codes, keys = (None, None) if doc_ids is None else _as_codes(doc_ids, n, "doc_ids", where)
+    calibrated, rho, group_var = _calibrated(proba, labels, model, where)
+    return _Prepared(n, tuple(labels), proba, calibrated, w, codes, keys, rho, group_var, float(level))
+
+
+def _calibrated(proba, labels, model, where):
+    """The calibrated probabilities (columns in ``labels``' order), and the model's ``rho`` and ``group_var`` in that order."""
     n_labels = len(labels)
     if model is None:
-        calibrated = proba
-        rho = np.zeros(n_labels)
-        group_var = np.zeros(n_labels)
-    else:
-        if not isinstance(model, ShareModel):
-            raise ParameterError(f"{where}(): 'model' must be None or a ShareModel, got {type(model).__name__}")
-        if sorted(model.labels) != sorted(labels):
-            raise ParameterError(f"{where}(): 'labels' {list(labels)} are not the model's labels {model.labels}")
-        order = [labels.index(label) for label in model.labels]  # model column -> our column
-        back = np.argsort(order)
-        cal = _calibrate(proba[:, order], np.asarray(model.coef), np.asarray(model.intercept), model.clip)
-        calibrated = cal[:, back]
-        rho = np.asarray(model.rho, dtype=float)[back]
-        group_var = np.asarray(model.group_var, dtype=float)[back]
-    z = NormalDist().inv_cdf(0.5 + float(level) / 2)
-    return _Prepared(n, tuple(labels), proba, calibrated, w, codes, keys, rho, group_var, z, float(level))
+        return proba, np.zeros(n_labels), np.zeros(n_labels)
+    if not isinstance(model, ShareModel):
+        raise ParameterError(f"{where}(): 'model' must be None or a ShareModel, got {type(model).__name__}")
+    if sorted(model.labels) != sorted(labels):
+        raise ParameterError(f"{where}(): 'labels' {list(labels)} are not the model's labels {model.labels}")
+    order = [labels.index(label) for label in model.labels]  # model column -> our column
+    back = np.argsort(order)
+    cal = _calibrate(proba[:, order], np.asarray(model.coef), np.asarray(model.intercept), model.clip)
+    return cal[:, back], np.asarray(model.rho, dtype=float)[back], np.asarray(model.group_var, dtype=float)[back]
 
 
-def _grouped(prep: _Prepared, out_codes, n_out, doc_codes, n_docs):
-    """Counted share, corrected share and standard error per output group.
+# -- the sums an estimate needs --------------------------------------------
+#
+# Every estimate is made from a few sums per document and label, all of them
+# additive over sentences: so a document streamed in chunks, or a pool of
+# documents, is estimated from its sums without holding its sentences.
 
-    ``out_codes`` maps sentences to output groups, ``doc_codes`` to the
-    documents within which residuals are correlated (each document lies in
-    one output group).
+
+def _sums(proba, calibrated, w, codes, n_groups):
+    """Per group (document): sentences, total weight, and per label the counted
+    weight, ``sum w q``, ``sum w^2 v`` and ``sum w sqrt(v)``, with ``v = q (1 - q)``.
+
+    Summed in the sentences' order (bincount), as a document is read.
     """
-    w, q = prep.weights, prep.calibrated
-    n_labels = q.shape[1]
-    total = np.bincount(out_codes, weights=w, minlength=n_out)
-    top = prep.proba.argmax(axis=1)
-    counted = np.zeros((n_out, n_labels))
-    np.add.at(counted, (out_codes, top), w)
-    v = q * (1.0 - q)
-    wsv = w[:, None] * np.sqrt(v)
-    own = _sum_rows(out_codes, w[:, None] ** 2 * v, n_out)  # sum_i w_i^2 v_i
-    per_doc = _sum_rows(doc_codes, wsv, n_docs)  # sum_{i in d} w_i sqrt(v_i)
-    doc_to_out = np.zeros(n_docs, dtype=np.intp)
-    doc_to_out[doc_codes] = out_codes
-    cross = _sum_rows(doc_to_out, per_doc**2, n_out) - own
-    safe = np.where(total > 0, total, 1.0)[:, None]
-    var = (own + prep.rho * np.maximum(cross, 0.0)) / safe**2 + prep.group_var
-    counted, corrected, se = counted / safe, _sum_rows(out_codes, w[:, None] * q, n_out) / safe, np.sqrt(var)
-    empty = total <= 0  # a document whose weights are all 0 has no shares
-    counted[empty] = corrected[empty] = se[empty] = np.nan
-    return counted, corrected, se
+    n_labels = calibrated.shape[1]
+    counted = np.zeros((n_groups, n_labels))
+    if len(proba):
+        np.add.at(counted, (codes, proba.argmax(axis=1)), w)
+    v = calibrated * (1.0 - calibrated)
+    return (
+        np.bincount(codes, minlength=n_groups).astype(np.int64),
+        np.bincount(codes, weights=w, minlength=n_groups).astype(float),
+        counted,
+        _sum_rows(codes, w[:, None] * calibrated, n_groups),
+        _sum_rows(codes, w[:, None] ** 2 * v, n_groups),
+        _sum_rows(codes, w[:, None] * np.sqrt(v), n_groups),
+    )
+
+
+def _pooled(n, total, counted, weighted, own, spread):
+    """The sums of documents pooled (one row per document): ``cross`` is the
+    part of the variance that the residuals of one document share,
+    ``sum_d (sum_{i in d} w_i sqrt(v_i))^2 - sum_i w_i^2 v_i``.
+    """
+    pooled_own = own.sum(axis=0)
+    return int(n.sum()), float(total.sum()), counted.sum(axis=0), weighted.sum(axis=0), pooled_own, (spread**2).sum(axis=0) - pooled_own
+
+
+def _estimate(pooled, labels, rho, group_var, level, n_docs) -> ShareEstimate:
+    """The ShareEstimate of pooled sums (:func:`_pooled`); NaN shares when the weights sum to 0."""
+    n, total, counted, weighted, own, cross = pooled
+    safe = total if total > 0 else 1.0
+    var = (own + rho * np.maximum(cross, 0.0)) / safe**2 + group_var
+    counted, corrected, se = counted / safe, weighted / safe, np.sqrt(var)
+    if total <= 0:  # a document whose weights are all 0 has no shares
+        counted, corrected, se = (np.full(len(labels), np.nan) for _ in range(3))
+    z = NormalDist().inv_cdf(0.5 + float(level) / 2)
+    return ShareEstimate(
+        labels=tuple(labels),
+        counted=counted,
+        corrected=corrected,
+        low=np.clip(corrected - z * se, 0.0, 1.0),
+        high=np.clip(corrected + z * se, 0.0, 1.0),
+        se=se,
+        level=float(level),
+        n_sentences=n,
+        n_documents=n_docs,
+        total_weight=total,
+    )
 
 
 def _sum_rows(codes, values, n_groups):
@@ -506,21 +535,124 @@ def _sum_rows(codes, values, n_groups):
     return np.stack([np.bincount(codes, weights=values[:, k], minlength=n_groups) for k in range(values.shape[1])], axis=1)
 
 
-def _result(prep, counted, corrected, se, n_docs, n_sentences=None, total_weight=None) -> ShareEstimate:
-    low = np.clip(corrected - prep.z * se, 0.0, 1.0)
-    high = np.clip(corrected + prep.z * se, 0.0, 1.0)
-    return ShareEstimate(
-        labels=prep.labels,
-        counted=counted,
-        corrected=corrected,
-        low=low,
-        high=high,
-        se=se,
-        level=prep.level,
-        n_sentences=prep.n if n_sentences is None else n_sentences,
-        n_documents=n_docs,
-        total_weight=float(prep.weights.sum()) if total_weight is None else total_weight,
-    )
+@dataclass(frozen=True, eq=False)
+class ShareSums:
+    """What the shares of one document need, summed over its sentences: add chunks as they are read.
+
+    :func:`estimate_shares` keeps every sentence's probabilities; a
+    document read as a stream, or an archive pooled by place and year,
+    need only these sums, whose size does not grow with the text. Build
+    them from a chunk of a document's sentences with :meth:`of`, add the
+    chunks of one document with ``+``, and estimate the document
+    (:meth:`estimate`) or a pool of documents (:meth:`pooled`): the
+    figures are :func:`estimate_shares`' (which computes through these
+    sums), to floating-point rounding.
+
+    Attributes
+    ----------
+    labels : tuple of str
+    model : ShareModel or None
+        The calibration the sums were made with, and whose variance terms
+        the estimate uses.
+    n_sentences : int
+    total : float
+        Sum of the weights ``w``.
+    counted : numpy.ndarray
+        Per label, the weight of the sentences whose most probable label it is.
+    weighted : numpy.ndarray
+        Per label, ``sum w q`` with ``q`` the calibrated probability.
+    own : numpy.ndarray
+        Per label, ``sum w^2 v`` with ``v = q (1 - q)``.
+    spread : numpy.ndarray
+        Per label, ``sum w sqrt(v)``.
+    """
+
+    labels: tuple[str, ...]
+    model: ShareModel | None
+    n_sentences: int
+    total: float
+    counted: np.ndarray
+    weighted: np.ndarray
+    own: np.ndarray
+    spread: np.ndarray
+
+    @classmethod
+    def of(cls, proba: Any, *, labels: Sequence[str], weights: Any = None, model: ShareModel | None = None) -> ShareSums:
+        """The sums of a chunk of one document's sentences (it may have no rows).
+
+        Parameters are those of :func:`estimate_shares`; the weights may sum to 0.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> proba = np.array([[0.9, 0.1], [0.4, 0.6], [0.8, 0.2], [0.3, 0.7]])
+        >>> whole = ShareSums.of(proba, labels=["economy", "other"], weights=[10, 30, 10, 50])
+        >>> parts = ShareSums.of(proba[:1], labels=["economy", "other"], weights=[10])
+        >>> parts += ShareSums.of(proba[1:], labels=["economy", "other"], weights=[30, 10, 50])
+        >>> parts.n_sentences, round(parts.estimate()["economy"]["corrected"], 3), round(whole.estimate()["economy"]["corrected"], 3)
+        (4, 0.44, 0.44)
+        """
+        where = "ShareSums.of"
+        labels = _as_labels(labels, where)
+        proba = _as_proba(proba, "proba", len(labels), where)
+        w = _as_weights(weights, proba.shape[0], where, allow_zero=True)
+        calibrated, _, _ = _calibrated(proba, labels, model, where)
+        n, total, counted, weighted, own, spread = _sums(proba, calibrated, w, np.zeros(len(w), dtype=np.intp), 1)
+        return cls(tuple(labels), model, int(n[0]), float(total[0]), counted[0], weighted[0], own[0], spread[0])
+
+    def __add__(self, other: ShareSums) -> ShareSums:
+        """The sums of two chunks of one document (to pool documents, see :meth:`pooled`)."""
+        if not isinstance(other, ShareSums):
+            return NotImplemented
+        _check_alike([self, other], "ShareSums.__add__")
+        return ShareSums(
+            self.labels,
+            self.model,
+            self.n_sentences + other.n_sentences,
+            self.total + other.total,
+            self.counted + other.counted,
+            self.weighted + other.weighted,
+            self.own + other.own,
+            self.spread + other.spread,
+        )
+
+    def estimate(self, level: float = 0.9) -> ShareEstimate:
+        """The document's shares, as :func:`estimate_shares` gives them for its sentences."""
+        return ShareSums.pooled([self], level=level)
+
+    @staticmethod
+    def pooled(documents: Iterable[ShareSums], level: float = 0.9) -> ShareEstimate:
+        """The shares of documents pooled, each given by its sums, as :func:`estimate_shares` with ``doc_ids``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> proba = np.array([[0.9, 0.1], [0.4, 0.6], [0.8, 0.2]])
+        >>> docs = [ShareSums.of(proba[:2], labels=["a", "b"]), ShareSums.of(proba[2:], labels=["a", "b"])]
+        >>> est = ShareSums.pooled(docs)
+        >>> est.n_documents, est["a"]["counted"] == estimate_shares(proba, labels=["a", "b"], doc_ids=[0, 0, 1])["a"]["counted"]
+        (2, True)
+        """
+        where = "ShareSums.pooled"
+        documents = list(documents)
+        if not documents or not all(isinstance(d, ShareSums) for d in documents):
+            raise refusal(where, "documents", "a non-empty list of ShareSums", f"{len(documents)} values")
+        _check_alike(documents, where)
+        check_params(where, {"level": LEVEL}, {"level": level})
+        first = documents[0]
+        n = np.array([d.n_sentences for d in documents])
+        total = np.array([d.total for d in documents])
+        fields = (np.stack([getattr(d, name) for d in documents]) for name in ("counted", "weighted", "own", "spread"))
+        _, rho, group_var = _calibrated(np.zeros((0, len(first.labels))), list(first.labels), first.model, where)
+        return _estimate(_pooled(n, total, *fields), first.labels, rho, group_var, level, len(documents))
+
+
+def _check_alike(sums, where):
+    """Sums of other labels or another calibration cannot be added: refused, naming the first that differs."""
+    first = sums[0]
+    for other in sums[1:]:
+        if other.labels != first.labels or other.model != first.model:
+            raise refusal(where, "documents", f"sums of the same labels and share model as the first ({list(first.labels)})", f"{list(other.labels)}")
 
 
 # -- fitting ---------------------------------------------------------------
@@ -735,7 +867,7 @@ def _as_proba(proba, name, n_labels, where) -> np.ndarray:
     return arr
 
 
-def _as_weights(weights, n, where) -> np.ndarray:
+def _as_weights(weights, n, where, allow_zero=False) -> np.ndarray:
     if weights is None:
         return np.ones(n)
     try:
@@ -744,9 +876,9 @@ def _as_weights(weights, n, where) -> np.ndarray:
         raise ParameterError(f"{where}(): 'weights' must be numbers, one per sentence") from None
     if w.shape != (n,):
         raise ParameterError(f"{where}(): 'weights' must have shape ({n},) (one per row of proba), got {w.shape}")
-    if not np.all(np.isfinite(w)) or w.min() < 0:
+    if not np.all(np.isfinite(w)) or (w.size and w.min() < 0):
         raise ParameterError(f"{where}(): 'weights' must be finite and >= 0")
-    if w.sum() <= 0:
+    if w.sum() <= 0 and not allow_zero:
         raise ParameterError(f"{where}(): 'weights' sum to 0: there is nothing to share")
     return w
 

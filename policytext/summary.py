@@ -28,7 +28,7 @@ from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
 from .variants import to_simplified
 
-__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "with_meta"]
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "unmatched_meta_rows", "with_meta"]
 
 
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
@@ -191,8 +191,9 @@ class Summary:
         with a 90% interval (``share_corrected_<label>``,
         ``share_low_<label>``, ``share_high_<label>``, and ``chars_…``).
     keep_for_panel : bool
-        Keep each document's probabilities, so :meth:`write_panel` can pool
-        them by place, level and year.
+        Keep each document's share sums (:class:`~policytext.shares.ShareSums`,
+        a few numbers per label), so :meth:`write_panel` can pool them by
+        place, level and year.
     domain : DomainCheck, optional
         Warn about documents unlike the model's written documents
         (:mod:`policytext.domain`): ``mean_score``, ``unknown_chars`` and
@@ -201,7 +202,8 @@ class Summary:
     Every row also gives priority and diversity: the share of each label
     among numbered headings (``heading_share_<label>``), the rank of its
     first numbered task (a heading or "一是…") in the plan part
-    (``plan_rank_<label>``, empty if it has none), and the entropy of the
+    (``plan_rank_<label>``, empty if it has none; a numbered line labelled
+    ``other`` is no task, so ``plan_rank_other`` is empty), and the entropy of the
     sentence shares in bits (``entropy``: 0 for one label, log2(7) = 2.81
     for seven equal ones).
     """
@@ -213,7 +215,7 @@ class Summary:
         self.overrides = meta_overrides or {}
         self.share_model, self.keep_for_panel = share_model, keep_for_panel
         self.rows = {}
-        self._kept = {}  # doc -> (probabilities, characters), for the panel
+        self._kept = {}  # doc -> (ShareSums of sentences, of characters), for the panel
 
     def add(self, doc, records, meta=None):
         """Add a document's row from its records (dicts, or a RecordBatch counted from its lists)."""
@@ -231,7 +233,8 @@ class Summary:
 
     def spec(self):
         """What counting a document needs, small enough to send to a worker process (:func:`count_document`)."""
-        return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, self.share_model is not None or self.keep_for_panel, self.domain is not None)
+        keep_sums = self.share_model is not None or self.keep_for_panel
+        return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, keep_sums, self.domain is not None, self.share_model)
 
     def add_tally(self, doc, tally, meta=None):
         n = tally.sentences
@@ -249,26 +252,29 @@ class Summary:
             row[f"{part}_sentences"] = in_part
             for label in self.labels:
                 row[f"{part}_share_{label}"] = round(counts[label] / in_part, 4) if in_part else None
-        if tally.keep_proba:
-            proba, chars = tally.held()
+        if tally.keep_sums:
+            sums = tally.share_sums()
             if self.share_model is not None:
-                row.update(self._estimates(proba, chars))
+                row.update(self._estimates([sums]))
             if self.keep_for_panel:
-                self._kept[doc] = (proba, chars)
+                self._kept[doc] = sums
         if self.evidence:
             for label in self.labels:
                 row[f"evidence_{label}"] = json.dumps(tally.evidence_of(label), ensure_ascii=False)
         self.rows[doc] = row
 
-    def _estimates(self, proba, chars, doc_ids=None):
-        """Corrected shares and 90% intervals of sentences and characters, as summary columns."""
-        from .shares import estimate_shares
+    def _estimates(self, documents):
+        """Corrected shares and 90% intervals of sentences and characters of documents pooled, as summary columns.
+
+        ``documents`` holds each document's pair of ShareSums (sentences, characters).
+        """
+        from .shares import ShareSums
 
         out = {}
-        if not len(proba):
+        if not any(sentences.n_sentences for sentences, _ in documents):
             return out
-        for prefix, weights in (("share", None), ("chars", chars)):
-            est = estimate_shares(proba, labels=self.labels, weights=weights, doc_ids=doc_ids, model=self.share_model).to_dict()
+        for prefix, k in (("share", 0), ("chars", 1)):
+            est = ShareSums.pooled([pair[k] for pair in documents]).to_dict()
             for label in self.labels:
                 for key in ("corrected", "low", "high"):
                     out[f"{prefix}_{key}_{label}"] = round(float(est[label][key]), 4)
@@ -288,32 +294,35 @@ class Summary:
     def panel(self):
         """One row per place x level x year: pooled counted and corrected shares with 90% intervals.
 
-        A cell pools the sentences of its documents; its interval counts the
-        correlation of errors within each document. Documents whose place is
-        not known (give it with ``meta``) are left out. Needs ``keep_for_panel``.
+        A place is its full name (``place_full``): 南京市鼓楼区 and 福州市鼓楼区
+        are two cells, both with ``place`` 鼓楼区. A cell pools the sentences
+        of its documents; its interval counts the correlation of errors
+        within each document. Documents whose place is not known (give it
+        with ``meta``) are left out. Needs ``keep_for_panel``.
         """
         if not self.keep_for_panel:
-            raise PolicytextError("Summary.panel() needs the documents' probabilities: make the summary with keep_for_panel=True (tag_files(panel=...))")
+            raise PolicytextError("Summary.panel() needs the documents' share sums: make the summary with keep_for_panel=True (tag_files(panel=...))")
         cells = {}
         for doc in sorted(self._kept):
             row = self.rows[doc]
             # A document of no known place would be pooled with unrelated ones: its own row has its shares.
             if row["place"]:
-                cells.setdefault((row["place"], row["level"] or "", row["year"]), []).append(doc)
+                # Keyed by the full name: the last unit alone is shared by many places (four 鼓楼区, hundreds of 城关镇).
+                cells.setdefault((row["place"], row["place_full"] or row["place"], row["level"] or "", row["year"]), []).append(doc)
         rows = []
-        for (place, level, year), docs in sorted(cells.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0)):
-            proba = np.vstack([self._kept[d][0] for d in docs])
-            chars = np.concatenate([self._kept[d][1] for d in docs])
-            doc_ids = np.repeat(np.arange(len(docs)), [len(self._kept[d][1]) for d in docs])
-            best = proba.argmax(axis=1) if len(proba) else np.zeros(0, dtype=int)
-            row = {"place": place, "level": level, "year": year, "documents": len(docs), "sentences": len(chars)}
-            counts = np.bincount(best, minlength=len(self.labels))
-            char_counts = np.bincount(best, weights=chars, minlength=len(self.labels))
+        for (place, place_full, level, year), docs in sorted(cells.items(), key=lambda item: (*item[0][:3], item[0][3] or 0)):
+            kept = [self._kept[d] for d in docs]
+            # Counts are whole numbers (of sentences, of characters): their sums are exact in any order.
+            n = sum(sentences.n_sentences for sentences, _ in kept)
+            counts = sum(sentences.counted for sentences, _ in kept)
+            chars = sum(characters.total for _, characters in kept)
+            char_counts = sum(characters.counted for _, characters in kept)
+            row = {"place": place, "place_full": place_full, "level": level, "year": year, "documents": len(docs), "sentences": n}
             for k, label in enumerate(self.labels):
                 # Python floats, as the corrected shares are: rows are plain data for any writer.
-                row[f"share_{label}"] = round(float(counts[k]) / max(len(chars), 1), 4)
-                row[f"chars_{label}"] = round(float(char_counts[k]) / max(float(chars.sum()), 1), 4)
-            row.update(self._estimates(proba, chars, doc_ids))
+                row[f"share_{label}"] = round(float(counts[k]) / max(n, 1), 4)
+                row[f"chars_{label}"] = round(float(char_counts[k]) / max(float(chars), 1), 4)
+            row.update(self._estimates(kept))
             rows.append(row)
         return rows
 
@@ -327,13 +336,17 @@ class Summary:
 
     def panel_columns(self):
         """The columns of :meth:`panel`'s rows, in order."""
-        columns = ["place", "level", "year", "documents", "sentences"]
+        columns = ["place", "place_full", "level", "year", "documents", "sentences"]
         return columns + [f"share_{label}" for label in self.labels] + [f"chars_{label}" for label in self.labels] + self._share_columns()
 
     def to_pandas(self):
         """The summary rows as a pandas DataFrame, one row per document (the ``pandas`` extra)."""
         pd = import_pandas("Summary.to_pandas()")
-        return pd.DataFrame([self.rows[d] for d in sorted(self.rows)])
+        frame = pd.DataFrame([self.rows[d] for d in sorted(self.rows)])
+        # Whole numbers stay whole where some are missing (no year read, a label with no task):
+        # pandas would make the column float (2023.0), as Parquet does not.
+        ints = [column for column, kind in _column_types(frame.columns).items() if kind == "int"]
+        return frame.astype(dict.fromkeys(ints, "Int64"))
 
     def write(self, path):
         """Write one row per document to ``path``, in the format its extension names.
@@ -383,8 +396,17 @@ class TallySpec:
     labels: tuple
     evidence: int
     evidence_by: str
-    keep_proba: bool
+    keep_sums: bool
     domain: bool
+    share_model: object = None
+
+
+#: The label of what is no work area: the plan's numbered lines so labelled are no task.
+_NO_WORK_AREA = "other"
+
+#: Records summed at once into a tally's ShareSums: more than a report's
+#: sentences, so a report read record by record is summed as one chunk.
+_RECORDS_PER_SUM = 10_000
 
 
 def count_document(spec, records, clf):
@@ -400,18 +422,25 @@ def count_document(spec, records, clf):
 
 
 class _Tally:
-    """Sentences and characters per label, and the evidence sentences, record by record."""
+    """Sentences and characters per label, and the evidence sentences, record by record.
+
+    With ``keep_sums`` it also sums what the corrected shares need
+    (:class:`~policytext.shares.ShareSums`) batch by batch, so its size does
+    not grow with the document.
+    """
 
     def __init__(self, spec, domain=None):
         labels = self.labels = list(spec.labels)
-        self.evidence, self.evidence_by, self.keep_proba, self.domain = spec.evidence, spec.evidence_by, spec.keep_proba, domain
+        self.evidence, self.evidence_by, self.keep_sums, self.domain = spec.evidence, spec.evidence_by, spec.keep_sums, domain
+        self.share_model = spec.share_model
         self.ranges = domain.ranges if domain is not None else None  # kept when the domain's tables are dropped
         self.score_sum = 0.0
         self.unknown_chars = self.known_chars = 0  # when domain is given
         self.headings = dict.fromkeys(labels, 0)  # numbered headings by label
         self.plan_tasks = 0  # numbered tasks (headings, 一是…) seen in the plan part
         self.first_task = {}  # label -> rank of its first numbered task in the plan
-        self._proba, self._chars = [], []  # chunks, when keep_proba
+        self._sums = None  # (ShareSums of sentences, of characters), when keep_sums
+        self._rows, self._lengths = [], []  # records' probabilities not yet summed, when keep_sums
         self.sentences = self.all_chars = 0
         self.count = dict.fromkeys(labels, 0)
         self.chars = dict.fromkeys(labels, 0)
@@ -425,21 +454,36 @@ class _Tally:
         self._note_structure([(record["label"], record["text"], record.get("part", "other"))])
         if self.domain is not None:
             self._note_unknown([record["text"]])
-        if self.keep_proba:
-            self._proba.append(np.array([[record["probs"][label] for label in self.labels]]))
-            self._chars.append(np.array([len(record["text"])]))
+        if self.keep_sums:
+            # Summed a batch at a time: sums of one record each would cost more than the record.
+            self._rows.append([record["probs"][label] for label in self.labels])
+            self._lengths.append(len(record["text"]))
+            if len(self._rows) >= _RECORDS_PER_SUM:
+                self._sum_records()
 
-    def held(self):
-        """The probabilities and characters of every sentence counted, as two arrays."""
-        if not self._proba:
-            return np.zeros((0, len(self.labels))), np.zeros(0)
-        return np.vstack(self._proba), np.concatenate(self._chars).astype(np.float64)
+    def _sum_records(self):
+        if self._rows:
+            self._add_sums(np.array(self._rows, dtype=np.float64), np.array(self._lengths))
+            self._rows, self._lengths = [], []
+
+    def _add_sums(self, proba, lengths):
+        from .shares import ShareSums
+
+        pair = tuple(ShareSums.of(proba, labels=self.labels, weights=w, model=self.share_model) for w in (None, lengths))
+        self._sums = pair if self._sums is None else (self._sums[0] + pair[0], self._sums[1] + pair[1])
+
+    def share_sums(self):
+        """The :class:`~policytext.shares.ShareSums` of every sentence counted: of sentences, and of characters."""
+        self._sum_records()
+        if self._sums is None:
+            self._add_sums(np.zeros((0, len(self.labels))), np.zeros(0))
+        return self._sums
 
     def add_batch(self, batch):
         """Count a :class:`~policytext.records.RecordBatch` from its arrays; sentence by sentence only for evidence."""
-        if self.keep_proba:
-            self._proba.append(batch.micro.astype(np.float32) / 1e6)
-            self._chars.append(batch.lengths)
+        if self.keep_sums:
+            self._sum_records()  # in the order the sentences came
+            self._add_sums(batch.micro.astype(np.float32) / 1e6, batch.lengths)
         labels = batch.labels
         self._note_structure(
             (labels[j], span.text, part) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in NUMBERED_FIRST
@@ -468,8 +512,12 @@ class _Tally:
             task = numbered_task(text)
             if task == "heading":
                 self.headings[label] += 1
-            # The plan's own headings ("二、2026年工作安排") divide it; they are no task.
-            if part == "plan" and task is not None and not (task == "heading" and names_part(text)):
+            # The plan's own headings ("二、2026年工作安排") divide it; they are no task. Nor is a
+            # heading or item the model labels `other`: a task is a work area, and the headings that
+            # frame the plan (its background, guiding ideas, requirements, how it was drafted: a list
+            # of such words never ends) are `other`, as a task of no work area is (reform, culture).
+            # The rank is thus a work area's place among the plan's work areas.
+            if part == "plan" and task is not None and label != _NO_WORK_AREA and not (task == "heading" and names_part(text)):
                 self.plan_tasks += 1
                 self.first_task.setdefault(label, self.plan_tasks)
 
@@ -539,7 +587,8 @@ def read_meta(path):
     Returns
     -------
     dict
-        ``{key: {"place", "level", "year"}}`` for :func:`with_meta`.
+        ``{key: {"place", "level", "year", "file", "line"}}`` for :func:`with_meta`
+        (``file`` as written, and its line, to name the row).
     """
     data = Path(path).read_bytes()
     # Not readers.detect_encoding: on a few short lines of paths and names it
@@ -570,7 +619,7 @@ def read_meta(path):
         if key in lines:
             raise PolicytextError(f"{path}:{number}: {file!r} is given again (first on line {lines[key]})")
         lines[key] = number
-        out[key] = {"place": (row.get("place") or "").strip(), "level": level, "year": int(year) if year else None}
+        out[key] = {"place": (row.get("place") or "").strip(), "level": level, "year": int(year) if year else None, "file": file, "line": number}
     return out
 
 
@@ -585,11 +634,46 @@ def with_meta(meta, overrides, path):
     A document is found by its real path, or else its file name; values
     given replace those read, and a place given is the full name too.
     """
-    override = overrides.get(same_document(path)) or overrides.get(Path(path).name) or {}
-    meta = {**meta, **{k: v for k, v in override.items() if v not in ("", None)}}
+    override = overrides.get(_meta_key_of(overrides, path), {})
+    meta = {**meta, **{k: override[k] for k in ("place", "level", "year") if override.get(k) not in ("", None)}}
     if override.get("place"):
         meta.update(place_full=override["place"], place_from="meta")
     return meta
+
+
+def _meta_key_of(overrides, path):
+    """The key of the ``--meta`` row that applies to the document ``path``: its real path's, else its file name's."""
+    real = same_document(path)
+    return real if real in overrides else Path(path).name
+
+
+def unmatched_meta_rows(overrides, paths):
+    """The rows of a ``--meta`` file (:func:`read_meta`) that apply to none of the documents ``paths``.
+
+    A mistyped or renamed ``file`` cell would leave the document with the
+    place and year of its title, while the researcher thinks them fixed.
+
+    Parameters
+    ----------
+    overrides : dict
+        As :func:`read_meta` returns it.
+    paths : iterable of str
+        The documents of the job.
+
+    Returns
+    -------
+    list of tuple
+        ``(line, file)`` of each row that matched no document, in the
+        file's order, ``file`` as written.
+
+    Examples
+    --------
+    >>> overrides = {"2026-上海.txt": {"place": "上海市", "level": "", "year": 2025, "file": "2026-上海.txt", "line": 2}}
+    >>> unmatched_meta_rows(overrides, ["reports/2026-上海市.txt"])
+    [(2, '2026-上海.txt')]
+    """
+    used = {_meta_key_of(overrides, path) for path in paths}
+    return sorted((row["line"], row["file"]) for key, row in overrides.items() if key not in used)
 
 
 def import_pandas(what):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, run_cli
 
 import policytext
 from policytext.archive import tag_document, tag_files
@@ -1263,6 +1263,17 @@ def test_tag_files_without_an_output_returns_the_records_and_summary_as_data(tmp
     assert summary["sentences"].tolist() == [len(result.records)] and summary["place"].tolist() == ["青禾镇"]
 
 
+def test_summary_as_pandas_keeps_years_and_ranks_whole(tmp_path):
+    # One document with no year and labels with no task: the columns came out as float64 (2023.0).
+    pd = pytest.importorskip("pandas")
+    (tmp_path / "a.txt").write_text(report("青禾镇", 2023), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(report("白石乡", 2023).replace("2023年", ""), encoding="utf-8")
+    frame = tag_files([tmp_path], progress=False).summary.to_pandas()
+    assert frame["year"].dtype == pd.Int64Dtype() and frame["year"].tolist() == [2023, pd.NA]
+    assert frame["plan_rank_other"].dtype == pd.Int64Dtype() and frame["sentences"].dtype == pd.Int64Dtype()
+    assert frame["share_economy"].dtype == "float64"
+
+
 def test_evidence_can_be_the_least_confident_or_a_random_sample(tmp_path):
     (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
 
@@ -1422,6 +1433,42 @@ def test_panel_pools_documents_by_place_level_and_year(tmp_path):
         tag_files([folder], summary=str(summary), panel=str(summary))
 
 
+def test_panel_keeps_apart_places_that_share_a_name(tmp_path):
+    # Two of China's four 鼓楼区 were pooled in one cell, with one share and a narrower interval.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    # A city's zone is read with its city ("苏州高新区"), apart from a zone whose title names none.
+    for name, place in (("nj.txt", "南京市鼓楼区"), ("fz.txt", "福州市鼓楼区"), ("sz.txt", "苏州高新区"), ("zone.txt", "高新区")):
+        (folder / name).write_text(report(place, 2025), encoding="utf-8")
+    panel = tmp_path / "panel.csv"
+    code, _, _ = run_cli("tag", str(folder), "-o", str(tmp_path / "r.jsonl"), "--panel", str(panel), "--no-progress")
+    rows = list(csv.DictReader(open(panel, encoding="utf-8-sig")))
+    assert code == 0
+    assert [(r["place"], r["place_full"], r["level"], r["year"], r["documents"]) for r in rows] == [
+        ("高新区", "苏州高新区", "county", "2025", "1"),
+        ("高新区", "高新区", "county", "2025", "1"),
+        ("鼓楼区", "南京市鼓楼区", "county", "2025", "1"),
+        ("鼓楼区", "福州市鼓楼区", "county", "2025", "1"),
+    ]
+
+
+def test_plot_by_place_draws_places_that_share_a_name_apart(tmp_path):
+    from policytext.plot import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for year in (2024, 2025):
+        for place in ("南京市鼓楼区", "福州市鼓楼区"):
+            (docs / f"{year}-{place}.txt").write_text(report(place, year), encoding="utf-8")
+    png = tmp_path / "by_place.png"
+    tag_files([docs], summary=str(tmp_path / "s.csv"), plot=str(png), plot_by="place")
+    # One panel per place, 3.2 inches each and 1.2 for the title, at 120 dpi: the PNG's height (IHDR) tells how many.
+    height = int.from_bytes(png.read_bytes()[20:24], "big")
+    assert height == round((3.2 * 2 + 1.2) * 120)
+
+
 PANEL_LEFT_OUT = (
     "{panel}: {n} of {total} documents left out of the panel, as no place was read from their title, session line or "
     "file name: give their place, level and year with --meta FILE.csv (columns file,place,level,year)"
@@ -1442,7 +1489,7 @@ def test_a_panel_says_how_many_documents_it_leaves_out(tmp_path):
     assert result.summary.left_out_of_panel() == sorted(result.tagged) and result.ok
     with open(panel, encoding="utf-8-sig", newline="") as f:
         header, *rows = csv.reader(f)
-    assert header[:5] == ["place", "level", "year", "documents", "sentences"] and rows == []
+    assert header[:6] == ["place", "place_full", "level", "year", "documents", "sentences"] and rows == []
     # A document of a known place and no year is in the panel, its year empty: said too.
     (folder / "c.txt").write_text(report("青禾镇", 2023).replace("2023年", ""), encoding="utf-8")
     err = io.StringIO()
@@ -1460,6 +1507,34 @@ def test_a_panel_says_how_many_documents_it_leaves_out(tmp_path):
     code = main(["tag", str(folder), "--panel", str(panel), "--meta", str(meta), "-o", str(tmp_path / "o2.jsonl"), "--no-progress"], err=err)
     assert (code, err.getvalue()) == (0, "")
     assert len(list(csv.DictReader(open(panel, encoding="utf-8-sig")))) == 3
+
+
+def test_meta_rows_that_match_no_document_are_warned_of(tmp_path):
+    # A mistyped file name kept the title's year without a word: the researcher thought it fixed.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "2026-上海市.txt").write_text(report("上海市", 2026), encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    typos = "".join(f"old-{i}.txt,上海市,province,2025\n" for i in range(6))
+    meta.write_text(f"file,place,level,year\n2026-上海.txt,上海市,province,2025\n{typos}", encoding="utf-8")
+    code, _, err = run_cli("tag", str(folder), "-o", str(tmp_path / "r.jsonl"), "--meta", str(meta), "--no-progress")
+    assert code == 0
+    assert (
+        f"policytext: warning: {meta}: 7 rows match no document of the job, so their place, level and year are not applied: "
+        "line 2 (2026-上海.txt), line 3 (old-0.txt), line 4 (old-1.txt), line 5 (old-2.txt), line 6 (old-3.txt) and 2 more. "
+        "A row's file is a path from the folder the job runs in, or a bare file name\n"
+    ) in err
+    # A row that applies is not named, and one left unmatched is said as one.
+    meta.write_text("file,place,level,year\n2026-上海市.txt,上海市,province,2025\nreports/nowhere.txt,,,2024\n", encoding="utf-8")
+    said = []
+    result = tag_files([folder], meta=str(meta), on_warning=lambda path, warning: said.append((path, warning)))
+    assert [row["year"] for row in result.summary.rows.values()] == [2025]
+    assert said[0] == (
+        str(meta),
+        "1 row matches no document of the job, so its place, level and year are not applied: line 3 (reports/nowhere.txt). "
+        "A row's file is a path from the folder the job runs in, or a bare file name",
+    )
+    assert said[0] in result.warnings and not any("line 2" in warning for _, warning in said)
 
 
 SKIPPED_FOUR = (
@@ -1521,6 +1596,29 @@ def test_summary_gives_priority_and_diversity(tmp_path):
     # plan's heading ("二、下半年工作计划", other) divides the report and is no task.
     assert (row["plan_rank_economy"], row["plan_rank_agriculture"], row["plan_rank_safety"]) == ("1", "2", "")
     assert row["plan_rank_other"] == ""
+
+
+# A plan that opens by framing itself: its situation, its overall approach ("一是…", "二是…"), then its tasks.
+FRAMED_PLAN = (
+    "2026年临川县政府工作报告\n各位代表：\n一、2025年工作回顾\n过去一年，全县地区生产总值增长5.1%，新建高标准农田2.3万亩。\n"
+    "二、2026年工作安排\n（一）准确把握今年工作面临的形势。\n当前，外部环境复杂多变，我们既要看到困难挑战，也要坚定发展信心。\n"
+    "（二）今年工作的总体考虑。\n一是坚持系统观念，注重前瞻性思考和全局性谋划。\n二是坚持守正创新，把握好时度效。\n"
+    "（三）抓好粮食生产，推进乡村全面振兴。\n粮食播种面积稳定在45万亩以上，新建高标准农田2万亩。\n"
+    "（四）壮大实体经济，加快建设现代化产业体系。\n规上工业增加值增长6%，新招引亿元以上项目30个。\n"
+    "（五）守牢安全底线，建设更高水平平安临川。\n开展安全生产治本攻坚，排查整改重大隐患。\n各位代表，让我们团结一心，奋力前行！\n"
+)
+
+
+def test_plan_rank_passes_over_what_frames_the_plan(tmp_path):
+    # The framing headings and items (labelled other) took ranks 1 to 4, and agriculture, the first task, got 5.
+    doc = tmp_path / "plan.txt"
+    doc.write_text(FRAMED_PLAN, encoding="utf-8")
+    result = tag_files([doc])
+    framing = [r["label"] for r in result.records if r["part"] == "plan" and r["text"].startswith(("（一）", "（二）", "一是", "二是"))]
+    assert set(framing) == {"other"}
+    row = result.summary.rows[str(doc)]
+    ranks = {label: row[f"plan_rank_{label}"] for label in ("agriculture", "economy", "safety", "other")}
+    assert ranks == {"agriculture": 1, "economy": 2, "safety": 3, "other": None}
 
 
 def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):

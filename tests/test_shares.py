@@ -8,6 +8,7 @@ import pytest
 from policytext.shares import (
     ShareEstimate,
     ShareModel,
+    ShareSums,
     estimate_document_shares,
     estimate_shares,
     fit_share_model,
@@ -170,6 +171,59 @@ def test_one_document_and_pooled_groups(fitted):
     unclustered = estimate_shares(proba, labels=LABELS, weights=chars, model=fitted)
     assert np.allclose(unclustered.corrected, pooled.corrected)
     assert np.all(unclustered.se > pooled.se)
+
+
+def reference(proba, w, doc, model):
+    """The module's variance formula written out on the arrays, sentence by sentence, apart from the code under test."""
+    q = model.calibrate(proba)
+    v = q * (1 - q)
+    own = (w[:, None] ** 2 * v).sum(axis=0)
+    cross = sum((w[doc == d, None] * np.sqrt(v[doc == d])).sum(axis=0) ** 2 for d in np.unique(doc)) - own
+    corrected = (w[:, None] * q).sum(axis=0) / w.sum()
+    se = np.sqrt((own + np.asarray(model.rho) * np.maximum(cross, 0)) / w.sum() ** 2 + np.asarray(model.group_var))
+    counted = np.bincount(proba.argmax(axis=1), weights=w, minlength=proba.shape[1]) / w.sum()
+    return counted, corrected, se
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sums_added_chunk_by_chunk_give_the_estimate_of_the_arrays(fitted, weighted):
+    # Documents of uneven length, each read in chunks of random size, as a stream is.
+    rng = np.random.default_rng(12)
+    proba, _y, doc, chars = simulate(12, 6, n_sentences=90)
+    keep = rng.random(len(doc)) < 0.7
+    proba, doc, chars = proba[keep], doc[keep], chars[keep]
+    w = chars if weighted else None
+    ww = chars if weighted else np.ones(len(doc))
+    documents = []
+    for d in range(6):
+        rows = np.flatnonzero(doc == d)
+        cuts = np.sort(rng.choice(np.arange(1, len(rows)), 3, replace=False))
+        chunks = [ShareSums.of(proba[c], labels=LABELS, weights=None if w is None else w[c], model=fitted) for c in np.split(rows, cuts)]
+        documents.append(sum(chunks[1:], chunks[0]))
+        whole = estimate_shares(proba[rows], labels=LABELS, weights=None if w is None else w[rows], model=fitted)
+        one = documents[-1].estimate()
+        assert one.n_sentences == len(rows) and one.n_documents == 1
+        for name in ("counted", "corrected", "low", "high", "se"):
+            assert np.allclose(getattr(one, name), getattr(whole, name), rtol=1e-12, atol=1e-15)
+    pooled = ShareSums.pooled(documents)
+    arrays = estimate_shares(proba, labels=LABELS, weights=w, doc_ids=doc, model=fitted)
+    assert (pooled.n_documents, pooled.n_sentences) == (arrays.n_documents, arrays.n_sentences) == (6, len(doc))
+    for name in ("counted", "corrected", "low", "high", "se"):
+        assert np.allclose(getattr(pooled, name), getattr(arrays, name), rtol=1e-12, atol=1e-15)
+    for mine, theirs in zip((pooled.counted, pooled.corrected, pooled.se), reference(proba, ww, doc, fitted)):
+        assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-15)
+    by_doc = estimate_document_shares(proba, labels=LABELS, weights=w, doc_ids=doc, model=fitted)
+    assert all(np.allclose(by_doc[d].high, documents[d].estimate().high, rtol=1e-12) for d in range(6))
+
+
+def test_sums_of_other_labels_or_models_are_not_pooled(fitted):
+    a = ShareSums.of(PROBA, labels=LABELS, model=fitted)
+    with pytest.raises(ValueError, match="'documents' must be sums of the same labels and share model"):
+        a + ShareSums.of(PROBA, labels=LABELS)
+    with pytest.raises(ValueError, match="'documents'"):
+        ShareSums.pooled([])
+    empty = ShareSums.of(np.zeros((0, 3)), labels=LABELS, model=fitted)
+    assert (empty + a).estimate().n_sentences == len(PROBA)
 
 
 def test_pooled_groups_cover_their_true_shares(fitted):
