@@ -538,6 +538,8 @@ def tag_files(
         from .plot import plot_shares
 
         plot_shares(job_summary, plot, font=font, by=plot_by)
+        if plot_by:
+            _warn_of_undrawn(result, job_summary, plot, plot_by, on_warning)
     if result.unsupported:
         # Said once, at the end: a line per file would bury the documents' own lines.
         warnings.warn(skipped_note(result.unsupported), UserWarning, stacklevel=2)
@@ -588,6 +590,22 @@ TAG_OPTIONS = {
 
 #: Rows of a --meta file named in its warning; the rest are counted.
 _META_ROWS_SHOWN = 5
+
+
+def _warn_of_undrawn(result, summary, plot, by, on_warning):
+    """Warn of the groups a plot by level or place has no panel for: else they vanish from the figure unsaid."""
+    from .plot import panels
+
+    drawn, left_out = panels(summary, by)
+    if left_out:
+        named = ", ".join(left_out[:_META_ROWS_SHOWN]) + (f" and {len(left_out) - _META_ROWS_SHOWN} more" if len(left_out) > _META_ROWS_SHOWN else "")
+        _warn(
+            result,
+            plot,
+            f"{len(left_out)} of {len(drawn) + len(left_out)} {'places' if by == 'place' else 'levels'} have no panel, as the figure draws the "
+            f"{len(drawn)} with most documents: {named} (the summary and the panel hold every one)",
+            on_warning,
+        )
 
 
 def _warn_of_unmatched_meta(result, meta, rows, on_warning):

@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import ParameterError, PolicytextError, extra_needed
 from .tables import replacing
 
-__all__ = ["PLOT_BY", "PLOT_MARK", "check_font", "check_plot_path", "find_cjk_font", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
+__all__ = ["PLOT_BY", "PLOT_MARK", "check_font", "check_plot_path", "find_cjk_font", "panels", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
 
 # Families known to cover Chinese, tried before scanning every font.
 _CJK_FAMILIES = (
@@ -81,7 +81,7 @@ def check_font(font=None):
     return found
 
 
-def year_table(rows, labels, by=None):
+def year_table(rows, labels, *, by=None):
     """Mean share per label, group and year, over every year of the span.
 
     Parameters
@@ -120,7 +120,7 @@ def year_table(rows, labels, by=None):
     return years, table
 
 
-def thin_ticks(years, most=12):
+def thin_ticks(years, *, most=12):
     """At most ``most`` evenly spaced years to label an axis, the first and last among them.
 
     >>> thin_ticks(list(range(1954, 2026)))
@@ -183,7 +183,7 @@ def check_plot_path(path, *, option="--plot"):
         )
 
 
-def plot_shares(summary, path, font=None, by=None):
+def plot_shares(summary, path, *, font=None, by=None):
     """Draw a :class:`~policytext.summary.Summary` to a PNG.
 
     Documents of one year are drawn as stacked bars (share of sentences per
@@ -191,7 +191,8 @@ def plot_shares(summary, path, font=None, by=None):
     mean share over the documents of each year, with gaps and grey bands
     for the years without documents and at most a dozen year labels. With
     ``by`` ("level" or "place") the lines are drawn in one panel per level
-    or place (the twelve with most documents).
+    or place: the twelve with most documents (:func:`panels` says which are
+    left out, and a line under the figure names them).
 
     Raises
     ------
@@ -213,8 +214,7 @@ def plot_shares(summary, path, font=None, by=None):
     labels = summary.labels
     names = [f"{label} {CHINESE_NAMES[label]}" if label in CHINESE_NAMES else label for label in labels]
     if len({r["year"] for r in rows if r.get("year")}) >= 2:
-        # By place is by full place, as the panel pools: 南京市鼓楼区 and 福州市鼓楼区 are two.
-        fig = _year_lines(Figure, rows, labels, names, prop, "place_full" if by == "place" else by)
+        fig = _year_lines(Figure, rows, labels, names, prop, by and _field(by))
     else:
         fig = _bars(Figure, rows, labels, names, prop)
     FigureCanvasAgg(fig)
@@ -225,11 +225,51 @@ def plot_shares(summary, path, font=None, by=None):
     return path
 
 
+def panels(summary, by):
+    """The groups a plot by ``by`` ("level" or "place") draws a panel for, and those it leaves out.
+
+    A figure of more than a dozen panels cannot be read, so the twelve
+    groups with most dated documents are drawn (ties by name); a place is
+    its full name (``place_full``), as the panel pools. Returns two lists of
+    group names, ``(drawn, left_out)``; both empty when the documents span
+    fewer than two years (the plot is then bars per document, no panels).
+
+    >>> from policytext.summary import Summary
+    >>> summary = Summary(["economy", "other"])
+    >>> for k, year in enumerate([2024, 2025]):
+    ...     summary.rows[f"r{k}"] = {"year": year, "level": "county", "share_economy": 0.5, "share_other": 0.5}
+    >>> panels(summary, "level")
+    (['county'], [])
+    """
+    if by not in PLOT_BY:
+        raise PolicytextError(f"panels(): 'by' must be one of {PLOT_BY}, got {by!r}")
+    rows = [row for row in summary.rows.values() if row.get("year")]
+    if len({row["year"] for row in rows}) < 2:
+        return [], []
+    return _ranked_groups(rows, _field(by))
+
+
+def _field(by):
+    # By place is by full place, as the panel pools: 南京市鼓楼区 and 福州市鼓楼区 are two.
+    return "place_full" if by == "place" else by
+
+
+def _ranked_groups(rows, by):
+    """The groups of dated ``rows`` by ``by``, most documents first: (the first dozen, the rest)."""
+    counts = {}
+    for row in rows:
+        if row.get("year"):
+            group = str(row.get(by) or "?") if by else ""
+            counts[group] = counts.get(group, 0) + 1
+    ranked = sorted(counts, key=lambda g: (-counts[g], g))
+    return ranked[:_MOST_PANELS], ranked[_MOST_PANELS:]
+
+
 def _year_lines(Figure, rows, labels, names, prop, by):
-    years, table = year_table(rows, labels, by)
-    counts = {g: sum(1 for r in rows if not by or str(r.get(by) or "?") == g) for g in table}
-    groups = sorted(table, key=lambda g: (-counts[g], g))[:_MOST_PANELS]
-    fig = Figure(figsize=(10, 3.2 * len(groups) + 1.2))
+    years, table = year_table(rows, labels, by=by)
+    counts = {g: sum(1 for r in rows if r.get("year") and (not by or str(r.get(by) or "?") == g)) for g in table}
+    groups, left_out = _ranked_groups(rows, by)
+    fig = Figure(figsize=(10, 3.2 * len(groups) + 1.2 + (0.3 if left_out else 0)))
     missing = [y for i, y in enumerate(years) if all(table[g][labels[0]][i] is None for g in groups)]
     for k, group in enumerate(groups):
         ax = fig.add_subplot(len(groups), 1, k + 1)
@@ -246,7 +286,13 @@ def _year_lines(Figure, rows, labels, names, prop, by):
             ax.legend(prop=prop, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_xlabel("年份（灰色：无报告的年份）" if missing else "年份", fontproperties=prop)
     fig.suptitle("各领域关注度的年度变化（文件平均）", fontproperties=prop)
-    fig.tight_layout()
+    if left_out:
+        # Said on the figure too: a reader of the image never sees the job's warning.
+        shown = "、".join(left_out[:8]) + ("等" if len(left_out) > 8 else "")
+        fig.text(0.01, 0.005, f"另有 {len(left_out)} 组文件较少，未画出：{shown}", fontproperties=prop, fontsize=8)
+        fig.tight_layout(rect=(0, 0.02, 1, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 

@@ -1469,6 +1469,33 @@ def test_plot_by_place_draws_places_that_share_a_name_apart(tmp_path):
     assert height == round((3.2 * 2 + 1.2) * 120)
 
 
+def test_a_plot_by_place_names_the_places_it_has_no_panel_for(tmp_path):
+    from policytext.plot import find_cjk_font, panels
+
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    places = ["北京市", "天津市", "河北省", "山西省", "辽宁省", "吉林省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省"]
+    for k, place in enumerate(places):
+        # 湖北省 and 河南省 have one report, the others two: they are the two left out.
+        for year in (2024, 2025)[: 1 if k >= 12 else 2]:
+            (docs / f"{year}-{k:02d}.txt").write_text(report(place, year), encoding="utf-8")
+    png = tmp_path / "by_place.png"
+    said = []
+    result = tag_files([docs], plot=str(png), plot_by="place", on_warning=lambda path, warning: said.append((path, warning)))
+    drawn, left_out = panels(result.summary, "place")
+    assert (len(drawn), left_out) == (12, ["河南省", "湖北省"])
+    message = (
+        "2 of 14 places have no panel, as the figure draws the 12 with most documents: 河南省, 湖北省 "
+        "(the summary and the panel hold every one)"
+    )
+    assert said == [(str(png), message)] and (str(png), message) in result.warnings
+    # Twelve panels and a line naming the rest under them.
+    assert int.from_bytes(png.read_bytes()[20:24], "big") == round((3.2 * 12 + 1.2 + 0.3) * 120)
+    assert panels(result.summary, "level") == (["province"], [])
+
+
 PANEL_LEFT_OUT = (
     "{panel}: {n} of {total} documents left out of the panel, as no place was read from their title, session line or "
     "file name: give their place, level and year with --meta FILE.csv (columns file,place,level,year)"
