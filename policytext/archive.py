@@ -470,7 +470,7 @@ def tag_files(
     wants_summary = bool(summary or panel or plot) or in_memory
     share_model = clf.shares if context and clf.context is not None and wants_summary else None
     domain = domain_check(clf) if wants_summary else None
-    job_summary = Summary(clf.labels, evidence, overrides, evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain)
+    job_summary = Summary(clf.labels, evidence=evidence, meta_overrides=overrides, evidence_by=evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain)
     result = JobResult(summary=job_summary)
     result.unsupported = found.unsupported
     if overrides:
@@ -513,9 +513,9 @@ def tag_files(
                 writer.write(res, sink=sink)
                 result.tagged.append(res.path)
                 if res.tally is not None:
-                    job_summary.add_tally(res.path, res.tally, res.meta)
+                    job_summary.add_tally(res.path, res.tally, meta=res.meta)
                 else:  # a mapper of its own (Dask) gives the records only
-                    job_summary.add(res.path, res.records, res.meta)
+                    job_summary.add(res.path, res.records, meta=res.meta)
                 _warn_if_unusual(result, res.path, on_warning)
                 if res.digest:
                     _warn_if_copy(result, res.path, res.digest, read_before, order, on_warning)
@@ -726,7 +726,7 @@ def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=
         raise
     writer.end_stream(path, mark=mark)
     result.tagged.append(path)
-    result.summary.add_tally(path, tally, document_meta(path, head))
+    result.summary.add_tally(path, tally, meta=document_meta(path, head))
     _warn_if_unusual(result, path, on_warning)
 
 
@@ -742,7 +742,7 @@ def _summarise_skipped(result, writer):
         if found is not None:
             found[1].add(r)
     for doc, tally in tallies.values():
-        result.summary.add_tally(doc, tally, _meta_of(doc))
+        result.summary.add_tally(doc, tally, meta=_meta_of(doc))
 
 
 def _meta_of(path):

@@ -616,12 +616,12 @@ class ShareSums:
             self.spread + other.spread,
         )
 
-    def estimate(self, level: float = 0.9) -> ShareEstimate:
+    def estimate(self, *, level: float = 0.9) -> ShareEstimate:
         """The document's shares, as :func:`estimate_shares` gives them for its sentences."""
         return ShareSums.pooled([self], level=level)
 
     @staticmethod
-    def pooled(documents: Iterable[ShareSums], level: float = 0.9) -> ShareEstimate:
+    def pooled(documents: Iterable[ShareSums], *, level: float = 0.9) -> ShareEstimate:
         """The shares of documents pooled, each given by its sums, as :func:`estimate_shares` with ``doc_ids``.
 
         Examples

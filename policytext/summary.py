@@ -208,7 +208,7 @@ class Summary:
     for seven equal ones).
     """
 
-    def __init__(self, labels, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False, domain=None):
+    def __init__(self, labels, *, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False, domain=None):
         self.labels = list(labels)
         self.domain = domain
         self.evidence, self.evidence_by = evidence, evidence_by
@@ -217,7 +217,7 @@ class Summary:
         self.rows = {}
         self._kept = {}  # doc -> (ShareSums of sentences, of characters), for the panel
 
-    def add(self, doc, records, meta=None):
+    def add(self, doc, records, *, meta=None):
         """Add a document's row from its records (dicts, or a RecordBatch counted from its lists)."""
         tally = self.tally()
         if isinstance(records, RecordBatch):
@@ -225,7 +225,7 @@ class Summary:
         else:
             for r in records:
                 tally.add(r)
-        self.add_tally(doc, tally, meta)
+        self.add_tally(doc, tally, meta=meta)
 
     def tally(self):
         """A running count for a document whose records are not all held at once."""
@@ -236,7 +236,7 @@ class Summary:
         keep_sums = self.share_model is not None or self.keep_for_panel
         return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, keep_sums, self.domain is not None, self.share_model)
 
-    def add_tally(self, doc, tally, meta=None):
+    def add_tally(self, doc, tally, *, meta=None):
         n = tally.sentences
         meta = meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
         row = {"file": shown(doc), **with_meta(meta, self.overrides, doc), "sentences": n}

@@ -101,7 +101,7 @@ class NBSVM(ClassifierMixin, BaseEstimator):
     reports it reads higher (see the changelog).
     """
 
-    def __init__(self, C=0.3, class_weight="balanced", alpha=1.0):
+    def __init__(self, *, C=0.3, class_weight="balanced", alpha=1.0):
         self.C = C
         self.class_weight = class_weight
         self.alpha = alpha
