@@ -72,7 +72,9 @@ from .summary import (
     Summary,
     document_meta,
     import_pandas,
+    named_few,
     read_meta,
+    unmatched_meta_note,
     unmatched_meta_rows,
 )
 from .workers import in_workers, worker_count
@@ -589,16 +591,13 @@ TAG_OPTIONS = {
 
 
 #: Rows of a --meta file named in its warning; the rest are counted.
-_META_ROWS_SHOWN = 5
-
-
 def _warn_of_undrawn(result, summary, plot, by, on_warning):
     """Warn of the groups a plot by level or place has no panel for: else they vanish from the figure unsaid."""
     from .plot import panels
 
     drawn, left_out = panels(summary, by)
     if left_out:
-        named = ", ".join(left_out[:_META_ROWS_SHOWN]) + (f" and {len(left_out) - _META_ROWS_SHOWN} more" if len(left_out) > _META_ROWS_SHOWN else "")
+        named = named_few(left_out)
         _warn(
             result,
             plot,
@@ -610,17 +609,9 @@ def _warn_of_undrawn(result, summary, plot, by, on_warning):
 
 def _warn_of_unmatched_meta(result, meta, rows, on_warning):
     """Warn of the --meta rows that match no document: said before the job, not found missing in its tables."""
-    if not rows:
-        return
-    named = ", ".join(f"line {line} ({file})" for line, file in rows[:_META_ROWS_SHOWN])
-    more = f" and {len(rows) - _META_ROWS_SHOWN} more" if len(rows) > _META_ROWS_SHOWN else ""
-    _warn(
-        result,
-        meta,
-        f"{len(rows)} {'rows match' if len(rows) != 1 else 'row matches'} no document of the job, so {'their' if len(rows) != 1 else 'its'} "
-        f"place, level and year are not applied: {named}{more}. A row's file is a path from the folder the job runs in, or a bare file name",
-        on_warning,
-    )
+    note = unmatched_meta_note(rows)
+    if note:
+        _warn(result, meta, note, on_warning)
 
 
 def _warn_if_unusual(result, path, on_warning):

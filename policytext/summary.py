@@ -28,7 +28,7 @@ from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
 from .variants import to_simplified
 
-__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "unmatched_meta_rows", "with_meta"]
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "unmatched_meta_note", "unmatched_meta_rows", "with_meta"]
 
 
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
@@ -674,6 +674,28 @@ def unmatched_meta_rows(overrides, paths):
     """
     used = {_meta_key_of(overrides, path) for path in paths}
     return sorted((row["line"], row["file"]) for key, row in overrides.items() if key not in used)
+
+
+def named_few(items, *, shown=5):
+    """``items`` joined by commas, the first ``shown`` of them and how many more: a warning's list."""
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(map(str, items[:shown])) + more
+
+
+def unmatched_meta_note(rows):
+    """The warning of the ``--meta`` rows that match no document (:func:`unmatched_meta_rows`), or "" for none.
+
+    >>> unmatched_meta_note([(2, "2026-上海.txt")])[:60]
+    '1 row matches no document of the job, so its place, level an'
+    """
+    if not rows:
+        return ""
+    named = named_few([f"line {line} ({file})" for line, file in rows])
+    one = len(rows) == 1
+    return (
+        f"{len(rows)} {'row matches' if one else 'rows match'} no document of the job, so {'its' if one else 'their'} "
+        f"place, level and year are not applied: {named}. A row's file is a path from the folder the job runs in, or a bare file name"
+    )
 
 
 def import_pandas(what):

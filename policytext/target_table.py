@@ -151,7 +151,7 @@ def targets_files(
 
     from .finding import find_documents, no_documents
     from .records import foreign_output, own_output
-    from .summary import read_meta
+    from .summary import read_meta, unmatched_meta_note, unmatched_meta_rows
     from .tables import check_output, check_table, write_table
     from .target_extraction import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
 
@@ -178,12 +178,17 @@ def targets_files(
         if existing and not ours and not force:
             raise foreign_output("--output", "targets", output)
     overrides = read_meta(meta) if meta else {}
+    unmatched = unmatched_meta_note(unmatched_meta_rows(overrides, found.documents))
+    if unmatched:
+        warnings.warn(f"{meta}: {unmatched}", UserWarning, stacklevel=2)
     table = TargetTable(rows=[], columns=columns, unsupported=list(found.unsupported))
     for path, reason in found.problems:
         _failed(table, path, reason, on_error)
+
     def write():
         write_table(table.rows, columns, output, format=fmt, inputs=found.documents, types=COLUMN_TYPES)
 
+    finished = False
     try:
         for path in tqdm(found.documents, unit="doc", desc="targets", disable=None if progress else True):
             try:
@@ -195,14 +200,14 @@ def targets_files(
             rows = [wide_row(document, targets)] if wide else long_rows(document, targets)
             table.rows += [{column: row.get(column) for column in columns} for row in rows]
             table.documents += 1
-    except (KeyboardInterrupt, Exception):
+        finished = True
+    finally:
         # Hours over an archive are not thrown away by a Ctrl-C or a failure
         # part-way: the documents read so far are written, and said to be
         # incomplete. With none read, an earlier table is left as it was.
-        if output is not None and table.documents:
+        if not finished and output is not None and table.documents:
             write()
             warnings.warn(_incomplete(output, table.documents, len(found.documents)), UserWarning, stacklevel=2)
-        raise
     if output is not None:
         write()
     return table

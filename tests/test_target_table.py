@@ -131,6 +131,29 @@ def test_an_interrupted_job_writes_the_documents_it_read_and_says_the_table_is_i
     assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
 
 
+def test_a_job_failing_part_way_writes_the_documents_it_read(three, tmp_path):
+    out = tmp_path / "targets.csv"
+
+    def fail(path, reason):
+        raise OSError("the disk went away")
+
+    with pytest.raises(OSError, match="the disk went away"), pytest.warns(UserWarning) as caught:
+        targets_files(three, output=out, on_error=fail)
+    assert [str(w.message) for w in caught] == [f"{out}: the job stopped early; the table holds the targets of 1 of 3 documents and is incomplete"]
+    assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
+
+
+def test_meta_rows_that_match_no_document_are_warned_of(three, tmp_path):
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,place,level,year\n2026年丙县政府工作报告.txt,丙县,county,2025\n2026年丁县政府工作报告.txt,丁县,county,2025\n", encoding="utf-8")
+    with pytest.warns(UserWarning) as caught:
+        targets_files(three, meta=meta, on_error=lambda path, reason: None)
+    assert [str(w.message) for w in caught] == [
+        f"{meta}: 1 row matches no document of the job, so its place, level and year are not applied: "
+        "line 3 (2026年丁县政府工作报告.txt). A row's file is a path from the folder the job runs in, or a bare file name"
+    ]
+
+
 class _CtrlCAtFirstFailure(io.StringIO):
     """Standard error on which Ctrl-C arrives as the first failed document is reported (the CLI flushes each such line)."""
 
