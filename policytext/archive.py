@@ -226,7 +226,7 @@ def _read(path, limits, stdin):
     from .readers import DEFAULT_MAX_BYTES, read_document, read_stream
 
     if path == STDIN:
-        return read_stream(stdin or sys.stdin.buffer, name=STDIN, max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES))
+        return read_stream(stdin, name=STDIN, max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES))
     return read_document(path, **limits)
 
 

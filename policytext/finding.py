@@ -144,6 +144,9 @@ class _Walk:
             self.found.append(STDIN)
 
     def file(self, path):
+        if path == STDIN:
+            # A file named "-" that a pattern found ("*" in its folder) is that file, not standard input.
+            path = os.path.join(os.curdir, path)
         key = _identity(path)
         if key not in self._files:
             self._files.add(key)

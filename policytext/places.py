@@ -67,7 +67,17 @@ _NATIONAL = re.compile(r"中华人民共和国|国务院|全国人民代表大�
 _LEADING = " \t-_—–·.、0123456789《【[（("
 # Plan and budget reports name their place after a preposition ("关于北京市2024年预算…的报告",
 # "关于对…"): read as part of the first unit, it made the run no place (关于) or a wrong one (对南京市).
-_PREPOSITION = re.compile(r"(?:关于|对于|对)+")
+# 对口 (paired aid), 对标 (benchmark against), 对外 (external) open phrases, not places.
+_PREPOSITION = re.compile(r"(?:关于|对于|对(?![口标外接照比应象待此其]))+")
+# An official document's title is 关于 + matter + kind (关于印发…的通知): the matter
+# opens with a verb. Printing or forwarding a place's document names the place
+# after it (关于印发临江县2025年政府工作报告的通知); any other verb opens a
+# matter, not a place (关于做好全市…, 关于召开县人大会议…, 对口支援和田县…).
+_FORWARDING = re.compile(r"(?:印发|转发|批转|印送)")
+_NO_PLACE_AFTER = re.compile(
+    r"对口|对标|对外|对接|做好|召开|表彰|表扬|成立|开展|加强|进一步|推进|实施|调整|公布|批准|下达|同意|命名|设立|撤销|建立|"
+    r"组织|举办|授予|给予|认定|确定|规范|完善|深化|加快|促进|支持|落实|贯彻|提高|申请|请求|报送|上报|通报|处理|报请|审议|听取"
+)
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年|[一二][九〇零○][一二三四五六七八九〇零○]{2}\s*年")
 
 
@@ -91,13 +101,21 @@ def _unit_level(unit, above):
 
 
 def _opening(text):
-    """Where the place opens the title: after the year, any number or dash of a file name, and a preposition."""
-    pos = len(text) - len(text.lstrip(_LEADING))
-    m = _PREPOSITION.match(text, pos)
-    if m:
-        rest = text[m.end() :]
-        pos = len(text) - len(rest.lstrip(_LEADING))  # "关于2024年浙江省…": the year comes between
-    return pos
+    """Where the place opens the title (after the year, any number or dash of a file name, a
+    preposition and a verb of forwarding), or None where the title opens a matter, not a place."""
+    pos = _skip(text, len(text) - len(text.lstrip(_LEADING)), _PREPOSITION)
+    if _NO_PLACE_AFTER.match(text, pos):
+        return None
+    return _skip(text, pos, _FORWARDING)
+
+
+def _skip(text, pos, words):
+    """``pos`` past ``words`` at it, and past what may stand between them and a place ("关于2024年浙江省…": a year)."""
+    m = words.match(text, pos)
+    if m is None:
+        return pos
+    rest = text[m.end() :]
+    return len(text) - len(rest.lstrip(_LEADING))
 
 
 def parse_place(title: str) -> Place | None:
@@ -116,6 +134,8 @@ def parse_place(title: str) -> Place | None:
     """
     text = _YEAR.sub(" ", to_simplified(title))  # "2021年临江县…": the place starts after the year
     pos = _opening(text)
+    if pos is None:
+        return None
     if (_NATIONAL.search(text) or text.startswith("全国", pos)) and not _PROVINCE.search(text):
         return Place("中华人民共和国", "中华人民共和国", "national")
     chain = []

@@ -1056,18 +1056,26 @@ def read_document(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MA
     return text if suffix in _PLAIN else _SURROGATE.sub("\ufffd", text)
 
 
-def read_stream(stream, *, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
-    """Read a plain-text document from a binary stream (standard input: ``sys.stdin.buffer``) and return its text.
+def read_stream(stream=None, *, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
+    """Read a plain-text document from a binary stream (by default standard input) and return its text.
 
     The bytes are decoded as a ``.txt`` file's are by :func:`read_document`
     (the same encoding detection, the same joining of printed pages), and
     refused for the same reasons, each a :class:`DocumentError` naming
-    ``name`` (``"-: empty file"``).
+    ``name`` (``"-: empty file"``); so is standard input when the process
+    has none (started with it closed).
 
     >>> import io
     >>> read_stream(io.BytesIO("各位代表：".encode("gb18030")))
     '各位代表：'
     """
+    if stream is None:
+        import sys
+
+        # sys.stdin is None in a process started with standard input closed (python 0<&-).
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise DocumentError(name, "no standard input to read (it is closed)")
     try:
         data = stream.read(max_bytes + 1)
     except OSError as exc:

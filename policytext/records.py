@@ -920,17 +920,36 @@ _MARK_WINDOW = 1 << 16
 
 
 def _marked_figure(path):
-    """Whether the figure at ``path`` holds policytext's mark, from its first and last bytes only
-    (an image may be huge), with no need of matplotlib."""
+    """Whether the figure at ``path`` holds policytext's mark in the metadata entry its format
+    keeps it in (:data:`policytext.plot.PLOT_MARK`), from its first and last bytes only (an
+    image may be huge), with no need of matplotlib.
+
+    The mark must stand where matplotlib writes the entry: the same words
+    in a caption or a comment of a user's figure do not make it ours.
+    """
     from .plot import PLOT_MARK
 
+    entry = _MARK_ENTRIES.get(os.path.splitext(path)[1].lower())
+    if entry is None:
+        return False
     with open(path, "rb") as f:
         head = f.read(_MARK_WINDOW)
         f.seek(max(f.seek(0, os.SEEK_END) - _MARK_WINDOW, len(head)))
         tail = f.read(_MARK_WINDOW)
-    mark = PLOT_MARK.encode("ascii")
     # In a file of at most twice the window the tail goes on where the head ends: a mark split there is whole in their join.
-    return mark in head + tail
+    return re.search(entry + re.escape(PLOT_MARK.encode("ascii")), head + tail) is not None
+
+
+#: What precedes the mark in each format's metadata, as matplotlib writes it:
+#: PNG's Software text chunk, SVG's Dublin Core creator, PDF's Info
+#: dictionary, PostScript's header comment.
+_MARK_ENTRIES = {
+    ".png": rb"tEXtSoftware\x00",
+    ".svg": rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>",
+    ".pdf": rb"/Creator \(",
+    ".eps": rb"\n%%Creator: ",
+    ".ps": rb"\n%%Creator: ",
+}
 
 
 def replace_text(path, text):

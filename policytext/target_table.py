@@ -102,10 +102,11 @@ def targets_files(
         Also write the rows to this table, ``.csv``, ``.jsonl``,
         ``.parquet`` or ``.xlsx`` by its extension (written beside and
         renamed into place once complete). A job stopped part-way
-        (``KeyboardInterrupt``, or an error that is not a document's) still
-        writes the rows of the documents read so far, warns
-        (``UserWarning``) how many of how many documents the table holds,
-        and raises again; with no document read, ``output`` is left as it was.
+        (``KeyboardInterrupt``, or an error that is not a document's) leaves
+        ``output`` as it was and writes the rows of the documents read so
+        far beside it (``targets.partial.csv`` for ``targets.csv``), warns
+        (``UserWarning``) how many of how many documents that table holds,
+        and raises again.
     format : {"csv", "jsonl", "parquet", "xlsx"}, optional
         Must agree with ``output``'s extension if given.
     wide : bool
@@ -185,8 +186,8 @@ def targets_files(
     for path, reason in found.problems:
         _failed(table, path, reason, on_error)
 
-    def write():
-        write_table(table.rows, columns, output, format=fmt, inputs=found.documents, types=COLUMN_TYPES)
+    def write(path):
+        write_table(table.rows, columns, path, format=fmt, inputs=found.documents, types=COLUMN_TYPES)
 
     finished = False
     try:
@@ -203,31 +204,42 @@ def targets_files(
         finished = True
     finally:
         # Hours over an archive are not thrown away by a Ctrl-C or a failure
-        # part-way: the documents read so far are written, and said to be
-        # incomplete. With none read, an earlier table is left as it was.
+        # part-way: the documents read so far are written beside the output,
+        # never in its place, so an incomplete table is not taken for the
+        # whole and an earlier complete one is not lost.
         if not finished and output is not None and table.documents:
-            write()
-            warnings.warn(_incomplete(output, table.documents, len(found.documents)), UserWarning, stacklevel=2)
+            warnings.warn(_keep_partial(output, table.documents, len(found.documents), write), UserWarning, stacklevel=2)
     if output is not None:
-        write()
+        write(output)
     return table
 
 
 def _read(path, max_bytes, stdin):
     """The text of the document ``path``, or of standard input for :data:`~policytext.finding.STDIN`."""
-    import sys
-
     from .finding import STDIN
     from .readers import read_document, read_stream
 
     if path == STDIN:
-        return read_stream(stdin or sys.stdin.buffer, name=STDIN, max_bytes=max_bytes)
+        return read_stream(stdin, name=STDIN, max_bytes=max_bytes)
     return read_document(path, max_bytes=max_bytes)
 
 
-def _incomplete(output, read, total):
-    """The warning of a table written when its job stopped part-way."""
-    return f"{output}: the job stopped early; the table holds the targets of {read:,} of {total:,} documents and is incomplete"
+def _partial_path(output):
+    """Where a targets job that stopped part-way keeps what it read: ``targets.csv`` -> ``targets.partial.csv``."""
+    root, ext = os.path.splitext(os.fspath(output))
+    return f"{root}.partial{ext}"
+
+
+def _keep_partial(output, read, total, write):
+    """Write the rows read to :func:`_partial_path` (unless a file of the user's is there); the warning that says what became of them."""
+    from .records import own_output
+
+    partial = _partial_path(output)
+    stopped = f"{output}: the job stopped early, so it was not written; "
+    if os.path.exists(partial) and not own_output("targets", partial):
+        return stopped + f"{partial} exists and is not a targets table policytext wrote, so the targets of the {read:,} document{'s' if read != 1 else ''} read were not kept"
+    write(partial)
+    return stopped + f"the targets of {read:,} of {total:,} documents are in {partial}"
 
 
 def _failed(table, path, reason, on_error):

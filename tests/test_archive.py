@@ -311,6 +311,17 @@ def test_document_meta(path, title, expected):
         ("对南京市的报告", ("南京市", "南京市", "city")),
         # A title with no place after the preposition still gives none.
         ("关于印发通知", None),
+        # A document printed or forwarded is the place's; the verb is no part of it.
+        ("关于印发临江县2025年政府工作报告的通知", ("临江县", "临江县", "county")),
+        ("关于转发南京市政府工作报告重点工作分工方案的通知", ("南京市", "南京市", "city")),
+        # Any other verb opens a matter, not a place: no place, rather than 做好全市, 召开县 or 表彰县.
+        ("关于做好全市2025年春耕生产工作的通知", None),
+        ("关于召开县人大会议的通知", None),
+        ("关于表彰县级先进集体的决定", None),
+        ("关于成立县政府工作报告起草小组的通知", None),
+        # 对口, 对标: the 对 is no preposition, and what follows is no author (not 口支援和田县).
+        ("2025年对口支援和田县工作报告", None),
+        ("对标上海市2025年工作总结", None),
     ],
 )
 def test_a_title_opening_with_a_preposition_gives_the_place_after_it(title, expected):

@@ -498,6 +498,30 @@ def test_standard_input_that_is_not_text_fails_as_a_document(tmp_path, model_dir
 
 
 @pytest.mark.parametrize("command", ["tag", "targets"])
+def test_standard_input_closed_fails_as_a_document_not_a_traceback(tmp_path, model_dir, command):
+    import os
+    import subprocess
+    import sys
+
+    # Started with standard input closed (cron, "<&-", a service manager): sys.stdin is None.
+    args = ["tag", "-", "--no-progress", "--model", str(model_dir)] if command == "tag" else ["targets", "-", "-o", str(tmp_path / "t.csv")]
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from policytext.cli import main; sys.exit(main())", *args],
+        cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True, text=True, preexec_fn=lambda: os.close(0),
+    )  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (3, "", "policytext: -: no standard input to read (it is closed)\n")
+
+
+def test_a_file_named_dash_that_a_pattern_finds_is_that_file_not_standard_input(tmp_path, model_dir, monkeypatch):
+    (tmp_path / "-").write_text("新建高标准农田4300亩。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("tag", "*", "--no-progress", "--model", str(model_dir), stdin="整改安全隐患126条。\n".encode())
+    # It has no suffix to tell its format, so it fails; standard input was not tagged in its place.
+    assert (code, out) == (3, "")
+    assert err == "policytext: ./-: no file suffix to tell the format (policytext reads .txt, .md, .html, .htm, .docx, .pdf)\n"
+
+
+@pytest.mark.parametrize("command", ["tag", "targets"])
 def test_the_help_shows_a_pipe(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])

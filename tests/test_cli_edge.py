@@ -283,11 +283,19 @@ def test_a_plot_is_known_by_its_mark_in_its_first_or_last_bytes_only(tmp_path):
     from policytext.records import own_output
 
     filler = b"\x00" * (1 << 20)  # a large image: read at both ends, never whole
-    cases = {"head.png": b"Software\x00drawn by policytext 1" + filler, "tail.pdf": filler + b"/Creator (drawn by policytext 1)\n%%EOF\n",
-             "middle.png": filler + b"drawn by policytext" + filler, "other.png": b"Software\x00GIMP" + filler}  # fmt: skip
+    cases = {"head.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\x22tEXtSoftware\x00drawn by policytext 1" + filler, "tail.pdf": filler + b"/Creator (drawn by policytext 1)\n%%EOF\n",
+             "middle.png": filler + b"tEXtSoftware\x00drawn by policytext" + filler, "other.png": b"tEXtSoftware\x00GIMP" + filler,
+             # The words alone, in a caption or a comment of the user's figure, are no mark: it must stand in the metadata entry.
+             "caption.svg": b'<svg><text x="10">Shares drawn by policytext, annotated by hand</text></svg>',
+             "ours.svg": b"<svg><metadata><dc:creator>\n     <cc:Agent>\n      <dc:title>drawn by policytext 1</dc:title>",
+             "ours.eps": b"%!PS-Adobe-3.0 EPSF-3.0\n%%Title: x.eps\n%%Creator: drawn by policytext 1\n",
+             "comment.eps": b"%!PS-Adobe-3.0 EPSF-3.0\n%% drawn by policytext, then edited\n", "words.jpg": b"drawn by policytext"}  # fmt: skip
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
-    assert {name: own_output("plot", tmp_path / name) for name in cases} == {"head.png": True, "tail.pdf": True, "middle.png": False, "other.png": False}
+    assert {name: own_output("plot", tmp_path / name) for name in cases} == {
+        "head.png": True, "tail.pdf": True, "middle.png": False, "other.png": False,
+        "caption.svg": False, "ours.svg": True, "ours.eps": True, "comment.eps": False, "words.jpg": False,
+    }  # fmt: skip
 
 
 # 21.6-21.8. --font on a folder, --model on model.json, evaluate --no-progress.

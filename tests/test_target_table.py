@@ -119,28 +119,42 @@ def three(tmp_path):
     return folder  # read in order 丙, 乙 (empty: it fails), 甲
 
 
-def test_an_interrupted_job_writes_the_documents_it_read_and_says_the_table_is_incomplete(three, tmp_path):
-    out = tmp_path / "targets.csv"
+def test_an_interrupted_job_keeps_the_documents_it_read_beside_the_output_and_leaves_the_output_as_it_was(three, tmp_path):
+    out, partial = tmp_path / "targets.csv", tmp_path / "targets.partial.csv"
+    targets_files(three, output=out, on_error=lambda path, reason: None)
+    complete = out.read_bytes()
 
     def interrupt(path, reason):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning) as caught:
         targets_files(three, output=out, on_error=interrupt)
-    assert [str(w.message) for w in caught] == [f"{out}: the job stopped early; the table holds the targets of 1 of 3 documents and is incomplete"]
-    assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
+    assert [str(w.message) for w in caught] == [f"{out}: the job stopped early, so it was not written; the targets of 1 of 3 documents are in {partial}"]
+    assert out.read_bytes() == complete  # an earlier complete table is not replaced by a part of one
+    assert {row["place"] for row in policytext.tables.read_table(partial)[1]} == {"丙县"}
+    # Again: the job's own partial table is replaced; a file of the user's there is not.
+    with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning):
+        targets_files(three, output=out, on_error=interrupt)
+    partial.write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning) as caught:
+        targets_files(three, output=out, on_error=interrupt)
+    assert [str(w.message) for w in caught] == [
+        f"{out}: the job stopped early, so it was not written; {partial} exists and is not a targets table policytext wrote, "
+        "so the targets of the 1 document read were not kept"
+    ]
+    assert partial.read_text(encoding="utf-8") == "my notes\n"
 
 
 def test_a_job_failing_part_way_writes_the_documents_it_read(three, tmp_path):
-    out = tmp_path / "targets.csv"
+    out, partial = tmp_path / "targets.csv", tmp_path / "targets.partial.csv"
 
     def fail(path, reason):
         raise OSError("the disk went away")
 
     with pytest.raises(OSError, match="the disk went away"), pytest.warns(UserWarning) as caught:
         targets_files(three, output=out, on_error=fail)
-    assert [str(w.message) for w in caught] == [f"{out}: the job stopped early; the table holds the targets of 1 of 3 documents and is incomplete"]
-    assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
+    assert [str(w.message) for w in caught] == [f"{out}: the job stopped early, so it was not written; the targets of 1 of 3 documents are in {partial}"]
+    assert {row["place"] for row in policytext.tables.read_table(partial)[1]} == {"丙县"} and not out.exists()
 
 
 def test_meta_rows_that_match_no_document_are_warned_of(three, tmp_path):
@@ -165,7 +179,7 @@ class _CtrlCAtFirstFailure(io.StringIO):
             raise KeyboardInterrupt
 
 
-def test_an_interrupted_command_keeps_its_table_and_exits_130(three, tmp_path):
+def test_an_interrupted_command_keeps_a_partial_table_and_exits_130(three, tmp_path):
     from policytext.cli import main
 
     out, err = tmp_path / "targets.csv", _CtrlCAtFirstFailure()
@@ -173,10 +187,10 @@ def test_an_interrupted_command_keeps_its_table_and_exits_130(three, tmp_path):
     assert code == 130
     assert err.getvalue() == (
         f"policytext: {three / '2026年乙县政府工作报告.txt'}: empty file\n"
-        f"policytext: warning: {out}: the job stopped early; the table holds the targets of 1 of 3 documents and is incomplete\n"
+        f"policytext: warning: {out}: the job stopped early, so it was not written; the targets of 1 of 3 documents are in {tmp_path / 'targets.partial.csv'}\n"
         "policytext: interrupted\n"
     )
-    assert {row["place"] for row in policytext.tables.read_table(out)[1]} == {"丙县"}
+    assert {row["place"] for row in policytext.tables.read_table(tmp_path / "targets.partial.csv")[1]} == {"丙县"} and not out.exists()
 
 
 def test_targets_reads_one_document_from_standard_input(tmp_path):
