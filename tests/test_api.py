@@ -335,7 +335,7 @@ def test_options_are_keyword_only(tiny_model):
 
 
 #: Public functions whose one optional parameter is what they act on, not an option.
-_OPTIONAL_SUBJECT = {"api.load": ["path"], "api.resolve_model": ["model"], "plot.check_font": ["font"]}
+_OPTIONAL_SUBJECT = {"api.load": ["path"], "api.resolve_model": ["model"], "plot.check_font": ["font"], "readers.read_stream": ["stream"]}
 
 
 def _public_callables():
