@@ -1076,14 +1076,7 @@ def read_stream(stream=None, *, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
             raise DocumentError(name, "no standard input to read (it is closed)")
-    try:
-        data = stream.read(max_bytes + 1)
-    except OSError as exc:
-        raise DocumentError(name, _os_reason(exc)) from None
-    if not data:
-        raise DocumentError(name, "empty file")
-    if len(data) > max_bytes:
-        raise DocumentError(name, f"larger than the {_size(max_bytes)} limit")
+    data = _read_at_most(name, stream, max_bytes)
     return _with_text(name, _read_text(name, data, max_bytes, DEFAULT_MAX_PDF_PAGES))
 
 
@@ -1141,13 +1134,21 @@ def _read_bytes(path, size, max_bytes):
         raise DocumentError(path, f"larger than the {_size(max_bytes)} limit ({_size(size)})")
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)  # the file may have grown since stat()
+            return _read_at_most(path, handle, max_bytes)  # the file may have grown since stat()
     except OSError as exc:
         raise DocumentError(path, _os_reason(exc)) from None
+
+
+def _read_at_most(name, handle, max_bytes):
+    """The bytes of ``handle``, refused (naming ``name``) if there are none or more than ``max_bytes``."""
+    try:
+        data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(name, _os_reason(exc)) from None
     if not data:
-        raise DocumentError(path, "empty file")
+        raise DocumentError(name, "empty file")
     if len(data) > max_bytes:
-        raise DocumentError(path, f"larger than the {_size(max_bytes)} limit")
+        raise DocumentError(name, f"larger than the {_size(max_bytes)} limit")
     return data
 
 
