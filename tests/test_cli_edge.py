@@ -179,7 +179,11 @@ def test_ctrl_c_while_the_command_starts_is_an_interruption(delay, tmp_path):
     _, err = job.communicate(timeout=60)
     if job.returncode == 0:
         pytest.skip("the job ended before the signal came (a fast machine)")
-    assert (job.returncode, err) == (130, "policytext: interrupted\n")
+    # 130, or death by SIGINT, which a shell reports as 130 too: CPython ends
+    # a process by SIGINT, whatever it returns, once a KeyboardInterrupt has
+    # left an exec() of a string (dataclasses and others make functions so
+    # while modules import), even when the program caught it afterwards.
+    assert (job.returncode in (130, -signal.SIGINT), err) == (True, "policytext: interrupted\n")
 
 
 # 11. A binary sink is refused at the entry, as a binary input stream is.
