@@ -179,10 +179,11 @@ def test_ctrl_c_while_the_command_starts_is_an_interruption(delay, tmp_path):
     _, err = job.communicate(timeout=60)
     if job.returncode == 0:
         pytest.skip("the job ended before the signal came (a fast machine)")
-    # 130, or death by SIGINT, which a shell reports as 130 too: CPython ends
-    # a process by SIGINT, whatever it returns, once a KeyboardInterrupt has
-    # left an exec() of a string (dataclasses and others make functions so
-    # while modules import), even when the program caught it afterwards.
+    # 130, or death by SIGINT, which a shell reports as 130 too: run with
+    # "python -m", CPython ends a process by SIGINT, whatever it returns, once
+    # a KeyboardInterrupt has left an exec() of a string (dataclasses make
+    # methods so while modules import), even when the program caught it
+    # afterwards. The installed "policytext" command exits 130.
     assert (job.returncode in (130, -signal.SIGINT), err) == (True, "policytext: interrupted\n")
 
 
