@@ -158,7 +158,7 @@ def _parser():
         formatter_class=_Formatter,
     )
     targets.add_argument("paths", nargs="+", metavar="PATH", help=_PATHS_HELP)
-    targets.add_argument("-o", "--output", required=True, metavar="FILE", help="the table to write: .csv, .jsonl, .parquet or .xlsx")
+    targets.add_argument("-o", "--output", required=True, metavar="FILE", help="the table to write: .csv, .jsonl, .parquet or .xlsx; - for standard output (csv, or --format jsonl)")
     targets.add_argument("--format", choices=("csv", "jsonl", "parquet", "xlsx"), help="insist on a format (refused if the extension differs)")
     targets.add_argument("--wide", action="store_true", help="one row per document: each indicator's value, range and modifier")
     targets.add_argument("--meta", metavar="FILE.csv", help="override place, level and year: columns file,place,level,year")
@@ -267,12 +267,11 @@ def _run_tag(args, out, err):
 
 def _records_output(args):
     """The records' output file, or None for standard output (``-o -``, as with no ``-o``)."""
-    from .errors import ParameterError
+    from .tables import check_streamable
 
     if args.output != "-":
         return args.output
-    if args.format in ("parquet", "xlsx"):
-        raise ParameterError(f"-o -: {args.format} cannot be written to standard output; use --format jsonl or csv, or -o FILE.{args.format}")
+    check_streamable(args.format or "jsonl")
     return None
 
 
@@ -318,10 +317,18 @@ def _run_targets(args, out, err):
     from .finding import skipped_note
     from .target_table import targets_files
 
+    from .tables import check_streamable, write_table_stream
+
+    # "-o -": the table goes to standard output once complete, as CSV unless --format jsonl.
+    to_stdout = args.output == "-"
+    if to_stdout:
+        check_streamable(args.format or "csv")
     table = targets_files(
-        args.paths, output=args.output, format=args.format, wide=args.wide, meta=args.meta,
+        args.paths, output=None if to_stdout else args.output, format=None if to_stdout else args.format, wide=args.wide, meta=args.meta,
         max_mb=args.max_mb, progress=not args.no_progress, on_error=_failure_printer(err), force=args.force, stdin=args.stdin,
     )  # fmt: skip
+    if to_stdout:
+        write_table_stream(table.rows, table.columns, out, format=args.format or "csv")
     if table.unsupported:
         print(f"policytext: warning: {skipped_note(table.unsupported)}", file=err, flush=True)
     return EXIT_PARTIAL if table.failed else 0

@@ -39,7 +39,8 @@ from .errors import ParameterError, PolicytextError, extra_needed
 
 __all__ = [
     "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
-    "check_output", "check_table", "columns_of", "format_of", "read_table", "replacing", "require_format_extra", "write_table",
+    "check_output", "check_streamable", "check_table", "columns_of", "format_of", "read_table", "replacing", "require_format_extra",
+    "write_table", "write_table_stream",
 ]
 
 #: Formats by extension.
@@ -274,17 +275,51 @@ def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
     return fmt
 
 
+def check_streamable(format):
+    """Refuse a format that cannot be written to standard output (``-o -``): Parquet and Excel are files."""
+    if format not in _STREAMED:
+        raise ParameterError(f"-o -: {format} cannot be written to standard output; use --format jsonl or csv, or -o FILE.{format}")
+
+
+def write_table_stream(rows, columns, stream, *, format):
+    """Write ``rows`` with exactly ``columns`` to an open text stream (standard output), as CSV or JSON Lines.
+
+    The text is what :func:`write_table` writes to a ``.csv`` (with the BOM
+    Excel needs) or ``.jsonl`` file; Parquet and Excel are files, not
+    streams, and are refused.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_table_stream([{"place": "青禾县", "value": 5.0}], ["place", "value"], out, format="jsonl")
+    >>> out.getvalue()
+    '{"place": "青禾县", "value": 5.0}\\n'
+    """
+    check_streamable(format)
+    table = [[row.get(c) for c in columns] for row in rows]
+    if format == "csv":
+        stream.write("\ufeff")  # as the file's utf-8-sig encoding writes it
+    _STREAMED[format](table, list(columns), stream)
+
+
 def _write_csv(table, columns, path, types):
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in table])
+        _csv_to(table, columns, f)
+
+
+def _csv_to(table, columns, f):
+    writer = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([["" if v is None else v for v in row] for row in table])
 
 
 def _write_jsonl(table, columns, path, types):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        for row in table:
-            f.write(json.dumps(dict(zip(columns, (_json_safe(v) for v in row))), ensure_ascii=False) + "\n")
+        _jsonl_to(table, columns, f)
+
+
+def _jsonl_to(table, columns, f):
+    for row in table:
+        f.write(json.dumps(dict(zip(columns, (_json_safe(v) for v in row))), ensure_ascii=False) + "\n")
 
 
 def _json_safe(value):
@@ -433,3 +468,5 @@ def _excel_cell(make, sheet, value):
 
 
 _WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet, "xlsx": _write_xlsx}
+#: The formats that can be written to a stream, and how.
+_STREAMED = {"csv": _csv_to, "jsonl": _jsonl_to}

@@ -1,5 +1,6 @@
 """targets_files: the targets of many reports as one table, and the command that writes it."""
 
+import csv
 import io
 import json
 
@@ -191,6 +192,20 @@ def test_an_interrupted_command_keeps_a_partial_table_and_exits_130(three, tmp_p
         "policytext: interrupted\n"
     )
     assert {row["place"] for row in policytext.tables.read_table(tmp_path / "targets.partial.csv")[1]} == {"丙县"} and not out.exists()
+
+
+def test_targets_writes_its_table_to_standard_output_with_o_dash():
+    stdin = ("2026年青禾县政府工作报告\n" + PLAN).encode("utf-8")
+    code, stdout, err = run("targets", "-", "-o", "-", "--no-progress", stdin=stdin)
+    assert (code, err) == (0, "")
+    assert stdout.startswith('\ufeff"file","place","place_full","level","year","indicator"')  # as a .csv file holds it
+    rows = list(csv.DictReader(io.StringIO(stdout.removeprefix("\ufeff"))))
+    assert {(r["file"], r["place"], r["indicator"]) for r in rows} == {("-", "青禾县", "gdp_growth"), ("-", "青禾县", "new_urban_jobs")}
+    code, stdout, err = run("targets", "-", "-o", "-", "--format", "jsonl", "--wide", "--no-progress", stdin=stdin)
+    assert (code, err) == (0, "")
+    assert [(r["place"], r["gdp_growth"]) for r in map(json.loads, stdout.splitlines())] == [("青禾县", 5.0)]
+    code, stdout, err = run("targets", "-", "-o", "-", "--format", "parquet", "--no-progress", stdin=stdin)
+    assert (code, stdout, err) == (2, "", "policytext: error: -o -: parquet cannot be written to standard output; use --format jsonl or csv, or -o FILE.parquet\n")
 
 
 def test_targets_reads_one_document_from_standard_input(tmp_path):
