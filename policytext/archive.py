@@ -57,6 +57,7 @@ from .records import (
     RecordBatch,
     RecordWriter,
     check_outputs,
+    named_few,
     own_output,
     records_format,
     replace_text,
@@ -72,7 +73,6 @@ from .summary import (
     Summary,
     document_meta,
     import_pandas,
-    named_few,
     read_meta,
     unmatched_meta_note,
     unmatched_meta_rows,
@@ -183,9 +183,10 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True,
     applies only in the main thread, on Unix: elsewhere the documents are
     read with no time limit, and one ``UserWarning`` per call says so.
     The path ``"-"`` is read from ``stdin`` (a binary stream; default
-    ``sys.stdin.buffer``) as plain text (:func:`policytext.readers.read_stream`).
+    ``sys.stdin.buffer``) as plain text (:func:`policytext.readers.read_input`).
     """
     from .api import resolve_model
+    from .readers import read_input
     from .segment import line_breaks, split_sentences
 
     clf = resolve_model(model)
@@ -202,7 +203,7 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True,
     for path in paths:
         try:
             with _time_limit(timeout):
-                text = _read(path, limits or {}, stdin)
+                text = read_input(path, stdin=stdin, **(limits or {}))
                 # A text has no more line breaks than characters: most are not counted at all.
                 if len(text) > MAX_WHOLE_LINES and (lines := line_breaks(text)) > MAX_WHOLE_LINES:
                     raise DocumentError(path, f"{lines:,} lines, over the {MAX_WHOLE_LINES:,} of a document read whole (tag_files reads .txt and .md of more as a stream)")
@@ -219,15 +220,6 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True,
             yield from _tagged(group, clf, context)
             group, chars = [], 0
     yield from _tagged(group, clf, context)
-
-
-def _read(path, limits, stdin):
-    """The text of the document ``path``, or of standard input for :data:`~policytext.finding.STDIN`."""
-    from .readers import DEFAULT_MAX_BYTES, read_document, read_stream
-
-    if path == STDIN:
-        return read_stream(stdin, name=STDIN, max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES))
-    return read_document(path, **limits)
 
 
 def _tagged(group, clf, context):
@@ -590,7 +582,6 @@ TAG_OPTIONS = {
 }
 
 
-#: Rows of a --meta file named in its warning; the rest are counted.
 def _warn_of_undrawn(result, summary, plot, by, on_warning):
     """Warn of the groups a plot by level or place has no panel for: else they vanish from the figure unsaid."""
     from .plot import panels

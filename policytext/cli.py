@@ -11,8 +11,9 @@ here, at the edge, and nowhere else:
   names none, an output that is a folder, a device, one of the inputs, in
   no existing folder, or the same file as another output
 - 3: the job ran but some documents failed (each reported on stderr)
-- 130: interrupted (Ctrl-C); an output is cut back to whole documents, and a
-  targets table holds the documents read so far (a warning says how many)
+- 130: interrupted (Ctrl-C); an output is cut back to whole documents, and
+  targets keeps the documents read so far beside its output
+  (``targets.partial.csv``; a warning says how many)
 - 141: standard output was closed by its reader (``| head``); nothing is printed
 """
 
@@ -315,20 +316,20 @@ def _failure_printer(err):
 
 def _run_targets(args, out, err):
     from .finding import skipped_note
-    from .target_table import targets_files
-
     from .tables import check_streamable, write_table_stream
+    from .target_table import targets_files
 
     # "-o -": the table goes to standard output once complete, as CSV unless --format jsonl.
     to_stdout = args.output == "-"
+    streamed = args.format or "csv"
     if to_stdout:
-        check_streamable(args.format or "csv")
+        check_streamable(streamed)
     table = targets_files(
         args.paths, output=None if to_stdout else args.output, format=None if to_stdout else args.format, wide=args.wide, meta=args.meta,
         max_mb=args.max_mb, progress=not args.no_progress, on_error=_failure_printer(err), force=args.force, stdin=args.stdin,
     )  # fmt: skip
     if to_stdout:
-        write_table_stream(table.rows, table.columns, out, format=args.format or "csv")
+        write_table_stream(table.rows, table.columns, out, format=streamed)
     if table.unsupported:
         print(f"policytext: warning: {skipped_note(table.unsupported)}", file=err, flush=True)
     return EXIT_PARTIAL if table.failed else 0

@@ -5,12 +5,15 @@ found among the fonts matplotlib knows or given as a file. Only matplotlib's
 object API is used, so plotting changes no global matplotlib state.
 """
 
+import collections
+import os
+import re
 from pathlib import Path
 
 from .errors import ParameterError, PolicytextError, extra_needed
 from .tables import replacing
 
-__all__ = ["PLOT_BY", "PLOT_MARK", "check_font", "check_plot_path", "find_cjk_font", "panels", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
+__all__ = ["PLOT_BY", "PLOT_MARK", "check_font", "check_plot_path", "drawn_by_policytext", "find_cjk_font", "panels", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
 
 # Families known to cover Chinese, tried before scanning every font.
 _CJK_FAMILIES = (
@@ -144,18 +147,48 @@ _MOST_PANELS = 12
 #: a later job knows the file for its own and may replace it (see
 #: :func:`policytext.records.own_output`), without matplotlib.
 PLOT_MARK = "drawn by policytext"
-#: The metadata entry that holds the mark, by format: PNG's own word for the
-#: program is Software; SVG, PDF and PostScript take Creator. Other formats
-#: take no metadata, and their figures cannot be told from the user's.
-_MARK_KEYS = {"png": "Software", "svg": "Creator", "pdf": "Creator", "eps": "Creator", "ps": "Creator"}
+#: By format, the metadata entry that holds the mark, and what precedes the
+#: mark in the file as matplotlib writes that entry: PNG's Software text
+#: chunk, SVG's Dublin Core creator, PDF's Info dictionary, PostScript's
+#: header comment. Other formats take no metadata, and their figures cannot
+#: be told from the user's.
+_MARK_ENTRIES = {
+    ".png": ("Software", rb"tEXtSoftware\x00"),
+    ".svg": ("Creator", rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>"),
+    ".pdf": ("Creator", rb"/Creator \("),
+    ".eps": ("Creator", rb"\n%%Creator: "),
+    ".ps": ("Creator", rb"\n%%Creator: "),
+}
+#: Bytes read from each end of a figure for its mark: a PNG and an SVG hold
+#: it near the start, a PDF near the end (its Info dictionary).
+_MARK_WINDOW = 1 << 16
 
 
 def _marked(suffix):
     """The ``savefig`` metadata that marks a figure of this format as policytext's (None where it takes none)."""
     from ._version import __version__
 
-    key = _MARK_KEYS.get(suffix.lower().lstrip(".") or "png")
-    return None if key is None else {key: f"{PLOT_MARK} {__version__}"}
+    entry = _MARK_ENTRIES.get(suffix.lower() or ".png")
+    return None if entry is None else {entry[0]: f"{PLOT_MARK} {__version__}"}
+
+
+def drawn_by_policytext(path):
+    """Whether the figure at ``path`` holds :data:`PLOT_MARK` in the metadata entry its format keeps it in.
+
+    Read from its first and last bytes only (an image may be huge), with no
+    need of matplotlib. The mark must stand where matplotlib writes the
+    entry: the same words in a caption or a comment of a user's figure do
+    not make it policytext's.
+    """
+    entry = _MARK_ENTRIES.get(os.path.splitext(path)[1].lower())
+    if entry is None:
+        return False
+    with open(path, "rb") as f:
+        head = f.read(_MARK_WINDOW)
+        f.seek(max(f.seek(0, os.SEEK_END) - _MARK_WINDOW, len(head)))
+        tail = f.read(_MARK_WINDOW)
+    # In a file of at most twice the window the tail goes on where the head ends: a mark split there is whole in their join.
+    return re.search(entry[1] + re.escape(PLOT_MARK.encode("ascii")), head + tail) is not None
 
 
 #: Formats matplotlib names but cannot write without more than the ``plot`` extra (pgf needs LaTeX).
@@ -246,7 +279,8 @@ def panels(summary, by):
     rows = [row for row in summary.rows.values() if row.get("year")]
     if len({row["year"] for row in rows}) < 2:
         return [], []
-    return _ranked_groups(rows, _field(by))
+    drawn, left_out, _ = _ranked_groups(rows, _field(by))
+    return drawn, left_out
 
 
 def _field(by):
@@ -255,20 +289,15 @@ def _field(by):
 
 
 def _ranked_groups(rows, by):
-    """The groups of dated ``rows`` by ``by``, most documents first: (the first dozen, the rest)."""
-    counts = {}
-    for row in rows:
-        if row.get("year"):
-            group = str(row.get(by) or "?") if by else ""
-            counts[group] = counts.get(group, 0) + 1
+    """The groups of dated ``rows`` by ``by``, most documents first: (the first dozen, the rest, the documents of each)."""
+    counts = collections.Counter((str(row.get(by) or "?") if by else "") for row in rows if row.get("year"))
     ranked = sorted(counts, key=lambda g: (-counts[g], g))
-    return ranked[:_MOST_PANELS], ranked[_MOST_PANELS:]
+    return ranked[:_MOST_PANELS], ranked[_MOST_PANELS:], counts
 
 
 def _year_lines(Figure, rows, labels, names, prop, by):
     years, table = year_table(rows, labels, by=by)
-    counts = {g: sum(1 for r in rows if r.get("year") and (not by or str(r.get(by) or "?") == g)) for g in table}
-    groups, left_out = _ranked_groups(rows, by)
+    groups, left_out, counts = _ranked_groups(rows, by)
     fig = Figure(figsize=(10, 3.2 * len(groups) + 1.2 + (0.3 if left_out else 0)))
     missing = [y for i, y in enumerate(years) if all(table[g][labels[0]][i] is None for g in groups)]
     for k, group in enumerate(groups):

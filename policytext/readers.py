@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .errors import DocumentError, extra_needed
 from ._validation import check_text
+from .finding import STDIN
 from .segment import INVISIBLE, SOFT_BREAK, is_hard_wrapped, is_page_mark, line_breaks
 from .wordlists import DocxNumbering
 
@@ -43,6 +44,7 @@ __all__ = [
     "STREAM_FROM",
     "detect_encoding",
     "read_document",
+    "read_input",
     "read_stream",
     "open_text_stream",
     "without_page_furniture",
@@ -1078,6 +1080,19 @@ def read_stream(stream=None, *, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
             raise DocumentError(name, "no standard input to read (it is closed)")
     data = _read_at_most(name, stream, max_bytes)
     return _with_text(name, _read_text(name, data, max_bytes, DEFAULT_MAX_PDF_PAGES))
+
+
+def read_input(path, *, stdin=None, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_PDF_PAGES) -> str:
+    """The text of the document ``path`` (:func:`read_document`), or of ``stdin`` (:func:`read_stream`) for
+    :data:`~policytext.finding.STDIN`, ``"-"``: how a job reads each document it found.
+
+    >>> import io
+    >>> read_input("-", stdin=io.BytesIO("各位代表：".encode("utf-8")))
+    '各位代表：'
+    """
+    if path == STDIN:
+        return read_stream(stdin, name=STDIN, max_bytes=max_bytes)
+    return read_document(path, max_bytes=max_bytes, max_pdf_pages=max_pdf_pages)
 
 
 def _with_text(path, text):

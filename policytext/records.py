@@ -28,7 +28,7 @@ from pathlib import Path
 from .errors import ParameterError, PolicytextError
 from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "foreign_output", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -253,6 +253,16 @@ def shown(path):
 
 #: Control characters as Python writes them in a string literal ("\\n", "\\r", "\\x1b").
 _CONTROLS = {c: repr(chr(c))[1:-1] if c < 128 else f"\\u{c:04x}" for c in [*range(32), *range(127, 160), 0x2028, 0x2029]}
+
+
+def named_few(items, *, most=5):
+    """``items`` joined by commas, the first ``most`` of them, and how many more: a message's list.
+
+    >>> named_few(["a.txt", "b.txt", "c.txt"], most=2)
+    'a.txt, b.txt and 1 more'
+    """
+    more = f" and {len(items) - most} more" if len(items) > most else ""
+    return ", ".join(map(str, items[:most])) + more
 
 
 def one_line(path):
@@ -887,7 +897,9 @@ def own_output(kind, path):
         if os.path.getsize(path) == 0:
             return True
         if kind == "plot":
-            return _marked_figure(path)
+            from .plot import drawn_by_policytext
+
+            return drawn_by_policytext(path)
         if kind == "errors":
             with open(path, encoding="utf-8") as f:
                 text = f.read()
@@ -912,44 +924,6 @@ def own_output(kind, path):
         heads = [{"output": list(COLUMNS), "summary": _SUMMARY_HEAD}[kind]]
     columns = columns_of(path)
     return columns is not None and any(columns[: len(head)] == head for head in heads)
-
-
-#: Bytes read from each end of a figure for its mark: a PNG and an SVG hold
-#: it near the start, a PDF near the end (its Info dictionary).
-_MARK_WINDOW = 1 << 16
-
-
-def _marked_figure(path):
-    """Whether the figure at ``path`` holds policytext's mark in the metadata entry its format
-    keeps it in (:data:`policytext.plot.PLOT_MARK`), from its first and last bytes only (an
-    image may be huge), with no need of matplotlib.
-
-    The mark must stand where matplotlib writes the entry: the same words
-    in a caption or a comment of a user's figure do not make it ours.
-    """
-    from .plot import PLOT_MARK
-
-    entry = _MARK_ENTRIES.get(os.path.splitext(path)[1].lower())
-    if entry is None:
-        return False
-    with open(path, "rb") as f:
-        head = f.read(_MARK_WINDOW)
-        f.seek(max(f.seek(0, os.SEEK_END) - _MARK_WINDOW, len(head)))
-        tail = f.read(_MARK_WINDOW)
-    # In a file of at most twice the window the tail goes on where the head ends: a mark split there is whole in their join.
-    return re.search(entry + re.escape(PLOT_MARK.encode("ascii")), head + tail) is not None
-
-
-#: What precedes the mark in each format's metadata, as matplotlib writes it:
-#: PNG's Software text chunk, SVG's Dublin Core creator, PDF's Info
-#: dictionary, PostScript's header comment.
-_MARK_ENTRIES = {
-    ".png": rb"tEXtSoftware\x00",
-    ".svg": rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>",
-    ".pdf": rb"/Creator \(",
-    ".eps": rb"\n%%Creator: ",
-    ".ps": rb"\n%%Creator: ",
-}
 
 
 def replace_text(path, text):

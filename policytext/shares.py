@@ -420,10 +420,10 @@ def estimate_document_shares(
     prep = _prepare(where, proba, labels, weights, doc_ids, model, level)
     assert prep.codes is not None and prep.doc_keys is not None
     n_docs = len(prep.doc_keys)
-    n, total, counted, weighted, own, spread = _sums(prep.proba, prep.calibrated, prep.weights, prep.codes, n_docs)
+    sums = _sums(prep.proba, prep.calibrated, prep.weights, prep.codes, n_docs)
     out: dict[Hashable, ShareEstimate] = {}
     for g, key in enumerate(prep.doc_keys):
-        one = _pooled(n[g : g + 1], total[g : g + 1], counted[g : g + 1], weighted[g : g + 1], own[g : g + 1], spread[g : g + 1])
+        one = _pooled(*(field[g : g + 1] for field in sums))
         out[key] = _estimate(one, prep.labels, prep.rho, prep.group_var, prep.level, 1)
     return out
 
@@ -457,17 +457,25 @@ def _prepare(where, proba, labels, weights, doc_ids, model, level) -> _Prepared:
 
 def _calibrated(proba, labels, model, where):
     """The calibrated probabilities (columns in ``labels``' order), and the model's ``rho`` and ``group_var`` in that order."""
+    rho, group_var, order = _variance_terms(labels, model, where)
+    if model is None:
+        return proba, rho, group_var
+    cal = _calibrate(proba[:, order], np.asarray(model.coef), np.asarray(model.intercept), model.clip)
+    return cal[:, np.argsort(order)], rho, group_var
+
+
+def _variance_terms(labels, model, where):
+    """The model's ``rho`` and ``group_var`` in ``labels``' order (zeros without a model), and the model's column order in ours."""
     n_labels = len(labels)
     if model is None:
-        return proba, np.zeros(n_labels), np.zeros(n_labels)
+        return np.zeros(n_labels), np.zeros(n_labels), None
     if not isinstance(model, ShareModel):
         raise ParameterError(f"{where}(): 'model' must be None or a ShareModel, got {type(model).__name__}")
     if sorted(model.labels) != sorted(labels):
         raise ParameterError(f"{where}(): 'labels' {list(labels)} are not the model's labels {model.labels}")
     order = [labels.index(label) for label in model.labels]  # model column -> our column
     back = np.argsort(order)
-    cal = _calibrate(proba[:, order], np.asarray(model.coef), np.asarray(model.intercept), model.clip)
-    return cal[:, back], np.asarray(model.rho, dtype=float)[back], np.asarray(model.group_var, dtype=float)[back]
+    return np.asarray(model.rho, dtype=float)[back], np.asarray(model.group_var, dtype=float)[back], order
 
 
 # -- the sums an estimate needs --------------------------------------------
@@ -592,13 +600,29 @@ class ShareSums:
         >>> parts.n_sentences, round(parts.estimate()["economy"]["corrected"], 3), round(whole.estimate()["economy"]["corrected"], 3)
         (4, 0.44, 0.44)
         """
+        return cls.of_each(proba, labels=labels, weightings=[weights], model=model)[0]
+
+    @classmethod
+    def of_each(cls, proba: Any, *, labels: Sequence[str], weightings: Sequence[Any], model: ShareModel | None = None) -> list[ShareSums]:
+        """:meth:`of` under each of ``weightings`` (None: every sentence 1), calibrating the chunk once.
+
+        >>> import numpy as np
+        >>> proba = np.array([[0.9, 0.1], [0.4, 0.6]])
+        >>> sentences, chars = ShareSums.of_each(proba, labels=["a", "b"], weightings=[None, [10, 30]])
+        >>> sentences.total, chars.total
+        (2.0, 40.0)
+        """
         where = "ShareSums.of"
         labels = _as_labels(labels, where)
         proba = _as_proba(proba, "proba", len(labels), where)
-        w = _as_weights(weights, proba.shape[0], where, allow_zero=True)
         calibrated, _, _ = _calibrated(proba, labels, model, where)
-        n, total, counted, weighted, own, spread = _sums(proba, calibrated, w, np.zeros(len(w), dtype=np.intp), 1)
-        return cls(tuple(labels), model, int(n[0]), float(total[0]), counted[0], weighted[0], own[0], spread[0])
+        codes = np.zeros(len(proba), dtype=np.intp)
+        out = []
+        for weights in weightings:
+            w = _as_weights(weights, proba.shape[0], where, allow_zero=True)
+            n, total, counted, weighted, own, spread = _sums(proba, calibrated, w, codes, 1)
+            out.append(cls(tuple(labels), model, int(n[0]), float(total[0]), counted[0], weighted[0], own[0], spread[0]))
+        return out
 
     def __add__(self, other: ShareSums) -> ShareSums:
         """The sums of two chunks of one document (to pool documents, see :meth:`pooled`)."""
@@ -643,7 +667,7 @@ class ShareSums:
         n = np.array([d.n_sentences for d in documents])
         total = np.array([d.total for d in documents])
         fields = (np.stack([getattr(d, name) for d in documents]) for name in ("counted", "weighted", "own", "spread"))
-        _, rho, group_var = _calibrated(np.zeros((0, len(first.labels))), list(first.labels), first.model, where)
+        rho, group_var, _ = _variance_terms(list(first.labels), first.model, where)
         return _estimate(_pooled(n, total, *fields), first.labels, rho, group_var, level, len(documents))
 
 

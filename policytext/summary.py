@@ -23,7 +23,7 @@ from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
 from .parts import names_part
 from .places import LEVELS, parse_place
-from .records import RecordBatch, same_document, shown
+from .records import RecordBatch, named_few, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
 from .variants import to_simplified
@@ -469,7 +469,7 @@ class _Tally:
     def _add_sums(self, proba, lengths):
         from .shares import ShareSums
 
-        pair = tuple(ShareSums.of(proba, labels=self.labels, weights=w, model=self.share_model) for w in (None, lengths))
+        pair = tuple(ShareSums.of_each(proba, labels=self.labels, weightings=(None, lengths), model=self.share_model))
         self._sums = pair if self._sums is None else (self._sums[0] + pair[0], self._sums[1] + pair[1])
 
     def share_sums(self):
@@ -674,12 +674,6 @@ def unmatched_meta_rows(overrides, paths):
     """
     used = {_meta_key_of(overrides, path) for path in paths}
     return sorted((row["line"], row["file"]) for key, row in overrides.items() if key not in used)
-
-
-def named_few(items, *, shown=5):
-    """``items`` joined by commas, the first ``shown`` of them and how many more: a warning's list."""
-    more = f" and {len(items) - shown} more" if len(items) > shown else ""
-    return ", ".join(map(str, items[:shown])) + more
 
 
 def unmatched_meta_note(rows):

@@ -151,6 +151,7 @@ def targets_files(
     from tqdm import tqdm
 
     from .finding import find_documents, no_documents
+    from .readers import read_input
     from .records import foreign_output, own_output
     from .summary import read_meta, unmatched_meta_note, unmatched_meta_rows
     from .tables import check_output, check_table, write_table
@@ -193,7 +194,7 @@ def targets_files(
     try:
         for path in tqdm(found.documents, unit="doc", desc="targets", disable=None if progress else True):
             try:
-                text = _read(path, int(max_mb * 1024 * 1024), stdin)
+                text = read_input(path, stdin=stdin, max_bytes=int(max_mb * 1024 * 1024))
             except DocumentError as exc:
                 _failed(table, exc.path, exc.reason, on_error)
                 continue
@@ -214,20 +215,13 @@ def targets_files(
     return table
 
 
-def _read(path, max_bytes, stdin):
-    """The text of the document ``path``, or of standard input for :data:`~policytext.finding.STDIN`."""
-    from .finding import STDIN
-    from .readers import read_document, read_stream
-
-    if path == STDIN:
-        return read_stream(stdin, name=STDIN, max_bytes=max_bytes)
-    return read_document(path, max_bytes=max_bytes)
-
-
 def _partial_path(output):
     """Where a targets job that stopped part-way keeps what it read: ``targets.csv`` -> ``targets.partial.csv``."""
+    from .tables import PARTIAL
+
+    # The mark of a job's partial files, before the extension: the table still opens as its format.
     root, ext = os.path.splitext(os.fspath(output))
-    return f"{root}.partial{ext}"
+    return f"{root}{PARTIAL}{ext}"
 
 
 def _keep_partial(output, read, total, write):

@@ -26,7 +26,7 @@ import threading
 import time
 
 from .errors import PolicytextError
-from .records import shown
+from .records import named_few, shown
 
 __all__ = ["cores", "in_workers", "worker_count"]
 
@@ -108,9 +108,8 @@ def in_workers(paths, workers, job):
     except BrokenProcessPool:
         # Every task in hand fails with it: which one killed the worker is not known.
         held = [shown(str(path)) for path in itertools.chain.from_iterable(pending.values())]
-        shown_held = ", ".join(held[:_NAMED]) + (f" and {len(held) - _NAMED} more" if len(held) > _NAMED else "")
         raise PolicytextError(
-            f"a worker process ended abruptly (killed, or out of memory?) while tagging one of {shown_held}; "
+            f"a worker process ended abruptly (killed, or out of memory?) while tagging one of {named_few(held, most=_NAMED)}; "
             "the output keeps every document written before: run again with --resume"
         ) from None
     finally:
