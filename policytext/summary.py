@@ -35,6 +35,14 @@ __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pand
 _YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULL_WIDTH_DIGIT = re.compile("[０-９]")
+
+
+def _ascii_digits(text):
+    """``text`` with full-width digits as ASCII ones."""
+    # str.translate looks every character up in the table, a tenth of the
+    # time of reading a document's head; most heads have no such digit.
+    return text.translate(_FULL_WIDTH_DIGITS) if _FULL_WIDTH_DIGIT.search(text) else text
 
 
 def _is_title(line):
@@ -123,7 +131,7 @@ def document_meta(path, text):
     # A web page's first lines are often its menu ("您的位置: 首页 > 要闻"):
     # then the title is a later line, or the place is in the session line
     # ("在云南省第十四届人民代表大会第四次会议上").
-    lines = [line.strip().translate(_FULL_WIDTH_DIGITS) for line in head.splitlines()[:_HEAD_LINES]]
+    lines = [_ascii_digits(line.strip()) for line in head.splitlines()[:_HEAD_LINES]]
     titles = [line for line in lines if line != title and _is_title(line)]
     # The session line may be wrapped ("在广东省第十四届" / "人民代表大会…"); its date comes before it.
     session = _session_line(lines)
@@ -141,7 +149,7 @@ def document_meta(path, text):
             meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
         if session and where == "session line":
             source = session.group()  # its date, not the place, gives the year
-        found = [year_number(y) for y in _YEAR.findall(source.translate(_FULL_WIDTH_DIGITS))]
+        found = [year_number(y) for y in _YEAR.findall(_ascii_digits(source))]
         if not found and where == "file name":
             found = [int(y) for y in _YEAR_IN_NAME.findall(source)]
         if found:
@@ -634,6 +642,8 @@ def with_meta(meta, overrides, path):
     A document is found by its real path, or else its file name; values
     given replace those read, and a place given is the full name too.
     """
+    if not overrides:
+        return meta  # a job without --meta: no real path to look up for every document
     override = overrides.get(_meta_key_of(overrides, path), {})
     meta = {**meta, **{k: override[k] for k in ("place", "level", "year") if override.get(k) not in ("", None)}}
     if override.get("place"):
