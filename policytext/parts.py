@@ -73,7 +73,7 @@ from typing import NamedTuple
 from .segment import LEAD_LEVEL, Span, heading_level, heading_words
 from .variants import to_simplified
 
-__all__ = ["PARTS", "names_part", "report_parts"]
+__all__ = ["PARTS", "names_part", "plan_period", "report_parts"]
 
 #: The parts a sentence can be in, in the order of a report.
 PARTS = ("review", "plan", "other")
@@ -457,6 +457,34 @@ class _Reader:
                 # the sections after it are not. A report may open on the year
                 # ahead before its review: "2026年是“十五五”开局之年……".)
                 self.section = cue
+
+
+# A section on a five-year plan ("二、“十五五”时期主要目标任务", "关于《…第十五个
+# 五年规划纲要（草案）》的说明"), or on the year's work ("三、2026年重点工作",
+# "（二）今年的主要任务"); one that names both is the year's ("“十五五”时期目标
+# 任务和2026年工作安排", "全力推动“十五五”开好局", "我们在第二个五年计划的第二
+# 年——一九五九年经济战线上的任务").
+_FIVE_YEAR_PLAN = re.compile(
+    r"“?十[一二三四五六七八九]?五”?(?:时期|期间|规划|发展|主要目标)|五年(?:规划|计划)|规划纲要|(?:今后|未来)[五5]年"
+)
+_THE_YEAR = re.compile(r"[12]\d{3}年|[一二][〇零○一二三四五六七八九]{3}年|今年|明年|年度|开好局|起好步|开局")
+
+
+def plan_period(heading: str) -> str | None:
+    """``"five-year"`` for a heading that opens a section on a five-year plan, ``"year"`` for one on the year's work, else None.
+
+    Reports that open a plan period ("十五五", 2026) set out the plan's goals
+    and tasks before the year's: those are not the year's tasks.
+
+    >>> plan_period("二、“十五五”时期主要目标任务"), plan_period("二、“十五五”时期目标任务和2026年工作安排")
+    ('five-year', 'year')
+    >>> plan_period("三、全力推动“十五五”开好局、起好步"), plan_period("（一）着力扩大内需")
+    ('year', None)
+    """
+    text = to_simplified(heading)
+    if _THE_YEAR.search(text):
+        return "year"
+    return "five-year" if _FIVE_YEAR_PLAN.search(text) else None
 
 
 def names_part(heading: str) -> bool:

@@ -21,7 +21,7 @@ import numpy as np
 from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
-from .parts import names_part
+from .parts import names_part, plan_period
 from .places import LEVELS, parse_place
 from .records import RecordBatch, named_few, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
@@ -211,7 +211,9 @@ class Summary:
     among numbered headings (``heading_share_<label>``), the rank of its
     first numbered task (a heading or "一是…") in the plan part
     (``plan_rank_<label>``, empty if it has none; a numbered line labelled
-    ``other`` is no task, so ``plan_rank_other`` is empty), and the entropy of the
+    ``other`` is no task, so ``plan_rank_other`` is empty; in a plan with a
+    section on the year's work, the tasks under a five-year plan's heading,
+    "二、“十五五”时期主要目标任务", are not ranked), and the entropy of the
     sentence shares in bits (``entropy``: 0 for one label, log2(7) = 2.81
     for seven equal ones).
     """
@@ -445,8 +447,9 @@ class _Tally:
         self.score_sum = 0.0
         self.unknown_chars = self.known_chars = 0  # when domain is given
         self.headings = dict.fromkeys(labels, 0)  # numbered headings by label
-        self.plan_tasks = 0  # numbered tasks (headings, 一是…) seen in the plan part
-        self.first_task = {}  # label -> rank of its first numbered task in the plan
+        # The plan part's numbered tasks (headings, 一是…) in order: (label, the period its
+        # innermost heading naming one is about: "five-year", "year" or None).
+        self.plan_tasks = []
         self._sums = None  # (ShareSums of sentences, of characters), when keep_sums
         self._rows, self._lengths = [], []  # records' probabilities not yet summed, when keep_sums
         self.sentences = self.all_chars = 0
@@ -459,7 +462,7 @@ class _Tally:
 
     def add(self, record):
         self.count_one(record["label"], record["text"], record["score"], record.get("part", "other"))
-        self._note_structure([(record["label"], record["text"], record.get("part", "other"))])
+        self._note_structure([(record["label"], record["text"], record.get("part", "other"), record.get("section", ()))])
         if self.domain is not None:
             self._note_unknown([record["text"]])
         if self.keep_sums:
@@ -494,7 +497,7 @@ class _Tally:
             self._add_sums(batch.micro.astype(np.float32) / 1e6, batch.lengths)
         labels = batch.labels
         self._note_structure(
-            (labels[j], span.text, part) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in NUMBERED_FIRST
+            (labels[j], span.text, part, span.section) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in NUMBERED_FIRST
         )
         if self.domain is not None:
             self._note_unknown(span.text for span in batch.spans)
@@ -516,7 +519,7 @@ class _Tally:
 
     def _note_structure(self, items):
         """Numbered headings by label, and the rank of each label's first numbered task in the plan."""
-        for label, text, part in items:
+        for label, text, part, section in items:
             task = numbered_task(text)
             if task == "heading":
                 self.headings[label] += 1
@@ -526,8 +529,26 @@ class _Tally:
             # of such words never ends) are `other`, as a task of no work area is (reform, culture).
             # The rank is thus a work area's place among the plan's work areas.
             if part == "plan" and task is not None and label != _NO_WORK_AREA and not (task == "heading" and names_part(text)):
-                self.plan_tasks += 1
-                self.first_task.setdefault(label, self.plan_tasks)
+                periods = [period for period in map(plan_period, section) if period]
+                self.plan_tasks.append((label, periods[-1] if periods else None))
+
+    def first_tasks(self):
+        """label -> rank of its first numbered task among the year's tasks in the plan part.
+
+        A report that opens a plan period sets out the five-year plan's tasks
+        before the year's ("二、“十五五”时期主要目标任务" in 24 of 31 provincial
+        reports of 2026): ranked with them, the year's priorities would read
+        several places lower than in other years. They are left out when the
+        plan has a section on the year's work ("三、2026年重点工作"); a report
+        on the five-year plan itself ranks them.
+        """
+        periods = {period for _, period in self.plan_tasks}
+        skipped = "five-year" if {"five-year", "year"} <= periods else "none"
+        tasks = [label for label, period in self.plan_tasks if period != skipped]
+        first = {}
+        for rank, label in enumerate(tasks, 1):
+            first.setdefault(label, rank)
+        return first
 
     def _note_unknown(self, texts):
         unknown, known = self.domain.unknown(texts)
@@ -542,9 +563,10 @@ class _Tally:
         # max(0.0, …): one label gives -0.0, written as "-0.0".
         out = {"entropy": max(0.0, round(float(-(nonzero * np.log2(nonzero)).sum()), 4)) if n else None}
         all_headings = sum(self.headings.values())
+        first_tasks = self.first_tasks()
         for label in self.labels:
             out[f"heading_share_{label}"] = round(self.headings[label] / all_headings, 4) if all_headings else None
-            out[f"plan_rank_{label}"] = self.first_task.get(label)
+            out[f"plan_rank_{label}"] = first_tasks.get(label)
         if self.ranges is not None and n:
             figures = document_figures(n, self.count.get("other", 0), self.score_sum, self.unknown_chars, self.known_chars)
             out["mean_score"] = round(figures["mean_score"], 4)

@@ -1659,6 +1659,34 @@ def test_plan_rank_passes_over_what_frames_the_plan(tmp_path):
     assert ranks == {"agriculture": 1, "economy": 2, "safety": 3, "other": None}
 
 
+FIVE_YEAR_PLAN = (
+    "2026年临川县政府工作报告\n各位代表：\n一、2025年工作回顾\n过去一年，全县地区生产总值增长5.1%，新建高标准农田2.3万亩。\n"
+    "二、“十五五”时期主要目标任务\n（一）全力打造生态优美的绿色临川。\n五年内全县森林覆盖率提高到68%，主要河流断面水质稳定达到Ⅱ类。\n"
+    "（二）持续提升群众生活品质。\n新建改扩建中小学12所，城乡居民收入与经济增长同步。\n"
+    "三、2026年重点工作\n（一）抓好粮食生产，推进乡村全面振兴。\n粮食播种面积稳定在45万亩以上，新建高标准农田2万亩。\n"
+    "（二）壮大实体经济，加快建设现代化产业体系。\n规上工业增加值增长6%，新招引亿元以上项目30个。\n"
+    "（三）办好民生实事，兜牢基本民生底线。\n新增城镇就业4000人，改造老旧小区15个。\n各位代表，让我们团结一心，奋力前行！\n"
+)
+
+
+def test_plan_rank_ranks_the_years_tasks_not_the_five_year_plans(tmp_path):
+    # A report opening a plan period sets out the plan's tasks before the year's: ranked with them,
+    # agriculture, the year's first task, came third, and livelihood took the plan's rank 2.
+    doc = tmp_path / "plan.txt"
+    doc.write_text(FIVE_YEAR_PLAN, encoding="utf-8")
+    result = tag_files([doc])
+    tasks = [(r["label"], r["text"][:3]) for r in result.records if r["part"] == "plan" and r["text"].startswith(("（一）", "（二）", "（三）"))]
+    assert [label for label, _ in tasks] == ["environment", "livelihood", "agriculture", "economy", "livelihood"]
+    row = result.summary.rows[str(doc)]
+    ranks = {label: row[f"plan_rank_{label}"] for label in ("agriculture", "economy", "livelihood", "environment")}
+    assert ranks == {"agriculture": 1, "economy": 2, "livelihood": 3, "environment": None}
+    # A plan that holds nothing but the five-year plan's tasks ranks those.
+    only_plan = FIVE_YEAR_PLAN.split("三、2026年重点工作")[0] + "各位代表，让我们团结一心，奋力前行！\n"
+    doc.write_text(only_plan, encoding="utf-8")
+    row = tag_files([doc]).summary.rows[str(doc)]
+    assert (row["plan_rank_environment"], row["plan_rank_livelihood"], row["plan_rank_agriculture"]) == (1, 2, None)
+
+
 def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
     odd = tmp_path / "odd.txt"
     odd.write_text("これは日本語のテスト文章です。\n" * 40, encoding="utf-8")
