@@ -384,6 +384,8 @@ _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "0001234567
 
 _PARAMS = {"year": optional(int_between(1949, 2100))}
 _CLAUSE_ONLY = re.compile(r"完成|实现|高于|年均|每年")
+# What may stand before a word of time that opens its clause: "“十五五”时期，…", "在去年…", "到2030年".
+_OPENS_CLAUSE = re.compile(r"(?:在|到|从)?[“‘\"「『]?")
 _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
 _SENTENCE_STOP = re.compile("[。!?！？]")
@@ -652,22 +654,7 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     # year opened ("今年主要预期目标是：…；能耗完成国家下达的目标任务；城镇调查失业率5.5%左右").
     # So does 年初 of targets set then ("紧紧围绕年初市人代会确定的目标任务，…努力实现全年地区生产总值增长7%").
     local = {m.start() for m in found if m.group() == "已经" or (m.group() == "年初" and _SET_THEN.match(norm, m.end()))}
-    opened = None
-    for pos, state in markers:
-        sentence = _last_before(sentence_ends, pos)
-        if state == _FUTURE:
-            opened = sentence
-        elif opened == sentence and _CLAUSE_ONLY.match(norm, pos) and not norm.startswith(("完成了", "实现了"), pos):
-            local.add(pos)
-    carried = [(p, state) for p, state in markers if p not in local]
-    carried_at = [p for p, _ in carried]
-
     state_in, weight_in = carried_in or (None, 1)
-
-    def state_at(pos):
-        k = bisect.bisect_right(carried_at, pos) - 1
-        return carried[k][1] if k >= 0 else state_in
-
     # The sentences under words of the main targets: from a sentence naming them to the
     # next heading, or under a heading that names them ("二、2026年主要预期目标").
     heading_starts = [span.start for span in spans if span.is_heading]
@@ -676,6 +663,31 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         under_main = bool(_MAIN.search(span.text)) or (under_main and not span.is_heading)
         if under_main:
             main_spans.add(span.start)
+    # So does a remark on the five-year plan or last year inside the list of main targets
+    # ("地区生产总值增长5%左右，与“十五五”规划目标相衔接，居民消费价格涨幅3%左右",
+    # "增长5%左右（上年实际增长5.2%），…"): the items after it are still the year's. Only a
+    # remark: a plan or past word that opens its clause ("；“十五五”时期年均增长6%，…")
+    # starts a statement of that time, which goes on in the clauses after it.
+    opened, current = None, state_in
+    for pos, state in markers:
+        sentence = _last_before(sentence_ends, pos)
+        if state == _FUTURE:
+            opened = sentence
+        elif norm.startswith(("完成了", "实现了"), pos):
+            pass  # a review of what was done, which goes on
+        elif opened == sentence and _CLAUSE_ONLY.match(norm, pos):
+            local.add(pos)
+        elif current == _FUTURE and span_at(pos).start in main_spans and not _OPENS_CLAUSE.fullmatch(norm, _last_before(clause_ends, pos) + 1, pos):
+            local.add(pos)
+        if pos not in local:
+            current = state
+    carried = [(p, state) for p, state in markers if p not in local]
+    carried_at = [p for p, _ in carried]
+
+    def state_at(pos):
+        k = bisect.bisect_right(carried_at, pos) - 1
+        return carried[k][1] if k >= 0 else state_in
+
     # Ends of clauses but a colon's ("国家提出：今年…" is one clause), for the bodies' words.
     short_ends = sorted({m.start() for m in _COMMA.finditer(norm)} | set(sentence_ends))
     # Found once, not searched back from every figure: a clause may hold thousands of them.

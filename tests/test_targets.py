@@ -788,3 +788,17 @@ def test_a_target_line_right_after_the_date_line_is_read():
         found = targets(text, year=year)
         assert [(t.indicator, t.value, t.unit, t.modifier, t.stated) for t in found] == [("gdp_growth", 5.0, "%", "左右", True)], text
         assert found[0].text == text.rsplit("\n", 1)[1]
+
+
+def test_a_remark_on_the_plan_or_last_year_inside_the_list_does_not_end_it():
+    # A review (rv7): the plan or past words of a remark on one item dated every item after it.
+    want = {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (4.0, None, None), "new_urban_jobs": (2.0, None, None)}
+    for remark in ("，同“十五五”规划的目标相衔接", "，略高于“十四五”时期年均增速", "（去年实际增长6.3%）", "，与上年持平"):
+        text = f"今年全县主要预期目标是：地区生产总值增长6%左右{remark}，一般公共预算收入增长4%，城镇新增就业2万人。"
+        assert stated(text, 2026) == want, text
+    # ... and in a list whose items are sentences, under a heading of the targets.
+    text = "三、2026年主要预期目标\n地区生产总值增长6%左右，同“十五五”规划的目标相衔接。\n一般公共预算收入增长4%。"
+    assert stated(text, 2026) == {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (4.0, None, None)}
+    # A plan's own statement, opened by its words, goes on: its items are no year's targets.
+    text = "今年全县主要预期目标是：地区生产总值增长6%左右；“十五五”时期一般公共预算收入年均增长4%，城镇新增就业累计10万人。"
+    assert stated(text, 2026) == {"gdp_growth": (6.0, None, None)}
