@@ -666,10 +666,10 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         under_main = bool(_MAIN.search(span.text)) or (under_main and not span.is_heading)
         if under_main:
             main_spans.add(span.start)
-    # So does a remark on the five-year plan or last year inside the list of main targets
-    # ("地区生产总值增长5%左右，与“十五五”规划目标相衔接，居民消费价格涨幅3%左右",
-    # "增长5%左右（上年实际增长5.2%），…"): the items after it are still the year's. Only a
-    # remark: a plan or past word that opens its clause ("；“十五五”时期年均增长6%，…")
+    # A remark on the five-year plan or last year inside the list of main targets dates its
+    # own clause only too ("地区生产总值增长5%左右，与“十五五”规划目标相衔接，居民消费价格涨幅
+    # 3%左右", "增长5%左右（上年实际增长5.2%），…"): the items after it are still the year's.
+    # Only a remark: a plan or past word that opens its clause ("；“十五五”时期年均增长6%，…")
     # starts a statement of that time, which goes on in the clauses after it.
     opened, current = None, state_in
     for pos, state in markers:
