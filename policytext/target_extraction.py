@@ -131,6 +131,9 @@ _PCT, _JOBS, _GRAIN = "%", "万人", "grain"
 #: the figure must follow within a short gap of words.
 INDICATORS = [
     ("energy_intensity", r"(?:单位|万元)(?:国内|地区)?(?:生产总值|GDP)(?:综合)?(?:能耗|能源消耗)|能耗强度|能源消耗强度", _PCT, "energy"),
+    # ... and the second of two items per unit of output stated together: "单位地区生产总值二氧化碳
+    # 排放和能耗分别下降3.8%和2%" (read only there, see _shared_figures).
+    ("energy_intensity", r"(?<=[和、与及])(?:综合)?(?:能耗|能源消耗)(?=分别|均)", _PCT, "energy"),
     ("gdp_growth", r"工农业(?:生产)?总产值", _PCT, "gross_output"),
     ("gdp_growth", r"国民生产总值", _PCT, "gnp"),
     ("gdp_growth", r"(?<!人均)(?<!占)(?<!工业)(?:国内|地区|全[省市区])?生产总值|GDP", _PCT, "gdp"),
@@ -194,7 +197,7 @@ _NOT_TARGET = re.compile(rf"同步|比重|比例|占|贡献|倍|翻|总量|规�
 #: Every character a name in :data:`INDICATORS` may begin with (a test checks it). Looked
 #: ahead for, it lets the search skip the other positions of a text at once: the bare
 #: alternation of names tried each of them at every character, a third of reading a report.
-NAME_FIRSTS = "单万能工国地全生G经社居C商零物城新调登待粮一公财固基安劳"
+NAME_FIRSTS = "单万能综工国地全生G经社居C商零物城新调登待粮一公财固基安劳"
 _NAMES = re.compile(f"(?=[{NAME_FIRSTS}])(?:" + "|".join(f"(?P<i{k}>{pattern})" for k, (_, pattern, _, _) in enumerate(INDICATORS)) + ")")
 # A cheap test for a paragraph worth normalising at all.
 _ANY_NAME = re.compile("生产总值|总产值|社会总产值|经济增|经济发展速度|价格|物价|CPI|GDP|就业|失业率|粮食|预算收入|财政收入|财政总收入|固定资产投资|基本建设投资|基本建设总投资|国家预算收入|零售总?额|社零|能耗|能源消耗|待业率|ＧＤＰ|ＣＰＩ")
@@ -384,6 +387,8 @@ _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "0001234567
 
 _PARAMS = {"year": optional(int_between(1949, 2100))}
 _CLAUSE_ONLY = re.compile(r"完成|实现|高于|年均|每年")
+# What may stand before a word of time that opens its clause: "“十五五”时期，…", "在去年…", "到2030年".
+_OPENS_CLAUSE = re.compile(r"(?:在|到|从)?[“‘\"「『]?")
 _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
 _SENTENCE_STOP = re.compile("[。!?！？]")
@@ -652,22 +657,7 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     # year opened ("今年主要预期目标是：…；能耗完成国家下达的目标任务；城镇调查失业率5.5%左右").
     # So does 年初 of targets set then ("紧紧围绕年初市人代会确定的目标任务，…努力实现全年地区生产总值增长7%").
     local = {m.start() for m in found if m.group() == "已经" or (m.group() == "年初" and _SET_THEN.match(norm, m.end()))}
-    opened = None
-    for pos, state in markers:
-        sentence = _last_before(sentence_ends, pos)
-        if state == _FUTURE:
-            opened = sentence
-        elif opened == sentence and _CLAUSE_ONLY.match(norm, pos) and not norm.startswith(("完成了", "实现了"), pos):
-            local.add(pos)
-    carried = [(p, state) for p, state in markers if p not in local]
-    carried_at = [p for p, _ in carried]
-
     state_in, weight_in = carried_in or (None, 1)
-
-    def state_at(pos):
-        k = bisect.bisect_right(carried_at, pos) - 1
-        return carried[k][1] if k >= 0 else state_in
-
     # The sentences under words of the main targets: from a sentence naming them to the
     # next heading, or under a heading that names them ("二、2026年主要预期目标").
     heading_starts = [span.start for span in spans if span.is_heading]
@@ -676,6 +666,31 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
         under_main = bool(_MAIN.search(span.text)) or (under_main and not span.is_heading)
         if under_main:
             main_spans.add(span.start)
+    # A remark on the five-year plan or last year inside the list of main targets dates its
+    # own clause only too ("地区生产总值增长5%左右，与“十五五”规划目标相衔接，居民消费价格涨幅
+    # 3%左右", "增长5%左右（上年实际增长5.2%），…"): the items after it are still the year's.
+    # Only a remark: a plan or past word that opens its clause ("；“十五五”时期年均增长6%，…")
+    # starts a statement of that time, which goes on in the clauses after it.
+    opened, current = None, state_in
+    for pos, state in markers:
+        sentence = _last_before(sentence_ends, pos)
+        if state == _FUTURE:
+            opened = sentence
+        elif norm.startswith(("完成了", "实现了"), pos):
+            pass  # a review of what was done, which goes on
+        elif opened == sentence and _CLAUSE_ONLY.match(norm, pos):
+            local.add(pos)
+        elif current == _FUTURE and span_at(pos).start in main_spans and not _OPENS_CLAUSE.fullmatch(norm, _last_before(clause_ends, pos) + 1, pos):
+            local.add(pos)
+        if pos not in local:
+            current = state
+    carried = [(p, state) for p, state in markers if p not in local]
+    carried_at = [p for p, _ in carried]
+
+    def state_at(pos):
+        k = bisect.bisect_right(carried_at, pos) - 1
+        return carried[k][1] if k >= 0 else state_in
+
     # Ends of clauses but a colon's ("国家提出：今年…" is one clause), for the bodies' words.
     short_ends = sorted({m.start() for m in _COMMA.finditer(norm)} | set(sentence_ends))
     # Found once, not searched back from every figure: a clause may hold thousands of them.
@@ -791,6 +806,9 @@ _FIGURES_SEP = re.compile(r"[、和与,，]")
 _ITEMS = re.compile(r"[^，,；;：:。！？!?\d%]*")  # a clause's words before its figures
 
 
+_PER_OUTPUT = re.compile(r"(?:单位|万元)(?:国内|地区)?(?:生产总值|GDP)")
+_PER_OUTPUT_ITEM = re.compile(r"(?:综合)?(?:能耗|能源消耗)")
+_RATE_WORD = re.compile(r"(?:涨幅|增幅|增速|增长率?)?")
 _MAX_ITEMS = 40  # names in one clause that may share a statement of figures
 
 
@@ -814,7 +832,11 @@ def _shared_figures(norm, names, clause_ends):
         sharing = _SHARING.search(norm, m.end(), words.end())
         if sharing is None or _ITEMS.fullmatch(head) is None:
             continue
+        if _PER_OUTPUT_ITEM.fullmatch(m.group()) and not _PER_OUTPUT.search(head):
+            continue  # 能耗 alone is an intensity only as an item per unit of output
         tail = norm[m.end() : sharing.start()]
+        # The name may keep a word of its rate before the next item ("居民消费价格涨幅和城镇调查失业率").
+        tail = tail[len(_RATE_WORD.match(tail).group()) :]
         if tail and not _JOINER.match(tail):
             continue  # the name is not one of the items: "…总额增速分别…"
         before, after = len(_JOINER.findall(head)), len(_JOINER.findall(tail))
@@ -834,7 +856,10 @@ def _shared_figures(norm, names, clause_ends):
             pos = sep.end()
         fig = figures[0] if sharing.group("all") and figures else (figures[before] if len(figures) == before + after + 1 else None)
         fields = _values(fig, unit) if fig is not None and _fits(fig, unit) else None
-        out[m.start()] = (fig.start(), _finish(fields, norm[sharing.start() : fig.start()], fig, norm, unit, False)) if fields else None
+        # A bound after the last figure bounds them all: "分别控制在5.5%和4.5%左右" is about 5.5% too.
+        last = figures[-1] if fig is not None else None
+        shared_post = last.group("post") if last is not None and sharing.group("each") else None
+        out[m.start()] = (fig.start(), _finish(fields, norm[sharing.start() : fig.start()], fig, norm, unit, False, shared_post)) if fields else None
     return out
 
 
@@ -963,9 +988,13 @@ def _as_rise(fields):
     return {**fields, **{k: round(v - 100, 6) for k, v in figures.items()}}
 
 
-def _finish(fields, gap, fig, norm, unit, moved):
-    """The Target fields of a figure read: its modifier and stretch beside its values."""
-    post = fig.group("post") or fig.group("more")
+def _finish(fields, gap, fig, norm, unit, moved, shared_post=None):
+    """The Target fields of a figure read: its modifier and stretch beside its values.
+
+    ``shared_post`` is the bound after the last figure of a list the figure is in, for a
+    figure with no bound of its own.
+    """
+    post = fig.group("post") or fig.group("more") or shared_post
     fields["modifier"], fields["modifier_text"] = _modifier(gap, post)
     fields["post"], fields["moved"] = post, moved
     stretch = _STRETCH.match(norm, fig.end())

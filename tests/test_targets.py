@@ -788,3 +788,39 @@ def test_a_target_line_right_after_the_date_line_is_read():
         found = targets(text, year=year)
         assert [(t.indicator, t.value, t.unit, t.modifier, t.stated) for t in found] == [("gdp_growth", 5.0, "%", "左右", True)], text
         assert found[0].text == text.rsplit("\n", 1)[1]
+
+
+def test_a_remark_on_the_plan_or_last_year_inside_the_list_does_not_end_it():
+    # A review (rv7): the plan or past words of a remark on one item dated every item after it.
+    want = {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (4.0, None, None), "new_urban_jobs": (2.0, None, None)}
+    for remark in ("，同“十五五”规划的目标相衔接", "，略高于“十四五”时期年均增速", "（去年实际增长6.3%）", "，与上年持平"):
+        text = f"今年全县主要预期目标是：地区生产总值增长6%左右{remark}，一般公共预算收入增长4%，城镇新增就业2万人。"
+        assert stated(text, 2026) == want, text
+    # ... and in a list whose items are sentences, under a heading of the targets.
+    text = "三、2026年主要预期目标\n地区生产总值增长6%左右，同“十五五”规划的目标相衔接。\n一般公共预算收入增长4%。"
+    assert stated(text, 2026) == {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (4.0, None, None)}
+    # A plan's own statement, opened by its words, goes on: its items are no year's targets.
+    text = "今年全县主要预期目标是：地区生产总值增长6%左右；“十五五”时期一般公共预算收入年均增长4%，城镇新增就业累计10万人。"
+    assert stated(text, 2026) == {"gdp_growth": (6.0, None, None)}
+
+
+@pytest.mark.parametrize("text, want", [
+    # A review (rv7): energy use per unit of output, the second of two items per unit of output, was missed.
+    ("今年全市主要预期目标是：单位地区生产总值二氧化碳排放和能耗分别下降4%和2.5%。", {"energy_intensity": (2.5, "")}),
+    ("今年全市主要预期目标是：单位GDP用水量、综合能耗分别下降3%、1.5%左右。", {"energy_intensity": (1.5, "左右")}),
+    # ... but 能耗 alone is no intensity.
+    ("今年全市主要预期目标是：工业用水量和能耗分别下降3%和4%。", {}),
+    # A name that keeps the word of its rate is an item too; a bound after the last figure bounds them all.
+    ("今年全市主要预期目标是：居民消费价格涨幅和城镇调查失业率分别控制在2%和5.5%左右。", {"cpi": (2.0, "左右"), "unemployment": (5.5, "左右")}),
+    ("今年全市主要预期目标是：一般公共预算收入、固定资产投资分别增长4%和7%以上。",
+     {"fiscal_revenue_growth": (4.0, "以上"), "fixed_investment_growth": (7.0, "以上")}),
+])
+def test_items_stated_together_by_分别(text, want):
+    assert {t.indicator: (t.value, t.modifier) for t in targets(text, year=2026) if t.stated} == want
+
+
+def test_both_unemployment_rates_stated_together_by_分别():
+    found = by_indicator(targets("今年全市主要预期目标是：城镇调查失业率和登记失业率分别控制在5%和3.5%左右。", year=2026))
+    assert [(t.measure, t.value, t.modifier, t.modifier_text) for t in found.values()] == [
+        ("surveyed", 5.0, "左右", "控制在…左右"), ("registered", 3.5, "左右", "控制在…左右"),
+    ]
