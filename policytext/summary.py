@@ -208,9 +208,11 @@ class Summary:
         ``warning`` columns.
 
     Every row also gives priority and diversity: the share of each label
-    among numbered headings (``heading_share_<label>``), the rank of its
-    first numbered task (a heading or "一是…") in the plan part
-    (``plan_rank_<label>``, empty if it has none; a numbered line labelled
+    among the numbered headings of the report's body (``heading_share_<label>``;
+    not a glossary's numbered terms, which are part ``other``), its place
+    among the work areas of the plan's numbered tasks (headings or "一是…"),
+    in the order they first come (``plan_rank_<label>``: 1 for the first
+    area, 2 for the next, empty if it has none; a numbered line labelled
     ``other`` is no task, so ``plan_rank_other`` is empty; in a plan with a
     section on the year's work, the tasks under a five-year plan's heading,
     "二、“十五五”时期主要目标任务", are not ranked), and the entropy of the
@@ -518,22 +520,29 @@ class _Tally:
             self.chars[label] += size
 
     def _note_structure(self, items):
-        """Numbered headings by label, and the rank of each label's first numbered task in the plan."""
+        """Numbered headings of the body by label, and the plan's numbered tasks in order."""
         for label, text, part, section in items:
             task = numbered_task(text)
-            if task == "heading":
+            # The report's own headings: not a glossary's numbered terms after the closing
+            # ("1.“四上”企业：…", 13 of the 40 numbered lines of a provincial report of 2026).
+            if task == "heading" and part != "other":
                 self.headings[label] += 1
             # The plan's own headings ("二、2026年工作安排") divide it; they are no task. Nor is a
             # heading or item the model labels `other`: a task is a work area, and the headings that
             # frame the plan (its background, guiding ideas, requirements, how it was drafted: a list
             # of such words never ends) are `other`, as a task of no work area is (reform, culture).
-            # The rank is thus a work area's place among the plan's work areas.
+            # The rank is thus a work area's place among the plan's work areas (see first_tasks).
             if part == "plan" and task is not None and label != _NO_WORK_AREA and not (task == "heading" and names_part(text)):
                 periods = [period for period in map(plan_period, section) if period]
                 self.plan_tasks.append((label, periods[-1] if periods else None))
 
     def first_tasks(self):
-        """label -> rank of its first numbered task among the year's tasks in the plan part.
+        """label -> its place among the work areas of the year's tasks in the plan part, in the order they first come.
+
+        The first area a numbered task names is 1, the next area 2, and so on:
+        a place among areas, not among numbered lines, so "一是…二是…" under
+        the first task do not push the next areas down, and reports with and
+        without such items compare.
 
         A report that opens a plan period sets out the five-year plan's tasks
         before the year's ("二、“十五五”时期主要目标任务" in 24 of 31 provincial
@@ -546,8 +555,8 @@ class _Tally:
         skipped = "five-year" if {"five-year", "year"} <= periods else "none"
         tasks = [label for label, period in self.plan_tasks if period != skipped]
         first = {}
-        for rank, label in enumerate(tasks, 1):
-            first.setdefault(label, rank)
+        for label in tasks:
+            first.setdefault(label, len(first) + 1)
         return first
 
     def _note_unknown(self, texts):

@@ -1687,6 +1687,38 @@ def test_plan_rank_ranks_the_years_tasks_not_the_five_year_plans(tmp_path):
     assert (row["plan_rank_environment"], row["plan_rank_livelihood"], row["plan_rank_agriculture"]) == (1, 2, None)
 
 
+def test_plan_rank_is_a_place_among_work_areas_and_items_do_not_push_it(tmp_path):
+    # The rank was the position among every numbered line: three items under the first
+    # task moved agriculture, the second area, to 5, so reports with and without items
+    # could not be compared.
+    items = "一是扩大有效投资，新开工亿元以上项目30个。\n二是培育工业新动能，规上工业增加值增长6%。\n三是促进消费回升，社会消费品零售总额增长5%。\n"
+    plan = FRAMED_PLAN.replace("（四）壮大实体经济，加快建设现代化产业体系。\n", "")
+    plan = plan.replace("（三）抓好粮食生产", "（三）壮大实体经济，加快建设现代化产业体系。\n" + items + "（四）抓好粮食生产")
+    doc = tmp_path / "plan.txt"
+    doc.write_text(plan, encoding="utf-8")
+    result = tag_files([doc])
+    tasks = [r["label"] for r in result.records if r["part"] == "plan" and r["label"] != "other" and r["text"][:2] in ("（三", "一是", "二是", "三是", "（四", "（五")]
+    assert tasks == ["economy"] * 4 + ["agriculture", "safety"]
+    row = result.summary.rows[str(doc)]
+    assert {label: row[f"plan_rank_{label}"] for label in ("economy", "agriculture", "safety", "livelihood")} == {
+        "economy": 1, "agriculture": 2, "safety": 3, "livelihood": None
+    }
+
+
+def test_heading_share_leaves_out_a_glossary_after_the_closing(tmp_path):
+    # A glossary's numbered terms (part other) were counted among the report's headings.
+    glossary = "名词解释：\n1.“四上”企业：指规模以上工业、有资质的建筑业、限额以上批零住餐业和规模以上服务业法人单位。\n2.专精特新：指具有专业化、精细化、特色化、新颖化特征的中小企业。\n"
+    shares = []
+    for text in (FRAMED_PLAN, FRAMED_PLAN + glossary):
+        doc = tmp_path / "plan.txt"
+        doc.write_text(text, encoding="utf-8")
+        result = tag_files([doc])
+        row = result.summary.rows[str(doc)]
+        shares.append({label: row[f"heading_share_{label}"] for label in policytext.LABELS})
+    assert [r["part"] for r in result.records if r["text"].startswith(("1.", "2."))] == ["other", "other"]
+    assert shares[1] == shares[0]
+
+
 def test_a_document_unlike_the_written_reports_gets_a_warning(tmp_path):
     odd = tmp_path / "odd.txt"
     odd.write_text("これは日本語のテスト文章です。\n" * 40, encoding="utf-8")
