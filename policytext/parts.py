@@ -460,14 +460,21 @@ class _Reader:
 
 
 # A section on a five-year plan ("二、“十五五”时期主要目标任务", "关于《…第十五个
-# 五年规划纲要（草案）》的说明"), or on the year's work ("三、2026年重点工作",
-# "（二）今年的主要任务"); one that names both is the year's ("“十五五”时期目标
-# 任务和2026年工作安排", "全力推动“十五五”开好局", "我们在第二个五年计划的第二
-# 年——一九五九年经济战线上的任务").
+# 五年规划纲要（草案）》的说明", "“九五”时期的主要任务"), or on the year's work
+# ("三、2026年重点工作", "（二）今年的主要任务"); one that names both is the
+# year's ("“十五五”时期目标任务和2026年工作安排", "全力推动“十五五”开好局", "我们在
+# 第二个五年计划的第二年——一九五九年经济战线上的任务"). The plan's own years are
+# no year's work: "（2026—2030年）", "到2030年", "2035年远景目标".
+_PLAN_NAME = r"(?:十[一二三四五六七八九]?|[一二三四五六七八九])五"
 _FIVE_YEAR_PLAN = re.compile(
-    r"“?十[一二三四五六七八九]?五”?(?:时期|期间|规划|发展|主要目标)|五年(?:规划|计划)|规划纲要|(?:今后|未来)[五5]年"
+    rf"[“「『\"]?{_PLAN_NAME}[”」』\"]?(?:时期|期间|规划|计划|发展|主要目标)|[“「『\"]{_PLAN_NAME}[”」』\"]"
+    r"|五年(?:规划|计划)|规划纲要|(?:今后|未来)[五5]年"
 )
-_THE_YEAR = re.compile(r"[12]\d{3}年|[一二][〇零○一二三四五六七八九]{3}年|今年|明年|年度|开好局|起好步|开局")
+_YEAR_NUMBER = r"(?:[12]\d{3}|[一二][〇零○一二三四五六七八九]{3})"
+_THE_YEAR = re.compile(
+    rf"(?<![0-9〇零○一二三四五六七八九][—–\-~～至])(?<!到)(?<!至){_YEAR_NUMBER}年(?!\s*[—–\-~～至到])(?!远景)(?!以后)(?!前)|今年|明年|年度|开好局|起好步|开局"
+)
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def plan_period(heading: str) -> str | None:
@@ -478,10 +485,12 @@ def plan_period(heading: str) -> str | None:
 
     >>> plan_period("二、“十五五”时期主要目标任务"), plan_period("二、“十五五”时期目标任务和2026年工作安排")
     ('five-year', 'year')
+    >>> plan_period("二、“十五五”时期（2026—2030年）主要目标任务"), plan_period("三、２０２６年重点工作")
+    ('five-year', 'year')
     >>> plan_period("三、全力推动“十五五”开好局、起好步"), plan_period("（一）着力扩大内需")
     ('year', None)
     """
-    text = to_simplified(heading)
+    text = to_simplified(heading).translate(_ASCII_DIGITS)
     if _THE_YEAR.search(text):
         return "year"
     return "five-year" if _FIVE_YEAR_PLAN.search(text) else None

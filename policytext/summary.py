@@ -449,8 +449,9 @@ class _Tally:
         self.score_sum = 0.0
         self.unknown_chars = self.known_chars = 0  # when domain is given
         self.headings = dict.fromkeys(labels, 0)  # numbered headings by label
-        # The plan part's numbered tasks (headings, 一是…) in order: (label, the period its
-        # innermost heading naming one is about: "five-year", "year" or None).
+        # The plan part's numbered tasks in order: (label, "heading" or "item", the numbered
+        # heading it is under, the period its outermost heading naming one is about:
+        # "five-year", "year" or None).
         self.plan_tasks = []
         self._sums = None  # (ShareSums of sentences, of characters), when keep_sums
         self._rows, self._lengths = [], []  # records' probabilities not yet summed, when keep_sums
@@ -533,8 +534,11 @@ class _Tally:
             # of such words never ends) are `other`, as a task of no work area is (reform, culture).
             # The rank is thus a work area's place among the plan's work areas (see first_tasks).
             if part == "plan" and task is not None and label != _NO_WORK_AREA and not (task == "heading" and names_part(text)):
+                # The outermost: a task of the year's section may name the plan ("（二）高质量推进
+                # “十五五”规划农业重大工程" under "三、2026年重点工作").
                 periods = [period for period in map(plan_period, section) if period]
-                self.plan_tasks.append((label, periods[-1] if periods else None))
+                parent = next((h for h in reversed(section) if numbered_task(h) == "heading"), None)
+                self.plan_tasks.append((label, task, parent, periods[0] if periods else None))
 
     def first_tasks(self):
         """label -> its place among the work areas of the year's tasks in the plan part, in the order they first come.
@@ -551,9 +555,13 @@ class _Tally:
         plan has a section on the year's work ("三、2026年重点工作"); a report
         on the five-year plan itself ranks them.
         """
-        periods = {period for _, period in self.plan_tasks}
+        periods = {period for *_, period in self.plan_tasks}
         skipped = "five-year" if {"five-year", "year"} <= periods else "none"
-        tasks = [label for label, period in self.plan_tasks if period != skipped]
+        # A section whose tasks are numbered headings has them for its tasks: "一是…" items
+        # under its own heading, before the first, set out its frame (a section on the plan's
+        # goals and the year's work opens on "二是围绕民生福祉，提出8项指标…").
+        headed = {parent for _, task, parent, _ in self.plan_tasks if task == "heading"}
+        tasks = [label for label, task, parent, period in self.plan_tasks if period != skipped and not (task == "item" and parent in headed)]
         first = {}
         for label in tasks:
             first.setdefault(label, len(first) + 1)

@@ -1687,6 +1687,37 @@ def test_plan_rank_ranks_the_years_tasks_not_the_five_year_plans(tmp_path):
     assert (row["plan_rank_environment"], row["plan_rank_livelihood"], row["plan_rank_agriculture"]) == (1, 2, None)
 
 
+def test_plan_rank_of_sections_that_name_the_plan_and_the_year(tmp_path):
+    # Three ways the plan's tasks were ranked as the year's: a five-year heading giving the
+    # plan's years was read as the year's; a section on both opens on items that set out the
+    # plan's goals; "“九五”" was no plan. And a task of the year's section naming the plan
+    # ("“十五五”规划") was left out.
+    year_tasks = (
+        "（一）抓好粮食生产，推进乡村全面振兴。\n粮食播种面积稳定在45万亩以上。\n"
+        "（二）高质量推进“十五五”规划重大项目，壮大实体经济。\n新招引亿元以上项目30个。\n"
+        "（三）办好民生实事，兜牢基本民生底线。\n新增城镇就业4000人。\n"
+    )
+    plan_tasks = "（一）全力打造生态优美的绿色临川。\n森林覆盖率提高到68%。\n（二）守牢安全发展底线。\n开展安全生产治本攻坚，排查整改重大隐患。\n"
+    opening = "2026年临川县政府工作报告\n各位代表：\n一、2025年工作回顾\n过去一年，全县地区生产总值增长5.1%。\n"
+    closing = "各位代表，让我们团结一心，奋力前行！\n"
+    reports = {
+        "years.txt": opening + "二、“十五五”时期（2026—2030年）主要目标任务\n" + plan_tasks + "三、2026年重点工作\n" + year_tasks + closing,
+        "nine.txt": opening.replace("2026", "1996").replace("2025", "1995") + "二、“九五”时期的主要任务\n" + plan_tasks + "三、１９９６年重点工作\n" + year_tasks + closing,
+        "both.txt": opening
+        + "二、“十五五”时期目标任务和2026年工作安排\n“十五五”时期，全县经济社会发展的主要目标是：\n"
+        + "一是围绕生态优先，森林覆盖率提高到68%。\n二是围绕安全发展，亿元生产总值事故死亡率下降20%。\n"
+        + year_tasks
+        + closing,
+    }
+    for name, text in reports.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = tag_files([tmp_path / name for name in reports])
+    for name in reports:
+        row = result.summary.rows[str(tmp_path / name)]
+        ranks = {label: row[f"plan_rank_{label}"] for label in ("agriculture", "economy", "livelihood", "environment", "safety")}
+        assert ranks == {"agriculture": 1, "economy": 2, "livelihood": 3, "environment": None, "safety": None}, name
+
+
 def test_plan_rank_is_a_place_among_work_areas_and_items_do_not_push_it(tmp_path):
     # The rank was the position among every numbered line: three items under the first
     # task moved agriculture, the second area, to 5, so reports with and without items
