@@ -388,6 +388,7 @@ _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "0001234567
 _PARAMS = {"year": optional(int_between(1949, 2100))}
 _CLAUSE_ONLY = re.compile(r"完成|实现|高于|年均|每年")
 # What may stand before a word of time that opens its clause: "“十五五”时期，…", "在去年…", "到2030年".
+_ANY_FIGURE = re.compile(r"\d|百分之")
 _OPENS_CLAUSE = re.compile(r"(?:在|到|从)?[“‘\"「『]?")
 _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
@@ -669,8 +670,18 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     # A remark on the five-year plan or last year inside the list of main targets dates its
     # own clause only too ("地区生产总值增长5%左右，与“十五五”规划目标相衔接，居民消费价格涨幅
     # 3%左右", "增长5%左右（上年实际增长5.2%），…"): the items after it are still the year's.
-    # Only a remark: a plan or past word that opens its clause ("；“十五五”时期年均增长6%，…")
+    # So is a clause that opens on such a word and gives a figure of no indicator it names: it
+    # speaks of the item before ("，上年实际增长5.2%，", "；“十五五”时期年均增长5.5%；"). A plan
+    # or past word that opens its clause otherwise ("；“十五五”时期，地区生产总值年均增长6%，…")
     # starts a statement of that time, which goes on in the clauses after it.
+    def remark(pos):
+        clause = _last_before(clause_ends, pos) + 1
+        if not _OPENS_CLAUSE.fullmatch(norm, clause, pos):
+            return True
+        k = bisect.bisect_right(clause_ends, pos)
+        end = clause_ends[k] if k < len(clause_ends) else len(norm)
+        return _NAMES.search(norm, clause, end) is None and _ANY_FIGURE.search(norm, pos, end) is not None
+
     opened, current = None, state_in
     for pos, state in markers:
         sentence = _last_before(sentence_ends, pos)
@@ -680,7 +691,7 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
             pass  # a review of what was done, which goes on
         elif opened == sentence and _CLAUSE_ONLY.match(norm, pos):
             local.add(pos)
-        elif current == _FUTURE and span_at(pos).start in main_spans and not _OPENS_CLAUSE.fullmatch(norm, _last_before(clause_ends, pos) + 1, pos):
+        elif current == _FUTURE and span_at(pos).start in main_spans and remark(pos):
             local.add(pos)
         if pos not in local:
             current = state
@@ -856,11 +867,21 @@ def _shared_figures(norm, names, clause_ends):
             pos = sep.end()
         fig = figures[0] if sharing.group("all") and figures else (figures[before] if len(figures) == before + after + 1 else None)
         fields = _values(fig, unit) if fig is not None and _fits(fig, unit) else None
-        # A bound after the last figure bounds them all: "分别控制在5.5%和4.5%左右" is about 5.5% too.
+        # A bound after the last figure bounds them all: "分别控制在5.5%和4.5%左右" is about 5.5% too;
+        # but not a figure of another unit ("分别为50万人和5.5%以内": jobs are no ceiling) nor a range.
         last = figures[-1] if fig is not None else None
-        shared_post = last.group("post") if last is not None and sharing.group("each") else None
+        shared_post = (
+            last.group("post")
+            if last is not None and sharing.group("each") and _unit_of(fig) == _unit_of(last) and not fig.group("b")
+            else None
+        )
         out[m.start()] = (fig.start(), _finish(fields, norm[sharing.start() : fig.start()], fig, norm, unit, False, shared_post)) if fields else None
     return out
+
+
+def _unit_of(fig):
+    """A figure's unit as written: "%" (or 百分之), a unit word, or "" for a bare number."""
+    return "%" if fig.group("pct") or fig.group("pa") or fig.group("pb") else (fig.group("unit") or "")
 
 
 def _last_before(ends, pos):

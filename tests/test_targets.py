@@ -793,7 +793,9 @@ def test_a_target_line_right_after_the_date_line_is_read():
 def test_a_remark_on_the_plan_or_last_year_inside_the_list_does_not_end_it():
     # A review (rv7): the plan or past words of a remark on one item dated every item after it.
     want = {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (4.0, None, None), "new_urban_jobs": (2.0, None, None)}
-    for remark in ("，同“十五五”规划的目标相衔接", "，略高于“十四五”时期年均增速", "（去年实际增长6.3%）", "，与上年持平"):
+    # A review of the fix (rv10): a remark in a clause of its own, opened by its plan or past word, still did.
+    remarks = ("，上年实际增长6.3%", "，去年为6.3%", "；“十五五”时期年均增长6.5%", "，到2030年年均增长6%以上")
+    for remark in ("，同“十五五”规划的目标相衔接", "，略高于“十四五”时期年均增速", "（去年实际增长6.3%）", "，与上年持平", *remarks):
         text = f"今年全县主要预期目标是：地区生产总值增长6%左右{remark}，一般公共预算收入增长4%，城镇新增就业2万人。"
         assert stated(text, 2026) == want, text
     # ... and in a list whose items are sentences, under a heading of the targets.
@@ -814,6 +816,11 @@ def test_a_remark_on_the_plan_or_last_year_inside_the_list_does_not_end_it():
     ("今年全市主要预期目标是：居民消费价格涨幅和城镇调查失业率分别控制在2%和5.5%左右。", {"cpi": (2.0, "左右"), "unemployment": (5.5, "左右")}),
     ("今年全市主要预期目标是：一般公共预算收入、固定资产投资分别增长4%和7%以上。",
      {"fiscal_revenue_growth": (4.0, "以上"), "fixed_investment_growth": (7.0, "以上")}),
+    # ... but not a figure of another unit, nor a range (a review of the fix, rv10).
+    ("今年全市主要预期目标是：城镇新增就业和城镇调查失业率分别为5万人和5.5%以内。", {"new_urban_jobs": (5.0, ""), "unemployment": (5.5, "以内")}),
+    ("今年全市主要预期目标是：居民消费价格涨幅和城镇新增就业分别为2%和5万人以上。", {"cpi": (2.0, ""), "new_urban_jobs": (5.0, "以上")}),
+    ("今年全市主要预期目标是：地区生产总值和一般公共预算收入分别增长5%—5.5%和3%左右。",
+     {"gdp_growth": (None, ""), "fiscal_revenue_growth": (3.0, "左右")}),
 ])
 def test_items_stated_together_by_分别(text, want):
     assert {t.indicator: (t.value, t.modifier) for t in targets(text, year=2026) if t.stated} == want
