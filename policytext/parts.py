@@ -25,7 +25,8 @@ How it reads a report:
    "各位代表！" (or "同志们！", "结束语"), or else a last short paragraph that
    calls for effort ("让我们……而奋斗", "确保全年目标任务圆满完成"),
    starts the closing; it and what follows (print and close links,
-   copyright notes) are ``other``. So is a glossary of terms ("名词解释");
+   copyright notes, a wiki's page notice, looked past to find that last
+   paragraph) are ``other``. So is a glossary of terms ("名词解释");
    an attachment ("附件1 2026年省十件民生实事") goes on with the plan.
 3. **Headings** set the part of what follows them; sub-headings inherit.
    Words of time ("上半年", "过去五年", "下半年", "今后五年", "今年") and of
@@ -166,6 +167,11 @@ _GLOSSARY = re.compile(r"^[^。！？!?，,]{0,16}(?:名词解释|名词注释|�
 _CLUTTER = re.compile(
     r"打印|关闭|责任编辑|编辑[：:]|分享|扫一扫|来源[：:]|相关附件|相关链接|Public domain|^false$|本作品|公有领域|著作权|维基"
 )
+# Wikisource's notice ("本作品是中华人民共和国的 / 法律 / 、 / 法规 / ，国家机关的
+# 决议……", "本作品来自……"): its links break it into lines that read as
+# sentences of the report, so all of it from its first words is clutter.
+_NOTICE = re.compile(r"^本作品(?:是|来自)")
+_NOTICE_WITHIN = 16  # sentences from the end where the notice may begin
 # The report's title repeated at the top of each page of a PDF
 # ("青禾县2026年政府工作报告"): its year names no part of the body.
 _RUNNING_TITLE = re.compile(r"(?:报告|汇报)\s*$")
@@ -627,6 +633,10 @@ def _closing(spans: Sequence[Span], levels: list[int | None], opens: list[bool],
     # No call to the delegates: page clutter at the end, and before it a
     # last short paragraph calling for effort.
     end = n
+    for k in range(n - 1, max(last_heading, n - _NOTICE_WITHIN), -1):
+        if opens[k] and _NOTICE.match(spans[k].text):
+            end = k
+            break
     while end > last_heading + 1 and _CLUTTER.search(spans[end - 1].text):
         end -= 1
     start = end - 1

@@ -502,3 +502,19 @@ def test_a_report_divided_into_numbered_parts_reads_them_as_its_top_headings():
     assert [parts[s] for s in ("全年生产总值增长5.4%。", "建成重点项目30个。", "新开工重点项目50个。", "建成智能工厂10家。")] == [
         "review", "review", "plan", "plan",
     ]
+
+
+def test_a_wiki_page_notice_and_a_last_call_without_a_greeting_are_other():
+    # A press abstract ends on a call for effort, with no "各位代表！", and the
+    # page's notice follows, its links cut into lines of their own.
+    text = (
+        "一、三年来的工作\n三年来，全镇新修水渠40公里。\n二、明年的任务\n明年要扩大蔬菜种植面积。要修好镇村道路。\n\n"
+        "最后，镇长说，大家要鼓足干劲，为夺取新的胜利而奋斗。\n\n"
+        "本作品是中华人民共和国的\n政府文件\n，及其正式译文，不受版权限制。按照《\n某法\n》的规定，属于\n公有领域\n。\n\n"
+        "Public domain\nfalse\n"
+    )
+    parts = parts_of(text)
+    assert parts["要修好镇村道路。"] == "plan"
+    assert parts["最后，镇长说，大家要鼓足干劲，为夺取新的胜利而奋斗。"] == "other"
+    assert parts["本作品是中华人民共和国的"] == "other"
+    assert parts["政府文件\n，及其正式译文，不受版权限制。"] == "other"
