@@ -25,7 +25,8 @@ How it reads a report:
    "各位代表！" (or "同志们！", "结束语"), or else a last short paragraph that
    calls for effort ("让我们……而奋斗", "确保全年目标任务圆满完成"),
    starts the closing; it and what follows (print and close links,
-   copyright notes) are ``other``. So is a glossary of terms ("名词解释");
+   copyright notes, a wiki's page notice, looked past to find that last
+   paragraph) are ``other``. So is a glossary of terms ("名词解释");
    an attachment ("附件1 2026年省十件民生实事") goes on with the plan.
 3. **Headings** set the part of what follows them; sub-headings inherit.
    Words of time ("上半年", "过去五年", "下半年", "今后五年", "今年") and of
@@ -34,8 +35,9 @@ How it reads a report:
    ("成就", "情况" / "任务", "目标", "建议") only in the top level of
    headings, where they name a major part, not a topic. When a heading
    names both parts, a conjunction between them means both come, in that
-   order ("“十四五”时期发展成就和“十五五”时期主要目标任务"); without one
-   the last word is the head noun ("重点工作推进情况" is a review). A top
+   order ("“十四五”时期发展成就和“十五五”时期主要目标任务", and in the top
+   level "一、三年来的斗争和新时期的总任务"); without one the last word is
+   the head noun ("重点工作推进情况" is a review). A top
    heading without a cue after the review is read by its content, as
    reports move to the plan with headings like "二、坚定不移地进行经济体制
    改革": plan if calls to act ("要", "将", "确保") outnumber past facts
@@ -57,6 +59,12 @@ How it reads a report:
    财政预算安排"). So the problems that end a review ("在肯定成绩的同时
    ……") stay ``review``, and a plan's paragraph on defence that recalls
    the past year stays ``plan``.
+5. **Turns.** Older reports end the review on what the coming years ask,
+   before the plan's first heading: in a paragraph a call to the delegates
+   opens (or follows, standing alone), or that opens under a two-part
+   heading, a sentence that turns to it ("为了……，今后在工作中要……",
+   "今年我国将……", "……新时期的总任务，就是要……") starts the plan, as a
+   heading naming it would.
 
 Everything is cue lists and regular expressions compiled once, and a
 report is read in a few linear passes; a small fold of traditional
@@ -166,6 +174,11 @@ _GLOSSARY = re.compile(r"^[^。！？!?，,]{0,16}(?:名词解释|名词注释|�
 _CLUTTER = re.compile(
     r"打印|关闭|责任编辑|编辑[：:]|分享|扫一扫|来源[：:]|相关附件|相关链接|Public domain|^false$|本作品|公有领域|著作权|维基"
 )
+# Wikisource's notice ("本作品是中华人民共和国的 / 法律 / 、 / 法规 / ，国家机关的
+# 决议……", "本作品来自……"): its links break it into lines that read as
+# sentences of the report, so all of it from its first words is clutter.
+_NOTICE = re.compile(r"^本作品(?:是|来自)")
+_NOTICE_WITHIN = 16  # sentences from the end where the notice may begin
 # The report's title repeated at the top of each page of a PDF
 # ("青禾县2026年政府工作报告"): its year names no part of the body.
 _RUNNING_TITLE = re.compile(r"(?:报告|汇报)\s*$")
@@ -235,6 +248,19 @@ _REVIEW_LEAD = re.compile(
 )
 # ...and these look ahead.
 _PLAN_LEAD = re.compile(r"下半年|后半年|明年|(?:在)?新的一年|今后|未来[一二三四五几]?年|新征程上")
+# Older reports close the review with what the coming years ask, in a
+# paragraph opened by a call to the delegates ("各位代表！……为了胜利完成各项
+# 任务，今后在工作中要继续注意把握好以下几点：", "各位代表：/今年我国将……"),
+# or under a heading that names both parts ("一、三年来的工作和新时期的总任务":
+# "……新的发展时期的总任务，就是要……"). The problems that close a review
+# ("……在今后的工作中下大力气解决") turn to nothing: the cue opens the sentence.
+_TURN = re.compile(
+    r"(?:为了?[^，,。；;]{0,20}[，,])?今后[^，,。；;]{0,8}?(?:要|必须|应当)"
+    r"|[^，,。；;]{0,40}?总任务[，,]?(?:就)?是"
+)
+_THIS_YEAR_WILL = re.compile(r"今年(?!以来|上半年|前|[\d一二三四五六七八九十]+月)[^，,。；;]{0,20}?将")
+# A call to the delegates that is a paragraph of its own: the turn may come in the paragraph after it.
+_CALL_ALONE = re.compile(r"(?:各位代表|同志们|代表们|各位委员)[：:！!]")
 # Older reports without headings turn to the plan with the tasks: "我们的首要
 # 任务，是继续……", "明年发展国民经济的主要任务是，……" open the plan where no
 # heading names the part.
@@ -356,11 +382,13 @@ class _Reader:
         self.uncued: int | None = None  # a heading that named no part, just read
         self.led: list[int] = []  # such headings whose first paragraph started a part
         self.reviewed = False  # a sentence of the body has been read as review
+        self.called = False  # in a review, a paragraph a call to the delegates opens (or follows): it may turn to the plan
+        self.lone_call = False  # the paragraph just read was a call to the delegates alone
 
     def read(self, i: int, end: int) -> str:
         """The part of sentence ``i``; the body (or attachment) it is in ends before ``end``."""
         text, level = self.spans[i].text, self.levels[i]
-        if level is None and not self.opens[i] and not _ANY_LEAD.match(text, 0, _LEAD_CHARS):
+        if level is None and not self.opens[i] and not self.called and not _ANY_LEAD.match(text, 0, _LEAD_CHARS):
             return self.current  # most sentences: inside a paragraph, with no time cue
         if level is not None:
             self._read_heading(i, end, level)
@@ -409,6 +437,7 @@ class _Reader:
     def _read_heading(self, i: int, end: int, level: int) -> None:
         top = level == self.top
         self.uncued = None
+        self.called = self.lone_call = False
         if self._named(self.spans[i].text[:_HEADING_CHARS], top):
             return
         self.uncued = i
@@ -429,12 +458,22 @@ class _Reader:
         years = self.years
         if opens:
             self.current = self.section
+            self.called = self.section == _REVIEW and (self.lone_call or _GREETING.match(text) is not None)
+            self.lone_call = self.called and _CALL_ALONE.fullmatch(text) is not None
             if years.plan is None and not years.half and self.section == _REVIEW:
                 # Without a date line, the first year a review paragraph opens
                 # with is the year under review: "１９８４年，我国农业又获得了大丰收。"
                 lead = text[:_LEAD_CHARS]
                 if _YEAR_OPENS.match(lead):
                     self.years = years._replace(plan=_periods(lead)[0][1] + 1)
+        if (self.called or (opens and self.mixed and self.section == _REVIEW)) and (
+            _TURN.match(text) or (years.this == _PLAN and _THIS_YEAR_WILL.match(text))
+        ):
+            # The review ends on what the coming years ask: the plan begins, as
+            # if a heading named it (its "过去的五年，……" recalls what guides it).
+            self.section = self.current = _PLAN
+            self.named, self.mixed, self.called = True, False, False
+            return
         cue, firm = _lead_part(text, self.years)
         if cue in (None, _PLAN) and opens and not self.named and self.section == _REVIEW and _TASKS_LEAD.match(text):
             cue, firm = _PLAN, True
@@ -636,6 +675,10 @@ def _closing(spans: Sequence[Span], levels: list[int | None], opens: list[bool],
     # No call to the delegates: page clutter at the end, and before it a
     # last short paragraph calling for effort.
     end = n
+    for k in range(n - 1, max(last_heading, n - _NOTICE_WITHIN), -1):
+        if opens[k] and _NOTICE.match(spans[k].text):
+            end = k
+            break
     while end > last_heading + 1 and _CLUTTER.search(spans[end - 1].text):
         end -= 1
     start = end - 1
@@ -694,6 +737,16 @@ def _heading_part(text: str, top: bool, years: _Years, seen: bool) -> tuple[str 
     elif this is not None:
         plan = min(filter(None, (plan, this)), key=lambda m: m.start())
     cue, both = _pick(text, review, plan)
+    if top and cue == _REVIEW and not both and plan is None and review is not None:
+        # "一、三年来的斗争和新时期的总任务": a review, then, after a conjunction,
+        # the tasks, the last cue ("2025年主要工作及完成任务情况" ends on a review).
+        tasks = _PLAN_TOP.search(text, review.end())
+        if (
+            tasks is not None
+            and _AND.search(text, review.end(), tasks.start())
+            and not any(m.group("cue") for m in _REVIEW_TOP.finditer(text, tasks.end()))
+        ):
+            both = True
     if cue is None and periods and years.plan is not None:
         named = [p for p in (_date_part(first, last, years) for _, first, last in periods) if p is not None]
         if named:

@@ -502,3 +502,69 @@ def test_a_report_divided_into_numbered_parts_reads_them_as_its_top_headings():
     assert [parts[s] for s in ("全年生产总值增长5.4%。", "建成重点项目30个。", "新开工重点项目50个。", "建成智能工厂10家。")] == [
         "review", "review", "plan", "plan",
     ]
+
+
+def test_a_wiki_page_notice_and_a_last_call_without_a_greeting_are_other():
+    # A press abstract ends on a call for effort, with no "各位代表！", and the
+    # page's notice follows, its links cut into lines of their own.
+    text = (
+        "一、三年来的工作\n三年来，全镇新修水渠40公里。\n二、明年的任务\n明年要扩大蔬菜种植面积。要修好镇村道路。\n\n"
+        "最后，镇长说，大家要鼓足干劲，为夺取新的胜利而奋斗。\n\n"
+        "本作品是中华人民共和国的\n政府文件\n，及其正式译文，不受版权限制。按照《\n某法\n》的规定，属于\n公有领域\n。\n\n"
+        "Public domain\nfalse\n"
+    )
+    parts = parts_of(text)
+    assert parts["要修好镇村道路。"] == "plan"
+    assert parts["最后，镇长说，大家要鼓足干劲，为夺取新的胜利而奋斗。"] == "other"
+    assert parts["本作品是中华人民共和国的"] == "other"
+    assert parts["政府文件\n，及其正式译文，不受版权限制。"] == "other"
+
+
+def test_a_call_to_the_delegates_that_turns_to_the_tasks_ahead_ends_the_review():
+    # Older reports close the review with what the coming years ask, under
+    # the review's heading: from the sentence that turns to them, it is the plan.
+    text = """各位代表：
+一、一九九二年工作回顾
+全镇粮食总产增长百分之六，新修机耕路十二公里。
+在看到成绩的同时，也要看到砖瓦厂亏损较多，在今后的工作中要认真解决。
+同志们！这些成绩是全镇干部群众共同奋斗的结果。
+各位代表！几年的经验值得珍视。为了办好全镇的事情，今后在工作中要牢牢把握以下两点：
+必须坚持发展生产这个中心。
+必须坚持依法办事。
+二、加快发展乡镇企业
+要办好砖瓦厂和饲料厂。"""
+    parts = parts_of(text)
+    assert parts["在看到成绩的同时，也要看到砖瓦厂亏损较多，在今后的工作中要认真解决。"] == "review"
+    assert parts["这些成绩是全镇干部群众共同奋斗的结果。"] == "review"
+    assert parts["几年的经验值得珍视。"] == "review"
+    assert parts["为了办好全镇的事情，今后在工作中要牢牢把握以下两点："] == "plan"
+    assert parts["必须坚持发展生产这个中心。"] == parts["必须坚持依法办事。"] == "plan"
+    assert parts["要办好砖瓦厂和饲料厂。"] == "plan"
+
+
+def test_a_call_standing_alone_turns_to_the_plan_with_the_paragraph_after_it():
+    text = """——1997年3月2日在青禾县第十二届人民代表大会第五次会议上
+各位代表：
+一、1996年工作回顾
+全县新建村级公路六十公里。
+代表们：
+今年我县将迎来建县五十周年，要把各项工作做得更好。要保持物价基本稳定。
+二、搞好农业生产
+要扩大蔬菜种植。"""
+    parts = parts_of(text)
+    assert parts["全县新建村级公路六十公里。"] == "review"
+    assert parts["今年我县将迎来建县五十周年，要把各项工作做得更好。"] == "plan"
+    assert parts["要保持物价基本稳定。"] == "plan"
+
+
+def test_the_general_task_of_the_new_period_under_a_two_part_heading_is_the_plan():
+    text = """各位代表：
+一、两年来的工作和新阶段的总任务
+两年来，全镇新建学校两所，修复堤坝八处。
+全镇人民在新的阶段的总任务，就是要建成富裕文明的新集镇。我们必须抓紧时间。
+二、发展集体经济
+要办好村办企业。"""
+    parts = parts_of(text)
+    assert parts["两年来，全镇新建学校两所，修复堤坝八处。"] == "review"
+    assert parts["全镇人民在新的阶段的总任务，就是要建成富裕文明的新集镇。"] == "plan"
+    assert parts["我们必须抓紧时间。"] == "plan"
