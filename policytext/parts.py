@@ -254,6 +254,9 @@ _PLAN_LEAD = re.compile(r"下半年|后半年|明年|(?:在)?新的一年|今后
 # or under a heading that names both parts ("一、三年来的工作和新时期的总任务":
 # "……新的发展时期的总任务，就是要……"). The problems that close a review
 # ("……在今后的工作中下大力气解决") turn to nothing: the cue opens the sentence.
+# ... but not the resolve that closes the problems ("为此，今后要采取有力措施，认真加以解决")
+# nor a recall of tasks set before ("去年确定的总任务是……，已经圆满完成").
+_NO_TURN = re.compile(r"解决|克服|改进|改正|纠正|已经|已|完成了|圆满|去年|上年|过去|以来")
 _TURN = re.compile(
     r"(?:为了?[^，,。；;]{0,20}[，,])?今后[^，,。；;]{0,8}?(?:要|必须|应当)"
     r"|[^，,。；;]{0,40}?总任务[，,]?(?:就)?是"
@@ -468,7 +471,7 @@ class _Reader:
                     self.years = years._replace(plan=_periods(lead)[0][1] + 1)
         if (self.called or (opens and self.mixed and self.section == _REVIEW)) and (
             _TURN.match(text) or (years.this == _PLAN and _THIS_YEAR_WILL.match(text))
-        ):
+        ) and not _NO_TURN.search(text):
             # The review ends on what the coming years ask: the plan begins, as
             # if a heading named it (its "过去的五年，……" recalls what guides it).
             self.section = self.current = _PLAN
@@ -505,13 +508,17 @@ class _Reader:
 # 第二个五年计划的第二年——一九五九年经济战线上的任务"). The plan's own years are
 # no year's work: "（2026—2030年）", "到2030年", "2035年远景目标".
 _PLAN_NAME = r"(?:十[一二三四五六七八九]?|[一二三四五六七八九])五"
+_YEAR_NUMBER = r"(?:[12]\d{3}|[一二][〇零○一二三四五六七八九]{3})"
+_DASH = r"[—–\-~～至到]"
 _FIVE_YEAR_PLAN = re.compile(
     rf"[“「『\"]?{_PLAN_NAME}[”」』\"]?(?:时期|期间|规划|计划|发展|主要目标)|[“「『\"]{_PLAN_NAME}[”」』\"]"
     r"|五年(?:规划|计划)|规划纲要|(?:今后|未来)[五5]年"
+    # A plan named by its years: "2026—2030年", "到2030年", "二〇三五年远景目标".
+    rf"|{_YEAR_NUMBER}年?\s*{_DASH}\s*{_YEAR_NUMBER}年|(?:到|至|面向){_YEAR_NUMBER}年|{_YEAR_NUMBER}年(?:远景|以前)"
 )
-_YEAR_NUMBER = r"(?:[12]\d{3}|[一二][〇零○一二三四五六七八九]{3})"
 _THE_YEAR = re.compile(
-    rf"(?<![0-9〇零○一二三四五六七八九][—–\-~～至])(?<!到)(?<!至){_YEAR_NUMBER}年(?!\s*[—–\-~～至到])(?!远景)(?!以后)(?!前)|今年|明年|年度|开好局|起好步|开局"
+    rf"(?<![0-9〇零○一二三四五六七八九年]{_DASH})(?<!到)(?<!至)(?<!面向){_YEAR_NUMBER}年(?!\s*{_DASH})(?!远景)(?!以后)(?!以前)(?!前)"
+    r"|今年|明年|年度|开好局|起好步|开局"
 )
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -525,6 +532,8 @@ def plan_period(heading: str) -> str | None:
     >>> plan_period("二、“十五五”时期主要目标任务"), plan_period("二、“十五五”时期目标任务和2026年工作安排")
     ('five-year', 'year')
     >>> plan_period("二、“十五五”时期（2026—2030年）主要目标任务"), plan_period("三、２０２６年重点工作")
+    ('five-year', 'year')
+    >>> plan_period("二、2026—2030年主要目标任务"), plan_period("二、2025年工作回顾和2026年工作安排")
     ('five-year', 'year')
     >>> plan_period("三、全力推动“十五五”开好局、起好步"), plan_period("（一）着力扩大内需")
     ('year', None)

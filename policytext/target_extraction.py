@@ -388,7 +388,8 @@ _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "0001234567
 _PARAMS = {"year": optional(int_between(1949, 2100))}
 _CLAUSE_ONLY = re.compile(r"完成|实现|高于|年均|每年")
 # What may stand before a word of time that opens its clause: "“十五五”时期，…", "在去年…", "到2030年".
-_ANY_FIGURE = re.compile(r"\d|百分之")
+# A figure, not a date: "2025年", "12月" are no figure of the item before.
+_ANY_FIGURE = re.compile(r"\d+(?:\.\d+)?(?![\d.年月日号])|百分之")
 _OPENS_CLAUSE = re.compile(r"(?:在|到|从)?[“‘\"「『]?")
 _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
@@ -674,13 +675,15 @@ def _read_paragraph(text, spans, year, closing=False, carried_in=None, planned=f
     # speaks of the item before ("，上年实际增长5.2%，", "；“十五五”时期年均增长5.5%；"). A plan
     # or past word that opens its clause otherwise ("；“十五五”时期，地区生产总值年均增长6%，…")
     # starts a statement of that time, which goes on in the clauses after it.
+    marker_ends = {m.start(): m.end() for m in found}
+
     def remark(pos):
         clause = _last_before(clause_ends, pos) + 1
         if not _OPENS_CLAUSE.fullmatch(norm, clause, pos):
             return True
         k = bisect.bisect_right(clause_ends, pos)
         end = clause_ends[k] if k < len(clause_ends) else len(norm)
-        return _NAMES.search(norm, clause, end) is None and _ANY_FIGURE.search(norm, pos, end) is not None
+        return _NAMES.search(norm, clause, end) is None and _ANY_FIGURE.search(norm, marker_ends.get(pos, pos), end) is not None
 
     opened, current = None, state_in
     for pos, state in markers:

@@ -568,3 +568,28 @@ def test_the_general_task_of_the_new_period_under_a_two_part_heading_is_the_plan
     assert parts["两年来，全镇新建学校两所，修复堤坝八处。"] == "review"
     assert parts["全镇人民在新的阶段的总任务，就是要建成富裕文明的新集镇。"] == "plan"
     assert parts["我们必须抓紧时间。"] == "plan"
+
+
+def test_the_resolve_to_solve_the_problems_and_a_recalled_task_do_not_turn_to_the_plan():
+    # A review of the turns (rv11): "今后要……解决" closing the problems after a call to
+    # the delegates, and a task set before and done, started the plan.
+    problems = """各位代表：
+一、2025年工作回顾
+过去一年，全县地区生产总值增长5.2%，新建农村公路80公里。
+各位代表！在肯定成绩的同时，我们也看到，企业经营困难较多。为此，今后要采取有力措施，认真加以解决。政府自身建设也有不足。
+二、2026年工作安排
+今年要扩大有效投资。"""
+    parts = parts_of(problems)
+    assert parts["为此，今后要采取有力措施，认真加以解决。"] == parts["政府自身建设也有不足。"] == "review"
+    assert parts["今年要扩大有效投资。"] == "plan"
+    recalled = """各位代表：
+一、三年来的工作和今后的主要任务
+过去一年，全县地区生产总值增长5.2%，新建农村公路80公里。
+去年县人代会确定的总任务是建设生态强县，这一任务已经圆满完成。
+我们也看到，企业经营困难较多。
+今后的总任务，就是要建设生态强县和文化大县。
+要办好民生实事。"""
+    parts = parts_of(recalled)
+    assert parts["去年县人代会确定的总任务是建设生态强县，这一任务已经圆满完成。"] == "review"
+    assert parts["我们也看到，企业经营困难较多。"] == "review"
+    assert parts["今后的总任务，就是要建设生态强县和文化大县。"] == parts["要办好民生实事。"] == "plan"

@@ -801,6 +801,13 @@ def test_a_remark_on_the_plan_or_last_year_inside_the_list_does_not_end_it():
     # ... and in a list whose items are sentences, under a heading of the targets.
     text = "三、2026年主要预期目标\n地区生产总值增长6%左右，同“十五五”规划的目标相衔接。\n一般公共预算收入增长4%。"
     assert stated(text, 2026) == {"gdp_growth": (6.0, None, None), "fiscal_revenue_growth": (4.0, None, None)}
+    # ... but a clause opened by a date is no remark: its year's figures follow (rv11).
+    for text in (
+        "今年全县主要预期目标是：地区生产总值增长6%左右，城镇新增就业2万人；2025年，一般公共预算收入增长3%，固定资产投资增长2%。",
+        "今年全县主要预期目标是：地区生产总值增长6%左右，城镇新增就业2万人；到2030年，城镇调查失业率控制在5%以内。",
+        "今年全县主要预期目标是：地区生产总值增长6%左右，城镇新增就业2万人；去年12月，一般公共预算收入增长3%。",
+    ):
+        assert stated(text, 2026) == {"gdp_growth": (6.0, None, None), "new_urban_jobs": (2.0, None, None)}, text
     # A plan's own statement, opened by its words, goes on: its items are no year's targets.
     text = "今年全县主要预期目标是：地区生产总值增长6%左右；“十五五”时期一般公共预算收入年均增长4%，城镇新增就业累计10万人。"
     assert stated(text, 2026) == {"gdp_growth": (6.0, None, None)}
