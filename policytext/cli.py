@@ -199,7 +199,7 @@ def _parser():
     evaluate = sub.add_parser(
         "evaluate",
         help="score a model on labelled sentences",
-        description="Print accuracy, macro-F1, per-label precision/recall/F1 and a confusion matrix.",
+        description="Print accuracy, macro-F1, per-label precision/recall/F1 and a confusion matrix.\nEvery line is a case: a sentence on several lines is scored on each.",
         epilog="example:\n  policytext evaluate ../shared/eval/dev.jsonl --model models/default",
         formatter_class=_Formatter,
     )
@@ -381,7 +381,9 @@ def _run_evaluate(args, out, err):
 
     clf = _load_model(args.model)
     # A gold label the model cannot give would count against it in macro-F1 unnoticed: refused by line.
-    corpus = read_corpus(args.data, labels=clf.labels)
+    # Every line is a case: a test set drawn from reports repeats sentences
+    # (greetings, headings, slogans), and scoring a repeat once would change the figures.
+    corpus = read_corpus(args.data, labels=clf.labels, every_line=True)
     if not corpus.texts:
         raise ValueError(f"{', '.join(args.data)}: no labelled sentences to evaluate on")
     result = evaluate(corpus.labels, clf.predict(corpus.texts), clf.labels)

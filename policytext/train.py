@@ -613,7 +613,8 @@ def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=F
     _check_options("train_corpus", features=features, params=params, progress=progress)
     if labels is not None:
         labels = check_texts(labels, where="train_corpus", name="labels")
-    corpus = read_corpus(paths, labels=labels)
+    # The fold of the features trained with decides which lines are one sentence (and which labels conflict).
+    corpus = read_corpus(paths, labels=labels, features=features)
     files = document_files(paths)
     metadata = {"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)}
     if files:

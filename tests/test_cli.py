@@ -88,6 +88,15 @@ def test_evaluate_prints_the_figures(tmp_path, model_dir):
     assert sum(map(sum, result["confusion"])) == 2
 
 
+def test_evaluate_scores_every_line_of_the_test_file(tmp_path, model_dir):
+    # The test file was read as a training corpus: a sentence on several lines was scored once.
+    rows = [{"text": "新建高标准农田2000亩。", "label": "agriculture"}] + [{"text": "新建高标准农田2000亩。", "label": "safety"}] * 3
+    code, out, err = run("evaluate", str(write_jsonl(tmp_path / "d.jsonl", rows)), "--model", str(model_dir), "--json")
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert (result["n"], result["accuracy"], result["per_label"]["safety"]["support"]) == (4, 0.25, 3)
+
+
 def test_bad_model_path_is_one_clear_line(tmp_path):
     code, out, err = run("tag", str(tmp_path), "--model", str(tmp_path / "nomodel"))
     assert code == 1
