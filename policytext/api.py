@@ -339,7 +339,9 @@ def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int
         One label per input, in order. A text without a single n-gram of
         the model's (blank: empty or only white space; or only symbols and
         invisible characters the model does not know, such as ``"※"`` or a
-        lone BOM) is ``other``.
+        lone BOM) is ``other``; a model without an ``other`` label (custom
+        labels) gives such a text every label at probability 1/n, and the
+        first of its labels.
 
     Examples
     --------

@@ -97,6 +97,31 @@ def test_a_text_without_a_single_feature_is_other_like_a_blank_one(engine):
     assert classify_batch(FEATURELESS) == ["other"] * len(FEATURELESS)
 
 
+@pytest.fixture(scope="module")
+def yes_no_model():
+    from policytext.features import FeatureParams
+    from policytext.train import train
+
+    yes = ["治理河道黑臭水体。", "新增造林面积。", "建成污水处理厂。", "关停高污染企业。"]
+    no = ["完成固定资产投资。", "新增城镇就业。", "新建幼儿园。", "开展安全生产检查。", "引进招商项目。", "发放养老金。"]
+    with pytest.warns(UserWarning):
+        return train(yes + no, ["yes"] * len(yes) + ["no"] * len(no), features=FeatureParams(min_df=1), temperature=1.0)
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_featureless_text_is_uniform_for_a_model_without_other(yes_no_model, engine):
+    # With custom labels and no `other`, "" and "※" got the intercepts' label at up to 0.99997.
+    clf = yes_no_model
+    assert clf.labels == ["no", "yes"] and clf.intercept[0] != clf.intercept[1]
+    xs = ["", "   ", "※", "\ufeff", "治理河道黑臭水体。"] * 4  # 20 texts: past the few-texts path
+    for batch in (xs[:5], xs):
+        proba = clf.predict_proba(batch, engine=engine)
+        np.testing.assert_array_equal(proba[:4], np.full((4, 2), 0.5))
+        assert clf.predict(batch, engine=engine)[:5] == ["no", "no", "no", "no", "yes"]
+    [blank] = classify("※", model=clf)
+    assert (blank.label, blank.score) == ("no", 0.5)
+
+
 def test_classify_and_classify_batch_agree_on_invisible_and_unknown_characters():
     # classify reads U+200B and U+FEFF as white space: no sentence, as for blank text, which classify_batch tags other.
     for text in ("\u200b", "\ufeff", "\ufeff\u200b"):
