@@ -64,24 +64,16 @@ _MODEL_HELP = "model folder (default: the shipped model, or the folder $POLICYTE
 def _load_model(model):
     """The model ``--model`` names: a folder, or the default, which ``POLICYTEXT_MODEL`` may change.
 
-    A model that cannot be loaded is named with where it came from: a
-    variable left set in a shell profile is otherwise hard to think of.
+    A model the variable names that cannot be loaded is named with the
+    variable, by :func:`~policytext.api.load` itself.
     """
     from .api import load
-    from .errors import ModelError, ParameterError
+    from .errors import ParameterError
 
-    if model is not None:
-        if os.path.isfile(model):
-            folder = os.path.dirname(model) or "."
-            raise ParameterError(f"--model {model}: a model is a folder; give the folder that holds it ({folder})")
-        return load(model)
-    chosen = os.environ.get("POLICYTEXT_MODEL")
-    try:
-        return load()
-    except ModelError as exc:
-        if not chosen:
-            raise
-        raise ModelError(f"POLICYTEXT_MODEL={chosen}: {exc}; unset the variable to use the shipped model") from None
+    if model is not None and os.path.isfile(model):
+        folder = os.path.dirname(model) or "."
+        raise ParameterError(f"--model {model}: a model is a folder; give the folder that holds it ({folder})")
+    return load(model)
 
 
 def _parser():

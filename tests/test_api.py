@@ -574,3 +574,16 @@ def test_threads_loading_a_model_at_once_share_one_copy(tmp_path):
         models = list(pool.map(first_load, range(threads)))
     assert len({id(m) for m in models}) == 1
     assert models[0] is policytext.load(tmp_path)
+
+
+def test_a_model_the_variable_names_that_cannot_load_names_the_variable_in_python(tmp_path, monkeypatch):
+    # The command line named POLICYTEXT_MODEL; load() and classify() showed only a path the user never passed.
+    monkeypatch.setenv("POLICYTEXT_MODEL", str(tmp_path))
+    expected = f"POLICYTEXT_MODEL={tmp_path}: {tmp_path} is not a policytext model: model.json not found; unset the variable to use the shipped model"
+    for call in (policytext.load, lambda: classify_batch(["各位代表："])):
+        with pytest.raises(policytext.ModelError) as info:
+            call()
+        assert str(info.value) == expected
+    with pytest.raises(policytext.ModelError) as info:
+        policytext.load(tmp_path)  # a path given is named as given
+    assert str(info.value) == f"{tmp_path} is not a policytext model: model.json not found"
