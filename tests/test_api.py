@@ -517,6 +517,7 @@ def test_bad_texts_are_parameter_errors_as_bad_options_are(call, message):
 def _single_str_calls(tmp_path):
     from policytext import Classifier, metrics
     from policytext.corpus import read_corpus, read_documents
+    from policytext.summary import Summary
     from policytext.train import train_corpus
 
     corpus = write_jsonl(tmp_path / "c.jsonl", [{"text": "新建农田。", "label": "yes"}, {"text": "各位代表：", "label": "no"}])
@@ -528,6 +529,7 @@ def _single_str_calls(tmp_path):
         (lambda: read_documents([], labels="yes"), "read_documents", "labels", "'yes'", "label"),
         (lambda: train_corpus([corpus], labels="yes"), "train_corpus", "labels", "'yes'", "label"),
         (lambda: metrics.evaluate(["economy"], ["economy"], "eo"), "evaluate", "labels", "'eo'", "label"),
+        (lambda: Summary("yes"), "Summary", "labels", "'yes'", "label"),
         (lambda: metrics.evaluate("economy", ["economy"], ["economy"]), "evaluate", "y_true", "'economy'", "y_true"),
         (lambda: metrics.evaluate(["economy"], "economy", ["economy"]), "evaluate", "y_pred", "'economy'", "y_pred"),
     ]
@@ -587,3 +589,21 @@ def test_a_model_the_variable_names_that_cannot_load_names_the_variable_in_pytho
     with pytest.raises(policytext.ModelError) as info:
         policytext.load(tmp_path)  # a path given is named as given
     assert str(info.value) == f"{tmp_path} is not a policytext model: model.json not found"
+
+
+def test_summary_add_names_the_record_and_what_it_lacks():
+    # A record without "score" raised KeyError('score'), one of another label KeyError('yes'), from deep in the count.
+    from policytext.summary import Summary
+
+    record = {"text": "新建幼儿园3所。", "label": "livelihood", "score": 0.9, "probs": {"livelihood": 0.9, "other": 0.1}}
+    summary = Summary(["livelihood", "other"])
+    summary.add("r.txt", [record])
+    cases = [
+        ({k: v for k, v in record.items() if k != "score"}, "'records[1]' must be a record (a dict) with the fields 'label', 'text', 'score', got one without 'score': "),
+        (dict(record, label="yes"), "'records[1]' must be labelled one of the summary's labels ('livelihood', 'other'), got the label 'yes'"),
+        ("新建幼儿园3所。", "'records[1]' must be a record (a dict) with the fields 'label', 'text', 'score', got '新建幼儿园3所。'"),
+    ]
+    for bad, message in cases:
+        with pytest.raises(policytext.ParameterError) as info:
+            summary.add("s.txt", [record, bad])
+        assert str(info.value).startswith(f"Summary.add(): {message}")
