@@ -293,11 +293,18 @@ def train(texts, labels, *, features=None, params=None, metadata=None, temperatu
     return clf
 
 
-def _train(texts, labels, features, params, metadata, temperature, groups):
-    """:func:`train` on checked input, without its warning: :func:`train_with_documents` warns once, at the temperature the model keeps."""
+def _train(texts, labels, features, params, metadata, temperature, groups, order=LABELS):
+    """:func:`train` on checked input, without its warning: :func:`train_with_documents` warns once, at the temperature the model keeps.
+
+    The model's labels come in ``order`` (the guideline's by default, or
+    the labels a corpus was read with), then any others sorted. Any order
+    is safe: the estimators see label indices, and every array of the
+    model (coef, intercept, context stage, shares) is built in this one.
+    """
     features = features or default_features()
     params = params or TrainParams()
-    classes = sorted(set(labels), key=lambda c: (LABELS.index(c) if c in LABELS else len(LABELS), c))
+    order = list(order)
+    classes = sorted(set(labels), key=lambda c: (order.index(c) if c in order else len(order), c))
     if len(classes) < 2:
         raise ValueError(f"training needs at least two labels, got {classes}")
     index = {c: i for i, c in enumerate(classes)}
@@ -522,10 +529,15 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
     -------
     Classifier
     """
-    from tqdm import tqdm
-
     _check_options("train_with_documents", features=features, params=params, metadata=metadata, progress=progress)
     texts, labels, groups = _check_labelled("train_with_documents", texts, labels, groups)
+    return _train_with_documents(texts, labels, documents, groups, features, params, metadata, progress)
+
+
+def _train_with_documents(texts, labels, documents, groups, features, params, metadata, progress, order=LABELS):
+    """:func:`train_with_documents` on checked input, the model's labels in ``order`` (see :func:`_train`)."""
+    from tqdm import tqdm
+
     spans = [_document_sentences(doc) for doc in documents]
     fold_of = document_folds(documents)
     folds = len(np.unique(fold_of))
@@ -542,6 +554,7 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
             # With documents, the temperature comes from their held-out scores below.
             1.0 if documents else None,
             None if groups is None else groups + [doc.group for doc, doc_spans in zip(documents, spans) for _ in doc_spans],
+            order,
         )
         bar.update(1)
         if documents:
@@ -607,10 +620,19 @@ def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=F
     (``documents/*.json`` below ``paths``) train the sentence model; the
     documents also train the context stage (see :func:`train_with_documents`).
     Each file, and each document group, is a group for the temperature's
-    held-out scores.
+    held-out scores. The model's labels come in the order of ``labels``
+    (any order for ``None``: the guideline's labels first, then the others
+    sorted).
+
+    Warns
+    -----
+    UserWarning
+        For labels given (not the default seven, of which a corpus may use
+        some) that no sentence of the corpus has: the model cannot give them.
     """
     # Checked before the corpus is read, and in this function's name.
     _check_options("train_corpus", features=features, params=params, progress=progress)
+    named = labels is not LABELS  # the default seven are the guideline's, of which a corpus may use some
     if labels is not None:
         labels = check_texts(labels, where="train_corpus", name="labels")
     # The fold of the features trained with decides which lines are one sentence (and which labels conflict).
@@ -619,8 +641,19 @@ def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=F
     metadata = {"corpus_sha256": corpus.sha256, "corpus_files": len(corpus.files)}
     if files:
         metadata["documents_sha256"] = files_sha256(files)
+    documents = read_documents(files, labels=labels)
+    found = set(corpus.labels).union(*(doc.labels for doc in documents))
+    # A label named but never used was dropped silently: the model could never give it.
+    absent = [label for label in labels or () if label not in found]
+    if absent and named:
+        names = ", ".join(map(repr, absent))
+        warnings.warn(
+            f"no sentence of the corpus is labelled {names}, so the model cannot give {'it' if len(absent) == 1 else 'them'}: "
+            f"add sentences of {'it' if len(absent) == 1 else 'them'}, or leave {'it' if len(absent) == 1 else 'them'} out of the labels",
+            UserWarning,
+            stacklevel=2,
+        )
     # A corpus file is one writer's round: the temperature is fitted on scores of files held out whole.
     groups = [Path(record.path).name for record in corpus.records]
-    return train_with_documents(
-        corpus.texts, corpus.labels, read_documents(files, labels=labels), groups=groups, features=features, params=params, metadata=metadata, progress=progress
-    )
+    texts, all_labels, groups = _check_labelled("train_corpus", corpus.texts, corpus.labels, groups)
+    return _train_with_documents(texts, all_labels, documents, groups, features, params, metadata, progress, order=labels or LABELS)

@@ -537,3 +537,17 @@ def test_the_help_shows_a_pipe(command, capsys):
     help_text = capsys.readouterr().out
     assert f"cat report.txt | policytext {command} - -o " in help_text
     assert "- reads one plain-text document from standard input, named - in the output" in " ".join(help_text.split())
+
+
+def test_train_warns_of_a_named_label_without_sentences_and_keeps_the_labels_order(tmp_path):
+    # --labels yes,no,maybe on a corpus without `maybe` trained a model without it, silently, and stored no,yes.
+    rows = [{"text": f"治理{i}号河道黑臭水体。", "label": "yes"} for i in range(1, 4)] + [{"text": f"新建幼儿园{i}所。", "label": "no"} for i in range(1, 4)]
+    corpus = write_jsonl(tmp_path / "c.jsonl", rows)
+    code, out, err = run("train", str(corpus), "-o", str(tmp_path / "m"), "--labels", "yes,no,maybe", "--min-df", "1", "--no-progress")
+    assert (code, out) == (0, "")
+    assert err.startswith("policytext: warning: no sentence of the corpus is labelled 'maybe', so the model cannot give it: add sentences of it, or leave it out of the labels\n")
+    assert err.endswith(f"n-grams, labels yes,no; wrote {tmp_path / 'm'}\n")
+    from policytext import load
+
+    clf = load(tmp_path / "m")
+    assert clf.labels == ["yes", "no"] and clf.predict(["治理5号河道黑臭水体。", "新建幼儿园9所。"]) == ["yes", "no"]
