@@ -9,7 +9,9 @@ here, at the edge, and nowhere else:
 - 2: bad usage, a :class:`~policytext.errors.ParameterError`: an option, a
   format that disagrees with the output's extension or an extension that
   names none, an output that is a folder, a device, one of the inputs, in
-  no existing folder, or the same file as another output
+  no existing folder, or the same file as another output, an existing
+  output without ``--force`` (and, for ``train``, a ``-o`` that ``--force``
+  may not replace: a file, a link, a folder holding anything but a model)
 - 3: the job ran but some documents failed (each reported on stderr)
 - 130: interrupted (Ctrl-C); an output is cut back to whole documents, and
   targets keeps the documents read so far beside its output
@@ -349,10 +351,14 @@ def _run_train(args, out, err):
         if labels == []:
             raise ParameterError(f"--labels {args.labels!r} names no label; give labels separated by commas (economy,other), or 'any'")
     # Checked before training too (save_model checks again), so a refusal
-    # does not come after minutes of work.
+    # does not come after minutes of work. An output that exists, or that
+    # --force may not replace, is bad usage (exit 2), as it is for tag.
     if os.path.lexists(args.output) and not args.force:
-        raise FileExistsError(f"{args.output} already exists; add --force to replace it")
-    check_destination(args.output, force=args.force)
+        raise ParameterError(f"{args.output} already exists; add --force to replace it")
+    try:
+        check_destination(args.output, force=args.force)
+    except FileExistsError as exc:
+        raise ParameterError(str(exc)) from None
     # Without --min-df, the features are train_corpus's own default, so the shipped model rebuilds byte for byte.
     features = None if args.min_df is None else replace(default_features(), min_df=args.min_df)
     clf = train_corpus(args.corpus, labels=labels, features=features, progress=not args.no_progress)

@@ -63,8 +63,9 @@ def test_tag_reads_utf16_without_a_byte_order_mark(tmp_path, model_dir):
 
 
 def test_train_refuses_to_overwrite_and_reports_corpus_lines(tmp_path, model_dir, tiny_corpus):
+    # An existing output is bad usage, exit 2, as it is for tag (it was 1).
     code, out, err = run("train", str(tiny_corpus), "-o", str(model_dir))
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert err == f"policytext: error: {model_dir} already exists; add --force to replace it\n"
     bad = write_jsonl(tmp_path / "bad.jsonl", [{"text": "甲。", "label": "economy"}, {"text": "", "label": "other"}])
     code, out, err = run("train", str(bad), "-o", str(tmp_path / "m2"))
@@ -284,7 +285,7 @@ def test_train_force_replaces_only_a_model_folder(tmp_path, model_dir, tiny_corp
         found = "it holds notes.txt"
     before = sorted(p.name for p in tmp_path.rglob("*"))
     code, out, err = run("train", str(tiny_corpus), "-o", str(target), "--force")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     reason = "is not a model folder; --force" if make == "file" else f"is not a model folder ({found}); --force"
     assert err == f"policytext: error: {target} {reason} replaces only a model folder\n"
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
@@ -393,7 +394,7 @@ def test_train_refuses_a_link_as_its_output(tmp_path, model_dir, tiny_corpus):
     link = tmp_path / "mlink"
     link.symlink_to(model_dir)
     code, _, err = run("train", str(tiny_corpus), "-o", str(link), "--force")
-    assert (code, err) == (1, f"policytext: error: {link} is a link; give the model folder itself\n")
+    assert (code, err) == (2, f"policytext: error: {link} is a link; give the model folder itself\n")
 
 
 def test_usage_mistakes_about_outputs_exit_2_before_any_work(tmp_path, model_dir):
