@@ -552,3 +552,13 @@ def test_train_warns_of_a_named_label_without_sentences_and_keeps_the_labels_ord
 
     clf = load(tmp_path / "m")
     assert clf.labels == ["yes", "no"] and clf.predict(["治理5号河道黑臭水体。", "新建幼儿园9所。"]) == ["yes", "no"]
+
+
+def test_evaluate_aligns_chinese_labels_by_their_width(tmp_path):
+    # Labels were padded by characters: a Chinese label, two columns a character, pushed its figures right.
+    from policytext.metrics import evaluate, format_report
+
+    lines = format_report(evaluate(["环境保护", "其他", "yes"], ["环境保护", "其他", "yes"], ["环境保护", "其他", "yes"])).splitlines()
+    rows = [line for line in lines if line.endswith("1.000         1")]
+    assert rows == ["环境保护       1.000     1.000     1.000         1", "其他           1.000     1.000     1.000         1", "yes            1.000     1.000     1.000         1"]
+    assert lines[-4:] == ["             环境   其他    yes", "环境保护        1      0      0", "其他            0      1      0", "yes             0      0      1"]
