@@ -289,7 +289,7 @@ def train(texts, labels, *, features=None, params=None, metadata=None, temperatu
     _check_options("train", features=features, params=params, metadata=metadata, temperature=temperature)
     texts, labels, groups = _check_labelled("train", texts, labels, groups)
     clf = _train(texts, labels, features, params, metadata, temperature, groups)
-    _warn_of_a_small_corpus(clf, texts, labels, stacklevel=3)
+    _warn_of_a_small_corpus(clf, texts, labels, stacklevel=3, unfitted=temperature is None)
     return clf
 
 
@@ -335,7 +335,7 @@ def _train(texts, labels, features, params, metadata, temperature, groups, order
     )
 
 
-def _warn_of_a_small_corpus(clf, texts, labels, *, stacklevel):
+def _warn_of_a_small_corpus(clf, texts, labels, *, stacklevel, unfitted=True):
     """Warn of a corpus with fewer than :data:`TINY` sentences of some label, saying what the model kept of it.
 
     On a few sentences, an n-gram in ``min_df`` of them is rare: six
@@ -343,7 +343,9 @@ def _warn_of_a_small_corpus(clf, texts, labels, *, stacklevel):
     "。"), and every probability was 0.50, under a warning that spoke only
     of generalising. Whether the predictions are near uniform is measured,
     on the training sentences at the model's temperature, rather than
-    guessed from the count.
+    guessed from the count. ``unfitted``: the temperature was to be fitted
+    on held-out scores, which a label of one sentence leaves at 1.0, said
+    so (the scores are then not calibrated, and nothing showed it).
     """
     per_label = Counter(labels)
     counts = np.array([per_label[label] for label in clf.labels])
@@ -364,7 +366,10 @@ def _warn_of_a_small_corpus(clf, texts, labels, *, stacklevel):
         )
     else:
         note += f"{grams}. A model"
-    warnings.warn(note + " needs hundreds of sentences per label to generalise", UserWarning, stacklevel=stacklevel)
+    note += " needs hundreds of sentences per label to generalise"
+    if unfitted and rarest < 2:
+        note += "; with one sentence of a label the temperature cannot be fitted on held-out scores and stays 1.0, so the scores are not calibrated"
+    warnings.warn(note, UserWarning, stacklevel=stacklevel)
 
 
 def _weights(estimator, n_classes):
@@ -564,7 +569,7 @@ def _train_with_documents(texts, labels, documents, groups, features, params, me
         return clf
     clf.temperature, proba = _documents_temperature(proba, documents, clf.labels)
     # Warned of here, at the temperature the model keeps, not at the 1.0 it was fitted with.
-    _warn_of_a_small_corpus(clf, all_texts, all_labels, stacklevel=3)
+    _warn_of_a_small_corpus(clf, all_texts, all_labels, stacklevel=3, unfitted=False)
     clf.metadata["temperature_from"] = "documents"
     data = _context_data(documents, spans, proba, clf.labels, CONTEXT_WINDOW)
     clf.context = _fit_context(*data[:3], len(clf.labels), CONTEXT_C, CONTEXT_WINDOW)
