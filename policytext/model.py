@@ -381,7 +381,13 @@ class Classifier:
         k : int
             How many n-grams to return at most.
         label : str, optional
-            The label to explain; by default the predicted one.
+            The label to explain; by default the one :meth:`predict` gives
+            ``text`` read alone. ``classify`` and ``tag`` read a sentence
+            with its neighbours and paragraph, and their label may differ:
+            what the context stage adds is not explained by n-grams, so
+            ``explain(s.text)`` may explain another label than ``s.label``,
+            and ``explain(s.text, label=s.label)`` the sentence's own pull
+            towards it, not why the context gave it.
 
         Returns
         -------
