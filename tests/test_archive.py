@@ -2046,7 +2046,7 @@ def test_resuming_a_finished_output_with_another_model_is_refused_before_anythin
             sidecar.unlink()  # an output of a version that wrote none: its records' labels still tell
         err = io.StringIO()
         code = main(["tag", str(folder), "-o", str(out), "--summary", str(summary), "--resume", "--model", str(model), "--no-progress"], out=io.StringIO(), err=err)
-        assert (code, err.getvalue()) == (1, f"policytext: error: {out}: its records were tagged with the labels {labels}, and this model's labels are no, yes; resume with the model that wrote it, or start again without --resume\n")
+        assert (code, err.getvalue()) == (1, f"policytext: error: {out}: its records were tagged with the labels {labels}, and this model's labels are yes, no; resume with the model that wrote it, or start again without --resume\n")
         assert (out.read_bytes(), summary.read_bytes()) == before
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("rs.")) == [out.name] + ([] if old else [sidecar.name])
 
