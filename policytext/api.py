@@ -139,18 +139,31 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     changing its attributes (``clf.temperature = ...``) changes them for
     all. For a private copy to change, read the folder
     with :func:`policytext.modelfile.load_model`.
-    The environment variable ``POLICYTEXT_MODEL`` names another default.
+    The environment variable ``POLICYTEXT_MODEL`` names another default;
+    an error loading that model names the variable.
+
+    Raises
+    ------
+    ModelError
+        The folder holds no model, or a damaged one; for the default named
+        by ``POLICYTEXT_MODEL``, the message starts ``POLICYTEXT_MODEL=DIR:``.
 
     >>> clf = load()
     >>> clf.labels
     ['economy', 'agriculture', 'environment', 'safety', 'livelihood', 'governance', 'other']
     """
     check_params("load", {"path": optional(PATH)}, {"path": path})
-    if path is None:
-        path = os.environ.get("POLICYTEXT_MODEL") or default_model_path()
-    path = str(Path(path).resolve())
-    with _folder_lock(path):
-        return _cached(path, _stamp(path))
+    chosen = os.environ.get("POLICYTEXT_MODEL") if path is None else None
+    path = str(Path(path or chosen or default_model_path()).resolve())
+    try:
+        with _folder_lock(path):
+            return _cached(path, _stamp(path))
+    except ModelError as exc:
+        if not chosen:
+            raise
+        # A variable left set in a shell profile is hard to think of: the
+        # error says where the path came from, in Python as on the command line.
+        raise ModelError(f"POLICYTEXT_MODEL={chosen}: {exc}; unset the variable to use the shipped model") from None
 
 
 def resolve_model(model: ModelLike = None) -> Classifier:
@@ -339,7 +352,9 @@ def classify_batch(texts: Iterable[str], *, model: ModelLike = None, n_jobs: int
         One label per input, in order. A text without a single n-gram of
         the model's (blank: empty or only white space; or only symbols and
         invisible characters the model does not know, such as ``"※"`` or a
-        lone BOM) is ``other``.
+        lone BOM) is ``other``; a model without an ``other`` label (custom
+        labels) gives such a text every label at probability 1/n, and the
+        first of its labels.
 
     Examples
     --------

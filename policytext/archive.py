@@ -242,7 +242,9 @@ class JobResult:
     ``records`` holds every sentence record when ``tag_files`` had neither an
     output file nor a sink; ``summary`` the per-document shares;
     ``unsupported`` the files in the folders given that are of no format
-    policytext reads (a .doc, an image), which were not read.
+    policytext reads (a .doc, an image), which were not read;
+    ``records_to`` where the records were written instead of kept (the
+    output file, or ``"sink"``), None when they are in ``records``.
     """
 
     tagged: list[str] = field(default_factory=list)
@@ -251,7 +253,8 @@ class JobResult:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, warning): documents unlike the model's, copies, --meta rows unmatched
     summary: Summary | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
-    unsupported: list[str] = field(default_factory=list)  # last: a result built by position keeps its meaning
+    unsupported: list[str] = field(default_factory=list)  # after the others: a result built by position keeps its meaning
+    records_to: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -261,11 +264,34 @@ class JobResult:
         """The records as a pandas DataFrame, one row per sentence (the ``pandas`` extra).
 
         Columns as in a CSV output: file, index, start, end, section, text,
-        label, score and ``p_<label>`` per label.
+        part (review, plan or other), label, score and ``p_<label>`` per label.
+
+        Raises
+        ------
+        PolicytextError
+            When ``tag_files`` wrote the records to an output file or a sink
+            rather than keeping them (``records_to``): an empty frame would
+            read as "no sentences". The message says how to read the file.
         """
+        if self.records_to is not None:
+            # Read back here, the whole output would be loaded unasked (an archive's can be gigabytes).
+            where = "the sink given" if self.records_to == "sink" else self.records_to
+            hint = "" if self.records_to == "sink" else f"; read them with {_read_hint(self.records_to)}"
+            raise PolicytextError(f"JobResult.to_pandas(): the records were written to {where}, not kept{hint}")
         pd = import_pandas("JobResult.to_pandas()")
         labels = self.summary.labels if self.summary else []
         return pd.DataFrame([to_row(r, labels) for r in self.records], columns=table_columns(labels))
+
+
+def _read_hint(path):
+    """The pandas call that reads back a records output, by its format."""
+    from .tables import format_of
+
+    reader = {"jsonl": "read_json({!r}, lines=True)", "csv": "read_csv({!r})", "parquet": "read_parquet({!r})", "xlsx": "read_excel({!r})"}
+    try:
+        return "pandas." + reader[format_of(path)].format(path)
+    except ParameterError:  # a records output named without a table extension
+        return "pandas"
 
 
 def tag_files(
@@ -465,7 +491,7 @@ def tag_files(
     share_model = clf.shares if context and clf.context is not None and wants_summary else None
     domain = domain_check(clf) if wants_summary else None
     job_summary = Summary(clf.labels, evidence=evidence, meta_overrides=overrides, evidence_by=evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain)
-    result = JobResult(summary=job_summary)
+    result = JobResult(summary=job_summary, records_to=None if in_memory else "sink" if output is None else os.fspath(output))
     result.unsupported = found.unsupported
     if overrides:
         _warn_of_unmatched_meta(result, meta, unmatched_meta_rows(overrides, docs), on_warning)

@@ -9,7 +9,9 @@ here, at the edge, and nowhere else:
 - 2: bad usage, a :class:`~policytext.errors.ParameterError`: an option, a
   format that disagrees with the output's extension or an extension that
   names none, an output that is a folder, a device, one of the inputs, in
-  no existing folder, or the same file as another output
+  no existing folder, or the same file as another output, an existing
+  output without ``--force`` (and, for ``train``, a ``-o`` that ``--force``
+  may not replace: a file, a link, a folder holding anything but a model)
 - 3: the job ran but some documents failed (each reported on stderr)
 - 130: interrupted (Ctrl-C); an output is cut back to whole documents, and
   targets keeps the documents read so far beside its output
@@ -64,24 +66,16 @@ _MODEL_HELP = "model folder (default: the shipped model, or the folder $POLICYTE
 def _load_model(model):
     """The model ``--model`` names: a folder, or the default, which ``POLICYTEXT_MODEL`` may change.
 
-    A model that cannot be loaded is named with where it came from: a
-    variable left set in a shell profile is otherwise hard to think of.
+    A model the variable names that cannot be loaded is named with the
+    variable, by :func:`~policytext.api.load` itself.
     """
     from .api import load
-    from .errors import ModelError, ParameterError
+    from .errors import ParameterError
 
-    if model is not None:
-        if os.path.isfile(model):
-            folder = os.path.dirname(model) or "."
-            raise ParameterError(f"--model {model}: a model is a folder; give the folder that holds it ({folder})")
-        return load(model)
-    chosen = os.environ.get("POLICYTEXT_MODEL")
-    try:
-        return load()
-    except ModelError as exc:
-        if not chosen:
-            raise
-        raise ModelError(f"POLICYTEXT_MODEL={chosen}: {exc}; unset the variable to use the shipped model") from None
+    if model is not None and os.path.isfile(model):
+        folder = os.path.dirname(model) or "."
+        raise ParameterError(f"--model {model}: a model is a folder; give the folder that holds it ({folder})")
+    return load(model)
 
 
 def _parser():
@@ -199,7 +193,7 @@ def _parser():
     evaluate = sub.add_parser(
         "evaluate",
         help="score a model on labelled sentences",
-        description="Print accuracy, macro-F1, per-label precision/recall/F1 and a confusion matrix.",
+        description="Print accuracy, macro-F1, per-label precision/recall/F1 and a confusion matrix.\nEvery line is a case: a sentence on several lines is scored on each.",
         epilog="example:\n  policytext evaluate ../shared/eval/dev.jsonl --model models/default",
         formatter_class=_Formatter,
     )
@@ -357,10 +351,14 @@ def _run_train(args, out, err):
         if labels == []:
             raise ParameterError(f"--labels {args.labels!r} names no label; give labels separated by commas (economy,other), or 'any'")
     # Checked before training too (save_model checks again), so a refusal
-    # does not come after minutes of work.
+    # does not come after minutes of work. An output that exists, or that
+    # --force may not replace, is bad usage (exit 2), as it is for tag.
     if os.path.lexists(args.output) and not args.force:
-        raise FileExistsError(f"{args.output} already exists; add --force to replace it")
-    check_destination(args.output, force=args.force)
+        raise ParameterError(f"{args.output} already exists; add --force to replace it")
+    try:
+        check_destination(args.output, force=args.force)
+    except FileExistsError as exc:
+        raise ParameterError(str(exc)) from None
     # Without --min-df, the features are train_corpus's own default, so the shipped model rebuilds byte for byte.
     features = None if args.min_df is None else replace(default_features(), min_df=args.min_df)
     clf = train_corpus(args.corpus, labels=labels, features=features, progress=not args.no_progress)
@@ -381,7 +379,9 @@ def _run_evaluate(args, out, err):
 
     clf = _load_model(args.model)
     # A gold label the model cannot give would count against it in macro-F1 unnoticed: refused by line.
-    corpus = read_corpus(args.data, labels=clf.labels)
+    # Every line is a case: a test set drawn from reports repeats sentences
+    # (greetings, headings, slogans), and scoring a repeat once would change the figures.
+    corpus = read_corpus(args.data, labels=clf.labels, every_line=True)
     if not corpus.texts:
         raise ValueError(f"{', '.join(args.data)}: no labelled sentences to evaluate on")
     result = evaluate(corpus.labels, clf.predict(corpus.texts), clf.labels)

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._validation import check_texts
+from ._validation import BOOL, Constraint, check_params, check_texts
 from .errors import CorpusError
 
 __all__ = ["LABELS", "PARTS", "Record", "Corpus", "WrittenDocument", "read_corpus", "corpus_files", "document_files", "files_sha256", "read_documents"]
@@ -76,7 +76,19 @@ def corpus_files(paths):
     return files
 
 
-def read_corpus(paths, *, labels=LABELS):
+def _is_features(value):
+    from .features import FeatureParams  # here, when used: reading labels (LABELS) need not load numpy
+
+    return value is None or isinstance(value, FeatureParams)
+
+
+_READ_OPTIONS = {
+    "features": Constraint(_is_features, "None (the default features) or a FeatureParams"),
+    "every_line": BOOL,
+}
+
+
+def read_corpus(paths, *, labels=LABELS, features=None, every_line=False):
     """Read and check a corpus.
 
     Parameters
@@ -86,22 +98,35 @@ def read_corpus(paths, *, labels=LABELS):
     labels : sequence of str or None
         The allowed labels. ``None`` accepts any non-empty string, for
         custom label sets.
+    features : FeatureParams, optional
+        The features a model will be trained with (by default
+        :func:`~policytext.train.default_features`): two texts that their
+        fold makes one (white space, digits, traditional and simplified
+        characters, full-width forms, case) are one sentence to the model,
+        and two labels for it are a conflict.
+    every_line : bool
+        Keep every line as a record, as a test set is read: a repeated
+        sentence is a case each time, and one labelled two ways is two cases
+        rather than a conflict.
 
     Returns
     -------
     Corpus
         Records in file order, exact duplicates (same text, same label)
-        kept once, and a SHA-256 of the files' contents.
+        kept once unless ``every_line``, and a SHA-256 of the files' contents.
 
     Raises
     ------
     CorpusError
         Listing every line that does not parse, has no text, has a label
-        outside ``labels``, or gives a sentence another label than an
-        earlier line did, and every file that is empty or not UTF-8
-        (see also :func:`corpus_files`).
+        outside ``labels``, or (unless ``every_line``) gives a sentence
+        another label than an earlier line did, and every file that is
+        empty or not UTF-8 (see also :func:`corpus_files`). A file whose
+        lines are none of them JSON is one problem, not one per line.
     """
     allowed = None if labels is None else set(check_texts(labels, where="read_corpus", name="labels"))
+    check_params("read_corpus", _READ_OPTIONS, {"features": features, "every_line": every_line})
+    fold = _sentence_key(features)
     files = corpus_files(paths)
     digest = hashlib.sha256()
     problems, records, seen, texts = [], [], {}, set()
@@ -118,16 +143,24 @@ def read_corpus(paths, *, labels=LABELS):
             continue
         # JSON Lines end lines at "\n" only: json.dumps leaves U+2028 and
         # U+0085 unescaped inside strings, where str.splitlines() would break.
-        for number, line in enumerate(content.split("\n"), start=1):
-            if not line.strip():
-                continue
+        lines = [(number, line) for number, line in enumerate(content.split("\n"), start=1) if line.strip()]
+        if lines and not any(line.lstrip().startswith("{") for _, line in lines):
+            # A CSV or plain-text file: one line saying what is expected helps
+            # more than "not valid JSON" on each of its lines.
+            problems.append((str(path), 0, 'not JSON Lines: no line is a JSON object; the corpus needs one {"text": …, "label": …} per line'))
+            continue
+        for number, line in lines:
             record, problem = _parse_line(line, str(path), number, allowed)
             if problem:
                 problems.append((str(path), number, problem))
                 continue
-            # The model does not see white space: texts equal without it are
-            # the same sentence, and two labels for it are a conflict.
-            first = seen.get(key := "".join(record.text.split()))
+            if every_line:
+                records.append(record)
+                continue
+            # The model does not see what its fold removes (white space,
+            # digits, variants, width, case): texts equal after it are the
+            # same sentence to it, and two labels for it are a conflict.
+            first = seen.get(key := fold(record.text))
             if first is None:
                 seen[key] = record
             if first is None or first.label == record.label:
@@ -135,12 +168,22 @@ def read_corpus(paths, *, labels=LABELS):
                     texts.add(record.text)
                     records.append(record)
             else:
+                # Texts that differ only by digits or variants look like two sentences: say why they are one.
+                same = "" if "".join(first.text.split()) == "".join(record.text.split()) else f" ({first.text!r}, which the model reads as this text)"
                 problems.append(
-                    (str(path), number, f"labelled {record.label!r} here but {first.label!r} at {first.path}:{first.line}")
+                    (str(path), number, f"labelled {record.label!r} here but {first.label!r} at {first.path}:{first.line}{same}")
                 )
     if problems:
         raise CorpusError(problems)
     return Corpus(records=records, sha256=digest.hexdigest(), files=[str(f) for f in files])
+
+
+def _sentence_key(features):
+    """The text as the model of ``features`` sees it (by default a new model's): the key two lines are one sentence by."""
+    from .features import build_preprocessor
+    from .train import default_features  # here, not at import: train imports this module
+
+    return build_preprocessor(features or default_features())
 
 
 def _parse_line(line, path, number, allowed):

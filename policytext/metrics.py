@@ -92,10 +92,36 @@ def calibration(confidence, correct, *, bins=10):
     return {"ece": round(float(ece), 10), "bins": out}
 
 
+def _width(text):
+    """Columns ``text`` takes in a terminal: two for a wide (Chinese) character, one for others."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _left(text, width):
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text, width):
+    return " " * max(0, width - _width(text)) + text
+
+
+def _cut(text, width):
+    """The longest start of ``text`` that takes at most ``width`` columns."""
+    while _width(text) > width:
+        text = text[:-1]
+    return text
+
+
 def format_report(result):
-    """Render :func:`evaluate`'s result as a plain-text table."""
+    """Render :func:`evaluate`'s result as a plain-text table.
+
+    Labels are padded by the columns they take, not by characters, so that
+    Chinese labels (two columns a character) keep the figures aligned.
+    """
     labels = result["labels"]
-    width = max(len(label) for label in labels) + 2
+    width = max(_width(label) for label in labels) + 2
     lines = [
         f"sentences  {result['n']}",
         f"accuracy   {result['accuracy']:.4f}",
@@ -105,9 +131,9 @@ def format_report(result):
     ]
     for label in labels:
         m = result["per_label"][label]
-        lines.append(f"{label:<{width}}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10d}")
-    abbrev = [label[:5] for label in labels]
-    lines += ["", "confusion matrix (rows: gold, columns: predicted)", " " * width + "".join(f"{a:>7}" for a in abbrev)]
+        lines.append(f"{_left(label, width)}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10d}")
+    abbrev = [_cut(label, 5) for label in labels]
+    lines += ["", "confusion matrix (rows: gold, columns: predicted)", " " * width + "".join(_right(a, 7) for a in abbrev)]
     for label, row in zip(labels, result["confusion"]):
-        lines.append(f"{label:<{width}}" + "".join(f"{v:>7d}" for v in row))
+        lines.append(_left(label, width) + "".join(f"{v:>7d}" for v in row))
     return "\n".join(lines)

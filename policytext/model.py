@@ -208,8 +208,12 @@ class Classifier:
         # scores: the most frequent label, economy. It says nothing about any
         # area, which is what `other` stands for. The mask comes with the
         # scores (the engine's norm column), so finding such texts costs no pass over them.
-        if featureless.any() and "other" in self.labels:
-            scores[featureless] = np.where(self.classes_ == "other", 0.0, -_BLANK_MARGIN)
+        if featureless.any():
+            # A model without `other` (custom labels) has no label for "says
+            # nothing": equal scores give every label the same probability,
+            # 1/n, rather than the intercepts' label at a confidence the text
+            # gives no ground for; its label is then the first of ``classes_``.
+            scores[featureless] = np.where(self.classes_ == "other", 0.0, -_BLANK_MARGIN) if "other" in self.labels else 0.0
         return scores
 
     def _linear_scores(self, texts, engine):
@@ -255,7 +259,9 @@ class Classifier:
         ndarray of shape (n_texts, n_classes)
             Columns follow ``classes_``: the softmax of
             :meth:`decision_function` over the model's temperature, fitted on
-            held-out scores.
+            held-out scores. A text without a single n-gram the model knows
+            (blank, ``"※"``) is ``other`` with probability 1, or, for a model
+            without an ``other`` label, every label at 1/n.
 
         Examples
         --------
@@ -375,7 +381,13 @@ class Classifier:
         k : int
             How many n-grams to return at most.
         label : str, optional
-            The label to explain; by default the predicted one.
+            The label to explain; by default the one :meth:`predict` gives
+            ``text`` read alone. ``classify`` and ``tag`` read a sentence
+            with its neighbours and paragraph, and their label may differ:
+            what the context stage adds is not explained by n-grams, so
+            ``explain(s.text)`` may explain another label than ``s.label``,
+            and ``explain(s.text, label=s.label)`` the sentence's own pull
+            towards it, not why the context gave it.
 
         Returns
         -------

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import check_texts, refusal, short_repr
 from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
@@ -221,7 +222,8 @@ class Summary:
     """
 
     def __init__(self, labels, *, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False, domain=None):
-        self.labels = list(labels)
+        # A lone str is iterable: refused, as every labels argument is, not read as labels of one character each.
+        self.labels = check_texts(labels, where="Summary", name="labels")
         self.domain = domain
         self.evidence, self.evidence_by = evidence, evidence_by
         self.overrides = meta_overrides or {}
@@ -230,12 +232,29 @@ class Summary:
         self._kept = {}  # doc -> (ShareSums of sentences, of characters), for the panel
 
     def add(self, doc, records, *, meta=None):
-        """Add a document's row from its records (dicts, or a RecordBatch counted from its lists)."""
+        """Add a document's row from its records (dicts, or a RecordBatch counted from its lists).
+
+        Raises
+        ------
+        ParameterError
+            A record is not a dict with ``label`` (one of :attr:`labels`),
+            ``text`` and ``score`` (and ``probs`` with a share model or
+            ``keep_for_panel``), naming the record and what it lacks.
+        """
         tally = self.tally()
         if isinstance(records, RecordBatch):
             tally.add_batch(records)
         else:
-            for r in records:
+            needed = ("label", "text", "score", "probs") if tally.keep_sums else ("label", "text", "score")
+            for i, r in enumerate(records):
+                # Checked here: a missing field or another model's label failed deep in the count as a bare KeyError.
+                missing = [name for name in needed if name not in r] if isinstance(r, dict) else None
+                if missing is None or missing:
+                    allowed = f"a record (a dict) with the field{'s' if len(needed) > 1 else ''} {', '.join(map(repr, needed))}"
+                    got = short_repr(r) if missing is None else f"one without {', '.join(map(repr, missing))}: {short_repr(r)}"
+                    raise refusal("Summary.add", f"records[{i}]", allowed, got)
+                if r["label"] not in tally.count:
+                    raise refusal("Summary.add", f"records[{i}]", f"labelled one of the summary's labels ({', '.join(map(repr, self.labels))})", f"the label {short_repr(r['label'])}")
                 tally.add(r)
         self.add_tally(doc, tally, meta=meta)
 

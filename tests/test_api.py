@@ -97,6 +97,31 @@ def test_a_text_without_a_single_feature_is_other_like_a_blank_one(engine):
     assert classify_batch(FEATURELESS) == ["other"] * len(FEATURELESS)
 
 
+@pytest.fixture(scope="module")
+def yes_no_model():
+    from policytext.features import FeatureParams
+    from policytext.train import train
+
+    yes = ["治理河道黑臭水体。", "新增造林面积。", "建成污水处理厂。", "关停高污染企业。"]
+    no = ["完成固定资产投资。", "新增城镇就业。", "新建幼儿园。", "开展安全生产检查。", "引进招商项目。", "发放养老金。"]
+    with pytest.warns(UserWarning):
+        return train(yes + no, ["yes"] * len(yes) + ["no"] * len(no), features=FeatureParams(min_df=1), temperature=1.0)
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_featureless_text_is_uniform_for_a_model_without_other(yes_no_model, engine):
+    # With custom labels and no `other`, "" and "※" got the intercepts' label at up to 0.99997.
+    clf = yes_no_model
+    assert clf.labels == ["no", "yes"] and clf.intercept[0] != clf.intercept[1]
+    xs = ["", "   ", "※", "\ufeff", "治理河道黑臭水体。"] * 4  # 20 texts: past the few-texts path
+    for batch in (xs[:5], xs):
+        proba = clf.predict_proba(batch, engine=engine)
+        np.testing.assert_array_equal(proba[:4], np.full((4, 2), 0.5))
+        assert clf.predict(batch, engine=engine)[:5] == ["no", "no", "no", "no", "yes"]
+    [blank] = classify("※", model=clf)
+    assert (blank.label, blank.score) == ("no", 0.5)
+
+
 def test_classify_and_classify_batch_agree_on_invisible_and_unknown_characters():
     # classify reads U+200B and U+FEFF as white space: no sentence, as for blank text, which classify_batch tags other.
     for text in ("\u200b", "\ufeff", "\ufeff\u200b"):
@@ -492,6 +517,7 @@ def test_bad_texts_are_parameter_errors_as_bad_options_are(call, message):
 def _single_str_calls(tmp_path):
     from policytext import Classifier, metrics
     from policytext.corpus import read_corpus, read_documents
+    from policytext.summary import Summary
     from policytext.train import train_corpus
 
     corpus = write_jsonl(tmp_path / "c.jsonl", [{"text": "新建农田。", "label": "yes"}, {"text": "各位代表：", "label": "no"}])
@@ -503,6 +529,7 @@ def _single_str_calls(tmp_path):
         (lambda: read_documents([], labels="yes"), "read_documents", "labels", "'yes'", "label"),
         (lambda: train_corpus([corpus], labels="yes"), "train_corpus", "labels", "'yes'", "label"),
         (lambda: metrics.evaluate(["economy"], ["economy"], "eo"), "evaluate", "labels", "'eo'", "label"),
+        (lambda: Summary("yes"), "Summary", "labels", "'yes'", "label"),
         (lambda: metrics.evaluate("economy", ["economy"], ["economy"]), "evaluate", "y_true", "'economy'", "y_true"),
         (lambda: metrics.evaluate(["economy"], "economy", ["economy"]), "evaluate", "y_pred", "'economy'", "y_pred"),
     ]
@@ -549,3 +576,34 @@ def test_threads_loading_a_model_at_once_share_one_copy(tmp_path):
         models = list(pool.map(first_load, range(threads)))
     assert len({id(m) for m in models}) == 1
     assert models[0] is policytext.load(tmp_path)
+
+
+def test_a_model_the_variable_names_that_cannot_load_names_the_variable_in_python(tmp_path, monkeypatch):
+    # The command line named POLICYTEXT_MODEL; load() and classify() showed only a path the user never passed.
+    monkeypatch.setenv("POLICYTEXT_MODEL", str(tmp_path))
+    expected = f"POLICYTEXT_MODEL={tmp_path}: {tmp_path} is not a policytext model: model.json not found; unset the variable to use the shipped model"
+    for call in (policytext.load, lambda: classify_batch(["各位代表："])):
+        with pytest.raises(policytext.ModelError) as info:
+            call()
+        assert str(info.value) == expected
+    with pytest.raises(policytext.ModelError) as info:
+        policytext.load(tmp_path)  # a path given is named as given
+    assert str(info.value) == f"{tmp_path} is not a policytext model: model.json not found"
+
+
+def test_summary_add_names_the_record_and_what_it_lacks():
+    # A record without "score" raised KeyError('score'), one of another label KeyError('yes'), from deep in the count.
+    from policytext.summary import Summary
+
+    record = {"text": "新建幼儿园3所。", "label": "livelihood", "score": 0.9, "probs": {"livelihood": 0.9, "other": 0.1}}
+    summary = Summary(["livelihood", "other"])
+    summary.add("r.txt", [record])
+    cases = [
+        ({k: v for k, v in record.items() if k != "score"}, "'records[1]' must be a record (a dict) with the fields 'label', 'text', 'score', got one without 'score': "),
+        (dict(record, label="yes"), "'records[1]' must be labelled one of the summary's labels ('livelihood', 'other'), got the label 'yes'"),
+        ("新建幼儿园3所。", "'records[1]' must be a record (a dict) with the fields 'label', 'text', 'score', got '新建幼儿园3所。'"),
+    ]
+    for bad, message in cases:
+        with pytest.raises(policytext.ParameterError) as info:
+            summary.add("s.txt", [record, bad])
+        assert str(info.value).startswith(f"Summary.add(): {message}")

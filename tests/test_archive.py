@@ -2109,7 +2109,7 @@ def test_resuming_a_finished_output_with_another_model_is_refused_before_anythin
             sidecar.unlink()  # an output of a version that wrote none: its records' labels still tell
         err = io.StringIO()
         code = main(["tag", str(folder), "-o", str(out), "--summary", str(summary), "--resume", "--model", str(model), "--no-progress"], out=io.StringIO(), err=err)
-        assert (code, err.getvalue()) == (1, f"policytext: error: {out}: its records were tagged with the labels {labels}, and this model's labels are no, yes; resume with the model that wrote it, or start again without --resume\n")
+        assert (code, err.getvalue()) == (1, f"policytext: error: {out}: its records were tagged with the labels {labels}, and this model's labels are yes, no; resume with the model that wrote it, or start again without --resume\n")
         assert (out.read_bytes(), summary.read_bytes()) == before
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("rs.")) == [out.name] + ([] if old else [sidecar.name])
 
@@ -2190,3 +2190,23 @@ def test_standard_input_is_a_document_named_dash_read_in_this_process_whatever_t
     assert [(r["file"], r["text"]) for r in result.records if r["file"] == "-"] == [("-", "新建高标准农田3000亩。")]
     with pytest.raises(policytext.ParameterError, match="'stdin' must be None or a binary file open for reading"):
         tag_files(["-"], stdin=io.StringIO("新建高标准农田3000亩。"))
+
+
+def test_to_pandas_after_an_output_file_says_where_the_records_went(tmp_path, tiny_model):
+    # It returned an empty frame, silently, while the file held every record.
+    import io
+
+    report = tmp_path / "r.txt"
+    report.write_text("新建高标准农田3000亩。", encoding="utf-8")
+    kept = tag_files([str(report)], model=tiny_model)
+    assert len(kept.to_pandas()) == 1 and kept.records_to is None
+    for name, reader in (("labels.jsonl", "read_json({!r}, lines=True)"), ("labels.csv", "read_csv({!r})")):
+        out = str(tmp_path / name)
+        result = tag_files([str(report)], output=out, model=tiny_model)
+        with pytest.raises(PolicytextError) as info:
+            result.to_pandas()
+        assert str(info.value) == f"JobResult.to_pandas(): the records were written to {out}, not kept; read them with pandas.{reader.format(out)}"
+    streamed = tag_files([str(report)], sink=io.StringIO(), model=tiny_model)
+    with pytest.raises(PolicytextError, match=r"^JobResult.to_pandas\(\): the records were written to the sink given, not kept$"):
+        streamed.to_pandas()
+    assert "part" in type(result).to_pandas.__doc__

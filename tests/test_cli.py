@@ -63,8 +63,9 @@ def test_tag_reads_utf16_without_a_byte_order_mark(tmp_path, model_dir):
 
 
 def test_train_refuses_to_overwrite_and_reports_corpus_lines(tmp_path, model_dir, tiny_corpus):
+    # An existing output is bad usage, exit 2, as it is for tag (it was 1).
     code, out, err = run("train", str(tiny_corpus), "-o", str(model_dir))
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert err == f"policytext: error: {model_dir} already exists; add --force to replace it\n"
     bad = write_jsonl(tmp_path / "bad.jsonl", [{"text": "甲。", "label": "economy"}, {"text": "", "label": "other"}])
     code, out, err = run("train", str(bad), "-o", str(tmp_path / "m2"))
@@ -86,6 +87,15 @@ def test_evaluate_prints_the_figures(tmp_path, model_dir):
     result = json.loads(out)
     assert result["n"] == 2 and 0 <= result["macro_f1"] <= 1
     assert sum(map(sum, result["confusion"])) == 2
+
+
+def test_evaluate_scores_every_line_of_the_test_file(tmp_path, model_dir):
+    # The test file was read as a training corpus: a sentence on several lines was scored once.
+    rows = [{"text": "新建高标准农田2000亩。", "label": "agriculture"}] + [{"text": "新建高标准农田2000亩。", "label": "safety"}] * 3
+    code, out, err = run("evaluate", str(write_jsonl(tmp_path / "d.jsonl", rows)), "--model", str(model_dir), "--json")
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert (result["n"], result["accuracy"], result["per_label"]["safety"]["support"]) == (4, 0.25, 3)
 
 
 def test_bad_model_path_is_one_clear_line(tmp_path):
@@ -275,7 +285,7 @@ def test_train_force_replaces_only_a_model_folder(tmp_path, model_dir, tiny_corp
         found = "it holds notes.txt"
     before = sorted(p.name for p in tmp_path.rglob("*"))
     code, out, err = run("train", str(tiny_corpus), "-o", str(target), "--force")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     reason = "is not a model folder; --force" if make == "file" else f"is not a model folder ({found}); --force"
     assert err == f"policytext: error: {target} {reason} replaces only a model folder\n"
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
@@ -384,7 +394,7 @@ def test_train_refuses_a_link_as_its_output(tmp_path, model_dir, tiny_corpus):
     link = tmp_path / "mlink"
     link.symlink_to(model_dir)
     code, _, err = run("train", str(tiny_corpus), "-o", str(link), "--force")
-    assert (code, err) == (1, f"policytext: error: {link} is a link; give the model folder itself\n")
+    assert (code, err) == (2, f"policytext: error: {link} is a link; give the model folder itself\n")
 
 
 def test_usage_mistakes_about_outputs_exit_2_before_any_work(tmp_path, model_dir):
@@ -528,3 +538,27 @@ def test_the_help_shows_a_pipe(command, capsys):
     help_text = capsys.readouterr().out
     assert f"cat report.txt | policytext {command} - -o " in help_text
     assert "- reads one plain-text document from standard input, named - in the output" in " ".join(help_text.split())
+
+
+def test_train_warns_of_a_named_label_without_sentences_and_keeps_the_labels_order(tmp_path):
+    # --labels yes,no,maybe on a corpus without `maybe` trained a model without it, silently, and stored no,yes.
+    rows = [{"text": f"治理{i}号河道黑臭水体。", "label": "yes"} for i in range(1, 4)] + [{"text": f"新建幼儿园{i}所。", "label": "no"} for i in range(1, 4)]
+    corpus = write_jsonl(tmp_path / "c.jsonl", rows)
+    code, out, err = run("train", str(corpus), "-o", str(tmp_path / "m"), "--labels", "yes,no,maybe", "--min-df", "1", "--no-progress")
+    assert (code, out) == (0, "")
+    assert err.startswith("policytext: warning: no sentence of the corpus is labelled 'maybe', so the model cannot give it: add sentences of it, or leave it out of the labels\n")
+    assert err.endswith(f"n-grams, labels yes,no; wrote {tmp_path / 'm'}\n")
+    from policytext import load
+
+    clf = load(tmp_path / "m")
+    assert clf.labels == ["yes", "no"] and clf.predict(["治理5号河道黑臭水体。", "新建幼儿园9所。"]) == ["yes", "no"]
+
+
+def test_evaluate_aligns_chinese_labels_by_their_width(tmp_path):
+    # Labels were padded by characters: a Chinese label, two columns a character, pushed its figures right.
+    from policytext.metrics import evaluate, format_report
+
+    lines = format_report(evaluate(["环境保护", "其他", "yes"], ["环境保护", "其他", "yes"], ["环境保护", "其他", "yes"])).splitlines()
+    rows = [line for line in lines if line.endswith("1.000         1")]
+    assert rows == ["环境保护       1.000     1.000     1.000         1", "其他           1.000     1.000     1.000         1", "yes            1.000     1.000     1.000         1"]
+    assert lines[-4:] == ["             环境   其他    yes", "环境保护        1      0      0", "其他            0      1      0", "yes             0      0      1"]

@@ -213,3 +213,44 @@ def test_written_documents_take_any_label_when_asked():
 def test_an_exact_duplicate_of_a_white_space_variant_is_read_once(tmp_path):
     rows = [{"text": "发展经济。", "label": "economy"}, {"text": "发展 经济。", "label": "economy"}, {"text": "发展 经济。", "label": "economy"}]
     assert read_corpus(write_jsonl(tmp_path / "c.jsonl", rows)).texts == ["发展经济。", "发展 经济。"]
+
+
+def test_texts_the_feature_fold_makes_one_sentence_conflict_with_both_line_numbers(tmp_path):
+    # Only white-space variants were refused; digits, traditional characters and
+    # full-width forms are folded too, so the model saw one text with two labels.
+    rows = [
+        {"text": "新建幼儿园3所。", "label": "livelihood"},
+        {"text": "新建幼儿园5所。", "label": "other"},
+        {"text": "新建高标准农田。", "label": "agriculture"},
+        {"text": "新建高標準農田。", "label": "economy"},
+        {"text": "ＧＤＰ增长。", "label": "economy"},
+        {"text": "gdp增长。", "label": "other"},
+    ]
+    path = write_jsonl(tmp_path / "c.jsonl", rows)
+    with pytest.raises(CorpusError) as info:
+        read_corpus(path)
+    assert [(line, msg) for _, line, msg in info.value.problems] == [
+        (2, f"labelled 'other' here but 'livelihood' at {path}:1 ('新建幼儿园3所。', which the model reads as this text)"),
+        (4, f"labelled 'economy' here but 'agriculture' at {path}:3 ('新建高标准农田。', which the model reads as this text)"),
+        (6, f"labelled 'other' here but 'economy' at {path}:5 ('ＧＤＰ增长。', which the model reads as this text)"),
+    ]
+    # Features that keep digits tell the first two apart.
+    from policytext.features import FeatureParams
+
+    kept = read_corpus(write_jsonl(tmp_path / "d.jsonl", rows[:2]), features=FeatureParams(fold_digits=False))
+    assert kept.labels == ["livelihood", "other"]
+
+
+def test_every_line_keeps_repeats_and_differing_labels_as_cases(tmp_path):
+    rows = [{"text": "各位代表：", "label": "other"}] * 3 + [{"text": "各位代表：", "label": "economy"}]
+    corpus = read_corpus(write_jsonl(tmp_path / "t.jsonl", rows), every_line=True)
+    assert (corpus.texts, corpus.labels) == (["各位代表："] * 4, ["other"] * 3 + ["economy"])
+
+
+def test_a_file_with_no_json_line_is_one_problem(tmp_path):
+    # A CSV corpus was refused with "not valid JSON" once per line.
+    path = tmp_path / "c.csv"
+    path.write_text("text,label\n新建农田。,agriculture\n发展经济。,economy\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        read_corpus(path)
+    assert str(info.value) == f'{path}: not JSON Lines: no line is a JSON object; the corpus needs one {{"text": …, "label": …}} per line'

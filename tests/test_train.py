@@ -173,3 +173,20 @@ def test_a_tiny_corpus_is_warned_of_with_the_n_grams_kept_and_near_uniform_predi
         "training on 6 sentences, 3 for the rarest label ('agriculture'); 156 n-grams are in 1 or more of them (min_df=1) "
         "and were kept. A model needs hundreds of sentences per label to generalise"
     ]
+
+
+def test_a_label_of_one_sentence_is_warned_of_as_leaving_the_scores_uncalibrated():
+    # With one sentence of a label, no fold can hold it out: the temperature stayed 1.0 and nothing said so.
+    texts, labels = SIX[:4], SIX_LABELS[:4]  # three of agriculture, one of safety
+    with pytest.warns(UserWarning) as record:
+        clf = train(texts, labels, features=FeatureParams(min_df=1))
+    assert clf.temperature == 1.0
+    assert [str(w.message) for w in record] == [
+        "training on 4 sentences, 1 for the rarest label ('safety'); 108 n-grams are in 1 or more of them (min_df=1) "
+        "and were kept. A model needs hundreds of sentences per label to generalise; with one sentence of a label the "
+        "temperature cannot be fitted on held-out scores and stays 1.0, so the scores are not calibrated"
+    ]
+    # A temperature given is the caller's: nothing to warn of.
+    with pytest.warns(UserWarning) as record:
+        train(texts, labels, features=FeatureParams(min_df=1), temperature=1.0)
+    assert not str(record[0].message).endswith("not calibrated")
