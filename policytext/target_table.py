@@ -212,21 +212,7 @@ def targets_files(
             warnings.warn(_keep_partial(output, table.documents, len(found.documents), write), UserWarning, stacklevel=2)
     if output is not None:
         write(output)
-        _drop_stale_partial(output)
     return table
-
-
-def _drop_stale_partial(output):
-    """Remove the partial table an earlier stopped run left beside ``output``, now that the complete one is written.
-
-    Left there, it sat beside the complete table as if it were another
-    result. Only a targets table policytext wrote is removed, never a file of the user's.
-    """
-    from .records import own_output
-
-    partial = _partial_path(output)
-    if os.path.isfile(partial) and own_output("targets", partial):
-        os.remove(partial)
 
 
 def _partial_path(output):

@@ -146,24 +146,6 @@ def test_an_interrupted_job_keeps_the_documents_it_read_beside_the_output_and_le
     assert partial.read_text(encoding="utf-8") == "my notes\n"
 
 
-def test_a_complete_rerun_removes_the_partial_table_of_its_output_only(three, tmp_path):
-    # An interrupted run's targets.partial.csv stayed beside the complete table a rerun wrote.
-    out, partial = tmp_path / "targets.csv", tmp_path / "targets.partial.csv"
-
-    def interrupt(path, reason):
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning):
-        targets_files(three, output=out, on_error=interrupt)
-    other = tmp_path / "other.partial.csv"
-    other.write_bytes(partial.read_bytes())  # another output's partial table: not this run's to remove
-    targets_files(three, output=out, on_error=lambda path, reason: None)
-    assert out.exists() and not partial.exists() and other.exists()
-    partial.write_text("my notes\n", encoding="utf-8")  # a file of the user's is never removed
-    targets_files(three, output=out, on_error=lambda path, reason: None)
-    assert partial.read_text(encoding="utf-8") == "my notes\n"
-
-
 def test_a_job_failing_part_way_writes_the_documents_it_read(three, tmp_path):
     out, partial = tmp_path / "targets.csv", tmp_path / "targets.partial.csv"
 
