@@ -156,6 +156,9 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     chosen = os.environ.get("POLICYTEXT_MODEL") if path is None else None
     path = str(Path(path or chosen or default_model_path()).resolve())
     try:
+        if os.path.isfile(path):
+            # The usual slip: the folder's model.json named instead of the folder.
+            raise ModelError(f"{path}: a model is a folder; give the folder that holds it ({os.path.dirname(path)})")
         with _folder_lock(path):
             return _cached(path, _stamp(path))
     except ModelError as exc:

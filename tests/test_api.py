@@ -607,3 +607,16 @@ def test_summary_add_names_the_record_and_what_it_lacks():
         with pytest.raises(policytext.ParameterError) as info:
             summary.add("s.txt", [record, bad])
         assert str(info.value).startswith(f"Summary.add(): {message}")
+
+
+def test_a_model_file_named_instead_of_its_folder_says_so(tmp_path, monkeypatch):
+    # A review (rv12): load(".../model.json") said ".../model.json is not a policytext model:
+    # model.json not found"; the command line's --model FILE said what to do.
+    shipped = policytext.api.default_model_path() / "model.json"
+    with pytest.raises(policytext.ModelError) as info:
+        policytext.load(shipped)
+    assert str(info.value) == f"{shipped}: a model is a folder; give the folder that holds it ({shipped.parent})"
+    monkeypatch.setenv("POLICYTEXT_MODEL", str(shipped))
+    with pytest.raises(policytext.ModelError) as info:
+        policytext.load()
+    assert str(info.value).startswith(f"POLICYTEXT_MODEL={shipped}: {shipped}: a model is a folder")
