@@ -27,7 +27,7 @@ from .places import LEVELS, parse_place
 from .records import RecordBatch, named_few, same_document, shown
 from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
-from .variants import to_simplified
+from .variants import ascii_digits, to_simplified
 
 __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "unmatched_meta_note", "unmatched_meta_rows", "with_meta"]
 
@@ -35,15 +35,6 @@ __all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pand
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
 _YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_FULL_WIDTH_DIGIT = re.compile("[０-９]")
-
-
-def _ascii_digits(text):
-    """``text`` with full-width digits as ASCII ones."""
-    # str.translate looks every character up in the table, a tenth of the
-    # time of reading a document's head; most heads have no such digit.
-    return text.translate(_FULL_WIDTH_DIGITS) if _FULL_WIDTH_DIGIT.search(text) else text
 
 
 def _is_title(line):
@@ -132,7 +123,7 @@ def document_meta(path, text):
     # A web page's first lines are often its menu ("您的位置: 首页 > 要闻"):
     # then the title is a later line, or the place is in the session line
     # ("在云南省第十四届人民代表大会第四次会议上").
-    lines = [_ascii_digits(line.strip()) for line in head.splitlines()[:_HEAD_LINES]]
+    lines = [ascii_digits(line.strip()) for line in head.splitlines()[:_HEAD_LINES]]
     titles = [line for line in lines if line != title and _is_title(line)]
     # The session line may be wrapped ("在广东省第十四届" / "人民代表大会…"); its date comes before it.
     session = _session_line(lines)
@@ -150,7 +141,7 @@ def document_meta(path, text):
             meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
         if session and where == "session line":
             source = session.group()  # its date, not the place, gives the year
-        found = [year_number(y) for y in _YEAR.findall(_ascii_digits(source))]
+        found = [year_number(y) for y in _YEAR.findall(ascii_digits(source))]
         if not found and where == "file name":
             found = [int(y) for y in _YEAR_IN_NAME.findall(source)]
         if found:
@@ -555,9 +546,9 @@ class _Tally:
             if part == "plan" and task is not None and label != _NO_WORK_AREA and not (task == "heading" and names_part(text)):
                 # The outermost: a task of the year's section may name the plan ("（二）高质量推进
                 # “十五五”规划农业重大工程" under "三、2026年重点工作").
-                periods = [period for period in map(plan_period, section) if period]
+                period = next(filter(None, map(plan_period, section)), None)
                 parent = next((h for h in reversed(section) if numbered_task(h) == "heading"), None)
-                self.plan_tasks.append((label, task, parent, periods[0] if periods else None))
+                self.plan_tasks.append((label, task, parent, period))
 
     def first_tasks(self):
         """label -> its place among the work areas of the year's tasks in the plan part, in the order they first come.

@@ -20,7 +20,8 @@ a time.
 
 The readers of structure (:mod:`policytext.parts`, :mod:`policytext.target_extraction`,
 :func:`policytext.summary.document_meta`) fold with the same table through
-:func:`to_simplified`, so their cue words read "預期目標" as "预期目标".
+:func:`to_simplified`, so their cue words read "預期目標" as "预期目标"; and
+they read full-width digits ("２０２６年") through :func:`ascii_digits`.
 """
 
 import functools
@@ -28,7 +29,7 @@ import re
 
 from .features import FOLD_LIMIT
 
-__all__ = ["opencc_t2s", "to_simplified"]
+__all__ = ["ascii_digits", "opencc_t2s", "to_simplified"]
 
 _TABLES = ("CJK_Compatibility_Ideographs.txt", "TSCharacters.txt")
 
@@ -114,3 +115,17 @@ def to_simplified(text: str) -> str:
 
 
 _FEW = 64  # traditional characters replaced one by one; more, and the text is translated whole
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULL_WIDTH_DIGIT = re.compile("[０-９]")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with its full-width digits as ASCII ones, one character for one.
+
+    >>> ascii_digits("２０２６年")
+    '2026年'
+    """
+    # str.translate looks every character up in the table; most texts have no such digit.
+    return text.translate(_FULL_WIDTH_DIGITS) if _FULL_WIDTH_DIGIT.search(text) else text
