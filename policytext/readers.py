@@ -25,6 +25,7 @@ import io
 import itertools
 import re
 import stat
+import sys
 import struct
 import zipfile
 import zlib
@@ -1072,8 +1073,6 @@ def read_stream(stream=None, *, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
     '各位代表：'
     """
     if stream is None:
-        import sys
-
         # sys.stdin is None in a process started with standard input closed (python 0<&-).
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:

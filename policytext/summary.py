@@ -237,13 +237,13 @@ class Summary:
             tally.add_batch(records)
         else:
             needed = ("label", "text", "score", "probs") if tally.keep_sums else ("label", "text", "score")
+            allowed = f"a record (a dict) with the fields {', '.join(map(repr, needed))}"
             for i, r in enumerate(records):
                 # Checked here: a missing field or another model's label failed deep in the count as a bare KeyError.
-                missing = [name for name in needed if name not in r] if isinstance(r, dict) else None
-                if missing is None or missing:
-                    allowed = f"a record (a dict) with the field{'s' if len(needed) > 1 else ''} {', '.join(map(repr, needed))}"
-                    got = short_repr(r) if missing is None else f"one without {', '.join(map(repr, missing))}: {short_repr(r)}"
-                    raise refusal("Summary.add", f"records[{i}]", allowed, got)
+                if not isinstance(r, dict):
+                    raise refusal("Summary.add", f"records[{i}]", allowed, short_repr(r))
+                if missing := [name for name in needed if name not in r]:
+                    raise refusal("Summary.add", f"records[{i}]", allowed, f"one without {', '.join(map(repr, missing))}: {short_repr(r)}")
                 if r["label"] not in tally.count:
                     raise refusal("Summary.add", f"records[{i}]", f"labelled one of the summary's labels ({', '.join(map(repr, self.labels))})", f"the label {short_repr(r['label'])}")
                 tally.add(r)

@@ -387,9 +387,9 @@ _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "0001234567
 
 _PARAMS = {"year": optional(int_between(1949, 2100))}
 _CLAUSE_ONLY = re.compile(r"完成|实现|高于|年均|每年")
-# What may stand before a word of time that opens its clause: "“十五五”时期，…", "在去年…", "到2030年".
 # A figure, not a date: "2025年", "12月" are no figure of the item before.
 _ANY_FIGURE = re.compile(r"\d+(?:\.\d+)?(?![\d.年月日号])|百分之")
+# What may stand before a word of time that opens its clause: "“十五五”时期，…", "在去年…", "到2030年".
 _OPENS_CLAUSE = re.compile(r"(?:在|到|从)?[“‘\"「『]?")
 _CLAUSE_ENDS = "，,；;：:。"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")

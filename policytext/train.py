@@ -652,10 +652,9 @@ def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=F
     # A label named but never used was dropped silently: the model could never give it.
     absent = [label for label in labels or () if label not in found]
     if absent and named:
-        names = ", ".join(map(repr, absent))
+        names, them = ", ".join(map(repr, absent)), "it" if len(absent) == 1 else "them"
         warnings.warn(
-            f"no sentence of the corpus is labelled {names}, so the model cannot give {'it' if len(absent) == 1 else 'them'}: "
-            f"add sentences of {'it' if len(absent) == 1 else 'them'}, or leave {'it' if len(absent) == 1 else 'them'} out of the labels",
+            f"no sentence of the corpus is labelled {names}, so the model cannot give {them}: add sentences of {them}, or leave {them} out of the labels",
             UserWarning,
             stacklevel=2,
         )
