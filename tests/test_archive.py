@@ -1647,16 +1647,24 @@ FRAMED_PLAN = (
 )
 
 
+def tag_report(tmp_path, text):
+    """Tag one composed report: its records and its summary row."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text(text, encoding="utf-8")
+    result = tag_files([doc])
+    return result.records, result.summary.rows[str(doc)]
+
+
+def plan_ranks(row, labels):
+    return {label: row[f"plan_rank_{label}"] for label in labels}
+
+
 def test_plan_rank_passes_over_what_frames_the_plan(tmp_path):
     # The framing headings and items (labelled other) took ranks 1 to 4, and agriculture, the first task, got 5.
-    doc = tmp_path / "plan.txt"
-    doc.write_text(FRAMED_PLAN, encoding="utf-8")
-    result = tag_files([doc])
-    framing = [r["label"] for r in result.records if r["part"] == "plan" and r["text"].startswith(("（一）", "（二）", "一是", "二是"))]
+    records, row = tag_report(tmp_path, FRAMED_PLAN)
+    framing = [r["label"] for r in records if r["part"] == "plan" and r["text"].startswith(("（一）", "（二）", "一是", "二是"))]
     assert set(framing) == {"other"}
-    row = result.summary.rows[str(doc)]
-    ranks = {label: row[f"plan_rank_{label}"] for label in ("agriculture", "economy", "safety", "other")}
-    assert ranks == {"agriculture": 1, "economy": 2, "safety": 3, "other": None}
+    assert plan_ranks(row, ("agriculture", "economy", "safety", "other")) == {"agriculture": 1, "economy": 2, "safety": 3, "other": None}
 
 
 FIVE_YEAR_PLAN = (
@@ -1672,19 +1680,13 @@ FIVE_YEAR_PLAN = (
 def test_plan_rank_ranks_the_years_tasks_not_the_five_year_plans(tmp_path):
     # A report opening a plan period sets out the plan's tasks before the year's: ranked with them,
     # agriculture, the year's first task, came third, and livelihood took the plan's rank 2.
-    doc = tmp_path / "plan.txt"
-    doc.write_text(FIVE_YEAR_PLAN, encoding="utf-8")
-    result = tag_files([doc])
-    tasks = [(r["label"], r["text"][:3]) for r in result.records if r["part"] == "plan" and r["text"].startswith(("（一）", "（二）", "（三）"))]
-    assert [label for label, _ in tasks] == ["environment", "livelihood", "agriculture", "economy", "livelihood"]
-    row = result.summary.rows[str(doc)]
-    ranks = {label: row[f"plan_rank_{label}"] for label in ("agriculture", "economy", "livelihood", "environment")}
-    assert ranks == {"agriculture": 1, "economy": 2, "livelihood": 3, "environment": None}
+    records, row = tag_report(tmp_path, FIVE_YEAR_PLAN)
+    tasks = [r["label"] for r in records if r["part"] == "plan" and r["text"].startswith(("（一）", "（二）", "（三）"))]
+    assert tasks == ["environment", "livelihood", "agriculture", "economy", "livelihood"]
+    assert plan_ranks(row, ("agriculture", "economy", "livelihood", "environment")) == {"agriculture": 1, "economy": 2, "livelihood": 3, "environment": None}
     # A plan that holds nothing but the five-year plan's tasks ranks those.
-    only_plan = FIVE_YEAR_PLAN.split("三、2026年重点工作")[0] + "各位代表，让我们团结一心，奋力前行！\n"
-    doc.write_text(only_plan, encoding="utf-8")
-    row = tag_files([doc]).summary.rows[str(doc)]
-    assert (row["plan_rank_environment"], row["plan_rank_livelihood"], row["plan_rank_agriculture"]) == (1, 2, None)
+    _, row = tag_report(tmp_path, FIVE_YEAR_PLAN.split("三、2026年重点工作")[0] + "各位代表，让我们团结一心，奋力前行！\n")
+    assert plan_ranks(row, ("environment", "livelihood", "agriculture")) == {"environment": 1, "livelihood": 2, "agriculture": None}
 
 
 def test_plan_rank_of_sections_that_name_the_plan_and_the_year(tmp_path):
@@ -1713,8 +1715,7 @@ def test_plan_rank_of_sections_that_name_the_plan_and_the_year(tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
     result = tag_files([tmp_path / name for name in reports])
     for name in reports:
-        row = result.summary.rows[str(tmp_path / name)]
-        ranks = {label: row[f"plan_rank_{label}"] for label in ("agriculture", "economy", "livelihood", "environment", "safety")}
+        ranks = plan_ranks(result.summary.rows[str(tmp_path / name)], ("agriculture", "economy", "livelihood", "environment", "safety"))
         assert ranks == {"agriculture": 1, "economy": 2, "livelihood": 3, "environment": None, "safety": None}, name
 
 
@@ -1725,15 +1726,10 @@ def test_plan_rank_is_a_place_among_work_areas_and_items_do_not_push_it(tmp_path
     items = "一是扩大有效投资，新开工亿元以上项目30个。\n二是培育工业新动能，规上工业增加值增长6%。\n三是促进消费回升，社会消费品零售总额增长5%。\n"
     plan = FRAMED_PLAN.replace("（四）壮大实体经济，加快建设现代化产业体系。\n", "")
     plan = plan.replace("（三）抓好粮食生产", "（三）壮大实体经济，加快建设现代化产业体系。\n" + items + "（四）抓好粮食生产")
-    doc = tmp_path / "plan.txt"
-    doc.write_text(plan, encoding="utf-8")
-    result = tag_files([doc])
-    tasks = [r["label"] for r in result.records if r["part"] == "plan" and r["label"] != "other" and r["text"][:2] in ("（三", "一是", "二是", "三是", "（四", "（五")]
+    records, row = tag_report(tmp_path, plan)
+    tasks = [r["label"] for r in records if r["part"] == "plan" and r["label"] != "other" and r["text"][:2] in ("（三", "一是", "二是", "三是", "（四", "（五")]
     assert tasks == ["economy"] * 4 + ["agriculture", "safety"]
-    row = result.summary.rows[str(doc)]
-    assert {label: row[f"plan_rank_{label}"] for label in ("economy", "agriculture", "safety", "livelihood")} == {
-        "economy": 1, "agriculture": 2, "safety": 3, "livelihood": None
-    }
+    assert plan_ranks(row, ("economy", "agriculture", "safety", "livelihood")) == {"economy": 1, "agriculture": 2, "safety": 3, "livelihood": None}
 
 
 def test_heading_share_leaves_out_a_glossary_after_the_closing(tmp_path):
@@ -1741,12 +1737,9 @@ def test_heading_share_leaves_out_a_glossary_after_the_closing(tmp_path):
     glossary = "名词解释：\n1.“四上”企业：指规模以上工业、有资质的建筑业、限额以上批零住餐业和规模以上服务业法人单位。\n2.专精特新：指具有专业化、精细化、特色化、新颖化特征的中小企业。\n"
     shares = []
     for text in (FRAMED_PLAN, FRAMED_PLAN + glossary):
-        doc = tmp_path / "plan.txt"
-        doc.write_text(text, encoding="utf-8")
-        result = tag_files([doc])
-        row = result.summary.rows[str(doc)]
+        records, row = tag_report(tmp_path, text)
         shares.append({label: row[f"heading_share_{label}"] for label in policytext.LABELS})
-    assert [r["part"] for r in result.records if r["text"].startswith(("1.", "2."))] == ["other", "other"]
+    assert [r["part"] for r in records if r["text"].startswith(("1.", "2."))] == ["other", "other"]
     assert shares[1] == shares[0]
 
 

@@ -520,10 +520,11 @@ def test_a_wiki_page_notice_and_a_last_call_without_a_greeting_are_other():
     assert parts["政府文件\n，及其正式译文，不受版权限制。"] == "other"
 
 
-def test_a_call_to_the_delegates_that_turns_to_the_tasks_ahead_ends_the_review():
-    # Older reports close the review with what the coming years ask, under
-    # the review's heading: from the sentence that turns to them, it is the plan.
-    text = """各位代表：
+# Older reports close the review with what the coming years ask: from the sentence that turns to
+# them, it is the plan. Each case: a text, its sentences that stay review, those that are the plan.
+TURNS = [
+    pytest.param(
+        """各位代表：
 一、一九九二年工作回顾
 全镇粮食总产增长百分之六，新修机耕路十二公里。
 在看到成绩的同时，也要看到砖瓦厂亏损较多，在今后的工作中要认真解决。
@@ -532,64 +533,64 @@ def test_a_call_to_the_delegates_that_turns_to_the_tasks_ahead_ends_the_review()
 必须坚持发展生产这个中心。
 必须坚持依法办事。
 二、加快发展乡镇企业
-要办好砖瓦厂和饲料厂。"""
-    parts = parts_of(text)
-    assert parts["在看到成绩的同时，也要看到砖瓦厂亏损较多，在今后的工作中要认真解决。"] == "review"
-    assert parts["这些成绩是全镇干部群众共同奋斗的结果。"] == "review"
-    assert parts["几年的经验值得珍视。"] == "review"
-    assert parts["为了办好全镇的事情，今后在工作中要牢牢把握以下两点："] == "plan"
-    assert parts["必须坚持发展生产这个中心。"] == parts["必须坚持依法办事。"] == "plan"
-    assert parts["要办好砖瓦厂和饲料厂。"] == "plan"
-
-
-def test_a_call_standing_alone_turns_to_the_plan_with_the_paragraph_after_it():
-    text = """——1997年3月2日在青禾县第十二届人民代表大会第五次会议上
+要办好砖瓦厂和饲料厂。""",
+        ["在看到成绩的同时，也要看到砖瓦厂亏损较多，在今后的工作中要认真解决。", "这些成绩是全镇干部群众共同奋斗的结果。", "几年的经验值得珍视。"],
+        ["为了办好全镇的事情，今后在工作中要牢牢把握以下两点：", "必须坚持发展生产这个中心。", "必须坚持依法办事。", "要办好砖瓦厂和饲料厂。"],
+        id="a call to the delegates, under the review's heading",
+    ),
+    pytest.param(
+        """——1997年3月2日在青禾县第十二届人民代表大会第五次会议上
 各位代表：
 一、1996年工作回顾
 全县新建村级公路六十公里。
 代表们：
 今年我县将迎来建县五十周年，要把各项工作做得更好。要保持物价基本稳定。
 二、搞好农业生产
-要扩大蔬菜种植。"""
-    parts = parts_of(text)
-    assert parts["全县新建村级公路六十公里。"] == "review"
-    assert parts["今年我县将迎来建县五十周年，要把各项工作做得更好。"] == "plan"
-    assert parts["要保持物价基本稳定。"] == "plan"
-
-
-def test_the_general_task_of_the_new_period_under_a_two_part_heading_is_the_plan():
-    text = """各位代表：
+要扩大蔬菜种植。""",
+        ["全县新建村级公路六十公里。"],
+        ["今年我县将迎来建县五十周年，要把各项工作做得更好。", "要保持物价基本稳定。"],
+        id="a call standing alone turns with the paragraph after it",
+    ),
+    pytest.param(
+        """各位代表：
 一、两年来的工作和新阶段的总任务
 两年来，全镇新建学校两所，修复堤坝八处。
 全镇人民在新的阶段的总任务，就是要建成富裕文明的新集镇。我们必须抓紧时间。
 二、发展集体经济
-要办好村办企业。"""
-    parts = parts_of(text)
-    assert parts["两年来，全镇新建学校两所，修复堤坝八处。"] == "review"
-    assert parts["全镇人民在新的阶段的总任务，就是要建成富裕文明的新集镇。"] == "plan"
-    assert parts["我们必须抓紧时间。"] == "plan"
-
-
-def test_the_resolve_to_solve_the_problems_and_a_recalled_task_do_not_turn_to_the_plan():
+要办好村办企业。""",
+        ["两年来，全镇新建学校两所，修复堤坝八处。"],
+        ["全镇人民在新的阶段的总任务，就是要建成富裕文明的新集镇。", "我们必须抓紧时间。"],
+        id="the general task under a two-part heading",
+    ),
     # A review of the turns (rv11): "今后要……解决" closing the problems after a call to
     # the delegates, and a task set before and done, started the plan.
-    problems = """各位代表：
+    pytest.param(
+        """各位代表：
 一、2025年工作回顾
 过去一年，全县地区生产总值增长5.2%，新建农村公路80公里。
 各位代表！在肯定成绩的同时，我们也看到，企业经营困难较多。为此，今后要采取有力措施，认真加以解决。政府自身建设也有不足。
 二、2026年工作安排
-今年要扩大有效投资。"""
-    parts = parts_of(problems)
-    assert parts["为此，今后要采取有力措施，认真加以解决。"] == parts["政府自身建设也有不足。"] == "review"
-    assert parts["今年要扩大有效投资。"] == "plan"
-    recalled = """各位代表：
+今年要扩大有效投资。""",
+        ["为此，今后要采取有力措施，认真加以解决。", "政府自身建设也有不足。"],
+        ["今年要扩大有效投资。"],
+        id="the resolve to solve the problems does not turn",
+    ),
+    pytest.param(
+        """各位代表：
 一、三年来的工作和今后的主要任务
 过去一年，全县地区生产总值增长5.2%，新建农村公路80公里。
 去年县人代会确定的总任务是建设生态强县，这一任务已经圆满完成。
 我们也看到，企业经营困难较多。
 今后的总任务，就是要建设生态强县和文化大县。
-要办好民生实事。"""
-    parts = parts_of(recalled)
-    assert parts["去年县人代会确定的总任务是建设生态强县，这一任务已经圆满完成。"] == "review"
-    assert parts["我们也看到，企业经营困难较多。"] == "review"
-    assert parts["今后的总任务，就是要建设生态强县和文化大县。"] == parts["要办好民生实事。"] == "plan"
+要办好民生实事。""",
+        ["去年县人代会确定的总任务是建设生态强县，这一任务已经圆满完成。", "我们也看到，企业经营困难较多。"],
+        ["今后的总任务，就是要建设生态强县和文化大县。", "要办好民生实事。"],
+        id="a task recalled does not turn",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, review, plan", TURNS)
+def test_a_review_turns_to_the_plan_where_it_says_what_the_coming_years_ask(text, review, plan):
+    parts = parts_of(text)
+    assert {s: parts[s] for s in review + plan} == {**dict.fromkeys(review, "review"), **dict.fromkeys(plan, "plan")}
