@@ -326,7 +326,10 @@ _OTHER_BODY = re.compile(r"(?:国家|中央|国务院|上级|省里|市里|县�
 _MARKERS = re.compile(
     # Targets someone set (县人代会确定的主要预期目标) are no year's by the words
     # alone: the clause before tells (去年，… or 今年是…。市政府确定的主要目标是：).
-    r"(?P<neutral>(?:确定|通过|提出)的(?:主要)?(?:预期)?目标)|(?P<base>(?<=[比较])今年)"
+    r"(?P<neutral>(?:确定|通过|提出)的(?:主要)?(?:预期)?目标"
+    # A plan named as the authority a figure follows dates nothing: "地区生产总值按照“十五五”规划要求增长3%".
+    r"|(?:按照|根据|依据|对照|对标|落实)[^，,。；;\d%]{0,4}?十[一二三四五]五[”」\"']?(?:规划|纲要)[^，,。；;\d%]{0,3}?(?:要求|目标|部署|安排))"
+    r"|(?P<base>(?<=[比较])今年)"
     rf"|(?P<year>{YEAR_WORDS})年(?!代)"
     r"|(?P<plan>年均|平均每年|每年平均|(?:今后|未来)(?:五|5|几)年|五年|十[一二三四五]五|[六七八九]五(?:计划|期间|时期|规划)"
     r"|规划期|本世纪末|翻一番|翻两番|期间|各年度|每年)"
@@ -941,6 +944,9 @@ _INCREMENT = re.compile(r"(?:增加|增产|减少|减产|多产|多收)(?!到)")
 _GROWTH_AFTER = re.compile(r"的(?:增长速度|增速|增长)")
 _AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元(?:左右|以上)?[，,、](?={_OVER_LAST}{_CHANGE})")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
+# Numerals that are no figure: a plan's name ("按照“十五五”规划要求增长3%") and a year
+# ("粮食产量，2026年稳定在600亿斤以上"; the year's words date the clause as before).
+_NO_FIGURE = re.compile(rf"十[一二三四五]五|[六七八九]五(?=计划|期间|时期|规划)|(?:{YEAR_WORDS})年")
 
 
 def _figure_after(norm, name, indicator, unit):
@@ -958,9 +964,9 @@ def _figure_after(norm, name, indicator, unit):
                 break
             pos = fig.end()
             continue
-        # An amount before the rate (地区生产总值达到300亿元、增长6%) is stepped over whole.
-        amount = _AMOUNT.match(norm, gap_match.end())
-        pos = amount.end() if amount else gap_match.end() + 1
+        # An amount before the rate (地区生产总值达到300亿元、增长6%) is stepped over whole, as are a plan's name and a year.
+        whole = _AMOUNT.match(norm, gap_match.end()) or _NO_FIGURE.match(norm, gap_match.end())
+        pos = whole.end() if whole else gap_match.end() + 1
     else:
         return None
     gap = norm[name.end() : fig.start()]
@@ -1055,8 +1061,9 @@ def _gap_ok(gap, name, indicator, growth_after=False):
             continue  # after an amount: 地区生产总值300亿元，(比上年)增长6%
         if comma.group() in "：:" and re.fullmatch(r"(?:增速|增长率?|增幅)?", before) and after in ("", "≥", "≤", "＞", "＜", ">", "<"):
             continue  # a list of "indicator: value": "地区生产总值增速：5%左右"
-        # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%").
-        if not (re.search(r"目标|预期", before) or re.match(rf"定为|拟定|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}", after)):
+        # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%"),
+        # or a year, which dates the figure ("粮食产量，2026年稳定在600亿斤以上").
+        if not (re.search(r"目标|预期", before) or re.match(rf"定为|拟定|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}|(?:{YEAR_WORDS})年", after)):
             return False
     return True
 

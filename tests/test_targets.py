@@ -762,10 +762,24 @@ def test_a_budget_stating_its_revenue_on_a_basis_and_prices_stated_two_ways():
     assert (cpi.value, cpi.measure) == (1.5, "cpi")
 
 
+# Numerals that are no figure between a name and its figure: a plan named as the authority the
+# figure follows, and a year after a comma. Each was read as no target at all.
+NUMERALS_BEFORE_THE_FIGURE = [
+    ("2026年主要预期目标是：地区生产总值按照“十五五”规划要求增长3%，居民消费价格涨幅2%左右。", 2026,
+     {"gdp_growth": (3.0, None, None), "cpi": (2.0, None, None)}),
+    ("今年主要预期目标：一般公共预算收入根据“十五五”规划纲要目标增长4%。", 2026, {"fiscal_revenue_growth": (4.0, None, None)}),
+    ("今年主要预期目标是：地区生产总值增长5%左右；粮食产量，2026年稳定在600亿斤以上；城镇新增就业50万人。", 2026,
+     {"gdp_growth": (5.0, None, None), "grain": (600.0, None, None), "new_urban_jobs": (50.0, None, None)}),
+    # ... while the plan's own period and a past year still date their figures.
+    ("按照“十五五”规划，今后五年地区生产总值年均增长6%左右。", 2026, {}),
+    ("粮食产量，2025年达到1200万吨。", 2026, {}),
+]
+
 # Every phrasing the reviews found, each a small text with the targets it states. (text, year, want)
 PHRASINGS = (
     LOCAL + OLDER + MODERN_VARIANTS + TABLES
     + FIFTH_REVIEW + SIXTH_REVIEW + SEVENTH_REVIEW + EIGHTH_REVIEW + NINTH_REVIEW + TENTH_REVIEW
+    + NUMERALS_BEFORE_THE_FIGURE
 )
 
 
