@@ -245,12 +245,12 @@ def _run_tag(args, out, err):
     try:
         if args.scheduler:
             from . import dask as on_dask
-            from .errors import extra_needed
+            from .errors import PolicytextError, extra_needed
 
             try:
                 from distributed import Client
             except ImportError:
-                raise ValueError(extra_needed("--scheduler", "dask")) from None
+                raise PolicytextError(extra_needed("--scheduler", "dask")) from None
             with Client(args.scheduler) as client:
                 result = on_dask.tag_files(args.paths, client, **options)
         else:

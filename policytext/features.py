@@ -44,7 +44,7 @@ _FEATURE_PARAMS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FeatureParams:
     """How a sentence becomes features; stored in every model file.
 

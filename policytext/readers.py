@@ -3,8 +3,8 @@
 ``read_document(path)`` returns the text of a report, ready for
 ``policytext.classify``: one paragraph a line, no markup. Plain text needs
 nothing beyond policytext's core; Markdown, HTML, Word and PDF files need
-the optional ``docs`` extra (``pip install 'policytext[docs]'``), whose
-libraries are imported only when a file of that format is read.
+the optional ``docs`` extra (``pip install -e '.[docs]'`` in policytext's
+clone), whose libraries are imported only when a file of that format is read.
 
 Every failure is a :class:`policytext.errors.DocumentError` whose message is
 ``"PATH: reason"``, with a short lowercase reason (``"empty file"``,

@@ -42,7 +42,7 @@ _TRAIN_PARAMS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainParams:
     """Classifier settings.
 

@@ -28,6 +28,13 @@ def test_new_models_are_trained_with_the_nb_weighted_svm():
     assert str(exc.value) == "TrainParams(): 'estimator' must be one of 'nbsvm', 'svm', 'logreg', got 'nb'"
 
 
+@pytest.mark.parametrize("settings", [TrainParams, FeatureParams])
+def test_settings_are_named_not_placed(settings):
+    # Settings given by place read wrong as soon as a field is added or reordered.
+    with pytest.raises(TypeError, match="positional"):
+        settings("svm")
+
+
 def test_nbsvm_weighs_the_feature_that_speaks_for_a_label_above_one_everyone_shares():
     # Feature 0 is in every sentence, feature 1 only in label 1's, features 2 and 3 only in label 0's.
     X = _counts([[0, 2], [0, 3], [0, 2, 3], [0, 1], [0, 1], [0, 1]], 4)
