@@ -71,7 +71,16 @@ class Sentence:
     part: str = "other"
 
     def to_dict(self) -> dict[str, Any]:
-        """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it."""
+        """The sentence as a JSON-ready record (probabilities to 6 decimals), as ``policytext tag`` writes it.
+
+        Examples
+        --------
+        >>> record = classify("新建高标准农田4300亩。")[0].to_dict()
+        >>> list(record)
+        ['start', 'end', 'section', 'text', 'part', 'label', 'score', 'probs']
+        >>> record["label"], record["score"] == record["probs"]["agriculture"]
+        ('agriculture', True)
+        """
         from .records import round_probs
 
         rounded = round_probs(np.array([list(self.probs.values())]))[0]
@@ -142,12 +151,24 @@ def load(path: str | os.PathLike | None = None) -> Classifier:
     The environment variable ``POLICYTEXT_MODEL`` names another default;
     an error loading that model names the variable.
 
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A model folder (the one that holds ``model.json``, not the file);
+        by default ``POLICYTEXT_MODEL``, else the shipped model.
+
+    Returns
+    -------
+    Classifier
+
     Raises
     ------
     ModelError
         The folder holds no model, or a damaged one; for the default named
         by ``POLICYTEXT_MODEL``, the message starts ``POLICYTEXT_MODEL=DIR:``.
 
+    Examples
+    --------
     >>> clf = load()
     >>> clf.labels
     ['economy', 'agriculture', 'environment', 'safety', 'livelihood', 'governance', 'other']
@@ -429,6 +450,25 @@ def classify_stream(
     a smaller batch is tagged in the calling thread. Options are
     checked when it is called, not when the first label is asked for.
 
+    Parameters
+    ----------
+    texts : iterable of str
+        Sentences, each tagged alone (as :func:`classify_batch` does); a
+        lone ``str`` is refused.
+    model : Classifier or path, optional
+        Defaults to the shipped model.
+    batch_size : int
+        Texts read and tagged at a time.
+    n_jobs : int
+        Worker threads per batch, as joblib reads it (-1: every core).
+
+    Returns
+    -------
+    iterator of str
+        One label per text, in order.
+
+    Examples
+    --------
     >>> list(classify_stream(iter(["新建高标准农田4300亩。", "各位代表："])))
     ['agriculture', 'other']
     """
@@ -470,9 +510,28 @@ def iter_classify(stream: IO[str], *, model: ModelLike = None, batch_size: int =
     labels are those :func:`classify` gives for the whole text, whatever
     the batch size. Options are checked when it is called.
 
+    Parameters
+    ----------
+    stream : text stream
+        An open text file or ``io.StringIO``; read, not closed.
+    model : Classifier or path, optional
+        Defaults to the shipped model.
+    batch_size : int
+        Sentences tagged at a time.
+    context : bool
+        As for :func:`classify`.
+
     Returns
     -------
     iterator of Sentence
+        In text order; offsets count characters from the stream's start.
+
+    Examples
+    --------
+    >>> import io
+    >>> report = io.StringIO("一、上半年工作回顾\\n新建高标准农田4300亩。\\n开展安全生产大检查。")
+    >>> [(s.start, s.label) for s in iter_classify(report)]
+    [(0, 'other'), (10, 'agriculture'), (24, 'safety')]
     """
     _options("iter_classify", stream=stream, model=model, batch_size=batch_size, context=context)
     return _iter_sentences(stream, resolve_model(model), batch_size, context)

@@ -116,7 +116,14 @@ class Target:
     text: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """The fields as a dict, sentence as ``sentence``, ready for a table row."""
+        """The fields as a dict, sentence as ``sentence``, ready for a table row.
+
+        Examples
+        --------
+        >>> row = targets("今年主要预期目标是：地区生产总值增长5%左右。", year=2026)[0].as_dict()
+        >>> row["indicator"], row["value"], row["modifier"], row["sentence"]
+        ('gdp_growth', 5.0, '左右', '今年主要预期目标是：地区生产总值增长5%左右。')
+        """
         row = asdict(self)
         row["sentence"] = row.pop("text")
         return row

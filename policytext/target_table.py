@@ -71,7 +71,16 @@ class TargetTable:
     unsupported: list[str] = field(default_factory=list)
 
     def to_pandas(self) -> pandas.DataFrame:
-        """The rows as a pandas DataFrame with :attr:`columns` (the ``pandas`` extra)."""
+        """The rows as a pandas DataFrame with :attr:`columns` (the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> import io
+        >>> report = "2026年某县政府工作报告\\n今年主要预期目标是：地区生产总值增长5%左右。\\n"
+        >>> table = targets_files(["-"], stdin=io.BytesIO(report.encode("utf-8")))
+        >>> table.to_pandas()[["year", "indicator", "value", "modifier"]].values.tolist()
+        [[2026, 'gdp_growth', 5.0, '左右']]
+        """
         from .summary import import_pandas
 
         pd = import_pandas("TargetTable.to_pandas()")
