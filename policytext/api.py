@@ -486,9 +486,12 @@ def _stream_labels(texts, clf, batch_size, n_jobs):
 
 
 def _record(span, label, probs, part):
-    """The one place a tagged sentence becomes a record: for :meth:`Sentence.to_dict` and ``policytext tag``.
+    """A tagged sentence as a record, for :meth:`Sentence.to_dict`.
 
-    ``probs`` are rounded already (:func:`~policytext.records.round_probs`)."""
+    ``policytext tag`` writes the same records (with ``file`` and ``index``)
+    straight from arrays (:class:`~policytext.records.RecordBatch`); tests
+    hold the two equal, key for key. ``probs`` are rounded already
+    (:func:`~policytext.records.round_probs`)."""
     return {
         "start": span.start,
         "end": span.end,
