@@ -66,15 +66,11 @@ _MODEL_HELP = "model folder (default: the shipped model, or the folder $POLICYTE
 def _load_model(model):
     """The model ``--model`` names: a folder, or the default, which ``POLICYTEXT_MODEL`` may change.
 
-    A model the variable names that cannot be loaded is named with the
-    variable, by :func:`~policytext.api.load` itself.
+    Every refusal is :func:`~policytext.api.load`'s own (a file named
+    instead of its folder, a model the variable names), with its exit status.
     """
     from .api import load
-    from .errors import ParameterError
 
-    if model is not None and os.path.isfile(model):
-        folder = os.path.dirname(model) or "."
-        raise ParameterError(f"--model {model}: a model is a folder; give the folder that holds it ({folder})")
     return load(model)
 
 

@@ -306,14 +306,18 @@ def test_a_plot_is_known_by_its_mark_in_its_first_or_last_bytes_only(tmp_path):
 # 21.6-21.8. --font on a folder, --model on model.json, evaluate --no-progress.
 
 
-def test_a_folder_as_font_and_a_model_file_as_model_are_named_for_what_they_are(tmp_path, docs, tiny_corpus):
+def test_a_folder_as_font_and_a_model_file_as_model_are_named_for_what_they_are(tmp_path, docs, tiny_corpus, monkeypatch):
     pytest.importorskip("matplotlib")
     code, out, err = run("tag", str(docs), "-o", str(tmp_path / "o.jsonl"), "--plot", str(tmp_path / "p.png"), "--font", str(tmp_path))
     assert (code, out, err) == (1, "", f"policytext: error: --font {tmp_path}: is a folder; give a font file (.ttf, .otf or .ttc) in it\n")
     model_json = REPO / "models" / "default" / "model.json"
     for argv in (("evaluate", str(tiny_corpus)), ("tag", str(docs))):
         code, out, err = run(*argv, "--model", str(model_json))
-        assert (code, out, err) == (2, "", f"policytext: error: --model {model_json}: a model is a folder; give the folder that holds it ({model_json.parent})\n")
+        # The same refusal and exit status as a model file that POLICYTEXT_MODEL names: load()'s own.
+        assert (code, out, err) == (1, "", f"policytext: error: {model_json}: a model is a folder; give the folder that holds it ({model_json.parent})\n")
+    monkeypatch.setenv("POLICYTEXT_MODEL", str(model_json))
+    code, _, err = run("tag", str(docs))
+    assert (code, err) == (1, f"policytext: error: POLICYTEXT_MODEL={model_json}: {model_json}: a model is a folder; give the folder that holds it ({model_json.parent}); unset the variable to use the shipped model\n")
     assert not (tmp_path / "o.jsonl").exists()
 
 
