@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._validation import BOOL, PATHS, Constraint, check_params, check_texts, listed_paths
+from ._validation import BOOL, PATHS, Constraint, check_params, check_texts, listed_paths, refuse_single_str
 from .errors import CorpusError
 
 __all__ = ["LABELS", "PARTS", "Record", "Corpus", "WrittenDocument", "read_corpus", "corpus_files", "document_files", "files_sha256", "read_documents"]
@@ -273,7 +273,8 @@ def document_files(paths):
 
 
 def read_documents(files, *, labels=LABELS):
-    """Read written documents; every bad one is reported at once in a :class:`CorpusError`."""
+    """Read written documents (a list of files); every bad one is reported at once in a :class:`CorpusError`."""
+    refuse_single_str(files, where="read_documents", name="files")  # a str would be read character by character
     labels = None if labels is None else check_texts(labels, where="read_documents", name="labels")
     docs, problems = [], []
     for f in files:
