@@ -35,15 +35,17 @@ def check_text(text, *, where, name="text"):
     return text
 
 
-def refuse_single_str(value, *, where, name):
+def refuse_single_str(value, *, where, name, allowed="a list of str", hint=None):
     """Refuse a lone ``str`` or ``bytes`` where a list of str is expected, with the one wording every entry point uses.
 
-    For sequences too large to copy into a list (a model's vocabulary);
-    :func:`check_texts` also checks the items.
+    For sequences too large to copy into a list (a model's vocabulary), or
+    read lazily (paths to tag); :func:`check_texts` also checks the items.
+    ``allowed`` and ``hint`` (by default "wrap it in a list: [item]") are
+    for a list of something else than str, which a wrapped str is not.
     """
     if isinstance(value, (str, bytes)):
         item = name[:-1] if name.endswith("s") else name
-        raise refusal(where, name, "a list of str", f"a single {type(value).__name__}, {short_repr(value)}; wrap it in a list: [{item}]")
+        raise refusal(where, name, allowed, f"a single {type(value).__name__}, {short_repr(value)}; {hint or f'wrap it in a list: [{item}]'}")
     return value
 
 

@@ -23,6 +23,7 @@ from ._validation import (
     check_text,
     check_texts,
     int_between,
+    refuse_single_str,
     refusal,
     short_repr,
     model_constraint,
@@ -273,6 +274,8 @@ def tag_split(documents: list[list], clf: Classifier, *, context: bool = True) -
     short reports in one pass is faster than a pass per report. Context
     and parts are still read report by report.
     """
+    # A str is iterable: its characters were taken for documents, and failed as spans.
+    refuse_single_str(documents, where="tag_split", name="documents", allowed="a list of documents split into sentences", hint="split it first: [split_sentences(text)]")
     texts = [s.text for spans in documents for s in spans]
     proba = np.zeros((0, len(clf.labels)))
     if texts:

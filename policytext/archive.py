@@ -48,6 +48,7 @@ from ._validation import (
     number_between,
     one_of,
     optional,
+    refuse_single_str,
 )
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import STDIN, find_documents, no_documents, skipped_note
@@ -184,7 +185,15 @@ def tag_documents(paths, *, model=None, limits=None, timeout=None, context=True,
     read with no time limit, and one ``UserWarning`` per call says so.
     The path ``"-"`` is read from ``stdin`` (a binary stream; default
     ``sys.stdin.buffer``) as plain text (:func:`policytext.readers.read_input`).
+    A single ``str`` for ``paths`` is refused (a ``ParameterError``) at the
+    call: its characters would have been tagged as paths.
     """
+    # Once per call, not per document; here rather than in the generator, so that the call itself refuses it.
+    refuse_single_str(paths, where="tag_documents", name="paths")
+    return _tag_documents(paths, model, limits, timeout, context, stdin)
+
+
+def _tag_documents(paths, model, limits, timeout, context, stdin):
     from .api import resolve_model
     from .readers import read_input
     from .segment import line_breaks, split_sentences

@@ -7,10 +7,11 @@ number, all at once, in a :class:`~policytext.errors.CorpusError`.
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._validation import BOOL, Constraint, check_params, check_texts
+from ._validation import BOOL, PATHS, Constraint, check_params, check_texts, listed_paths, refuse_single_str
 from .errors import CorpusError
 
 __all__ = ["LABELS", "PARTS", "Record", "Corpus", "WrittenDocument", "read_corpus", "corpus_files", "document_files", "files_sha256", "read_documents"]
@@ -57,11 +58,11 @@ def corpus_files(paths):
         For a path that is missing, is neither a folder nor a regular file
         (``/dev/null``, a pipe), or is a folder holding no ``.jsonl`` file:
         the path and what is wrong, with no line number.
+    ParameterError
+        For ``paths`` that are no path, or no list of them.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
     files = []
-    for p in map(Path, paths):
+    for p in map(Path, _checked_paths("corpus_files", paths)):
         if p.is_dir():
             found = sorted(p.rglob("*.jsonl"))
             if not found:
@@ -74,6 +75,17 @@ def corpus_files(paths):
         else:
             raise CorpusError([(str(p), 0, "no such file or folder")])
     return files
+
+
+def _checked_paths(where, paths):
+    """``paths`` as a list, refused in ``where``'s name unless :data:`~policytext._validation.PATHS` accepts it.
+
+    ``""`` would be the current folder and ``[]`` an empty corpus, quietly;
+    a generator is listed once, so that it is not used up by a first reader.
+    """
+    paths = listed_paths(paths)
+    check_params(where, {"paths": PATHS}, {"paths": paths})
+    return [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
 
 
 def _is_features(value):
@@ -94,7 +106,8 @@ def read_corpus(paths, *, labels=LABELS, features=None, every_line=False):
     Parameters
     ----------
     paths : str, Path or list of them
-        Files, or folders whose ``*.jsonl`` files are read in sorted order.
+        Files, or folders whose ``*.jsonl`` files are read in sorted order;
+        any iterable of them. Not ``""`` nor an empty list.
     labels : sequence of str or None
         The allowed labels. ``None`` accepts any non-empty string, for
         custom label sets.
@@ -124,6 +137,7 @@ def read_corpus(paths, *, labels=LABELS, features=None, every_line=False):
         empty or not UTF-8 (see also :func:`corpus_files`). A file whose
         lines are none of them JSON is one problem, not one per line.
     """
+    paths = _checked_paths("read_corpus", paths)
     allowed = None if labels is None else set(check_texts(labels, where="read_corpus", name="labels"))
     check_params("read_corpus", _READ_OPTIONS, {"features": features, "every_line": every_line})
     # Built only to find conflicts: a test set read every line (evaluate) needs no fold, nor train's imports.
@@ -250,18 +264,17 @@ def files_sha256(files):
 
 
 def document_files(paths):
-    """The ``*.json`` documents in the ``documents`` folders under ``paths``, sorted."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
+    """The ``*.json`` documents in the ``documents`` folders under ``paths`` (as :func:`read_corpus` takes them), sorted."""
     found = []
-    for p in map(Path, paths):
+    for p in map(Path, _checked_paths("document_files", paths)):
         if p.is_dir():
             found += sorted(f for f in p.rglob("*.json") if f.parent.name == "documents")
     return found
 
 
 def read_documents(files, *, labels=LABELS):
-    """Read written documents; every bad one is reported at once in a :class:`CorpusError`."""
+    """Read written documents (a list of files); every bad one is reported at once in a :class:`CorpusError`."""
+    refuse_single_str(files, where="read_documents", name="files")  # a str would be read character by character
     labels = None if labels is None else check_texts(labels, where="read_documents", name="labels")
     docs, problems = [], []
     for f in files:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import BOOL, Constraint, check_params, check_texts, is_plain_int, is_plain_number, one_of, optional, refusal, short_repr
+from ._validation import BOOL, PATHS, Constraint, check_params, check_texts, is_plain_int, is_plain_number, listed_paths, one_of, optional, refusal, short_repr
 from ._version import __version__
 from .context import ContextStage, centred_log_proba, context_features, paragraph_ids
 from .corpus import LABELS, document_files, files_sha256, read_corpus, read_documents
@@ -211,6 +211,7 @@ def _fit_temperature(scores, y):
 
 #: What the options of the training functions allow (each function checks those it has).
 _OPTIONS = {
+    "paths": PATHS,
     "features": Constraint(lambda v: v is None or isinstance(v, FeatureParams), "None (the default features) or a FeatureParams"),
     "params": Constraint(lambda v: v is None or isinstance(v, TrainParams), "None (the default settings) or a TrainParams"),
     "metadata": Constraint(lambda v: v is None or isinstance(v, dict), "None or a dict"),
@@ -636,8 +637,11 @@ def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=F
         For labels given (not the default seven, of which a corpus may use
         some) that no sentence of the corpus has: the model cannot give them.
     """
-    # Checked before the corpus is read, and in this function's name.
-    _check_options("train_corpus", features=features, params=params, progress=progress)
+    # Checked before the corpus is read, and in this function's name. Listed
+    # once: a generator read by read_corpus left document_files nothing, and
+    # the model was trained without the written documents.
+    paths = listed_paths(paths)
+    _check_options("train_corpus", paths=paths, features=features, params=params, progress=progress)
     named = labels is not LABELS  # the default seven are the guideline's, of which a corpus may use some
     if labels is not None:
         labels = check_texts(labels, where="train_corpus", name="labels")

@@ -516,6 +516,7 @@ def test_bad_texts_are_parameter_errors_as_bad_options_are(call, message):
 
 def _single_str_calls(tmp_path):
     from policytext import Classifier, metrics
+    from policytext.archive import tag_documents
     from policytext.corpus import read_corpus, read_documents
     from policytext.summary import Summary
     from policytext.train import train_corpus
@@ -527,6 +528,9 @@ def _single_str_calls(tmp_path):
         (lambda: Classifier(**{**parts, "vocabulary": "x"}), "Classifier", "vocabulary", "'x'", "vocabulary"),
         (lambda: read_corpus([corpus], labels="yes"), "read_corpus", "labels", "'yes'", "label"),
         (lambda: read_documents([], labels="yes"), "read_documents", "labels", "'yes'", "label"),
+        # Each was read character by character: one CorpusError per character, a result per character.
+        (lambda: read_documents("d.json"), "read_documents", "files", "'d.json'", "file"),
+        (lambda: tag_documents("examples"), "tag_documents", "paths", "'examples'", "path"),
         (lambda: train_corpus([corpus], labels="yes"), "train_corpus", "labels", "'yes'", "label"),
         (lambda: metrics.evaluate(["economy"], ["economy"], "eo"), "evaluate", "labels", "'eo'", "label"),
         (lambda: Summary("yes"), "Summary", "labels", "'yes'", "label"),
@@ -543,6 +547,19 @@ def test_a_single_str_where_a_list_is_expected_is_refused_as_classify_batch_refu
         with pytest.raises(policytext.ParameterError) as info:
             call()
         assert str(info.value) == f"{where}(): '{name}' must be a list of str, got a single str, {shown}; wrap it in a list: [{item}]"
+
+
+def test_tag_split_refuses_a_single_str_and_says_to_split_it(tiny_model):
+    # Its characters were taken for documents: an AttributeError deep inside.
+    from policytext.api import tag_split
+
+    with pytest.raises(policytext.ParameterError) as info:
+        tag_split("新建农田。", tiny_model)
+    assert str(info.value) == (
+        "tag_split(): 'documents' must be a list of documents split into sentences, got a single str, '新建农田。'; split it first: [split_sentences(text)]"
+    )
+    [(spans, proba, parts)] = tag_split([policytext.split_sentences("新建农田。")], tiny_model)
+    assert len(spans) == len(proba) == len(parts) == 1
 
 
 @pytest.mark.parametrize("temperature", ["1", None, True, float("nan"), 0, 1e9])

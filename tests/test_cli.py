@@ -98,6 +98,18 @@ def test_evaluate_scores_every_line_of_the_test_file(tmp_path, model_dir):
     assert (result["n"], result["accuracy"], result["per_label"]["safety"]["support"]) == (4, 0.25, 3)
 
 
+@pytest.mark.parametrize("command, where", [("tag", "tag_files"), ("evaluate", "read_corpus"), ("train", "train_corpus")])
+def test_an_empty_path_is_bad_usage_for_every_command(tmp_path, monkeypatch, model_dir, command, where):
+    # evaluate "" scored the corpora under the current folder (exit 0), and train "" trained on them.
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(tmp_path / "here.jsonl", [{"text": "新建高标准农田2000亩。", "label": "agriculture"}])
+    options = ["-o", str(tmp_path / "m")] if command == "train" else ["--model", str(model_dir)]
+    code, out, err = run(command, "", *options)
+    assert (code, out) == (2, "")
+    assert err == f"policytext: error: {where}(): 'paths' must be a path or a non-empty list of paths, got ['']\n"
+    assert not (tmp_path / "m").exists()
+
+
 def test_bad_model_path_is_one_clear_line(tmp_path):
     code, out, err = run("tag", str(tmp_path), "--model", str(tmp_path / "nomodel"))
     assert code == 1

@@ -104,6 +104,21 @@ def test_written_documents_train_the_sentence_model_and_the_context_stage(tmp_pa
     assert "temperature_from" not in plain.metadata and plain.temperature != clf.temperature
 
 
+def test_a_generator_of_paths_trains_on_the_written_documents_too(tmp_path):
+    # read_corpus used the generator up, and document_files found no document:
+    # the model was trained without them, and without a context stage.
+    from conftest import TINY
+    from policytext.corpus import document_files, read_corpus
+    from policytext.train import train_corpus
+
+    folder = _corpus_with_documents(tmp_path)
+    assert read_corpus(p for p in [folder]).texts == read_corpus(folder).texts
+    assert len(document_files(p for p in [folder])) == 3
+    clf = train_corpus(p for p in [folder])
+    assert clf.context is not None and "documents_sha256" in clf.metadata
+    assert clf.metadata["n_train_sentences"] == sum(len(texts) for texts in TINY.values()) + 3 * 5
+
+
 def _corpus_with_documents(folder, groups=(None, None, None)):
     from conftest import TINY, write_jsonl
 

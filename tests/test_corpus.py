@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import REPO, write_jsonl
-from policytext import CorpusError
+from policytext import CorpusError, ParameterError
 from policytext.corpus import LABELS, Record, read_corpus
 
 CORPUS = REPO / "corpora"
@@ -73,6 +73,21 @@ def test_missing_path_and_empty_folder(tmp_path):
         read_corpus(tmp_path / "nope")
     with pytest.raises(CorpusError, match="folder holds no .jsonl files"):
         read_corpus(tmp_path)
+
+
+@pytest.mark.parametrize("paths, shown", [("", "''"), ([""], "['']"), ([], "[]"), (None, "None"), (3, "3")])
+@pytest.mark.parametrize("where", ["read_corpus", "corpus_files", "document_files", "train_corpus"])
+def test_corpus_paths_are_refused_as_tag_files_refuses_them(tmp_path, monkeypatch, where, paths, shown):
+    # "" read every corpus under the current folder, [] gave an empty corpus, None a bare TypeError.
+    from policytext.corpus import corpus_files, document_files
+    from policytext.train import train_corpus
+
+    call = {"read_corpus": read_corpus, "corpus_files": corpus_files, "document_files": document_files, "train_corpus": train_corpus}[where]
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(tmp_path / "here.jsonl", [{"text": "新建农田。", "label": "agriculture"}])
+    with pytest.raises(ParameterError) as info:
+        call(paths)
+    assert str(info.value) == f"{where}(): 'paths' must be a path or a non-empty list of paths, got {shown}"
 
 
 def test_custom_labels_accepted_when_asked(tmp_path):
