@@ -41,7 +41,6 @@ from ._validation import (
     WRITABLE,
     check_params,
     int_at_least,
-    int_between,
     listed_paths,
     mapping_of,
     model_constraint,
@@ -52,7 +51,7 @@ from ._validation import (
 )
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import STDIN, find_documents, no_documents, skipped_note
-from .readers import MAX_WHOLE_LINES, STREAM_FROM
+from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
 from .records import (
     FORMATS,
     RecordBatch,
@@ -164,6 +163,7 @@ def tag_document(path, *, model=None, limits=None, timeout=None, context=True):
         score and probs; ``error`` is set instead when the document could
         not be read.
     """
+    check_params("tag_document", {**_DOCUMENT_OPTIONS, "model": model_constraint()}, {"path": path, "model": model, "limits": limits, "timeout": timeout, "context": context})
     return next(tag_documents([path], model=model, limits=limits, timeout=timeout, context=context))
 
 
@@ -600,7 +600,7 @@ def _warn_of_panel_gaps(summary, panel):
 TAG_OPTIONS = {
     "paths": PATHS,
     **dict.fromkeys(("output", "summary", "panel", "meta", "plot", "errors", "font"), optional(PATH)),
-    "limits": optional(mapping_of(("max_bytes", "max_pdf_pages"), int_between(1, 1 << 50))),
+    "limits": optional(mapping_of(tuple(LIMITS), LIMITS["max_bytes"])),
     **dict.fromkeys(("on_error", "on_warning", "mapper"), optional(CALLABLE)),
     "sink": optional(WRITABLE),
     "stdin": optional(BYTE_STREAM),
@@ -615,6 +615,8 @@ TAG_OPTIONS = {
     "context": BOOL,
     "force": BOOL,
 }
+#: What the options of :func:`tag_document` allow: those of :func:`tag_files` it shares.
+_DOCUMENT_OPTIONS = {"path": PATH, **{name: TAG_OPTIONS[name] for name in ("limits", "timeout", "context")}}
 
 
 def _warn_of_undrawn(result, summary, plot, by, on_warning):

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ._validation import BOOL, Constraint, check_params, is_plain_int, one_of, optional
+from ._validation import BOOL, Constraint, check_params, is_plain_int, one_of, optional, refusal, short_repr
 from .errors import ParameterError
 
 __all__ = ["FeatureParams", "tfidf", "normalize", "fold_digits", "char_ngrams", "build_preprocessor", "build_analyzer"]
@@ -101,15 +101,19 @@ class FeatureParams:
 
 
 def _check_variants(pairs):
+    def refuse(allowed, got):
+        return refusal("FeatureParams", "fold_variants", allowed, got)
+
     if not isinstance(pairs, str) or len(pairs) % 2:
-        raise ParameterError(f"fold_variants must be a str of character pairs, got {type(pairs).__name__} of length {len(pairs) if isinstance(pairs, str) else '?'}")
+        raise refuse("a str of character pairs", f"{short_repr(pairs)}, of {len(pairs)} characters" if isinstance(pairs, str) else short_repr(pairs))
     sources, targets = pairs[0::2], pairs[1::2]
     if len(set(sources)) != len(sources):
-        raise ParameterError("fold_variants must fold each character at most once")
+        twice = next(c for i, c in enumerate(sources) if c in sources[:i])
+        raise refuse("pairs that fold each character at most once", f"{twice!r} folded twice")
     if set(sources) & set(targets):
-        raise ParameterError(f"fold_variants folds a character into one that is folded again: {sorted(set(sources) & set(targets))[:5]}")
+        raise refuse("pairs that fold no character into one that is folded again", f"{sorted(set(sources) & set(targets))[:5]} folded again")
     if any(ord(c) >= FOLD_LIMIT for c in pairs):
-        raise ParameterError(f"fold_variants must hold characters below U+{FOLD_LIMIT:04X} only")
+        raise refuse(f"characters below U+{FOLD_LIMIT:04X} only", f"{chr(max(map(ord, pairs)))!r}")
 
 
 def tfidf(counts, idf, norm):

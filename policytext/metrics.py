@@ -29,7 +29,7 @@ def evaluate(y_true, y_pred, labels):
     # A lone str is iterable: refused, not read as labels of one character each.
     y_true, y_pred, labels = (check_texts(value, where="evaluate", name=name) for name, value in (("y_true", y_true), ("y_pred", y_pred), ("labels", labels)))
     if len(y_true) != len(y_pred):
-        raise ValueError(f"{len(y_true)} gold labels but {len(y_pred)} predictions")
+        raise refusal("evaluate", "y_pred", "one prediction per gold label", f"{len(y_pred)} predictions for {len(y_true)} gold labels")
     labels = list(labels) + sorted((set(y_true) | set(y_pred)) - set(labels))
     present = [label for label in labels if label in set(y_true)]
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)

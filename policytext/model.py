@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
-from ._validation import Constraint, check_params, check_text, check_texts, refuse_single_str, int_at_least, number_between, one_of, optional
+from ._validation import Constraint, check_params, check_text, check_texts, refuse_single_str, refusal, short_repr, int_at_least, number_between, one_of, optional
 from .errors import ParameterError
 from .features import FeatureParams, build_analyzer, tfidf
 
@@ -38,6 +38,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
 MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 1e3
 #: Far outside this range, scores / temperature overflow to NaN, or every probability is 1 / labels.
 TEMPERATURE = Constraint(number_between(MIN_TEMPERATURE, MAX_TEMPERATURE).accepts, f"a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}")
+_CLASSIFIER = {"temperature": TEMPERATURE, "features": Constraint(lambda v: v is None or isinstance(v, FeatureParams), "None or a FeatureParams")}
 _ENGINE = {"engine": one_of("fast", "reference")}
 _PREDICT = {"k": optional(int_at_least(1)), "threshold": optional(number_between(0, 1)), **_ENGINE}
 #: Without ``k``, predict gives one label per text: a threshold could only drop it, which that return type cannot say.
@@ -85,7 +86,7 @@ class Classifier:
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept, dtype=np.float64)
-        check_params("Classifier", {"temperature": TEMPERATURE}, {"temperature": temperature})
+        check_params("Classifier", _CLASSIFIER, {"temperature": temperature, "features": features})
         self.temperature = float(temperature)
         self.features = features or FeatureParams()
         self.metadata = dict(metadata or {})
@@ -100,7 +101,7 @@ class Classifier:
         # file: a bad value would give wrong labels, not an error.
         n_features, n_classes = len(self.vocabulary), len(self.classes_)
         if n_classes < 2 or not all(isinstance(c, str) and c for c in self.classes_) or len(set(self.classes_)) != n_classes:
-            raise ValueError(f"labels must be at least two distinct non-empty strings, got {list(self.classes_)}")
+            raise refusal("Classifier", "labels", "at least two distinct non-empty str", short_repr(list(self.classes_)))
         if self.vocabulary.ndim != 1 or self.idf.shape != (n_features,) or self.coef.shape != (n_features, n_classes):
             raise ValueError(
                 f"shapes do not fit: {n_features} n-grams, {n_classes} labels, "

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import BOOL, PATH, Constraint, check_params
 from ._version import __version__
 from .context import ContextStage
 from .domain import check_ranges
@@ -112,6 +113,9 @@ def check_destination(path, *, force=False):
     return path
 
 
+_SAVE_OPTIONS = {"clf": Constraint(lambda v: isinstance(v, Classifier), "a Classifier"), "path": PATH, "force": BOOL}
+
+
 def save_model(clf, path, *, force=False):
     """Write ``clf`` to the folder ``path``.
 
@@ -131,6 +135,7 @@ def save_model(clf, path, *, force=False):
     import shutil  # only saving needs these; keep them out of the import path of tagging
     import tempfile
 
+    check_params("save_model", _SAVE_OPTIONS, {"clf": clf, "path": path, "force": force})
     path = check_destination(path, force=force)
     arrays = {
         "vocabulary": clf.vocabulary.astype(str),
@@ -236,6 +241,7 @@ def load_model(path):
     version, arrays of the wrong kind) raises :class:`ModelError` naming the
     file and what is wrong.
     """
+    check_params("load_model", {"path": PATH}, {"path": path})
     path = Path(path)
     meta_path, arrays_path = path / _META, path / _ARRAYS
     if not meta_path.is_file():

@@ -32,7 +32,7 @@ import zlib
 from pathlib import Path
 
 from .errors import DocumentError, extra_needed
-from ._validation import check_text
+from ._validation import BYTE_STREAM, PATH, check_params, check_text, int_between, optional
 from .finding import STDIN
 from .segment import INVISIBLE, SOFT_BREAK, is_hard_wrapped, is_page_mark, line_breaks
 from .wordlists import DocxNumbering
@@ -1004,6 +1004,13 @@ def extra_for(suffix: str) -> str | None:
     return _EXTRAS.get(suffix)
 
 
+#: What the limits of reading allow (``limits`` of :func:`policytext.archive.tag_files` too).
+LIMITS = dict.fromkeys(("max_bytes", "max_pdf_pages"), int_between(1, 1 << 50))
+_READ_DOCUMENT = {"path": PATH, **LIMITS}
+_READ_STREAM = {"stream": optional(BYTE_STREAM), "max_bytes": LIMITS["max_bytes"]}
+_READ_INPUT = {**_READ_DOCUMENT, "stdin": optional(BYTE_STREAM)}
+
+
 def read_document(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MAX_PDF_PAGES) -> str:
     """Read a document file and return its plain text.
 
@@ -1034,6 +1041,7 @@ def read_document(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MA
         without text layer or over the page limit, or needs the ``docs``
         extra that is not installed. ``str(error)`` is ``"PATH: reason"``.
     """
+    check_params("read_document", _READ_DOCUMENT, {"path": path, "max_bytes": max_bytes, "max_pdf_pages": max_pdf_pages})
     path = Path(path)
     try:
         info = path.stat()
@@ -1072,6 +1080,7 @@ def read_stream(stream=None, *, name="-", max_bytes=DEFAULT_MAX_BYTES) -> str:
     >>> read_stream(io.BytesIO("各位代表：".encode("gb18030")))
     '各位代表：'
     """
+    check_params("read_stream", _READ_STREAM, {"stream": stream, "max_bytes": max_bytes})
     if stream is None:
         # sys.stdin is None in a process started with standard input closed (python 0<&-).
         stream = getattr(sys.stdin, "buffer", None)
@@ -1089,6 +1098,7 @@ def read_input(path, *, stdin=None, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=D
     >>> read_input("-", stdin=io.BytesIO("各位代表：".encode("utf-8")))
     '各位代表：'
     """
+    check_params("read_input", _READ_INPUT, {"path": path, "stdin": stdin, "max_bytes": max_bytes, "max_pdf_pages": max_pdf_pages})
     if path == STDIN:
         return read_stream(stdin, name=STDIN, max_bytes=max_bytes)
     return read_document(path, max_bytes=max_bytes, max_pdf_pages=max_pdf_pages)

@@ -108,7 +108,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import LEVEL, check_params, refusal
+from ._validation import LEVEL, Constraint, check_params, int_at_least, refuse_single_str, refusal, short_repr
 from .errors import ParameterError
 
 __all__ = ["ShareEstimate", "ShareModel", "ShareSums", "estimate_document_shares", "estimate_shares", "fit_share_model"]
@@ -682,6 +682,19 @@ def _check_alike(sums, where):
 # -- fitting ---------------------------------------------------------------
 
 
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+#: What the options of :func:`fit_share_model` allow, each range stated once.
+_FIT_OPTIONS = {
+    "folds": int_at_least(2),
+    "reg": Constraint(lambda v: _is_number(v) and v >= 0, "a finite number >= 0"),
+    "clip": Constraint(lambda v: _is_number(v) and 0 < v < 1, "a number > 0 and < 1"),
+    "seed": Constraint(lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool), "an int"),
+}
+
+
 def fit_share_model(
     proba: Any,
     y: Any,
@@ -751,15 +764,9 @@ def fit_share_model(
     y = _as_targets(y, n, labels, where)
     codes, _ = _as_codes(doc_ids, n, "doc_ids", where)
     n_docs = int(codes.max()) + 1 if n else 0
-    if isinstance(folds, bool) or not isinstance(folds, numbers.Integral) or folds < 2:
-        raise ParameterError(f"{where}(): 'folds' must be an int >= 2, got {folds!r}")
+    check_params(where, _FIT_OPTIONS, {"folds": folds, "reg": reg, "clip": clip, "seed": seed})
     if n_docs < folds:
         raise ParameterError(f"{where}(): 'doc_ids' name {n_docs} documents, fewer than folds={folds}")
-    for name, value, low, high in (("reg", reg, 0.0, math.inf), ("clip", clip, 0.0, 1.0)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (low <= value < high) or not math.isfinite(value):
-            raise ParameterError(f"{where}(): {name!r} must be a finite number >= {low} and < {high}, got {value!r}")
-    if clip <= 0:
-        raise ParameterError(f"{where}(): 'clip' must be > 0, got {clip!r}")
     group_of_doc = None
     if groups is not None:
         gcodes, _ = _as_codes(groups, n, "groups", where)
@@ -767,8 +774,6 @@ def fit_share_model(
         group_of_doc[codes] = gcodes
         if np.any(group_of_doc[codes] != gcodes):
             raise ParameterError(f"{where}(): 'groups' must be the same for every sentence of a document")
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
-        raise ParameterError(f"{where}(): 'seed' must be an int, got {seed!r}")
 
     # Cross-fitted calibrated probabilities: each document's from a map fitted without it.
     rng = np.random.default_rng(int(seed))
@@ -868,11 +873,12 @@ def _fit_variance(q, y, codes, n_docs, group_of_doc):
 def _as_labels(labels, where) -> list[str]:
     if isinstance(labels, np.ndarray) and labels.ndim == 1:
         labels = labels.tolist()
-    if isinstance(labels, str) or not isinstance(labels, Sequence):
-        raise ParameterError(f"{where}(): 'labels' must be a list of str, got {type(labels).__name__}")
+    refuse_single_str(labels, where=where, name="labels")
+    if not isinstance(labels, Sequence):
+        raise refusal(where, "labels", "a list of str", short_repr(labels))
     labels = list(labels)
     if len(labels) < 2 or not all(isinstance(x, str) and x for x in labels) or len(set(labels)) != len(labels):
-        raise ParameterError(f"{where}(): 'labels' must be 2 or more distinct non-empty str, got {labels!r}")
+        raise refusal(where, "labels", "2 or more distinct non-empty str", short_repr(labels))
     return labels
 
 

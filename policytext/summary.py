@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_texts, refusal, short_repr
+from ._validation import BOOL, check_params, check_texts, int_at_least, one_of, refusal, short_repr
 from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
 from .errors import PolicytextError, extra_needed
@@ -215,6 +215,7 @@ class Summary:
     def __init__(self, labels, *, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False, domain=None):
         # A lone str is iterable: refused, as every labels argument is, not read as labels of one character each.
         self.labels = check_texts(labels, where="Summary", name="labels")
+        check_params("Summary", _SUMMARY_OPTIONS, {"evidence": evidence, "evidence_by": evidence_by, "keep_for_panel": keep_for_panel})
         self.domain = domain
         self.evidence, self.evidence_by = evidence, evidence_by
         self.overrides = meta_overrides or {}
@@ -409,6 +410,7 @@ def _column_type(column):
 #: confirm a share), the least confident (to audit it), or a random sample
 #: (to estimate how often the label is right).
 EVIDENCE_BY = ("top", "least", "random")
+_SUMMARY_OPTIONS = {"evidence": int_at_least(0), "evidence_by": one_of(*EVIDENCE_BY), "keep_for_panel": BOOL}
 
 
 @dataclass(frozen=True)

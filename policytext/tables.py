@@ -34,7 +34,7 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from ._validation import Constraint, check_params
+from ._validation import Constraint, check_params, refusal, short_repr
 from .errors import ParameterError, PolicytextError, extra_needed
 
 __all__ = [
@@ -64,15 +64,25 @@ def format_of(path, *, format=None):
     >>> format_of("t.csv", format="parquet")
     Traceback (most recent call last):
     ...
-    policytext.errors.ParameterError: t.csv: --format parquet disagrees with the extension .csv (csv)
+    policytext.errors.ParameterError: format_of(): 'format' must be None or the extension's format, 'csv', got 'parquet'
     """
-    check_params("format_of", {"path": _PATH, "format": _FORMAT}, {"path": path, "format": format})
+    return _format_for("format_of", path, format)
+
+
+def _by_extension(path):
+    """``path``'s extension, lowercase, and the table format it names (None for none)."""
     suffix = Path(path).suffix.lower()
-    by_extension = TABLE_FORMATS.get(suffix)
+    return suffix, TABLE_FORMATS.get(suffix)
+
+
+def _format_for(where, path, format):
+    """:func:`format_of`, its refusals naming the function ``where`` the path and format were given to."""
+    check_params(where, {"path": _PATH, "format": _FORMAT}, {"path": path, "format": format})
+    suffix, by_extension = _by_extension(path)
     if by_extension is None:
-        raise ParameterError(f"{path}: unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}")
+        raise refusal(where, "path", f"a table's path, ending {', '.join(list(TABLE_FORMATS)[:-1])} or {list(TABLE_FORMATS)[-1]}", short_repr(os.fspath(path)))
     if format is not None and format != by_extension:
-        raise ParameterError(f"{path}: --format {format} disagrees with the extension {suffix} ({by_extension})")
+        raise refusal(where, "format", f"None or the extension's format, {by_extension!r}", short_repr(format))
     return by_extension
 
 
@@ -90,7 +100,9 @@ def check_table(path, *, option, format=None):
     Raises
     ------
     ParameterError
-        As :func:`format_of` (``policytext`` exits 2).
+        For the mistakes :func:`format_of` refuses, told as the job's
+        option (``option``, ``--format``) rather than as a function's
+        argument (``policytext`` exits 2).
     PolicytextError
         If the format's extra is not installed (exit 1).
 
@@ -99,10 +111,12 @@ def check_table(path, *, option, format=None):
     ...
     policytext.errors.ParameterError: --summary shares.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx
     """
-    try:
-        fmt = format_of(path, format=format)
-    except ParameterError as exc:
-        raise ParameterError(f"{option} {exc}") from None
+    check_params("check_table", {"path": _PATH, "format": _FORMAT}, {"path": path, "format": format})
+    suffix, fmt = _by_extension(path)
+    if fmt is None:
+        raise ParameterError(f"{option} {path}: unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}")
+    if format is not None and format != fmt:
+        raise ParameterError(f"{option} {path}: --format {format} disagrees with the extension {suffix} ({fmt})")
     try:
         require_format_extra(fmt, f"writing .{fmt}")
     except PolicytextError as exc:
@@ -266,7 +280,7 @@ def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
         For an unknown extension, a disagreeing ``format``, an output that
         is a folder or a device, or a missing extra.
     """
-    fmt = format_of(path, format=format)
+    fmt = _format_for("write_table", path, format)
     check_output(path, inputs=inputs)
     writer = _WRITERS[fmt]
     table = [[row.get(c) for c in columns] for row in rows]
@@ -383,7 +397,7 @@ def read_table(path, *, format=None):
         For an unknown extension, a missing extra, or a file its format's
         library cannot read, naming the file.
     """
-    fmt = format_of(path, format=format)
+    fmt = _format_for("read_table", path, format)
     try:
         if fmt == "csv":
             with open(path, encoding="utf-8-sig", newline="") as f:
@@ -427,7 +441,7 @@ def columns_of(path):
     extension's format (or whose format's extra is missing) gives None.
     """
     try:
-        fmt = format_of(path)
+        fmt = _format_for("columns_of", path, None)
         if fmt in ("csv", "jsonl"):
             with open(path, encoding="utf-8-sig", newline="") as f:
                 first = f.readline()

@@ -248,6 +248,12 @@ def _check_labelled(where, texts, labels, groups=None):
     return texts, labels, groups
 
 
+def _check_two_labels(where, labels):
+    """Refuse labels of one class before any fit: there is nothing to tell it from."""
+    if len(distinct := sorted(set(labels))) < 2:
+        raise refusal(where, "labels", "at least two distinct labels", f"only {short_repr(distinct)}")
+
+
 def train(texts, labels, *, features=None, params=None, metadata=None, temperature=None, groups=None):
     """Fit a classifier on sentences and their labels.
 
@@ -289,6 +295,7 @@ def train(texts, labels, *, features=None, params=None, metadata=None, temperatu
     """
     _check_options("train", features=features, params=params, metadata=metadata, temperature=temperature)
     texts, labels, groups = _check_labelled("train", texts, labels, groups)
+    _check_two_labels("train", labels)
     clf = _train(texts, labels, features, params, metadata, temperature, groups)
     _warn_of_a_small_corpus(clf, texts, labels, stacklevel=3, unfitted=temperature is None)
     return clf
@@ -538,6 +545,7 @@ def train_with_documents(texts, labels, documents, *, groups=None, features=None
     """
     _check_options("train_with_documents", features=features, params=params, metadata=metadata, progress=progress)
     texts, labels, groups = _check_labelled("train_with_documents", texts, labels, groups)
+    _check_two_labels("train_with_documents", labels)
     return _train_with_documents(texts, labels, documents, groups, features, params, metadata, progress)
 
 

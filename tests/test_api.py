@@ -637,3 +637,55 @@ def test_a_model_file_named_instead_of_its_folder_says_so(tmp_path, monkeypatch)
     with pytest.raises(policytext.ModelError) as info:
         policytext.load()
     assert str(info.value).startswith(f"POLICYTEXT_MODEL={shipped}: {shipped}: a model is a folder")
+
+
+def _unchecked_option_calls():
+    # (call of a document path, the refusal): a review (A6, A7) found these ran with the
+    # option ignored, failed deep inside (TypeError, AttributeError, IndexError), or were
+    # refused as a plain ValueError or in words of their own.
+    from policytext import Classifier, metrics, shares
+    from policytext.archive import tag_document
+    from policytext.modelfile import load_model, save_model
+    from policytext.readers import read_document, read_input, read_stream
+    from policytext.summary import Summary
+    from policytext.train import train
+
+    parts = {"labels": ["a", "b"], "vocabulary": ["x"], "idf": [1.0], "coef": [[1.0, -1.0]], "intercept": [0.0, 0.0]}
+    limit = "an int from 1 to 1125899906842624"
+    binary = "a binary file open for reading (sys.stdin.buffer, open(path, 'rb'), or io.BytesIO)"
+    proba = np.full((4, 2), 0.5)
+    return [
+        (lambda doc: tag_document(doc, context="no"), "tag_document(): 'context' must be True or False, got 'no'"),
+        (lambda doc: tag_document(doc, timeout="a"), "tag_document(): 'timeout' must be None or a number from 0.001 to 1000000000.0, got 'a'"),
+        (lambda doc: tag_document(doc, limits={"max_byts": 1}), f"tag_document(): 'limits' must be None or a dict with some of the keys 'max_bytes', 'max_pdf_pages', each {limit}, got {{'max_byts': 1}}"),
+        (lambda doc: tag_document(None), "tag_document(): 'path' must be a path (a non-empty str or os.PathLike), got None"),
+        (lambda doc: read_document(doc, max_bytes="x"), f"read_document(): 'max_bytes' must be {limit}, got 'x'"),
+        (lambda doc: read_document(doc, max_bytes=-1), f"read_document(): 'max_bytes' must be {limit}, got -1"),
+        (lambda doc: read_document(doc, max_pdf_pages=0), f"read_document(): 'max_pdf_pages' must be {limit}, got 0"),
+        (lambda doc: read_stream("a text"), f"read_stream(): 'stream' must be None or {binary}, got 'a text'"),
+        (lambda doc: read_stream(io.BytesIO(b"x"), max_bytes=0), f"read_stream(): 'max_bytes' must be {limit}, got 0"),
+        (lambda doc: read_input(doc, max_bytes=None), f"read_input(): 'max_bytes' must be {limit}, got None"),
+        (lambda doc: read_input("-", stdin=io.StringIO("各位代表：")), f"read_input(): 'stdin' must be None or {binary}, got <_io.StringIO object at "),
+        (lambda doc: Summary(["a", "b"], evidence=2, evidence_by="bogus"), "Summary(): 'evidence_by' must be one of 'top', 'least', 'random', got 'bogus'"),
+        (lambda doc: Summary(["a", "b"], evidence=-1), "Summary(): 'evidence' must be an int >= 0, got -1"),
+        (lambda doc: save_model("not a model", doc.parent / "m"), "save_model(): 'clf' must be a Classifier, got 'not a model'"),
+        (lambda doc: load_model(None), "load_model(): 'path' must be a path (a non-empty str or os.PathLike), got None"),
+        (lambda doc: Classifier(**parts, features={"min_df": 1}), "Classifier(): 'features' must be None or a FeatureParams, got {'min_df': 1}"),
+        (lambda doc: Classifier(**{**parts, "labels": ["a"], "coef": [[1.0]], "intercept": [0.0]}), "Classifier(): 'labels' must be at least two distinct non-empty str, got ['a']"),
+        (lambda doc: train(["新建农田。", "各位代表："], ["a", "a"]), "train(): 'labels' must be at least two distinct labels, got only ['a']"),
+        (lambda doc: metrics.evaluate(["a"], ["a", "b"], ["a"]), "evaluate(): 'y_pred' must be one prediction per gold label, got 2 predictions for 1 gold labels"),
+        (lambda doc: shares.estimate_shares(proba, labels="ab"), "estimate_shares(): 'labels' must be a list of str, got a single str, 'ab'; wrap it in a list: [label]"),
+        # One range, stated once: -1.0 and 0.0 were refused in two contradictory ways.
+        (lambda doc: shares.fit_share_model(proba, [0, 1, 0, 1], [0, 1, 2, 3], ["a", "b"], folds=2, clip=-1.0), "fit_share_model(): 'clip' must be a number > 0 and < 1, got -1.0"),
+        (lambda doc: shares.fit_share_model(proba, [0, 1, 0, 1], [0, 1, 2, 3], ["a", "b"], folds=2, clip=0.0), "fit_share_model(): 'clip' must be a number > 0 and < 1, got 0.0"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_unchecked_option_calls())))
+def test_options_of_public_functions_are_refused_in_the_one_wording(tmp_path, case):
+    doc = tmp_path / "r.txt"
+    doc.write_text(REPORT, encoding="utf-8")
+    call, message = _unchecked_option_calls()[case]
+    with pytest.raises(policytext.ParameterError) as info:
+        call(doc)
+    assert str(info.value).startswith(message)

@@ -224,7 +224,7 @@ def test_a_rewritten_but_unchanged_model_still_loads(saved, tiny_model):
         (lambda m, a: a.update(vocabulary=a["vocabulary"][::-1].copy()), "vocabulary must be sorted, without repeats"),
         (lambda m, a: a.update(vocabulary=np.sort(np.concatenate([a["vocabulary"][:1], a["vocabulary"][:-1]]))), "vocabulary must be sorted, without repeats"),
         (lambda m, a: m.update(labels="".join(m["labels"])), "labels must be a list of at most"),
-        (lambda m, a: m.update(labels=[m["labels"][0]] * len(m["labels"])), "labels must be at least two distinct"),
+        (lambda m, a: m.update(labels=[m["labels"][0]] * len(m["labels"])), "Classifier[(][)]: 'labels' must be at least two distinct non-empty str, got"),
         (lambda m, a: m.update(n_features=10**12), "n_features must be an int from 1 to"),
         (lambda m, a: a.update(vocabulary=np.array(["甲乙丙丁戊"] * len(a["vocabulary"]))), "n-grams longer than 4 characters"),
         (lambda m, a: m.update(domain={"other_share": [0.5, 0.1], "mean_score": [0, 1], "unknown_chars": [0, 1]}), "domain other_share must be"),

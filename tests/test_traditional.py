@@ -9,6 +9,7 @@ import pytest
 from policytext import classify, classify_batch, load, split_sentences, targets
 from policytext.parts import report_parts
 from policytext.summary import document_meta
+from policytext.errors import ParameterError
 from policytext.features import FeatureParams, build_analyzer
 from policytext.modelfile import load_model, save_model
 from policytext.variants import opencc_t2s, to_simplified
@@ -42,13 +43,20 @@ def test_traditional_text_scores_as_simplified(tiny_model, engine):
     )
 
 
-def test_bad_variant_tables_are_refused():
-    with pytest.raises(ValueError, match="fold_variants must be a str of character pairs"):
-        FeatureParams(fold_variants="經经濟")
-    with pytest.raises(ValueError, match="folds a character into one that is folded again"):
-        FeatureParams(fold_variants="經经经纟")
-    with pytest.raises(ValueError, match="at most once"):
-        FeatureParams(fold_variants="經经經纟")
+@pytest.mark.parametrize(
+    "pairs, message",
+    [
+        ("經经濟", "'fold_variants' must be a str of character pairs, got '經经濟', of 3 characters"),
+        (["經", "经"], "'fold_variants' must be a str of character pairs, got ['經', '经']"),
+        ("經经经纟", "'fold_variants' must be pairs that fold no character into one that is folded again, got ['经'] folded again"),
+        ("經经經纟", "'fold_variants' must be pairs that fold each character at most once, got '經' folded twice"),
+    ],
+)
+def test_bad_variant_tables_are_refused(pairs, message):
+    # They said "fold_variants must ..." without the FeatureParams(): of every other refusal.
+    with pytest.raises(ParameterError) as info:
+        FeatureParams(fold_variants=pairs)
+    assert str(info.value) == f"FeatureParams(): {message}"
 
 
 def test_offsets_stay_those_of_the_traditional_text():
