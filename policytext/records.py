@@ -28,7 +28,7 @@ from pathlib import Path
 from .errors import ParameterError, PolicytextError
 from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "ERRORS_HEAD", "check_outputs", "errors_text", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -880,7 +880,21 @@ _SUMMARY_HEAD = ["file", "place", "place_full", "level"]
 _PANEL_HEAD = ["place", "place_full", "level", "year", "documents", "sentences"]
 # A panel written before it had place_full is the job's too.
 _OLD_PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
-_ERROR_LINE = re.compile(r"[^\n]*\S: \S[^\n]*\n")
+#: The first line of a list of failed documents (``--errors``): what marks it as policytext's.
+ERRORS_HEAD = "# policytext tag: the documents that failed, one a line (document: reason)\n"
+
+
+def errors_text(failed):
+    """The list of failed documents a job writes (``--errors``): :data:`ERRORS_HEAD`, then
+    ``document: reason`` a line, each document's name on one line (:func:`one_line`);
+    nothing at all if none failed.
+
+    A file of ``key: value`` lines (notes, a config) looked like one without the mark,
+    and was emptied by the next job.
+    """
+    if not failed:
+        return ""
+    return ERRORS_HEAD + "".join(f"{one_line(path)}: {reason}\n" for path, reason in failed)
 
 
 def own_output(kind, path):
@@ -890,7 +904,7 @@ def own_output(kind, path):
     Records are known by the files a job keeps beside them (how it tagged,
     its journal or spool) or by their first line or columns; a summary, a
     panel and a targets table (long or wide) by their first columns; a list
-    of failed documents by its lines, each ``document: reason``; a plot by
+    of failed documents by its first line (:data:`ERRORS_HEAD`); a plot by
     the mark its metadata holds (:data:`policytext.plot.PLOT_MARK`).
     """
     try:
@@ -902,8 +916,7 @@ def own_output(kind, path):
             return drawn_by_policytext(path)
         if kind == "errors":
             with open(path, encoding="utf-8") as f:
-                text = f.read()
-            return all(_ERROR_LINE.fullmatch(line) for line in text.splitlines(keepends=True))
+                return f.readline() == ERRORS_HEAD
         if kind == "output":
             beside = (f"{path}{SETTINGS}", f"{path}{JOURNAL}", f"{path}{SPOOL}")
             if any(os.path.isfile(name) for name in beside):

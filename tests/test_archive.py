@@ -20,7 +20,7 @@ from policytext.errors import PolicytextError
 from policytext.finding import expand_paths
 from policytext.places import parse_place
 from policytext.readers import read_document
-from policytext.records import COLUMNS, RecordWriter
+from policytext.records import COLUMNS, ERRORS_HEAD, RecordWriter
 from policytext.summary import document_meta, read_meta
 
 REPORT = (
@@ -126,7 +126,8 @@ def test_cli_exit_status_stderr_and_errors_file(archive, tmp_path):
         f"policytext: {tmp_path / 'nope.txt'}: no such file\n"
         f"policytext: {archive / 'g_empty.txt'}: empty file\n"
     )
-    assert errors.read_text(encoding="utf-8") == err.getvalue().replace("policytext: ", "")
+    # Its first line marks it as policytext's: the same command may replace it again.
+    assert errors.read_text(encoding="utf-8") == ERRORS_HEAD + err.getvalue().replace("policytext: ", "")
     rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
     assert rows and {r["file"] for r in rows} == {str(archive / "a_utf8.txt")}
     assert set(rows[0]) >= {"file", "index", "start", "end", "section", "text", "label", "score", "p_economy"}
@@ -1232,7 +1233,7 @@ def test_the_errors_file_is_written_without_touching_a_file_named_like_its_tempo
     result = tag_files([tmp_path / "empty.txt"], errors=str(tmp_path / "report.txt"), progress=False)
     assert result.failed == [(str(tmp_path / "empty.txt"), "empty file")]
     assert (tmp_path / "report.txt.tmp").read_text(encoding="utf-8") == report()
-    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == f"{tmp_path / 'empty.txt'}: empty file\n"
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == f"{ERRORS_HEAD}{tmp_path / 'empty.txt'}: empty file\n"
 
 
 def test_an_output_folder_that_takes_no_new_file_is_refused_before_work(tmp_path):
