@@ -2175,6 +2175,34 @@ def test_a_file_of_the_users_where_the_settings_go_is_never_replaced(tmp_path):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "x.settings.json"), progress=False)
 
 
+def test_a_stopped_jobs_journal_with_its_last_line_cut_short_and_an_earlier_versions_mark_still_resume(tmp_path):
+    # Each of a job's own files beside its output is now checked before it is used or removed:
+    # what a stopped job leaves (a journal line cut short, a mark of a version before the journal) passes.
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(report(), encoding="utf-8")
+    b.write_text(report("白石乡", 2023), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    tag_files([a, b], output=str(out), progress=False)
+    lines = out.read_bytes().splitlines(keepends=True)
+    first = sum(len(line) for line in lines if json.loads(line)["file"] == str(a))
+    whole = out.read_bytes()
+    # Stopped while it wrote b's records and then the journal's line for b.
+    journal = tmp_path / "o.jsonl.journal"
+    out.write_bytes(whole[: first + 40])
+    entry = json.dumps({"end": first, "file": str(a), "real": str(a)})
+    journal.write_text(entry + "\n" + '{"end": ' + str(len(whole)), encoding="utf-8")
+    again = tag_files([a, b], output=str(out), resume=True, progress=False)
+    assert again.skipped == [str(a)] and again.tagged == [str(b)] and out.read_bytes() == whole and not journal.exists()
+    # An output of a version before the journal, stopped part-way through b: its mark says where b began.
+    (tmp_path / "o.jsonl.settings.json").unlink()
+    out.write_bytes(whole[: first + 40])
+    (tmp_path / "o.jsonl.partial").write_text(str(first), encoding="utf-8")
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):
+        again = tag_files([a, b], output=str(out), resume=True, progress=False)
+    assert again.skipped == [str(a)] and again.tagged == [str(b)] and out.read_bytes() == whole
+    assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "o.jsonl"]
+
+
 def test_standard_input_is_a_document_named_dash_read_in_this_process_whatever_the_jobs(tmp_path):
     other = tmp_path / "b.txt"
     other.write_text("排查整改安全隐患210条。", encoding="utf-8")

@@ -196,6 +196,66 @@ def test_the_list_of_failed_documents_is_marked_as_policytexts_and_replaced_by_t
     assert failed.read_text(encoding="utf-8") == f"{ERRORS_HEAD}{broken}: empty file\n"
 
 
+@pytest.mark.parametrize(
+    "output, beside, what",
+    [
+        ("out.jsonl", "out.jsonl.journal", "a job keeps its journal of {out} there"),
+        ("out.csv", "out.csv.journal", "a job keeps its journal of {out} there"),
+        ("out.parquet", "out.parquet.spool.jsonl", "a job keeps the records of {out} there until it writes the table"),
+        ("out.parquet", "out.parquet.spool.jsonl.journal", "a job keeps its journal of {out} there"),
+        ("out.jsonl", "out.jsonl.partial", "a job of an earlier version marked there where {out} was cut short"),
+        ("out.jsonl", "out.jsonl.settings.json", "a job keeps how it tagged {out} there"),
+    ],
+)
+@pytest.mark.parametrize("text", ["my notes\n", '{"mine": 1}\n', "12 apples"])
+def test_a_file_of_the_users_where_a_job_keeps_its_own_files_is_never_touched(tmp_path, docs, output, beside, what, text):
+    # Only the settings file was checked: a user's out.jsonl.journal was removed, and a user's
+    # out.parquet.spool.jsonl was emptied, used as the spool and removed.
+    if output.endswith(".parquet"):
+        pytest.importorskip("pyarrow")
+    out, mine = tmp_path / output, tmp_path / beside
+    mine.write_text(text, encoding="utf-8")
+    for resume in ((), ("--resume",)):
+        code, stdout, err = run("tag", str(docs), "-o", str(out), "--no-progress", *resume)
+        assert (code, stdout) == (2, ""), resume
+        assert err == f"policytext: error: {mine}: not a file policytext wrote, and {what.format(out=out)}; move it away or choose another output\n"
+        assert mine.read_text(encoding="utf-8") == text and sorted(os.listdir(tmp_path)) == sorted(["docs", beside])
+
+
+@pytest.mark.parametrize("beside", ["journal", "empty journal", "spool", "settings of another output"])
+def test_a_file_beside_a_users_file_does_not_make_it_a_records_output(tmp_path, docs, beside):
+    # Any file named like a job's journal, spool or settings beside -o was taken as proof that
+    # -o was the job's own records: the user's file was emptied without --force.
+    out = tmp_path / "out.jsonl"
+    if beside == "settings of another output":
+        assert run("tag", str(docs), "-o", str(tmp_path / "other.jsonl"), "--no-progress")[0] == 0
+        (tmp_path / "other.jsonl").unlink()
+        (tmp_path / "other.jsonl.settings.json").rename(tmp_path / "out.jsonl.settings.json")
+    else:
+        name = {"journal": "out.jsonl.journal", "empty journal": "out.jsonl.journal", "spool": "out.jsonl.spool.jsonl"}[beside]
+        (tmp_path / name).write_text("" if beside == "empty journal" else "notes\n", encoding="utf-8")
+    out.write_text("my data\n", encoding="utf-8")
+    before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path) if name != "docs"}
+    code, stdout, err = run("tag", str(docs), "-o", str(out), "--no-progress")
+    assert (code, stdout) == (2, "")
+    assert err == f"policytext: error: --output {out}: the file exists and is not a records output policytext wrote; choose another file, or add --force to replace it\n"
+    assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path) if name != "docs"} == before
+
+
+def test_an_output_whose_job_stopped_in_its_first_write_is_still_the_jobs_own(tmp_path, docs):
+    # Its first record cut short says nothing; the journal beside it, policytext's, does.
+    import policytext
+    from policytext.records import RecordWriter
+
+    out = tmp_path / "out.jsonl"
+    RecordWriter(str(out), "jsonl", policytext.LABELS, settings={"model": "m", "context": True}).close(complete=False)
+    out.write_bytes(b'{"file": "/elsewhere/a.txt", "ind')
+    code, _, err = run("tag", str(docs), "-o", str(out), "--no-progress")
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()][:1] == [str(docs / "a.txt")]
+    assert sorted(os.listdir(tmp_path)) == ["docs", "out.jsonl", "out.jsonl.settings.json"]
+
+
 # 15. Ctrl-C right after Enter is "interrupted" and exit 130, not a traceback.
 
 
