@@ -10,7 +10,9 @@ here, at the edge, and nowhere else:
   format that disagrees with the output's extension or an extension that
   names none, an output that is a folder, a device, one of the inputs, in
   no existing folder, or the same file as another output, an existing
-  output without ``--force`` (and, for ``train``, a ``-o`` that ``--force``
+  output without ``--force``, a file policytext did not write where a job
+  keeps its own beside its output (``.journal``, ``.spool.jsonl``,
+  ``.partial``, ``.settings.json``) (and, for ``train``, a ``-o`` that ``--force``
   may not replace: a file, a link, a folder holding anything but a model)
 - 3: the job ran but some documents failed (each reported on stderr)
 - 130: interrupted (Ctrl-C); an output is cut back to whole documents, and
