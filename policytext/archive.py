@@ -57,12 +57,12 @@ from .records import (
     RecordBatch,
     RecordWriter,
     check_outputs,
+    errors_text,
     named_few,
     own_output,
     records_format,
     replace_text,
     same_document,
-    one_line,
     shown,
     table_columns,
     to_row,
@@ -377,7 +377,9 @@ def tag_files(
     resume : bool
         Skip documents already in ``output``.
     errors : str, optional
-        Also write one line per failed document here.
+        Also write one line per failed document here (``document: reason``), after a first line
+        that marks the file as policytext's (:data:`policytext.records.ERRORS_HEAD`); an empty
+        file if none failed.
     jobs : int
         Worker processes (-1: one per core; never more than the cores). On Linux they are forked from
         this process, model and engine loaded, and take a few documents at
@@ -557,7 +559,7 @@ def tag_files(
         bar.close()
         writer.close(complete=finished)
         if errors:
-            replace_text(errors, "".join(f"{one_line(path)}: {reason}\n" for path, reason in result.failed))
+            replace_text(errors, errors_text(result.failed))
     if summary:
         job_summary.write(summary)
     if panel:

@@ -10,7 +10,9 @@ here, at the edge, and nowhere else:
   format that disagrees with the output's extension or an extension that
   names none, an output that is a folder, a device, one of the inputs, in
   no existing folder, or the same file as another output, an existing
-  output without ``--force`` (and, for ``train``, a ``-o`` that ``--force``
+  output without ``--force``, a file policytext did not write where a job
+  keeps its own beside its output (``.journal``, ``.spool.jsonl``,
+  ``.partial``, ``.settings.json``) (and, for ``train``, a ``-o`` that ``--force``
   may not replace: a file, a link, a folder holding anything but a model)
 - 3: the job ran but some documents failed (each reported on stderr)
 - 130: interrupted (Ctrl-C); an output is cut back to whole documents, and
@@ -123,7 +125,7 @@ def _parser():
     tag.add_argument("--font", metavar="FILE", help="font with Chinese characters for --plot (default: found among installed fonts)")
     tag.add_argument("--resume", action="store_true", help="skip documents already in the output")
     tag.add_argument("--force", action="store_true", help="replace an existing -o, --summary, --panel, --errors or --plot file that policytext did not write (refused otherwise)")
-    tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here")
+    tag.add_argument("--errors", metavar="FILE", help="also write one line per failed document here, after a first line marking the file as policytext's (empty if none failed)")
     tag.add_argument("--jobs", type=_ranged(int, 1, 1024), default=1, metavar="N", help="processes to use, at most one per core (default: 1)")
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
     tag.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead (as plain text), with no size or time limit")

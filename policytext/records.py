@@ -28,7 +28,7 @@ from pathlib import Path
 from .errors import ParameterError, PolicytextError
 from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
 
-__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "check_outputs", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
+__all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "ERRORS_HEAD", "check_outputs", "errors_text", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -310,7 +310,11 @@ class RecordWriter:
     model has other labels than the output's records (read from the records
     themselves, so also for an output of a version that kept no settings:
     such an output resumes with a warning). A file of that name that a job
-    did not write is never replaced: the job is refused.
+    did not write is never replaced: the job is refused, and so it is for a
+    file in the place of the journal, a table's spool or the mark of a
+    cut-off document that versions before the journal kept (``.partial``),
+    each checked before anything is opened: a stopped job's is used (or
+    removed) as before.
     """
 
     def __init__(self, path, fmt, labels, *, resume=False, settings=None):
@@ -331,6 +335,12 @@ class RecordWriter:
         require_format_extra(fmt, f"--format {fmt}")
         # Read (and a file of the user's there refused) before the output is opened or created.
         told, kept_before = _read_settings(self.settings_file, path, fmt)
+        # Likewise the journal, a table's spool and an earlier version's mark of a cut-off
+        # document: each is emptied, cut or removed below, so a file of the user's there is refused first.
+        _journal_entries(self.journal, path)
+        if fmt in _SPOOLED:
+            _check_sidecar(self.spool, _own_spool, f"a job keeps the records of {path} there until it writes the table")
+        _check_sidecar(f"{self.spool}{PARTIAL}", _own_partial, f"a job of an earlier version marked there where {path} was cut short")
         self._settings_known = True  # False once a resume could not check how the output was tagged
         new_spool = fmt in _SPOOLED and not os.path.lexists(self.spool)
         self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -342,7 +352,7 @@ class RecordWriter:
                 f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
             ) from None
         try:
-            written_with, entries, cut = _journal_entries(self.journal) if resume else (None, None, False)
+            written_with, entries, cut = _journal_entries(self.journal, path) if resume else (None, None, False)
             # A finished Parquet or Excel output: read (and checked) here,
             # its records go back to the spool below, the new documents'
             # records join them, and the table is written again at the end.
@@ -652,8 +662,9 @@ class RecordWriter:
         if not os.path.exists(partial):
             return
         with open(partial, encoding="utf-8") as f:
-            mark = int(f.read())
-        os.ftruncate(self.fd, mark)
+            mark = f.read().strip()
+        if mark:  # empty: its job was stopped before it wrote the mark
+            os.ftruncate(self.fd, int(mark))
         os.remove(partial)
 
     def _csv(self, records):
@@ -713,30 +724,107 @@ def _write_all(fd, payload):
         payload = payload[os.write(fd, payload) :]
 
 
-def _journal_entries(path):
+def _journal_entries(path, output):
     """The settings a journal was written with (or None), ``(end, real path)`` of each document it names,
     and whether it holds a restore of a finished table that was cut short.
 
     ``(None, None, False)`` if there is no journal. A last line cut short
     (the journal's own write interrupted) is ignored: its document is not
-    whole for certain.
+    whole for certain. A file there that is not a journal of policytext's
+    (:func:`_journal_lines`) is refused: it is the user's, and a job would
+    remove it or append to it.
     """
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().split("\n")
-    except FileNotFoundError:
+    lines = _check_sidecar(path, _journal_lines, f"a job keeps its journal of {output} there")
+    if lines is None:
         return None, None, False
     settings, entries, restoring = None, [], False
-    for line in lines[:-1]:  # what follows the last line break is unfinished
-        entry = json.loads(line)
+    for entry in lines:
         if "settings" in entry:
             settings = entry["settings"]
         elif "restore" in entry:
             restoring = entry["restore"] == "begin"
         else:
             # Journals before real paths were kept name the file as given.
-            entries.append((int(entry["end"]), entry.get("real", entry["file"])))
+            entries.append((entry["end"], entry.get("real", entry["file"])))
     return settings, entries, restoring
+
+
+def _check_sidecar(file, read, what):
+    """``read(file)`` of a job's own file beside an output, None if there is none; refused
+    (ParameterError, naming the file and ``what`` a job keeps there) if it is not one policytext wrote."""
+    there, found = _read_sidecar(file, read)
+    if there and found is None:
+        raise ParameterError(f"{file}: not a file policytext wrote, and {what}; move it away or choose another output")
+    return found
+
+
+def _read_sidecar(file, read):
+    """``(there, found)``: whether ``file`` exists, and ``read(file)`` if it is a regular file that ``read``
+    finds policytext wrote (else None: ``read`` returns None for a file of another form)."""
+    try:
+        info = os.lstat(file)
+    except FileNotFoundError:
+        return False, None
+    if not stat.S_ISREG(info.st_mode):
+        return True, None
+    try:
+        return True, read(file)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
+        return True, None
+
+
+#: How every line of a journal begins: how its job tags, a restore's start or end, a document's end.
+_JOURNAL_OPENS = ('{"settings": ', '{"restore": ', '{"end": ')
+
+
+def _begins_as(text, opens):
+    """Whether ``text`` (a line cut short) begins as one of ``opens``, or is the start of one."""
+    return any(text.startswith(o) or o.startswith(text) for o in opens)
+
+
+def _journal_lines(path):
+    """The entries of the journal at ``path`` (dicts), or None if it is not one policytext wrote:
+    every whole line is one of its entries, and a last line cut short begins as one."""
+    with open(path, encoding="utf-8") as f:
+        *lines, rest = f.read().split("\n")  # what follows the last line break is unfinished
+    if rest and not _begins_as(rest, _JOURNAL_OPENS):
+        return None
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            return None
+        if not (isinstance(entry, dict) and line.startswith(_JOURNAL_OPENS)):
+            return None
+        if "settings" in entry:
+            ok = set(entry) == {"settings"} and isinstance(entry["settings"], dict)
+        elif "restore" in entry:
+            ok = set(entry) == {"restore"} and entry["restore"] in ("begin", "end")
+        else:
+            ok = set(entry) <= {"end", "file", "real"} and type(entry["end"]) is int and isinstance(entry.get("file"), str)
+        if not ok:
+            return None
+        entries.append(entry)
+    return entries
+
+
+def _own_spool(path):
+    """True if the file at ``path`` is a table's spool of policytext's: empty, or its first line a sentence record
+    (or the start of one, cut short); None otherwise. Only the first line is read: spools run to gigabytes."""
+    with open(path, encoding="utf-8") as f:
+        first = f.readline()
+    if not first.endswith("\n"):
+        return True if _begins_as(first, ('{"file": ',)) else None
+    record = json.loads(first)
+    return True if isinstance(record, dict) and "file" in record and isinstance(record.get("probs"), dict) else None
+
+
+def _own_partial(path):
+    """True if the file at ``path`` is the mark of a cut-off document that versions before the journal kept
+    (where the document began: a number, or nothing if cut short); None otherwise."""
+    with open(path, encoding="utf-8") as f:
+        return True if re.fullmatch(r"\d*\n?", f.read()) else None
 
 
 def _read_settings(file, output, fmt):
@@ -750,21 +838,20 @@ def _read_settings(file, output, fmt):
     a regular file, not JSON of its form) is refused: it is the user's, and
     a job would replace it.
     """
-    try:
-        info = os.lstat(file)
-    except FileNotFoundError:
+    data = _check_sidecar(file, _kept_settings, f"a job keeps how it tagged {output} there")
+    if data is None:
         return None, False
-    data = None
-    if stat.S_ISREG(info.st_mode):
-        try:
-            with open(file, encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            data = None
+    same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and data.get("state") == _file_state(output)
+    return (data["settings"] if same else None), True
+
+
+def _kept_settings(file):
+    """What a finished job kept in ``file`` (:func:`_write_settings`), or None if it is not a file of that form."""
+    with open(file, encoding="utf-8") as f:
+        data = json.load(f)
     if isinstance(data, dict) and str(data.get("written_by", "")).startswith("policytext ") and isinstance(data.get("settings"), dict):
-        same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and data.get("state") == _file_state(output)
-        return (data["settings"] if same else None), True
-    raise PolicytextError(f"{file}: not a file policytext wrote, and a job keeps how it tagged {output} there; move it away or choose another output")
+        return data
+    return None
 
 
 def _write_settings(file, output, fmt, labels, settings):
@@ -880,17 +967,31 @@ _SUMMARY_HEAD = ["file", "place", "place_full", "level"]
 _PANEL_HEAD = ["place", "place_full", "level", "year", "documents", "sentences"]
 # A panel written before it had place_full is the job's too.
 _OLD_PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
-_ERROR_LINE = re.compile(r"[^\n]*\S: \S[^\n]*\n")
+#: The first line of a list of failed documents (``--errors``): what marks it as policytext's.
+ERRORS_HEAD = "# policytext tag: the documents that failed, one a line (document: reason)\n"
+
+
+def errors_text(failed):
+    """The list of failed documents a job writes (``--errors``): :data:`ERRORS_HEAD`, then
+    ``document: reason`` a line, each document's name on one line (:func:`one_line`);
+    nothing at all if none failed.
+
+    A file of ``key: value`` lines (notes, a config) looked like one without the mark,
+    and was emptied by the next job.
+    """
+    if not failed:
+        return ""
+    return ERRORS_HEAD + "".join(f"{one_line(path)}: {reason}\n" for path, reason in failed)
 
 
 def own_output(kind, path):
     """Whether the existing file ``path`` is an output policytext wrote as ``kind``
     ("output", "summary", "panel", "errors", "targets" or "plot"), or empty: a file a job may replace.
 
-    Records are known by the files a job keeps beside them (how it tagged,
-    its journal or spool) or by their first line or columns; a summary, a
+    Records are known by their first line or columns, or by the journal a
+    job keeps beside them (policytext's, with a whole line at least); a summary, a
     panel and a targets table (long or wide) by their first columns; a list
-    of failed documents by its lines, each ``document: reason``; a plot by
+    of failed documents by its first line (:data:`ERRORS_HEAD`); a plot by
     the mark its metadata holds (:data:`policytext.plot.PLOT_MARK`).
     """
     try:
@@ -902,13 +1003,13 @@ def own_output(kind, path):
             return drawn_by_policytext(path)
         if kind == "errors":
             with open(path, encoding="utf-8") as f:
-                text = f.read()
-            return all(_ERROR_LINE.fullmatch(line) for line in text.splitlines(keepends=True))
+                return f.readline() == ERRORS_HEAD
         if kind == "output":
-            beside = (f"{path}{SETTINGS}", f"{path}{JOURNAL}", f"{path}{SPOOL}")
-            if any(os.path.isfile(name) for name in beside):
+            suffix = Path(path).suffix.lower().lstrip(".")
+            # A job stopped before its first record was whole: its journal (a table is written whole, when its job ends).
+            if suffix not in _SPOOLED and _read_sidecar(f"{path}{JOURNAL}", _journal_lines)[1]:
                 return True
-            if Path(path).suffix.lower() == ".jsonl":
+            if suffix == "jsonl":
                 with open(path, encoding="utf-8") as f:
                     record = json.loads(f.readline())
                 return isinstance(record, dict) and "file" in record and isinstance(record.get("probs"), dict)

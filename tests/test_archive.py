@@ -20,7 +20,7 @@ from policytext.errors import PolicytextError
 from policytext.finding import expand_paths
 from policytext.places import parse_place
 from policytext.readers import read_document
-from policytext.records import COLUMNS, RecordWriter
+from policytext.records import COLUMNS, ERRORS_HEAD, RecordWriter
 from policytext.summary import document_meta, read_meta
 
 REPORT = (
@@ -126,7 +126,8 @@ def test_cli_exit_status_stderr_and_errors_file(archive, tmp_path):
         f"policytext: {tmp_path / 'nope.txt'}: no such file\n"
         f"policytext: {archive / 'g_empty.txt'}: empty file\n"
     )
-    assert errors.read_text(encoding="utf-8") == err.getvalue().replace("policytext: ", "")
+    # Its first line marks it as policytext's: the same command may replace it again.
+    assert errors.read_text(encoding="utf-8") == ERRORS_HEAD + err.getvalue().replace("policytext: ", "")
     rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
     assert rows and {r["file"] for r in rows} == {str(archive / "a_utf8.txt")}
     assert set(rows[0]) >= {"file", "index", "start", "end", "section", "text", "label", "score", "p_economy"}
@@ -1232,7 +1233,7 @@ def test_the_errors_file_is_written_without_touching_a_file_named_like_its_tempo
     result = tag_files([tmp_path / "empty.txt"], errors=str(tmp_path / "report.txt"), progress=False)
     assert result.failed == [(str(tmp_path / "empty.txt"), "empty file")]
     assert (tmp_path / "report.txt.tmp").read_text(encoding="utf-8") == report()
-    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == f"{tmp_path / 'empty.txt'}: empty file\n"
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == f"{ERRORS_HEAD}{tmp_path / 'empty.txt'}: empty file\n"
 
 
 def test_an_output_folder_that_takes_no_new_file_is_refused_before_work(tmp_path):
@@ -2172,6 +2173,34 @@ def test_a_file_of_the_users_where_the_settings_go_is_never_replaced(tmp_path):
     assert mine.read_text(encoding="utf-8") == "my notes" and sorted(os.listdir(tmp_path)) == ["a.txt", "o.jsonl.settings.json"]
     with pytest.raises(PolicytextError, match="names ending .journal, .partial, .spool.jsonl, .settings.json are kept"):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "x.settings.json"), progress=False)
+
+
+def test_a_stopped_jobs_journal_with_its_last_line_cut_short_and_an_earlier_versions_mark_still_resume(tmp_path):
+    # Each of a job's own files beside its output is now checked before it is used or removed:
+    # what a stopped job leaves (a journal line cut short, a mark of a version before the journal) passes.
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(report(), encoding="utf-8")
+    b.write_text(report("白石乡", 2023), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    tag_files([a, b], output=str(out), progress=False)
+    lines = out.read_bytes().splitlines(keepends=True)
+    first = sum(len(line) for line in lines if json.loads(line)["file"] == str(a))
+    whole = out.read_bytes()
+    # Stopped while it wrote b's records and then the journal's line for b.
+    journal = tmp_path / "o.jsonl.journal"
+    out.write_bytes(whole[: first + 40])
+    entry = json.dumps({"end": first, "file": str(a), "real": str(a)})
+    journal.write_text(entry + "\n" + '{"end": ' + str(len(whole)), encoding="utf-8")
+    again = tag_files([a, b], output=str(out), resume=True, progress=False)
+    assert again.skipped == [str(a)] and again.tagged == [str(b)] and out.read_bytes() == whole and not journal.exists()
+    # An output of a version before the journal, stopped part-way through b: its mark says where b began.
+    (tmp_path / "o.jsonl.settings.json").unlink()
+    out.write_bytes(whole[: first + 40])
+    (tmp_path / "o.jsonl.partial").write_text(str(first), encoding="utf-8")
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):
+        again = tag_files([a, b], output=str(out), resume=True, progress=False)
+    assert again.skipped == [str(a)] and again.tagged == [str(b)] and out.read_bytes() == whole
+    assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "o.jsonl"]
 
 
 def test_standard_input_is_a_document_named_dash_read_in_this_process_whatever_the_jobs(tmp_path):

@@ -15,6 +15,8 @@ import pytest
 from conftest import REPO
 from conftest import run_cli as run
 
+from policytext.records import ERRORS_HEAD
+
 REPORT = (
     "2024年江城县政府工作报告\n一、上半年工作回顾\n"
     "新建高标准农田3000亩。排查整改安全隐患210条。完成规上工业产值38.6亿元，同比增长9.2%。"
@@ -121,7 +123,7 @@ def test_the_same_command_runs_again_and_resumes_over_its_own_outputs_in_the_fol
         # No "one of the input documents", and no "skipped files of unsupported formats" for
         # labels.jsonl, shares.csv and labels.jsonl.settings.json.
         assert (code, out, err) == (3, "", "policytext: ./broken.txt: empty file\n"), extra
-        assert (docs / "failed.txt").read_text(encoding="utf-8") == "./broken.txt: empty file\n"
+        assert (docs / "failed.txt").read_text(encoding="utf-8") == f"{ERRORS_HEAD}./broken.txt: empty file\n"
     files = {json.loads(line)["file"] for line in (docs / "labels.jsonl").read_text(encoding="utf-8").splitlines()}
     assert files == {"./a.txt"}
 
@@ -156,6 +158,102 @@ def test_an_existing_file_policytext_did_not_write_is_not_replaced_without_force
         for _ in range(2):
             code, _, err = run("tag", str(docs), "-o", str(out), "--summary", str(tmp_path / f"s.{fmt}"), "--panel", str(tmp_path / f"p.{fmt}"), "--no-progress")
             assert (code, err) == (0, ""), fmt
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TODO: call the printer\nmeeting: Tuesday 10:00\n",  # notes
+        "name: policytext\nversion: 1.0\n",  # YAML, a key: value config
+        "./old.txt: empty file\n",  # a list an earlier version wrote, without the mark: --force once
+    ],
+)
+def test_a_file_of_key_value_lines_is_not_taken_for_a_list_of_failed_documents(tmp_path, docs, text):
+    # A file whose every line was "something: something" was taken for the job's own
+    # list of failed documents, and a job in which nothing failed emptied it.
+    notes = tmp_path / "notes.txt"
+    notes.write_text(text, encoding="utf-8")
+    code, out, err = run("tag", str(docs), "-o", str(tmp_path / "out.jsonl"), "--errors", str(notes), "--no-progress")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"policytext: error: --errors {notes}: the file exists and is not a list of failed documents policytext wrote; "
+        "choose another file, or add --force to replace it\n"
+    )
+    assert notes.read_text(encoding="utf-8") == text and sorted(os.listdir(tmp_path)) == ["docs", "notes.txt"]
+
+
+def test_the_list_of_failed_documents_is_marked_as_policytexts_and_replaced_by_the_next_job(tmp_path, docs):
+    failed, broken = tmp_path / "failed.txt", docs / "broken.txt"
+    argv = ("tag", str(docs), "-o", str(tmp_path / "out.jsonl"), "--errors", str(failed), "--no-progress")
+    broken.write_bytes(b"")
+    assert run(*argv)[0] == 3
+    assert failed.read_text(encoding="utf-8") == f"# policytext tag: the documents that failed, one a line (document: reason)\n{broken}: empty file\n"
+    broken.unlink()
+    assert run(*argv)[:2] == (0, "")
+    assert failed.read_bytes() == b""  # nothing failed: nothing in it, as before
+    broken.write_bytes(b"")
+    assert run(*argv)[0] == 3  # an empty file is the job's too
+    assert failed.read_text(encoding="utf-8") == f"{ERRORS_HEAD}{broken}: empty file\n"
+
+
+@pytest.mark.parametrize(
+    "output, beside, what",
+    [
+        ("out.jsonl", "out.jsonl.journal", "a job keeps its journal of {out} there"),
+        ("out.csv", "out.csv.journal", "a job keeps its journal of {out} there"),
+        ("out.parquet", "out.parquet.spool.jsonl", "a job keeps the records of {out} there until it writes the table"),
+        ("out.parquet", "out.parquet.spool.jsonl.journal", "a job keeps its journal of {out} there"),
+        ("out.jsonl", "out.jsonl.partial", "a job of an earlier version marked there where {out} was cut short"),
+        ("out.jsonl", "out.jsonl.settings.json", "a job keeps how it tagged {out} there"),
+    ],
+)
+@pytest.mark.parametrize("text", ["my notes\n", '{"mine": 1}\n', "12 apples"])
+def test_a_file_of_the_users_where_a_job_keeps_its_own_files_is_never_touched(tmp_path, docs, output, beside, what, text):
+    # Only the settings file was checked: a user's out.jsonl.journal was removed, and a user's
+    # out.parquet.spool.jsonl was emptied, used as the spool and removed.
+    if output.endswith(".parquet"):
+        pytest.importorskip("pyarrow")
+    out, mine = tmp_path / output, tmp_path / beside
+    mine.write_text(text, encoding="utf-8")
+    for resume in ((), ("--resume",)):
+        code, stdout, err = run("tag", str(docs), "-o", str(out), "--no-progress", *resume)
+        assert (code, stdout) == (2, ""), resume
+        assert err == f"policytext: error: {mine}: not a file policytext wrote, and {what.format(out=out)}; move it away or choose another output\n"
+        assert mine.read_text(encoding="utf-8") == text and sorted(os.listdir(tmp_path)) == sorted(["docs", beside])
+
+
+@pytest.mark.parametrize("beside", ["journal", "empty journal", "spool", "settings of another output"])
+def test_a_file_beside_a_users_file_does_not_make_it_a_records_output(tmp_path, docs, beside):
+    # Any file named like a job's journal, spool or settings beside -o was taken as proof that
+    # -o was the job's own records: the user's file was emptied without --force.
+    out = tmp_path / "out.jsonl"
+    if beside == "settings of another output":
+        assert run("tag", str(docs), "-o", str(tmp_path / "other.jsonl"), "--no-progress")[0] == 0
+        (tmp_path / "other.jsonl").unlink()
+        (tmp_path / "other.jsonl.settings.json").rename(tmp_path / "out.jsonl.settings.json")
+    else:
+        name = {"journal": "out.jsonl.journal", "empty journal": "out.jsonl.journal", "spool": "out.jsonl.spool.jsonl"}[beside]
+        (tmp_path / name).write_text("" if beside == "empty journal" else "notes\n", encoding="utf-8")
+    out.write_text("my data\n", encoding="utf-8")
+    before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path) if name != "docs"}
+    code, stdout, err = run("tag", str(docs), "-o", str(out), "--no-progress")
+    assert (code, stdout) == (2, "")
+    assert err == f"policytext: error: --output {out}: the file exists and is not a records output policytext wrote; choose another file, or add --force to replace it\n"
+    assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path) if name != "docs"} == before
+
+
+def test_an_output_whose_job_stopped_in_its_first_write_is_still_the_jobs_own(tmp_path, docs):
+    # Its first record cut short says nothing; the journal beside it, policytext's, does.
+    import policytext
+    from policytext.records import RecordWriter
+
+    out = tmp_path / "out.jsonl"
+    RecordWriter(str(out), "jsonl", policytext.LABELS, settings={"model": "m", "context": True}).close(complete=False)
+    out.write_bytes(b'{"file": "/elsewhere/a.txt", "ind')
+    code, _, err = run("tag", str(docs), "-o", str(out), "--no-progress")
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()][:1] == [str(docs / "a.txt")]
+    assert sorted(os.listdir(tmp_path)) == ["docs", "out.jsonl", "out.jsonl.settings.json"]
 
 
 # 15. Ctrl-C right after Enter is "interrupted" and exit 130, not a traceback.
