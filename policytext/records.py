@@ -25,6 +25,7 @@ from json.encoder import encode_basestring
 import numpy as np
 from pathlib import Path
 
+from ._validation import is_plain_int
 from .errors import ParameterError, PolicytextError
 from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
 
@@ -802,7 +803,7 @@ def _journal_lines(path):
         elif "restore" in entry:
             ok = set(entry) == {"restore"} and entry["restore"] in ("begin", "end")
         else:
-            ok = set(entry) <= {"end", "file", "real"} and type(entry["end"]) is int and isinstance(entry.get("file"), str)
+            ok = set(entry) <= {"end", "file", "real"} and is_plain_int(entry["end"]) and isinstance(entry.get("file"), str)
         if not ok:
             return None
         entries.append(entry)
