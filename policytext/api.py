@@ -33,8 +33,6 @@ from .context import paragraph_ids
 from .errors import ModelError, ParameterError
 from .model import Classifier
 from .modelfile import load_model
-from .parts import report_parts
-from .segment import iter_sentences, split_sentences
 
 if TYPE_CHECKING:  # imported where used: estimating shares needs scipy
     from .shares import ShareEstimate
@@ -264,6 +262,8 @@ def tag_text(text: str, clf: Classifier, *, context: bool = True) -> tuple[list,
     The sentences are scored :data:`_SCORE_BATCH` at a time and, with
     ``context``, read in context once over the whole text.
     """
+    from .segment import split_sentences
+
     return tag_split([split_sentences(text)], clf, context=context)[0]
 
 
@@ -274,6 +274,10 @@ def tag_split(documents: list[list], clf: Classifier, *, context: bool = True) -
     short reports in one pass is faster than a pass per report. Context
     and parts are still read report by report.
     """
+    # Imported here: classify_batch, which reads no parts, starts without them (the parts'
+    # and the splitter's patterns were a quarter of a cold start).
+    from .parts import report_parts
+
     # A str is iterable: its characters were taken for documents, and failed as spans.
     refuse_single_str(documents, where="tag_split", name="documents", allowed="a list of documents split into sentences", hint="split it first: [split_sentences(text)]")
     texts = [s.text for spans in documents for s in spans]
@@ -557,6 +561,8 @@ def iter_batches(stream: IO[str], clf: Classifier, *, batch_size: int = 10_000, 
     a model that has a context stage) the probabilities are in context and
     a batch may be a little shorter or longer than ``batch_size``.
     """
+    from .segment import iter_sentences
+
     _options("iter_batches", stream=stream, batch_size=batch_size, context=context)
     batches = ((spans, clf.predict_proba([s.text for s in spans])) for spans in _batches(iter_sentences(stream), batch_size))
     if context and clf.context is not None:
@@ -577,6 +583,8 @@ def iter_tagged(stream: IO[str], clf: Classifier, *, batch_size: int = 10_000, c
     parts are read, so a report streamed in small batches gets the parts
     :func:`classify` gives it.
     """
+    from .parts import report_parts
+
     spans: list = []
     probas: list = []
     for batch_spans, batch_proba in iter_batches(stream, clf, batch_size=batch_size, context=context):
