@@ -475,7 +475,7 @@ def tag_files(
     check_outputs(outputs, docs, own=own, force=force, resume=resume)
     format = records_format(output, format)
     if format in ("parquet", "xlsx") and output is None:
-        raise ParameterError(f"--format {format} needs an output file (-o FILE)")
+        raise ParameterError(f"tag_files(): format {format!r} needs an output file to write (output=FILE, -o FILE)")
     # A table or figure written at the end is checked now, with the extra its
     # format needs: a mistake there would cost the whole job.
     for name, table in (("summary", summary), ("panel", panel)):

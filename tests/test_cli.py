@@ -419,7 +419,7 @@ def test_usage_mistakes_about_outputs_exit_2_before_any_work(tmp_path, model_dir
     d = tmp_path
     cases = [
         (("tag", str(report), "-o", f"{d}/x.csv", "--format", "jsonl"), f"{d}/x.csv: --format jsonl disagrees with the extension .csv"),
-        (("tag", str(report), "--format", "parquet"), "--format parquet needs an output file (-o FILE)"),
+        (("tag", str(report), "--format", "parquet"), "tag_files(): format 'parquet' needs an output file to write (output=FILE, -o FILE)"),
         (("tag", str(report), "-o", f"{d}/x.txt"), f"{d}/x.txt: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx"),
         (("tag", str(report), "-o", f"{d}/a.jsonl", "--summary", f"{d}/a.jsonl"), f"--summary {d}/a.jsonl: the same file as --output; give each output its own file"),
         (("tag", str(report), "-o", str(folder)), f"--output {folder}: the output is a folder"),
