@@ -250,21 +250,32 @@ def _protected(line):
         at = [m.start() for m in _BRACKET.finditer(line)]
         return [(a + 1, b) for a, b in zip(at[::2], at[1::2])]
     spans, stack = [], []
+    # How many openers of each kind the stack holds: a closer whose kind has
+    # none open is ignored at once. Searching the stack for it instead made a
+    # line of many unclosed "“" and stray "1）" quadratic. A closer that has
+    # its opener pops at least that opener, so the search costs what it pops.
+    open_count = dict.fromkeys(_PAIRS, 0)
     for m in _BRACKET.finditer(line):
         ch, i = m.group(), m.start()
         if ch in _PAIRS:
             stack.append((ch, i))
+            open_count[ch] += 1
             continue
-        # Pop to the nearest matching opener; unmatched closers are ignored.
-        for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth][0] == _CLOSERS[ch]:
-                opened = stack[depth][1]
-                del stack[depth:]
-                if not stack:
-                    while spans and spans[-1][0] > opened:  # an inner pair closed earlier
-                        spans.pop()
-                    spans.append((opened + 1, i))
-                break
+        opener = _CLOSERS[ch]
+        if not open_count[opener]:
+            continue  # an unmatched closer
+        # Pop to the nearest matching opener.
+        depth = len(stack) - 1
+        while stack[depth][0] != opener:
+            depth -= 1
+        opened = stack[depth][1]
+        for popped, _ in stack[depth:]:
+            open_count[popped] -= 1
+        del stack[depth:]
+        if not stack:
+            while spans and spans[-1][0] > opened:  # an inner pair closed earlier
+                spans.pop()
+            spans.append((opened + 1, i))
     return spans
 
 
@@ -843,8 +854,18 @@ _LINE_END = re.compile(f"[{_BREAKS}]")
 
 
 def _join_page_breaks(text):
+    # The line before a match starts after the last line break before it.
+    # Matches come in order and each ends with a line break (group 2), so
+    # that break is at or after the previous match's: rfind need look no
+    # further back. Looking back to the text's start, for each of the seven
+    # break characters, made a text of many page breaks quadratic.
+    look_from = 0
+
     def joined(m):
-        before = text[max(map(text.rfind, _BREAKS, repeat(0), repeat(m.start()))) + 1 : m.start()].translate(_AS_SPACES).strip()
+        nonlocal look_from
+        line_start = max(map(text.rfind, _BREAKS, repeat(look_from), repeat(m.start()))) + 1  # 0 for a first line
+        look_from = m.start(2)
+        before = text[line_start : m.start()].translate(_AS_SPACES).strip()
         next_break = _LINE_END.search(text, m.end())
         after = text[m.end() : next_break.start() if next_break else len(text)].translate(_AS_SPACES).strip()
         cuts_paragraph = (
