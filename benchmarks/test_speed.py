@@ -7,6 +7,8 @@ benchmarks/compare.py runs the peers side by side.
 """
 
 import json
+import re
+
 import pytest
 
 import policytext
@@ -54,6 +56,34 @@ def test_split_sentences(benchmark, shared_data):
     docs = [p.read_text(encoding="utf-8") for p in sorted(shared_data.rglob("*.txt"))]
     text = "\n".join(docs)
     spans = benchmark(policytext.split_sentences, text)
+    assert spans
+
+
+def _shapes(reports, n=440_000):
+    """Texts of about ``n`` characters that once split in quadratic time, each beside its normal peer.
+
+    A line of unclosed "“" and stray "1）" (OCR'd quotes and list numbers)
+    against the same line with matched pairs; paragraphs apart by a line of
+    a zero-width space (a web copy's page break) against blank lines.
+    """
+    text = (reports * (2 * n // len(reports) + 1))[: 2 * n]
+    flat = re.sub(r"[。！？；!?;，、：:“”‘’（）()《》\s]", "", text)[:n]
+    chunks = [flat[i : i + 40] for i in range(0, len(flat) - 39, 40)]
+    paragraphs = [p for p in text[:n].split("\n") if p.strip()]
+    return {
+        "quotes paired": "".join(f"“{c[:15]}。”（{i % 9 + 1}）{c[15:]}" for i, c in enumerate(chunks)),
+        "quotes unclosed": "".join(f"“{c[:15]}。{i % 9 + 1}）{c[15:]}" for i, c in enumerate(chunks)),
+        "page breaks blank": "\n\n".join(paragraphs),
+        "page breaks zwsp": "\n\u200b\n".join(paragraphs),
+    }
+
+
+@pytest.mark.parametrize("shape", ["quotes paired", "quotes unclosed", "page breaks blank", "page breaks zwsp"])
+def test_split_sentences_shapes(benchmark, shared_data, shape):
+    """Each shape against its peer (the row above it): linear, so within a small factor at any size."""
+    reports = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((shared_data / "provincial-2026").glob("*.txt")))
+    benchmark.group = "split_sentences: " + shape.rsplit(" ", 1)[0]
+    spans = benchmark.pedantic(policytext.split_sentences, args=(_shapes(reports)[shape],), rounds=3, warmup_rounds=1)
     assert spans
 
 

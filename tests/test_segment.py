@@ -477,6 +477,62 @@ def test_a_stray_bracket_opening_a_line_stays_in_its_sentence():
     assert [(s.start, s.end, s.text) for s in split_sentences("【字体：大。小")] == [(0, 6, "【字体：大。"), (6, 7, "小")]
 
 
+def spans_of(text):
+    return [(s.start, s.end, s.text) for s in split_sentences(text)]
+
+
+def test_unclosed_quotes_and_stray_closers_protect_only_what_they_did():
+    # OCR'd quotes where "“" stands for both marks, beside list numbers "1）":
+    # a closer whose kind has no open mark is skipped without a search of the
+    # stack (which made such long lines quadratic); these are the spans the
+    # search gave.
+    assert segment._protected("“甲乙。1）丙丁“戊己。2）庚辛。") == []
+    assert spans_of("“甲乙。1）丙丁“戊己。2）庚辛。") == [(0, 4, "“甲乙。"), (4, 12, "1）丙丁“戊己。"), (12, 17, "2）庚辛。")]
+    # Pairs inside an unclosed quote protect nothing; stray closers change nothing.
+    assert segment._protected("“甲。1）乙（丙。）丁。2）戊“己。”庚。") == []
+    assert spans_of("“甲。1）乙（丙。）丁。2）戊“己。”庚。") == [
+        (0, 3, "“甲。"), (3, 10, "1）乙（丙。）"), (10, 12, "丁。"), (12, 19, "2）戊“己。”"), (19, 21, "庚。"),
+    ]  # fmt: skip
+    # A closer pops the unclosed marks inside its pair: the "”" after "》" then has no "“" open.
+    assert segment._protected("（甲“乙。）丙。“丁。") == [(1, 5)]
+    assert segment._protected("《纲要“甲。》乙。”丙。】丁。") == [(1, 6)]
+    assert spans_of("《纲要“甲。》乙。”丙。】丁。") == [(0, 10, "《纲要“甲。》乙。”"), (10, 13, "丙。】"), (13, 15, "丁。")]
+    assert segment._protected("“一是。”（1）“二是。2）“三是。3）四是。") == [(1, 4), (6, 7)]
+    assert spans_of("“一是。”（1）“二是。2）“三是。3）四是。") == [
+        (0, 5, "“一是。”"), (5, 12, "（1）“二是。"), (12, 18, "2）“三是。"), (18, 23, "3）四是。"),
+    ]  # fmt: skip
+
+
+def _protected_by_search(line):
+    """_protected as it was: each closer searches the stack for its opener."""
+    spans, stack = [], []
+    for m in segment._BRACKET.finditer(line):
+        ch, i = m.group(), m.start()
+        if ch in segment._PAIRS:
+            stack.append((ch, i))
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == segment._CLOSERS[ch]:
+                opened = stack[depth][1]
+                del stack[depth:]
+                if not stack:
+                    while spans and spans[-1][0] > opened:
+                        spans.pop()
+                    spans.append((opened + 1, i))
+                break
+    return spans
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_protected_spans_are_those_of_a_search_of_the_stack(seed):
+    rng = random.Random(seed)
+    marks = "".join(segment._PAIRS) + "".join(segment._CLOSERS)
+    for _ in range(3000):
+        alphabet = "".join(rng.sample(marks, rng.choice([2, 3, 4, len(marks)]))) + "文。"
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert segment._protected(line) == _protected_by_search(line), line
+
+
 def test_white_space_between_sentences_and_other_line_breaks():
     got = [(s.start, s.end, s.text) for s in split_sentences("甲。 乙。\u3000丙  \r\n丁。\u2028戊\x0c己\n \n庚")]
     assert got == [(0, 2, "甲。"), (3, 5, "乙。"), (6, 7, "丙"), (11, 13, "丁。"), (14, 15, "戊"), (16, 17, "己"), (20, 21, "庚")]
@@ -597,6 +653,26 @@ def test_a_page_break_line_of_invisible_characters_joins_the_paragraph_it_cuts()
     assert all(text[s.start : s.end] == s.text for s in spans)
     for block in (8, 30, 1 << 20):
         assert list(iter_sentences(io.StringIO(text), block_chars=block)) == spans
+
+
+def test_many_page_break_lines_each_join_or_part_the_lines_around_them():
+    # Each break looks back only to the line before it (looking back to the
+    # text's start made a text of many such breaks quadratic): lines between
+    # two breaks, first lines, CR LF and other line breaks.
+    text = "完善资本市场基础制\n\u200b\n度。扎实推进。\n\u200b\n一、民生\n\u200b\n稳定就业\r\n\u200b\r\n同比增\u2028\u200b\u2028长5%。"
+    spans = split_sentences(text)
+    assert [(s.start, s.end, s.text, s.section) for s in spans] == [
+        (0, 14, "完善资本市场基础制\n\u200b\n度。", ()), (14, 19, "扎实推进。", ()), (22, 26, "一、民生", ()),
+        (29, 48, "稳定就业\r\n\u200b\r\n同比增\u2028\u200b\u2028长5%。", ("一、民生",)),
+    ]  # fmt: skip
+    assert spans_of("甲\n\u200b\n乙\n\u200b\n丙。\n\u200b\n丁") == [(0, 10, "甲\n\u200b\n乙\n\u200b\n丙。"), (13, 14, "丁")]
+    assert spans_of("\n\u200b\n甲\n\u200b\n\n\u200b\n乙。") == [(3, 4, "甲"), (10, 12, "乙。")]
+    paragraphs = "\n\u200b\n".join(["完成产值5亿元。", "新建农田", "4300亩。", "二、民生", "稳定就业。"] * 50)
+    spans = split_sentences(paragraphs)
+    assert [s.text.replace("\n\u200b\n", "") for s in spans[:5]] == ["完成产值5亿元。", "新建农田4300亩。", "二、民生", "稳定就业。", "完成产值5亿元。"]
+    assert len(spans) == 200
+    for block in (7, 64):
+        assert list(iter_sentences(io.StringIO(paragraphs), block_chars=block)) == spans
 
 
 def test_a_link_or_subscript_on_a_line_of_its_own_stays_in_its_sentence():
