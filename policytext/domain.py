@@ -89,8 +89,12 @@ class DomainCheck:
         return cls(known, build_preprocessor(clf.features), ranges)
 
     def unknown(self, texts) -> tuple[int, int]:
-        """``(unknown, all)`` characters of ``texts`` after the fold, white space aside."""
-        folded = "".join("".join(self.preprocess(text) for text in texts).split())
+        """``(unknown, all)`` characters of ``texts`` after the fold, white space aside.
+
+        The fold is a ``str.translate``, character by character: the texts
+        are folded joined, in one call rather than one per sentence.
+        """
+        folded = "".join(self.preprocess("".join(texts)).split())
         return len(folded.translate(self.known)), len(folded)
 
 
