@@ -10,6 +10,7 @@ import csv
 import heapq
 import io
 import json
+import operator
 import os
 import random
 import re
@@ -526,7 +527,8 @@ class _Tally:
             self._note_unknown(texts)
         if self.keep_sums:
             # Summed _RECORDS_PER_SUM at a time from the start of the document, as records come.
-            probs = [[r["probs"][label] for label in self.labels] for r in records]
+            of_labels = operator.itemgetter(*self.labels)
+            probs = [of_labels(r["probs"]) for r in records] if len(self.labels) > 1 else [[r["probs"][self.labels[0]]] for r in records]
             sizes = list(map(len, texts))
             while probs:
                 room = _RECORDS_PER_SUM - len(self._rows)
