@@ -549,7 +549,9 @@ def tag_files(
         # Built now, so that every document is scored by the batch engine
         # (a handful of sentences alone would be scored without it, to
         # rounding a little apart) and workers forked from here share it.
-        clf.has_batch_engine
+        # Not for a resumed job with nothing left to tag: it costs half a second.
+        if todo:
+            clf.has_batch_engine
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
         # Standard input is read here: a worker process or a cluster has none of it.
         piped = tag_documents([STDIN], model=clf, limits=limits, timeout=timeout, context=context, stdin=stdin) if STDIN in todo else ()
