@@ -330,6 +330,7 @@ def tag_files(
     context: bool = True,
     force: bool = False,
     stdin: IO[bytes] | None = None,
+    _summary_rows: bool = True,
 ) -> JobResult:
     """Tag every document of an archive.
 
@@ -435,6 +436,11 @@ def tag_files(
         Where the document ``"-"`` is read from (default ``sys.stdin.buffer``),
         in this process, whatever ``jobs`` or ``mapper``; it cannot be
         resumed.
+    _summary_rows : bool
+        For ``policytext tag``, which reads no :attr:`JobResult.summary`:
+        False keeps no summary row per document unless a summary, panel or
+        plot is written (a row is some 8 KB: an archive of a million small
+        documents would hold gigabytes). Warnings are given all the same.
 
     Returns
     -------
@@ -491,7 +497,6 @@ def tag_files(
     if not docs:
         # Refused before any output is opened: a mistyped folder would otherwise empty them all.
         raise PolicytextError(no_documents(paths, missing))
-    writer = RecordWriter(output, format, clf.labels, resume=resume, settings=_job_settings(clf, context))
     from .domain import domain_check
 
     # Records and summary kept as data: no output file and no sink.
@@ -501,7 +506,20 @@ def tag_files(
     wants_summary = bool(summary or panel or plot) or in_memory
     share_model = clf.shares if context and clf.context is not None and wants_summary else None
     domain = domain_check(clf) if wants_summary else None
-    job_summary = Summary(clf.labels, evidence=evidence, meta_overrides=overrides, evidence_by=evidence_by, share_model=share_model, keep_for_panel=bool(panel) or in_memory, domain=domain)
+    job_summary = Summary(
+        clf.labels,
+        evidence=evidence,
+        meta_overrides=overrides,
+        evidence_by=evidence_by,
+        share_model=share_model,
+        keep_for_panel=bool(panel) or in_memory,
+        domain=domain,
+        keep_rows=wants_summary or _summary_rows,
+    )
+    # The documents an earlier run tagged are counted from the records as the
+    # writer reads the output back to find them: the output is read once.
+    read_back = _ReadBack(job_summary, docs) if resume and (summary or plot or panel) else None
+    writer = RecordWriter(output, format, clf.labels, resume=resume, settings=_job_settings(clf, context), read_back=read_back)
     result = JobResult(summary=job_summary, records_to=None if in_memory else "sink" if output is None else os.fspath(output))
     result.unsupported = found.unsupported
     if overrides:
@@ -531,7 +549,9 @@ def tag_files(
         # Built now, so that every document is scored by the batch engine
         # (a handful of sentences alone would be scored without it, to
         # rounding a little apart) and workers forked from here share it.
-        clf.has_batch_engine
+        # Not for a resumed job with nothing left to tag: it costs half a second.
+        if todo:
+            clf.has_batch_engine
         run = mapper or _local_mapper(clf, jobs, limits, timeout, context, finish)
         # Standard input is read here: a worker process or a cluster has none of it.
         piped = tag_documents([STDIN], model=clf, limits=limits, timeout=timeout, context=context, stdin=stdin) if STDIN in todo else ()
@@ -544,15 +564,15 @@ def tag_files(
                 writer.write(res, sink=sink)
                 result.tagged.append(res.path)
                 if res.tally is not None:
-                    job_summary.add_tally(res.path, res.tally, meta=res.meta)
+                    row = job_summary.add_tally(res.path, res.tally, meta=res.meta)
                 else:  # a mapper of its own (Dask) gives the records only
-                    job_summary.add(res.path, res.records, meta=res.meta)
-                _warn_if_unusual(result, res.path, on_warning)
+                    row = job_summary.add(res.path, res.records, meta=res.meta)
+                _warn_if_unusual(result, res.path, row, on_warning)
                 if res.digest:
                     _warn_if_copy(result, res.path, res.digest, read_before, order, on_warning)
             bar.update(1)
-        if result.skipped and (summary or plot or panel):
-            _summarise_skipped(result, writer)
+        if result.skipped and read_back is not None:
+            _summarise_skipped(result, writer, read_back)
         result.records = writer.kept
         finished = True
     finally:
@@ -644,8 +664,9 @@ def _warn_of_unmatched_meta(result, meta, rows, on_warning):
         _warn(result, meta, note, on_warning)
 
 
-def _warn_if_unusual(result, path, on_warning):
-    warning = result.summary.rows[path].get("warning")
+def _warn_if_unusual(result, path, row, on_warning):
+    """Warn of a document unlike the reports the model knows, from its summary row (kept or not: see ``keep_rows``)."""
+    warning = row.get("warning")
     if warning:
         _warn(result, path, warning, on_warning)
 
@@ -747,23 +768,68 @@ def _tag_stream(path, clf, writer, result, fail, sink, context=True, on_warning=
         raise
     writer.end_stream(path, mark=mark)
     result.tagged.append(path)
-    result.summary.add_tally(path, tally, meta=document_meta(path, head))
-    _warn_if_unusual(result, path, on_warning)
+    row = result.summary.add_tally(path, tally, meta=document_meta(path, head))
+    _warn_if_unusual(result, path, row, on_warning)
 
 
-def _summarise_skipped(result, writer):
+class _ReadBack:
+    """Counts of the documents of a job found in a resumed output, from its records as they are read.
+
+    A document's records come together: they are counted a run of up to
+    ``_RUN`` at a time (:meth:`~policytext.summary._Tally.add_records`),
+    not one by one, and no more of them are held.
+    """
+
+    _RUN = 10_000
+
+    def __init__(self, summary, docs):
+        self._new_tally = summary.tally
+        self._wanted = {same_document(doc) for doc in docs}
+        self.tallies = {}  # real path -> its count
+        self._real = functools.lru_cache(maxsize=1024)(same_document)  # records of a document are contiguous
+        self._file = None
+        self._into = None  # the count the run is for; None for a document not of this job
+        self._run = []
+
+    def __call__(self, record):
+        if record["file"] != self._file:
+            self.flush()
+            self._file = record["file"]
+            real = self._real(self._file)
+            self._into = self.tallies.setdefault(real, self._new_tally()) if real in self._wanted else None
+        if self._into is not None:
+            self._run.append(record)
+            if len(self._run) >= self._RUN:
+                self.flush()
+
+    def only(self, reals):
+        """Count only the documents of these real paths (:func:`same_document`) from now on."""
+        self.flush()
+        self._wanted, self._file, self._into = set(reals), None, None
+
+    def flush(self):
+        if self._run:
+            self._into.add_records(self._run)
+            self._run = []
+
+
+def _summarise_skipped(result, writer, read_back):
     """Summary rows for documents tagged by an earlier, resumed run, from the output.
 
-    Counted record by record: a resumed output may hold millions.
+    Counted as the writer read the output to find them; read here only when
+    a journal named them (a job stopped part-way). A resumed output may hold
+    millions of records: they are counted a document at a time.
     """
-    tallies = {same_document(doc): (doc, result.summary.tally()) for doc in result.skipped}
-    real = functools.lru_cache(maxsize=1024)(same_document)  # records of a document are contiguous
-    for r in writer.records():
-        found = tallies.get(real(r["file"]))
-        if found is not None:
-            found[1].add(r)
-    for doc, tally in tallies.values():
-        result.summary.add_tally(doc, tally, meta=_meta_of(doc))
+    # One row per document as the job names it (a document named twice is one).
+    skipped = {same_document(doc): doc for doc in result.skipped}
+    if not writer.read_whole:
+        read_back.only(skipped)  # not the documents this job added
+        for record in writer.records():
+            read_back(record)
+    read_back.flush()
+    for real, doc in skipped.items():
+        tally = read_back.tallies.get(real)
+        result.summary.add_tally(doc, result.summary.tally() if tally is None else tally, meta=_meta_of(doc))
 
 
 def _meta_of(path):

@@ -239,6 +239,8 @@ def _run_tag(args, out, err):
         on_warning=shown_warnings,
         sink=out,
         stdin=args.stdin,
+        # The command reads no result.summary: rows only for the tables and plot asked for.
+        _summary_rows=False,
     )
     try:
         if args.scheduler:

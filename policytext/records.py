@@ -318,7 +318,7 @@ class RecordWriter:
     removed) as before.
     """
 
-    def __init__(self, path, fmt, labels, *, resume=False, settings=None):
+    def __init__(self, path, fmt, labels, *, resume=False, settings=None, read_back=None):
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
         self.fmt, self.labels, self.path = fmt, list(labels), path
@@ -326,6 +326,10 @@ class RecordWriter:
         self.journal = f"{self.spool}{JOURNAL}"
         self.done = set()
         self.kept = []  # records held in memory: no output and no sink
+        # Given each record of a finished output as a resumed job reads it back to know its
+        # documents, in the output's order: a caller that counts them (a resumed summary)
+        # then need not read the output again. read_whole says whether it saw every record.
+        self._read_back, self.read_whole = read_back, False
         self._journal_fd = None
         self.settings = settings
         self.settings_file = None if path is None else f"{path}{SETTINGS}"
@@ -461,7 +465,7 @@ class RecordWriter:
         """The record a JSON Lines ``line`` of the output holds, refused unless it is one of this model's
         (:meth:`_check_record`); ``which`` names the line in the message ("its first line", "a line")."""
         try:
-            record = json.loads(line)
+            record = _loads_line(line)
         except ValueError:
             raise PolicytextError(f"{self.path}: not an output of policytext tag: {which} is not JSON") from None
         self._check_record(record)
@@ -498,7 +502,11 @@ class RecordWriter:
         for name, group in by_document.items():
             _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
             self._commit(name)
+            if self._read_back is not None:
+                for record in group:
+                    self._read_back(record)
         _write_all(self._journal_fd, b'{"restore": "end"}\n')
+        self.read_whole = self._read_back is not None
         return set(by_document)
 
     def _finished_documents(self):
@@ -558,7 +566,17 @@ class RecordWriter:
     def _documents_in(self, path):
         """Documents whose records are in an existing output (whole, as each was one write)."""
         self._truncate_partial_line(path)
+        read_back = self._read_back
         with open(path, encoding="utf-8-sig", newline="") as f:
+            if read_back is not None:
+                # Each record read once, for the documents and for the caller (read_back).
+                found = set()
+                rows = (from_row(row, self.labels) for row in csv.DictReader(f)) if self.fmt == "csv" else (self._record_in(line, "a line") for line in f if line.strip())
+                for record in rows:
+                    found.add(record["file"])
+                    read_back(record)
+                self.read_whole = True
+                return found
             if self.fmt == "csv":
                 return {row["file"] for row in csv.DictReader(f)}
             # Every record checked: an output mixed by an earlier version's resume is refused too.
@@ -716,7 +734,23 @@ class RecordWriter:
             else:
                 for line in f:
                     if line.strip():
-                        yield json.loads(line)
+                        yield _loads_line(line)
+
+
+# The scanner json.loads runs (C), set on a decoder as it is made; not in its type hints.
+_SCAN_JSON = getattr(json.JSONDecoder(), "scan_once")
+
+
+def _loads_line(line):
+    """``json.loads(line)``, without its checks of where a value begins and ends for a line
+    that is one value and its line end, as an output's are: read back by the hundred thousand."""
+    try:
+        value, end = _SCAN_JSON(line, 0)
+    except StopIteration:  # white space or a byte-order mark first, or no JSON: json.loads says which
+        return json.loads(line)
+    if end < len(line) and line[end:] not in ("\n", "\r\n"):
+        return json.loads(line)  # more after the value
+    return value
 
 
 def _write_all(fd, payload):

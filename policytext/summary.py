@@ -10,9 +10,11 @@ import csv
 import heapq
 import io
 import json
+import operator
 import os
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,7 @@ import numpy as np
 from ._validation import BOOL, check_params, check_texts, int_at_least, one_of, refusal, short_repr
 from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
-from .errors import PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed
 from .parts import names_part, plan_period
 from .places import LEVELS, parse_place
 from .records import RecordBatch, named_few, same_document, shown
@@ -198,6 +200,11 @@ class Summary:
         Warn about documents unlike the model's written documents
         (:mod:`policytext.domain`): ``mean_score``, ``unknown_chars`` and
         ``warning`` columns.
+    keep_rows : bool
+        Keep each document's row in :attr:`rows` (the default). False for a
+        job whose rows no one reads (``policytext tag`` writing records
+        only): :meth:`add_tally` still makes and returns each row, so its
+        warning can be shown, and keeps none of them.
 
     Every row also gives priority and diversity: the share of each label
     among the numbered headings of the report's body (``heading_share_<label>``;
@@ -212,19 +219,21 @@ class Summary:
     for seven equal ones).
     """
 
-    def __init__(self, labels, *, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False, domain=None):
+    def __init__(self, labels, *, evidence=0, meta_overrides=None, evidence_by="top", share_model=None, keep_for_panel=False, domain=None, keep_rows=True):
         # A lone str is iterable: refused, as every labels argument is, not read as labels of one character each.
         self.labels = check_texts(labels, where="Summary", name="labels")
-        check_params("Summary", _SUMMARY_OPTIONS, {"evidence": evidence, "evidence_by": evidence_by, "keep_for_panel": keep_for_panel})
+        check_params("Summary", _SUMMARY_OPTIONS, {"evidence": evidence, "evidence_by": evidence_by, "keep_for_panel": keep_for_panel, "keep_rows": keep_rows})
         self.domain = domain
         self.evidence, self.evidence_by = evidence, evidence_by
         self.overrides = meta_overrides or {}
-        self.share_model, self.keep_for_panel = share_model, keep_for_panel
+        self.share_model, self.keep_for_panel, self.keep_rows = share_model, keep_for_panel, keep_rows
+        if keep_for_panel and not keep_rows:
+            raise ParameterError("Summary: keep_for_panel pools the documents' rows, so it needs keep_rows=True")
         self.rows = {}
         self._kept = {}  # doc -> (ShareSums of sentences, of characters), for the panel
 
     def add(self, doc, records, *, meta=None):
-        """Add a document's row from its records (dicts, or a RecordBatch counted from its lists).
+        """Add a document's row from its records (dicts, or a RecordBatch counted from its lists); returns the row (:meth:`add_tally`).
 
         Raises
         ------
@@ -239,6 +248,7 @@ class Summary:
         else:
             needed = ("label", "text", "score", "probs") if tally.keep_sums else ("label", "text", "score")
             allowed = f"a record (a dict) with the fields {', '.join(map(repr, needed))}"
+            records = list(records)
             for i, r in enumerate(records):
                 # Checked here: a missing field or another model's label failed deep in the count as a bare KeyError.
                 if not isinstance(r, dict):
@@ -247,8 +257,8 @@ class Summary:
                     raise refusal("Summary.add", f"records[{i}]", allowed, f"one without {', '.join(map(repr, missing))}: {short_repr(r)}")
                 if r["label"] not in tally.count:
                     raise refusal("Summary.add", f"records[{i}]", f"labelled one of the summary's labels ({', '.join(map(repr, self.labels))})", f"the label {short_repr(r['label'])}")
-                tally.add(r)
-        self.add_tally(doc, tally, meta=meta)
+            tally.add_records(records)
+        return self.add_tally(doc, tally, meta=meta)
 
     def tally(self):
         """A running count for a document whose records are not all held at once."""
@@ -260,6 +270,7 @@ class Summary:
         return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, keep_sums, self.domain is not None, self.share_model)
 
     def add_tally(self, doc, tally, *, meta=None):
+        """Add a document's row from its count (:meth:`tally`); returns the row, kept in :attr:`rows` unless not ``keep_rows``."""
         n = tally.sentences
         meta = meta or {"title": "", "place": "", "place_full": "", "level": "", "place_from": "", "year": None}
         row = {"file": shown(doc), **with_meta(meta, self.overrides, doc), "sentences": n}
@@ -284,7 +295,9 @@ class Summary:
         if self.evidence:
             for label in self.labels:
                 row[f"evidence_{label}"] = json.dumps(tally.evidence_of(label), ensure_ascii=False)
-        self.rows[doc] = row
+        if self.keep_rows:
+            self.rows[doc] = row
+        return row
 
     def _estimates(self, documents):
         """Corrected shares and 90% intervals of sentences and characters of documents pooled, as summary columns.
@@ -410,7 +423,7 @@ def _column_type(column):
 #: confirm a share), the least confident (to audit it), or a random sample
 #: (to estimate how often the label is right).
 EVIDENCE_BY = ("top", "least", "random")
-_SUMMARY_OPTIONS = {"evidence": int_at_least(0), "evidence_by": one_of(*EVIDENCE_BY), "keep_for_panel": BOOL}
+_SUMMARY_OPTIONS = {"evidence": int_at_least(0), "evidence_by": one_of(*EVIDENCE_BY), "keep_for_panel": BOOL, "keep_rows": BOOL}
 
 
 @dataclass(frozen=True)
@@ -476,16 +489,54 @@ class _Tally:
         self._random = random.Random(0)
 
     def add(self, record):
-        self.count_one(record["label"], record["text"], record["score"], record.get("part", "other"))
-        self._note_structure([(record["label"], record["text"], record.get("part", "other"), record.get("section", ()))])
+        self.add_records([record])
+
+    def add_records(self, records):
+        """Count records (dicts) of the document in their order, as :meth:`add` of each would, with
+        the whole list at a time: a resumed output's documents are read back as dicts.
+
+        Counts are whole numbers, and the scores are summed in order: the
+        row is what counting the records one by one gave, to the byte.
+        """
+        labels = [r["label"] for r in records]
+        texts = [r["text"] for r in records]
+        parts = [r.get("part", "other") for r in records]
+        scores = [r["score"] for r in records]
+        if self.evidence:
+            for label, text, score, part in zip(labels, texts, scores, parts):
+                self.count_one(label, text, score, part)
+        else:
+            score_sum = self.score_sum
+            for score in scores:
+                score_sum += score  # one by one, as count_one adds them
+            lengths = list(map(len, texts))
+            count, chars, part_count = self.count, self.chars, self.part_count
+            for (label, part), n in Counter(zip(labels, parts)).items():
+                part_count[part][label] += n
+            for label, n in Counter(labels).items():
+                count[label] += n
+            for label, size in zip(labels, lengths):
+                chars[label] += size
+            self.score_sum = score_sum
+            self.sentences += len(records)
+            self.all_chars += sum(lengths)
+        self._note_structure(
+            (labels[i], text, parts[i], records[i].get("section", ())) for i, text in enumerate(texts) if text[:1] in NUMBERED_FIRST
+        )
         if self.domain is not None:
-            self._note_unknown([record["text"]])
+            self._note_unknown(texts)
         if self.keep_sums:
-            # Summed a batch at a time: sums of one record each would cost more than the record.
-            self._rows.append([record["probs"][label] for label in self.labels])
-            self._lengths.append(len(record["text"]))
-            if len(self._rows) >= _RECORDS_PER_SUM:
-                self._sum_records()
+            # Summed _RECORDS_PER_SUM at a time from the start of the document, as records come.
+            of_labels = operator.itemgetter(*self.labels)
+            probs = [of_labels(r["probs"]) for r in records] if len(self.labels) > 1 else [[r["probs"][self.labels[0]]] for r in records]
+            sizes = list(map(len, texts))
+            while probs:
+                room = _RECORDS_PER_SUM - len(self._rows)
+                self._rows += probs[:room]
+                self._lengths += sizes[:room]
+                probs, sizes = probs[room:], sizes[room:]
+                if len(self._rows) >= _RECORDS_PER_SUM:
+                    self._sum_records()
 
     def _sum_records(self):
         if self._rows:

@@ -2232,3 +2232,114 @@ def test_to_pandas_after_an_output_file_says_where_the_records_went(tmp_path, ti
     with pytest.raises(PolicytextError, match=r"^JobResult.to_pandas\(\): the records were written to the sink given, not kept$"):
         streamed.to_pandas()
     assert "part" in type(result).to_pandas.__doc__
+
+
+def _resume_documents(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    docs = []
+    for k, (place, year) in enumerate([("青禾镇", 2023), ("白石乡", 2024), ("临江县", 2024), ("东湖区", 2025)]):
+        path = folder / f"r{k}.txt"
+        path.write_text(report(place, year) * (k + 1), encoding="utf-8")
+        docs.append(str(path))
+    odd = folder / "odd.txt"  # out of domain: its row has a warning
+    odd.write_text("".join(f"これは日本語のテスト文章{'です' * (k % 3 + 1)}。新建农田{k}亩。\n" for k in range(30)), encoding="utf-8")
+    return [*docs, str(odd)]
+
+
+@pytest.mark.filterwarnings("ignore:.*left out of the panel")
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("stopped", [False, True], ids=["finished", "stopped"])
+@pytest.mark.parametrize("run", [10_000, 7], ids=["whole", "in-runs"])
+def test_a_resumed_summary_and_panel_are_a_fresh_runs_to_the_byte(tmp_path, monkeypatch, fmt, stopped, run):
+    # The records a resumed job finds in its output are counted as the output is read back to
+    # find them (read once), a run of a document's records at a time: the tables must not change.
+    import policytext.archive as archive_module
+
+    monkeypatch.setattr(archive_module._ReadBack, "_RUN", run)
+    docs = _resume_documents(tmp_path)
+    options = dict(evidence=2, evidence_by="random", progress=False)
+    fresh = {name: tmp_path / f"fresh_{name}.csv" for name in ("summary", "panel")}
+    tag_files(docs, output=str(tmp_path / f"fresh.{fmt}"), **{k: str(v) for k, v in fresh.items()}, **options)
+    out = tmp_path / f"out.{fmt}"
+    if stopped:  # a journal names the documents done
+
+        def interrupted(paths):
+            for i, path in enumerate(paths):
+                if i == 3:
+                    raise KeyboardInterrupt
+                yield tag_document(path)
+
+        with pytest.raises(KeyboardInterrupt):
+            tag_files(docs, output=str(out), mapper=interrupted, progress=False)
+        assert os.path.exists(f"{out}.journal")
+    else:
+        tag_files(docs[:3], output=str(out), progress=False)
+    for _ in range(2):  # the rest tagged, then nothing new
+        tables = {name: tmp_path / f"resumed_{name}.csv" for name in ("summary", "panel")}
+        result = tag_files(docs, output=str(out), resume=True, **{k: str(v) for k, v in tables.items()}, **options)
+        assert len(result.skipped) >= 3
+        for name in tables:
+            assert tables[name].read_bytes() == fresh[name].read_bytes(), name
+    rows = {os.path.basename(path): row for path, row in result.summary.rows.items()}
+    assert sorted(rows) == sorted(map(os.path.basename, docs))
+    assert rows["odd.txt"]["warning"].startswith("unlike the reports the model knows") and rows["r0.txt"]["warning"] == ""
+
+
+def test_a_records_only_command_keeps_no_summary_rows_and_still_warns(tmp_path, monkeypatch):
+    # A row per document (some 8 KB) was kept for every document of a job that writes records only.
+    import policytext.archive as archive_module
+    from policytext.summary import Summary
+
+    made = []
+
+    class Seen(Summary):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(archive_module, "Summary", Seen)
+    (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(report(), encoding="utf-8")
+    odd = tmp_path / "odd.txt"
+    odd.write_text("これは日本語のテスト文章です。\n" * 40, encoding="utf-8")
+    docs = [str(tmp_path / "a.txt"), str(tmp_path / "copy.txt"), str(odd)]
+    err = io.StringIO()
+    assert main(["tag", *docs, "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
+    assert made[-1].rows == {}
+    assert f"policytext: warning: {tmp_path / 'copy.txt'}: the same text as {tmp_path / 'a.txt'}" in err.getvalue()
+    # With a summary (or panel, or plot) the rows are kept, and the out-of-domain warning is given.
+    err = io.StringIO()
+    assert main(["tag", *docs, "-o", str(tmp_path / "o2.jsonl"), "--summary", str(tmp_path / "s.csv"), "--no-progress"], err=err) == 0
+    assert sorted(made[-1].rows) == sorted(docs)
+    assert f"policytext: warning: {odd}: unlike the reports the model knows: " in err.getvalue()
+    # From Python, JobResult.summary holds every document's row, with an output and without.
+    seen = []
+    for output in (str(tmp_path / "o3.jsonl"), None):
+        result = tag_files(docs, output=output, on_warning=lambda path, warning: seen.append(path), progress=False)
+        assert sorted(result.summary.rows) == sorted(docs)
+    assert str(tmp_path / "copy.txt") in seen
+
+
+def test_a_summary_that_keeps_no_rows_still_returns_each_with_its_warning():
+    from policytext.domain import domain_check
+    from policytext.errors import ParameterError
+    from policytext.summary import Summary
+
+    clf = policytext.load()
+    summary = Summary(clf.labels, domain=domain_check(clf), keep_rows=False)
+    batch = tag_document_records("これは日本語のテスト文章です。\n" * 40)
+    row = summary.add("odd.txt", batch)
+    assert summary.rows == {} and row["warning"].startswith("unlike the reports the model knows")
+    with pytest.raises(ParameterError, match="keep_rows"):
+        Summary(clf.labels, keep_for_panel=True, keep_rows=False)
+
+
+def tag_document_records(text):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "odd.txt")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return tag_document(path).records
