@@ -330,7 +330,7 @@ def tag_files(
     context: bool = True,
     force: bool = False,
     stdin: IO[bytes] | None = None,
-    _summary_rows: bool = True,
+    summary_rows: bool = True,
 ) -> JobResult:
     """Tag every document of an archive.
 
@@ -436,11 +436,12 @@ def tag_files(
         Where the document ``"-"`` is read from (default ``sys.stdin.buffer``),
         in this process, whatever ``jobs`` or ``mapper``; it cannot be
         resumed.
-    _summary_rows : bool
-        For ``policytext tag``, which reads no :attr:`JobResult.summary`:
-        False keeps no summary row per document unless a summary, panel or
-        plot is written (a row is some 8 KB: an archive of a million small
-        documents would hold gigabytes). Warnings are given all the same.
+    summary_rows : bool
+        Keep each document's row in :attr:`JobResult.summary`. False keeps
+        none unless a summary, panel or plot is written (a row is some 8 KB:
+        an archive of a million small documents would hold gigabytes), for a
+        job whose records are all it needs, as ``policytext tag -o`` without
+        ``--summary``. Warnings are given all the same.
 
     Returns
     -------
@@ -456,7 +457,7 @@ def tag_files(
             "paths": paths,
             **{"output": output, "summary": summary, "panel": panel, "meta": meta, "plot": plot, "errors": errors, "font": font},
             **{"format": format, "evidence": evidence, "evidence_by": evidence_by, "plot_by": plot_by, "jobs": jobs, "resume": resume},
-            **{"progress": progress, "limits": limits, "timeout": timeout, "context": context, "model": model, "force": force},
+            **{"progress": progress, "limits": limits, "timeout": timeout, "context": context, "model": model, "force": force, "summary_rows": summary_rows},
             **{"on_error": on_error, "on_warning": on_warning, "mapper": mapper, "sink": sink, "stdin": stdin},
         },
     )
@@ -514,7 +515,7 @@ def tag_files(
         share_model=share_model,
         keep_for_panel=bool(panel) or in_memory,
         domain=domain,
-        keep_rows=wants_summary or _summary_rows,
+        keep_rows=wants_summary or summary_rows,
     )
     # The documents an earlier run tagged are counted from the records as the
     # writer reads the output back to find them: the output is read once.
@@ -636,6 +637,7 @@ TAG_OPTIONS = {
     "timeout": optional(number_between(1e-3, 1e9)),
     "context": BOOL,
     "force": BOOL,
+    "summary_rows": BOOL,
 }
 #: What the options of :func:`tag_document` allow: those of :func:`tag_files` it shares.
 _DOCUMENT_OPTIONS = {"path": PATH, **{name: TAG_OPTIONS[name] for name in ("limits", "timeout", "context")}}

@@ -240,7 +240,7 @@ def _run_tag(args, out, err):
         sink=out,
         stdin=args.stdin,
         # The command reads no result.summary: rows only for the tables and plot asked for.
-        _summary_rows=False,
+        summary_rows=False,
     )
     try:
         if args.scheduler:

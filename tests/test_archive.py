@@ -2286,39 +2286,30 @@ def test_a_resumed_summary_and_panel_are_a_fresh_runs_to_the_byte(tmp_path, monk
     assert rows["odd.txt"]["warning"].startswith("unlike the reports the model knows") and rows["r0.txt"]["warning"] == ""
 
 
-def test_a_records_only_command_keeps_no_summary_rows_and_still_warns(tmp_path, monkeypatch):
-    # A row per document (some 8 KB) was kept for every document of a job that writes records only.
-    import policytext.archive as archive_module
-    from policytext.summary import Summary
-
-    made = []
-
-    class Seen(Summary):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(self)
-
-    monkeypatch.setattr(archive_module, "Summary", Seen)
+def test_a_job_that_keeps_no_summary_rows_still_warns(tmp_path):
+    # A row per document (some 8 KB) was kept for every document of a job that writes records
+    # only; policytext tag -o without --summary now asks for none (summary_rows=False).
     (tmp_path / "a.txt").write_text(report(), encoding="utf-8")
     (tmp_path / "copy.txt").write_text(report(), encoding="utf-8")
     odd = tmp_path / "odd.txt"
     odd.write_text("これは日本語のテスト文章です。\n" * 40, encoding="utf-8")
     docs = [str(tmp_path / "a.txt"), str(tmp_path / "copy.txt"), str(odd)]
-    err = io.StringIO()
-    assert main(["tag", *docs, "-o", str(tmp_path / "o.jsonl"), "--no-progress"], err=err) == 0
-    assert made[-1].rows == {}
-    assert f"policytext: warning: {tmp_path / 'copy.txt'}: the same text as {tmp_path / 'a.txt'}" in err.getvalue()
-    # With a summary (or panel, or plot) the rows are kept, and the out-of-domain warning is given.
-    err = io.StringIO()
-    assert main(["tag", *docs, "-o", str(tmp_path / "o2.jsonl"), "--summary", str(tmp_path / "s.csv"), "--no-progress"], err=err) == 0
-    assert sorted(made[-1].rows) == sorted(docs)
-    assert f"policytext: warning: {odd}: unlike the reports the model knows: " in err.getvalue()
-    # From Python, JobResult.summary holds every document's row, with an output and without.
     seen = []
+    result = tag_files(docs, output=str(tmp_path / "o.jsonl"), summary_rows=False, on_warning=lambda path, warning: seen.append(path), progress=False)
+    assert result.summary.rows == {} and str(tmp_path / "copy.txt") in seen
+    # With a summary (or panel, or plot) the rows are kept, and the out-of-domain warning is given.
+    seen = []
+    result = tag_files(docs, output=str(tmp_path / "o2.jsonl"), summary=str(tmp_path / "s.csv"), summary_rows=False, on_warning=lambda path, warning: seen.append(path), progress=False)
+    assert sorted(result.summary.rows) == sorted(docs) and str(odd) in seen
+    # By default JobResult.summary holds every document's row, with an output and without.
     for output in (str(tmp_path / "o3.jsonl"), None):
-        result = tag_files(docs, output=output, on_warning=lambda path, warning: seen.append(path), progress=False)
-        assert sorted(result.summary.rows) == sorted(docs)
-    assert str(tmp_path / "copy.txt") in seen
+        assert sorted(tag_files(docs, output=output, progress=False).summary.rows) == sorted(docs)
+    # The command line, which reads no rows, warns all the same.
+    err = io.StringIO()
+    assert main(["tag", *docs, "-o", str(tmp_path / "o4.jsonl"), "--no-progress"], err=err) == 0
+    assert f"policytext: warning: {tmp_path / 'copy.txt'}: the same text as {tmp_path / 'a.txt'}" in err.getvalue()
+    with pytest.raises(policytext.ParameterError, match=r"tag_files\(\): 'summary_rows' must be True or False, got 'no'"):
+        tag_files(docs, summary_rows="no")
 
 
 def test_a_summary_that_keeps_no_rows_still_returns_each_with_its_warning():
