@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ._validation import is_plain_int
 from .errors import ParameterError, PolicytextError
-from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
+from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "ERRORS_HEAD", "check_outputs", "errors_text", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
 
@@ -326,6 +326,8 @@ class RecordWriter:
         self.journal = f"{self.spool}{JOURNAL}"
         self.done = set()
         self.kept = []  # records held in memory: no output and no sink
+        self.rows = 0  # records in the output (counted for .xlsx, whose sheet holds EXCEL_ROWS - 1)
+        self._rows_at_mark = 0
         self._journal_fd = None
         self.settings = settings
         self.settings_file = None if path is None else f"{path}{SETTINGS}"
@@ -421,6 +423,8 @@ class RecordWriter:
         elif resume:
             self.done = self._resume(entries, finished)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
+        if fmt == "xlsx":
+            self.rows = _count_lines(self.fd)  # one record a line, of the documents already done
 
     def _table_records(self):
         """The records of a finished .parquet or .xlsx output, refused unless this model's tag wrote it."""
@@ -604,6 +608,8 @@ class RecordWriter:
         if self.fd is None and sink is None:
             self.kept.extend(records)
             return
+        if self.fmt == "xlsx" and self.fd is not None:
+            self._check_sheet_rows(len(records))
         if isinstance(records, bytes):
             if self.fmt != "jsonl":
                 raise ValueError(f"encoded records are JSON Lines; this output is {self.fmt}")
@@ -619,6 +625,21 @@ class RecordWriter:
             sink.flush()
             return
         self._write_or_undo(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
+        if self.fmt == "xlsx":
+            self.rows += len(records)
+
+    def _check_sheet_rows(self, more):
+        """Refuse records past what an Excel sheet holds as soon as the job reaches them, before they are written:
+        the table is written only when the job ends, and a job refused then would have tagged the rest for nothing."""
+        if self.rows + more + 1 <= EXCEL_ROWS:
+            return
+        kept = len(self.done)
+        raise PolicytextError(
+            f"--output {self.path}: the records pass {EXCEL_ROWS - 1:,}, the most an Excel sheet holds (and a header), "
+            f"so the job stops here; tag to .parquet, .csv or .jsonl instead. The records of the {kept:,} whole "
+            f"document{'s' if kept != 1 else ''} tagged so far are kept in {self.spool} (JSON Lines), "
+            "and --resume with this output stops the same way"
+        )
 
     def _write_or_undo(self, fd, payload):
         """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
@@ -643,6 +664,7 @@ class RecordWriter:
 
     def begin_stream(self):
         """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
+        self._rows_at_mark = self.rows
         return None if self.fd is None else os.fstat(self.fd).st_size
 
     def end_stream(self, path, *, mark=None):
@@ -656,6 +678,7 @@ class RecordWriter:
         if self.fd is not None:
             os.ftruncate(self.fd, mark)
             self._csv_header_needed = self.fmt == "csv" and mark == 0
+            self.rows = self._rows_at_mark
 
     def _cut_back_partial(self):
         """Outputs of versions before the journal: cut back to where an unfinished streamed document began."""
@@ -723,6 +746,15 @@ def _write_all(fd, payload):
     """Write all of ``payload``; os.write may write part of it (a full disk raises on the rest)."""
     while payload:
         payload = payload[os.write(fd, payload) :]
+
+
+def _count_lines(fd, block=1 << 20):
+    """The lines in the open file ``fd`` (read from its start, a block at a time, without moving its offset)."""
+    lines, at = 0, 0
+    while data := os.pread(fd, block, at):
+        lines += data.count(b"\n")
+        at += len(data)
+    return lines
 
 
 def _journal_entries(path, output):
@@ -885,13 +917,22 @@ def _settings_text(settings):
 
 
 def _spool_to_table(spool, path, labels):
-    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx) with :func:`policytext.tables.write_table`."""
+    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx) with :func:`policytext.tables.write_table`.
+
+    The spool is read as the table is written (Parquet converts
+    :data:`~policytext.tables.CHUNK_ROWS` rows at a time, Excel writes each
+    row as it comes), so the job holds a chunk of records, not all of them.
+    Every column's type is given, so that each chunk converts alike.
+    """
     from .tables import write_table
 
     columns = table_columns(labels)
+    types = {c: "str" for c in ("file", "section", "text", "part", "label")}
+    types.update({"index": "int", "start": "int", "end": "int", "score": "float"})
+    types.update({f"p_{label}": "float" for label in labels})
     with open(spool, encoding="utf-8") as f:
-        rows = [dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f)]
-    write_table(rows, columns, path, types={"index": "int", "start": "int", "end": "int", "score": "float"})
+        rows = (dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f))
+        write_table(rows, columns, path, types=types)
 
 
 def records_format(output, format):
