@@ -917,22 +917,66 @@ def _settings_text(settings):
 
 
 def _spool_to_table(spool, path, labels):
-    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx) with :func:`policytext.tables.write_table`.
+    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx).
 
-    The spool is read as the table is written (Parquet converts
-    :data:`~policytext.tables.CHUNK_ROWS` rows at a time, Excel writes each
-    row as it comes), so the job holds a chunk of records, not all of them.
-    Every column's type is given, so that each chunk converts alike.
+    The spool is read as the table is written, so the job holds a block of
+    records, not all of them: Parquet is converted by pyarrow a block of
+    lines at a time (:func:`_spool_to_parquet`), and Excel is written by
+    :func:`policytext.tables.write_table` a row at a time.
     """
-    from .tables import write_table
+    from .tables import check_output, format_of, write_table
 
+    if format_of(path) == "parquet":
+        check_output(path)
+        with replacing(path) as tmp:
+            _spool_to_parquet(spool, tmp, labels)
+        return
     columns = table_columns(labels)
-    types = {c: "str" for c in ("file", "section", "text", "part", "label")}
-    types.update({"index": "int", "start": "int", "end": "int", "score": "float"})
-    types.update({f"p_{label}": "float" for label in labels})
     with open(spool, encoding="utf-8") as f:
-        rows = (dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f))
-        write_table(rows, columns, path, types=types)
+        write_table((dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f)), columns, path)
+
+
+#: The bytes of a spool's lines converted to Parquet at a time (a row group each; some 15,000 records).
+_SPOOL_BLOCK = 8 << 20
+
+
+def _spool_to_parquet(spool, path, labels, block=_SPOOL_BLOCK):
+    """Write a spool's records to the Parquet file ``path`` a block of whole lines at a time, with pyarrow's JSON reader.
+
+    The table is the one :func:`to_row` of every record makes: the section
+    joined by :data:`SECTION_JOIN`, the probabilities as ``p_<label>``, and
+    every column's type fixed (text, 64-bit integers, doubles).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+    import pyarrow.parquet as pq
+
+    text, integer, real = pa.string(), pa.int64(), pa.float64()
+    kinds = {"file": text, "index": integer, "start": integer, "end": integer, "section": pa.list_(text), "text": text, "part": text, "label": text, "score": real}
+    parse = pj.ParseOptions(explicit_schema=pa.schema([*kinds.items(), ("probs", pa.struct([(label, real) for label in labels]))]), unexpected_field_behavior="ignore")
+    names = table_columns(labels)
+    schema = pa.schema([(c, text if c == "section" else kinds.get(c, real)) for c in names])
+    with open(spool, "rb") as f, pq.ParquetWriter(path, schema) as writer:
+        rest = b""
+        while True:
+            data = f.read(block)
+            lines = rest + data
+            cut = lines.rfind(b"\n") + 1 if data else len(lines)  # the last line may lack its line break
+            rest, lines = lines[cut:], lines[:cut]
+            if lines.strip():
+                try:
+                    read = pj.read_json(io.BytesIO(lines), read_options=pj.ReadOptions(use_threads=False, block_size=len(lines)), parse_options=parse)
+                except pa.ArrowInvalid as exc:
+                    raise PolicytextError(f"{spool}: a line is not a sentence record ({exc})") from None
+                missing = [c for c in read.column_names if read.column(c).null_count]
+                if missing:
+                    raise PolicytextError(f"{spool}: a line is not a sentence record (no {missing[0]!r})")
+                probs = read.column("probs")
+                columns = [pc.binary_join(read.column(c), SECTION_JOIN) if c == "section" else read.column(c) for c in COLUMNS]
+                writer.write_table(pa.table([*columns, *(pc.struct_field(probs, [i]) for i in range(len(labels)))], schema=schema))
+            if not data:
+                return
 
 
 def records_format(output, format):

@@ -29,6 +29,7 @@ import itertools
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 import zipfile
@@ -442,6 +443,8 @@ def _too_many_rows(rows):
 #: The rows of an Excel sheet, the header's among them.
 EXCEL_ROWS = 1_048_576
 _EXCEL_CELL = 32_767
+#: The control characters Excel refuses in a cell: all but tab and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def read_table(path, *, format=None):
@@ -534,7 +537,7 @@ def _excel_cell(make, sheet, value):
     if not isinstance(value, str):
         return value
     # Excel refuses control characters other than tab and line breaks in cells.
-    value = "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
+    value = _CONTROL.sub("", value)
     if len(value) > _EXCEL_CELL:
         # Beyond its limit Excel cuts the cell (or refuses the file); said in the cell, where it is seen.
         kept = _EXCEL_CELL - 60  # room for the note, which is shorter
