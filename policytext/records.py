@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ._validation import is_plain_int
 from .errors import ParameterError, PolicytextError
-from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
+from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table_batches, replacing, require_format_extra
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "ERRORS_HEAD", "check_outputs", "errors_text", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
 
@@ -383,7 +383,7 @@ class RecordWriter:
             # Read and checked before the journal is created: a job refused
             # here leaves no empty journal to be trusted by the next.
             finished = self._finished_documents() if resume and entries is None and not restore else None
-            if (finished or restored) and settings is not None and written_with is None:
+            if (finished or (restored is not None and restored[0])) and settings is not None and written_with is None:
                 # The journal of a finished job is gone, and with it how the job tagged:
                 # this job cannot vouch for the output, so it keeps no settings for the next.
                 self._settings_known = False
@@ -419,7 +419,7 @@ class RecordWriter:
             header += '{"restore": "begin"}\n'
         _write_all(self._journal_fd, header.encode("utf-8"))
         if restored is not None:
-            self.done = self._restore(restored)
+            self.done = self._restore(restored[1])
         elif resume:
             self.done = self._resume(entries, finished)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
@@ -427,20 +427,46 @@ class RecordWriter:
             self.rows = _count_lines(self.fd)  # one record a line, of the documents already done
 
     def _table_records(self):
-        """The records of a finished .parquet or .xlsx output, refused unless this model's tag wrote it."""
-        columns, rows = read_table(self.path, format=self.fmt)
+        """The documents of a finished .parquet or .xlsx output, and a function that gives its records again, in lists, each document's in a row.
+
+        Every record is read and checked first (refused unless this model's
+        tag wrote it), a batch at a time, and read again as it is restored:
+        a job holds a batch of records, not the table. Only a table whose
+        documents' rows are apart (sorted since it was written) is gathered
+        in memory, a document at a time, as a job writes them.
+        """
+        names, apart, last = set(), False, None
+        for records in self._table_batches():
+            for record in records:
+                if record["file"] != last:
+                    last, apart = record["file"], apart or record["file"] in names
+                    names.add(last)
+        self._check_found(names)
+        if not apart:
+            return names, self._table_batches
+        by_document: dict[str, list] = {}
+        for records in self._table_batches():
+            for record in records:
+                by_document.setdefault(record["file"], []).append(record)
+        return names, by_document.values
+
+    def _table_batches(self):
+        """The records of a finished .parquet or .xlsx output, a batch at a time, refused unless this model's tag wrote it."""
+        columns, batches = read_table_batches(self.path, format=self.fmt)
         self._check_columns(columns)
-        records = []
-        for n, row in enumerate(rows, 2):  # row 1 is the header
-            try:
-                record = from_row(row, self.labels)
-                if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
-                    raise ValueError("a file, text or label that is not this model's")
-            except (TypeError, ValueError, AttributeError) as exc:
-                raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
-            records.append(record)
-        self._check_found({r["file"] for r in records})
-        return records
+        n = 1  # row 1 is the header
+        for rows in batches:
+            records = []
+            for row in rows:
+                n += 1
+                try:
+                    record = from_row(row, self.labels)
+                    if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
+                        raise ValueError("a file, text or label that is not this model's")
+                except (TypeError, ValueError, AttributeError) as exc:
+                    raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
+                records.append(record)
+            yield records
 
     def _check_columns(self, columns):
         """Refuse an output whose columns are not this model's: another model's labels, or no output of policytext tag."""
@@ -490,20 +516,26 @@ class RecordWriter:
         else:
             self._record_in(first, "its first line")
 
-    def _restore(self, records):
-        """Write a finished table's records to the spool a document at a time, each then named in the journal.
+    def _restore(self, batches):
+        """Write a finished table's records (lists of them from ``batches()``, each document's in a row) to the spool,
+        each document then named in the journal.
 
         The journal marks where the restore begins (with its first line)
         and ends: a job killed between the two restores the table again.
         """
-        by_document = {}
-        for record in records:
-            by_document.setdefault(record["file"], []).append(record)
-        for name, group in by_document.items():
-            _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
-            self._commit(name)
+        done, current = set(), None
+        for records in batches():
+            for name, group in itertools.groupby(records, key=lambda r: r["file"]):
+                if name != current:
+                    if current is not None:
+                        self._commit(current)
+                    current = name
+                    done.add(name)
+                _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
+        if current is not None:
+            self._commit(current)
         _write_all(self._journal_fd, b'{"restore": "end"}\n')
-        return set(by_document)
+        return done
 
     def _finished_documents(self):
         """The documents of an output that has no journal: a finished job's (or one written before journals).

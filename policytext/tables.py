@@ -41,7 +41,7 @@ from .errors import ParameterError, PolicytextError, extra_needed
 
 __all__ = [
     "CHUNK_ROWS", "EXCEL_ROWS", "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
-    "check_output", "check_streamable", "check_table", "columns_of", "format_of", "read_table", "replacing", "require_format_extra",
+    "check_output", "check_streamable", "check_table", "columns_of", "format_of", "read_table", "read_table_batches", "replacing", "require_format_extra",
     "write_table", "write_table_stream",
 ]
 
@@ -494,6 +494,60 @@ def read_table(path, *, format=None):
             return columns, [dict(zip(columns, row)) for row in cells]
         finally:
             book.close()
+    except PolicytextError:
+        raise
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError) as exc:
+        # pyarrow's and openpyxl's errors for a damaged file are among these.
+        raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
+
+
+def read_table_batches(path, *, format=None, rows=CHUNK_ROWS):
+    """:func:`read_table` for a table too large to hold: its columns, and an iterator of lists of up to ``rows`` row dicts.
+
+    Parquet is read by pyarrow a batch at a time, and Excel a row at a time
+    (openpyxl's read-only mode); CSV and JSON Lines are read whole. Errors
+    are :func:`read_table`'s, those of a file damaged further on raised as
+    the batches are read.
+    """
+    fmt = _format_for("read_table_batches", path, format)
+    if fmt in ("csv", "jsonl"):
+        columns, whole = read_table(path, format=fmt)
+        return columns, (whole[i : i + rows] for i in range(0, len(whole), rows))
+    items = _reading(path, fmt, _batches(path, fmt, rows))
+    return next(items), items
+
+
+def _batches(path, fmt, rows):
+    """The columns of a .parquet or .xlsx table, then its rows as dicts, ``rows`` at a time."""
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise PolicytextError(extra_needed("reading .parquet", "parquet")) from None
+        with pq.ParquetFile(path) as table:
+            yield list(table.schema_arrow.names)
+            for batch in table.iter_batches(batch_size=rows):
+                yield batch.to_pylist()
+        return
+    try:
+        from openpyxl import load_workbook
+    except ImportError:
+        raise PolicytextError(extra_needed("reading .xlsx", "excel")) from None
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        cells = book.worksheets[0].iter_rows(values_only=True)
+        columns = list(next(cells, None) or ())
+        yield columns
+        for chunk in _chunks(cells, rows):
+            yield [dict(zip(columns, row)) for row in chunk]
+    finally:
+        book.close()
+
+
+def _reading(path, fmt, items):
+    """``items``, with the errors of a file its format's library cannot read raised as PolicytextError naming the file."""
+    try:
+        yield from items
     except PolicytextError:
         raise
     except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError) as exc:

@@ -7,7 +7,7 @@ import pytest
 
 from policytext.errors import ParameterError, PolicytextError
 from policytext.records import RecordWriter
-from policytext.tables import CHUNK_ROWS, EXCEL_ROWS, check_output, format_of, read_table, write_table
+from policytext.tables import CHUNK_ROWS, EXCEL_ROWS, check_output, format_of, read_table, read_table_batches, write_table
 
 ROWS = [{"file": "a.txt", "value": 5.5, "text": "第一行\r\n第二行", "none": None}, {"file": "b.txt", "value": None, "text": "甲,乙\"丙\""}]
 COLUMNS = ["file", "value", "text", "none"]
@@ -194,7 +194,7 @@ def test_an_xlsx_job_stops_as_its_records_pass_a_sheet_and_keeps_the_documents_b
     assert len(values) == 14 and values[11][:2] == (d2, 0) and not os.path.exists(spool)
 
 
-def test_a_parquet_job_writes_its_spool_in_chunks_as_one_table(tmp_path):
+def test_a_parquet_job_writes_its_spool_in_blocks_as_one_table_and_resumes_it_a_batch_at_a_time(tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "o.parquet"
     records = [_record(str(tmp_path / f"d{i // 40_000}.txt"), i % 40_000) for i in range(CHUNK_ROWS + 3)]
@@ -206,3 +206,16 @@ def test_a_parquet_job_writes_its_spool_in_chunks_as_one_table(tmp_path):
     assert table.schema.names == ["file", "index", "start", "end", "section", "text", "part", "label", "score", "p_a", "p_b"]
     assert [str(t) for t in table.schema.types] == ["string", "int64", "int64", "int64", *["string"] * 4, *["double"] * 3]
     assert table.column("index").to_pylist() == [r["index"] for r in records] and table.column("section")[0].as_py() == "一、"
+    # Read back a batch at a time, and resumed from it: each document in the spool, named in the journal
+    # where its records end (the second's are in two batches), and the same table written again.
+    columns, batches = read_table_batches(out, rows=20_000)
+    assert columns == table.schema.names and [len(b) for b in batches] == [20_000, 20_000, CHUNK_ROWS + 3 - 40_000]
+    writer = RecordWriter(str(out), "parquet", ["a", "b"], resume=True)
+    assert writer.done == {r["file"] for r in records}
+    spool = f"{out}.spool.jsonl"
+    lines = open(spool, "rb").read().splitlines(keepends=True)
+    entries = [json.loads(line) for line in open(f"{spool}.journal", encoding="utf-8")]
+    ends = [entry["end"] for entry in entries if "file" in entry]
+    assert len(lines) == len(records) and ends == [sum(map(len, lines[:40_000])), sum(map(len, lines))]
+    writer.close()
+    assert pq.read_table(out).equals(table)
