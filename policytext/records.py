@@ -452,7 +452,7 @@ class RecordWriter:
 
     def _table_batches(self):
         """The records of a finished .parquet or .xlsx output, a batch at a time, refused unless this model's tag wrote it."""
-        columns, batches = read_table_batches(self.path, format=self.fmt)
+        columns, batches = read_table_batches(self.path, format=self.fmt, rows=_RESTORE_ROWS)
         self._check_columns(columns)
         n = 1  # row 1 is the header
         for rows in batches:
@@ -946,6 +946,10 @@ def _file_state(path):
 def _settings_text(settings):
     context = "in context" if settings.get("context") else "without context"
     return f"{context} by the model {settings.get('model', '?')}"
+
+
+#: The rows of a finished table read back at a time by a resumed job (some 4 KB each as dicts and records).
+_RESTORE_ROWS = 10_000
 
 
 def _spool_to_table(spool, path, labels):
