@@ -444,7 +444,7 @@ class RecordWriter:
         self._check_found(names)
         if not apart:
             return names, self._table_batches
-        by_document: dict[str, list] = {}
+        by_document = {}
         for records in self._table_batches():
             for record in records:
                 by_document.setdefault(record["file"], []).append(record)
