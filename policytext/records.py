@@ -1005,12 +1005,13 @@ def _spool_to_parquet(spool, path, labels, block=_SPOOL_BLOCK):
                     read = pj.read_json(io.BytesIO(lines), read_options=pj.ReadOptions(use_threads=False, block_size=len(lines)), parse_options=parse)
                 except pa.ArrowInvalid as exc:
                     raise PolicytextError(f"{spool}: a line is not a sentence record ({exc})") from None
-                missing = [c for c in read.column_names if read.column(c).null_count]
-                if missing:
-                    raise PolicytextError(f"{spool}: a line is not a sentence record (no {missing[0]!r})")
                 probs = read.column("probs")
                 columns = [pc.binary_join(read.column(c), SECTION_JOIN) if c == "section" else read.column(c) for c in COLUMNS]
-                writer.write_table(pa.table([*columns, *(pc.struct_field(probs, [i]) for i in range(len(labels)))], schema=schema))
+                table = pa.table([*columns, *(pc.struct_field(probs, [i]) for i in range(len(labels)))], schema=schema)
+                missing = [c for c in names if table.column(c).null_count]
+                if missing:  # to_row would have failed on it
+                    raise PolicytextError(f"{spool}: a line is not a sentence record (no {missing[0]!r})")
+                writer.write_table(table)
             if not data:
                 return
 
