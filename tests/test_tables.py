@@ -202,7 +202,7 @@ def test_a_parquet_job_writes_its_spool_in_blocks_as_one_table_and_resumes_it_a_
     writer.append(records)
     writer.close()
     table = pq.read_table(out)
-    assert pq.ParquetFile(out).metadata.num_row_groups == 2
+    assert pq.ParquetFile(out).metadata.num_row_groups > 1  # a block of the spool each
     assert table.schema.names == ["file", "index", "start", "end", "section", "text", "part", "label", "score", "p_a", "p_b"]
     assert [str(t) for t in table.schema.types] == ["string", "int64", "int64", "int64", *["string"] * 4, *["double"] * 3]
     assert table.column("index").to_pylist() == [r["index"] for r in records] and table.column("section")[0].as_py() == "一、"
