@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ._validation import is_plain_int
 from .errors import ParameterError, PolicytextError
-from .tables import JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table, replacing, require_format_extra
+from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table_batches, replacing, require_format_extra
 
 __all__ = ["COLUMNS", "FORMATS", "SECTION_JOIN", "RecordBatch", "RecordWriter", "from_row", "table_columns", "to_row", "ERRORS_HEAD", "check_outputs", "errors_text", "foreign_output", "named_few", "one_line", "own_output", "records_format", "replace_text", "same_document", "shown"]
 
@@ -330,6 +330,8 @@ class RecordWriter:
         # documents, in the output's order: a caller that counts them (a resumed summary)
         # then need not read the output again. read_whole says whether it saw every record.
         self._read_back, self.read_whole = read_back, False
+        self.rows = 0  # records in the output (counted for .xlsx, whose sheet holds EXCEL_ROWS - 1)
+        self._rows_at_mark = 0
         self._journal_fd = None
         self.settings = settings
         self.settings_file = None if path is None else f"{path}{SETTINGS}"
@@ -385,7 +387,7 @@ class RecordWriter:
             # Read and checked before the journal is created: a job refused
             # here leaves no empty journal to be trusted by the next.
             finished = self._finished_documents() if resume and entries is None and not restore else None
-            if (finished or restored) and settings is not None and written_with is None:
+            if (finished or (restored is not None and restored[0])) and settings is not None and written_with is None:
                 # The journal of a finished job is gone, and with it how the job tagged:
                 # this job cannot vouch for the output, so it keeps no settings for the next.
                 self._settings_known = False
@@ -421,26 +423,54 @@ class RecordWriter:
             header += '{"restore": "begin"}\n'
         _write_all(self._journal_fd, header.encode("utf-8"))
         if restored is not None:
-            self.done = self._restore(restored)
+            self.done = self._restore(restored[1])
         elif resume:
             self.done = self._resume(entries, finished)
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
+        if fmt == "xlsx":
+            self.rows = _count_lines(self.fd)  # one record a line, of the documents already done
 
     def _table_records(self):
-        """The records of a finished .parquet or .xlsx output, refused unless this model's tag wrote it."""
-        columns, rows = read_table(self.path, format=self.fmt)
+        """The documents of a finished .parquet or .xlsx output, and a function that gives its records again, in lists, each document's in a row.
+
+        Every record is read and checked first (refused unless this model's
+        tag wrote it), a batch at a time, and read again as it is restored:
+        a job holds a batch of records, not the table. Only a table whose
+        documents' rows are apart (sorted since it was written) is gathered
+        in memory, a document at a time, as a job writes them.
+        """
+        names, apart, last = set(), False, None
+        for records in self._table_batches():
+            for record in records:
+                if record["file"] != last:
+                    last, apart = record["file"], apart or record["file"] in names
+                    names.add(last)
+        self._check_found(names)
+        if not apart:
+            return names, self._table_batches
+        by_document = {}
+        for records in self._table_batches():
+            for record in records:
+                by_document.setdefault(record["file"], []).append(record)
+        return names, by_document.values
+
+    def _table_batches(self):
+        """The records of a finished .parquet or .xlsx output, a batch at a time, refused unless this model's tag wrote it."""
+        columns, batches = read_table_batches(self.path, format=self.fmt, rows=_RESTORE_ROWS)
         self._check_columns(columns)
-        records = []
-        for n, row in enumerate(rows, 2):  # row 1 is the header
-            try:
-                record = from_row(row, self.labels)
-                if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
-                    raise ValueError("a file, text or label that is not this model's")
-            except (TypeError, ValueError, AttributeError) as exc:
-                raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
-            records.append(record)
-        self._check_found({r["file"] for r in records})
-        return records
+        n = 1  # row 1 is the header
+        for rows in batches:
+            records = []
+            for row in rows:
+                n += 1
+                try:
+                    record = from_row(row, self.labels)
+                    if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
+                        raise ValueError("a file, text or label that is not this model's")
+                except (TypeError, ValueError, AttributeError) as exc:
+                    raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
+                records.append(record)
+            yield records
 
     def _check_columns(self, columns):
         """Refuse an output whose columns are not this model's: another model's labels, or no output of policytext tag."""
@@ -490,24 +520,31 @@ class RecordWriter:
         else:
             self._record_in(first, "its first line")
 
-    def _restore(self, records):
-        """Write a finished table's records to the spool a document at a time, each then named in the journal.
+    def _restore(self, batches):
+        """Write a finished table's records (lists of them from ``batches()``, each document's in a row) to the spool,
+        each document then named in the journal.
 
         The journal marks where the restore begins (with its first line)
         and ends: a job killed between the two restores the table again.
         """
-        by_document = {}
-        for record in records:
-            by_document.setdefault(record["file"], []).append(record)
-        for name, group in by_document.items():
-            _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
-            self._commit(name)
-            if self._read_back is not None:
-                for record in group:
-                    self._read_back(record)
+        done, current = set(), None
+        for records in batches():
+            for name, group in itertools.groupby(records, key=lambda r: r["file"]):
+                if name != current:
+                    if current is not None:
+                        self._commit(current)
+                    current = name
+                    done.add(name)
+                group = list(group)
+                _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
+                if self._read_back is not None:
+                    for record in group:
+                        self._read_back(record)
+        if current is not None:
+            self._commit(current)
         _write_all(self._journal_fd, b'{"restore": "end"}\n')
         self.read_whole = self._read_back is not None
-        return set(by_document)
+        return done
 
     def _finished_documents(self):
         """The documents of an output that has no journal: a finished job's (or one written before journals).
@@ -622,6 +659,8 @@ class RecordWriter:
         if self.fd is None and sink is None:
             self.kept.extend(records)
             return
+        if self.fmt == "xlsx" and self.fd is not None:
+            self._check_sheet_rows(len(records))
         if isinstance(records, bytes):
             if self.fmt != "jsonl":
                 raise ValueError(f"encoded records are JSON Lines; this output is {self.fmt}")
@@ -637,6 +676,21 @@ class RecordWriter:
             sink.flush()
             return
         self._write_or_undo(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
+        if self.fmt == "xlsx":
+            self.rows += len(records)
+
+    def _check_sheet_rows(self, more):
+        """Refuse records past what an Excel sheet holds as soon as the job reaches them, before they are written:
+        the table is written only when the job ends, and a job refused then would have tagged the rest for nothing."""
+        if self.rows + more + 1 <= EXCEL_ROWS:
+            return
+        kept = len(self.done)
+        raise PolicytextError(
+            f"--output {self.path}: the records pass {EXCEL_ROWS - 1:,}, the most an Excel sheet holds (and a header), "
+            f"so the job stops here; tag to .parquet, .csv or .jsonl instead. The records of the {kept:,} whole "
+            f"document{'s' if kept != 1 else ''} tagged so far are kept in {self.spool} (JSON Lines), "
+            "and --resume with this output stops the same way"
+        )
 
     def _write_or_undo(self, fd, payload):
         """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
@@ -661,6 +715,7 @@ class RecordWriter:
 
     def begin_stream(self):
         """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
+        self._rows_at_mark = self.rows
         return None if self.fd is None else os.fstat(self.fd).st_size
 
     def end_stream(self, path, *, mark=None):
@@ -674,6 +729,7 @@ class RecordWriter:
         if self.fd is not None:
             os.ftruncate(self.fd, mark)
             self._csv_header_needed = self.fmt == "csv" and mark == 0
+            self.rows = self._rows_at_mark
 
     def _cut_back_partial(self):
         """Outputs of versions before the journal: cut back to where an unfinished streamed document began."""
@@ -757,6 +813,15 @@ def _write_all(fd, payload):
     """Write all of ``payload``; os.write may write part of it (a full disk raises on the rest)."""
     while payload:
         payload = payload[os.write(fd, payload) :]
+
+
+def _count_lines(fd, block=1 << 20):
+    """The lines in the open file ``fd`` (read from its start, a block at a time, without moving its offset)."""
+    lines, at = 0, 0
+    while data := os.pread(fd, block, at):
+        lines += data.count(b"\n")
+        at += len(data)
+    return lines
 
 
 def _journal_entries(path, output):
@@ -918,14 +983,72 @@ def _settings_text(settings):
     return f"{context} by the model {settings.get('model', '?')}"
 
 
-def _spool_to_table(spool, path, labels):
-    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx) with :func:`policytext.tables.write_table`."""
-    from .tables import write_table
+#: The rows of a finished table read back at a time by a resumed job (some 4 KB each as dicts and records).
+_RESTORE_ROWS = 10_000
 
+
+def _spool_to_table(spool, path, labels):
+    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx).
+
+    The spool is read as the table is written, so the job holds a block of
+    records, not all of them: Parquet is converted by pyarrow a block of
+    lines at a time (:func:`_spool_to_parquet`), and Excel is written by
+    :func:`policytext.tables.write_table` a row at a time.
+    """
+    from .tables import check_output, format_of, write_table
+
+    if format_of(path) == "parquet":
+        check_output(path)
+        with replacing(path) as tmp:
+            _spool_to_parquet(spool, tmp, labels)
+        return
     columns = table_columns(labels)
     with open(spool, encoding="utf-8") as f:
-        rows = [dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f)]
-    write_table(rows, columns, path, types={"index": "int", "start": "int", "end": "int", "score": "float"})
+        write_table((dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f)), columns, path)
+
+
+#: The bytes of a spool's lines converted to Parquet at a time (a row group each; some 15,000 records).
+_SPOOL_BLOCK = 8 << 20
+
+
+def _spool_to_parquet(spool, path, labels, block=_SPOOL_BLOCK):
+    """Write a spool's records to the Parquet file ``path`` a block of whole lines at a time, with pyarrow's JSON reader.
+
+    The table is the one :func:`to_row` of every record makes: the section
+    joined by :data:`SECTION_JOIN`, the probabilities as ``p_<label>``, and
+    every column's type fixed (text, 64-bit integers, doubles).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+    import pyarrow.parquet as pq
+
+    text, integer, real = pa.string(), pa.int64(), pa.float64()
+    kinds = {"file": text, "index": integer, "start": integer, "end": integer, "section": pa.list_(text), "text": text, "part": text, "label": text, "score": real}
+    parse = pj.ParseOptions(explicit_schema=pa.schema([*kinds.items(), ("probs", pa.struct([(label, real) for label in labels]))]), unexpected_field_behavior="ignore")
+    names = table_columns(labels)
+    schema = pa.schema([(c, text if c == "section" else kinds.get(c, real)) for c in names])
+    with open(spool, "rb") as f, pq.ParquetWriter(path, schema) as writer:
+        rest = b""
+        while True:
+            data = f.read(block)
+            lines = rest + data
+            cut = lines.rfind(b"\n") + 1 if data else len(lines)  # the last line may lack its line break
+            rest, lines = lines[cut:], lines[:cut]
+            if lines.strip():
+                try:
+                    read = pj.read_json(io.BytesIO(lines), read_options=pj.ReadOptions(use_threads=False, block_size=len(lines)), parse_options=parse)
+                except pa.ArrowInvalid as exc:
+                    raise PolicytextError(f"{spool}: a line is not a sentence record ({exc})") from None
+                probs = read.column("probs")
+                columns = [pc.binary_join(read.column(c), SECTION_JOIN) if c == "section" else read.column(c) for c in COLUMNS]
+                table = pa.table([*columns, *(pc.struct_field(probs, [i]) for i in range(len(labels)))], schema=schema)
+                missing = [c for c in names if table.column(c).null_count]
+                if missing:  # to_row would have failed on it
+                    raise PolicytextError(f"{spool}: a line is not a sentence record (no {missing[0]!r})")
+                writer.write_table(table)
+            if not data:
+                return
 
 
 def records_format(output, format):

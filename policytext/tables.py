@@ -25,9 +25,11 @@ a table where the output should be.
 
 import contextlib
 import csv
+import itertools
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 import zipfile
@@ -38,8 +40,8 @@ from ._validation import Constraint, check_params, refusal, short_repr
 from .errors import ParameterError, PolicytextError, extra_needed
 
 __all__ = [
-    "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
-    "check_output", "check_streamable", "check_table", "columns_of", "format_of", "read_table", "replacing", "require_format_extra",
+    "CHUNK_ROWS", "EXCEL_ROWS", "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
+    "check_output", "check_streamable", "check_table", "columns_of", "format_of", "read_table", "read_table_batches", "replacing", "require_format_extra",
     "write_table", "write_table_stream",
 ]
 
@@ -254,8 +256,13 @@ def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
 
     Parameters
     ----------
-    rows : list of dict
-        Missing keys are written empty (None); keys outside ``columns`` are ignored.
+    rows : iterable of dict
+        Missing keys are written empty (None); keys outside ``columns`` are
+        ignored. A list is converted whole; any other iterable is read as it
+        is written, :data:`CHUNK_ROWS` rows at a time for Parquet (a row
+        group each), so that a table larger than memory can be written: a
+        column not named in ``types`` then takes the type of its values in
+        the first chunk.
     columns : list of str
     path : str or os.PathLike
         ``.csv``, ``.jsonl``, ``.parquet`` or ``.xlsx``.
@@ -278,15 +285,39 @@ def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
     ------
     PolicytextError
         For an unknown extension, a disagreeing ``format``, an output that
-        is a folder or a device, or a missing extra.
+        is a folder or a device, a missing extra, more rows than an Excel
+        sheet holds, or (an iterable) a value of another type than its
+        column's in the first chunk.
     """
     fmt = _format_for("write_table", path, format)
     check_output(path, inputs=inputs)
     writer = _WRITERS[fmt]
-    table = [[row.get(c) for c in columns] for row in rows]
-    with replacing(path) as tmp:
-        writer(table, list(columns), tmp, types or {})
+    columns = list(columns)
+    if isinstance(rows, list):
+        table = [[row.get(c) for c in columns] for row in rows]
+    else:
+        table = ([row.get(c) for c in columns] for row in rows)
+    try:
+        with replacing(path) as tmp:
+            writer(table, columns, tmp, types or {})
+    except _TooManyRows as exc:
+        # Named as the output, not the temporary file that was removed.
+        raise PolicytextError(f"{path}: {exc}; write .csv or .parquet") from None
+    except _ColumnMismatch as exc:
+        raise PolicytextError(f"{path}: {exc}") from None
     return fmt
+
+
+class _TooManyRows(Exception):
+    """More rows than an Excel sheet holds (the message says how many)."""
+
+
+class _ColumnMismatch(Exception):
+    """A chunk's value of another type than its column's in the first chunk (Parquet)."""
+
+
+#: Rows converted at a time when a table's rows come from an iterable (Parquet: one row group each).
+CHUNK_ROWS = 50_000
 
 
 def check_streamable(format):
@@ -323,7 +354,7 @@ def _write_csv(table, columns, path, types):
 def _csv_to(table, columns, f):
     writer = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([["" if v is None else v for v in row] for row in table])
+    writer.writerows(["" if v is None else v for v in row] for row in table)
 
 
 def _write_jsonl(table, columns, path, types):
@@ -341,42 +372,79 @@ def _json_safe(value):
 
 
 def _write_parquet(table, columns, path, types):
+    """Write ``table`` (a list, converted whole, or an iterable of rows, converted :data:`CHUNK_ROWS` at a time)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise PolicytextError(extra_needed("writing .parquet", "parquet")) from None
     kinds = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
-    arrays = []
-    for i, c in enumerate(columns):
-        values = [row[i] for row in table]
-        # A column with no value and no declared type is text: inferred, it
-        # would be of type null, and tables of two runs would not concatenate.
-        kind = types.get(c) or ("str" if all(v is None for v in values) else None)
-        arrays.append(pa.array(values, type=kinds.get(kind)))
-    pq.write_table(pa.table(arrays, names=list(columns)), path)
+    chunks = [table] if isinstance(table, list) else _chunks(table, CHUNK_ROWS)
+    schema, writer = None, None
+    try:
+        for chunk in chunks:
+            arrays = []
+            for i, c in enumerate(columns):
+                values = [row[i] for row in chunk]
+                if schema is None:
+                    # A column with no value and no declared type is text: inferred, it
+                    # would be of type null, and tables of two runs would not concatenate.
+                    kind = types.get(c) or ("str" if all(v is None for v in values) else None)
+                    arrays.append(pa.array(values, type=kinds.get(kind)))
+                else:
+                    try:
+                        arrays.append(pa.array(values, type=schema.field(i).type))
+                    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
+                        raise _ColumnMismatch(f"column {c!r} holds a value that is not {schema.field(i).type}, its type in the first {CHUNK_ROWS:,} rows ({exc})") from None
+            part = pa.table(arrays, names=columns)
+            if writer is None:
+                schema = part.schema
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(part)
+        if writer is None:  # no rows: the columns, inferred from none (as text unless declared)
+            _write_parquet([], columns, path, types)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _chunks(rows, size):
+    """Lists of up to ``size`` items of the iterable ``rows``, in order."""
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
 
 
 def _write_xlsx(table, columns, path, types):
+    """Write ``table`` (a list, or an iterable of rows, each written to the sheet as it comes) in openpyxl's write-only mode."""
     try:
         from openpyxl import Workbook
     except ImportError:
         raise PolicytextError(extra_needed("writing .xlsx", "excel")) from None
     from openpyxl.cell import WriteOnlyCell
 
-    if len(table) + 1 > _EXCEL_ROWS:
-        # Excel opens no more, and "repairs" the file by dropping the rest.
-        raise PolicytextError(f"{path}: {len(table):,} rows, more than an Excel sheet holds ({_EXCEL_ROWS - 1:,} and a header); write .csv or .parquet")
+    if isinstance(table, list) and len(table) + 1 > EXCEL_ROWS:
+        raise _TooManyRows(_too_many_rows(f"{len(table):,} rows"))
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(columns)
-    for row in table:
+    for n, row in enumerate(table, 2):  # row 1 is the header
+        if n > EXCEL_ROWS:
+            raise _TooManyRows(_too_many_rows(f"more than {EXCEL_ROWS - 1:,} rows"))
         sheet.append([_excel_cell(WriteOnlyCell, sheet, v) for v in row])
     book.save(path)
 
 
-_EXCEL_ROWS = 1_048_576
+def _too_many_rows(rows):
+    # Excel opens no more, and "repairs" the file by dropping the rest.
+    return f"{rows}, more than an Excel sheet holds ({EXCEL_ROWS - 1:,} and a header)"
+
+
+#: The rows of an Excel sheet, the header's among them.
+EXCEL_ROWS = 1_048_576
 _EXCEL_CELL = 32_767
+#: The control characters Excel refuses in a cell: all but tab and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def read_table(path, *, format=None):
@@ -433,6 +501,60 @@ def read_table(path, *, format=None):
         raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
 
 
+def read_table_batches(path, *, format=None, rows=CHUNK_ROWS):
+    """:func:`read_table` for a table too large to hold: its columns, and an iterator of lists of up to ``rows`` row dicts.
+
+    Parquet is read by pyarrow a batch at a time, and Excel a row at a time
+    (openpyxl's read-only mode); CSV and JSON Lines are read whole. Errors
+    are :func:`read_table`'s, those of a file damaged further on raised as
+    the batches are read.
+    """
+    fmt = _format_for("read_table_batches", path, format)
+    if fmt in ("csv", "jsonl"):
+        columns, whole = read_table(path, format=fmt)
+        return columns, (whole[i : i + rows] for i in range(0, len(whole), rows))
+    items = _reading(path, fmt, _batches(path, fmt, rows))
+    return next(items), items
+
+
+def _batches(path, fmt, rows):
+    """The columns of a .parquet or .xlsx table, then its rows as dicts, ``rows`` at a time."""
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise PolicytextError(extra_needed("reading .parquet", "parquet")) from None
+        with pq.ParquetFile(path) as table:
+            yield list(table.schema_arrow.names)
+            for batch in table.iter_batches(batch_size=rows):
+                yield batch.to_pylist()
+        return
+    try:
+        from openpyxl import load_workbook
+    except ImportError:
+        raise PolicytextError(extra_needed("reading .xlsx", "excel")) from None
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        cells = book.worksheets[0].iter_rows(values_only=True)
+        columns = list(next(cells, None) or ())
+        yield columns
+        for chunk in _chunks(cells, rows):
+            yield [dict(zip(columns, row)) for row in chunk]
+    finally:
+        book.close()
+
+
+def _reading(path, fmt, items):
+    """``items``, with the errors of a file its format's library cannot read raised as PolicytextError naming the file."""
+    try:
+        yield from items
+    except PolicytextError:
+        raise
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError) as exc:
+        # pyarrow's and openpyxl's errors for a damaged file are among these.
+        raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
+
+
 def columns_of(path):
     """The columns of an existing table file, from its first line or its header only; None if it is not one.
 
@@ -469,7 +591,7 @@ def _excel_cell(make, sheet, value):
     if not isinstance(value, str):
         return value
     # Excel refuses control characters other than tab and line breaks in cells.
-    value = "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
+    value = _CONTROL.sub("", value)
     if len(value) > _EXCEL_CELL:
         # Beyond its limit Excel cuts the cell (or refuses the file); said in the cell, where it is seen.
         kept = _EXCEL_CELL - 60  # room for the note, which is shorter

@@ -1,11 +1,13 @@
 import csv
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 
 from policytext.errors import ParameterError, PolicytextError
-from policytext.tables import check_output, format_of, read_table, write_table
+from policytext.records import RecordWriter
+from policytext.tables import CHUNK_ROWS, EXCEL_ROWS, check_output, format_of, read_table, read_table_batches, write_table
 
 ROWS = [{"file": "a.txt", "value": 5.5, "text": "第一行\r\n第二行", "none": None}, {"file": "b.txt", "value": None, "text": "甲,乙\"丙\""}]
 COLUMNS = ["file", "value", "text", "none"]
@@ -113,6 +115,107 @@ def test_xlsx_keeps_within_excel_limits(tmp_path, monkeypatch):
     assert len(cell) <= 32_767 and cell.startswith("甲" * 32_000)
     assert cell.endswith(f"…[{40_000 - (32_767 - 60):,} more characters cut: Excel holds 32,767 a cell]")
     rows = [{"file": "a"}] * 1_048_576
-    with pytest.raises(PolicytextError, match="1,048,576 rows, more than an Excel sheet holds [(]1,048,575 and a header[)]; write .csv or .parquet"):
+    with pytest.raises(PolicytextError, match="1,048,576 rows, more than an Excel sheet holds [(]1,048,575 and a header[)]; write .csv or .parquet") as refused:
         write_table(rows, ["file"], tmp_path / "big.xlsx")
-    assert not (tmp_path / "big.xlsx").exists()
+    # Named as the output: the temporary file it was written to is gone.
+    assert str(refused.value).startswith(f"{tmp_path / 'big.xlsx'}: ")
+    assert not (tmp_path / "big.xlsx").exists() and os.listdir(tmp_path) == ["t.xlsx"]
+
+
+def test_rows_from_an_iterable_make_the_table_a_list_makes_parquet_a_chunk_at_a_time(tmp_path):
+    # Parquet from a job's spool held every record at once (2 KB a sentence); an iterable is converted in chunks.
+    pq = pytest.importorskip("pyarrow.parquet")
+    openpyxl = pytest.importorskip("openpyxl")
+    n = 2 * CHUNK_ROWS + 7
+    rows = [{"file": f"{i % 13}.txt", "index": i, "value": i / 7 if i % 5 else None, "none": None} for i in range(n)]
+    columns = ["file", "index", "value", "none"]
+    write_table(rows, columns, tmp_path / "list.parquet")
+    write_table(iter(rows), columns, tmp_path / "iter.parquet")
+    whole, chunked = pq.read_table(tmp_path / "list.parquet"), pq.read_table(tmp_path / "iter.parquet")
+    assert chunked.schema.equals(whole.schema) and chunked.equals(whole)
+    assert str(chunked.schema.field("none").type) == "string"  # no value in the first chunk: text, as in a list
+    assert pq.ParquetFile(tmp_path / "iter.parquet").metadata.num_row_groups == 3
+    write_table(rows[:50], columns, tmp_path / "list.xlsx")
+    write_table(iter(rows[:50]), columns, tmp_path / "iter.xlsx")
+    sheets = [list(openpyxl.load_workbook(tmp_path / f"{name}.xlsx").active.iter_rows(values_only=True)) for name in ("list", "iter")]
+    assert sheets[1] == sheets[0] and len(sheets[0]) == 51 and sheets[0][7][:2] == ("6.txt", 6)
+    # No rows: the table an empty list makes, its columns text but those declared.
+    write_table(iter(()), columns, tmp_path / "empty.parquet", types={"index": "int"})
+    write_table([], columns, tmp_path / "empty-list.parquet", types={"index": "int"})
+    empty = pq.read_table(tmp_path / "empty.parquet")
+    assert empty.equals(pq.read_table(tmp_path / "empty-list.parquet")) and [str(t) for t in empty.schema.types] == ["string", "int64", "string", "string"]
+
+
+def test_an_iterable_whose_later_chunk_holds_another_type_is_refused_naming_the_output(tmp_path):
+    pytest.importorskip("pyarrow")
+    rows = ({"value": i if i < CHUNK_ROWS else "text"} for i in range(CHUNK_ROWS + 1))
+    with pytest.raises(PolicytextError, match=f"^{tmp_path / 't.parquet'}: column 'value' holds a value that is not int64"):
+        write_table(rows, ["value"], tmp_path / "t.parquet")
+    assert os.listdir(tmp_path) == []
+
+
+def _record(file, index=0):
+    return {"file": file, "index": index, "start": 0, "end": 1, "section": ["一、"], "text": "甲", "part": "other", "label": "a", "score": 0.75, "probs": {"a": 0.75, "b": 0.25}}
+
+
+def test_an_xlsx_job_stops_as_its_records_pass_a_sheet_and_keeps_the_documents_before(tmp_path):
+    # The limit was checked only when the table was written, after every document was tagged,
+    # naming a temporary file. A document's records are counted before they are written:
+    # a list of one record many times over stands for a document of a million sentences.
+    openpyxl = pytest.importorskip("openpyxl")
+    out, d1, d2 = tmp_path / "o.xlsx", str(tmp_path / "d1.txt"), str(tmp_path / "d2.txt")
+    spool = f"{out}.spool.jsonl"
+    writer = RecordWriter(str(out), "xlsx", ["a", "b"])
+    writer.write(SimpleNamespace(path=d1, encoded=None, records=[_record(d1, i) for i in range(10)]))
+    fits = EXCEL_ROWS - 1 - 10  # with the header, a full sheet
+    with pytest.raises(PolicytextError) as refused:
+        writer.write(SimpleNamespace(path=d2, encoded=None, records=[_record(d2)] * (fits + 1)))
+    message = str(refused.value)
+    assert message.startswith(f"--output {out}: the records pass 1,048,575, the most an Excel sheet holds")
+    assert "tag to .parquet, .csv or .jsonl instead" in message and f"1 whole document tagged so far are kept in {spool} (JSON Lines)" in message
+    assert writer.done == {d1} and writer.rows == 10
+    # A streamed document refused part-way is cut back, and so is its count.
+    mark = writer.begin_stream()
+    writer.append([_record(d2)] * 5)
+    with pytest.raises(PolicytextError, match="the records pass"):
+        writer.append([_record(d2)] * (fits - 4))
+    writer.rollback(mark)
+    assert writer.rows == 10
+    writer.close(complete=False)
+    assert len(open(spool, encoding="utf-8").readlines()) == 10 and not out.exists()
+    # Resumed, the job counts the records it has: it stops the same way, and ends with those that fit.
+    writer = RecordWriter(str(out), "xlsx", ["a", "b"], resume=True)
+    assert writer.rows == 10 and writer.done == {d1}
+    with pytest.raises(PolicytextError, match="the records pass"):
+        writer.write(SimpleNamespace(path=d2, encoded=None, records=[_record(d2)] * (fits + 1)))
+    writer.write(SimpleNamespace(path=d2, encoded=None, records=[_record(d2, i) for i in range(3)]))
+    writer.close()
+    values = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert len(values) == 14 and values[11][:2] == (d2, 0) and not os.path.exists(spool)
+
+
+def test_a_parquet_job_writes_its_spool_in_blocks_as_one_table_and_resumes_it_a_batch_at_a_time(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "o.parquet"
+    records = [_record(str(tmp_path / f"d{i // 40_000}.txt"), i % 40_000) for i in range(CHUNK_ROWS + 3)]
+    writer = RecordWriter(str(out), "parquet", ["a", "b"])
+    writer.append(records)
+    writer.close()
+    table = pq.read_table(out)
+    assert pq.ParquetFile(out).metadata.num_row_groups > 1  # a block of the spool each
+    assert table.schema.names == ["file", "index", "start", "end", "section", "text", "part", "label", "score", "p_a", "p_b"]
+    assert [str(t) for t in table.schema.types] == ["string", "int64", "int64", "int64", *["string"] * 4, *["double"] * 3]
+    assert table.column("index").to_pylist() == [r["index"] for r in records] and table.column("section")[0].as_py() == "一、"
+    # Read back a batch at a time, and resumed from it: each document in the spool, named in the journal
+    # where its records end (the second's are in two batches), and the same table written again.
+    columns, batches = read_table_batches(out, rows=20_000)
+    assert columns == table.schema.names and [len(b) for b in batches] == [20_000, 20_000, CHUNK_ROWS + 3 - 40_000]
+    writer = RecordWriter(str(out), "parquet", ["a", "b"], resume=True)
+    assert writer.done == {r["file"] for r in records}
+    spool = f"{out}.spool.jsonl"
+    lines = open(spool, "rb").read().splitlines(keepends=True)
+    entries = [json.loads(line) for line in open(f"{spool}.journal", encoding="utf-8")]
+    ends = [entry["end"] for entry in entries if "file" in entry]
+    assert len(lines) == len(records) and ends == [sum(map(len, lines[:40_000])), sum(map(len, lines))]
+    writer.close()
+    assert pq.read_table(out).equals(table)
