@@ -23,6 +23,12 @@ def evaluate(y_true, y_pred, labels):
         ``accuracy``, ``macro_f1`` (over labels present in ``y_true``),
         ``per_label`` {label: {precision, recall, f1, support}},
         ``labels`` and ``confusion`` (rows gold, columns predicted).
+
+    Examples
+    --------
+    >>> scores = evaluate(["economy", "agriculture", "economy"], ["economy", "economy", "economy"], ["economy", "agriculture"])
+    >>> round(scores["accuracy"], 3), round(scores["macro_f1"], 3), scores["confusion"]
+    (0.667, 0.4, [[2, 0], [1, 0]])
     """
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 

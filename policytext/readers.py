@@ -1040,6 +1040,17 @@ def read_document(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pdf_pages=DEFAULT_MA
         undetectable encoding, of an unsupported format, corrupt, a PDF
         without text layer or over the page limit, or needs the ``docs``
         extra that is not installed. ``str(error)`` is ``"PATH: reason"``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "报告.txt"
+    >>> _ = path.write_bytes("各位代表：\\r\\n新建高标准农田4300亩。".encode("gb18030"))
+    >>> read_document(path)
+    '各位代表：\\r\\n新建高标准农田4300亩。'
+    >>> read_document(path.with_name("无.txt"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    policytext.errors.DocumentError: ...无.txt: no such file
     """
     check_params("read_document", _READ_DOCUMENT, {"path": path, "max_bytes": max_bytes, "max_pdf_pages": max_pdf_pages})
     path = Path(path)
