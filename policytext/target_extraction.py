@@ -951,9 +951,12 @@ _INCREMENT = re.compile(r"(?:增加|增产|减少|减产|多产|多收)(?!到)")
 _GROWTH_AFTER = re.compile(r"的(?:增长速度|增速|增长)")
 _AMOUNT = re.compile(rf"{_NUM}(?:万亿|亿|万)?元(?:左右|以上)?[，,、](?={_OVER_LAST}{_CHANGE})")
 _GAP = re.compile(r"[^;。!?！？\d%]{0,24}?(?=百分之|\d|[零〇一二两三四五六七八九十])")
+# A year alone, not the start of a span of years or of a part of one: "2026年至2030年累计…"
+# and "2026年一季度增长5.2%" state no figure of the year.
+_YEAR_ALONE = rf"(?:{YEAR_WORDS})年(?!\s*(?:[至到—–\-~～]|第?[一二三四1-4]季度|上半年|前三季度|[\d一二三四五六七八九十]{{1,3}}[月-]))"
 # Numerals that are no figure: a plan's name ("按照“十五五”规划要求增长3%") and a year
 # ("粮食产量，2026年稳定在600亿斤以上"; the year's words date the clause as before).
-_NO_FIGURE = re.compile(rf"十[一二三四五]五|[六七八九]五(?=计划|期间|时期|规划)|(?:{YEAR_WORDS})年")
+_NO_FIGURE = re.compile(rf"十[一二三四五]五|[六七八九]五(?=计划|期间|时期|规划)|{_YEAR_ALONE}")
 
 
 def _figure_after(norm, name, indicator, unit):
@@ -1070,7 +1073,7 @@ def _gap_ok(gap, name, indicator, growth_after=False):
             continue  # a list of "indicator: value": "地区生产总值增速：5%左右"
         # ... or before a blanked base, as plans list their indicators ("工农业总产值，比1980年预计增长5.5%"),
         # or a year, which dates the figure ("粮食产量，2026年稳定在600亿斤以上").
-        if not (re.search(r"目标|预期", before) or re.match(rf"定为|拟定|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}|(?:{YEAR_WORDS})年", after)):
+        if not (re.search(r"目标|预期", before) or re.match(rf"定为|拟定|力争|确保|控制|要|为|是|预期|计划|安排|{_BLANK}|{_YEAR_ALONE}", after)):
             return False
     return True
 

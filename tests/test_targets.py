@@ -773,6 +773,12 @@ NUMERALS_BEFORE_THE_FIGURE = [
     # ... while the plan's own period and a past year still date their figures.
     ("按照“十五五”规划，今后五年地区生产总值年均增长6%左右。", 2026, {}),
     ("粮食产量，2025年达到1200万吨。", 2026, {}),
+    # A review (rv15): a year that opens a span of years, or a part of the year, is no year alone.
+    ("城镇新增就业，2026年至2030年累计400万人以上。", 2026, {}),
+    ("今后五年的主要目标是：城镇新增就业，2026年至2030年每年80万人以上，地区生产总值年均增长5%。", 2026, {}),
+    ("今年主要预期目标是：地区生产总值，2026年至2030年年均增长5%。", 2026, {}),
+    ("今年主要预期目标是：地区生产总值，2026年一季度增长5.2%。", 2026, {}),
+    ("今年主要预期目标是：地区生产总值，2026年1-3月增长5.2%。", 2026, {}),
 ]
 
 # Every phrasing the reviews found, each a small text with the targets it states. (text, year, want)
