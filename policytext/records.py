@@ -885,12 +885,14 @@ def _begins_as(text, opens):
 def _journal_lines(path):
     """The entries of the journal at ``path`` (dicts), or None if it is not one policytext wrote:
     every whole line is one of its entries, and a last line cut short begins as one."""
-    with open(path, encoding="utf-8") as f:
-        *lines, rest = f.read().split("\n")  # what follows the last line break is unfinished
+    with open(path, "rb") as f:
+        *whole, cut = f.read().split(b"\n")  # what follows the last line break is unfinished
+    # A line cut short may end inside a character (the power lost mid-write): only whole lines must be UTF-8.
+    rest = cut.decode("utf-8", errors="ignore")
     if rest and not _begins_as(rest, _JOURNAL_OPENS):
         return None
     entries = []
-    for line in lines:
+    for line in map(bytes.decode, whole):
         try:
             entry = json.loads(line)
         except ValueError:
@@ -912,11 +914,11 @@ def _journal_lines(path):
 def _own_spool(path):
     """True if the file at ``path`` is a table's spool of policytext's: empty, or its first line a sentence record
     (or the start of one, cut short); None otherwise. Only the first line is read: spools run to gigabytes."""
-    with open(path, encoding="utf-8") as f:
+    with open(path, "rb") as f:
         first = f.readline()
-    if not first.endswith("\n"):
-        return True if _begins_as(first, ('{"file": ',)) else None
-    record = json.loads(first)
+    if not first.endswith(b"\n"):  # cut short, perhaps inside a character
+        return True if _begins_as(first.decode("utf-8", errors="ignore"), ('{"file": ',)) else None
+    record = json.loads(first.decode("utf-8"))
     return True if isinstance(record, dict) and "file" in record and isinstance(record.get("probs"), dict) else None
 
 

@@ -2203,6 +2203,31 @@ def test_a_stopped_jobs_journal_with_its_last_line_cut_short_and_an_earlier_vers
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "o.jsonl"]
 
 
+def test_a_stopped_jobs_files_cut_inside_a_character_are_still_its_own(tmp_path):
+    # A review (rv15): a journal or spool whose last line the power cut inside a Chinese
+    # character was refused as "not a file policytext wrote", with --resume and without.
+    a, b = tmp_path / "甲镇.txt", tmp_path / "白石乡.txt"
+    a.write_text(report(), encoding="utf-8")
+    b.write_text(report("白石乡", 2023), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    tag_files([a, b], output=str(out), progress=False)
+    whole = out.read_bytes()
+    first = sum(len(line) for line in whole.splitlines(keepends=True) if json.loads(line)["file"] == str(a))
+    # Stopped while it wrote the journal's line for b, one byte into the name's first character.
+    journal = tmp_path / "o.jsonl.journal"
+    done = json.dumps({"end": first, "file": str(a), "real": str(a)}, ensure_ascii=False).encode("utf-8")
+    cut = json.dumps({"end": len(whole), "file": str(b)}, ensure_ascii=False).encode("utf-8")
+    journal.write_bytes(done + b"\n" + cut[: cut.index("白".encode("utf-8")) + 1])
+    again = tag_files([a, b], output=str(out), resume=True, progress=False)
+    assert again.skipped == [str(a)] and again.tagged == [str(b)] and out.read_bytes() == whole
+    # A table's spool cut inside its first line's first document name, no document whole: a new job starts over.
+    pytest.importorskip("pyarrow")
+    spool = tmp_path / "t.parquet.spool.jsonl"
+    spool.write_bytes(whole[: whole.index("甲".encode("utf-8")) + 2])
+    assert tag_files([a, b], output=str(tmp_path / "t.parquet"), progress=False).tagged == [str(a), str(b)]
+    assert tag_files([a, b], output=str(tmp_path / "t.parquet"), resume=True, progress=False).skipped == [str(a), str(b)]
+
+
 def test_standard_input_is_a_document_named_dash_read_in_this_process_whatever_the_jobs(tmp_path):
     other = tmp_path / "b.txt"
     other.write_text("排查整改安全隐患210条。", encoding="utf-8")
