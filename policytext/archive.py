@@ -446,6 +446,14 @@ def tag_files(
     Returns
     -------
     JobResult
+
+    Examples
+    --------
+    >>> import io
+    >>> report = io.BytesIO("新建高标准农田4300亩。开展安全生产大检查。".encode("utf-8"))
+    >>> result = tag_files(["-"], stdin=report)
+    >>> [(r["text"], r["label"]) for r in result.records], result.ok
+    ([('新建高标准农田4300亩。', 'agriculture'), ('开展安全生产大检查。', 'safety')], True)
     """
     from .api import resolve_model
 

@@ -136,6 +136,17 @@ def read_corpus(paths, *, labels=LABELS, features=None, every_line=False):
         another label than an earlier line did, and every file that is
         empty or not UTF-8 (see also :func:`corpus_files`). A file whose
         lines are none of them JSON is one problem, not one per line.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.jsonl").write_text(
+    ...     '{"text": "新建高标准农田4300亩。", "label": "agriculture"}\\n'
+    ...     '{"text": "整改隐患126条。", "label": "safety"}\\n', encoding="utf-8")
+    >>> corpus = read_corpus(folder)
+    >>> list(corpus.texts), list(corpus.labels)
+    (['新建高标准农田4300亩。', '整改隐患126条。'], ['agriculture', 'safety'])
     """
     paths = _checked_paths("read_corpus", paths)
     allowed = None if labels is None else set(check_texts(labels, where="read_corpus", name="labels"))

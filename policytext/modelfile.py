@@ -127,10 +127,25 @@ def save_model(clf, path, *, force=False):
     force : bool
         Replace an existing model folder.
 
+    Returns
+    -------
+    Path
+        The folder written.
+
     Raises
     ------
     FileExistsError
         ``path`` exists and ``force`` is false.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from policytext import load
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "model"
+    >>> save_model(load(), folder) == folder
+    True
+    >>> load_model(folder).predict(["新建高标准农田4300亩。"])
+    ['agriculture']
     """
     import shutil  # only saving needs these; keep them out of the import path of tagging
     import tempfile
@@ -239,7 +254,14 @@ def load_model(path):
 
     Every failure (missing file, bad JSON, checksum mismatch, unknown format
     version, arrays of the wrong kind) raises :class:`ModelError` naming the
-    file and what is wrong.
+    file and what is wrong. Nothing in the folder is executed: JSON and
+    ``.npy`` arrays only, no pickle.
+
+    Examples
+    --------
+    >>> from policytext.api import default_model_path
+    >>> load_model(default_model_path()).labels[:2]
+    ['economy', 'agriculture']
     """
     check_params("load_model", {"path": PATH}, {"path": path})
     path = Path(path)
