@@ -466,39 +466,23 @@ def read_table(path, *, format=None):
         library cannot read, naming the file.
     """
     fmt = _format_for("read_table", path, format)
-    try:
-        if fmt == "csv":
-            with open(path, encoding="utf-8-sig", newline="") as f:
-                reader = csv.DictReader(f)
-                rows = list(reader)
-                return list(reader.fieldnames or ()), rows
-        if fmt == "jsonl":
-            with open(path, encoding="utf-8") as f:
-                rows = [json.loads(line) for line in f if line.strip()]
-            return (list(rows[0]) if rows else []), rows
-        if fmt == "parquet":
-            try:
-                import pyarrow.parquet as pq
-            except ImportError:
-                raise PolicytextError(extra_needed("reading .parquet", "parquet")) from None
-            table = pq.read_table(path)
-            return list(table.column_names), table.to_pylist()
-        try:
-            from openpyxl import load_workbook
-        except ImportError:
-            raise PolicytextError(extra_needed("reading .xlsx", "excel")) from None
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            cells = book.worksheets[0].iter_rows(values_only=True)
-            columns = list(next(cells, None) or ())
-            return columns, [dict(zip(columns, row)) for row in cells]
-        finally:
-            book.close()
-    except PolicytextError:
-        raise
-    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError) as exc:
-        # pyarrow's and openpyxl's errors for a damaged file are among these.
-        raise PolicytextError(f"{path}: cannot be read as {fmt}: {exc}") from exc
+    items = _reading(path, fmt, _whole(path, fmt) if fmt in ("csv", "jsonl") else _batches(path, fmt, CHUNK_ROWS))
+    columns = next(items)
+    return columns, [row for batch in items for row in batch]
+
+
+def _whole(path, fmt):
+    """The columns of a .csv or .jsonl table, then all its rows as dicts (read whole: these are written by lines)."""
+    if fmt == "csv":
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            rows = list(reader)
+        yield list(reader.fieldnames or ())
+    else:
+        with open(path, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        yield list(rows[0]) if rows else []
+    yield rows
 
 
 def read_table_batches(path, *, format=None, rows=CHUNK_ROWS):
