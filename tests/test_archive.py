@@ -2175,17 +2175,22 @@ def test_a_file_of_the_users_where_the_settings_go_is_never_replaced(tmp_path):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "x.settings.json"), progress=False)
 
 
-def test_a_stopped_jobs_journal_with_its_last_line_cut_short_and_an_earlier_versions_mark_still_resume(tmp_path):
-    # Each of a job's own files beside its output is now checked before it is used or removed:
-    # what a stopped job leaves (a journal line cut short, a mark of a version before the journal) passes.
-    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+def _two_documents_tagged(tmp_path, name_a, name_b):
+    """Two reports tagged to o.jsonl: (a, b, output, its bytes, the bytes of a's records)."""
+    a, b = tmp_path / name_a, tmp_path / name_b
     a.write_text(report(), encoding="utf-8")
     b.write_text(report("白石乡", 2023), encoding="utf-8")
     out = tmp_path / "o.jsonl"
     tag_files([a, b], output=str(out), progress=False)
-    lines = out.read_bytes().splitlines(keepends=True)
-    first = sum(len(line) for line in lines if json.loads(line)["file"] == str(a))
     whole = out.read_bytes()
+    first = sum(len(line) for line in whole.splitlines(keepends=True) if json.loads(line)["file"] == str(a))
+    return a, b, out, whole, first
+
+
+def test_a_stopped_jobs_journal_with_its_last_line_cut_short_and_an_earlier_versions_mark_still_resume(tmp_path):
+    # Each of a job's own files beside its output is now checked before it is used or removed:
+    # what a stopped job leaves (a journal line cut short, a mark of a version before the journal) passes.
+    a, b, out, whole, first = _two_documents_tagged(tmp_path, "a.txt", "b.txt")
     # Stopped while it wrote b's records and then the journal's line for b.
     journal = tmp_path / "o.jsonl.journal"
     out.write_bytes(whole[: first + 40])
@@ -2206,13 +2211,7 @@ def test_a_stopped_jobs_journal_with_its_last_line_cut_short_and_an_earlier_vers
 def test_a_stopped_jobs_files_cut_inside_a_character_are_still_its_own(tmp_path):
     # A review (rv15): a journal or spool whose last line the power cut inside a Chinese
     # character was refused as "not a file policytext wrote", with --resume and without.
-    a, b = tmp_path / "甲镇.txt", tmp_path / "白石乡.txt"
-    a.write_text(report(), encoding="utf-8")
-    b.write_text(report("白石乡", 2023), encoding="utf-8")
-    out = tmp_path / "o.jsonl"
-    tag_files([a, b], output=str(out), progress=False)
-    whole = out.read_bytes()
-    first = sum(len(line) for line in whole.splitlines(keepends=True) if json.loads(line)["file"] == str(a))
+    a, b, out, whole, first = _two_documents_tagged(tmp_path, "甲镇.txt", "白石乡.txt")
     # Stopped while it wrote the journal's line for b, one byte into the name's first character.
     journal = tmp_path / "o.jsonl.journal"
     done = json.dumps({"end": first, "file": str(a), "real": str(a)}, ensure_ascii=False).encode("utf-8")
