@@ -22,7 +22,9 @@ here, at the edge, and nowhere else:
 """
 
 # Only what starts at once: the command's own imports come inside main(), where Ctrl-C is handled.
+import contextlib
 import os
+import signal
 import sys
 
 from . import __version__
@@ -418,11 +420,47 @@ def main(argv=None, out=None, err=None, stdin=None):
     after start-up is "policytext: interrupted" and exit 130.
     """
     err = err or sys.stderr
+    with _ctrl_c_noted() as noted:
+        try:
+            return _main(argv, out or sys.stdout, err, stdin)
+        except KeyboardInterrupt:
+            pass
+        except ImportError:
+            # Ctrl-C while a compiled module imports may come out as an
+            # ImportError with no KeyboardInterrupt left in it: numpy's
+            # "PyCapsule_Import could not import module "datetime"" when the
+            # signal lands as numpy imports datetime from C.
+            if not noted:
+                raise
+    print("policytext: interrupted", file=err)
+    return EXIT_INTERRUPTED
+
+
+@contextlib.contextmanager
+def _ctrl_c_noted():
+    """Note each Ctrl-C (SIGINT) while the block runs, in the list it yields; each still raises KeyboardInterrupt.
+
+    Python's own handler is put back after. Where Python's handler is not
+    the one in place (SIGINT ignored, as in a shell's background job, or
+    handled by the program that calls main()), or outside the main thread,
+    nothing is changed and nothing is noted.
+    """
+    noted: list[int] = []
+
+    def note(signum, frame):
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield noted
+        return
+    signal.signal(signal.SIGINT, note)
     try:
-        return _main(argv, out or sys.stdout, err, stdin)
-    except KeyboardInterrupt:
-        print("policytext: interrupted", file=err)
-        return EXIT_INTERRUPTED
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _main(argv, out, err, stdin=None):
