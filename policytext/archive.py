@@ -514,7 +514,8 @@ def tag_files(
     # and computed only where a summary is asked for or kept as data.
     wants_summary = bool(summary or panel or plot) or in_memory
     share_model = clf.shares if context and clf.context is not None and wants_summary else None
-    domain = domain_check(clf) if wants_summary else None
+    # Every job checks each document against the written reports: a records-only job warns too.
+    domain = domain_check(clf)
     job_summary = Summary(
         clf.labels,
         evidence=evidence,

@@ -2320,8 +2320,10 @@ def test_a_job_that_keeps_no_summary_rows_still_warns(tmp_path):
     docs = [str(tmp_path / "a.txt"), str(tmp_path / "copy.txt"), str(odd)]
     seen = []
     result = tag_files(docs, output=str(tmp_path / "o.jsonl"), summary_rows=False, on_warning=lambda path, warning: seen.append(path), progress=False)
-    assert result.summary.rows == {} and str(tmp_path / "copy.txt") in seen
-    # With a summary (or panel, or plot) the rows are kept, and the out-of-domain warning is given.
+    # The copy and the document unlike the written reports are warned of, with no summary asked for.
+    assert result.summary.rows == {} and seen == [str(tmp_path / "copy.txt"), str(odd)]
+    assert [path for path, _ in result.warnings] == seen and "unknown_chars" in result.warnings[1][1]
+    # With a summary (or panel, or plot) the rows are kept.
     seen = []
     result = tag_files(docs, output=str(tmp_path / "o2.jsonl"), summary=str(tmp_path / "s.csv"), summary_rows=False, on_warning=lambda path, warning: seen.append(path), progress=False)
     assert sorted(result.summary.rows) == sorted(docs) and str(odd) in seen
@@ -2332,6 +2334,7 @@ def test_a_job_that_keeps_no_summary_rows_still_warns(tmp_path):
     err = io.StringIO()
     assert main(["tag", *docs, "-o", str(tmp_path / "o4.jsonl"), "--no-progress"], err=err) == 0
     assert f"policytext: warning: {tmp_path / 'copy.txt'}: the same text as {tmp_path / 'a.txt'}" in err.getvalue()
+    assert f"policytext: warning: {odd}: unlike the reports the model knows: " in err.getvalue()
     with pytest.raises(policytext.ParameterError, match=r"tag_files\(\): 'summary_rows' must be True or False, got 'no'"):
         tag_files(docs, summary_rows="no")
 
