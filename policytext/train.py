@@ -292,6 +292,23 @@ def train(texts, labels, *, features=None, params=None, metadata=None, temperatu
     UserWarning
         For a corpus with fewer than :data:`TINY` sentences of some label:
         how many n-grams were kept, and whether predictions are near uniform.
+
+    Examples
+    --------
+    Three sentences a label are far too few for a real model (and are
+    warned of); with every n-gram kept (``min_df=1``) they show the calls:
+
+    >>> import dataclasses, warnings
+    >>> texts = ["新建高标准农田4300亩。", "粮食总产稳定在30万吨。", "发展家庭农场26家。",
+    ...          "规上工业产值增长9%。", "招引亿元项目12个。", "新签约工业项目8个。"]
+    >>> labels = ["agriculture"] * 3 + ["economy"] * 3
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     clf = train(texts, labels, features=dataclasses.replace(default_features(), min_df=1))
+    >>> clf.labels
+    ['economy', 'agriculture']
+    >>> clf.predict(["新建高标准农田5000亩。", "新签约项目12个。"])
+    ['agriculture', 'economy']
     """
     _check_options("train", features=features, params=params, metadata=metadata, temperature=temperature)
     texts, labels, groups = _check_labelled("train", texts, labels, groups)
@@ -644,6 +661,26 @@ def train_corpus(paths, *, labels=LABELS, features=None, params=None, progress=F
     UserWarning
         For labels given (not the default seven, of which a corpus may use
         some) that no sentence of the corpus has: the model cannot give them.
+
+    Examples
+    --------
+    A corpus of two files (far too small for a real model, and warned of),
+    every n-gram kept (``min_df=1``):
+
+    >>> import dataclasses, json, tempfile, warnings
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> files = {"farm.jsonl": ["新建高标准农田4300亩。", "粮食总产稳定在30万吨。", "发展家庭农场26家。"],
+    ...          "industry.jsonl": ["规上工业产值增长9%。", "招引亿元项目12个。", "新签约工业项目8个。"]}
+    >>> for name, label in [("farm.jsonl", "agriculture"), ("industry.jsonl", "economy")]:
+    ...     lines = [json.dumps({"text": t, "label": label, "source": "written"}, ensure_ascii=False) for t in files[name]]
+    ...     _ = (folder / name).write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     clf = train_corpus([folder], features=dataclasses.replace(default_features(), min_df=1))
+    >>> clf.predict(["新建高标准农田5000亩。", "新签约项目12个。"]), clf.metadata["corpus_files"]
+    (['agriculture', 'economy'], 2)
+    >>> import shutil; shutil.rmtree(folder)
     """
     # Checked before the corpus is read, and in this function's name. Listed
     # once: a generator read by read_corpus left document_files nothing, and
