@@ -27,6 +27,7 @@ import numpy as np
 __all__ = ["DOMAIN_FIGURES", "DomainCheck", "check_ranges", "document_figures", "domain_check", "domain_ranges", "warning_for"]
 
 DOMAIN_FIGURES = ("other_share", "mean_score", "unknown_chars")
+_CODE_POINTS = 0x110000
 #: Ranges are widened by this share of their width each side: the written
 #: documents are a sample, and a figure just past their extreme is no alarm.
 _SLACK = 0.25
@@ -74,8 +75,10 @@ class DomainCheck:
     known: dict  # a str.translate table that deletes every character the model knows
     preprocess: Callable[[str], str]  # the model's fold
     ranges: dict | None = None
-    # code point -> (unknown, all) characters it folds to, white space aside: filled as characters are met
-    _folds: dict = field(default_factory=dict, compare=False, repr=False)
+    # Per code point, the characters it folds to that the model lacks, and all of them (white
+    # space aside), filled as characters are met; -1 where a code point has not been met yet.
+    _unknown_of: np.ndarray = field(default_factory=lambda: np.full(_CODE_POINTS, -1, dtype=np.int16), compare=False, repr=False)
+    _all_of: np.ndarray = field(default_factory=lambda: np.zeros(_CODE_POINTS, dtype=np.int16), compare=False, repr=False)
 
     @classmethod
     def of(cls, clf, *, ranged: bool = True) -> DomainCheck | None:
@@ -95,22 +98,21 @@ class DomainCheck:
     def unknown(self, texts) -> tuple[int, int]:
         """``(unknown, all)`` characters of ``texts`` after the fold, white space aside.
 
-        The fold is a ``str.translate``, character by character: each
-        character is folded once, the first time it is met, and the texts'
-        characters are counted with numpy rather than translated one by one.
+        The fold is a ``str.translate``, character by character: each code
+        point is folded once, the first time it is met, and its counts kept
+        in two tables indexed by code point, so a document costs three
+        lookups per character in numpy (a report of 20,000 characters some
+        0.1 ms, where sorting its code points took 1.5 ms).
         """
-        text = "".join(texts)
-        codes, counts = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), return_counts=True)
-        unknown = found = 0
-        folds = self._folds
-        for code, n in zip(codes.tolist(), counts.tolist()):
-            fold = folds.get(code)
-            if fold is None:
+        codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        unknown_of, all_of = self._unknown_of, self._all_of
+        unknown = unknown_of[codes]
+        if (unknown < 0).any():
+            for code in np.unique(codes[unknown < 0]).tolist():
                 folded = "".join(self.preprocess(chr(code)).split())
-                fold = folds[code] = (len(folded.translate(self.known)), len(folded))
-            unknown += fold[0] * n
-            found += fold[1] * n
-        return unknown, found
+                unknown_of[code], all_of[code] = len(folded.translate(self.known)), len(folded)
+            unknown = unknown_of[codes]
+        return int(unknown.sum(dtype=np.int64)), int(all_of[codes].sum(dtype=np.int64))
 
 
 @functools.lru_cache(maxsize=2)
