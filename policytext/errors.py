@@ -10,6 +10,8 @@ so that the command line can name its own flags instead (``--output``,
 """
 
 import os
+from collections.abc import Mapping
+from types import MappingProxyType
 
 __all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed", "python_spelling"]
 
@@ -52,7 +54,7 @@ class PolicytextError(Exception):
     parameter = None
     value = None
     detail = None
-    mentions: dict = {}
+    mentions: Mapping[str, object] = MappingProxyType({})  # read-only: shared by every error without mentions
 
     def __init__(self, *args, parameter=None, value=None, mentions=None):
         if parameter is None and value is None and mentions is None:
