@@ -497,7 +497,7 @@ def tag_files(
         if table:
             from .tables import check_table
 
-            check_table(table, option=f"--{name}")
+            check_table(table, parameter=name)
     if plot:
         from .plot import check_font, check_plot_path
 

@@ -1,7 +1,9 @@
 """The ``policytext`` command: a thin shell over the Python API.
 
 Errors are turned into one ``policytext: error: …`` line and an exit status
-here, at the edge, and nowhere else:
+here, at the edge, and nowhere else; the options the library's messages name
+(``output='o.jsonl'``, ``force=True``) are named as the command's flags
+(``--output o.jsonl``, ``--force``: :func:`_as_flag`). The exit statuses:
 
 - 0: success
 - 1: the job could not run (bad model, bad corpus, unreadable input, an
@@ -331,6 +333,31 @@ def _run_targets(args, out, err):
     return EXIT_PARTIAL if table.failed else 0
 
 
+#: The flag of each of the library's options its errors name (:attr:`policytext.errors.PolicytextError.parameter`
+#: and ``mentions``); an option not here is ``--`` and its name, dashed.
+_FLAGS = {
+    "output": "--output", "format": "--format", "summary": "--summary", "panel": "--panel", "errors": "--errors",
+    "plot": "--plot", "font": "--font", "meta": "--meta", "force": "--force", "resume": "--resume",
+}  # fmt: skip
+
+
+def _as_flag(name, value):
+    """An option of the library as the command line gives it: ``--output o.jsonl``, or the flag alone for a switch (``--force``) or the option itself."""
+    flag = _FLAGS.get(name) or f"--{name.replace('_', '-')}"
+    return flag if value is None or value is True else f"{flag} {os.fspath(value)}"
+
+
+def _message(exc):
+    """The one line saying what went wrong, in the command's words: its flags for the library's options."""
+    from .errors import PolicytextError
+
+    if isinstance(exc, PolicytextError):
+        return exc.worded(_as_flag)
+    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileExistsError):
+        return f"{exc.filename}: {_os_reason(exc)}"
+    return str(exc)
+
+
 def _os_reason(exc):
     if isinstance(exc, IsADirectoryError):
         return "is a folder"
@@ -481,7 +508,7 @@ def _main(argv, out, err, stdin=None):
             warnings.showwarning = lambda message, *_: print(f"policytext: warning: {message}", file=err)
             return args.run(args, out, err)
     except ParameterError as exc:
-        print(f"policytext: error: {exc}", file=err)
+        print(f"policytext: error: {_message(exc)}", file=err)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away ("policytext tag … | head"): stop quietly, as
@@ -491,10 +518,7 @@ def _main(argv, out, err, stdin=None):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except (PolicytextError, OSError, ValueError) as exc:
-        message = str(exc)
-        if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileExistsError):
-            message = f"{exc.filename}: {_os_reason(exc)}"
-        print(f"policytext: error: {message}", file=err)
+        print(f"policytext: error: {_message(exc)}", file=err)
         return EXIT_FAILED
 
 

@@ -2,13 +2,84 @@
 
 Every message names the offending item (a file, a line, an index) so that a
 user can find it without a traceback.
+
+A message about an option names it as the Python API takes it (``output``,
+``force=True``); the error keeps the option apart (:class:`PolicytextError`),
+so that the command line can name its own flags instead (``--output``,
+``--force``) without a second wording of the error.
 """
 
-__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed"]
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed", "python_spelling"]
+
+
+def python_spelling(name, value):
+    """An option as a Python call gives it: ``'output'`` for the option itself (``value`` None), else ``output='o.jsonl'``, ``force=True``.
+
+    How :class:`PolicytextError` names options in its message; a program
+    with options of its own passes :meth:`PolicytextError.worded` another spelling.
+    """
+    if value is None:
+        return repr(name)
+    return f"{name}={(os.fspath(value) if isinstance(value, os.PathLike) else value)!r}"
 
 
 class PolicytextError(Exception):
-    """Base class of every error policytext raises on purpose."""
+    """Base class of every error policytext raises on purpose.
+
+    An error about what an option was given keeps it apart from its words,
+    given as keywords with the message (``detail``):
+
+    - ``parameter``: the option at fault, by the name the function takes it by
+      ("output"), or None;
+    - ``value``: what it was given (a path), or None;
+    - ``mentions``: the other options ``detail`` names, each as ``{name}`` in
+      it, with its value (True for a switch such as ``force``, None to name
+      the option alone).
+
+    The message is ``parameter=value: detail``, each option spelled by
+    :func:`python_spelling` (``value: detail`` without ``parameter``), and
+    :meth:`worded` spells them otherwise: the command line's flags.
+
+    >>> exc = PolicytextError("the file exists; add {force} to replace it", parameter="output", value="o.jsonl", mentions={"force": True})
+    >>> str(exc)
+    "output='o.jsonl': the file exists; add force=True to replace it"
+    >>> exc.worded(lambda name, value: f"--{name}" if value in (None, True) else f"--{name} {value}")
+    '--output o.jsonl: the file exists; add --force to replace it'
+    """
+
+    parameter = None
+    value = None
+    detail = None
+    mentions: Mapping[str, object] = MappingProxyType({})  # read-only: shared by every error without mentions
+
+    def __init__(self, *args, parameter=None, value=None, mentions=None):
+        if parameter is None and value is None and mentions is None:
+            super().__init__(*args)
+            return
+        (self.detail,) = args
+        self.parameter, self.value, self.mentions = parameter, value, dict(mentions or {})
+        super().__init__(self.worded(python_spelling))
+
+    def worded(self, spell):
+        """The message with each option spelled ``spell(name, value)`` (see :func:`python_spelling`); ``str(self)`` if it names none apart."""
+        if self.detail is None:
+            return str(self)
+        text = self.detail
+        for name, given in self.mentions.items():
+            text = text.replace(f"{{{name}}}", spell(name, given))
+        if self.parameter is not None:
+            text = f"{spell(self.parameter, self.value)}: {text}"
+        elif self.value is not None:
+            text = f"{os.fspath(self.value)}: {text}"
+        return text
+
+    def about(self, parameter):
+        """This error, of the same class, as one about the option ``parameter``, which was given its ``value``."""
+        return type(self)(self.detail if self.detail is not None else str(self), parameter=parameter, value=self.value, mentions=self.mentions)
 
 
 class ParameterError(PolicytextError, ValueError, TypeError):

@@ -66,20 +66,21 @@ def check_font(font=None):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise PolicytextError(extra_needed("--plot", "plot")) from None
+        raise PolicytextError(extra_needed("{plot}", "plot"), mentions={"plot": None}) from None
     if font is not None:
         if Path(font).is_dir():
-            raise PolicytextError(f"--font {font}: is a folder; give a font file (.ttf, .otf or .ttc) in it")
+            raise PolicytextError("is a folder; give a font file (.ttf, .otf or .ttc) in it", parameter="font", value=font)
         if not Path(font).is_file():
-            raise PolicytextError(f"--font {font}: no such font file")
+            raise PolicytextError("no such font file", parameter="font", value=font)
         if not _covers(font):
-            raise PolicytextError(f"--font {font}: the font has no Chinese characters (it cannot draw {_PROBE}); choose one that does")
+            raise PolicytextError(f"the font has no Chinese characters (it cannot draw {_PROBE}); choose one that does", parameter="font", value=font)
         return str(font)
     found = find_cjk_font()
     if found is None:
         raise PolicytextError(
             "no font with Chinese characters found for the plot; install one "
-            "(for example 'apt install fonts-noto-cjk') or pass a font file with --font"
+            "(for example 'apt install fonts-noto-cjk') or pass a font file with {font}",
+            mentions={"font": None},
         )
     return found
 
@@ -195,7 +196,7 @@ def drawn_by_policytext(path):
 _UNWRITABLE = {"pgf"}
 
 
-def check_plot_path(path, *, option="--plot"):
+def check_plot_path(path, *, parameter="plot"):
     """Refuse a figure path whose extension names no format matplotlib writes, before any work.
 
     No extension is PNG. Needs matplotlib (check :func:`check_font` first,
@@ -204,7 +205,9 @@ def check_plot_path(path, *, option="--plot"):
     Raises
     ------
     ParameterError
-        Naming ``option``, the path and the extensions allowed (``policytext`` exits 2).
+        Naming the option ``parameter`` the path was given as (its
+        :attr:`~policytext.errors.PolicytextError.parameter`), the path and
+        the extensions allowed (``policytext`` exits 2).
     """
     from matplotlib.backend_bases import FigureCanvasBase
 
@@ -212,7 +215,9 @@ def check_plot_path(path, *, option="--plot"):
     allowed = sorted(set(FigureCanvasBase.get_supported_filetypes()) - _UNWRITABLE)
     if suffix and suffix[1:] not in allowed:
         raise ParameterError(
-            f"{option} {path}: cannot draw a figure as {suffix}; use .png, .svg or .pdf (or .{', .'.join(f for f in allowed if f not in ('png', 'svg', 'pdf'))})"
+            f"cannot draw a figure as {suffix}; use .png, .svg or .pdf (or .{', .'.join(f for f in allowed if f not in ('png', 'svg', 'pdf'))})",
+            parameter=parameter,
+            value=path,
         )
 
 

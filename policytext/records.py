@@ -339,7 +339,7 @@ class RecordWriter:
             self.fd = None
             self._csv_header_needed = fmt == "csv"
             return
-        require_format_extra(fmt, f"--format {fmt}")
+        require_format_extra(fmt, "{format}", mentions={"format": fmt})
         # Read (and a file of the user's there refused) before the output is opened or created.
         told, kept_before = _read_settings(self.settings_file, path, fmt)
         # Likewise the journal, a table's spool and an earlier version's mark of a cut-off
@@ -379,8 +379,10 @@ class RecordWriter:
             if written_with is not None and settings is not None and written_with != settings:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
                 raise PolicytextError(
-                    f"{path}: its documents so far were tagged {_settings_text(written_with)}, and this job would tag "
-                    f"{_settings_text(settings)}; resume with the same model and options, or start again without --resume"
+                    f"its documents so far were tagged {_settings_text(written_with)}, and this job would tag "
+                    f"{_settings_text(settings)}; resume with the same model and options, or start again without {{resume}}",
+                    value=path,
+                    mentions={"resume": True},
                 )
             restore = resume and fmt in _SPOOLED and os.path.isfile(path) and entries is None and (cut or os.fstat(self.fd).st_size == 0)
             restored = self._table_records() if restore else None
@@ -487,8 +489,10 @@ class RecordWriter:
 
     def _refuse_labels(self, labels):
         raise PolicytextError(
-            f"{self.path}: its records were tagged with the labels {', '.join(map(str, labels))}, and this model's labels are "
-            f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without --resume"
+            f"its records were tagged with the labels {', '.join(map(str, labels))}, and this model's labels are "
+            f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without {{resume}}",
+            value=self.path,
+            mentions={"resume": True},
         )
 
     def _record_in(self, line, which):
@@ -563,8 +567,10 @@ class RecordWriter:
         relative = [name for name in names if not os.path.isabs(name)]
         if relative and not any(os.path.lexists(name) for name in relative):
             raise PolicytextError(
-                f"{self.path}: its documents are named relative to the folder its job ran in "
-                f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run --resume from that folder"
+                f"its documents are named relative to the folder its job ran in "
+                f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run {{resume}} from that folder",
+                value=self.path,
+                mentions={"resume": True},
             )
 
     def _resume(self, entries, finished):
@@ -686,10 +692,13 @@ class RecordWriter:
             return
         kept = len(self.done)
         raise PolicytextError(
-            f"--output {self.path}: the records pass {EXCEL_ROWS - 1:,}, the most an Excel sheet holds (and a header), "
+            f"the records pass {EXCEL_ROWS - 1:,}, the most an Excel sheet holds (and a header), "
             f"so the job stops here; tag to .parquet, .csv or .jsonl instead. The records of the {kept:,} whole "
             f"document{'s' if kept != 1 else ''} tagged so far are kept in {self.spool} (JSON Lines), "
-            "and --resume with this output stops the same way"
+            "and {resume} with this output stops the same way",
+            parameter="output",
+            value=self.path,
+            mentions={"resume": True},
         )
 
     def _write_or_undo(self, fd, payload):
@@ -704,8 +713,10 @@ class RecordWriter:
             reason = (exc.strerror or str(exc)).lower()
             kept = len(self.done)
             raise PolicytextError(
-                f"--output {self.path}: {reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: "
-                "free space and run again with --resume"
+                f"{reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: free space and run again with {{resume}}",
+                parameter="output",
+                value=self.path,
+                mentions={"resume": True},
             ) from exc
 
     # A streamed document is written in many appends; the journal names it
@@ -1067,7 +1078,7 @@ def records_format(output, format):
             raise ParameterError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
         return format
     if format is not None and format != suffix:
-        raise ParameterError(f"{output}: --format {format} disagrees with the extension .{suffix}")
+        raise ParameterError(f"{{format}} disagrees with the extension .{suffix}", value=output, mentions={"format": format})
     return suffix
 
 
@@ -1086,7 +1097,8 @@ def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
     Raises
     ------
     ParameterError
-        Naming the option and the path, for a path the command gets wrong
+        Naming the option (its :attr:`~policytext.errors.PolicytextError.parameter`)
+        and the path, for a path the command gets wrong
         (see :func:`policytext.tables.check_output`), one given twice, or
         a file of the user's that the job would replace.
     PolicytextError
@@ -1100,21 +1112,25 @@ def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
         try:
             check_output(path, inputs=inputs)
         except PolicytextError as exc:
-            raise type(exc)(f"--{name} {exc}") from None
+            raise exc.about(name) from None
         key = os.path.realpath(path)
         if key in seen:
-            raise ParameterError(f"--{name} {path}: the same file as --{seen[key]}; give each output its own file")
+            first = seen[key]
+            raise ParameterError(f"the same file as {{{first}}}; give each output its own file", parameter=name, value=path, mentions={first: None})
         seen[key] = name
         if force or name not in _OWN_KINDS or (resume and name == "output") or not os.path.isfile(path):
             continue
         if path not in own:
-            raise foreign_output(f"--{name}", name, path)
+            raise foreign_output(name, name, path)
 
 
-def foreign_output(option, kind, path):
-    """The refusal of an existing file ``path`` given as ``option`` that is not an output of ``kind`` policytext wrote (:func:`own_output`)."""
+def foreign_output(parameter, kind, path):
+    """The refusal of an existing file ``path``, given as the option ``parameter``, that is not an output of ``kind`` policytext wrote (:func:`own_output`)."""
     return ParameterError(
-        f"{option} {path}: the file exists and is not {_OWN_KINDS[kind]} policytext wrote; choose another file, or add --force to replace it"
+        f"the file exists and is not {_OWN_KINDS[kind]} policytext wrote; choose another file, or add {{force}} to replace it",
+        parameter=parameter,
+        value=path,
+        mentions={"force": True},
     )
 
 

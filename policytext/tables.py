@@ -92,48 +92,57 @@ def _format_for(where, path, format):
 _EXTRAS = {"parquet": ("pyarrow", "parquet"), "xlsx": ("openpyxl", "excel")}
 
 
-def check_table(path, *, option, format=None):
+def check_table(path, *, parameter, format=None):
     """The table format for ``path`` (:func:`format_of`), with the extra it needs checked now.
 
     For a job to call before any work, so that a table it writes at the end
     cannot fail for a mistyped extension or a missing extra after hours of
-    tagging. ``option`` (``"--summary"``) begins every message.
+    tagging. ``parameter`` is the job's option ``path`` was given as
+    (``"summary"``), and the errors' :attr:`~policytext.errors.PolicytextError.parameter`.
 
     Raises
     ------
     ParameterError
         For the mistakes :func:`format_of` refuses, told as the job's
-        option (``option``, ``--format``) rather than as a function's
-        argument (``policytext`` exits 2).
+        option ``parameter`` (and its ``format``) rather than as this
+        function's argument (``policytext`` exits 2).
     PolicytextError
         If the format's extra is not installed (exit 1).
 
-    >>> check_table("shares.txt", option="--summary")
+    >>> check_table("shares.txt", parameter="summary")
     Traceback (most recent call last):
     ...
-    policytext.errors.ParameterError: --summary shares.txt: unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx
+    policytext.errors.ParameterError: summary='shares.txt': unknown table extension '.txt'; use one of .csv, .jsonl, .parquet, .xlsx
+    >>> check_table("shares.csv", parameter="summary", format="xlsx")
+    Traceback (most recent call last):
+    ...
+    policytext.errors.ParameterError: summary='shares.csv': format='xlsx' disagrees with the extension .csv (csv)
     """
     check_params("check_table", {"path": _PATH, "format": _FORMAT}, {"path": path, "format": format})
     suffix, fmt = _by_extension(path)
     if fmt is None:
-        raise ParameterError(f"{option} {path}: unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}")
+        raise ParameterError(f"unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}", parameter=parameter, value=path)
     if format is not None and format != fmt:
-        raise ParameterError(f"{option} {path}: --format {format} disagrees with the extension {suffix} ({fmt})")
+        raise ParameterError(f"{{format}} disagrees with the extension {suffix} ({fmt})", parameter=parameter, value=path, mentions={"format": format})
     try:
         require_format_extra(fmt, f"writing .{fmt}")
     except PolicytextError as exc:
-        raise PolicytextError(f"{option} {path}: {exc}") from None
+        raise PolicytextError(str(exc), parameter=parameter, value=path) from None
     return fmt
 
 
-def require_format_extra(fmt, what):
-    """Import the module that writing ``fmt`` needs, if it needs an extra; else raise PolicytextError naming ``what`` and the extra to install."""
+def require_format_extra(fmt, what, *, mentions=None):
+    """Import the module that writing ``fmt`` needs, if it needs an extra; else raise PolicytextError naming ``what`` and the extra to install.
+
+    ``what`` may name options as ``{name}``, ``mentions`` giving their values
+    (see :class:`~policytext.errors.PolicytextError`).
+    """
     if fmt in _EXTRAS:
         module, extra = _EXTRAS[fmt]
         try:
             __import__(module)
         except ImportError:
-            raise PolicytextError(extra_needed(what, extra)) from None
+            raise PolicytextError(extra_needed(what, extra), mentions=mentions) from None
 
 
 #: Folders whose entries are devices or a process's open files (``/dev/stdout``
@@ -157,6 +166,9 @@ def check_output(path, *, inputs=()):
     files: a job refused only when it writes its last output would have
     done its work for nothing.
 
+    Each error's :attr:`~policytext.errors.PolicytextError.value` is ``path``,
+    for a caller to name the option it was given as (:meth:`~policytext.errors.PolicytextError.about`).
+
     Raises
     ------
     ParameterError
@@ -169,31 +181,31 @@ def check_output(path, *, inputs=()):
     """
     out = Path(path)
     if any(_special(hop) for hop in _links(out)):
-        raise ParameterError(f"{path}: the output is not a regular file (a device or a process's stream)")
+        raise ParameterError("the output is not a regular file (a device or a process's stream)", value=path)
     if os.path.abspath(out).endswith(RESERVED_SUFFIXES):
-        raise ParameterError(f"{path}: names ending {', '.join(RESERVED_SUFFIXES)} are kept for a job's own files beside its output")
+        raise ParameterError(f"names ending {', '.join(RESERVED_SUFFIXES)} are kept for a job's own files beside its output", value=path)
     try:
         info = os.stat(out)
     except FileNotFoundError:
         info = None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise ParameterError(f"{path}: the output is a folder")
+            raise ParameterError("the output is a folder", value=path)
         if not stat.S_ISREG(info.st_mode):
-            raise ParameterError(f"{path}: the output is not a regular file")
+            raise ParameterError("the output is not a regular file", value=path)
         for item in inputs:
             try:
                 if os.path.samefile(item, out):
-                    raise ParameterError(f"{path}: the output is one of the input documents")
+                    raise ParameterError("the output is one of the input documents", value=path)
             except OSError:
                 continue
     parent = Path(os.path.realpath(out)).parent
     if not parent.is_dir():
-        raise ParameterError(f"{path}: no such folder {parent}")
+        raise ParameterError(f"no such folder {parent}", value=path)
     try:
         fd, trial = tempfile.mkstemp(prefix=".policytext-check-", dir=parent)
     except OSError as exc:
-        raise PolicytextError(f"{path}: cannot write in the folder {parent} ({exc.strerror or exc})") from None
+        raise PolicytextError(f"cannot write in the folder {parent} ({exc.strerror or exc})", value=path) from None
     os.close(fd)
     os.unlink(trial)
 

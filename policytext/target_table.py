@@ -175,7 +175,7 @@ def targets_files(
     columns = WIDE_COLUMNS if wide else LONG_COLUMNS
     fmt = None
     if output is not None:
-        fmt = check_table(output, option="--output", format=format)
+        fmt = check_table(output, parameter="output", format=format)
     elif format is not None:
         raise ParameterError("targets_files(): 'format' is the output's, and there is none (output=FILE, -o FILE)")
     existing = output is not None and os.path.isfile(output)
@@ -187,7 +187,7 @@ def targets_files(
     if output is not None:
         check_output(output, inputs=found.documents)
         if existing and not ours and not force:
-            raise foreign_output("--output", "targets", output)
+            raise foreign_output("output", "targets", output)
     overrides = read_meta(meta) if meta else {}
     unmatched = unmatched_meta_note(unmatched_meta_rows(overrides, found.documents))
     if unmatched:

@@ -110,7 +110,8 @@ def in_workers(paths, workers, job):
         held = [shown(str(path)) for path in itertools.chain.from_iterable(pending.values())]
         raise PolicytextError(
             f"a worker process ended abruptly (killed, or out of memory?) while tagging one of {named_few(held, most=_NAMED)}; "
-            "the output keeps every document written before: run again with --resume"
+            "the output keeps every document written before: run again with {resume}",
+            mentions={"resume": True},
         ) from None
     finally:
         # Stopped early (Ctrl-C, an error, or the caller stopped reading),

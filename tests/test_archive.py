@@ -454,7 +454,7 @@ def test_evidence_without_a_summary_and_an_empty_folder_are_clear_errors(tmp_pat
     assert code == 1 and err.getvalue().startswith(f"policytext: error: no documents found in {tmp_path / 'empty'}: policytext reads .txt, .md")
     with pytest.raises(policytext.ParameterError, match=r"tag_files\(\): 'evidence' must be an int >= 0, got -3"):
         tag_files([tmp_path / "a.txt"], summary=str(tmp_path / "s.csv"), evidence=-3)
-    with pytest.raises(PolicytextError, match=r"o.csv: --format jsonl disagrees with the extension .csv"):
+    with pytest.raises(PolicytextError, match=r"o.csv: format='jsonl' disagrees with the extension .csv"):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.csv"), format="jsonl")
     result = tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o.csv"), summary=str(tmp_path / "s.csv"))
     # The format follows the extension, and every CSV file carries the BOM Excel needs.
@@ -950,7 +950,7 @@ def test_a_finished_output_resumed_from_another_folder_is_refused_untouched(tmp_
     tag_files(["r"], output=str(out), progress=False)
     before, rows = out.read_bytes(), read_table(out)
     monkeypatch.chdir(tmp_path / "elsewhere")
-    with pytest.raises(PolicytextError, match=r"named relative to the folder its job ran in \(such as 'r/a.txt'\).*run --resume from that folder"):
+    with pytest.raises(PolicytextError, match=r"named relative to the folder its job ran in \(such as 'r/a.txt'\).*run resume=True from that folder"):
         tag_files([str(tmp_path / "r")], output=str(out), resume=True, progress=False)
     # Refused before a journal (or spool) was made: the next resume reads the output, not an empty journal.
     assert out.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["elsewhere", out.name, f"{out.name}.settings.json", "r"]
@@ -1181,21 +1181,21 @@ def test_a_document_cut_short_by_a_full_disk_is_tagged_again_on_resume(tmp_path)
 @pytest.mark.parametrize(
     "options, message",
     [
-        (lambda d: {"output": str(d / "a.txt")}, "--output {d}/a.txt: the output is one of the input documents"),
-        (lambda d: {"output": str(d / "o.jsonl"), "summary": str(d / "o.jsonl")}, "--summary {d}/o.jsonl: the same file as --output; give each output its own file"),
-        (lambda d: {"output": "/dev/null"}, "--output /dev/null: the output is not a regular file (a device or a process's stream)"),
+        (lambda d: {"output": str(d / "a.txt")}, "output='{d}/a.txt': the output is one of the input documents"),
+        (lambda d: {"output": str(d / "o.jsonl"), "summary": str(d / "o.jsonl")}, "summary='{d}/o.jsonl': the same file as 'output'; give each output its own file"),
+        (lambda d: {"output": "/dev/null"}, "output='/dev/null': the output is not a regular file (a device or a process's stream)"),
         # A shell's "2>err.txt" makes /dev/stderr a link to a regular file, which renaming would replace.
-        (lambda d: {"output": str(d / "o.jsonl"), "errors": "/dev/stderr"}, "--errors /dev/stderr: the output is not a regular file (a device or a process's stream)"),
-        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "to-stderr")}, "--errors {p}/to-stderr: the output is not a regular file (a device or a process's stream)"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": "/dev/stderr"}, "errors='/dev/stderr': the output is not a regular file (a device or a process's stream)"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "to-stderr")}, "errors='{p}/to-stderr': the output is not a regular file (a device or a process's stream)"),
         # A leading "//" (kept by POSIX) and a link to the folder /proc/self/fd passed the check.
-        (lambda d: {"output": str(d / "o.jsonl"), "errors": "//proc/self/fd/2"}, "--errors //proc/self/fd/2: the output is not a regular file (a device or a process's stream)"),
-        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "fds" / "2")}, "--errors {p}/fds/2: the output is not a regular file (a device or a process's stream)"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": "//proc/self/fd/2"}, "errors='//proc/self/fd/2': the output is not a regular file (a device or a process's stream)"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d.parent / "fds" / "2")}, "errors='{p}/fds/2': the output is not a regular file (a device or a process's stream)"),
         (
             lambda d: {"output": str(d / "o.jsonl.journal")},
-            "--output {d}/o.jsonl.journal: names ending .journal, .partial, .spool.jsonl, .settings.json are kept for a job's own files beside its output",
+            "output='{d}/o.jsonl.journal': names ending .journal, .partial, .spool.jsonl, .settings.json are kept for a job's own files beside its output",
         ),
-        (lambda d: {"output": str(d)}, "--output {d}: the output is a folder"),
-        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d / "a.txt")}, "--errors {d}/a.txt: the output is one of the input documents"),
+        (lambda d: {"output": str(d)}, "output='{d}': the output is a folder"),
+        (lambda d: {"output": str(d / "o.jsonl"), "errors": str(d / "a.txt")}, "errors='{d}/a.txt': the output is one of the input documents"),
     ],
 )
 def test_outputs_that_would_destroy_data_are_refused_before_anything_is_written(tmp_path, options, message):
@@ -1347,7 +1347,7 @@ def test_records_and_summary_as_excel_by_extension(tmp_path):
     summary = list(openpyxl.load_workbook(tmp_path / "s.xlsx").active.values)
     assert summary[0][:2] == ("file", "place") and summary[1][1] == "青禾镇"
     assert list(tmp_path.glob("o.xlsx.*")) == [tmp_path / "o.xlsx.settings.json"]  # no spool or journal left: how it tagged
-    with pytest.raises(PolicytextError, match=r"s.txt: unknown table extension '.txt'"):
+    with pytest.raises(PolicytextError, match=r"s.txt': unknown table extension '.txt'"):
         tag_files([tmp_path / "a.txt"], output=str(tmp_path / "o2.jsonl"), summary=str(tmp_path / "s.txt"))
     assert not (tmp_path / "o2.jsonl").exists()  # refused before work
 
@@ -1441,7 +1441,7 @@ def test_panel_pools_documents_by_place_level_and_year(tmp_path):
     assert int(pooled["sentences"]) == int(docs["a.txt"]["sentences"]) + int(docs["b.txt"]["sentences"])
     assert float(pooled["share_economy"]) == pytest.approx(float(docs["a.txt"]["share_economy"]), abs=1e-4)
     assert float(pooled["share_low_economy"]) <= float(pooled["share_corrected_economy"]) <= float(pooled["share_high_economy"])
-    with pytest.raises(PolicytextError, match="--panel"):
+    with pytest.raises(PolicytextError, match=r"^panel='.*summary.csv': the same file as 'summary'; give each output its own file$"):
         tag_files([folder], summary=str(summary), panel=str(summary))
 
 
@@ -1870,7 +1870,7 @@ def test_resume_refuses_a_job_that_would_tag_otherwise(tmp_path):
         tag_files([tmp_path], output=str(out), resume=True, context=False, progress=False)
     assert str(info.value).startswith(f"{out}: its documents so far were tagged in context by the model ")
     assert "and this job would tag without context by the model" in str(info.value)
-    assert str(info.value).endswith("resume with the same model and options, or start again without --resume")
+    assert str(info.value).endswith("resume with the same model and options, or start again without resume=True")
     assert out.read_bytes() == before
     assert len(tag_files([tmp_path], output=str(out), resume=True, progress=False).tagged) == 2
 
@@ -2128,7 +2128,7 @@ def test_resuming_a_finished_output_without_context_is_refused(tmp_path):
     with pytest.raises(PolicytextError) as info:
         tag_files([folder], output=str(out), resume=True, context=False, progress=False)
     assert str(info.value).startswith(f"{out}: its documents so far were tagged in context by the model ")
-    assert str(info.value).endswith("resume with the same model and options, or start again without --resume")
+    assert str(info.value).endswith("resume with the same model and options, or start again without resume=True")
     assert out.read_bytes() == before and not (tmp_path / "rs.jsonl.journal").exists()
     # The same model and options: resumed without a warning, and the settings kept for the next.
     import warnings as w

@@ -171,7 +171,7 @@ def test_an_xlsx_job_stops_as_its_records_pass_a_sheet_and_keeps_the_documents_b
     with pytest.raises(PolicytextError) as refused:
         writer.write(SimpleNamespace(path=d2, encoded=None, records=[_record(d2)] * (fits + 1)))
     message = str(refused.value)
-    assert message.startswith(f"--output {out}: the records pass 1,048,575, the most an Excel sheet holds")
+    assert message.startswith(f"output='{out}': the records pass 1,048,575, the most an Excel sheet holds")
     assert "tag to .parquet, .csv or .jsonl instead" in message and f"1 whole document tagged so far are kept in {spool} (JSON Lines)" in message
     assert writer.done == {d1} and writer.rows == 10
     # A streamed document refused part-way is cut back, and so is its count.

@@ -60,7 +60,7 @@ def test_the_table_is_written_and_read_again_over_its_own_output(reports):
 def test_a_file_policytext_did_not_write_is_refused_unless_force(reports, tmp_path):
     notes = tmp_path / "notes.csv"
     notes.write_text("my,own\n1,2\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="not a targets table policytext wrote; choose another file, or add --force"):
+    with pytest.raises(ParameterError, match="not a targets table policytext wrote; choose another file, or add force=True to replace it"):
         targets_files(reports, output=notes)
     assert notes.read_text(encoding="utf-8") == "my,own\n1,2\n"
     targets_files(reports, output=notes, force=True)
