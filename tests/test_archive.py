@@ -426,9 +426,11 @@ def test_plot_bars_and_years(archive, tmp_path):
 
 def test_plot_without_a_chinese_font_fails_clearly(archive, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
-    import policytext.plot
+    from matplotlib import font_manager
 
-    monkeypatch.setattr(policytext.plot, "find_cjk_font", lambda: None)
+    # A system without fonts: matplotlib finds none, installed or on disk.
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])
     with pytest.raises(PolicytextError, match="no font with Chinese characters found"):
         tag_files([archive / "a_utf8.txt"], output=str(tmp_path / "o.jsonl"), plot=str(tmp_path / "p.png"))
     assert not (tmp_path / "o.jsonl").exists()  # refused before any work
