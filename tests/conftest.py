@@ -32,6 +32,24 @@ def run_cli(*argv, stdin=None):
     return code, out.getvalue(), err.getvalue()
 
 
+def with_file_size_limit(script, limit):
+    """Run ``script`` in a new Python whose files may not grow past ``limit`` bytes once it has run its imports, as on a full disk.
+
+    ``script`` is code with a line ``LIMIT_FILE_SIZE`` after its imports;
+    from there a write past the limit fails with OSError (EFBIG, "File too
+    large"), and SIGXFSZ is ignored. Returns the finished process.
+    """
+    import subprocess
+    import sys
+
+    limit_line = (
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({int(limit)}, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))"
+    )
+    assert script.count("LIMIT_FILE_SIZE") == 1
+    return subprocess.run([sys.executable, "-c", script.replace("LIMIT_FILE_SIZE", limit_line)], cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
 def write_jsonl(path, rows):
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path

@@ -306,7 +306,7 @@ def test_parallel_classify_batch_with_a_reference_only_model_uses_processes():
     from policytext.train import train
 
     clf = train([t for ts in TINY_TEXTS for t in ts], [label for label, ts in TINY.items() for _ in ts], features=FeatureParams(norm="l2"))
-    assert clf._batch_engine() is None
+    assert clf.has_batch_engine is False  # the reference path serves it: workers are processes, not threads
     xs = [t for ts in TINY_TEXTS for t in ts] * 800
     assert classify_batch(xs, model=clf, n_jobs=2) == clf.predict(xs)
 

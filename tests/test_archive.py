@@ -426,9 +426,11 @@ def test_plot_bars_and_years(archive, tmp_path):
 
 def test_plot_without_a_chinese_font_fails_clearly(archive, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
-    import policytext.plot
+    from matplotlib import font_manager
 
-    monkeypatch.setattr(policytext.plot, "find_cjk_font", lambda: None)
+    # A system without fonts: matplotlib finds none, installed or on disk.
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])
     with pytest.raises(PolicytextError, match="no font with Chinese characters found"):
         tag_files([archive / "a_utf8.txt"], output=str(tmp_path / "o.jsonl"), plot=str(tmp_path / "p.png"))
     assert not (tmp_path / "o.jsonl").exists()  # refused before any work
@@ -595,23 +597,17 @@ def test_a_timeout_on_dask_is_warned_of_once_not_silently_ignored(archive, tmp_p
     ]
     assert caught[0].filename == __file__  # pointing at the call that gave it
 
-def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_path, monkeypatch):
-    import time
+def _slow_markdown(path, links):
+    """A .md of ``links`` links, which markdown-it-py takes about 0.1 ms each to parse, to one line of text."""
+    path.write_text("[甲](http://a.b/c) " * links, encoding="utf-8")
+    return path
 
-    import policytext.readers
 
-    real = policytext.readers.read_document
-
-    def slow(path, **limits):
-        if str(path).endswith("b_bom.md"):
-            time.sleep(5)
-        return real(path, **limits)
-
-    monkeypatch.setattr(policytext.readers, "read_document", slow)
-    result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md"], output=str(tmp_path / "o.jsonl"), timeout=0.5)
-    assert result.failed == [(str(archive / "b_bom.md"), "took longer than the 0.5-second limit")]
+def test_a_document_over_the_time_limit_fails_and_the_job_goes_on(archive, tmp_path):
+    slow = _slow_markdown(tmp_path / "b_slow.md", 20_000)  # some 2 seconds to read
+    result = tag_files([archive / "a_utf8.txt", slow], output=str(tmp_path / "o.jsonl"), timeout=0.5)
+    assert result.failed == [(str(slow), "took longer than the 0.5-second limit")]
     assert names(result.tagged) == {"a_utf8.txt"}
-
 
 
 @pytest.fixture
@@ -643,26 +639,19 @@ def test_the_time_limit_gives_back_the_callers_pending_alarm(archive, tmp_path, 
     assert caller_alarm == []
 
 
-def test_a_callers_alarm_due_while_a_document_is_read_goes_off_after_it(archive, tmp_path, monkeypatch, caller_alarm):
+def test_a_callers_alarm_due_while_a_document_is_read_goes_off_after_it(tmp_path, caller_alarm):
     import signal
     import time
 
-    import policytext.readers
-
-    real = policytext.readers.read_document
-
-    def slow(path, **limits):
-        time.sleep(0.3)
-        return real(path, **limits)
-
-    monkeypatch.setattr(policytext.readers, "read_document", slow)
-    signal.setitimer(signal.ITIMER_REAL, 0.05)
-    result = tag_files([archive / "a_utf8.txt"], output=str(tmp_path / "o.jsonl"), timeout=5)
+    slow = _slow_markdown(tmp_path / "slow.md", 10_000)  # some 1 second to read
+    tag_files([_slow_markdown(tmp_path / "warm.md", 1)], output=str(tmp_path / "warm.jsonl"))  # the model loaded: the alarm falls due in the read
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    result = tag_files([slow], output=str(tmp_path / "o.jsonl"), timeout=5)
     # Late, but not lost: the job held SIGALRM when the alarm fell due.
     deadline = time.monotonic() + 2
     while not caller_alarm and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert names(result.tagged) == {"a_utf8.txt"}
+    assert names(result.tagged) == {"slow.md"}
     assert caller_alarm == [signal.SIGALRM]
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
@@ -693,69 +682,87 @@ def _report(copies=3):
     return (REPO / "examples" / "report.txt").read_text(encoding="utf-8") * copies
 
 
+def _to_be_streamed(path):
+    """Make the plain-text document at ``path`` one tag_files tags as a stream: blank lines after its text, past
+    :data:`policytext.readers.MAX_WHOLE_LINES` lines, which add no sentence (and which a whole read refuses)."""
+    from policytext.readers import MAX_WHOLE_LINES
+
+    with open(path, "ab") as f:
+        f.write(b"\n" * (MAX_WHOLE_LINES + 1))
+    return path
+
+
 @pytest.mark.parametrize(
     "encode",
     [lambda t: t.encode("utf-8"), lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), lambda t: t.encode("gb18030")],
     ids=["utf-8", "utf-8-bom", "gb18030"],
 )
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_large_plain_text_is_streamed_with_the_records_and_summary_of_a_whole_read(tmp_path, monkeypatch, encode, fmt):
-    import policytext.archive as archive_module
-
+def test_large_plain_text_is_streamed_with_the_records_and_summary_of_a_whole_read(tmp_path, encode, fmt):
+    # 12,000 sentences: a stream tags them 10,000 at a time, in context across the batches.
     doc = tmp_path / "2024年临江县政府工作报告.txt"
-    doc.write_bytes(encode(_report()))
+    doc.write_bytes(encode(_report(300)))
     runs = {}
-    for name, threshold in (("whole", 10**12), ("streamed", 1000)):
-        monkeypatch.setattr(archive_module, "STREAM_FROM", threshold)
-        monkeypatch.setattr(archive_module, "_STREAM_BATCH", 7)  # many appends per document
+    for name in ("whole", "streamed"):
+        if name == "streamed":
+            _to_be_streamed(doc)  # the same document, and so the same records and summary
         out, summary = tmp_path / f"{name}.{fmt}", tmp_path / f"{name}-summary.csv"
         result = tag_files([str(doc)], output=str(out), format=fmt, summary=str(summary), evidence=2)
         assert result.ok and result.tagged == [str(doc)]
         runs[name] = (out.read_bytes(), summary.read_text(encoding="utf-8-sig"))
     assert runs["streamed"] == runs["whole"]
-    assert runs["streamed"][0].count(b"\n") > 50
+    assert runs["streamed"][0].count(b"\n") > 10_000  # more than a batch
 
 
-def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path, monkeypatch):
-    import policytext.api
-    import policytext.archive as archive_module
-
+def _small_and_streamed(tmp_path, copies=1100):
+    """a.txt of one sentence, and b.txt, streamed, of ``copies`` times the example report (40 sentences each)."""
     small, big = tmp_path / "a.txt", tmp_path / "b.txt"
     small.write_text("新建高标准农田3000亩。", encoding="utf-8")
-    big.write_text(_report(), encoding="utf-8")
+    big.write_text(_report(copies), encoding="utf-8")
+    return small, _to_be_streamed(big)
+
+
+def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path):
+    import signal
+    import time
+
+    # 44,000 sentences: the first 20,000 are written while the rest are tagged.
+    small, big = _small_and_streamed(tmp_path)
     out = tmp_path / "out.jsonl"
     tag_files([str(small)], output=str(out))
     before = out.read_bytes()
 
-    real = policytext.api.iter_batches
+    stop = threading.Event()
 
-    def interrupted(stream, clf, *, batch_size, context=True):
-        for i, batch in enumerate(real(stream, clf, batch_size=batch_size, context=context)):
-            if i == 4:
-                raise KeyboardInterrupt
-            yield batch
+    def ctrl_c_once_written():
+        # Ctrl-C as soon as records of b.txt are on disk, while the job goes on.
+        while not stop.is_set():
+            if out.stat().st_size > len(before):
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+            time.sleep(0.001)
 
-    monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
-    monkeypatch.setattr(archive_module, "_STREAM_BATCH", 7)  # records were written before the interruption
-    monkeypatch.setattr(policytext.api, "PARTS_BLOCK", 7)
-    monkeypatch.setattr(policytext.api, "iter_batches", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        tag_files([str(small), str(big)], output=str(out), resume=True)
+    watcher = threading.Thread(target=ctrl_c_once_written, daemon=True)
+    watcher.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            tag_files([str(small), str(big)], output=str(out), resume=True)
+    finally:
+        stop.set()
+        watcher.join()
     assert out.read_bytes() == before
 
-    monkeypatch.setattr(policytext.api, "iter_batches", real)
     result = tag_files([str(small), str(big)], output=str(out), resume=True)
     assert result.skipped == [str(small)] and result.tagged == [str(big)]
     indices = [json.loads(line)["index"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert indices[1:] == list(range(len(indices) - 1))  # b.txt once, from its first sentence
 
 
-def test_a_large_binary_file_is_reported_not_streamed(tmp_path, monkeypatch):
-    import policytext.archive as archive_module
+def test_a_large_binary_file_is_reported_not_streamed(tmp_path):
+    from policytext.readers import STREAM_FROM
 
-    monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
     path = tmp_path / "blob.txt"
-    path.write_bytes(bytes(range(256)) * 20)
+    path.write_bytes(bytes(range(256)) * (STREAM_FROM // 256 + 1))  # over the size from which a .txt is streamed
     out = tmp_path / "out.jsonl"
     result = tag_files([str(path)], output=str(out))
     assert result.failed == [(str(path), "binary data, not text")]
@@ -764,32 +771,22 @@ def test_a_large_binary_file_is_reported_not_streamed(tmp_path, monkeypatch):
 
 def test_a_streamed_document_killed_part_way_is_cut_back_on_resume(tmp_path):
     import subprocess
-    import sys
+    import time
 
-    small, big = tmp_path / "a.txt", tmp_path / "b.txt"
-    small.write_text("新建高标准农田3000亩。", encoding="utf-8")
-    big.write_text(_report(), encoding="utf-8")
+    small, big = _small_and_streamed(tmp_path)
     out = tmp_path / "out.jsonl"
     tag_files([str(small)], output=str(out))
+    before = out.stat().st_size
     # SIGKILL runs no clean-up: records of b.txt are on disk when it lands.
-    script = f"""
-import os, signal, policytext.api, policytext.archive as archive
-archive.STREAM_FROM, archive._STREAM_BATCH = 1000, 7
-real = policytext.api.iter_batches
-policytext.api.PARTS_BLOCK = 7
-def killed(stream, clf, *, batch_size, context=True):
-    for i, batch in enumerate(real(stream, clf, batch_size=batch_size, context=context)):
-        if i == 4:
-            os.kill(os.getpid(), signal.SIGKILL)
-        yield batch
-policytext.api.iter_batches = killed
-archive.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=True)
-"""
-    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO)
-    assert proc.returncode == -9
+    script = f"import policytext.archive as a; a.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=True)"
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    deadline = time.monotonic() + 120
+    while out.stat().st_size <= before + 100_000 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    proc.kill()
+    assert proc.wait() == -9  # killed part way, not finished
     written = out.read_text(encoding="utf-8").splitlines()
-    # Several appends of b.txt were on disk (the context stage holds a few sentences back as lookahead).
-    assert sum('"b.txt"' in line or "/b.txt" in line for line in written) >= 14
+    assert sum('"b.txt"' in line or "/b.txt" in line for line in written) >= 100
 
     result = tag_files([str(small), str(big)], output=str(out), resume=True)
     assert result.skipped == [str(small)] and result.tagged == [str(big)]
@@ -801,37 +798,44 @@ archive.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=Tr
 
 
 @pytest.mark.parametrize(
-    "content, kept",
+    "tail",
     [
-        (b"", b""),
-        (b"a\nb\n", b"a\nb\n"),
-        (b"a\nb\ncut", b"a\nb\n"),
-        (b"a\n" + b"x" * 50, b"a\n"),  # the partial line spans several blocks
-        (b"x" * 50, b""),  # no whole line at all
-        (b"a\n" * 40 + b"cut", b"a\n" * 40),
+        b"",
+        b"cut",
+        b"x" * 200_000,  # the partial line spans several of the blocks read from the end
     ],
+    ids=["whole", "cut", "long-cut"],
 )
-def test_a_partial_last_line_is_cut_reading_only_the_end(tmp_path, content, kept):
-    path = tmp_path / "out.jsonl"
-    path.write_bytes(content)
-    RecordWriter._truncate_partial_line(str(path), block=8)
-    assert path.read_bytes() == kept
+@pytest.mark.parametrize("done", [0, 1, 2], ids=["no-document", "one-document", "two-documents"])
+def test_a_partial_last_line_is_cut_on_resume(tmp_path, tail, done):
+    # A write cut short (a full disk) leaves a partial last line: a resumed job
+    # drops it, keeps the whole records before it and tags what is missing.
+    docs = []
+    for k, place in enumerate(["青禾镇", "白石乡", "临江县"]):
+        docs.append(tmp_path / f"r{k}.txt")
+        docs[-1].write_text(report(place) * (k + 1), encoding="utf-8")
+    fresh, out = tmp_path / "fresh.jsonl", tmp_path / "out.jsonl"
+    tag_files([str(d) for d in docs], output=str(fresh))
+    if done:
+        tag_files([str(d) for d in docs[:done]], output=str(out))
+    else:
+        out.write_bytes(b"")
+    kept = out.read_bytes()
+    out.write_bytes(kept + tail)
+    result = tag_files([str(d) for d in docs], output=str(out), resume=True)
+    assert result.skipped == [str(d) for d in docs[:done]]
+    assert out.read_bytes() == fresh.read_bytes()
 
 
-def test_a_resumed_summary_reads_only_the_head_of_a_streamed_document(tmp_path, monkeypatch):
-    import policytext.archive as archive_module
-    import policytext.readers
-
-    monkeypatch.setattr(archive_module, "STREAM_FROM", 1000)
+def test_a_resumed_summary_reads_only_the_head_of_a_streamed_document(tmp_path):
     doc = tmp_path / "2024年临江县政府工作报告.txt"
-    doc.write_text(_report(), encoding="utf-8")
+    # Over the 50 MB a whole read allows (of blank lines, streamed quickly): a
+    # resumed summary that read it whole would find no place or year.
+    doc.write_text(_report() + (" " * 100_000 + "\n") * 530, encoding="utf-8")
     out, first, again = tmp_path / "out.jsonl", tmp_path / "first.csv", tmp_path / "again.csv"
     tag_files([str(doc)], output=str(out), summary=str(first), evidence=2)
-
-    def whole_read(path, **limits):
-        raise AssertionError(f"{path} was read whole")
-
-    monkeypatch.setattr(policytext.readers, "read_document", whole_read)  # as for a file over the size limit
+    with pytest.raises(policytext.DocumentError, match="larger than the 50 MB limit"):
+        read_document(doc)
     result = tag_files([str(doc)], output=str(out), summary=str(again), evidence=2, resume=True)
     assert result.skipped == [str(doc)]
     assert again.read_text(encoding="utf-8-sig") == first.read_text(encoding="utf-8-sig")
@@ -2258,13 +2262,13 @@ def test_to_pandas_after_an_output_file_says_where_the_records_went(tmp_path, ti
     assert "part" in type(result).to_pandas.__doc__
 
 
-def _resume_documents(tmp_path):
+def _resume_documents(tmp_path, copies=(1, 2, 3, 4)):
     folder = tmp_path / "docs"
     folder.mkdir()
     docs = []
     for k, (place, year) in enumerate([("青禾镇", 2023), ("白石乡", 2024), ("临江县", 2024), ("东湖区", 2025)]):
         path = folder / f"r{k}.txt"
-        path.write_text(report(place, year) * (k + 1), encoding="utf-8")
+        path.write_text(report(place, year) * copies[k], encoding="utf-8")
         docs.append(str(path))
     odd = folder / "odd.txt"  # out of domain: its row has a warning
     odd.write_text("".join(f"これは日本語のテスト文章{'です' * (k % 3 + 1)}。新建农田{k}亩。\n" for k in range(30)), encoding="utf-8")
@@ -2274,14 +2278,12 @@ def _resume_documents(tmp_path):
 @pytest.mark.filterwarnings("ignore:.*left out of the panel")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @pytest.mark.parametrize("stopped", [False, True], ids=["finished", "stopped"])
-@pytest.mark.parametrize("run", [10_000, 7], ids=["whole", "in-runs"])
-def test_a_resumed_summary_and_panel_are_a_fresh_runs_to_the_byte(tmp_path, monkeypatch, fmt, stopped, run):
+@pytest.mark.parametrize("copies", [(1, 2, 3, 4), (1, 920, 3, 4)], ids=["whole", "in-runs"])
+def test_a_resumed_summary_and_panel_are_a_fresh_runs_to_the_byte(tmp_path, fmt, stopped, copies):
     # The records a resumed job finds in its output are counted as the output is read back to
-    # find them (read once), a run of a document's records at a time: the tables must not change.
-    import policytext.archive as archive_module
-
-    monkeypatch.setattr(archive_module._ReadBack, "_RUN", run)
-    docs = _resume_documents(tmp_path)
+    # find them (read once), a run of a document's records at a time (10,000): the tables must
+    # not change, for documents of one run and for one of 10,120 records, counted in two.
+    docs = _resume_documents(tmp_path, copies)
     options = dict(evidence=2, evidence_by="random", progress=False)
     fresh = {name: tmp_path / f"fresh_{name}.csv" for name in ("summary", "panel")}
     tag_files(docs, output=str(tmp_path / f"fresh.{fmt}"), **{k: str(v) for k, v in fresh.items()}, **options)

@@ -86,10 +86,21 @@ def test_few_texts_before_the_engine_is_built_match_the_reference():
     from policytext.engine import FEW, few_scores
     from policytext.modelfile import load_model
 
+    import tracemalloc
+
+    load().decision_function(ODD[:2], engine="reference")  # the imports' memory is not the scoring's
     clf = load_model(load().metadata["path"])  # a fresh copy: no engine built yet
     texts = ODD[:FEW]
-    np.testing.assert_allclose(clf.decision_function(texts), clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
-    assert clf._engine is None
+    tracemalloc.start()
+    try:
+        fast = clf.decision_function(texts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_allclose(fast, clf.decision_function(texts, engine="reference"), rtol=1e-9, atol=1e-9)
+    # No engine was built for them: its tables (a code-point table of 4 MB, and
+    # some 100 MB for the shipped model) would have taken far more.
+    assert peak < 4 << 20, peak
     # few_scores gives the linear scores; the classifier gives texts without a feature to `other` on top of them.
     scores, featureless = few_scores(clf, ODD)
     assert featureless.tolist() == (clf.transform(ODD).getnnz(axis=1) == 0).tolist() and 0 < featureless.sum() < len(ODD)
@@ -115,47 +126,74 @@ def test_a_vocabulary_of_unfolded_characters_is_left_to_the_reference_path(tiny_
     assert_same(clf, ["Aa农", "农田"])
 
 
-@pytest.mark.parametrize(
-    "setting",
-    [
-        {},
-        {"_PAIRS_LIMIT": 0},  # bigrams from a hash table, as for a model with very many characters
-        {"_LOAD": 1},  # a full table: most lookups probe past other keys
-        {"_INT32_KEYS": 0},  # 64-bit keys, as for a very large vocabulary
-    ],
-    ids=["default", "hashed-bigrams", "crowded-table", "int64-keys"],
-)
 @pytest.mark.parametrize("ngram_range", [(1, 2), (1, 3), (1, 4)])
-def test_every_lookup_layout_matches_the_reference(monkeypatch, setting, ngram_range):
-    import policytext.engine as engine_module
-
-    for name, value in setting.items():
-        monkeypatch.setattr(engine_module, name, value)
+def test_the_engine_of_a_trained_model_matches_the_reference(ngram_range):
     texts = [t for ts in TINY.values() for t in ts]
     labels = [label for label, ts in TINY.items() for _ in ts]
-    # min_df=1 keeps every n-gram of the training text: a vocabulary of
-    # about a thousand n-grams, enough to crowd a small hash table.
+    # min_df=1 keeps every n-gram of the training text: a vocabulary of about a thousand n-grams.
     clf = train(texts, labels, features=FeatureParams(ngram_range=ngram_range, min_df=1))
     engine = BatchEngine(clf)
-    assert (engine.pairs is None) == (setting.get("_PAIRS_LIMIT") == 0 or ngram_range[1] < 2)
-    assert engine.key_dtype == (np.int64 if "_INT32_KEYS" in setting else np.int32)
-    clf._engine = engine
+    assert (engine.pairs is None) == (ngram_range[1] < 2)  # bigrams from the table of every pair
+    assert engine.key_dtype == np.int32
+    assert clf.has_batch_engine
     assert_same(clf, ODD + texts + [t[::-1] for t in texts])
 
 
-def test_passes_cut_by_characters_give_the_scores_of_one_pass(monkeypatch, tiny_model):
-    import policytext.engine as engine_module
+def _many_character_model(n_chars, n_bigrams, n_trigrams, seed=0):
+    """A model of ``n_chars`` characters (CJK Extension B: above the fold, so each is its own feature) and n-grams of them, with random weights,
+    and texts that hold every one of its n-grams and many pairs and triples that are none."""
+    from policytext.model import Classifier
 
-    texts = [t for ts in TINY.values() for t in ts] + ["农" * 300, "", "新建高标准农田3000亩。"]
-    engine = BatchEngine(tiny_model)
-    whole, _ = engine.scores(texts)
-    passes = []
-    monkeypatch.setattr(engine_module, "_CHUNK_CHARS", 40)  # the 300-character text is scored in windows
-    monkeypatch.setattr(engine, "scores_joined", lambda joined, f=engine.scores_joined: passes.append(joined) or f(joined))
-    np.testing.assert_allclose(engine.scores(texts)[0], whole, rtol=0, atol=1e-6)
-    assert len(passes) >= 5
-    assert not any("农" * 300 in p for p in passes)
-    assert sum(p.count("\x00") for p in passes) == len(texts) - 1
+    rng = np.random.default_rng(seed)
+    chars = [chr(0x20000 + i) for i in range(n_chars)]
+    picks = rng.integers(0, n_chars, size=(n_bigrams + n_trigrams, 3))
+    bigrams = sorted({chars[a] + chars[b] for a, b, _ in picks[:n_bigrams]})
+    trigrams = sorted({bigrams[i % len(bigrams)] + chars[c] for i, (_, _, c) in enumerate(picks[n_bigrams:])})  # their prefixes are bigrams
+    vocab = sorted(chars + bigrams + trigrams)
+    labels = ["economy", "other", "safety"]
+    clf = Classifier(labels, vocab, rng.uniform(1, 8, len(vocab)), rng.normal(size=(len(vocab), len(labels))).astype(np.float32),
+                     rng.normal(size=len(labels)), features=FeatureParams(ngram_range=(1, 3), min_df=1))
+    grams = bigrams + trigrams
+    order = rng.permutation(len(grams))
+    texts = ["".join(grams[k] for k in order[i : i + 40]) for i in range(0, len(grams), 40)]  # every n-gram, and the pairs between them
+    texts += ["".join(rng.choice(chars, 60)) for _ in range(200)]  # pairs and triples mostly not in the vocabulary
+    return clf, texts
+
+
+@pytest.mark.parametrize(
+    "n_chars, pairs_table, keys",
+    [
+        (5_000, False, np.int32),  # 5,002 ids: over 2**24 pairs, so bigrams are looked up in a hash table
+        (46_400, False, np.int64),  # a key of row * width + id no longer fits int32
+    ],
+    ids=["hashed-bigrams", "int64-keys"],
+)
+def test_every_lookup_layout_matches_the_reference(n_chars, pairs_table, keys):
+    # The layouts a model with very many characters gets; some 20,000 n-grams
+    # a length, so some keys collide and lookups probe past other keys.
+    clf, texts = _many_character_model(n_chars, 20_000, 20_000)
+    engine = BatchEngine(clf)
+    assert (engine.pairs is not None) == pairs_table
+    assert engine.key_dtype == keys
+    assert clf.has_batch_engine
+    assert_same(clf, ODD + texts + [t[::-1] for t in texts])
+
+
+def test_passes_cut_by_characters_give_the_scores_of_one_pass():
+    clf = load()
+    # A pass is 2**18 characters: 60,000 texts of some 12 characters and a
+    # text of 300,000 take several passes, cut between texts and inside the long one.
+    rng = np.random.default_rng(0)
+    base = [t for ts in TINY.values() for t in ts] + ["", "新建高标准农田3000亩。"]
+    texts = [base[k] for k in rng.integers(0, len(base), 60_000)]
+    # A long text, and one whose only n-grams straddle the end of its first window.
+    texts[20_000:20_000] = ["农田" * 150_000, "\U00020000" * ((1 << 18) - 2) + "新建农田" + "\U00020000" * 100]  # U+20000: in no n-gram
+    assert sum(map(len, texts)) > 3 << 18
+    alone = np.vstack([clf.decision_function(texts[i : i + 1000]) for i in range(0, len(texts), 1000)])  # a pass each
+    together = clf.decision_function(texts)
+    assert together.shape == (len(texts), len(clf.labels))
+    np.testing.assert_allclose(together, alone, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(together[19_990:20_010], clf.decision_function(texts[19_990:20_010], engine="reference"), rtol=0, atol=1e-5)
 
 
 def test_a_model_from_a_tiny_corpus_tags_batches_and_warns(tmp_path):
@@ -180,13 +218,13 @@ def test_a_text_longer_than_a_pass_is_scored_in_windows_as_the_reference_does():
 
 @pytest.mark.parametrize("norm", ["l2_tokens", "l1", None])
 def test_texts_without_a_feature_are_found_from_the_norm_column_for_every_norm(tiny_model, norm):
-    from policytext.engine import _CHUNK_CHARS
+    pass_chars = 1 << 18  # a pass of the engine: longer texts are scored a window at a time
 
     texts = [t for ts in TINY.values() for t in ts]
     labels = [label for label, ts in TINY.items() for _ in ts]
     clf = train(texts, labels, features=FeatureParams(norm=norm))
     engine = BatchEngine(clf)
-    batch = ["※", "", "新建高标准农田3000亩。", "\x00\u200b", "※" * (_CHUNK_CHARS + 10), "农" * (_CHUNK_CHARS + 10)]
+    batch = ["※", "", "新建高标准农田3000亩。", "\x00\u200b", "※" * (pass_chars + 10), "农" * (pass_chars + 10)]
     scores, featureless = engine.scores(batch)
     assert featureless.tolist() == [True, True, False, True, True, False]
     np.testing.assert_array_equal(scores[featureless], np.tile(clf.intercept, (4, 1)))

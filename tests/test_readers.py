@@ -391,20 +391,21 @@ def test_html_br_in_the_fallback_text_is_a_soft_break_too(tmp_path, monkeypatch)
 
 def test_html_br_in_a_table_cell_or_on_a_page_holding_the_mark_stays_a_line_break(tmp_path):
     pytest.importorskip("trafilatura")
-    from lxml import html as lxml_html
-
-    from policytext import readers
-
-    # A row is one line: a <br> in a cell is left as trafilatura reads it.
-    root = lxml_html.document_fromstring("<table><tr><td>地区生产总值<br>增长</td><td>5%</td></tr></table><p>甲，<br>乙</p>")
-    readers._mark_soft_breaks(root)
-    assert [br.tail for br in root.iter("br")] == ["增长", readers._BR_MARK + "乙"]
-    # A page that holds the mark itself is read as before: its <br> are line breaks, its marks text.
-    page = _br_page("<br>".join(BROKEN_LINES), "符号" + readers._BR_MARK + "照录。")
+    # A row is one line: a <br> in a cell is left as trafilatura reads it, while one in a paragraph is soft.
+    table = "<table><tr><td>地区生产总值<br>增长</td><td>5%</td></tr><tr><td>一般公共预算收入<br>增长</td><td>3%</td></tr></table>"
+    page = _br_page("全县经济运行稳中向好。").replace("</article>", table + "<p>新建高标准农田，<br>完成投资2亿元。</p></article>")
+    text = read_document(write(tmp_path / "table.html", page.encode("utf-8")))
+    rows = [line for line in text.split("\n") if "增长 |" in line]
+    assert len(rows) == 2 and not any(SOFT_BREAK in row for row in rows), rows
+    assert "新建高标准农田，" + SOFT_BREAK + "完成投资2亿元。" in text.split("\n")
+    # A page that holds the mark itself (U+2E3F, which the reader puts after a soft <br>) is read
+    # as before: its <br> are line breaks, its marks text.
+    mark = "\u2e3f"
+    page = _br_page("<br>".join(BROKEN_LINES), "符号" + mark + "照录。")
     text = read_document(write(tmp_path / "report.html", page.encode("utf-8")))
     assert SOFT_BREAK not in text
     assert "\n".join(BROKEN_LINES) in text
-    assert "符号" + readers._BR_MARK + "照录。" in text
+    assert "符号" + mark + "照录。" in text
 
 
 def test_docx_decompression_bomb(tmp_path):

@@ -485,34 +485,35 @@ def test_unclosed_quotes_and_stray_closers_protect_only_what_they_did():
     # OCR'd quotes where "“" stands for both marks, beside list numbers "1）":
     # a closer whose kind has no open mark is skipped without a search of the
     # stack (which made such long lines quadratic); these are the spans the
-    # search gave.
-    assert segment._protected("“甲乙。1）丙丁“戊己。2）庚辛。") == []
+    # search gave. Nothing protected: every sentence end cuts.
     assert spans_of("“甲乙。1）丙丁“戊己。2）庚辛。") == [(0, 4, "“甲乙。"), (4, 12, "1）丙丁“戊己。"), (12, 17, "2）庚辛。")]
     # Pairs inside an unclosed quote protect nothing; stray closers change nothing.
-    assert segment._protected("“甲。1）乙（丙。）丁。2）戊“己。”庚。") == []
     assert spans_of("“甲。1）乙（丙。）丁。2）戊“己。”庚。") == [
         (0, 3, "“甲。"), (3, 10, "1）乙（丙。）"), (10, 12, "丁。"), (12, 19, "2）戊“己。”"), (19, 21, "庚。"),
     ]  # fmt: skip
     # A closer pops the unclosed marks inside its pair: the "”" after "》" then has no "“" open.
-    assert segment._protected("（甲“乙。）丙。“丁。") == [(1, 5)]
-    assert segment._protected("《纲要“甲。》乙。”丙。】丁。") == [(1, 6)]
+    assert spans_of("（甲“乙。）丙。“丁。") == [(0, 8, "（甲“乙。）丙。"), (8, 11, "“丁。")]  # "甲“乙。" is kept whole
     assert spans_of("《纲要“甲。》乙。”丙。】丁。") == [(0, 10, "《纲要“甲。》乙。”"), (10, 13, "丙。】"), (13, 15, "丁。")]
-    assert segment._protected("“一是。”（1）“二是。2）“三是。3）四是。") == [(1, 4), (6, 7)]
     assert spans_of("“一是。”（1）“二是。2）“三是。3）四是。") == [
         (0, 5, "“一是。”"), (5, 12, "（1）“二是。"), (12, 18, "2）“三是。"), (18, 23, "3）四是。"),
     ]  # fmt: skip
 
 
+_OPENERS = "“‘（(【《「『"
+_CLOSING = "”’）)】》」』"
+
+
 def _protected_by_search(line):
-    """_protected as it was: each closer searches the stack for its opener."""
+    """The spans inside matched pairs, outermost only, as the splitter first found them: each closer searches the stack for its opener."""
     spans, stack = [], []
-    for m in segment._BRACKET.finditer(line):
-        ch, i = m.group(), m.start()
-        if ch in segment._PAIRS:
+    for i, ch in enumerate(line):
+        if ch in _OPENERS:
             stack.append((ch, i))
             continue
+        if ch not in _CLOSING:
+            continue
         for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth][0] == segment._CLOSERS[ch]:
+            if stack[depth][0] == _OPENERS[_CLOSING.index(ch)]:
                 opened = stack[depth][1]
                 del stack[depth:]
                 if not stack:
@@ -523,14 +524,34 @@ def _protected_by_search(line):
     return spans
 
 
+def _cuts_keep_to_the_protected_spans(line):
+    """Whether the sentences of ``line`` are cut outside the spans of :func:`_protected_by_search` only, and at every "。" outside them.
+
+    A cut inside a span, next to its closing mark, or a "。" outside every
+    span that ends no sentence is what a wrong span gives.
+    """
+    spans = _protected_by_search(line)
+    cuts = [s.end for s in split_sentences(line)][:-1]
+    if any(a <= cut <= close for cut in cuts for a, close in spans):
+        return False
+    for t, ch in enumerate(line):
+        if ch == "。" and not any(a <= t < close for a, close in spans):
+            # the sentence ends after this "。" and the closing marks right after it
+            if not any(cut > t and all(c in "。" + _CLOSING for c in line[t:cut]) for cut in cuts + [len(line)]):
+                return False
+    return True
+
+
 @pytest.mark.parametrize("seed", range(3))
-def test_protected_spans_are_those_of_a_search_of_the_stack(seed):
+def test_sentences_are_cut_outside_the_spans_a_search_of_the_stack_protects(seed):
+    # Lines of quote and bracket marks, matched, unmatched and crossed: the
+    # pairs the splitter protects must be those a search of the stack finds.
     rng = random.Random(seed)
-    marks = "".join(segment._PAIRS) + "".join(segment._CLOSERS)
+    marks = _OPENERS + _CLOSING
     for _ in range(3000):
         alphabet = "".join(rng.sample(marks, rng.choice([2, 3, 4, len(marks)]))) + "文。"
         line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-        assert segment._protected(line) == _protected_by_search(line), line
+        assert _cuts_keep_to_the_protected_spans(line), (line, spans_of(line), _protected_by_search(line))
 
 
 def test_white_space_between_sentences_and_other_line_breaks():
@@ -847,7 +868,8 @@ def test_real_reports_with_some_paragraphs_broken_softly_split_as_they_are(share
     cut = total = 0
     for path in sorted((shared / "data" / "provincial-2026").glob("*.txt")):
         original = path.read_text(encoding="utf-8")
-        paragraphs = [original[a:b].strip() for a, b in segment._Splitter(1000, segment._sample_width(original)).logical_lines(original)]
+        # Its lines as they are (a few paragraphs are broken already, at line breaks).
+        paragraphs = [line.strip() for line in original.splitlines() if line.strip()]
         long_ones = iter(range(10**6))
         text = "\n".join(_soft_wrap(p, 34) if len(p) > 60 and next(long_ones) % 3 == 0 else p for p in paragraphs)
         whole = collections.Counter(_squeeze(s.text) for s in split_sentences(original))

@@ -89,21 +89,25 @@ def test_outputs_that_are_no_regular_file_or_an_input_are_refused(tmp_path):
         check_output(tmp_path / "missing" / "t.csv")
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
-    path = tmp_path / "t.jsonl"
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, fmt):
+    from conftest import with_file_size_limit
+
+    path = tmp_path / f"t.{fmt}"
     path.write_text("old\n", encoding="utf-8")
-
-    def broken(table, columns, tmp, types):
-        open(tmp, "w").write("half")
-        raise OSError("disk full")
-
-    import policytext.tables as tables
-
-    monkeypatch.setitem(tables._WRITERS, "jsonl", broken)
-    with pytest.raises(OSError, match="disk full"):
-        write_table(ROWS, COLUMNS, path)
+    # The disk full half way through the table: its temporary file is begun, then refused.
+    proc = with_file_size_limit(
+        f"""
+from policytext.tables import write_table
+rows = {ROWS!r} * 200
+LIMIT_FILE_SIZE
+write_table(rows, {COLUMNS!r}, {str(path)!r})
+""",
+        limit=3000,
+    )
+    assert proc.returncode == 1 and "OSError: [Errno 27] File too large" in proc.stderr, proc.stderr
     assert path.read_text(encoding="utf-8") == "old\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
     assert json.dumps(None) == "null"
 
 
