@@ -52,21 +52,8 @@ from ._validation import (
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
-from .records import (
-    FORMATS,
-    RecordBatch,
-    RecordWriter,
-    check_outputs,
-    errors_text,
-    named_few,
-    own_output,
-    records_format,
-    replace_text,
-    same_document,
-    shown,
-    table_columns,
-    to_row,
-)
+from .outputs import FORMATS, RecordWriter, check_outputs, errors_text, own_output, records_format, replace_text
+from .records import RecordBatch, named_few, same_document, shown, table_columns, to_row
 from .summary import (
     EVIDENCE_BY,
     HEAD_CHARS,
@@ -379,7 +366,7 @@ def tag_files(
         Skip documents already in ``output``.
     errors : str, optional
         Also write one line per failed document here (``document: reason``), after a first line
-        that marks the file as policytext's (:data:`policytext.records.ERRORS_HEAD`); an empty
+        that marks the file as policytext's (:data:`policytext.outputs.ERRORS_HEAD`); an empty
         file if none failed.
     jobs : int
         Worker processes (-1: one per core; never more than the cores). On Linux they are forked from

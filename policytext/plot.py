@@ -146,7 +146,7 @@ _MOST_PANELS = 12
 
 #: What every figure policytext draws says of itself, in its metadata: how
 #: a later job knows the file for its own and may replace it (see
-#: :func:`policytext.records.own_output`), without matplotlib.
+#: :func:`policytext.outputs.own_output`), without matplotlib.
 PLOT_MARK = "drawn by policytext"
 #: By format, the metadata entry that holds the mark, and what precedes the
 #: mark in the file as matplotlib writes that entry: PNG's Software text

@@ -149,7 +149,7 @@ def require_format_extra(fmt, what, *, mentions=None):
 #: links to the terminal, a pipe or a file the shell opened): never an output,
 #: which is replaced by renaming a new file onto it.
 _SPECIAL_FOLDERS = ("/dev/", "/proc/")
-#: The endings of a job's own files beside its output (:class:`policytext.records.RecordWriter`
+#: The endings of a job's own files beside its output (:class:`policytext.outputs.RecordWriter`
 #: names them): the spool of a table written at the end, the journal, a cut-off streamed
 #: document, and how a finished job tagged (its settings, for a resumed job to check).
 SPOOL, JOURNAL, PARTIAL, SETTINGS = ".spool.jsonl", ".journal", ".partial", ".settings.json"

@@ -161,7 +161,7 @@ def targets_files(
 
     from .finding import find_documents, no_documents
     from .readers import read_input
-    from .records import foreign_output, own_output
+    from .outputs import foreign_output, own_output
     from .summary import read_meta, unmatched_meta_note, unmatched_meta_rows
     from .tables import check_output, check_table, write_table
     from .target_extraction import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
@@ -235,7 +235,7 @@ def _partial_path(output):
 
 def _keep_partial(output, read, total, write):
     """Write the rows read to :func:`_partial_path` (unless a file of the user's is there); the warning that says what became of them."""
-    from .records import own_output
+    from .outputs import own_output
 
     partial = _partial_path(output)
     stopped = f"{output}: the job stopped early, so it was not written; "

@@ -20,7 +20,8 @@ from policytext.errors import PolicytextError
 from policytext.finding import expand_paths
 from policytext.places import parse_place
 from policytext.readers import read_document
-from policytext.records import COLUMNS, ERRORS_HEAD, RecordWriter
+from policytext.outputs import ERRORS_HEAD, RecordWriter
+from policytext.records import COLUMNS
 from policytext.summary import document_meta, read_meta
 
 REPORT = (

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 from conftest import run_cli as run
 
-from policytext.records import ERRORS_HEAD
+from policytext.outputs import ERRORS_HEAD
 
 REPORT = (
     "2024年江城县政府工作报告\n一、上半年工作回顾\n"
@@ -249,7 +249,7 @@ def test_a_file_beside_a_users_file_does_not_make_it_a_records_output(tmp_path, 
 def test_an_output_whose_job_stopped_in_its_first_write_is_still_the_jobs_own(tmp_path, docs):
     # Its first record cut short says nothing; the journal beside it, policytext's, does.
     import policytext
-    from policytext.records import RecordWriter
+    from policytext.outputs import RecordWriter
 
     out = tmp_path / "out.jsonl"
     RecordWriter(str(out), "jsonl", policytext.LABELS, settings={"model": "m", "context": True}).close(complete=False)
@@ -443,7 +443,7 @@ def test_a_plot_policytext_drew_is_replaced_by_the_next_run_without_force(tmp_pa
 
 
 def test_a_plot_is_known_by_its_mark_in_its_first_or_last_bytes_only(tmp_path):
-    from policytext.records import own_output
+    from policytext.outputs import own_output
 
     filler = b"\x00" * (1 << 20)  # a large image: read at both ends, never whole
     cases = {"head.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\x22tEXtSoftware\x00drawn by policytext 1" + filler, "tail.pdf": filler + b"/Creator (drawn by policytext 1)\n%%EOF\n",

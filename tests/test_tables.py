@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from policytext.errors import ParameterError, PolicytextError
-from policytext.records import RecordWriter
+from policytext.outputs import RecordWriter
 from policytext.tables import CHUNK_ROWS, EXCEL_ROWS, check_output, format_of, read_table, read_table_batches, write_table
 
 ROWS = [{"file": "a.txt", "value": 5.5, "text": "第一行\r\n第二行", "none": None}, {"file": "b.txt", "value": None, "text": "甲,乙\"丙\""}]

@@ -1,0 +1,957 @@
+"""Writing a job's outputs: one file per job, whole documents only, never clobbering.
+
+:class:`RecordWriter` appends each document's records (:mod:`policytext.records`)
+in one write, locks its output while a job writes it, and keeps a journal of
+the documents that are whole, so a job that is killed or runs out of disk is
+cut back to whole documents by ``resume``. :func:`check_outputs` refuses,
+before any work, outputs that would destroy data; :func:`own_output` tells a
+job's own files from a user's.
+"""
+
+import contextlib
+import csv
+import fcntl
+import io
+import itertools
+import json
+import os
+import re
+import stat
+import warnings
+from pathlib import Path
+
+from ._validation import is_plain_int
+from .errors import ParameterError, PolicytextError
+from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row
+from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table_batches, replacing, require_format_extra
+
+__all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "errors_text", "foreign_output", "own_output", "records_format", "replace_text"]
+
+FORMATS = ("jsonl", "csv", "parquet", "xlsx")
+# Formats that cannot be appended to: written at the end from a JSON Lines spool.
+_SPOOLED = ("parquet", "xlsx")
+
+# One encoder for every record: json.dumps with options builds a new one per call.
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class RecordWriter:
+    """Append documents' sentence records to JSON Lines or CSV, one document per write.
+
+    Each document goes out in a single ``os.write`` on a file opened for
+    appending, so an interrupted job leaves whole documents only and the file
+    stays valid. Parquet cannot be appended to, so it is written to a JSON
+    Lines spool beside the target and converted when the job ends.
+
+    A *journal* beside the output records where each document ends once all
+    of its records are written; ``resume`` cuts the output back to the last
+    document the journal names and takes those as done. So a write cut short
+    (a full disk, a kill, a streamed document stopped part-way) costs only
+    that document, which the resumed job tags again. The journal is removed
+    when the job ends normally. The output is locked while a job writes it:
+    a second job on the same output is refused before it touches anything.
+
+    How the job tags (``settings``: the model and context or not) is the
+    journal's first line while it runs, and is kept when it ends in a small
+    file beside the output (``<output>.settings.json``, written under a
+    temporary name and renamed into place). A resumed job that would tag
+    otherwise is refused before anything is written, and so is one whose
+    model has other labels than the output's records (read from the records
+    themselves, so also for an output of a version that kept no settings:
+    such an output resumes with a warning). A file of that name that a job
+    did not write is never replaced: the job is refused, and so it is for a
+    file in the place of the journal, a table's spool or the mark of a
+    cut-off document that versions before the journal kept (``.partial``),
+    each checked before anything is opened: a stopped job's is used (or
+    removed) as before.
+    """
+
+    def __init__(self, path, fmt, labels, *, resume=False, settings=None, read_back=None):
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
+        self.fmt, self.labels, self.path = fmt, list(labels), path
+        self.spool = f"{path}{SPOOL}" if fmt in _SPOOLED else path
+        self.journal = f"{self.spool}{JOURNAL}"
+        self.done = set()
+        self.kept = []  # records held in memory: no output and no sink
+        # Given each record of a finished output as a resumed job reads it back to know its
+        # documents, in the output's order: a caller that counts them (a resumed summary)
+        # then need not read the output again. read_whole says whether it saw every record.
+        self._read_back, self.read_whole = read_back, False
+        self.rows = 0  # records in the output (counted for .xlsx, whose sheet holds EXCEL_ROWS - 1)
+        self._rows_at_mark = 0
+        self._journal_fd = None
+        self.settings = settings
+        self.settings_file = None if path is None else f"{path}{SETTINGS}"
+        if path is None:
+            self.fd = None
+            self._csv_header_needed = fmt == "csv"
+            return
+        require_format_extra(fmt, "{format}", mentions={"format": fmt})
+        # Read (and a file of the user's there refused) before the output is opened or created.
+        told, kept_before = _read_settings(self.settings_file, path, fmt)
+        # Likewise the journal, a table's spool and an earlier version's mark of a cut-off
+        # document: each is emptied, cut or removed below, so a file of the user's there is refused first.
+        _journal_entries(self.journal, path)
+        if fmt in _SPOOLED:
+            _check_sidecar(self.spool, _own_spool, f"a job keeps the records of {path} there until it writes the table")
+        _check_sidecar(f"{self.spool}{PARTIAL}", _own_partial, f"a job of an earlier version marked there where {path} was cut short")
+        self._settings_known = True  # False once a resume could not check how the output was tagged
+        new_spool = fmt in _SPOOLED and not os.path.lexists(self.spool)
+        self.fd = os.open(self.spool, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            raise PolicytextError(
+                f"{path}: another policytext job is writing this output; wait for it to end or choose another output"
+            ) from None
+        try:
+            written_with, entries, cut = _journal_entries(self.journal, path) if resume else (None, None, False)
+            # A finished Parquet or Excel output: read (and checked) here,
+            # its records go back to the spool below, the new documents'
+            # records join them, and the table is written again at the end.
+            # Again if a job was killed before its spool held a document or
+            # while it restored: the table is only replaced when a job ends.
+            if cut:
+                # A journal being rebuilt from a finished output, cut short: it
+                # names nothing for certain, and the output (or table) is whole.
+                entries = None
+            if resume and entries is None:
+                # A finished output: its records' labels must be this model's, and
+                # the settings its job kept (if any) say how it tagged.
+                if fmt not in _SPOOLED:
+                    self._check_first_record()
+                if written_with is None and (os.fstat(self.fd).st_size > 0 or (fmt in _SPOOLED and os.path.isfile(path))):
+                    written_with = told  # of an output still there: one removed since says nothing
+            if written_with is not None and settings is not None and written_with != settings:
+                # Records of two kinds in one output, and shares mixing them, with no sign of it.
+                raise PolicytextError(
+                    f"its documents so far were tagged {_settings_text(written_with)}, and this job would tag "
+                    f"{_settings_text(settings)}; resume with the same model and options, or start again without {{resume}}",
+                    value=path,
+                    mentions={"resume": True},
+                )
+            restore = resume and fmt in _SPOOLED and os.path.isfile(path) and entries is None and (cut or os.fstat(self.fd).st_size == 0)
+            restored = self._table_records() if restore else None
+            # Read and checked before the journal is created: a job refused
+            # here leaves no empty journal to be trusted by the next.
+            finished = self._finished_documents() if resume and entries is None and not restore else None
+            if (finished or (restored is not None and restored[0])) and settings is not None and written_with is None:
+                # The journal of a finished job is gone, and with it how the job tagged:
+                # this job cannot vouch for the output, so it keeps no settings for the next.
+                self._settings_known = False
+                warnings.warn(
+                    f"{path}: a finished output does not say how its documents were tagged; this job tags "
+                    f"{_settings_text(settings)}: resume only with the model and options of the job that wrote it",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        except BaseException:
+            os.close(self.fd)
+            if new_spool:
+                os.remove(self.spool)  # made by this job, and the table beside it untouched
+            raise
+        if not resume or restore:
+            # Nothing to keep: a new job, or a spool and journal that hold no
+            # more than a cut restore of the table.
+            os.ftruncate(self.fd, 0)
+            stale = [self.journal, f"{self.spool}{PARTIAL}"] + ([self.settings_file] if not resume and kept_before else [])
+            for old in stale:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(old)
+        elif cut:
+            os.remove(self.journal)  # rebuilt below from the output
+        self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        header = ""
+        if settings is not None and entries is None and self._settings_known:
+            # A new journal says first how its documents are tagged, for a resumed job to check.
+            header += json.dumps({"settings": settings}, ensure_ascii=False) + "\n"
+        if restored is not None or finished is not None:
+            # In the same write: a journal that names how a job tags but not
+            # that it is rebuilding would read as a new job's, with nothing done.
+            header += '{"restore": "begin"}\n'
+        _write_all(self._journal_fd, header.encode("utf-8"))
+        if restored is not None:
+            self.done = self._restore(restored[1])
+        elif resume:
+            self.done = self._resume(entries, finished)
+        self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
+        if fmt == "xlsx":
+            self.rows = _count_lines(self.fd)  # one record a line, of the documents already done
+
+    def _table_records(self):
+        """The documents of a finished .parquet or .xlsx output, and a function that gives its records again, in lists, each document's in a row.
+
+        Every record is read and checked first (refused unless this model's
+        tag wrote it), a batch at a time, and read again as it is restored:
+        a job holds a batch of records, not the table. Only a table whose
+        documents' rows are apart (sorted since it was written) is gathered
+        in memory, a document at a time, as a job writes them.
+        """
+        names, apart, last = set(), False, None
+        for records in self._table_batches():
+            for record in records:
+                if record["file"] != last:
+                    last, apart = record["file"], apart or record["file"] in names
+                    names.add(last)
+        self._check_found(names)
+        if not apart:
+            return names, self._table_batches
+        by_document = {}
+        for records in self._table_batches():
+            for record in records:
+                by_document.setdefault(record["file"], []).append(record)
+        return names, by_document.values
+
+    def _table_batches(self):
+        """The records of a finished .parquet or .xlsx output, a batch at a time, refused unless this model's tag wrote it."""
+        columns, batches = read_table_batches(self.path, format=self.fmt, rows=_RESTORE_ROWS)
+        self._check_columns(columns)
+        n = 1  # row 1 is the header
+        for rows in batches:
+            records = []
+            for row in rows:
+                n += 1
+                try:
+                    record = from_row(row, self.labels)
+                    if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
+                        raise ValueError("a file, text or label that is not this model's")
+                except (TypeError, ValueError, AttributeError) as exc:
+                    raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
+                records.append(record)
+            yield records
+
+    def _check_columns(self, columns):
+        """Refuse an output whose columns are not this model's: another model's labels, or no output of policytext tag."""
+        columns, expected = [str(c) for c in columns], table_columns(self.labels)
+        if columns == expected:
+            return
+        probs = columns[len(COLUMNS) :]
+        if columns[: len(COLUMNS)] == list(COLUMNS) and probs and all(c.startswith("p_") for c in probs):
+            self._refuse_labels([c[2:] for c in probs])
+        raise PolicytextError(
+            f"{self.path}: not an output of policytext tag with this model's labels: its columns are "
+            f"{', '.join(columns) or 'none'}, and this model writes {', '.join(expected)}"
+        )
+
+    def _refuse_labels(self, labels):
+        raise PolicytextError(
+            f"its records were tagged with the labels {', '.join(map(str, labels))}, and this model's labels are "
+            f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without {{resume}}",
+            value=self.path,
+            mentions={"resume": True},
+        )
+
+    def _record_in(self, line, which):
+        """The record a JSON Lines ``line`` of the output holds, refused unless it is one of this model's
+        (:meth:`_check_record`); ``which`` names the line in the message ("its first line", "a line")."""
+        try:
+            record = _loads_line(line)
+        except ValueError:
+            raise PolicytextError(f"{self.path}: not an output of policytext tag: {which} is not JSON") from None
+        self._check_record(record)
+        return record
+
+    def _check_record(self, record):
+        """Refuse a JSON Lines record of another model's labels (or none of policytext tag's)."""
+        if not (isinstance(record, dict) and isinstance(record.get("probs"), dict) and "file" in record):
+            raise PolicytextError(f"{self.path}: not an output of policytext tag: a line is not a sentence record (file, …, probs)")
+        if list(record["probs"]) != self.labels:
+            self._refuse_labels(list(record["probs"]))
+
+    def _check_first_record(self):
+        """Refuse a finished JSON Lines or CSV output whose first record (or header) is of other labels,
+        before anything is cut or written: every record is checked as the output is read (:meth:`_documents_in`)."""
+        with open(self.spool, encoding="utf-8-sig", newline="") as f:
+            first = f.readline()
+        if not first.endswith("\n"):
+            return  # empty, or one line cut short, which resume drops
+        if self.fmt == "csv":
+            self._check_columns(next(csv.reader([first])))
+        else:
+            self._record_in(first, "its first line")
+
+    def _restore(self, batches):
+        """Write a finished table's records (lists of them from ``batches()``, each document's in a row) to the spool,
+        each document then named in the journal.
+
+        The journal marks where the restore begins (with its first line)
+        and ends: a job killed between the two restores the table again.
+        """
+        done, current = set(), None
+        for records in batches():
+            for name, group in itertools.groupby(records, key=lambda r: r["file"]):
+                if name != current:
+                    if current is not None:
+                        self._commit(current)
+                    current = name
+                    done.add(name)
+                group = list(group)
+                _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
+                if self._read_back is not None:
+                    for record in group:
+                        self._read_back(record)
+        if current is not None:
+            self._commit(current)
+        _write_all(self._journal_fd, b'{"restore": "end"}\n')
+        self.read_whole = self._read_back is not None
+        return done
+
+    def _finished_documents(self):
+        """The documents of an output that has no journal: a finished job's (or one written before journals).
+
+        Every document in it is whole but a cut-short streamed one or last
+        line, which are cut off first.
+        """
+        self._cut_back_partial()
+        done = self._documents_in(self.spool)
+        self._check_found(done)
+        return done
+
+    def _check_found(self, names):
+        """Refuse documents named relative to another folder: they would match nothing here,
+        and every document would be tagged and written again."""
+        relative = [name for name in names if not os.path.isabs(name)]
+        if relative and not any(os.path.lexists(name) for name in relative):
+            raise PolicytextError(
+                f"its documents are named relative to the folder its job ran in "
+                f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run {{resume}} from that folder",
+                value=self.path,
+                mentions={"resume": True},
+            )
+
+    def _resume(self, entries, finished):
+        """The documents already whole in the output, after cutting off any that are not.
+
+        ``entries`` are the journal's, or None when there was no journal;
+        then ``finished`` are the documents found in the output.
+        """
+        if entries is None:
+            for name in sorted(finished):
+                self._commit(name)
+            _write_all(self._journal_fd, b'{"restore": "end"}\n')
+            return finished
+        end = entries[-1][0] if entries else 0
+        if os.fstat(self.fd).st_size > end:
+            os.ftruncate(self.fd, end)
+        return {name for _, name in entries}
+
+    def _commit(self, path, undo=None):
+        """Record in the journal that the document ``path`` is whole in the output
+        (which is cut back to ``undo``, where the document began, if the journal cannot be written).
+
+        The journal names it by its real path (:func:`same_document`), so a
+        job resumed from another folder still knows it.
+        """
+        entry = json.dumps({"end": os.fstat(self.fd).st_size, "file": shown(path), "real": same_document(path)}, ensure_ascii=False) + "\n"
+        try:
+            self._write_or_undo(self._journal_fd, entry.encode("utf-8"))
+        except PolicytextError:
+            if undo is not None:
+                # The document's records are whole, but the journal cannot say so: they go too.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, undo)
+            raise
+
+    def _documents_in(self, path):
+        """Documents whose records are in an existing output (whole, as each was one write)."""
+        self._truncate_partial_line(path)
+        read_back = self._read_back
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            if read_back is not None:
+                # Each record read once, for the documents and for the caller (read_back).
+                found = set()
+                rows = (from_row(row, self.labels) for row in csv.DictReader(f)) if self.fmt == "csv" else (self._record_in(line, "a line") for line in f if line.strip())
+                for record in rows:
+                    found.add(record["file"])
+                    read_back(record)
+                self.read_whole = True
+                return found
+            if self.fmt == "csv":
+                return {row["file"] for row in csv.DictReader(f)}
+            # Every record checked: an output mixed by an earlier version's resume is refused too.
+            return {self._record_in(line, "a line")["file"] for line in f if line.strip()}
+
+    @staticmethod
+    def _truncate_partial_line(path, block=1 << 16):
+        # A write cut short by a full disk leaves a partial last line; drop
+        # it. Only the end of the file is read: outputs run to gigabytes.
+        with open(path, "rb+") as f:
+            end = f.seek(0, os.SEEK_END)
+            pos = end
+            while pos > 0:
+                start = max(0, pos - block)
+                f.seek(start)
+                data = f.read(pos - start)
+                if pos == end and data.endswith(b"\n"):
+                    return
+                newline = data.rfind(b"\n")
+                if newline >= 0:
+                    f.truncate(start + newline + 1)
+                    return
+                pos = start
+            if end:
+                f.truncate(0)
+
+    def write(self, result, *, sink=None):
+        """Append one document's records (to ``sink`` when writing to standard output).
+
+        A result whose records were encoded where they were tagged
+        (``result.encoded``, JSON Lines) is written as it is."""
+        mark = self.begin_stream()
+        self.append(result.encoded if result.encoded is not None else result.records, sink=sink)
+        if self.fd is not None:
+            self._commit(result.path, undo=mark)
+        self.done.add(result.path)
+
+    def append(self, records, *, sink=None):
+        """Append records in one write: a whole document, or part of a streamed one.
+
+        With neither an output file nor a ``sink``, the records are kept in
+        :attr:`kept`."""
+        if self.fd is None and sink is None:
+            self.kept.extend(records)
+            return
+        if self.fmt == "xlsx" and self.fd is not None:
+            self._check_sheet_rows(len(records))
+        if isinstance(records, bytes):
+            if self.fmt != "jsonl":
+                raise ValueError(f"encoded records are JSON Lines; this output is {self.fmt}")
+            data = records
+        elif self.fmt == "csv":
+            data = self._csv(records)
+        elif isinstance(records, RecordBatch):
+            data = records.jsonl()
+        else:
+            data = "".join(f"{line}\n" for line in map(_ENCODE_JSON, records)).encode("utf-8")
+        if self.fd is None:
+            sink.write(data if isinstance(data, str) else data.decode("utf-8"))
+            sink.flush()
+            return
+        self._write_or_undo(self.fd, data if isinstance(data, bytes) else data.encode("utf-8"))
+        if self.fmt == "xlsx":
+            self.rows += len(records)
+
+    def _check_sheet_rows(self, more):
+        """Refuse records past what an Excel sheet holds as soon as the job reaches them, before they are written:
+        the table is written only when the job ends, and a job refused then would have tagged the rest for nothing."""
+        if self.rows + more + 1 <= EXCEL_ROWS:
+            return
+        kept = len(self.done)
+        raise PolicytextError(
+            f"the records pass {EXCEL_ROWS - 1:,}, the most an Excel sheet holds (and a header), "
+            f"so the job stops here; tag to .parquet, .csv or .jsonl instead. The records of the {kept:,} whole "
+            f"document{'s' if kept != 1 else ''} tagged so far are kept in {self.spool} (JSON Lines), "
+            "and {resume} with this output stops the same way",
+            parameter="output",
+            value=self.path,
+            mentions={"resume": True},
+        )
+
+    def _write_or_undo(self, fd, payload):
+        """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
+        cuts the file back to where it was, so it holds whole lines only, and names the output and the remedy."""
+        mark = os.fstat(fd).st_size
+        try:
+            _write_all(fd, payload)
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # shrinking a file needs no space
+                os.ftruncate(fd, mark)
+            reason = (exc.strerror or str(exc)).lower()
+            kept = len(self.done)
+            raise PolicytextError(
+                f"{reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: free space and run again with {{resume}}",
+                parameter="output",
+                value=self.path,
+                mentions={"resume": True},
+            ) from exc
+
+    # A streamed document is written in many appends; the journal names it
+    # only when its last append is done, so a job killed part-way (even by
+    # SIGKILL, which runs no clean-up) is cut back to whole documents when
+    # resumed.
+
+    def begin_stream(self):
+        """Note where a streamed document begins; returns the mark for :meth:`rollback`."""
+        self._rows_at_mark = self.rows
+        return None if self.fd is None else os.fstat(self.fd).st_size
+
+    def end_stream(self, path, *, mark=None):
+        """The streamed document ``path``, begun at ``mark`` (:meth:`begin_stream`), is complete."""
+        if self.fd is not None:
+            self._commit(path, undo=mark)
+            self.done.add(path)
+
+    def rollback(self, mark):
+        """Drop what was appended since ``mark`` (standard output cannot be taken back)."""
+        if self.fd is not None:
+            os.ftruncate(self.fd, mark)
+            self._csv_header_needed = self.fmt == "csv" and mark == 0
+            self.rows = self._rows_at_mark
+
+    def _cut_back_partial(self):
+        """Outputs of versions before the journal: cut back to where an unfinished streamed document began."""
+        partial = f"{self.spool}{PARTIAL}"
+        if not os.path.exists(partial):
+            return
+        with open(partial, encoding="utf-8") as f:
+            mark = f.read().strip()
+        if mark:  # empty: its job was stopped before it wrote the mark
+            os.ftruncate(self.fd, int(mark))
+        os.remove(partial)
+
+    def _csv(self, records):
+        buf = io.StringIO()
+        # RFC 4180 line ends: the csv module quotes a field holding any
+        # character of the terminator, so a \r in a file name or a sentence
+        # stays inside its row only if \r is part of it.
+        writer = csv.writer(buf, lineterminator="\r\n")
+        if self._csv_header_needed:
+            if self.fd is not None:
+                buf.write("\ufeff")  # the BOM Excel needs to read UTF-8, as every CSV file policytext writes has
+            writer.writerow(table_columns(self.labels))
+            self._csv_header_needed = False
+        rows = records.rows() if isinstance(records, RecordBatch) else (to_row(r, self.labels) for r in records)
+        # Probabilities as JSON Lines writes them, with 6 decimals ("0.000049", not "4.9e-05").
+        first = COLUMNS.index("score")
+        writer.writerows([*row[:first], *(f"{p:.6f}" for p in row[first:])] for row in rows)
+        return buf.getvalue()
+
+    def close(self, *, complete=True):
+        """Release the output. ``complete``: the job ended normally, so the
+        journal is no longer needed (and Parquet is written from the spool);
+        otherwise both stay for ``resume``."""
+        if self.fd is None:
+            return
+        os.close(self._journal_fd)
+        if complete and self.fmt in _SPOOLED:
+            _spool_to_table(self.spool, self.path, self.labels)
+        if complete:
+            # Kept before the journal goes: a job stopped between the two has both, and the journal says.
+            if self.settings is not None and self._settings_known:
+                _write_settings(self.settings_file, self.path, self.fmt, self.labels, self.settings)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.settings_file)  # checked as a job's when the job began; it cannot speak for this output
+            os.remove(self.journal)
+            if self.fmt in _SPOOLED:
+                os.remove(self.spool)
+        os.close(self.fd)  # last: it holds the lock
+        self.fd = None
+
+    def records(self):
+        """Read back every record of a JSON Lines or CSV output (for summaries after a resume)."""
+        with open(self.spool, encoding="utf-8-sig", newline="") as f:
+            if self.fmt == "csv":
+                for row in csv.DictReader(f):
+                    yield from_row(row, self.labels)
+            else:
+                for line in f:
+                    if line.strip():
+                        yield _loads_line(line)
+
+
+# The scanner json.loads runs (C), set on a decoder as it is made; not in its type hints.
+_SCAN_JSON = getattr(json.JSONDecoder(), "scan_once")
+
+
+def _loads_line(line):
+    """``json.loads(line)``, without its checks of where a value begins and ends for a line
+    that is one value and its line end, as an output's are: read back by the hundred thousand."""
+    try:
+        value, end = _SCAN_JSON(line, 0)
+    except StopIteration:  # white space or a byte-order mark first, or no JSON: json.loads says which
+        return json.loads(line)
+    if end < len(line) and line[end:] not in ("\n", "\r\n"):
+        return json.loads(line)  # more after the value
+    return value
+
+
+def _write_all(fd, payload):
+    """Write all of ``payload``; os.write may write part of it (a full disk raises on the rest)."""
+    while payload:
+        payload = payload[os.write(fd, payload) :]
+
+
+def _count_lines(fd, block=1 << 20):
+    """The lines in the open file ``fd`` (read from its start, a block at a time, without moving its offset)."""
+    lines, at = 0, 0
+    while data := os.pread(fd, block, at):
+        lines += data.count(b"\n")
+        at += len(data)
+    return lines
+
+
+def _journal_entries(path, output):
+    """The settings a journal was written with (or None), ``(end, real path)`` of each document it names,
+    and whether it holds a restore of a finished table that was cut short.
+
+    ``(None, None, False)`` if there is no journal. A last line cut short
+    (the journal's own write interrupted) is ignored: its document is not
+    whole for certain. A file there that is not a journal of policytext's
+    (:func:`_journal_lines`) is refused: it is the user's, and a job would
+    remove it or append to it.
+    """
+    lines = _check_sidecar(path, _journal_lines, f"a job keeps its journal of {output} there")
+    if lines is None:
+        return None, None, False
+    settings, entries, restoring = None, [], False
+    for entry in lines:
+        if "settings" in entry:
+            settings = entry["settings"]
+        elif "restore" in entry:
+            restoring = entry["restore"] == "begin"
+        else:
+            # Journals before real paths were kept name the file as given.
+            entries.append((entry["end"], entry.get("real", entry["file"])))
+    return settings, entries, restoring
+
+
+def _check_sidecar(file, read, what):
+    """``read(file)`` of a job's own file beside an output, None if there is none; refused
+    (ParameterError, naming the file and ``what`` a job keeps there) if it is not one policytext wrote."""
+    there, found = _read_sidecar(file, read)
+    if there and found is None:
+        raise ParameterError(f"{file}: not a file policytext wrote, and {what}; move it away or choose another output")
+    return found
+
+
+def _read_sidecar(file, read):
+    """``(there, found)``: whether ``file`` exists, and ``read(file)`` if it is a regular file that ``read``
+    finds policytext wrote (else None: ``read`` returns None for a file of another form)."""
+    try:
+        info = os.lstat(file)
+    except FileNotFoundError:
+        return False, None
+    if not stat.S_ISREG(info.st_mode):
+        return True, None
+    try:
+        return True, read(file)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
+        return True, None
+
+
+#: How every line of a journal begins: how its job tags, a restore's start or end, a document's end.
+_JOURNAL_OPENS = ('{"settings": ', '{"restore": ', '{"end": ')
+
+
+def _begins_as(text, opens):
+    """Whether ``text`` (a line cut short) begins as one of ``opens``, or is the start of one."""
+    return any(text.startswith(o) or o.startswith(text) for o in opens)
+
+
+def _journal_lines(path):
+    """The entries of the journal at ``path`` (dicts), or None if it is not one policytext wrote:
+    every whole line is one of its entries, and a last line cut short begins as one."""
+    with open(path, "rb") as f:
+        *whole, cut = f.read().split(b"\n")  # what follows the last line break is unfinished
+    # A line cut short may end inside a character (the power lost mid-write): only whole lines must be UTF-8.
+    rest = cut.decode("utf-8", errors="ignore")
+    if rest and not _begins_as(rest, _JOURNAL_OPENS):
+        return None
+    entries = []
+    for line in map(bytes.decode, whole):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            return None
+        if not (isinstance(entry, dict) and line.startswith(_JOURNAL_OPENS)):
+            return None
+        if "settings" in entry:
+            ok = set(entry) == {"settings"} and isinstance(entry["settings"], dict)
+        elif "restore" in entry:
+            ok = set(entry) == {"restore"} and entry["restore"] in ("begin", "end")
+        else:
+            ok = set(entry) <= {"end", "file", "real"} and is_plain_int(entry["end"]) and isinstance(entry.get("file"), str)
+        if not ok:
+            return None
+        entries.append(entry)
+    return entries
+
+
+def _own_spool(path):
+    """True if the file at ``path`` is a table's spool of policytext's: empty, or its first line a sentence record
+    (or the start of one, cut short); None otherwise. Only the first line is read: spools run to gigabytes."""
+    with open(path, "rb") as f:
+        first = f.readline()
+    if not first.endswith(b"\n"):  # cut short, perhaps inside a character
+        return True if _begins_as(first.decode("utf-8", errors="ignore"), ('{"file": ',)) else None
+    record = json.loads(first.decode("utf-8"))
+    return True if isinstance(record, dict) and "file" in record and isinstance(record.get("probs"), dict) else None
+
+
+def _own_partial(path):
+    """True if the file at ``path`` is the mark of a cut-off document that versions before the journal kept
+    (where the document began: a number, or nothing if cut short); None otherwise."""
+    with open(path, encoding="utf-8") as f:
+        return True if re.fullmatch(r"\d*\n?", f.read()) else None
+
+
+def _read_settings(file, output, fmt):
+    """``(settings, kept)``: the settings a finished job kept in ``file`` for ``output`` as it is now (else None),
+    and whether ``file`` is one a job kept.
+
+    The file names the output, its format, and its size and modification
+    time when the job ended: an output written over since (a shell's
+    ``>``, another tool, a copy) is no longer the one the file speaks of,
+    and its settings are None. A file there that a job did not write (not
+    a regular file, not JSON of its form) is refused: it is the user's, and
+    a job would replace it.
+    """
+    data = _check_sidecar(file, _kept_settings, f"a job keeps how it tagged {output} there")
+    if data is None:
+        return None, False
+    same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and data.get("state") == _file_state(output)
+    return (data["settings"] if same else None), True
+
+
+def _kept_settings(file):
+    """What a finished job kept in ``file`` (:func:`_write_settings`), or None if it is not a file of that form."""
+    with open(file, encoding="utf-8") as f:
+        data = json.load(f)
+    if isinstance(data, dict) and str(data.get("written_by", "")).startswith("policytext ") and isinstance(data.get("settings"), dict):
+        return data
+    return None
+
+
+def _write_settings(file, output, fmt, labels, settings):
+    """Keep how a finished job tagged ``output``, in ``file``: written whole under a temporary name, then renamed."""
+    from ._version import __version__
+
+    data = {
+        "written_by": f"policytext {__version__}",
+        "output": os.path.basename(output),
+        "format": fmt,
+        "labels": list(labels),
+        "settings": settings,
+        "state": _file_state(output),
+    }
+    replace_text(file, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _file_state(path):
+    """``[size, mtime_ns]`` of the file at ``path``, or None if there is none: what tells a finished output from one written over since."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _settings_text(settings):
+    context = "in context" if settings.get("context") else "without context"
+    return f"{context} by the model {settings.get('model', '?')}"
+
+
+#: The rows of a finished table read back at a time by a resumed job (some 4 KB each as dicts and records).
+_RESTORE_ROWS = 10_000
+
+
+def _spool_to_table(spool, path, labels):
+    """Write the records of a JSON Lines spool to ``path`` (.parquet or .xlsx).
+
+    The spool is read as the table is written, so the job holds a block of
+    records, not all of them: Parquet is converted by pyarrow a block of
+    lines at a time (:func:`_spool_to_parquet`), and Excel is written by
+    :func:`policytext.tables.write_table` a row at a time.
+    """
+    from .tables import check_output, format_of, write_table
+
+    if format_of(path) == "parquet":
+        check_output(path)
+        with replacing(path) as tmp:
+            _spool_to_parquet(spool, tmp, labels)
+        return
+    columns = table_columns(labels)
+    with open(spool, encoding="utf-8") as f:
+        write_table((dict(zip(columns, to_row(r, labels))) for r in map(json.loads, f)), columns, path)
+
+
+#: The bytes of a spool's lines converted to Parquet at a time (a row group each; some 15,000 records).
+_SPOOL_BLOCK = 8 << 20
+
+
+def _spool_to_parquet(spool, path, labels, block=_SPOOL_BLOCK):
+    """Write a spool's records to the Parquet file ``path`` a block of whole lines at a time, with pyarrow's JSON reader.
+
+    The table is the one :func:`to_row` of every record makes: the section
+    joined by :data:`SECTION_JOIN`, the probabilities as ``p_<label>``, and
+    every column's type fixed (text, 64-bit integers, doubles).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+    import pyarrow.parquet as pq
+
+    text, integer, real = pa.string(), pa.int64(), pa.float64()
+    kinds = {"file": text, "index": integer, "start": integer, "end": integer, "section": pa.list_(text), "text": text, "part": text, "label": text, "score": real}
+    parse = pj.ParseOptions(explicit_schema=pa.schema([*kinds.items(), ("probs", pa.struct([(label, real) for label in labels]))]), unexpected_field_behavior="ignore")
+    names = table_columns(labels)
+    schema = pa.schema([(c, text if c == "section" else kinds.get(c, real)) for c in names])
+    with open(spool, "rb") as f, pq.ParquetWriter(path, schema) as writer:
+        rest = b""
+        while True:
+            data = f.read(block)
+            lines = rest + data
+            cut = lines.rfind(b"\n") + 1 if data else len(lines)  # the last line may lack its line break
+            rest, lines = lines[cut:], lines[:cut]
+            if lines.strip():
+                try:
+                    read = pj.read_json(io.BytesIO(lines), read_options=pj.ReadOptions(use_threads=False, block_size=len(lines)), parse_options=parse)
+                except pa.ArrowInvalid as exc:
+                    raise PolicytextError(f"{spool}: a line is not a sentence record ({exc})") from None
+                probs = read.column("probs")
+                columns = [pc.binary_join(read.column(c), SECTION_JOIN) if c == "section" else read.column(c) for c in COLUMNS]
+                table = pa.table([*columns, *(pc.struct_field(probs, [i]) for i in range(len(labels)))], schema=schema)
+                missing = [c for c in names if table.column(c).null_count]
+                if missing:  # to_row would have failed on it
+                    raise PolicytextError(f"{spool}: a line is not a sentence record (no {missing[0]!r})")
+                writer.write_table(table)
+            if not data:
+                return
+
+
+def records_format(output, format):
+    """The records' format: the output's extension, which a given ``format`` must agree with.
+
+    Raises :class:`~policytext.errors.ParameterError` (a usage mistake) for
+    an extension that names no format, or a ``format`` that disagrees.
+    """
+    if output is None:
+        return format or "jsonl"
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        if format is None:
+            raise ParameterError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
+        return format
+    if format is not None and format != suffix:
+        raise ParameterError(f"{{format}} disagrees with the extension .{suffix}", value=output, mentions={"format": format})
+    return suffix
+
+
+def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
+    """Refuse outputs that would destroy data, before any is opened.
+
+    ``outputs`` maps an option's name to its path (None where not given).
+    Each must be absent or a regular file (not a folder, not a device such
+    as /dev/stdout), none may be one of the ``inputs``, and no two may be
+    the same file. An existing ``output``, ``summary``, ``panel``,
+    ``errors`` or ``plot`` file must be one of ``own`` (the paths the job found to be
+    policytext's outputs of their kind, or empty: :func:`own_output`, asked
+    once before the documents are searched), unless ``force``; with
+    ``resume`` the records ``output`` is checked by the job that resumes it.
+
+    Raises
+    ------
+    ParameterError
+        Naming the option (its :attr:`~policytext.errors.PolicytextError.parameter`)
+        and the path, for a path the command gets wrong
+        (see :func:`policytext.tables.check_output`), one given twice, or
+        a file of the user's that the job would replace.
+    PolicytextError
+        Naming the option and the path, for a folder this process may not write in.
+    """
+    from .tables import check_output
+
+    given = {name: path for name, path in outputs.items() if path is not None}
+    seen = {}
+    for name, path in given.items():
+        try:
+            check_output(path, inputs=inputs)
+        except PolicytextError as exc:
+            raise exc.about(name) from None
+        key = os.path.realpath(path)
+        if key in seen:
+            first = seen[key]
+            raise ParameterError(f"the same file as {{{first}}}; give each output its own file", parameter=name, value=path, mentions={first: None})
+        seen[key] = name
+        if force or name not in _OWN_KINDS or (resume and name == "output") or not os.path.isfile(path):
+            continue
+        if path not in own:
+            raise foreign_output(name, name, path)
+
+
+def foreign_output(parameter, kind, path):
+    """The refusal of an existing file ``path``, given as the option ``parameter``, that is not an output of ``kind`` policytext wrote (:func:`own_output`)."""
+    return ParameterError(
+        f"the file exists and is not {_OWN_KINDS[kind]} policytext wrote; choose another file, or add {{force}} to replace it",
+        parameter=parameter,
+        value=path,
+        mentions={"force": True},
+    )
+
+
+#: The outputs a job recognises as its own before replacing them, and what each is called.
+_OWN_KINDS = {
+    "output": "a records output", "summary": "a summary", "panel": "a panel", "errors": "a list of failed documents",
+    "targets": "a targets table", "plot": "a plot",
+}  # fmt: skip
+_SUMMARY_HEAD = ["file", "place", "place_full", "level"]
+_PANEL_HEAD = ["place", "place_full", "level", "year", "documents", "sentences"]
+# A panel written before it had place_full is the job's too.
+_OLD_PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
+#: The first line of a list of failed documents (``--errors``): what marks it as policytext's.
+ERRORS_HEAD = "# policytext tag: the documents that failed, one a line (document: reason)\n"
+
+
+def errors_text(failed):
+    """The list of failed documents a job writes (``--errors``): :data:`ERRORS_HEAD`, then
+    ``document: reason`` a line, each document's name on one line (:func:`one_line`);
+    nothing at all if none failed.
+
+    A file of ``key: value`` lines (notes, a config) looked like one without the mark,
+    and was emptied by the next job.
+    """
+    if not failed:
+        return ""
+    return ERRORS_HEAD + "".join(f"{one_line(path)}: {reason}\n" for path, reason in failed)
+
+
+def own_output(kind, path):
+    """Whether the existing file ``path`` is an output policytext wrote as ``kind``
+    ("output", "summary", "panel", "errors", "targets" or "plot"), or empty: a file a job may replace.
+
+    Records are known by their first line or columns, or by the journal a
+    job keeps beside them (policytext's, with a whole line at least); a summary, a
+    panel and a targets table (long or wide) by their first columns; a list
+    of failed documents by its first line (:data:`ERRORS_HEAD`); a plot by
+    the mark its metadata holds (:data:`policytext.plot.PLOT_MARK`).
+    """
+    try:
+        if os.path.getsize(path) == 0:
+            return True
+        if kind == "plot":
+            from .plot import drawn_by_policytext
+
+            return drawn_by_policytext(path)
+        if kind == "errors":
+            with open(path, encoding="utf-8") as f:
+                return f.readline() == ERRORS_HEAD
+        if kind == "output":
+            suffix = Path(path).suffix.lower().lstrip(".")
+            # A job stopped before its first record was whole: its journal (a table is written whole, when its job ends).
+            if suffix not in _SPOOLED and _read_sidecar(f"{path}{JOURNAL}", _journal_lines)[1]:
+                return True
+            if suffix == "jsonl":
+                with open(path, encoding="utf-8") as f:
+                    record = json.loads(f.readline())
+                return isinstance(record, dict) and "file" in record and isinstance(record.get("probs"), dict)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: no output of policytext's
+        return False
+    if kind == "targets":
+        from .target_extraction import LONG_COLUMNS, META_COLUMNS, WIDE_COLUMNS
+
+        heads = [list(table[: len(META_COLUMNS) + 1]) for table in (LONG_COLUMNS, WIDE_COLUMNS)]
+    elif kind == "panel":
+        heads = [_PANEL_HEAD, _OLD_PANEL_HEAD]
+    else:
+        heads = [{"output": list(COLUMNS), "summary": _SUMMARY_HEAD}[kind]]
+    columns = columns_of(path)
+    return columns is not None and any(columns[: len(head)] == head for head in heads)
+
+
+def replace_text(path, text):
+    """Write ``text`` to ``path`` through a temporary file renamed into place (:func:`policytext.tables.replacing`)."""
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
