@@ -387,7 +387,7 @@ def estimate_shares(
     codes = prep.codes if prep.codes is not None else np.zeros(prep.n, dtype=np.intp)
     n_docs = int(codes.max()) + 1 if prep.codes is not None else 1
     sums = _sums(prep.proba, prep.calibrated, prep.weights, codes, n_docs)
-    return prep.estimator.estimate_pooled(_pooled(*sums), n_docs)
+    return prep.estimator._estimate_pooled(_pooled(*sums), n_docs)
 
 
 def estimate_document_shares(
@@ -424,7 +424,7 @@ def estimate_document_shares(
     out: dict[Hashable, ShareEstimate] = {}
     for g, key in enumerate(prep.doc_keys):
         one = _pooled(*(field[g : g + 1] for field in sums))
-        out[key] = prep.estimator.estimate_pooled(one, 1)
+        out[key] = prep.estimator._estimate_pooled(one, 1)
     return out
 
 
@@ -449,7 +449,7 @@ def _prepare(where, proba, labels, weights, doc_ids, model, level) -> _Prepared:
     check_params(where, {"level": LEVEL}, {"level": level})
     w = _as_weights(weights, n, where)
     codes, keys = (None, None) if doc_ids is None else _as_codes(doc_ids, n, "doc_ids", where)
-    estimator = ShareEstimator.checked(labels, model, level, where)
+    estimator = ShareEstimator._checked(labels, model, level, where)
     return _Prepared(n, tuple(labels), proba, estimator.calibrated(proba), w, codes, keys, estimator)
 
 
@@ -618,7 +618,7 @@ class ShareSums:
         where = "ShareSums.of"
         labels = _as_labels(labels, where)
         proba = _as_proba(proba, "proba", len(labels), where)
-        estimator = ShareEstimator.checked(labels, model, 0.9, where)
+        estimator = ShareEstimator._checked(labels, model, 0.9, where)  # any level: sums do not depend on it
         return estimator.sums_of_each(proba, [_as_weights(weights, proba.shape[0], where, allow_zero=True) for weights in weightings])
 
     def __add__(self, other: ShareSums) -> ShareSums:
@@ -660,7 +660,7 @@ class ShareSums:
             raise refusal(where, "documents", "a non-empty list of ShareSums", f"{len(documents)} values")
         _check_alike(documents, where)
         first = documents[0]
-        return ShareEstimator.checked(list(first.labels), first.model, level, where).pooled(documents)
+        return ShareEstimator._checked(list(first.labels), first.model, level, where).pooled(documents)
 
 
 class ShareEstimator:
@@ -684,6 +684,14 @@ class ShareEstimator:
     level : float
         Probability that an interval holds the true share.
 
+    Attributes
+    ----------
+    labels : tuple of str
+    model : ShareModel or None
+    level : float
+    rho, group_var : numpy.ndarray
+        The model's variance terms in ``labels``' order (zeros without a model).
+
     Examples
     --------
     >>> import numpy as np
@@ -694,13 +702,13 @@ class ShareEstimator:
     True
     """
 
-    def __init__(self, labels: Sequence[str], model: ShareModel | None = None, *, level: float = 0.9) -> None:
+    def __init__(self, labels: Sequence[str], *, model: ShareModel | None = None, level: float = 0.9) -> None:
         where = "ShareEstimator"
         self._set_up(_as_labels(labels, where), model, level, where)
 
     @classmethod
-    def checked(cls, labels: list[str], model: ShareModel | None, level: float, where: str) -> ShareEstimator:
-        """One for a public function named ``where``, whose refusals name it; ``labels`` are already checked (``_as_labels``)."""
+    def _checked(cls, labels: list[str], model: ShareModel | None, level: float, where: str) -> ShareEstimator:
+        """One for the public function ``where`` of this module, whose refusals name it; ``labels`` already checked."""
         estimator = cls.__new__(cls)
         estimator._set_up(labels, model, level, where)
         return estimator
@@ -743,7 +751,7 @@ class ShareEstimator:
         """The shares of one document from its sums, as ``ShareSums.pooled([sums])`` gives them (sums of this estimator's labels and model)."""
         # _pooled of a single row: each sum of one value is that value.
         cross = sums.spread**2 - sums.own
-        return self.estimate_pooled((int(sums.n_sentences), float(sums.total), sums.counted, sums.weighted, sums.own, cross), 1)
+        return self._estimate_pooled((int(sums.n_sentences), float(sums.total), sums.counted, sums.weighted, sums.own, cross), 1)
 
     def pooled(self, documents: Sequence[ShareSums]) -> ShareEstimate:
         """The shares of documents pooled, as :meth:`ShareSums.pooled` gives them (sums of this estimator's labels and model)."""
@@ -752,9 +760,9 @@ class ShareEstimator:
         n = np.array([d.n_sentences for d in documents])
         total = np.array([d.total for d in documents])
         fields = (np.stack([getattr(d, name) for d in documents]) for name in ("counted", "weighted", "own", "spread"))
-        return self.estimate_pooled(_pooled(n, total, *fields), len(documents))
+        return self._estimate_pooled(_pooled(n, total, *fields), len(documents))
 
-    def estimate_pooled(self, pooled: tuple, n_docs: int) -> ShareEstimate:
+    def _estimate_pooled(self, pooled: tuple, n_docs: int) -> ShareEstimate:
         """The ShareEstimate of pooled sums (:func:`_pooled`'s tuple); NaN shares when the weights sum to 0."""
         n, total, counted, weighted, own, cross = pooled
         safe = total if total > 0 else 1.0

@@ -282,7 +282,7 @@ class Summary:
             from .shares import ShareEstimator
 
             try:
-                self._estimator = ShareEstimator(self.labels, self.share_model)
+                self._estimator = ShareEstimator(self.labels, model=self.share_model)
             except ParameterError:
                 return None
         return self._estimator

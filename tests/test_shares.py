@@ -249,7 +249,7 @@ def test_share_estimator_gives_the_public_functions_figures_and_checks_its_setti
     proba, _y, doc, chars = simulate(3, 2, n_sentences=30)
     reordered = ["other", "economy", "agriculture"]  # not the model's order
     proba = proba[:, [2, 0, 1]]
-    estimator = ShareEstimator(reordered, fitted)
+    estimator = ShareEstimator(reordered, model=fitted)
     sentences, characters = estimator.sums_of_each(proba, [None, chars])
     for mine, weights in ((sentences, None), (characters, chars)):
         public = ShareSums.of(proba, labels=reordered, weights=weights, model=fitted)
@@ -258,9 +258,9 @@ def test_share_estimator_gives_the_public_functions_figures_and_checks_its_setti
         assert estimator.estimate(mine).high.tobytes() == public.estimate().high.tobytes()
     assert estimator.pooled([sentences, sentences]).se.tobytes() == ShareSums.pooled([sentences, sentences]).se.tobytes()
     with pytest.raises(ValueError, match=r"^ShareEstimator\(\): 'labels' \['a', 'b'\] are not the model's labels"):
-        ShareEstimator(["a", "b"], fitted)
+        ShareEstimator(["a", "b"], model=fitted)
     with pytest.raises(ValueError, match=r"^ShareEstimator\(\): 'level'"):
-        ShareEstimator(LABELS, fitted, level=1.5)
+        ShareEstimator(LABELS, model=fitted, level=1.5)
 
 
 def test_sums_of_other_labels_or_models_are_not_pooled(fitted):
