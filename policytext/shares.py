@@ -111,7 +111,7 @@ import numpy as np
 from ._validation import LEVEL, Constraint, check_params, int_at_least, refuse_single_str, refusal, short_repr
 from .errors import ParameterError
 
-__all__ = ["ShareEstimate", "ShareModel", "ShareSums", "estimate_document_shares", "estimate_shares", "fit_share_model"]
+__all__ = ["ShareEstimate", "ShareEstimator", "ShareModel", "ShareSums", "estimate_document_shares", "estimate_shares", "fit_share_model"]
 
 #: Version of :meth:`ShareModel.to_dict`'s layout.
 FORMAT = 1
@@ -387,7 +387,7 @@ def estimate_shares(
     codes = prep.codes if prep.codes is not None else np.zeros(prep.n, dtype=np.intp)
     n_docs = int(codes.max()) + 1 if prep.codes is not None else 1
     sums = _sums(prep.proba, prep.calibrated, prep.weights, codes, n_docs)
-    return _estimate(_pooled(*sums), prep.labels, prep.rho, prep.group_var, prep.level, n_docs)
+    return prep.estimator._estimate_pooled(_pooled(*sums), n_docs)
 
 
 def estimate_document_shares(
@@ -424,7 +424,7 @@ def estimate_document_shares(
     out: dict[Hashable, ShareEstimate] = {}
     for g, key in enumerate(prep.doc_keys):
         one = _pooled(*(field[g : g + 1] for field in sums))
-        out[key] = _estimate(one, prep.labels, prep.rho, prep.group_var, prep.level, 1)
+        out[key] = prep.estimator._estimate_pooled(one, 1)
     return out
 
 
@@ -437,9 +437,7 @@ class _Prepared:
     weights: np.ndarray
     codes: np.ndarray | None
     doc_keys: list | None
-    rho: np.ndarray
-    group_var: np.ndarray
-    level: float
+    estimator: ShareEstimator
 
 
 def _prepare(where, proba, labels, weights, doc_ids, model, level) -> _Prepared:
@@ -451,17 +449,8 @@ def _prepare(where, proba, labels, weights, doc_ids, model, level) -> _Prepared:
     check_params(where, {"level": LEVEL}, {"level": level})
     w = _as_weights(weights, n, where)
     codes, keys = (None, None) if doc_ids is None else _as_codes(doc_ids, n, "doc_ids", where)
-    calibrated, rho, group_var = _calibrated(proba, labels, model, where)
-    return _Prepared(n, tuple(labels), proba, calibrated, w, codes, keys, rho, group_var, float(level))
-
-
-def _calibrated(proba, labels, model, where):
-    """The calibrated probabilities (columns in ``labels``' order), and the model's ``rho`` and ``group_var`` in that order."""
-    rho, group_var, order = _variance_terms(labels, model, where)
-    if model is None:
-        return proba, rho, group_var
-    cal = _calibrate(proba[:, order], np.asarray(model.coef), np.asarray(model.intercept), model.clip)
-    return cal[:, np.argsort(order)], rho, group_var
+    estimator = ShareEstimator._checked(labels, model, level, where)
+    return _Prepared(n, tuple(labels), proba, estimator.calibrated(proba), w, codes, keys, estimator)
 
 
 def _variance_terms(labels, model, where):
@@ -515,32 +504,46 @@ def _pooled(n, total, counted, weighted, own, spread):
     return int(n.sum()), float(total.sum()), counted.sum(axis=0), weighted.sum(axis=0), pooled_own, (spread**2).sum(axis=0) - pooled_own
 
 
-def _estimate(pooled, labels, rho, group_var, level, n_docs) -> ShareEstimate:
-    """The ShareEstimate of pooled sums (:func:`_pooled`); NaN shares when the weights sum to 0."""
-    n, total, counted, weighted, own, cross = pooled
-    safe = total if total > 0 else 1.0
-    var = (own + rho * np.maximum(cross, 0.0)) / safe**2 + group_var
-    counted, corrected, se = counted / safe, weighted / safe, np.sqrt(var)
-    if total <= 0:  # a document whose weights are all 0 has no shares
-        counted, corrected, se = (np.full(len(labels), np.nan) for _ in range(3))
-    z = NormalDist().inv_cdf(0.5 + float(level) / 2)
-    return ShareEstimate(
-        labels=tuple(labels),
-        counted=counted,
-        corrected=corrected,
-        low=np.clip(corrected - z * se, 0.0, 1.0),
-        high=np.clip(corrected + z * se, 0.0, 1.0),
-        se=se,
-        level=float(level),
-        n_sentences=n,
-        n_documents=n_docs,
-        total_weight=total,
-    )
-
-
 def _sum_rows(codes, values, n_groups):
     """``out[g] = values[codes == g].sum(axis=0)``, one bincount per column."""
     return np.stack([np.bincount(codes, weights=values[:, k], minlength=n_groups) for k in range(values.shape[1])], axis=1)
+
+
+# One document (one group) is what a summary sums, thousands of times, a few
+# sentences at a time: there the bincounts of _sums, one per label column,
+# are mostly the fixed cost of a numpy call each. These give the same sums,
+# added in the same order.
+
+
+def _sum_in_order(values):
+    """``_sum_rows`` of one group: each column summed from the first row to the last, as bincount adds.
+
+    ``np.cumsum`` adds in the rows' order, as bincount does; ``values.sum()``
+    may not (numpy sums pairwise along a contiguous axis), and a different
+    order gives other last bits. ``+ 0.0``: bincount starts from +0.0, so a
+    column of -0.0 alone sums to +0.0 there.
+    """
+    if not len(values):
+        return np.zeros(values.shape[1:])
+    return values.cumsum(axis=0)[-1] + 0.0
+
+
+def _document_sums(proba, calibrated, v, sqrt_v, w):
+    """The fields of :func:`_sums` for one group (1-D per label, where ``_sums`` gives one row), bit for bit.
+
+    ``v`` and ``sqrt_v`` are ``q (1 - q)`` and its root, computed once for all the weightings of a chunk.
+    """
+    n, n_labels = calibrated.shape
+    # bincount over the argmax adds each weight to its label in the rows' order, as np.add.at does.
+    counted = np.bincount(proba.argmax(axis=1), weights=w, minlength=n_labels) if n else np.zeros(n_labels)
+    # The three per-label sums side by side in one array, summed in one pass (each in the rows' order).
+    ww = w[:, None]
+    terms = np.empty((n, 3, n_labels))
+    np.multiply(ww, calibrated, out=terms[:, 0])
+    np.multiply(ww**2, v, out=terms[:, 1])
+    np.multiply(ww, sqrt_v, out=terms[:, 2])
+    weighted, own, spread = _sum_in_order(terms)
+    return n, float(_sum_in_order(w)), counted, weighted, own, spread
 
 
 @dataclass(frozen=True, eq=False)
@@ -615,14 +618,8 @@ class ShareSums:
         where = "ShareSums.of"
         labels = _as_labels(labels, where)
         proba = _as_proba(proba, "proba", len(labels), where)
-        calibrated, _, _ = _calibrated(proba, labels, model, where)
-        codes = np.zeros(len(proba), dtype=np.intp)
-        out = []
-        for weights in weightings:
-            w = _as_weights(weights, proba.shape[0], where, allow_zero=True)
-            n, total, counted, weighted, own, spread = _sums(proba, calibrated, w, codes, 1)
-            out.append(cls(tuple(labels), model, int(n[0]), float(total[0]), counted[0], weighted[0], own[0], spread[0]))
-        return out
+        estimator = ShareEstimator._checked(labels, model, 0.9, where)  # any level: sums do not depend on it
+        return estimator.sums_of_each(proba, [_as_weights(weights, proba.shape[0], where, allow_zero=True) for weights in weightings])
 
     def __add__(self, other: ShareSums) -> ShareSums:
         """The sums of two chunks of one document (to pool documents, see :meth:`pooled`)."""
@@ -662,13 +659,130 @@ class ShareSums:
         if not documents or not all(isinstance(d, ShareSums) for d in documents):
             raise refusal(where, "documents", "a non-empty list of ShareSums", f"{len(documents)} values")
         _check_alike(documents, where)
-        check_params(where, {"level": LEVEL}, {"level": level})
         first = documents[0]
+        return ShareEstimator._checked(list(first.labels), first.model, level, where).pooled(documents)
+
+
+class ShareEstimator:
+    """Sums and estimates of many documents of one set of labels and one share model, the model's constants worked out once.
+
+    :meth:`ShareSums.of_each`, :meth:`ShareSums.pooled` and
+    :func:`estimate_shares` check their arguments, then compute through one
+    of these. A caller that sums thousands of documents of a few sentences
+    each, from probabilities it made itself (a :class:`~policytext.summary.Summary`
+    of an archive), makes one for the job and calls it per document: the
+    model's column order, calibration arrays and variance terms and the
+    interval's z are then computed once, not per document, and the
+    probabilities are not checked again. The figures are those of the
+    public functions, bit for bit: the same code makes them.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The labels of the probability columns (with a model, the model's in any order).
+    model : ShareModel, optional
+    level : float
+        Probability that an interval holds the true share.
+
+    Attributes
+    ----------
+    labels : tuple of str
+    model : ShareModel or None
+    level : float
+    rho, group_var : numpy.ndarray
+        The model's variance terms in ``labels``' order (zeros without a model).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> estimator = ShareEstimator(["a", "b"])
+    >>> proba = np.array([[0.9, 0.1], [0.4, 0.6]])
+    >>> sentences, chars = estimator.sums_of_each(proba, [None, np.array([10.0, 30.0])])
+    >>> estimator.estimate(chars)["a"] == ShareSums.of(proba, labels=["a", "b"], weights=[10, 30]).estimate()["a"]
+    True
+    """
+
+    def __init__(self, labels: Sequence[str], *, model: ShareModel | None = None, level: float = 0.9) -> None:
+        where = "ShareEstimator"
+        self._set_up(_as_labels(labels, where), model, level, where)
+
+    @classmethod
+    def _checked(cls, labels: list[str], model: ShareModel | None, level: float, where: str) -> ShareEstimator:
+        """One for the public function ``where`` of this module, whose refusals name it; ``labels`` already checked."""
+        estimator = cls.__new__(cls)
+        estimator._set_up(labels, model, level, where)
+        return estimator
+
+    def _set_up(self, labels, model, level, where):
+        check_params(where, {"level": LEVEL}, {"level": level})
+        self.labels, self.model, self.level = tuple(labels), model, float(level)
+        self.rho, self.group_var, order = _variance_terms(labels, model, where)
+        if model is not None:
+            # The model's columns in ours, and ours back from its. Moved even when the orders
+            # are the same: the copy is C-ordered whatever the caller's array, as it always was.
+            self._to_model, self._from_model = np.asarray(order), np.argsort(order)
+            self._coef, self._intercept = np.asarray(model.coef), np.asarray(model.intercept)
+        self._z = NormalDist().inv_cdf(0.5 + self.level / 2)
+
+    def calibrated(self, proba: np.ndarray) -> np.ndarray:
+        """The calibrated probabilities of an ``(n, L)`` float array, columns in :attr:`labels`' order (not checked)."""
+        if self.model is None:
+            return proba
+        return _calibrate(proba[:, self._to_model], self._coef, self._intercept, self.model.clip)[:, self._from_model]
+
+    def sums_of_each(self, proba: np.ndarray, weightings: Sequence[np.ndarray | None]) -> list[ShareSums]:
+        """:meth:`ShareSums.of_each` of a chunk of one document, calibrated once, for arguments already checked.
+
+        ``proba`` is an ``(n, L)`` float array of probabilities, columns in
+        :attr:`labels`' order; each weighting None (every sentence 1) or a
+        float array of ``n`` weights >= 0. Neither is checked:
+        :meth:`ShareSums.of_each` checks them.
+        """
+        calibrated = self.calibrated(proba)
+        v = calibrated * (1.0 - calibrated)
+        sqrt_v = np.sqrt(v)
+        out = []
+        for w in weightings:
+            sums = _document_sums(proba, calibrated, v, sqrt_v, np.ones(len(proba)) if w is None else w)
+            out.append(ShareSums(self.labels, self.model, *sums))
+        return out
+
+    def estimate(self, sums: ShareSums) -> ShareEstimate:
+        """The shares of one document from its sums, as ``ShareSums.pooled([sums])`` gives them (sums of this estimator's labels and model)."""
+        # _pooled of a single row: each sum of one value is that value.
+        cross = sums.spread**2 - sums.own
+        return self._estimate_pooled((int(sums.n_sentences), float(sums.total), sums.counted, sums.weighted, sums.own, cross), 1)
+
+    def pooled(self, documents: Sequence[ShareSums]) -> ShareEstimate:
+        """The shares of documents pooled, as :meth:`ShareSums.pooled` gives them (sums of this estimator's labels and model)."""
+        if len(documents) == 1:
+            return self.estimate(documents[0])
         n = np.array([d.n_sentences for d in documents])
         total = np.array([d.total for d in documents])
         fields = (np.stack([getattr(d, name) for d in documents]) for name in ("counted", "weighted", "own", "spread"))
-        rho, group_var, _ = _variance_terms(list(first.labels), first.model, where)
-        return _estimate(_pooled(n, total, *fields), first.labels, rho, group_var, level, len(documents))
+        return self._estimate_pooled(_pooled(n, total, *fields), len(documents))
+
+    def _estimate_pooled(self, pooled: tuple, n_docs: int) -> ShareEstimate:
+        """The ShareEstimate of pooled sums (:func:`_pooled`'s tuple); NaN shares when the weights sum to 0."""
+        n, total, counted, weighted, own, cross = pooled
+        safe = total if total > 0 else 1.0
+        var = (own + self.rho * np.maximum(cross, 0.0)) / safe**2 + self.group_var
+        counted, corrected, se = counted / safe, weighted / safe, np.sqrt(var)
+        if total <= 0:  # a document whose weights are all 0 has no shares
+            counted, corrected, se = (np.full(len(self.labels), np.nan) for _ in range(3))
+        z = self._z
+        return ShareEstimate(
+            labels=self.labels,
+            counted=counted,
+            corrected=corrected,
+            low=(corrected - z * se).clip(0.0, 1.0),  # np.clip's own method, without its dispatch
+            high=(corrected + z * se).clip(0.0, 1.0),
+            se=se,
+            level=self.level,
+            n_sentences=n,
+            n_documents=n_docs,
+            total_weight=total,
+        )
 
 
 def _check_alike(sums, where):

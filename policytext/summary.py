@@ -231,6 +231,7 @@ class Summary:
             raise ParameterError("Summary: keep_for_panel pools the documents' rows, so it needs keep_rows=True")
         self.rows = {}
         self._kept = {}  # doc -> (ShareSums of sentences, of characters), for the panel
+        self._estimator = None  # the ShareEstimator of labels and share_model, made at the first spec()
 
     def add(self, doc, records, *, meta=None):
         """Add a document's row from its records (dicts, or a RecordBatch counted from its lists); returns the row (:meth:`add_tally`).
@@ -267,7 +268,24 @@ class Summary:
     def spec(self):
         """What counting a document needs, small enough to send to a worker process (:func:`count_document`)."""
         keep_sums = self.share_model is not None or self.keep_for_panel
-        return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, keep_sums, self.domain is not None, self.share_model)
+        estimator = self._share_estimator() if keep_sums else None
+        return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, keep_sums, self.domain is not None, self.share_model, estimator)
+
+    def _share_estimator(self):
+        """The ShareEstimator of :attr:`labels` and :attr:`share_model`, made once for all the documents
+        (again if either was replaced), or None if they do not go together.
+
+        None leaves the refusal to ShareSums.of at the first document, naming what is wrong, as it always did.
+        """
+        cached = self._estimator
+        if cached is None or cached.model is not self.share_model or cached.labels != tuple(self.labels):
+            from .shares import ShareEstimator
+
+            try:
+                self._estimator = ShareEstimator(self.labels, model=self.share_model)
+            except ParameterError:
+                return None
+        return self._estimator
 
     def add_tally(self, doc, tally, *, meta=None):
         """Add a document's row from its count (:meth:`tally`); returns the row, kept in :attr:`rows` unless not ``keep_rows``."""
@@ -304,16 +322,17 @@ class Summary:
 
         ``documents`` holds each document's pair of ShareSums (sentences, characters).
         """
-        from .shares import ShareSums
-
         out = {}
         if not any(sentences.n_sentences for sentences, _ in documents):
             return out
+        # Sums this summary's tallies made, of its labels and model: the estimator pools them unchecked.
+        estimator = self._share_estimator()
         for prefix, k in (("share", 0), ("chars", 1)):
-            est = ShareSums.pooled([pair[k] for pair in documents]).to_dict()
-            for label in self.labels:
-                for key in ("corrected", "low", "high"):
-                    out[f"{prefix}_{key}_{label}"] = round(float(est[label][key]), 4)
+            est = estimator.pooled([pair[k] for pair in documents])
+            # Label by label (the estimator's labels are ours, in our order): Python floats of the arrays.
+            for label, *figures in zip(self.labels, est.corrected.tolist(), est.low.tolist(), est.high.tolist()):
+                for key, value in zip(("corrected", "low", "high"), figures):
+                    out[f"{prefix}_{key}_{label}"] = round(value, 4)
         return out
 
     def _share_columns(self):
@@ -436,6 +455,8 @@ class TallySpec:
     keep_sums: bool
     domain: bool
     share_model: object = None
+    #: The ShareEstimator of labels and share_model (:meth:`Summary.spec`), made once for a job's documents.
+    estimator: object = None
 
 
 #: The label of what is no work area: the plan's numbered lines so labelled are no task.
@@ -455,6 +476,7 @@ def count_document(spec, records, clf):
     tally = _Tally(spec, domain_check(clf) if spec.domain else None)
     tally.add_batch(records)
     tally.domain = None  # what it counted stays; the tables need not travel back
+    tally.estimator = None  # nor the share estimator: the parent has its own
     return tally
 
 
@@ -469,7 +491,7 @@ class _Tally:
     def __init__(self, spec, domain=None):
         labels = self.labels = list(spec.labels)
         self.evidence, self.evidence_by, self.keep_sums, self.domain = spec.evidence, spec.evidence_by, spec.keep_sums, domain
-        self.share_model = spec.share_model
+        self.share_model, self.estimator = spec.share_model, spec.estimator
         self.ranges = domain.ranges if domain is not None else None  # kept when the domain's tables are dropped
         self.score_sum = 0.0
         self.unknown_chars = self.known_chars = 0  # when domain is given
@@ -540,27 +562,37 @@ class _Tally:
 
     def _sum_records(self):
         if self._rows:
-            self._add_sums(np.array(self._rows, dtype=np.float64), np.array(self._lengths))
+            # Records (dicts) may be a caller's (Summary.add): their probabilities are checked, by ShareSums.of.
+            self._add_sums(np.array(self._rows, dtype=np.float64), np.array(self._lengths), trusted=False)
             self._rows, self._lengths = [], []
 
-    def _add_sums(self, proba, lengths):
+    def _add_sums(self, proba, lengths, *, trusted):
+        """Add the sums of a chunk of sentences; ``trusted``: ``proba`` and ``lengths`` are arrays the library made.
+
+        Those are summed by the job's estimator, whose constants are made
+        once; others, or all when there is no estimator, through
+        ShareSums.of_each, which checks them. Both give the same sums.
+        """
         from .shares import ShareSums
 
-        pair = tuple(ShareSums.of_each(proba, labels=self.labels, weightings=(None, lengths), model=self.share_model))
+        if trusted and self.estimator is not None:
+            pair = tuple(self.estimator.sums_of_each(np.asarray(proba, dtype=float), (None, np.asarray(lengths, dtype=float))))
+        else:
+            pair = tuple(ShareSums.of_each(proba, labels=self.labels, weightings=(None, lengths), model=self.share_model))
         self._sums = pair if self._sums is None else (self._sums[0] + pair[0], self._sums[1] + pair[1])
 
     def share_sums(self):
         """The :class:`~policytext.shares.ShareSums` of every sentence counted: of sentences, and of characters."""
         self._sum_records()
         if self._sums is None:
-            self._add_sums(np.zeros((0, len(self.labels))), np.zeros(0))
+            self._add_sums(np.zeros((0, len(self.labels))), np.zeros(0), trusted=True)
         return self._sums
 
     def add_batch(self, batch):
         """Count a :class:`~policytext.records.RecordBatch` from its arrays; sentence by sentence only for evidence."""
         if self.keep_sums:
             self._sum_records()  # in the order the sentences came
-            self._add_sums(batch.micro.astype(np.float32) / 1e6, batch.lengths)
+            self._add_sums(batch.micro.astype(np.float32) / 1e6, batch.lengths, trusted=True)
         labels = batch.labels
         self._note_structure(
             (labels[j], span.text, part, span.section) for span, j, part in zip(batch.spans, batch.best.tolist(), batch.parts) if span.text[0] in NUMBERED_FIRST

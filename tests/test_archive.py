@@ -1423,6 +1423,27 @@ def test_summary_gives_corrected_shares_inside_their_intervals(archive, tmp_path
     assert not any(name.startswith("share_corrected_") for name in next(csv.DictReader(open(alone, encoding="utf-8-sig"))))
 
 
+def test_summary_rows_give_each_documents_estimate_of_its_probabilities(archive):
+    # The job sums each document through one ShareEstimator made for it, from the batch's
+    # probabilities (millionths, as float32): its rows are estimate_document_shares' of those.
+    from policytext.shares import estimate_document_shares
+
+    result = tag_files([archive / "a_utf8.txt", archive / "b_bom.md", archive / "county"])
+    clf = policytext.load()
+    labels = list(clf.labels)
+    micro = np.rint(np.array([[r["probs"][label] for label in labels] for r in result.records]) * 1e6)
+    proba = micro.astype(np.float32) / 1e6
+    chars = np.array([len(r["text"]) for r in result.records], dtype=float)
+    rows = {row["file"]: row for row in result.summary.rows.values()}
+    assert len(rows) == 4
+    for prefix, weights in (("share", None), ("chars", chars)):
+        by_doc = estimate_document_shares(proba, labels=labels, doc_ids=[r["file"] for r in result.records], weights=weights, model=clf.shares)
+        assert sorted(by_doc) == sorted(rows)
+        for file, est in by_doc.items():
+            for key in ("corrected", "low", "high"):
+                assert [rows[file][f"{prefix}_{key}_{label}"] for label in labels] == [round(v, 4) for v in getattr(est, key).tolist()]
+
+
 def test_panel_pools_documents_by_place_level_and_year(tmp_path):
     folder = tmp_path / "reports"
     folder.mkdir()

@@ -7,6 +7,7 @@ import pytest
 
 from policytext.shares import (
     ShareEstimate,
+    ShareEstimator,
     ShareModel,
     ShareSums,
     estimate_document_shares,
@@ -214,6 +215,52 @@ def test_sums_added_chunk_by_chunk_give_the_estimate_of_the_arrays(fitted, weigh
         assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-15)
     by_doc = estimate_document_shares(proba, labels=LABELS, weights=w, doc_ids=doc, model=fitted)
     assert all(np.allclose(by_doc[d].high, documents[d].estimate().high, rtol=1e-12) for d in range(6))
+
+
+@pytest.mark.parametrize("with_model", [True, False])
+def test_one_documents_sums_are_the_general_sums_bit_for_bit(fitted, with_model):
+    # ShareSums.of sums one document in a path of its own (no bincount per
+    # label column): it must add in the sentences' order, as the bincounts of
+    # estimate_document_shares do, to the last bit. Weights spread over many
+    # orders of magnitude make any other order give other last bits.
+    model = fitted if with_model else None
+    rng = np.random.default_rng(5)
+    proba, _y, doc, _chars = simulate(9, 5, n_sentences=40)
+    spread = np.exp(rng.normal(0.0, 6.0, len(doc)))
+    for weights in (None, spread):
+        by_doc = estimate_document_shares(proba, labels=LABELS, weights=weights, doc_ids=doc, model=model)
+        documents = []
+        for d, general in by_doc.items():
+            rows = doc == d
+            documents.append(ShareSums.of(proba[rows], labels=LABELS, weights=None if weights is None else weights[rows], model=model))
+            one = documents[-1].estimate()
+            assert (one.n_sentences, one.total_weight) == (general.n_sentences, general.total_weight)
+            for name in ("counted", "corrected", "low", "high", "se"):
+                assert getattr(one, name).tobytes() == getattr(general, name).tobytes(), name
+        pooled = ShareSums.pooled(documents)
+        arrays = estimate_shares(proba, labels=LABELS, weights=weights, doc_ids=doc, model=model)
+        assert pooled.total_weight == arrays.total_weight
+        for name in ("counted", "corrected", "low", "high", "se"):
+            assert getattr(pooled, name).tobytes() == getattr(arrays, name).tobytes(), name
+
+
+def test_share_estimator_gives_the_public_functions_figures_and_checks_its_settings(fitted):
+    # A summary sums each document through one ShareEstimator: the figures of ShareSums.of and .estimate.
+    proba, _y, doc, chars = simulate(3, 2, n_sentences=30)
+    reordered = ["other", "economy", "agriculture"]  # not the model's order
+    proba = proba[:, [2, 0, 1]]
+    estimator = ShareEstimator(reordered, model=fitted)
+    sentences, characters = estimator.sums_of_each(proba, [None, chars])
+    for mine, weights in ((sentences, None), (characters, chars)):
+        public = ShareSums.of(proba, labels=reordered, weights=weights, model=fitted)
+        for name in ("n_sentences", "total", "counted", "weighted", "own", "spread"):
+            assert np.array_equal(getattr(mine, name), getattr(public, name)), name
+        assert estimator.estimate(mine).high.tobytes() == public.estimate().high.tobytes()
+    assert estimator.pooled([sentences, sentences]).se.tobytes() == ShareSums.pooled([sentences, sentences]).se.tobytes()
+    with pytest.raises(ValueError, match=r"^ShareEstimator\(\): 'labels' \['a', 'b'\] are not the model's labels"):
+        ShareEstimator(["a", "b"], model=fitted)
+    with pytest.raises(ValueError, match=r"^ShareEstimator\(\): 'level'"):
+        ShareEstimator(LABELS, model=fitted, level=1.5)
 
 
 def test_sums_of_other_labels_or_models_are_not_pooled(fitted):
