@@ -12,7 +12,9 @@ of each document are compared with the range the written documents of
   full-width forms, digits, traditional characters) that no n-gram of the
   model holds, white space aside.
 
-A document outside any range gets a ``warning`` naming the figures.
+A document outside any range gets a ``warning`` naming the figures; a
+document too short to judge (:data:`MIN_SENTENCES`, :data:`MIN_CHARACTERS`)
+gets none.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["DOMAIN_FIGURES", "DomainCheck", "check_ranges", "document_figures", "domain_check", "domain_ranges", "warning_for"]
+__all__ = ["DOMAIN_FIGURES", "MIN_CHARACTERS", "MIN_SENTENCES", "DomainCheck", "check_ranges", "document_figures", "domain_check", "domain_ranges", "warning_for"]
 
 DOMAIN_FIGURES = ("other_share", "mean_score", "unknown_chars")
 _CODE_POINTS = 0x110000
@@ -121,10 +123,38 @@ def domain_check(clf) -> DomainCheck | None:
     return DomainCheck.of(clf)
 
 
-def warning_for(ranges: dict, figures: dict[str, float]) -> str:
-    """The warning for a document's figures against ``ranges`` ("" if all are in range)."""
+#: A document's shares (``other_share``, ``mean_score``) are judged from this
+#: many sentences, the fewest a written report has: the ranges are those of
+#: such reports, and the shares of a few sentences are mostly chance (a
+#: report of 10 sentences, a tenth of them `other`, has none one time in three).
+MIN_SENTENCES = 40
+#: ... and its unknown characters from this many characters.
+MIN_CHARACTERS = 200
+_JUDGED_BY = {"other_share": "sentences", "mean_score": "sentences", "unknown_chars": "characters"}
+
+
+def warning_for(ranges: dict, figures: dict[str, float], *, sentences: int, characters: int) -> str:
+    """The warning for a document's figures against ``ranges`` ("" if all are in range).
+
+    A figure is judged only for a document of at least :data:`MIN_SENTENCES`
+    sentences (the shares) or :data:`MIN_CHARACTERS` characters, white space
+    aside (the unknown characters): a short notice is no report, and no
+    warning is given on its chance figures.
+
+    >>> ranges = {"other_share": [0.03, 0.34], "mean_score": [0.86, 0.97], "unknown_chars": [0.0, 0.02]}
+    >>> figures = {"other_share": 0.0, "mean_score": 0.99, "unknown_chars": 0.6}
+    >>> warning_for(ranges, figures, sentences=50, characters=2000)
+    'unlike the reports the model knows: other_share 0.000 outside 0.030-0.340; mean_score 0.990 outside 0.860-0.970; unknown_chars 0.600 outside 0.000-0.020'
+    >>> warning_for(ranges, figures, sentences=3, characters=2000)
+    'unlike the reports the model knows: unknown_chars 0.600 outside 0.000-0.020'
+    >>> warning_for(ranges, figures, sentences=3, characters=60)
+    ''
+    """
+    judged = {"sentences": sentences >= MIN_SENTENCES, "characters": characters >= MIN_CHARACTERS}
     out = []
     for name in DOMAIN_FIGURES:
+        if not judged[_JUDGED_BY[name]]:
+            continue
         low, high = ranges[name]
         value = figures[name]
         if value < low or value > high:

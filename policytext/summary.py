@@ -683,7 +683,7 @@ class _Tally:
             figures = document_figures(n, self.count.get("other", 0), self.score_sum, self.unknown_chars, self.known_chars)
             out["mean_score"] = round(figures["mean_score"], 4)
             out["unknown_chars"] = round(figures["unknown_chars"], 4)
-            out["warning"] = warning_for(self.ranges, figures)
+            out["warning"] = warning_for(self.ranges, figures, sentences=n, characters=self.known_chars)
         return out
 
     def count_one(self, label, text, score, part="other"):

@@ -2360,6 +2360,24 @@ def test_a_job_that_keeps_no_summary_rows_still_warns(tmp_path):
         tag_files(docs, summary_rows="no")
 
 
+def test_a_short_document_is_not_judged_on_its_chance_figures(tmp_path):
+    # Three sentences, none `other`: its other share of 0 is chance, not a sign of an
+    # unusual document (every records-only job is checked, so this was warned of at every
+    # short notice). Unknown characters are judged from 200 characters on.
+    from policytext.domain import MIN_SENTENCES
+
+    note = tmp_path / "note.txt"
+    note.write_text("新建高标准农田3000亩。完成规上工业产值38.6亿元。新增城镇就业1200人。\n", encoding="utf-8")
+    japanese = tmp_path / "ja.txt"
+    japanese.write_text("これは日本語のテスト文章です。\n" * 20, encoding="utf-8")  # 20 sentences, 300 characters
+    seen = []
+    result = tag_files([str(note), str(japanese)], output=str(tmp_path / "o.jsonl"), on_warning=lambda path, warning: seen.append((path, warning)), progress=False)
+    assert [path for path, _ in seen] == [str(japanese)]
+    assert seen[0][1].startswith("unlike the reports the model knows: unknown_chars ") and "other_share" not in seen[0][1]
+    rows = result.summary.rows
+    assert rows[str(note)]["warning"] == "" and rows[str(note)]["sentences"] == 3 < MIN_SENTENCES
+
+
 def test_a_summary_that_keeps_no_rows_still_returns_each_with_its_warning():
     from policytext.domain import domain_check
     from policytext.errors import ParameterError
