@@ -87,8 +87,18 @@ class DocumentResult:
     digest: str = ""  # of the text read: copies of one report under two names have the same
 
 
-class _Overtime(Exception):
-    pass
+class _Overtime(BaseException):
+    """The time limit of :func:`_time_limit` has passed.
+
+    A BaseException, as KeyboardInterrupt is: raised wherever the alarm
+    lands, it must not be taken for an error of the code it interrupts.
+    As an Exception it was swallowed by libraries that suppress theirs
+    (markdown-it's link normalising, a weakref callback), and the document
+    was then read and tagged with no limit.
+    """
+
+
+_OVERTIME_AGAIN = 1.0  # seconds
 
 
 @contextlib.contextmanager
@@ -109,7 +119,9 @@ def _time_limit(seconds):
     previous = signal.signal(signal.SIGALRM, expire)
     # A process has one ITIMER_REAL: the caller's timer is taken over for
     # the block and given back after it.
-    caller_delay, caller_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeated every second: should code catch even a BaseException, the
+    # limit is not lost.
+    caller_delay, caller_interval = signal.setitimer(signal.ITIMER_REAL, seconds, _OVERTIME_AGAIN)
     started = time.monotonic()
     try:
         yield
