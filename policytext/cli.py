@@ -344,7 +344,7 @@ _FLAGS = {
 def _as_flag(name, value):
     """An option of the library as the command line gives it: ``--output o.jsonl``, or the flag alone for a switch (``--force``) or the option itself."""
     flag = _FLAGS.get(name) or f"--{name.replace('_', '-')}"
-    return flag if value is None or value is True else f"{flag} {os.fspath(value)}"
+    return flag if value is None or value is True else f"{flag} {os.fspath(value) if isinstance(value, os.PathLike) else value}"
 
 
 def _message(exc):

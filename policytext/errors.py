@@ -10,10 +10,21 @@ so that the command line can name its own flags instead (``--output``,
 """
 
 import os
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed", "python_spelling"]
+__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed", "mention", "python_spelling"]
+
+# Where a message names an option: its name between two NULs, which no path,
+# file name or working folder can hold, so text put in a message beside it
+# (a folder named "{resume}") is never taken for one.
+_MENTION = re.compile("\x00(\\w+)\x00")
+
+
+def mention(name):
+    """The place in an error's message where it names the option ``name`` (see :class:`PolicytextError`)."""
+    return f"\x00{name}\x00"
 
 
 def python_spelling(name, value):
@@ -36,15 +47,15 @@ class PolicytextError(Exception):
     - ``parameter``: the option at fault, by the name the function takes it by
       ("output"), or None;
     - ``value``: what it was given (a path), or None;
-    - ``mentions``: the other options ``detail`` names, each as ``{name}`` in
-      it, with its value (True for a switch such as ``force``, None to name
-      the option alone).
+    - ``mentions``: the other options ``detail`` names, each where
+      :func:`mention` of its name stands in it, with its value (True for a
+      switch such as ``force``, None to name the option alone).
 
     The message is ``parameter=value: detail``, each option spelled by
     :func:`python_spelling` (``value: detail`` without ``parameter``), and
     :meth:`worded` spells them otherwise: the command line's flags.
 
-    >>> exc = PolicytextError("the file exists; add {force} to replace it", parameter="output", value="o.jsonl", mentions={"force": True})
+    >>> exc = PolicytextError(f"the file exists; add {mention('force')} to replace it", parameter="output", value="o.jsonl", mentions={"force": True})
     >>> str(exc)
     "output='o.jsonl': the file exists; add force=True to replace it"
     >>> exc.worded(lambda name, value: f"--{name}" if value in (None, True) else f"--{name} {value}")
@@ -62,15 +73,17 @@ class PolicytextError(Exception):
             return
         (self.detail,) = args
         self.parameter, self.value, self.mentions = parameter, value, dict(mentions or {})
+        unknown = set(_MENTION.findall(self.detail)) - set(self.mentions)
+        if unknown:
+            raise ValueError(f"the message names options it has no mentions for: {sorted(unknown)}")
         super().__init__(self.worded(python_spelling))
 
     def worded(self, spell):
         """The message with each option spelled ``spell(name, value)`` (see :func:`python_spelling`); ``str(self)`` if it names none apart."""
         if self.detail is None:
             return str(self)
-        text = self.detail
-        for name, given in self.mentions.items():
-            text = text.replace(f"{{{name}}}", spell(name, given))
+        # One pass: what an option is spelled as is not searched again.
+        text = _MENTION.sub(lambda m: spell(m.group(1), self.mentions[m.group(1)]), self.detail)
         if self.parameter is not None:
             text = f"{spell(self.parameter, self.value)}: {text}"
         elif self.value is not None:
@@ -78,8 +91,14 @@ class PolicytextError(Exception):
         return text
 
     def about(self, parameter):
-        """This error, of the same class, as one about the option ``parameter``, which was given its ``value``."""
-        return type(self)(self.detail if self.detail is not None else str(self), parameter=parameter, value=self.value, mentions=self.mentions)
+        """This error, of the same class and with the same attributes, as one about the option ``parameter``, which was given its ``value``."""
+        # Not through the class's constructor: a DocumentError's takes a path and a reason.
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.detail = self.detail if self.detail is not None else str(self)
+        other.parameter, other.mentions = parameter, dict(self.mentions)
+        other.args = (other.worded(python_spelling),)
+        return other
 
 
 class ParameterError(PolicytextError, ValueError, TypeError):

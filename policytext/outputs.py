@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 
 from ._validation import is_plain_int
-from .errors import ParameterError, PolicytextError
+from .errors import ParameterError, PolicytextError, mention
 from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row
 from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table_batches, replacing, require_format_extra
 
@@ -87,7 +87,7 @@ class RecordWriter:
             self.fd = None
             self._csv_header_needed = fmt == "csv"
             return
-        require_format_extra(fmt, "{format}", mentions={"format": fmt})
+        require_format_extra(fmt, mention("format"), mentions={"format": fmt})
         # Read (and a file of the user's there refused) before the output is opened or created.
         told, kept_before = _read_settings(self.settings_file, path, fmt)
         # Likewise the journal, a table's spool and an earlier version's mark of a cut-off
@@ -128,7 +128,7 @@ class RecordWriter:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
                 raise PolicytextError(
                     f"its documents so far were tagged {_settings_text(written_with)}, and this job would tag "
-                    f"{_settings_text(settings)}; resume with the same model and options, or start again without {{resume}}",
+                    f"{_settings_text(settings)}; resume with the same model and options, or start again without {mention('resume')}",
                     value=path,
                     mentions={"resume": True},
                 )
@@ -238,7 +238,7 @@ class RecordWriter:
     def _refuse_labels(self, labels):
         raise PolicytextError(
             f"its records were tagged with the labels {', '.join(map(str, labels))}, and this model's labels are "
-            f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without {{resume}}",
+            f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without {mention('resume')}",
             value=self.path,
             mentions={"resume": True},
         )
@@ -316,7 +316,7 @@ class RecordWriter:
         if relative and not any(os.path.lexists(name) for name in relative):
             raise PolicytextError(
                 f"its documents are named relative to the folder its job ran in "
-                f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run {{resume}} from that folder",
+                f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run {mention('resume')} from that folder",
                 value=self.path,
                 mentions={"resume": True},
             )
@@ -443,7 +443,7 @@ class RecordWriter:
             f"the records pass {EXCEL_ROWS - 1:,}, the most an Excel sheet holds (and a header), "
             f"so the job stops here; tag to .parquet, .csv or .jsonl instead. The records of the {kept:,} whole "
             f"document{'s' if kept != 1 else ''} tagged so far are kept in {self.spool} (JSON Lines), "
-            "and {resume} with this output stops the same way",
+            f"and {mention('resume')} with this output stops the same way",
             parameter="output",
             value=self.path,
             mentions={"resume": True},
@@ -461,7 +461,7 @@ class RecordWriter:
             reason = (exc.strerror or str(exc)).lower()
             kept = len(self.done)
             raise PolicytextError(
-                f"{reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: free space and run again with {{resume}}",
+                f"{reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: free space and run again with {mention('resume')}",
                 parameter="output",
                 value=self.path,
                 mentions={"resume": True},
@@ -826,7 +826,7 @@ def records_format(output, format):
             raise ParameterError(f"{output}: cannot tell the records' format from the extension; use .jsonl, .csv, .parquet or .xlsx")
         return format
     if format is not None and format != suffix:
-        raise ParameterError(f"{{format}} disagrees with the extension .{suffix}", value=output, mentions={"format": format})
+        raise ParameterError(f"{mention('format')} disagrees with the extension .{suffix}", value=output, mentions={"format": format})
     return suffix
 
 
@@ -864,7 +864,7 @@ def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
         key = os.path.realpath(path)
         if key in seen:
             first = seen[key]
-            raise ParameterError(f"the same file as {{{first}}}; give each output its own file", parameter=name, value=path, mentions={first: None})
+            raise ParameterError(f"the same file as {mention(first)}; give each output its own file", parameter=name, value=path, mentions={first: None})
         seen[key] = name
         if force or name not in _OWN_KINDS or (resume and name == "output") or not os.path.isfile(path):
             continue
@@ -875,7 +875,7 @@ def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
 def foreign_output(parameter, kind, path):
     """The refusal of an existing file ``path``, given as the option ``parameter``, that is not an output of ``kind`` policytext wrote (:func:`own_output`)."""
     return ParameterError(
-        f"the file exists and is not {_OWN_KINDS[kind]} policytext wrote; choose another file, or add {{force}} to replace it",
+        f"the file exists and is not {_OWN_KINDS[kind]} policytext wrote; choose another file, or add {mention('force')} to replace it",
         parameter=parameter,
         value=path,
         mentions={"force": True},

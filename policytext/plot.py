@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import ParameterError, PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed, mention
 from .tables import replacing
 
 __all__ = ["PLOT_BY", "PLOT_MARK", "check_font", "check_plot_path", "drawn_by_policytext", "find_cjk_font", "panels", "plot_reliability", "plot_shares", "thin_ticks", "year_table"]
@@ -66,7 +66,7 @@ def check_font(font=None):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise PolicytextError(extra_needed("{plot}", "plot"), mentions={"plot": None}) from None
+        raise PolicytextError(extra_needed(mention("plot"), "plot"), mentions={"plot": None}) from None
     if font is not None:
         if Path(font).is_dir():
             raise PolicytextError("is a folder; give a font file (.ttf, .otf or .ttc) in it", parameter="font", value=font)
@@ -79,7 +79,7 @@ def check_font(font=None):
     if found is None:
         raise PolicytextError(
             "no font with Chinese characters found for the plot; install one "
-            "(for example 'apt install fonts-noto-cjk') or pass a font file with {font}",
+            f"(for example 'apt install fonts-noto-cjk') or pass a font file with {mention('font')}",
             mentions={"font": None},
         )
     return found

@@ -37,7 +37,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from ._validation import Constraint, check_params, refusal, short_repr
-from .errors import ParameterError, PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed, mention
 
 __all__ = [
     "CHUNK_ROWS", "EXCEL_ROWS", "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
@@ -123,7 +123,7 @@ def check_table(path, *, parameter, format=None):
     if fmt is None:
         raise ParameterError(f"unknown table extension {suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}", parameter=parameter, value=path)
     if format is not None and format != fmt:
-        raise ParameterError(f"{{format}} disagrees with the extension {suffix} ({fmt})", parameter=parameter, value=path, mentions={"format": format})
+        raise ParameterError(f"{mention('format')} disagrees with the extension {suffix} ({fmt})", parameter=parameter, value=path, mentions={"format": format})
     try:
         require_format_extra(fmt, f"writing .{fmt}")
     except PolicytextError as exc:

@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 
-from .errors import PolicytextError
+from .errors import PolicytextError, mention
 from .records import named_few, shown
 
 __all__ = ["cores", "in_workers", "worker_count"]
@@ -110,7 +110,7 @@ def in_workers(paths, workers, job):
         held = [shown(str(path)) for path in itertools.chain.from_iterable(pending.values())]
         raise PolicytextError(
             f"a worker process ended abruptly (killed, or out of memory?) while tagging one of {named_few(held, most=_NAMED)}; "
-            "the output keeps every document written before: run again with {resume}",
+            f"the output keeps every document written before: run again with {mention('resume')}",
             mentions={"resume": True},
         ) from None
     finally:

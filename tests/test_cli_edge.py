@@ -326,6 +326,8 @@ class Stdin(io.RawIOBase):
             raise ImportError("PyCapsule_Import could not import module \\"datetime\\"") from None
         raise AssertionError("no KeyboardInterrupt")
 
+# Python's own handler, whatever this process was given (a shell's background job ignores SIGINT).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 status = main(["tag", "-"], stdin=io.BufferedReader(Stdin()))
 print(status, signal.getsignal(signal.SIGINT) is signal.default_int_handler)
 """
@@ -343,6 +345,30 @@ def test_an_import_error_without_ctrl_c_is_not_called_an_interruption():
     probe = _CTRL_C_AS_IMPORT_ERROR.replace("CTRL_C", "raise KeyboardInterrupt")
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and done.stderr.rstrip().endswith('ImportError: PyCapsule_Import could not import module "datetime"'), done.stderr
+
+
+def test_braces_in_a_folder_or_document_name_are_not_taken_for_an_option(tmp_path):
+    # A message names an option where mention() marks it; text beside it, a working
+    # folder "{resume} dir" or a document "{resume}.txt", was spelled as the option
+    # ("none is found from …/--resume dir", "such as '--resume.txt'").
+    import policytext
+
+    first, later = tmp_path / "a", tmp_path / "{resume} dir"
+    first.mkdir(), later.mkdir()
+    (first / "{resume}.txt").write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code = "import sys; from policytext.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code, "tag", "{resume}.txt", "-o", str(out), "--no-progress"], cwd=first, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    again = subprocess.run([sys.executable, "-c", code, "tag", str(first / "{resume}.txt"), "-o", str(out), "--resume", "--no-progress"], cwd=later, env=env, capture_output=True, text=True)
+    assert (again.returncode, again.stderr) == (1, (
+        f"policytext: error: {out}: its documents are named relative to the folder its job ran in "
+        f"(such as '{{resume}}.txt'), and none is found from {later}; run --resume from that folder\n"
+    ))
+    # The error keeps the text as it was; only the marked place is spelled.
+    exc = policytext.PolicytextError(f"from {{resume}}: run {policytext.errors.mention('resume')}", mentions={"resume": True})
+    assert (str(exc), exc.worded(lambda name, value: f"--{name}")) == ("from {resume}: run resume=True", "from {resume}: run --resume")
 
 
 # 11. A binary sink is refused at the entry, as a binary input stream is.
