@@ -449,7 +449,7 @@ def main(argv=None, out=None, err=None, stdin=None):
     err = err or sys.stderr
     with _ctrl_c_noted() as noted:
         try:
-            return _main(argv, out or sys.stdout, err, stdin)
+            return _main(argv, out or sys.stdout, err, stdin, interrupted=noted)
         except KeyboardInterrupt:
             pass
         except ImportError:
@@ -490,7 +490,8 @@ def _ctrl_c_noted():
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def _main(argv, out, err, stdin=None):
+def _main(argv, out, err, stdin=None, interrupted=()):
+    """The command, its errors as one line and an exit status; ``interrupted``: the Ctrl-Cs noted while it ran."""
     import warnings
 
     from .errors import ParameterError, PolicytextError
@@ -508,6 +509,7 @@ def _main(argv, out, err, stdin=None):
             warnings.showwarning = lambda message, *_: print(f"policytext: warning: {message}", file=err)
             return args.run(args, out, err)
     except ParameterError as exc:
+        _raise_if_interrupted(interrupted, exc)
         print(f"policytext: error: {_message(exc)}", file=err)
         return EXIT_USAGE
     except BrokenPipeError:
@@ -518,8 +520,16 @@ def _main(argv, out, err, stdin=None):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except (PolicytextError, OSError, ValueError) as exc:
+        _raise_if_interrupted(interrupted, exc)
         print(f"policytext: error: {_message(exc)}", file=err)
         return EXIT_FAILED
+
+
+def _raise_if_interrupted(interrupted, exc):
+    """After a Ctrl-C, an error is the interruption's doing: Ctrl-C while an optional extra
+    imports (pyarrow, matplotlib) came out as "… needs the 'parquet' extra", exit 1."""
+    if interrupted:
+        raise KeyboardInterrupt from exc
 
 
 if __name__ == "__main__":

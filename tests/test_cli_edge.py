@@ -7,6 +7,7 @@ Each test goes through the command (``main()`` or a subprocess), as a user would
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -337,6 +338,17 @@ def test_ctrl_c_that_comes_out_as_an_import_error_is_an_interruption():
     probe = _CTRL_C_AS_IMPORT_ERROR.replace("CTRL_C", "os.kill(os.getpid(), signal.SIGINT)")
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
     # 130, and Python's own handler is back in place after main().
+    assert (done.stdout, done.stderr) == ("130 True\n", "policytext: interrupted\n")
+
+
+def test_an_error_after_ctrl_c_is_an_interruption():
+    # Ctrl-C while an optional extra imports came out as that extra missing (the
+    # library turns the ImportError into "… needs the 'parquet' extra"), exit 1.
+    probe = _CTRL_C_AS_IMPORT_ERROR.replace("CTRL_C", "os.kill(os.getpid(), signal.SIGINT)")
+    probe = re.sub(r"raise ImportError\(.*\) from None", 'raise policytext.errors.PolicytextError("pyarrow needs the parquet extra") from None', probe)
+    probe = probe.replace("from policytext.cli import main", "import policytext.errors\nfrom policytext.cli import main")
+    assert "needs the parquet extra" in probe
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert (done.stdout, done.stderr) == ("130 True\n", "policytext: interrupted\n")
 
 
