@@ -113,7 +113,10 @@ def _time_limit(seconds):
         yield
         return
 
+    expired = []
+
     def expire(signum, frame):
+        expired.append(signum)
         raise _Overtime()
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -125,6 +128,10 @@ def _time_limit(seconds):
     started = time.monotonic()
     try:
         yield
+        if expired:
+            # The alarm's exception was lost where it landed (a weakref callback or a
+            # finaliser prints "Exception ignored" and goes on), but the time is up.
+            raise _Overtime()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
