@@ -126,11 +126,9 @@ class RecordWriter:
                     written_with = told  # of an output still there: one removed since says nothing
             if written_with is not None and settings is not None and written_with != settings:
                 # Records of two kinds in one output, and shares mixing them, with no sign of it.
-                raise PolicytextError(
+                raise self._resume_refusal(
                     f"its documents so far were tagged {_settings_text(written_with)}, and this job would tag "
                     f"{_settings_text(settings)}; resume with the same model and options, or start again without {mention('resume')}",
-                    value=path,
-                    mentions={"resume": True},
                 )
             restore = resume and fmt in _SPOOLED and os.path.isfile(path) and entries is None and (cut or os.fstat(self.fd).st_size == 0)
             restored = self._table_records() if restore else None
@@ -236,12 +234,14 @@ class RecordWriter:
         )
 
     def _refuse_labels(self, labels):
-        raise PolicytextError(
+        raise self._resume_refusal(
             f"its records were tagged with the labels {', '.join(map(str, labels))}, and this model's labels are "
             f"{', '.join(self.labels)}; resume with the model that wrote it, or start again without {mention('resume')}",
-            value=self.path,
-            mentions={"resume": True},
         )
+
+    def _resume_refusal(self, detail, *, parameter=None):
+        """The error of this output that names the option ``resume`` (where ``detail`` has :func:`~policytext.errors.mention` of it)."""
+        return PolicytextError(detail, parameter=parameter, value=self.path, mentions={"resume": True})
 
     def _record_in(self, line, which):
         """The record a JSON Lines ``line`` of the output holds, refused unless it is one of this model's
@@ -314,11 +314,9 @@ class RecordWriter:
         and every document would be tagged and written again."""
         relative = [name for name in names if not os.path.isabs(name)]
         if relative and not any(os.path.lexists(name) for name in relative):
-            raise PolicytextError(
+            raise self._resume_refusal(
                 f"its documents are named relative to the folder its job ran in "
                 f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run {mention('resume')} from that folder",
-                value=self.path,
-                mentions={"resume": True},
             )
 
     def _resume(self, entries, finished):
@@ -439,14 +437,12 @@ class RecordWriter:
         if self.rows + more + 1 <= EXCEL_ROWS:
             return
         kept = len(self.done)
-        raise PolicytextError(
+        raise self._resume_refusal(
             f"the records pass {EXCEL_ROWS - 1:,}, the most an Excel sheet holds (and a header), "
             f"so the job stops here; tag to .parquet, .csv or .jsonl instead. The records of the {kept:,} whole "
             f"document{'s' if kept != 1 else ''} tagged so far are kept in {self.spool} (JSON Lines), "
             f"and {mention('resume')} with this output stops the same way",
             parameter="output",
-            value=self.path,
-            mentions={"resume": True},
         )
 
     def _write_or_undo(self, fd, payload):
@@ -460,11 +456,9 @@ class RecordWriter:
                 os.ftruncate(fd, mark)
             reason = (exc.strerror or str(exc)).lower()
             kept = len(self.done)
-            raise PolicytextError(
+            raise self._resume_refusal(
                 f"{reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: free space and run again with {mention('resume')}",
                 parameter="output",
-                value=self.path,
-                mentions={"resume": True},
             ) from exc
 
     # A streamed document is written in many appends; the journal names it
