@@ -452,13 +452,6 @@ def main(argv=None, out=None, err=None, stdin=None):
             return _main(argv, out or sys.stdout, err, stdin, interrupted=noted)
         except KeyboardInterrupt:
             pass
-        except ImportError:
-            # Ctrl-C while a compiled module imports may come out as an
-            # ImportError with no KeyboardInterrupt left in it: numpy's
-            # "PyCapsule_Import could not import module "datetime"" when the
-            # signal lands as numpy imports datetime from C.
-            if not noted:
-                raise
     print("policytext: interrupted", file=err)
     return EXIT_INTERRUPTED
 
@@ -523,11 +516,19 @@ def _main(argv, out, err, stdin=None, interrupted=()):
         _raise_if_interrupted(interrupted, exc)
         print(f"policytext: error: {_message(exc)}", file=err)
         return EXIT_FAILED
+    except ImportError as exc:
+        # Ctrl-C while a compiled module imports may come out as an ImportError
+        # with no KeyboardInterrupt left in it: numpy's "PyCapsule_Import could
+        # not import module "datetime"" when the signal lands as numpy imports
+        # datetime from C. Any other is a bug, shown whole.
+        _raise_if_interrupted(interrupted, exc)
+        raise
 
 
 def _raise_if_interrupted(interrupted, exc):
     """After a Ctrl-C, an error is the interruption's doing: Ctrl-C while an optional extra
-    imports (pyarrow, matplotlib) came out as "… needs the 'parquet' extra", exit 1."""
+    imports (pyarrow, matplotlib) came out as "… needs the 'parquet' extra", exit 1, and
+    while numpy imports as an ImportError."""
     if interrupted:
         raise KeyboardInterrupt from exc
 
