@@ -7,6 +7,7 @@ characters of each label and the evidence sentences chosen per label.
 """
 
 import csv
+import functools
 import heapq
 import io
 import json
@@ -231,7 +232,6 @@ class Summary:
             raise ParameterError("Summary: keep_for_panel pools the documents' rows, so it needs keep_rows=True")
         self.rows = {}
         self._kept = {}  # doc -> (ShareSums of sentences, of characters), for the panel
-        self._estimator = None  # the ShareEstimator of labels and share_model, made at the first spec()
 
     def add(self, doc, records, *, meta=None):
         """Add a document's row from its records (dicts, or a RecordBatch counted from its lists); returns the row (:meth:`add_tally`).
@@ -268,24 +268,22 @@ class Summary:
     def spec(self):
         """What counting a document needs, small enough to send to a worker process (:func:`count_document`)."""
         keep_sums = self.share_model is not None or self.keep_for_panel
-        estimator = self._share_estimator() if keep_sums else None
+        estimator = self._share_estimator if keep_sums else None
         return TallySpec(tuple(self.labels), self.evidence, self.evidence_by, keep_sums, self.domain is not None, self.share_model, estimator)
 
+    @functools.cached_property
     def _share_estimator(self):
-        """The ShareEstimator of :attr:`labels` and :attr:`share_model`, made once for all the documents
-        (again if either was replaced), or None if they do not go together.
+        """The ShareEstimator of :attr:`labels` and :attr:`share_model`, made once for all the documents,
+        or None if they do not go together.
 
         None leaves the refusal to ShareSums.of at the first document, naming what is wrong, as it always did.
         """
-        cached = self._estimator
-        if cached is None or cached.model is not self.share_model or cached.labels != tuple(self.labels):
-            from .shares import ShareEstimator
+        from .shares import ShareEstimator
 
-            try:
-                self._estimator = ShareEstimator(self.labels, model=self.share_model)
-            except ParameterError:
-                return None
-        return self._estimator
+        try:
+            return ShareEstimator(self.labels, model=self.share_model)
+        except ParameterError:
+            return None
 
     def add_tally(self, doc, tally, *, meta=None):
         """Add a document's row from its count (:meth:`tally`); returns the row, kept in :attr:`rows` unless not ``keep_rows``."""
@@ -326,7 +324,7 @@ class Summary:
         if not any(sentences.n_sentences for sentences, _ in documents):
             return out
         # Sums this summary's tallies made, of its labels and model: the estimator pools them unchecked.
-        estimator = self._share_estimator()
+        estimator = self._share_estimator
         for prefix, k in (("share", 0), ("chars", 1)):
             est = estimator.pooled([pair[k] for pair in documents])
             # Label by label (the estimator's labels are ours, in our order): Python floats of the arrays.
