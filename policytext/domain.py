@@ -109,8 +109,9 @@ class DomainCheck:
         codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         unknown_of, all_of = self._unknown_of, self._all_of
         unknown = unknown_of[codes]
-        if (unknown < 0).any():
-            for code in np.unique(codes[unknown < 0]).tolist():
+        new = unknown < 0
+        if new.any():
+            for code in np.unique(codes[new]).tolist():
                 folded = "".join(self.preprocess(chr(code)).split())
                 unknown_of[code], all_of[code] = len(folded.translate(self.known)), len(folded)
             unknown = unknown_of[codes]
@@ -130,7 +131,6 @@ def domain_check(clf) -> DomainCheck | None:
 MIN_SENTENCES = 40
 #: ... and its unknown characters from this many characters.
 MIN_CHARACTERS = 200
-_JUDGED_BY = {"other_share": "sentences", "mean_score": "sentences", "unknown_chars": "characters"}
 
 
 def warning_for(ranges: dict, figures: dict[str, float], *, sentences: int, characters: int) -> str:
@@ -150,10 +150,11 @@ def warning_for(ranges: dict, figures: dict[str, float], *, sentences: int, char
     >>> warning_for(ranges, figures, sentences=3, characters=60)
     ''
     """
-    judged = {"sentences": sentences >= MIN_SENTENCES, "characters": characters >= MIN_CHARACTERS}
+    shares_judged = sentences >= MIN_SENTENCES
+    judged = {"other_share": shares_judged, "mean_score": shares_judged, "unknown_chars": characters >= MIN_CHARACTERS}
     out = []
     for name in DOMAIN_FIGURES:
-        if not judged[_JUDGED_BY[name]]:
+        if not judged[name]:
             continue
         low, high = ranges[name]
         value = figures[name]
