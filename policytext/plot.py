@@ -66,7 +66,7 @@ def check_font(font=None):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise PolicytextError(extra_needed(mention("plot"), "plot"), mentions={"plot": None}) from None
+        raise PolicytextError(extra_needed(f"drawing a plot ({mention('plot')})", "plot"), mentions={"plot": None}) from None
     if font is not None:
         if Path(font).is_dir():
             raise PolicytextError("is a folder; give a font file (.ttf, .otf or .ttc) in it", parameter="font", value=font)

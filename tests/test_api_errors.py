@@ -126,7 +126,7 @@ def test_a_missing_extra_names_the_parameter_it_is_for(tmp_path, doc):
     code, err = python(say_error(f"policytext.tag_files([{str(doc)!r}], output={str(out)!r}, progress=False)"), env=env)
     assert (code, err) == (0, "PolicytextError|None|format='parquet' needs the 'parquet' extra: pip install -e '.[parquet]' in policytext's clone\n")
     code, err = python(say_error(f"policytext.tag_files([{str(doc)!r}], plot={str(tmp_path / 'p.png')!r}, progress=False)"), env=env)
-    assert (code, err) == (0, "PolicytextError|None|'plot' needs the 'plot' extra: pip install -e '.[plot]' in policytext's clone\n")
+    assert (code, err) == (0, "PolicytextError|None|drawing a plot ('plot') needs the 'plot' extra: pip install -e '.[plot]' in policytext's clone\n")
 
 
 # The plot: check_font, check_plot_path

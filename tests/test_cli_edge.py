@@ -54,7 +54,7 @@ def test_a_table_whose_extra_is_missing_is_refused_before_any_document_is_tagged
     out = tmp_path / "labels.jsonl"
     cases = [
         (("tag", docs, "-o", tmp_path / "o.parquet"), "--format parquet needs the 'parquet' extra"),
-        (("tag", docs, "-o", out, "--plot", tmp_path / "p.png"), "--plot needs the 'plot' extra"),
+        (("tag", docs, "-o", out, "--plot", tmp_path / "p.png"), "drawing a plot (--plot) needs the 'plot' extra"),
         (("tag", docs, "-o", out, "--summary", tmp_path / "s.xlsx"), f"--summary {tmp_path / 's.xlsx'}: writing .xlsx needs the 'excel' extra"),
         (("tag", docs, "-o", out, "--panel", tmp_path / "p.parquet"), f"--panel {tmp_path / 'p.parquet'}: writing .parquet needs the 'parquet' extra"),
         (("targets", docs, "-o", tmp_path / "t.xlsx"), f"--output {tmp_path / 't.xlsx'}: writing .xlsx needs the 'excel' extra"),
