@@ -736,9 +736,13 @@ def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path):
     # Ctrl-C as soon as records of b.txt are on disk, while the job goes on. The
     # job runs in a process of its own, as a user's does: a thread sending the
     # signal to the test's own process could be scheduled too late on a busy
-    # machine, after the job had ended.
+    # machine, after the job had ended. At a lower priority: the last
+    # sentences take some 0.3 s to tag once the first are written, and on a
+    # busy machine (a CI run beside other work) the job once finished in that
+    # time before this process had looked again.
     script = (
-        "import sys, policytext.archive as a\n"
+        "import os, sys, policytext.archive as a\n"
+        "os.nice(5)\n"
         f"try: a.tag_files([{str(small)!r}, {str(big)!r}], output={str(out)!r}, resume=True)\n"
         "except KeyboardInterrupt: sys.exit(130)\n"
     )
