@@ -882,6 +882,8 @@ _OWN_KINDS = {
     "targets": "a targets table", "plot": "a plot",
 }  # fmt: skip
 _SUMMARY_HEAD = ["file", "place", "place_full", "level"]
+#: ... which a targets table's first columns are too: a summary is known by its counts as well.
+_SUMMARY_COUNTS = "sentences"
 _PANEL_HEAD = ["place", "place_full", "level", "year", "documents", "sentences"]
 # A panel written before it had place_full is the job's too.
 _OLD_PANEL_HEAD = ["place", "level", "year", "documents", "sentences"]
@@ -942,7 +944,9 @@ def own_output(kind, path):
     else:
         heads = [{"output": list(COLUMNS), "summary": _SUMMARY_HEAD}[kind]]
     columns = columns_of(path)
-    return columns is not None and any(columns[: len(head)] == head for head in heads)
+    if columns is None or (kind == "summary" and _SUMMARY_COUNTS not in columns):
+        return False
+    return any(columns[: len(head)] == head for head in heads)
 
 
 def replace_text(path, text):

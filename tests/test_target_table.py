@@ -214,3 +214,18 @@ def test_targets_reads_one_document_from_standard_input(tmp_path):
     assert (code, stdout, err) == (0, "", "")
     rows = policytext.tables.read_table(out)[1]
     assert {(r["file"], r["place"], r["indicator"]) for r in rows} == {("-", "青禾县", "gdp_growth"), ("-", "青禾县", "new_urban_jobs")}
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_targets_table_is_not_taken_for_a_summary_and_kept(reports, tmp_path, wide):
+    # Both begin file, place, place_full, level: a summary over a targets table replaced it, exit 0.
+    table = tmp_path / "targets.csv"
+    targets_files(reports, output=table, wide=wide, progress=False)
+    before = table.read_bytes()
+    code, _, err = run("tag", str(reports), "-o", str(tmp_path / "labels.jsonl"), "--summary", str(table), "--no-progress")
+    assert (code, err) == (
+        2,
+        f"policytext: error: --summary {table}: the file exists and is not a summary policytext wrote; "
+        "choose another file, or add --force to replace it\n",
+    )
+    assert table.read_bytes() == before and not (tmp_path / "labels.jsonl").exists()
