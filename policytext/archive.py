@@ -493,7 +493,7 @@ def tag_files(
         raise ParameterError("tag_files(): 'resume' cannot skip standard input ('-'): it is read anew each time; tag it without resume (--resume)")
     # Every output, and the plot's font, is checked before any output is
     # opened, so a mistake costs nothing.
-    check_outputs(outputs, docs, own=own, force=force, resume=resume)
+    check_outputs(outputs, docs, own=own, force=force, resume=resume, read={"meta": meta})
     format = records_format(output, format)
     if format in ("parquet", "xlsx") and output is None:
         raise ParameterError(f"tag_files(): format {format!r} needs an output file to write (output=FILE, -o FILE)")

@@ -824,12 +824,14 @@ def records_format(output, format):
     return suffix
 
 
-def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
+def check_outputs(outputs, inputs, *, own=(), force=False, resume=False, read=None):
     """Refuse outputs that would destroy data, before any is opened.
 
     ``outputs`` maps an option's name to its path (None where not given).
     Each must be absent or a regular file (not a folder, not a device such
-    as /dev/stdout), none may be one of the ``inputs``, and no two may be
+    as /dev/stdout), none may be one of the ``inputs`` or a file the job
+    reads besides them (``read``: an option's name to its path, as
+    ``{"meta": "places.csv"}``; :func:`refuse_read_files`), and no two may be
     the same file. An existing ``output``, ``summary``, ``panel``,
     ``errors`` or ``plot`` file must be one of ``own`` (the paths the job found to be
     policytext's outputs of their kind, or empty: :func:`own_output`, asked
@@ -849,6 +851,7 @@ def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
     from .tables import check_output
 
     given = {name: path for name, path in outputs.items() if path is not None}
+    refuse_read_files(given, read)
     seen = {}
     for name, path in given.items():
         try:
@@ -864,6 +867,27 @@ def check_outputs(outputs, inputs, *, own=(), force=False, resume=False):
             continue
         if path not in own:
             raise foreign_output(name, name, path)
+
+
+def refuse_read_files(outputs, read):
+    """Refuse an output (``outputs``: an option's name to its path) that is a file the job reads (``read``, the same).
+
+    A ``--meta`` table laid out as a summary (file, place, place_full, level,
+    year) was replaced by the summary it was read for, even with no ``--force``
+    asked for: an input is never an output, forced or not.
+    """
+    for source, wanted in (read or {}).items():
+        if wanted is None:
+            continue
+        for name, path in outputs.items():
+            with contextlib.suppress(OSError):  # an output not made yet is no file read
+                if path is not None and os.path.samefile(path, wanted):
+                    raise ParameterError(
+                        f"the same file as {mention(source)}, which the job reads; give the output its own file",
+                        parameter=name,
+                        value=path,
+                        mentions={source: None},
+                    )
 
 
 def foreign_output(parameter, kind, path):

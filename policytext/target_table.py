@@ -161,7 +161,7 @@ def targets_files(
 
     from .finding import find_documents, no_documents
     from .readers import read_input
-    from .outputs import foreign_output, own_output
+    from .outputs import foreign_output, own_output, refuse_read_files
     from .summary import read_meta, unmatched_meta_note, unmatched_meta_rows
     from .tables import check_output, check_table, write_table
     from .target_extraction import COLUMN_TYPES, LONG_COLUMNS, WIDE_COLUMNS, document_targets, long_rows, wide_row
@@ -185,6 +185,7 @@ def targets_files(
     if not found.documents:
         raise PolicytextError(no_documents(paths, found.problems))
     if output is not None:
+        refuse_read_files({"output": output}, {"meta": meta})
         check_output(output, inputs=found.documents)
         if existing and not ours and not force:
             raise foreign_output("output", "targets", output)

@@ -521,3 +521,18 @@ def test_evaluate_takes_no_progress_as_the_other_commands_do(tiny_corpus):
     code, out, err = run("evaluate", str(tiny_corpus), "--no-progress", "--json")
     assert (code, err) == (0, "")
     assert set(json.loads(out)) >= {"accuracy", "macro_f1"}
+
+
+def test_an_output_that_is_the_meta_table_is_refused_even_with_force(tmp_path, docs):
+    # A places table laid out as a summary was replaced by the summary it was read for, exit 0.
+    places = tmp_path / "places.csv"
+    places.write_text("file,place,place_full,level,year,sentences\na.txt,江城,江城县,county,2024,1\n", encoding="utf-8")
+    before = places.read_bytes()
+    for argv in (
+        ("tag", docs, "-o", tmp_path / "o.jsonl", "--meta", places, "--summary", places, "--force"),
+        ("targets", docs, "-o", places, "--meta", places, "--force"),
+    ):
+        code, out, err = run(*map(str, argv), "--no-progress")
+        option = "--summary" if argv[0] == "tag" else "--output"
+        assert (code, out, err) == (2, "", f"policytext: error: {option} {places}: the same file as --meta, which the job reads; give the output its own file\n")
+    assert places.read_bytes() == before and not (tmp_path / "o.jsonl").exists()
