@@ -49,7 +49,7 @@ from ._validation import (
     optional,
     refuse_single_str,
 )
-from .errors import DocumentError, ParameterError, PolicytextError
+from .errors import DocumentError, ParameterError, PolicytextError, mention
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
 from .outputs import FORMATS, RecordWriter, check_outputs, errors_text, own_output, records_format, replace_text
@@ -490,7 +490,9 @@ def tag_files(
     found = find_documents(paths, outputs=(*outputs.values(), meta), own=own)
     docs, missing = found.documents, found.problems
     if resume and STDIN in docs:
-        raise ParameterError("tag_files(): 'resume' cannot skip standard input ('-'): it is read anew each time; tag it without resume (--resume)")
+        raise ParameterError(
+            f"cannot skip standard input ('-'): it is read anew each time; tag it without {mention('resume')}", parameter="resume", value=True, mentions={"resume": True}
+        )
     # Every output, and the plot's font, is checked before any output is
     # opened, so a mistake costs nothing.
     check_outputs(outputs, docs, own=own, force=force, resume=resume, read={"meta": meta})

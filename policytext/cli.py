@@ -121,7 +121,8 @@ def _parser():
     tag.add_argument(
         "--evidence-by",
         choices=("top", "least", "random"),
-        default="top",
+        # None when not given: given without --evidence it is refused, not ignored.
+        default=None,
         help="which sentences: the most confident (default), the least confident (to audit a share), or a random sample",
     )
     tag.add_argument("--plot", metavar="FILE.png", help="draw the shares (bars per document, or lines over years); PNG, or .svg/.pdf by the extension")
@@ -213,9 +214,15 @@ def _run_tag(args, out, err):
 
     if args.evidence and not args.summary:
         raise ParameterError("--evidence needs --summary FILE.csv: the evidence sentences are columns of the summary")
+    if args.evidence_by is not None and not args.evidence:
+        raise ParameterError("--evidence-by is for the evidence sentences, and there are none: add --evidence N")
     for option, value in (("--plot-by", args.plot_by), ("--font", args.font)):
         if value is not None and not args.plot:
             raise ParameterError(f"{option} is for the plot, and there is none: add --plot FILE.png")
+    for option, value in (("--summary", args.summary), ("--panel", args.panel), ("--errors", args.errors), ("--plot", args.plot)):
+        # "-" is standard output for -o; for these it named a file "-" in the working folder.
+        if value == "-":
+            raise ParameterError(f"{option} -: only the records go to standard output (-o -); give {option} a file name")
     output = _records_output(args)
     shown_warnings = _DocumentWarnings(err)
     options = dict(
@@ -226,7 +233,7 @@ def _run_tag(args, out, err):
         panel=args.panel,
         meta=args.meta,
         evidence=args.evidence,
-        evidence_by=args.evidence_by,
+        evidence_by=args.evidence_by or "top",
         plot=args.plot,
         plot_by=args.plot_by,
         font=args.font,

@@ -509,7 +509,7 @@ def test_standard_input_cannot_be_resumed(tmp_path, model_dir):
     out_file = tmp_path / "o.jsonl"
     code, out, err = run("tag", "-", "-o", str(out_file), "--resume", "--model", str(model_dir), stdin=PIPED.encode())
     assert (code, out) == (2, "")
-    assert err == "policytext: error: tag_files(): 'resume' cannot skip standard input ('-'): it is read anew each time; tag it without resume (--resume)\n"
+    assert err == "policytext: error: --resume: cannot skip standard input ('-'): it is read anew each time; tag it without --resume\n"
     assert not out_file.exists()
 
 
@@ -574,3 +574,21 @@ def test_evaluate_aligns_chinese_labels_by_their_width(tmp_path):
     rows = [line for line in lines if line.endswith("1.000         1")]
     assert rows == ["环境保护       1.000     1.000     1.000         1", "其他           1.000     1.000     1.000         1", "yes            1.000     1.000     1.000         1"]
     assert lines[-4:] == ["             环境   其他    yes", "环境保护        1      0      0", "其他            0      1      0", "yes             0      0      1"]
+
+
+def test_evidence_by_without_evidence_and_outputs_named_dash_are_refused(tmp_path, model_dir, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a file named "-" was written
+    report = tmp_path / "r.txt"
+    report.write_text(PIPED, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    cases = [
+        (("--evidence-by", "least"), "--evidence-by is for the evidence sentences, and there are none: add --evidence N"),
+        (("--summary", "-"), "--summary -: only the records go to standard output (-o -); give --summary a file name"),
+        (("--panel", "-"), "--panel -: only the records go to standard output (-o -); give --panel a file name"),
+        (("--errors", "-"), "--errors -: only the records go to standard output (-o -); give --errors a file name"),
+        (("--plot", "-"), "--plot -: only the records go to standard output (-o -); give --plot a file name"),
+    ]
+    for extra, message in cases:
+        code, stdout, err = run("tag", str(report), "-o", str(out), "--model", str(model_dir), *extra)
+        assert (code, stdout, err) == (2, "", f"policytext: error: {message}\n"), extra
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]  # no output, and no file named "-"
