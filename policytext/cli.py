@@ -135,7 +135,7 @@ def _parser():
     tag.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (needs the 'dask' extra)")
     tag.add_argument("--max-mb", type=_ranged(float, 0, _MAX_MB, above=True), default=50, metavar="MB", help="refuse documents larger than this (default: 50); .txt and .md over 16 MB are streamed instead (as plain text), with no size or time limit")
     tag.add_argument("--max-pages", type=_ranged(int, 1, 10**7), default=2000, metavar="N", help="refuse PDFs with more pages (default: 2000)")
-    tag.add_argument("--timeout", type=_ranged(float, 0, _MAX_SECONDS, above=True), metavar="S", help=f"seconds one document may take (default: {_DEFAULT_TIMEOUT}; not applied with --scheduler)")
+    tag.add_argument("--timeout", type=_ranged(float, 0, _MAX_SECONDS, above=True), metavar="S", help=f"seconds reading and splitting one document may take (default: {_DEFAULT_TIMEOUT}; not applied with --scheduler)")
     tag.add_argument("--no-context", action="store_true", help="tag each sentence alone, without its neighbours and paragraph")
     tag.add_argument("--no-progress", action="store_true", help="no progress bar")
     tag.set_defaults(run=_run_tag)
