@@ -32,6 +32,7 @@ import os
 import re
 import stat
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -311,12 +312,22 @@ def write_table(rows, columns, path, *, format=None, inputs=(), types=None):
         table = ([row.get(c) for c in columns] for row in rows)
     try:
         with replacing(path) as tmp:
-            writer(table, columns, tmp, types or {})
+            cut = writer(table, columns, tmp, types or {})
     except _TooManyRows as exc:
         # Named as the output, not the temporary file that was removed.
         raise PolicytextError(f"{path}: {exc}; write .csv or .parquet") from None
     except _ColumnMismatch as exc:
         raise PolicytextError(f"{path}: {exc}") from None
+    if cut:
+        # The cell says so, but a summary's evidence cell is then no longer the JSON list
+        # it should be, and nobody opens every cell: said where the job reports.
+        (n, column), more = cut[0], len(cut) - 1
+        others = f" and {more:,} more" if more else ""
+        warnings.warn(
+            f"{path}: row {n:,}, column {column}{others}: cut to the {_EXCEL_CELL:,} characters an Excel cell holds; .csv, .jsonl or .parquet keep them whole",
+            UserWarning,
+            stacklevel=2,
+        )
     return fmt
 
 
@@ -440,11 +451,14 @@ def _write_xlsx(table, columns, path, types):
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(columns)
+    cut = []  # (row, column) of each cell cut to Excel's limit
     for n, row in enumerate(table, 2):  # row 1 is the header
         if n > EXCEL_ROWS:
             raise _TooManyRows(_too_many_rows(f"more than {EXCEL_ROWS - 1:,} rows"))
+        cut += [(n, column) for column, v in zip(columns, row) if isinstance(v, str) and len(v) > _EXCEL_CELL]
         sheet.append([_excel_cell(WriteOnlyCell, sheet, v) for v in row])
     book.save(path)
+    return cut
 
 
 def _too_many_rows(rows):

@@ -114,7 +114,12 @@ write_table(rows, {COLUMNS!r}, {str(path)!r})
 def test_xlsx_keeps_within_excel_limits(tmp_path, monkeypatch):
     # A cell of 200,000 characters (2,000 evidence sentences) and rows past 1,048,576 made files Excel "repairs".
     openpyxl = pytest.importorskip("openpyxl")
-    write_table([{"file": "甲" * 40_000}], ["file"], tmp_path / "t.xlsx")
+    with pytest.warns(UserWarning) as said:
+        write_table([{"file": "甲" * 40_000}, {"file": "乙" * 40_000}], ["file"], tmp_path / "t.xlsx")
+    # The cell says it was cut, and so does the job: a summary's evidence cell is then no JSON list.
+    assert [str(w.message) for w in said] == [
+        f"{tmp_path / 't.xlsx'}: row 2, column file and 1 more: cut to the 32,767 characters an Excel cell holds; .csv, .jsonl or .parquet keep them whole"
+    ]
     cell = openpyxl.load_workbook(tmp_path / "t.xlsx").active["A2"].value
     assert len(cell) <= 32_767 and cell.startswith("甲" * 32_000)
     assert cell.endswith(f"…[{40_000 - (32_767 - 60):,} more characters cut: Excel holds 32,767 a cell]")
