@@ -312,6 +312,9 @@ def _year_lines(Figure, rows, labels, names, prop, by):
             ax.plot(years, series, marker="o", markersize=3, label=name)
         for year in missing:
             ax.axvspan(year - 0.5, year + 0.5, color="0.92", zorder=0)
+        # The whole span in every panel: a panel with one year's documents was
+        # scaled to that point, and its ticks drawn on top of each other.
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
         ax.set_xticks(thin_ticks(years))
         ax.set_ylabel("句子占比", fontproperties=prop)
         if by:

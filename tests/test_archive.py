@@ -1,5 +1,6 @@
 """Tagging whole archives: formats, encodings, bad files, resume, summaries, Dask."""
 
+import collections
 import csv
 import io
 import json
@@ -1342,6 +1343,30 @@ def test_the_year_plot_marks_missing_years_thins_its_ticks_and_splits_by_level(t
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(policytext.ParameterError, match="'plot_by' must be None or one of 'level', 'place', got 'year'"):
         tag_files([docs], plot=str(png), plot_by="year")
+
+
+def test_every_panel_of_a_plot_by_level_spans_all_the_years(tmp_path):
+    # A panel whose documents were all of one year was scaled to that point: both
+    # years' ticks were drawn on top of each other, and both panels' points at one x.
+    matplotlib = pytest.importorskip("matplotlib")
+    from policytext.plot import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for year, place in ((2025, "青禾镇"), (2026, "临江县")):
+        (docs / f"{year}-{place}.txt").write_text(report(place, year), encoding="utf-8")
+    svg = tmp_path / "by_level.svg"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # tick labels as text, with their positions
+        tag_files([docs], plot=str(svg), plot_by="level")
+    ticks = re.findall(r'<text[^>]* x="([\d.]+)" y="([\d.]+)"[^>]*>(20\d\d)</text>', svg.read_text(encoding="utf-8"))
+    panels = collections.defaultdict(dict)
+    for x, y, year in ticks:
+        panels[y][year] = float(x)
+    assert len(panels) == 2
+    assert all(set(p) == {"2025", "2026"} and p["2026"] - p["2025"] > 100 for p in panels.values()), panels
+    assert len({tuple(sorted(p.items())) for p in panels.values()}) == 1  # the same axis in both
 
 
 def test_records_and_summary_as_excel_by_extension(tmp_path):
