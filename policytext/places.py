@@ -95,13 +95,16 @@ _PROVINCE = re.compile("|".join(sorted(PROVINCES, key=len, reverse=True)))
 # What follows a place in a title: the chain ends where one of these begins,
 # and a unit holding one of them is no place ("…人民政府办公室关于…区").
 _AFTER = re.compile(r"\s*(?:人民政府|政府|人民代表大会|人大|\d|[（(]|二〇|[一二]九)")
-_NOT_A_PLACE = re.compile(r"^[在全本我该各这其]|政府|人大|委员会|办公|关于|工作|报告|总结|计划|预算|决算|会议")
+# 在 inside a run is a sentence's, not a name's: "市长在市十六届人大…", "县长在全县…", a date
+# line's "一月八日在市…" read as a unit ending in 市 or 县; 某 stands for a place not named (某县).
+_NOT_A_PLACE = re.compile(r"^[在全本我该各这其]|在|某|政府|人大|委员会|办公|关于|工作|报告|总结|计划|预算|决算|会议")
 _NATIONAL = re.compile(r"中华人民共和国|国务院|全国人民代表大会")
 _LEADING = " \t-_—–·.、0123456789《【[（("
 # Plan and budget reports name their place after a preposition ("关于北京市2024年预算…的报告",
 # "关于对…"): read as part of the first unit, it made the run no place (关于) or a wrong one (对南京市).
 # 对口 (paired aid), 对标 (benchmark against), 对外 (external) open phrases, not places.
-_PREPOSITION = re.compile(r"(?:关于|对于|对(?![口标外接照比应象待此其]))+")
+# A party committee's document names the party before its place (中共清镇市委员会): 中共 is no part of it.
+_PREPOSITION = re.compile(r"(?:关于|对于|对(?![口标外接照比应象待此其])|中共)+")
 # An official document's title is 关于 + matter + kind (关于印发…的通知): the matter
 # opens with a verb. Printing or forwarding a place's document names the place
 # after it (关于印发临江县2025年政府工作报告的通知); any other verb opens a

@@ -102,7 +102,7 @@ def document_meta(path, text):
     ``place`` is the last unit the title names and ``place_full`` the chain
     it is written in (see :func:`policytext.places.parse_place`);
     ``place_from`` says where they were read: ``"title"``,
-    ``"session line"`` or ``"file name"``.
+    ``"session line"`` (the session or date line) or ``"file name"``.
 
     >>> meta = document_meta("a/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结")
     >>> meta["place"], meta["level"], meta["year"], meta["place_from"]
@@ -141,7 +141,8 @@ def document_meta(path, text):
     for source, where in sources:
         place = parse_place(source)
         if place and not meta["place"]:
-            meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
+            # A date line names the session too ("（…第八届全国人民代表大会第三次会议通过）"): the README calls both the session line.
+            meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from="session line" if where == "date line" else where)
         if session and where == "session line":
             source = session.group()  # its date, not the place, gives the year
         found = [year_number(y) for y in _YEAR.findall(ascii_digits(source))]

@@ -41,8 +41,37 @@ from policytext.summary import document_meta
         ("南通市如皋市2024年政府工作报告", ("如皋市", "南通市如皋市", "county")),
         # A title that goes on after its place with no mark still gives the whole name.
         ("清镇市关于印发2025年工作要点的通知", ("清镇市", "清镇市", "county")),
+        # A party committee's: 中共 is no part of the place, and 某县 names none.
+        ("中共清镇市委员会2025年工作总结", ("清镇市", "清镇市", "county")),
+        ("中共某县委员会2025年工作总结", None),
+        # A sentence's run up to a unit's character is no place.
+        ("市长在市十六届人大五次会议上的政府工作报告", None),
+        ("县长在全县经济工作会议上的讲话", None),
     ],
 )
 def test_parse_place_reads_the_whole_name_and_its_level(title, expected):
     place = parse_place(title)
     assert (place and (place.name, place.full_name, place.level)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "政府工作报告\n——二〇二六年一月八日在市第十六届人民代表大会第五次会议上",
+        "市长在市十六届人大五次会议上的政府工作报告",
+        "政府工作报告\n——2026年1月在全县人民代表大会上",
+        "县长在全县经济工作会议上的讲话",
+        "中共某县委员会关于制定国民经济和社会发展第十五个五年规划的建议",
+    ],
+)
+def test_lines_that_name_no_place_leave_it_to_the_file_name(text):
+    # They gave 一月八日在市, 市长在市, 月在全县, 县长在全县 and 中共某县.
+    meta = document_meta("2026-厦门市.txt", text + "\n各位代表：")
+    assert (meta["place"], meta["level"], meta["place_from"]) == ("厦门市", "city", "file name")
+    assert document_meta("r.txt", text + "\n各位代表：")["place"] == ""
+
+
+def test_a_place_read_from_a_date_line_is_said_to_come_from_the_session_line():
+    # place_from takes the README's values: title, session line, file name, meta.
+    meta = document_meta("r.txt", "决议\n（一九九五年三月十八日第八届全国人民代表大会第三次会议通过）\n正文。")
+    assert (meta["place"], meta["place_from"], meta["year"]) == ("中华人民共和国", "session line", 1995)
