@@ -716,14 +716,19 @@ class _Tally:
         return [text for _, _, text in sorted(self.top[label], reverse=True)]
 
 
+#: The columns of a ``--meta`` file.
+_META_COLUMNS = ("file", "place", "level", "year")
+
+
 def read_meta(path):
     """Read a ``--meta`` CSV: a ``file`` column (a path, or a file name) and any of place, level, year.
 
     A path is taken from the folder the job runs in, as the documents'
     paths are, and matches the document it leads to however that is
     written; a bare file name matches every document of that name. The
-    file may be UTF-8 or GB18030 (what Excel saves in China). Every error
-    names the file and line.
+    file may be UTF-8 or GB18030 (what Excel saves in China). Column names
+    are read without the white space around them, and any other column is
+    refused. Every error names the file, and the line where it has one.
 
     Returns
     -------
@@ -743,8 +748,16 @@ def read_meta(path):
     else:
         raise PolicytextError(f"{path}: a meta file must be UTF-8 or GB18030 text")
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "file" not in reader.fieldnames:
+    # "file, place, level, year" (as typed after commas) names the columns it means;
+    # a column named otherwise ("yaer") was skipped, leaving the values read in place.
+    reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
+    if "file" not in reader.fieldnames:
         raise PolicytextError(f"{path}: a meta file needs a 'file' column (and any of place, level, year)")
+    for name in reader.fieldnames:
+        if name not in _META_COLUMNS:
+            raise PolicytextError(f"{path}: a column must be one of {', '.join(_META_COLUMNS)}, got {name!r}")
+        if reader.fieldnames.count(name) > 1:
+            raise PolicytextError(f"{path}: the column {name!r} is given twice")
     out, lines = {}, {}
     for number, row in enumerate(reader, start=2):
         file = (row.get("file") or "").strip()
