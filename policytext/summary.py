@@ -32,7 +32,7 @@ from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
 from .variants import ascii_digits, to_simplified
 
-__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "unmatched_meta_note", "unmatched_meta_rows", "with_meta"]
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "meta_override", "read_meta", "unmatched_meta_note", "unmatched_meta_rows", "with_meta"]
 
 
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
@@ -788,13 +788,28 @@ def with_meta(meta, overrides, path):
     A document is found by its real path, or else its file name; values
     given replace those read, and a place given is the full name too.
     """
-    if not overrides:
-        return meta  # a job without --meta: no real path to look up for every document
-    override = overrides.get(_meta_key_of(overrides, path), {})
+    override = meta_override(overrides, path)
+    if not override:
+        return meta
     meta = {**meta, **{k: override[k] for k in ("place", "level", "year") if override.get(k) not in ("", None)}}
     if override.get("place"):
         meta.update(place_full=override["place"], place_from="meta")
     return meta
+
+
+def meta_override(overrides, path):
+    """The ``--meta`` row (:func:`read_meta`) that applies to the document ``path``, or ``{}`` for none.
+
+    A caller that changes a value read (the year targets are for) keeps one
+    given here as given.
+
+    >>> overrides = {"dec.txt": {"place": "", "level": "", "year": 2025, "file": "dec.txt", "line": 2}}
+    >>> meta_override(overrides, "reports/dec.txt")["year"], meta_override(overrides, "reports/jan.txt")
+    (2025, {})
+    """
+    if not overrides:
+        return {}  # a job without --meta: no real path to look up for every document
+    return overrides.get(_meta_key_of(overrides, path), {})
 
 
 def _meta_key_of(overrides, path):
