@@ -29,6 +29,7 @@ Place(name='重庆市', full_name='重庆市', level='province')
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -65,6 +66,9 @@ _UNITS = [
 # of a bay's name (杭州湾新区, 胶州湾), not a prefecture.
 _SUFFIX = re.compile("(?:" + "|".join(s if s != "州" else "州(?![市区湾])" for s, _ in _UNITS) + ")")
 _NAME_CHARS = 10  # a unit's name before its suffix: 1 to 10 characters
+# Units below a province in one title: 自治州, 市, 区, 镇 and 街道 are five. A bound keeps a long
+# run (a file name, a line of 市市市…) from being read unit by unit to its end.
+_MOST_UNITS = 6
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: County-level cities (县级市), without their 市: a 市 of these is a county, wherever the title
 #: names it (贵州省清镇市, 清镇市 alone). The county-level units ending in 市 of the civil
@@ -149,22 +153,23 @@ def _chain(text, start):
     A title that goes on after its place with no such mark ("清镇市关于…")
     gives the chain that reads furthest.
     """
-    best = {}  # position -> (ends where the place ends, characters read, units): the best chain from there
+    best = {}  # (position, units left) -> (ends where the place ends, characters read, units): the best chain from there
+    opening = functools.cache(lambda pos: _units(text, pos))  # the units at a position, read once for every bound
 
-    def from_(pos):
-        if pos not in best:
+    def from_(pos, left):
+        if (pos, left) not in best:
             if pos == len(text) or _AFTER.match(text, pos) or not _CJK.match(text, pos):
-                best[pos] = (True, 0, [])
+                best[pos, left] = (True, 0, [])
             else:
                 found = (False, 0, [])
-                for unit in _units(text, pos):
-                    ends, read, units = from_(pos + len(unit))
+                for unit in opening(pos) if left else ():
+                    ends, read, units = from_(pos + len(unit), left - 1)
                     option = (ends, read + len(unit), [unit, *units])
                     found = max(found, option, key=_rank)
-                best[pos] = found
-        return best[pos]
+                best[pos, left] = found
+        return best[pos, left]
 
-    return from_(start)[2]
+    return from_(start, _MOST_UNITS)[2]
 
 
 def _rank(option):

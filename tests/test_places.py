@@ -75,3 +75,9 @@ def test_a_place_read_from_a_date_line_is_said_to_come_from_the_session_line():
     # place_from takes the README's values: title, session line, file name, meta.
     meta = document_meta("r.txt", "决议\n（一九九五年三月十八日第八届全国人民代表大会第三次会议通过）\n正文。")
     assert (meta["place"], meta["place_from"], meta["year"]) == ("中华人民共和国", "session line", 1995)
+
+
+def test_a_long_run_of_unit_characters_is_read_without_running_out_of_stack():
+    # Each way of reading a run as units was searched to the run's end: 2000 乡 raised RecursionError.
+    place = parse_place("乡" * 2000)
+    assert place is not None and place.level == "township" and len(place.full_name) <= 6 * 11
