@@ -32,7 +32,7 @@ from .segment import NUMBERED_FIRST, heading_level, numbered_task
 from .target_extraction import DATE_LINE, YEAR_WORDS, year_number
 from .variants import ascii_digits, to_simplified
 
-__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "read_meta", "unmatched_meta_note", "unmatched_meta_rows", "with_meta"]
+__all__ = ["EVIDENCE_BY", "HEAD_CHARS", "Summary", "document_meta", "import_pandas", "meta_override", "read_meta", "unmatched_meta_note", "unmatched_meta_rows", "with_meta"]
 
 
 # A year in Arabic or Chinese numerals: "2026年", "一九九五年", "二〇〇五年".
@@ -102,7 +102,7 @@ def document_meta(path, text):
     ``place`` is the last unit the title names and ``place_full`` the chain
     it is written in (see :func:`policytext.places.parse_place`);
     ``place_from`` says where they were read: ``"title"``,
-    ``"session line"`` or ``"file name"``.
+    ``"session line"`` (the session or date line) or ``"file name"``.
 
     >>> meta = document_meta("a/000.txt", "洋口镇(沿海经济开发区)2023年上半年工作总结")
     >>> meta["place"], meta["level"], meta["year"], meta["place_from"]
@@ -141,7 +141,8 @@ def document_meta(path, text):
     for source, where in sources:
         place = parse_place(source)
         if place and not meta["place"]:
-            meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from=where)
+            # A date line names the session too ("（…第八届全国人民代表大会第三次会议通过）"): the README calls both the session line.
+            meta.update(place=place.name, place_full=place.full_name, level=place.level, place_from="session line" if where == "date line" else where)
         if session and where == "session line":
             source = session.group()  # its date, not the place, gives the year
         found = [year_number(y) for y in _YEAR.findall(ascii_digits(source))]
@@ -715,14 +716,19 @@ class _Tally:
         return [text for _, _, text in sorted(self.top[label], reverse=True)]
 
 
+#: The columns of a ``--meta`` file.
+_META_COLUMNS = ("file", "place", "level", "year")
+
+
 def read_meta(path):
     """Read a ``--meta`` CSV: a ``file`` column (a path, or a file name) and any of place, level, year.
 
     A path is taken from the folder the job runs in, as the documents'
     paths are, and matches the document it leads to however that is
     written; a bare file name matches every document of that name. The
-    file may be UTF-8 or GB18030 (what Excel saves in China). Every error
-    names the file and line.
+    file may be UTF-8 or GB18030 (what Excel saves in China). Column names
+    are read without the white space around them, and any other column is
+    refused. Every error names the file, and the line where it has one.
 
     Returns
     -------
@@ -742,8 +748,16 @@ def read_meta(path):
     else:
         raise PolicytextError(f"{path}: a meta file must be UTF-8 or GB18030 text")
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "file" not in reader.fieldnames:
+    # "file, place, level, year" (as typed after commas) names the columns it means;
+    # a column named otherwise ("yaer") was skipped, leaving the values read in place.
+    reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
+    if "file" not in reader.fieldnames:
         raise PolicytextError(f"{path}: a meta file needs a 'file' column (and any of place, level, year)")
+    for name in reader.fieldnames:
+        if name not in _META_COLUMNS:
+            raise PolicytextError(f"{path}: a column must be one of {', '.join(_META_COLUMNS)}, got {name!r}")
+        if reader.fieldnames.count(name) > 1:
+            raise PolicytextError(f"{path}: the column {name!r} is given twice")
     out, lines = {}, {}
     for number, row in enumerate(reader, start=2):
         file = (row.get("file") or "").strip()
@@ -774,13 +788,28 @@ def with_meta(meta, overrides, path):
     A document is found by its real path, or else its file name; values
     given replace those read, and a place given is the full name too.
     """
-    if not overrides:
-        return meta  # a job without --meta: no real path to look up for every document
-    override = overrides.get(_meta_key_of(overrides, path), {})
+    override = meta_override(overrides, path)
+    if not override:
+        return meta
     meta = {**meta, **{k: override[k] for k in ("place", "level", "year") if override.get(k) not in ("", None)}}
     if override.get("place"):
         meta.update(place_full=override["place"], place_from="meta")
     return meta
+
+
+def meta_override(overrides, path):
+    """The ``--meta`` row (:func:`read_meta`) that applies to the document ``path``, or ``{}`` for none.
+
+    A caller that changes a value read (the year targets are for) keeps one
+    given here as given.
+
+    >>> overrides = {"dec.txt": {"place": "", "level": "", "year": 2025, "file": "dec.txt", "line": 2}}
+    >>> meta_override(overrides, "reports/dec.txt")["year"], meta_override(overrides, "reports/jan.txt")
+    (2025, {})
+    """
+    if not overrides:
+        return {}  # a job without --meta: no real path to look up for every document
+    return overrides.get(_meta_key_of(overrides, path), {})
 
 
 def _meta_key_of(overrides, path):

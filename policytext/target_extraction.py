@@ -1254,19 +1254,26 @@ def document_targets(path, text, *, overrides=None):
     December with no year in its title, so a region × year panel puts its
     targets in their year. A year given in ``overrides`` is kept as given.
     """
-    from .summary import document_meta, with_meta
+    from .summary import document_meta, meta_override, with_meta
 
     read = document_meta(path, text)
     meta = with_meta(read, overrides or {}, path)
-    year = meta["year"]
-    named = [y for y in map(year_number, _TITLE_YEAR.findall((read["title"] or "").translate(_FULL_WIDTH))) if y]
-    if year == read["year"] and len(named) > 1:
-        year = max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
-    elif year is not None and year == read["year"] and not named and (late := _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
-        # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
-        year += 1
+    # A year given is kept, even the one read: "dec.txt,2025" for a report given in December 2025 is not moved to 2026.
+    given = meta_override(overrides, path).get("year") is not None
+    year = meta["year"] if given else _year_of_targets(read["year"], read["title"], text)
     meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
     return meta, targets(text, year=year)
+
+
+def _year_of_targets(year, title, text):
+    """The year a report's targets are for, from its ``year`` and ``title`` as read and its ``text`` (:func:`document_targets`)."""
+    named = [y for y in map(year_number, _TITLE_YEAR.findall((title or "").translate(_FULL_WIDTH))) if y]
+    if len(named) > 1:
+        return max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
+    if year is not None and not named and (late := _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
+        # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
+        return year + 1
+    return year
 
 
 _TITLE_YEAR = re.compile(rf"({YEAR_WORDS})\s*年")

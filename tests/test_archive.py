@@ -241,6 +241,9 @@ def test_summary_shares_meta_and_evidence(archive, tmp_path):
         ("place,file\nonlyplace\n", "meta.csv:2: no file named"),
         ("file,level\nx.txt,galaxy\n", "meta.csv:2: level must be one of national, province, city, county, township, got 'galaxy'"),
         ("file,year\nx.txt,2019\nx.txt,2020\n", "meta.csv:3: 'x.txt' is given again (first on line 2)"),
+        # A column of another name was skipped, so its values were not applied; one given twice, its first.
+        ("file,place,level,yaer\nx.txt,,,2019\n", "meta.csv: a column must be one of file, place, level, year, got 'yaer'"),
+        ("file,year,year\nx.txt,2019,2020\n", "meta.csv: the column 'year' is given twice"),
     ],
 )
 def test_meta_file_errors_name_the_line(tmp_path, content, message):

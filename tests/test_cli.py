@@ -190,6 +190,35 @@ def test_targets_wide_with_meta_to_csv(tmp_path):
     assert (row["cpi"], row["cpi_modifier"], row["grain"]) == ("3.0", "以内", "")
 
 
+def test_meta_column_names_are_read_without_the_spaces_around_them(tmp_path):
+    # "file, place, level, year" left every row as read, with no word.
+    good, _ = _targets_docs(tmp_path)
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file, place, level, year\nr.txt, 江城县, county, 2026\n", encoding="utf-8")
+    out_file = tmp_path / "t.jsonl"
+    code, out, err = run("targets", str(good), "-o", str(out_file), "--meta", str(meta), "--no-progress")
+    assert (code, out, err) == (0, "", "")
+    rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert rows and {(r["place"], r["place_full"], r["level"], r["year"]) for r in rows} == {("江城县", "江城县", "county", 2026)}
+    code, out, err = run("tag", str(good), "-o", str(tmp_path / "l.jsonl"), "--summary", str(tmp_path / "s.jsonl"), "--meta", str(meta), "--no-progress")
+    assert (code, err) == (0, "")
+    (row,) = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (row["place"], row["place_from"], row["year"]) == ("江城县", "meta", 2026)
+
+
+@pytest.mark.parametrize("command", ["tag", "targets"])
+def test_a_meta_column_of_another_name_is_refused_before_any_document_is_read(tmp_path, command):
+    # "yaer" was skipped: the rows kept the year read, exit 0, no warning.
+    good, _ = _targets_docs(tmp_path)
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,place,level,yaer\nr.txt,江城县,county,2020\n", encoding="utf-8")
+    out_file = tmp_path / "o.jsonl"
+    code, out, err = run(command, str(good), "-o", str(out_file), "--meta", str(meta), "--no-progress")
+    assert (code, out) == (1, "")
+    assert err == f"policytext: error: {meta}: a column must be one of file, place, level, year, got 'yaer'\n"
+    assert not out_file.exists()
+
+
 def test_targets_refuses_a_format_that_disagrees_and_a_bad_output_before_reading(tmp_path):
     good, _ = _targets_docs(tmp_path)
     code, out, err = run("targets", str(good), "-o", str(tmp_path / "t.csv"), "--format", "xlsx")

@@ -169,6 +169,25 @@ def test_meta_rows_that_match_no_document_are_warned_of(three, tmp_path):
     ]
 
 
+DECEMBER = (
+    "政府工作报告\n——2025年12月20日在某县第十八届人民代表大会第六次会议上\n\n各位代表：\n\n一、2025年工作回顾\n\n"
+    "今年以来，全县地区生产总值增长6%。\n\n二、2026年工作安排\n\n明年主要预期目标是：地区生产总值增长5.5%左右。\n"
+)
+
+
+@pytest.mark.parametrize("given, year", [(None, 2026), ("2025", 2025), ("2024", 2024)])
+def test_a_year_given_in_meta_is_kept_even_the_one_read(tmp_path, given, year):
+    # Read for 2025 and given in December, the report's targets are 2026's; "2025" given in --meta
+    # was still moved to 2026, while "2024" was kept: the README says --meta overrides the year.
+    (tmp_path / "dec.txt").write_text(DECEMBER, encoding="utf-8")
+    meta = None
+    if given:
+        meta = tmp_path / "meta.csv"
+        meta.write_text(f"file,year\ndec.txt,{given}\n", encoding="utf-8")
+    table = targets_files([tmp_path / "dec.txt"], meta=meta)
+    assert [(r["indicator"], r["value"], r["year"]) for r in table.rows] == [("gdp_growth", 5.5, year)]
+
+
 class _CtrlCAtFirstFailure(io.StringIO):
     """Standard error on which Ctrl-C arrives as the first failed document is reported (the CLI flushes each such line)."""
 
