@@ -427,7 +427,9 @@ def targets(text: str, *, year: int | None = None) -> list[Target]:
         as written; units and ``modifier_text`` in simplified characters).
     year : int, optional
         The year the report's targets are for (its title's year; for a
-        report given in December, the next year is also accepted). A figure
+        report given in December, the next year is also accepted, and for a
+        year's summary, "城关镇2025年工作总结", the year it plans, 2026, or its
+        title's). A figure
         in a clause about an earlier year is ignored, one about a later year
         than ``year + 1`` is taken as a plan. Without it, only words
         (今年, 去年, 年均 …) tell the years apart.
