@@ -19,7 +19,9 @@ How it reads a report:
    gives the *plan year*, against which years are compared: in a report of
    January 2026, 2025 and "十四五" are past, 2026 and "十五五" are the
    plan. A report given at the end of a year reviews that year ("今年")
-   and plans the next; a half-year report reviews and plans the same year.
+   and plans the next, and so does a year's summary ("城关镇2025年工作总结",
+   planning 2026 unless its title names the plan's year after 总结); a
+   half-year report reviews and plans the same year.
    Without a date, the first years of headings or review paragraphs tell.
 2. **Closing.** After the last heading, the last paragraph opened by
    "各位代表！" (or "同志们！", "结束语"), or else a last short paragraph that
@@ -148,6 +150,10 @@ _MONTH = re.compile(r"年\s?(\d{1,2}|[一二三四五六七八九十]{1,3})\s?�
 _LATE_MONTHS = frozenset(["9", "10", "11", "12", "九", "十", "十一", "十二"])
 # A title names its years: "东坝镇一九八四年工作总结和一九八五年工作意见".
 _TITLE = re.compile(r"报告|总结|汇报|意见|计划|安排")
+# A year's summary ("城关镇2025年工作总结", "……2024年工作总结和2025年工作思路") is
+# written as the year ends: its "今年" is the year summed up, and its plan is for
+# the year the title names after 总结, or else the next one.
+_SUMMARY = "总结"
 # A sentence ends here; titles, date lines, names and page clutter do not.
 _SENTENCE_END = re.compile(r"[。！？!?；;…][”’）)]*$")
 _OPENING_PARAGRAPHS = 3  # after the greeting, paragraphs before the body begins at the latest
@@ -197,8 +203,8 @@ _PLAN_HEAD = re.compile(
 _THIS_YEAR_HEAD = re.compile(r"今年(?!以来|上半年)")
 # Weaker cues, read in the top level of headings only, where they name a
 # major part ("一、过去五年的基本情况", "二、今后的主要任务", "二、存在的困难和
-# 问题", which close the review); lower down they are topics ("（三）圆满完成
-# 换届任务", "2.三大攻坚战重点任务取得积极进展").
+# 问题", "二、问题与不足", which close the review); lower down they are topics
+# ("（三）圆满完成换届任务", "2.三大攻坚战重点任务取得积极进展").
 # Results to keep or build on are a task, not a review ("三、巩固宏观调控
 # 成果，防止经济出现大的起落", "巩固拓展脱贫攻坚成果"): that phrase is matched
 # first and names no part; only a match of the group ``cue`` does. So is
@@ -206,7 +212,8 @@ _THIS_YEAR_HEAD = re.compile(r"今年(?!以来|上半年)")
 _REVIEW_TOP = re.compile(
     r"(?:巩固|拓展|扩大|放大|用好)[^，,。；;]{0,10}?(?:成就|成绩|成效|成果)"
     r"|(?:保证|确保|为了?|争取|力争)[^，,。；;]{0,10}?完成"
-    r"|(?P<cue>成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}问题|困难和问题|问题和不足|不足和问题)"
+    r"|(?P<cue>成就|成绩|成效|成果|进展|情况|胜利|经验|教训|变化|执行|完成|存在的[^，,。]{0,6}(?:问题|不足)"
+    r"|(?:困难|问题|短板)[和与及](?:问题|不足)|不足[和与及]问题|不足之处)"
 )
 _SITUATION = re.compile(r"形势")
 _PLAN_TOP = re.compile(r"任务|目标|安排|(?<!五年)计划(?!生育)|打算|思路|要点|谋划|意见|部署|建议|设想|考虑|方针|重点工作")
@@ -591,6 +598,7 @@ def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool])
     paragraphs = 0  # paragraphs since the greeting
     date = ""
     title: list[int] = []
+    title_text = ""
     half = False
     i = 0
     for i, span in enumerate(spans):
@@ -609,6 +617,7 @@ def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool])
         ended = _SENTENCE_END.search(text) is not None
         if not title and not greeted and not ended and _TITLE.search(text):
             title = [first for _, first, _ in _periods(text)]
+            title_text = text
             half = "半年" in text
         lone = opens[i] and (i + 1 == len(spans) or opens[i + 1])
         if greeted and lone and _pseudo_heading(text) and (_REVIEW_HEAD.search(text) or _PLAN_HEAD.search(text) or _THIS_YEAR_HEAD.search(text)):
@@ -632,9 +641,28 @@ def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool])
             # A report given at the end of the year reviews that year
             # ("今年工业总产值预计比去年增长百分之十五") and plans the next.
             plan, this = plan + 1, _REVIEW
+    elif _SUMMARY in title_text and not half:
+        plan, this = _summary_plan(title_text), _REVIEW
     elif title:
         plan = max(title)
     return i, _Years(plan, None if half else this, half)
+
+
+def _summary_plan(title: str) -> int | None:
+    """The plan year of a year's summary: the first year its title names after 总结, else the year after the last before it.
+
+    >>> _summary_plan("城关镇2025年工作总结"), _summary_plan("东坝镇一九八四年工作总结和一九八五年工作意见")
+    (2026, 1985)
+    >>> _summary_plan("“十四五”工作总结"), _summary_plan("城关镇工作总结") is None
+    (2026, True)
+    """
+    at = title.find(_SUMMARY)
+    periods = _periods(title)
+    after = [first for position, first, _ in periods if position > at]
+    if after:
+        return min(after)
+    before = [last for position, _, last in periods if position < at]
+    return max(before) + 1 if before else None
 
 
 def _greeting(spans: Sequence[Span], levels: list[int | None]) -> int:

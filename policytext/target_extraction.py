@@ -427,7 +427,9 @@ def targets(text: str, *, year: int | None = None) -> list[Target]:
         as written; units and ``modifier_text`` in simplified characters).
     year : int, optional
         The year the report's targets are for (its title's year; for a
-        report given in December, the next year is also accepted). A figure
+        report given in December, the next year is also accepted, and for a
+        year's summary, "城关镇2025年工作总结", the year it plans, 2026, or its
+        title's). A figure
         in a clause about an earlier year is ignored, one about a later year
         than ``year + 1`` is taken as a plan. Without it, only words
         (今年, 去年, 年均 …) tell the years apart.
@@ -464,8 +466,13 @@ def targets(text: str, *, year: int | None = None) -> list[Target]:
     # A report given at the year's end states its targets for 明年: its 今年 is the year closing.
     # So is one dated late in the year before the targets' ("——1990年12月20日" for 1991).
     late = _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))
-    closing = _NEXT_YEAR_TARGET.search(_SPACE.sub("", text)) is not None or (
-        year is not None and late is not None and year_number(late.group(1)) == year - 1
+    # And so is a year's summary ("城关镇2025年工作总结"), written as the year it sums up ends,
+    # read for that year or the next: its 今年 is that year.
+    summed = _summed_year(text)
+    closing = (
+        _NEXT_YEAR_TARGET.search(_SPACE.sub("", text)) is not None
+        or (year is not None and late is not None and year_number(late.group(1)) == year - 1)
+        or (summed is not None and year in (None, summed, summed + 1))
     )
     # A table of targets is read by its columns; its lines are then blank to the
     # paragraphs (same length, so offsets hold), whose running time state would
@@ -523,6 +530,19 @@ def targets(text: str, *, year: int | None = None) -> list[Target]:
     if given is not text:
         found = [replace(t, text=_unfolded(t, given, text)) for t in found]
     return found
+
+
+def _summed_year(text):
+    """The year a whole year's summary sums up, named alone in its first line ("城关镇2025年
+    工作总结"), or None: for another report, a half-year's or one whose title names its plan's year too."""
+    first = _FIRST_TEXT_LINE.search(text)
+    if first is None or not _YEAR_SUMMARY.search(first.group()) or first.group().rstrip().endswith(_SENTENCE_END):
+        return None
+    named = {year_number(y) for y in _TITLE_YEAR.findall(first.group().translate(_FULL_WIDTH))}
+    return named.pop() if len(named) == 1 else None
+
+
+_FIRST_TEXT_LINE = re.compile(r"\S[^\n\r]*")
 
 
 def _unfolded(target, given, folded):
@@ -1117,6 +1137,9 @@ _LINE = re.compile(r"[^\n\r]*(?:\r\n|\n|\r|$)")
 _NOT_NEWLINE = re.compile(r"[^\n\r]")
 _TARGET_COLUMN = re.compile(r"目标|计划|预期|预算|安排")
 _PAST_COLUMN = re.compile(r"完成|实际|执行|预计")
+# A column of results ("2025年完成", "实际", "预计完成") is no column of targets, whatever
+# its year: in a summary of 2025 read for that year, "2025年完成" is not the coming year's.
+_RESULT_COLUMN = re.compile(r"完成|实际|实绩|执行")
 _UNIT_NOTE = re.compile(rf"[（(](?:单位[:：]?)?(?P<unit>%|％|{_GRAIN_UNITS}|万人|人)[）)]")
 _CELL_FIGURE = re.compile(rf"(?P<num>{_NUM}(?:[-~—–至到]{_NUM})?)")
 _SIGNS = {"≥": "不低于", "≤": "不超过", ">": "超过", "<": "低于", "＞": "超过", "＜": "低于"}
@@ -1177,7 +1200,9 @@ def _read_table(text, rows, year, closing):
 
 
 def _column_role(cell, year, latest, closing):
-    """_FUTURE for a column of the coming year's targets, _PAST or _PLAN for another year's, None for no year's."""
+    """_FUTURE for a column of the coming year's targets, _PAST or _PLAN for another year's or for results, None for no year's."""
+    if _RESULT_COLUMN.search(cell):
+        return _PAST
     states = {_marker_state(m, year, latest if year is None else None, closing) for m in _MARKERS.finditer(cell)} - {None}
     if _PAST in states or _PLAN in states or (not states and _PAST_COLUMN.search(cell)):
         return _PAST if _PAST in states or not states else _PLAN
@@ -1250,9 +1275,12 @@ def document_targets(path, text, *, overrides=None):
 
     The year is the one the targets are for: a report's year as the summary
     reads it, but the later year of a title that names two ("2024年工作总结
-    和2025年工作思路") and the next year of a report given in October to
-    December with no year in its title, so a region × year panel puts its
-    targets in their year. A year given in ``overrides`` is kept as given.
+    和2025年工作思路"), the next year of a year's summary ("城关镇2025年工作
+    总结", written as 2025 ends: its plan is 2026's, as
+    :func:`policytext.parts.report_parts` reads it) and the next year of a
+    report given in October to December with no year in its title, so a
+    region × year panel puts its targets in their year. A year given in
+    ``overrides`` is kept as given.
     """
     from .summary import document_meta, meta_override, with_meta
 
@@ -1267,9 +1295,12 @@ def document_targets(path, text, *, overrides=None):
 
 def _year_of_targets(year, title, text):
     """The year a report's targets are for, from its ``year`` and ``title`` as read and its ``text`` (:func:`document_targets`)."""
-    named = [y for y in map(year_number, _TITLE_YEAR.findall((title or "").translate(_FULL_WIDTH))) if y]
+    title = to_simplified(title or "").translate(_FULL_WIDTH)
+    named = [y for y in map(year_number, _TITLE_YEAR.findall(title)) if y]
     if len(named) > 1:
         return max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
+    if year is not None and year == max(named, default=None) and _YEAR_SUMMARY.search(title):
+        return year + 1  # "城关镇2025年工作总结": the plan it closes with is 2026's
     if year is not None and not named and (late := _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         return year + 1
@@ -1277,6 +1308,8 @@ def _year_of_targets(year, title, text):
 
 
 _TITLE_YEAR = re.compile(rf"({YEAR_WORDS})\s*年")
+# A title that sums up a whole year (not 上半年): "城关镇2025年工作总结", "…年终总结".
+_YEAR_SUMMARY = re.compile(r"^(?!.*半年).*总结")
 _HEAD = 600  # characters where a report's date line is
 # A date of the year's last months opening a line or after a dash ("——1990年12月20日在…",
 # "政府工作报告——2024年12月28日在…"): a report given for the next year's targets.

@@ -318,6 +318,72 @@ def test_this_year_in_a_heading_of_a_report_given_in_december_is_the_review():
     assert report_parts(split_sentences(march))[4] == "plan"
 
 
+# A year's summary is written as the year ends: its "今年" and the title's year are
+# the review, the year after (or the one its title names after 总结) the plan.
+YEAR_END_SUMMARY = """城关镇2025年工作总结
+{heading}
+{lead}全镇完成固定资产投资5亿元。新建高标准农田4300亩。整改安全隐患126条。
+二、存在的问题
+产业结构不优，发展后劲不足。
+三、2026年工作打算
+新签约项目25个。新建高标准农田5000亩。"""
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["一、2025年工作开展情况", "一、今年工作开展情况", "一、今年工作完成情况", "一、今年主要工作", "一、今年主要工作成效", "一、2025年主要工作"],
+)
+def test_the_year_a_summary_sums_up_is_its_review(heading):
+    parts = report_parts(split_sentences(YEAR_END_SUMMARY.format(heading=heading, lead="")))
+    assert parts == ["other"] + ["review"] * 6 + ["plan"] * 3
+
+
+@pytest.mark.parametrize(
+    "title, plan_heading",
+    [
+        ("城关镇2025年工作总结", "三、2026年工作打算"),
+        ("城关镇2025年工作总结", "三、明年工作打算"),
+        ("城关镇工作总结", "三、明年工作打算"),
+        ("城关镇2025年工作总结和2026年工作计划", "三、2026年工作计划"),
+    ],
+)
+def test_this_year_opening_a_paragraph_of_a_summary_is_the_review(title, plan_heading):
+    text = YEAR_END_SUMMARY.format(heading="一、主要工作", lead="今年，我镇").replace("城关镇2025年工作总结", title)
+    parts = report_parts(split_sentences(text.replace("三、2026年工作打算", plan_heading)))
+    assert parts == ["other"] + ["review"] * 6 + ["plan"] * 3
+    # Without a heading, the paragraph's lead sentence tells.
+    bare = f"{title}\n今年，我镇完成固定资产投资5亿元，新建高标准农田4300亩。全镇上下团结一心。\n明年，我镇将新签约项目25个。"
+    assert report_parts(split_sentences(bare)) == ["other", "review", "review", "plan"]
+
+
+def test_a_half_year_summary_and_a_report_of_the_plan_year_keep_this_year_as_the_plan():
+    half = "城关镇2025年上半年工作总结\n一、上半年工作回顾\n完成投资5亿元。\n二、下半年工作打算\n今年要新签约项目25个。"
+    assert report_parts(split_sentences(half)) == ["other", "review", "review", "plan", "plan"]
+    report = "城关镇2025年政府工作报告\n一、2024年工作回顾\n完成投资5亿元。\n二、今年主要工作\n新签约项目25个。"
+    assert report_parts(split_sentences(report)) == ["other", "review", "review", "plan", "plan"]
+
+
+@pytest.mark.parametrize("heading", ["二、存在的不足", "二、问题与不足", "二、工作中存在的不足", "二、困难与问题"])
+def test_a_top_heading_naming_the_problems_is_the_review_even_after_the_plan(heading):
+    text = "一、2026年工作打算\n\n新签约项目25个。\n\n" + heading + "\n\n产业结构不优。\n\n三、2026年工作措施\n\n要加快项目建设。"
+    got = parts_of(text)
+    assert (got[heading], got["产业结构不优。"], got["要加快项目建设。"]) == ("review", "review", "plan")
+
+
+def test_tag_summary_counts_a_year_end_summary_s_results_as_its_review(tmp_path):
+    from policytext.cli import main
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "cg.txt").write_text(YEAR_END_SUMMARY.format(heading="一、2025年工作开展情况", lead=""), encoding="utf-8")
+    summary = tmp_path / "summary.csv"
+    assert main(["tag", str(folder), "--summary", str(summary), "-o", str(tmp_path / "tags.jsonl")]) == 0
+    import csv
+
+    row = next(csv.DictReader(summary.open(encoding="utf-8-sig")))
+    assert (row["year"], row["review_sentences"], row["plan_sentences"]) == ("2025", "6", "3")
+
+
 FIVE_YEAR_PLAN = """2026年青禾省政府工作报告
 ——2026年1月20日在青禾省第十四届人民代表大会第五次会议上
 各位代表：

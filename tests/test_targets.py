@@ -414,6 +414,34 @@ def test_a_title_of_two_years_reads_the_later_years_targets(tmp_path):
     assert found == [("gdp_growth", 6.0)]
 
 
+# A year's summary: the year summed up, then the next one's plan, with a table of both.
+YEAR_SUMMARY = ("城关镇2025年工作总结\n\n一、2025年工作回顾\n\n{review}新建高标准农田4300亩。\n\n二、2026年工作打算\n\n"
+                "指标\t{done}\t2026年目标\n地区生产总值增长（%）\t5.5\t6\n城镇新增就业（人）\t480\t520\n")
+
+
+@pytest.mark.parametrize("done", ["2025年完成", "2025年实际", "2025年预计完成", "2025年实绩"])
+@pytest.mark.parametrize("year", [2025, 2026, None])
+def test_a_column_of_results_is_never_the_targets_whatever_its_year(done, year):
+    text = YEAR_SUMMARY.format(review="全镇地区生产总值增长5.5%。", done=done)
+    assert stated(text, year) == {"gdp_growth": (6.0, None, None), "new_urban_jobs": (0.052, None, None)}
+
+
+def test_a_year_s_summary_is_read_for_the_year_it_plans(tmp_path):
+    # "城关镇2025年工作总结" closes 2025 and plans 2026: its rows are 2026's, as its parts say.
+    meta, found = file_targets(tmp_path, YEAR_SUMMARY.format(review="全镇地区生产总值增长5.5%。", done="2025年完成"))
+    assert meta["year"] == 2026
+    assert found == [("gdp_growth", 6.0), ("new_urban_jobs", 0.052)]
+    # Its 今年 is the year summed up: "今年，全镇…增长5.5%" is a result, whatever year it is read for.
+    text = "城关镇2025年工作总结\n\n今年，全镇地区生产总值增长5.5%。\n\n2026年，全镇地区生产总值增长6%左右。\n"
+    assert [stated(text, year) for year in (2025, 2026, None)] == [{"gdp_growth": (6.0, None, None)}] * 3
+    # A half-year summary and a report of the plan year keep their year and their 今年.
+    half = "城关镇2025年上半年工作总结\n\n下半年，确保今年全镇地区生产总值增长5.5%左右。\n"
+    meta, found = file_targets(tmp_path, half)
+    assert (meta["year"], found) == (2025, [("gdp_growth", 5.5)])
+    plan = "城关镇2026年政府工作报告\n\n今年，全镇地区生产总值增长6%左右。\n"
+    assert file_targets(tmp_path, plan)[0]["year"] == 2026 and stated(plan, 2026) == {"gdp_growth": (6.0, None, None)}
+
+
 def test_a_report_given_late_in_the_year_is_read_for_the_next(tmp_path):
     # Dated "2024年12月" with no year in its title: read for 2024, last year's result came out as the target.
     meta, found = file_targets(tmp_path, "青禾镇人民政府工作报告\n——2024年12月28日在青禾镇第十八届人民代表大会第五次会议上\n各位代表：\n"
