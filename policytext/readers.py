@@ -734,16 +734,17 @@ def _read_html(path, data, max_bytes, max_pdf_pages):
         # page is read from its tags instead, so nothing is dropped.
         return _flat_text(html, visible_only=True)
     marked = _BR_MARK not in html  # (a page that holds the mark itself keeps its <br> as line breaks)
-    if marked:
-        _mark_soft_breaks(root)
+    # Walking the parsed tree is lxml's work too: guarded like the parse.
     with unreadable():
+        if marked:
+            _mark_soft_breaks(root)
         text = trafilatura.extract(root, include_comments=False, include_tables=True, favor_recall=True)
     if not text or not text.strip():
         with unreadable():
             root = _parse_html(html)  # trafilatura may have pruned the first tree
-        if marked:
-            _mark_soft_breaks(root)
-        text = _visible_text(root)
+            if marked:
+                _mark_soft_breaks(root)
+            text = _visible_text(root)
     return _soft_breaks(text) if marked else text
 
 
@@ -852,6 +853,8 @@ def _visible_text(root):
 def _read_docx(path, data, max_bytes, max_pdf_pages):
     """.docx: paragraphs and table rows in document order, one a line (a row's cells split by tabs)."""
     docx = _require("docx", path)
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
     corrupt = functools.partial(_converted, path, "corrupt .docx ({})", _docx_errors())
     with corrupt():
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -866,10 +869,33 @@ def _read_docx(path, data, max_bytes, max_pdf_pages):
         )
     with corrupt():
         document = docx.Document(io.BytesIO(data))
-    numbering = DocxNumbering(document)  # policytext's own reading of the numbering part: its errors are bugs
+        # Taken from python-docx here, where its errors are the file's.
+        styles = _docx_part_element(path, document, RELATIONSHIP_TYPE.STYLES)
+        if styles is None:
+            styles = document.styles.element  # python-docx's default styles
+        numbering_root = _docx_part_element(path, document, RELATIONSHIP_TYPE.NUMBERING)
+    numbering = DocxNumbering(styles, numbering_root)  # policytext's own reading of the numbering part: its errors are bugs
     with corrupt():
         # python-docx parses a part's content as it is walked.
         return "\n".join(_docx_lines(document, numbering))
+
+
+def _docx_part_element(path, document, relationship):
+    """The root element of the document's part of ``relationship``, or None when it has none.
+
+    Looked up by relationship: python-docx's properties add a part that is
+    missing. A part whose content type is not the one for it (a numbering
+    part labelled ``image/png``) is loaded as a plain Part, of bytes: the
+    file is corrupt.
+    """
+    try:
+        part = document.part.part_related_by(relationship)
+    except KeyError:
+        return None
+    element = getattr(part, "element", None)
+    if element is None:
+        raise DocumentError(path, f"corrupt .docx ({part.partname.lstrip('/')} has the content type {part.content_type!r})")
+    return element
 
 
 def _docx_lines(container, numbering):

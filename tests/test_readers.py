@@ -444,6 +444,49 @@ def test_docx_zip_that_is_not_a_document(tmp_path):
     assert reason(write(tmp_path / "plain.docx", buffer.getvalue())).startswith("corrupt .docx (")
 
 
+def mislabelled_docx(path, part):
+    """A .docx with a numbered list whose ``word/{part}.xml`` is declared an image in [Content_Types].xml."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("一、总体工作", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                declared = re.sub(rb'(PartName="/word/' + part.encode() + rb'.xml" ContentType=")[^"]*', rb"\1image/png", data)
+                assert declared != data
+                data = declared
+            target.writestr(info.filename, data)
+    return path
+
+
+@pytest.mark.parametrize("part", ["numbering", "styles"])
+def test_docx_with_a_mislabelled_part_is_corrupt(tmp_path, part):
+    # python-docx loads such a part as bytes; reading it as XML raised an
+    # AttributeError outside the guarded region, which ended the whole job.
+    path = mislabelled_docx(tmp_path / "bad.docx", part)
+    assert reason(path) == f"corrupt .docx (word/{part}.xml has the content type 'image/png')"
+
+
+def test_a_job_tags_the_rest_beside_a_docx_with_a_mislabelled_part(tmp_path):
+    from policytext import tag_files
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    mislabelled_docx(folder / "b_bad.docx", "numbering")
+    (folder / "c.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    for resume in (False, True):  # --resume read it again, and crashed the same way
+        result = tag_files([folder], output=str(out), resume=resume)
+        assert [name for name, _ in result.failed] == [str(folder / "b_bad.docx")]
+        assert result.failed[0][1].startswith("corrupt .docx (")
+    assert sorted(result.skipped) == [str(folder / "a.txt"), str(folder / "c.txt")]
+    assert {json.loads(line)["file"] for line in open(out, encoding="utf-8")} == {str(folder / "a.txt"), str(folder / "c.txt")}
+
+
 # Word's list numbering: python-docx's paragraph.text leaves the numbers out.
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
