@@ -120,8 +120,8 @@ def detect_encoding(data: bytes) -> str | None:
     """Name the text encoding of ``data``, or return None if it is not text.
 
     A byte-order mark decides first (UTF-8, UTF-32 and UTF-16 LE/BE); UTF-16
-    without one is taken when charset-normalizer names it and it decodes to
-    Chinese text; then data that decodes as strict UTF-8 is UTF-8; otherwise
+    or UTF-32 without one is taken when charset-normalizer names it and it
+    decodes to Chinese text; then data that decodes as strict UTF-8 is UTF-8; otherwise
     charset-normalizer guesses, with a tie-break towards GB18030 and Big5 for
     short Chinese text. GBK and GB2312 are reported as their superset ``'gb18030'``.
 
@@ -161,7 +161,7 @@ def _detect(data, declared=None):
         if data.startswith(bom):
             return name
     if _looks_binary(data):
-        name, readable = _utf16_without_bom(data)
+        name, readable = _wide_unicode_without_bom(data)
         return name if readable else None
     if _decodes(data, "utf-8"):
         return "utf-8"
@@ -192,33 +192,33 @@ def _detect(data, declared=None):
     return guess
 
 
-def _utf16_without_bom(data):
-    """Whether ``data`` (NUL bytes, no BOM) looks like UTF-16, and whether it reads as text in it.
+def _wide_unicode_without_bom(data):
+    """Whether ``data`` (NUL bytes, no BOM) looks like UTF-16 or UTF-32, and whether it reads as text in it.
 
-    Some Windows tools save UTF-16 without a byte-order mark; its ASCII
-    characters (line breaks, digits) hold a NUL byte each, so it looked
-    binary. It is read when three signs agree: charset-normalizer takes it
-    for UTF-16 of one byte order; the first 64 KB decode strictly in it;
-    and the text is text: no NUL or other control character, and Chinese
-    (or only ASCII). Reading is the safer choice than refusing such a file:
-    refusing loses a real report, while a binary file passing all three is
-    practically impossible (its NUL bytes pair up into U+0000, or into
-    characters that are not Chinese). A file that fails a sign, and whose
-    NUL bytes are where that byte order puts the high byte of an ASCII
-    character, is refused with a reason that says it looks like UTF-16.
+    Some Windows tools save UTF-16 (rarely UTF-32) without a byte-order
+    mark; its ASCII characters (line breaks, digits) hold a NUL byte each,
+    so it looked binary. It is read when three signs agree: charset-normalizer
+    takes it for UTF-16 or UTF-32 of one byte order; the first 64 KB decode
+    strictly in it; and the text is text: no NUL or other control character,
+    and Chinese (or only ASCII). Reading is the safer choice than refusing
+    such a file: refusing loses a real report, while a binary file passing
+    all three is practically impossible (its NUL bytes pair up into U+0000,
+    or into characters that are not Chinese). A file that fails a sign, and
+    whose NUL bytes are where that encoding puts them in ASCII characters,
+    is refused with a reason that says it looks like UTF-16 (or UTF-32).
 
-    Returns ``(name, readable)``: ``name`` is ``"utf-16-le"`` or
-    ``"utf-16-be"`` when the data looks like UTF-16 of that byte order, else None.
+    Returns ``(name, readable)``: ``name`` is ``"utf-16-le"``, ``"utf-16-be"``,
+    ``"utf-32-le"`` or ``"utf-32-be"`` when the data looks like that encoding, else None.
     """
     sample = data[:65536]
     if b"\x00" not in sample:
         return None, False
-    sample = sample[: len(sample) // 2 * 2]  # whole code units: a file cut short may end in half of one
+    sample = sample[: len(sample) // 4 * 4]  # whole code units: a file cut short may end in part of one
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(sample).best()
     name = _canonical(best.encoding) if best is not None else None
-    if name not in ("utf-16-le", "utf-16-be"):
+    if name not in _WIDE_UNICODE:
         return None, False
     try:
         # Not final: a surrogate pair cut where the sample ends is no error.
@@ -227,14 +227,19 @@ def _utf16_without_bom(data):
         text = None
     if text is not None and _CONTROL_CHARS.search(text) is None and (text.isascii() or _chinese_text(text)):
         return name, True
-    # Not read: "looks like UTF-16" only if its NUL bytes are mostly those of ASCII characters.
-    high = sample[1::2] if name == "utf-16-le" else sample[0::2]
+    # Not read: it "looks like" that encoding only if its NUL bytes are mostly those of ASCII characters.
+    unit = _WIDE_UNICODE[name]
+    high = b"".join(sample[i::unit] for i in (range(1, unit) if name.endswith("-le") else range(unit - 1)))
     return (name if high.count(0) >= 0.9 * sample.count(0) else None), False
+
+
+# Unicode encodings read without a byte-order mark, and their code unit's size in bytes.
+_WIDE_UNICODE = {"utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}
 
 
 def _looks_binary(data):
     # Judged on the first 64 KB, like most tools (git looks at 8 KB): a NUL
-    # byte (UTF-16 is told apart by its BOM, or by _utf16_without_bom), or more than 10%
+    # byte (UTF-16 and UTF-32 are told apart by their BOM, or by _wide_unicode_without_bom), or more than 10%
     # control characters, which real text has almost none of.
     sample = data[:65536]
     if b"\x00" in sample:
@@ -312,12 +317,12 @@ def _encoding_of(path, data, declared=None):
     """The encoding of ``data``, and whether it fits only with replacement characters."""
     if not data.startswith(_BOM_STARTS) and _looks_binary(data):
         # As _detect would judge it, but judged once to say why it is refused.
-        name, readable = _utf16_without_bom(data)
+        name, readable = _wide_unicode_without_bom(data)
         if readable:
             return name, False
         if name:
             raise DocumentError(
-                path, "looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
+                path, f"looks like {name[:6].upper()} without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
             )
         raise DocumentError(path, "binary data, not text")
     encoding = _detect(data, declared)
@@ -945,9 +950,11 @@ def _read_pdf(path, data, max_bytes, max_pdf_pages):
             raise DocumentError(path, "PDF is encrypted (needs a password)")
         # The page tree's declared count first: walking a tree built to hold
         # a million (shared) pages would itself be the attack.
-        pages = _declared_pages(reader)
-        if pages is None or pages <= max_pdf_pages:
-            pages = len(reader.pages)
+        # The count is only declared: a file may declare many more pages than it holds.
+        declared = _declared_pages(reader)
+        if declared is not None and declared > max_pdf_pages:
+            raise DocumentError(path, f"PDF declares {declared} pages, over the {max_pdf_pages}-page limit")
+        pages = len(reader.pages)
         if pages > max_pdf_pages:
             raise DocumentError(path, f"PDF has {pages} pages, over the {max_pdf_pages}-page limit")
         pages_text = [page.extract_text() or "" for page in reader.pages]

@@ -78,6 +78,9 @@ def reason(path, **kwargs):
         # (those of ASCII characters, and of 一 in "过去一年": U+4E00).
         ("utf16le-no-bom.txt", TEXT.encode("utf-16-le"), TEXT),
         ("utf16be-no-bom.txt", TEXT.encode("utf-16-be"), TEXT),
+        # ... and so was UTF-32 without one, as "binary data, not text".
+        ("utf32le-no-bom.txt", TEXT.encode("utf-32-le"), TEXT),
+        ("utf32be-no-bom.txt", TEXT.encode("utf-32-be"), TEXT),
         ("gbk-short.txt", SHORT_GBK.encode("gbk"), SHORT_GBK),
         ("gbk-long.txt", (TEXT * 50).encode("gbk"), TEXT * 50),
         ("big5-short.txt", SHORT_BIG5.encode("big5"), SHORT_BIG5),
@@ -829,7 +832,7 @@ def test_pdf_page_limit_is_checked_before_extraction(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pypdf.PageObject, "extract_text", fail)
     path = write(tmp_path / "long.pdf", make_pdf([["第一页"], ["第二页"], ["第三页"]]))
-    assert reason(path, max_pdf_pages=2) == "PDF has 3 pages, over the 2-page limit"
+    assert reason(path, max_pdf_pages=2) == "PDF declares 3 pages, over the 2-page limit"
 
 
 def test_pdf_warnings_are_not_printed_by_the_command_and_are_python_logging_s_to_configure(tmp_path):
@@ -868,6 +871,10 @@ def test_utf16_without_a_bom_that_is_not_chinese_is_refused_saying_so(tmp_path):
     for name, encoding in (("le.txt", "utf-16-le"), ("be.txt", "utf-16-be")):
         assert reason(write(tmp_path / name, japanese.encode(encoding))) == (
             "looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
+        )
+    for name, encoding in (("le32.txt", "utf-32-le"), ("be32.txt", "utf-32-be")):
+        assert reason(write(tmp_path / name, japanese.encode(encoding))) == (
+            "looks like UTF-32 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
         )
     # Two bytes with a NUL are no UTF-16 text: still binary.
     assert reason(write(tmp_path / "two.txt", b"\x00\x01")) == "binary data, not text"
@@ -1005,7 +1012,17 @@ def test_pdf_claiming_a_million_pages_is_refused_before_walking_them(tmp_path):
     assert path.stat().st_size < 20_000
     with pytest.raises(DocumentError) as info:
         read_document(path)
-    assert str(info.value) == f"{path}: PDF has 1000000 pages, over the 2000-page limit"
+    assert str(info.value) == f"{path}: PDF declares 1000000 pages, over the 2000-page limit"
+
+
+def test_a_pdf_that_declares_more_pages_than_it_has_says_it_declares_them(tmp_path):
+    # Refused on the page tree's /Count, not counted: "PDF has 999999999 pages" was untrue.
+    pytest.importorskip("pypdf")
+    data = make_pdf([["第一页"], ["第二页"]])
+    assert data.count(b"/Count 2 ") == 1
+    path = write(tmp_path / "claims.pdf", data.replace(b"/Count 2 ", b"/Count 999999999 "))
+    assert reason(path) == "PDF declares 999999999 pages, over the 2000-page limit"
+    assert read_document(path, max_pdf_pages=1_000_000_000).split() == ["第一页", "第二页"]
 
 
 @pytest.mark.parametrize(
