@@ -23,6 +23,7 @@ import functools
 import importlib
 import io
 import itertools
+import os
 import re
 import stat
 import sys
@@ -1163,18 +1164,23 @@ def open_text_stream(path):
     """Open a plain-text document (.txt) of any size for reading a block at a time.
 
     The encoding is detected as :func:`read_document` detects it, from the
-    first megabyte; bytes further on that do not decode become U+FFFD
-    instead of failing the document. A byte-order mark is skipped, so
-    offsets match :func:`read_document`'s text.
+    first megabyte. Bytes further on that do not decode become U+FFFD, as in
+    a file read whole with a few corrupt bytes, and under the same rule: when
+    they pass 1% of the non-ASCII characters read since the stream was
+    opened (or last sought), reading fails with a :class:`DocumentError`,
+    at once if they pass 1% of the file's bytes, else at its end. A
+    byte-order mark is skipped, so offsets match :func:`read_document`'s text.
 
     Raises
     ------
     DocumentError
-        If the file cannot be opened, is empty, binary, or of no detectable encoding.
+        If the file cannot be opened, is empty, binary, or of no detectable
+        encoding; when read, if too much of it does not decode.
     """
     try:
         with open(path, "rb") as f:
             head = f.read(_STREAM_HEAD)
+            size = os.fstat(f.fileno()).st_size
     except OSError as exc:
         raise DocumentError(path, _os_reason(exc)) from None
     if not head:
@@ -1185,13 +1191,76 @@ def open_text_stream(path):
             encoding, skip = name.replace("-sig", ""), len(bom)
             break
     else:
-        # Cut at a line end, so no character is split where the head ends.
-        if len(head) == _STREAM_HEAD and b"\n" in head:
-            head = head[: head.rfind(b"\n") + 1]
+        if len(head) == _STREAM_HEAD:
+            head = _whole_characters(head)
         encoding, _ = _encoding_of(path, head)
     handle = open(path, "rb")
     handle.seek(skip)
-    return io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    return _CheckedText(handle, path=path, size=size, encoding=encoding, errors="replace", newline="")
+
+
+def _whole_characters(head):
+    """The first bytes of a file, cut where no character is split, so that its encoding is told right.
+
+    At the last line end; else (a line longer than the head) where the
+    head decodes strictly in one of the encodings a report may be in
+    without its last 0 to 3 bytes: cut inside a character, UTF-8 failed
+    to decode and a wrong guess (cp932) read the whole file as garbage.
+    A head that decodes in none of them (damaged) is kept as it is.
+    """
+    if b"\n" in head:
+        return head[: head.rfind(b"\n") + 1]
+    for encoding in ("utf-8", "gb18030", "big5"):
+        for cut in range(4):
+            if _decodes(head[: len(head) - cut], encoding):
+                return head[: len(head) - cut]
+    return head
+
+
+class _CheckedText(io.TextIOWrapper):
+    """A text stream that fails, as a file read whole does, when too much of it does not decode.
+
+    Counted as it is read (:meth:`read`, :meth:`readline`, iteration): the
+    U+FFFD characters that undecodable bytes became, against the non-ASCII
+    characters (approximately: all but ASCII and the ideographic space;
+    counting each character's class would cost more than tagging). A
+    U+FFFD written in the file counts as damage too.
+    """
+
+    def __init__(self, buffer, *, path, size, **options):
+        super().__init__(buffer, **options)
+        self._path, self._size = path, size
+        self._bad = self._wide = 0
+
+    def read(self, size=-1):
+        text = super().read(size)
+        self._count(text, ended=size is None or size < 0 or len(text) < size)
+        return text
+
+    def readline(self, size=-1):
+        line = super().readline(size)
+        self._count(line, ended=not line)
+        return line
+
+    def __next__(self):
+        try:
+            line = super().__next__()
+        except StopIteration:
+            self._count("", ended=True)
+            raise
+        self._count(line, ended=False)
+        return line
+
+    def seek(self, *args):
+        self._bad = self._wide = 0  # read again from there
+        return super().seek(*args)
+
+    def _count(self, text, ended):
+        self._bad += text.count("\ufffd")
+        self._wide += len(text) - len(text.encode("ascii", "ignore")) - text.count("\u3000")
+        # Past 1% of the file's bytes, it is past 1% of its characters however many: no need to read on.
+        if self._bad > _DAMAGE_LIMIT * self._size or (ended and self._bad > _DAMAGE_LIMIT * self._wide):
+            raise DocumentError(self._path, f"not valid {self.encoding} text ({self._bad:,} undecodable bytes, over 1% of its text)")
 
 
 # ------------------------------------------------------------------ helpers

@@ -890,6 +890,63 @@ def test_a_large_utf16_text_without_a_bom_streams_as_it_reads(tmp_path):
         assert stream.read() == text == read_document(path)
 
 
+# One line, with a character across the megabyte's end: 3 bytes each in UTF-8, 2 (after "a") in the others.
+@pytest.mark.parametrize(
+    "encoding, text",
+    [("utf-8", "经济发展" * 300_000), ("gb18030", "a" + "经济发展" * 300_000), ("big5", "a" + LONG_BIG5.replace("\n", "") * 400)],
+)
+def test_a_streamed_text_without_a_line_break_in_its_first_megabyte_is_told_its_encoding(tmp_path, encoding, text):
+    # The head the encoding is told from was cut inside a character: UTF-8
+    # then failed to decode, and the file was read as cp932 garbage.
+    path = write(tmp_path / "oneline.txt", text.encode(encoding))
+    with open_text_stream(path) as stream:
+        assert stream.read() == text
+
+
+def damaged_in_its_tail(path, good, damage):
+    """``good`` in UTF-8 (over the megabyte a stream's encoding is told from), then ``damage``: bytes, mostly not UTF-8."""
+    data = good.encode("utf-8")
+    assert len(data) > 1 << 20
+    return write(path, data + damage)
+
+
+def read_blocks(stream):
+    blocks = []
+    while block := stream.read(1 << 16):
+        blocks.append(block)
+    return "".join(blocks)
+
+
+def test_a_streamed_text_with_too_many_undecodable_bytes_fails_as_a_whole_read_does(tmp_path):
+    # Read as a stream, they became U+FFFD, however many: 11% of a file.
+    good = "".join(f"第{i}条，新建高标准农田{i}亩。\n" for i in range(60_000))
+    path = damaged_in_its_tail(tmp_path / "mixed.txt", good, good[: len(good) // 4].encode("gbk"))
+    with open_text_stream(path) as stream, pytest.raises(DocumentError) as info:
+        read_blocks(stream)
+    assert info.value.path == str(path)
+    assert re.fullmatch(r"not valid utf-8 text \([\d,]+ undecodable bytes, over 1% of its text\)", info.value.reason)
+    with pytest.raises(DocumentError):
+        read_document(path)  # the same file read whole
+    # A few corrupt bytes, under 1%: read with U+FFFD, as in a file read whole.
+    path = damaged_in_its_tail(tmp_path / "scratched.txt", good, "农田".encode("gbk"))
+    with open_text_stream(path) as stream:
+        text = read_blocks(stream)
+    assert text.startswith(good) and "\ufffd" in text and text == read_document(path)
+
+
+def test_a_streamed_text_is_judged_on_its_non_ascii_characters_at_its_end(tmp_path):
+    # Under 1% of the bytes, so not refused on the way; over 1% of the
+    # non-ASCII characters, so refused at the end.
+    good = "".join(f"Line {i:07d} of the annual report, in English mostly: 农田。\n" for i in range(25_000))
+    path = damaged_in_its_tail(tmp_path / "ascii.txt", good, b"\xff" * 1000)
+    size = path.stat().st_size
+    with open_text_stream(path) as stream:
+        assert len(stream.read(len(good) - 10)) == len(good) - 10  # 1,000 undecodable bytes yet, all to come
+        with pytest.raises(DocumentError) as info:
+            stream.read()
+    assert 1000 < 0.01 * size and "(1,000 undecodable bytes, over 1% of its text)" in info.value.reason
+
+
 def test_control_characters_are_binary(tmp_path):
     assert reason(write(tmp_path / "ctl.txt", bytes(range(1, 9)) * 100)) == "binary data, not text"
 
