@@ -23,6 +23,7 @@ import functools
 import importlib
 import io
 import itertools
+import os
 import re
 import stat
 import sys
@@ -120,8 +121,8 @@ def detect_encoding(data: bytes) -> str | None:
     """Name the text encoding of ``data``, or return None if it is not text.
 
     A byte-order mark decides first (UTF-8, UTF-32 and UTF-16 LE/BE); UTF-16
-    without one is taken when charset-normalizer names it and it decodes to
-    Chinese text; then data that decodes as strict UTF-8 is UTF-8; otherwise
+    or UTF-32 without one is taken when charset-normalizer names it and it
+    decodes to Chinese text; then data that decodes as strict UTF-8 is UTF-8; otherwise
     charset-normalizer guesses, with a tie-break towards GB18030 and Big5 for
     short Chinese text. GBK and GB2312 are reported as their superset ``'gb18030'``.
 
@@ -161,7 +162,7 @@ def _detect(data, declared=None):
         if data.startswith(bom):
             return name
     if _looks_binary(data):
-        name, readable = _utf16_without_bom(data)
+        name, readable = _wide_unicode_without_bom(data)
         return name if readable else None
     if _decodes(data, "utf-8"):
         return "utf-8"
@@ -192,33 +193,33 @@ def _detect(data, declared=None):
     return guess
 
 
-def _utf16_without_bom(data):
-    """Whether ``data`` (NUL bytes, no BOM) looks like UTF-16, and whether it reads as text in it.
+def _wide_unicode_without_bom(data):
+    """Whether ``data`` (NUL bytes, no BOM) looks like UTF-16 or UTF-32, and whether it reads as text in it.
 
-    Some Windows tools save UTF-16 without a byte-order mark; its ASCII
-    characters (line breaks, digits) hold a NUL byte each, so it looked
-    binary. It is read when three signs agree: charset-normalizer takes it
-    for UTF-16 of one byte order; the first 64 KB decode strictly in it;
-    and the text is text: no NUL or other control character, and Chinese
-    (or only ASCII). Reading is the safer choice than refusing such a file:
-    refusing loses a real report, while a binary file passing all three is
-    practically impossible (its NUL bytes pair up into U+0000, or into
-    characters that are not Chinese). A file that fails a sign, and whose
-    NUL bytes are where that byte order puts the high byte of an ASCII
-    character, is refused with a reason that says it looks like UTF-16.
+    Some Windows tools save UTF-16 (rarely UTF-32) without a byte-order
+    mark; its ASCII characters (line breaks, digits) hold a NUL byte each,
+    so it looked binary. It is read when three signs agree: charset-normalizer
+    takes it for UTF-16 or UTF-32 of one byte order; the first 64 KB decode
+    strictly in it; and the text is text: no NUL or other control character,
+    and Chinese (or only ASCII). Reading is the safer choice than refusing
+    such a file: refusing loses a real report, while a binary file passing
+    all three is practically impossible (its NUL bytes pair up into U+0000,
+    or into characters that are not Chinese). A file that fails a sign, and
+    whose NUL bytes are where that encoding puts them in ASCII characters,
+    is refused with a reason that says it looks like UTF-16 (or UTF-32).
 
-    Returns ``(name, readable)``: ``name`` is ``"utf-16-le"`` or
-    ``"utf-16-be"`` when the data looks like UTF-16 of that byte order, else None.
+    Returns ``(name, readable)``: ``name`` is ``"utf-16-le"``, ``"utf-16-be"``,
+    ``"utf-32-le"`` or ``"utf-32-be"`` when the data looks like that encoding, else None.
     """
     sample = data[:65536]
     if b"\x00" not in sample:
         return None, False
-    sample = sample[: len(sample) // 2 * 2]  # whole code units: a file cut short may end in half of one
+    sample = sample[: len(sample) // 4 * 4]  # whole code units: a file cut short may end in part of one
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(sample).best()
     name = _canonical(best.encoding) if best is not None else None
-    if name not in ("utf-16-le", "utf-16-be"):
+    if name not in _WIDE_UNICODE:
         return None, False
     try:
         # Not final: a surrogate pair cut where the sample ends is no error.
@@ -227,14 +228,19 @@ def _utf16_without_bom(data):
         text = None
     if text is not None and _CONTROL_CHARS.search(text) is None and (text.isascii() or _chinese_text(text)):
         return name, True
-    # Not read: "looks like UTF-16" only if its NUL bytes are mostly those of ASCII characters.
-    high = sample[1::2] if name == "utf-16-le" else sample[0::2]
+    # Not read: it "looks like" that encoding only if its NUL bytes are mostly those of ASCII characters.
+    unit = _WIDE_UNICODE[name]
+    high = b"".join(sample[i::unit] for i in (range(1, unit) if name.endswith("-le") else range(unit - 1)))
     return (name if high.count(0) >= 0.9 * sample.count(0) else None), False
+
+
+# Unicode encodings read without a byte-order mark, and their code unit's size in bytes.
+_WIDE_UNICODE = {"utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}
 
 
 def _looks_binary(data):
     # Judged on the first 64 KB, like most tools (git looks at 8 KB): a NUL
-    # byte (UTF-16 is told apart by its BOM, or by _utf16_without_bom), or more than 10%
+    # byte (UTF-16 and UTF-32 are told apart by their BOM, or by _wide_unicode_without_bom), or more than 10%
     # control characters, which real text has almost none of.
     sample = data[:65536]
     if b"\x00" in sample:
@@ -312,12 +318,12 @@ def _encoding_of(path, data, declared=None):
     """The encoding of ``data``, and whether it fits only with replacement characters."""
     if not data.startswith(_BOM_STARTS) and _looks_binary(data):
         # As _detect would judge it, but judged once to say why it is refused.
-        name, readable = _utf16_without_bom(data)
+        name, readable = _wide_unicode_without_bom(data)
         if readable:
             return name, False
         if name:
             raise DocumentError(
-                path, "looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
+                path, f"looks like {name[:6].upper()} without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
             )
         raise DocumentError(path, "binary data, not text")
     encoding = _detect(data, declared)
@@ -734,16 +740,17 @@ def _read_html(path, data, max_bytes, max_pdf_pages):
         # page is read from its tags instead, so nothing is dropped.
         return _flat_text(html, visible_only=True)
     marked = _BR_MARK not in html  # (a page that holds the mark itself keeps its <br> as line breaks)
-    if marked:
-        _mark_soft_breaks(root)
+    # Walking the parsed tree is lxml's work too: guarded like the parse.
     with unreadable():
+        if marked:
+            _mark_soft_breaks(root)
         text = trafilatura.extract(root, include_comments=False, include_tables=True, favor_recall=True)
     if not text or not text.strip():
         with unreadable():
             root = _parse_html(html)  # trafilatura may have pruned the first tree
-        if marked:
-            _mark_soft_breaks(root)
-        text = _visible_text(root)
+            if marked:
+                _mark_soft_breaks(root)
+            text = _visible_text(root)
     return _soft_breaks(text) if marked else text
 
 
@@ -852,6 +859,8 @@ def _visible_text(root):
 def _read_docx(path, data, max_bytes, max_pdf_pages):
     """.docx: paragraphs and table rows in document order, one a line (a row's cells split by tabs)."""
     docx = _require("docx", path)
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
     corrupt = functools.partial(_converted, path, "corrupt .docx ({})", _docx_errors())
     with corrupt():
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -866,10 +875,33 @@ def _read_docx(path, data, max_bytes, max_pdf_pages):
         )
     with corrupt():
         document = docx.Document(io.BytesIO(data))
-    numbering = DocxNumbering(document)  # policytext's own reading of the numbering part: its errors are bugs
+        # Taken from python-docx here, where its errors are the file's.
+        styles = _docx_part_element(path, document, RELATIONSHIP_TYPE.STYLES)
+        if styles is None:
+            styles = document.styles.element  # python-docx's default styles
+        numbering_root = _docx_part_element(path, document, RELATIONSHIP_TYPE.NUMBERING)
+    numbering = DocxNumbering(styles, numbering_root)  # policytext's own reading of the numbering part: its errors are bugs
     with corrupt():
         # python-docx parses a part's content as it is walked.
         return "\n".join(_docx_lines(document, numbering))
+
+
+def _docx_part_element(path, document, relationship):
+    """The root element of the document's part of ``relationship``, or None when it has none.
+
+    Looked up by relationship: python-docx's properties add a part that is
+    missing. A part whose content type is not the one for it (a numbering
+    part labelled ``image/png``) is loaded as a plain Part, of bytes: the
+    file is corrupt.
+    """
+    try:
+        part = document.part.part_related_by(relationship)
+    except KeyError:
+        return None
+    element = getattr(part, "element", None)
+    if element is None:
+        raise DocumentError(path, f"corrupt .docx ({part.partname.lstrip('/')} has the content type {part.content_type!r})")
+    return element
 
 
 def _docx_lines(container, numbering):
@@ -919,9 +951,11 @@ def _read_pdf(path, data, max_bytes, max_pdf_pages):
             raise DocumentError(path, "PDF is encrypted (needs a password)")
         # The page tree's declared count first: walking a tree built to hold
         # a million (shared) pages would itself be the attack.
-        pages = _declared_pages(reader)
-        if pages is None or pages <= max_pdf_pages:
-            pages = len(reader.pages)
+        # The count is only declared: a file may declare many more pages than it holds.
+        declared = _declared_pages(reader)
+        if declared is not None and declared > max_pdf_pages:
+            raise DocumentError(path, f"PDF declares {declared} pages, over the {max_pdf_pages}-page limit")
+        pages = len(reader.pages)
         if pages > max_pdf_pages:
             raise DocumentError(path, f"PDF has {pages} pages, over the {max_pdf_pages}-page limit")
         pages_text = [page.extract_text() or "" for page in reader.pages]
@@ -1130,18 +1164,23 @@ def open_text_stream(path):
     """Open a plain-text document (.txt) of any size for reading a block at a time.
 
     The encoding is detected as :func:`read_document` detects it, from the
-    first megabyte; bytes further on that do not decode become U+FFFD
-    instead of failing the document. A byte-order mark is skipped, so
-    offsets match :func:`read_document`'s text.
+    first megabyte. Bytes further on that do not decode become U+FFFD, as in
+    a file read whole with a few corrupt bytes, and under the same rule: when
+    they pass 1% of the non-ASCII characters read since the stream was
+    opened (or last sought), reading fails with a :class:`DocumentError`,
+    at once if they pass 1% of the file's bytes, else at its end. A
+    byte-order mark is skipped, so offsets match :func:`read_document`'s text.
 
     Raises
     ------
     DocumentError
-        If the file cannot be opened, is empty, binary, or of no detectable encoding.
+        If the file cannot be opened, is empty, binary, or of no detectable
+        encoding; when read, if too much of it does not decode.
     """
     try:
         with open(path, "rb") as f:
             head = f.read(_STREAM_HEAD)
+            size = os.fstat(f.fileno()).st_size
     except OSError as exc:
         raise DocumentError(path, _os_reason(exc)) from None
     if not head:
@@ -1152,13 +1191,76 @@ def open_text_stream(path):
             encoding, skip = name.replace("-sig", ""), len(bom)
             break
     else:
-        # Cut at a line end, so no character is split where the head ends.
-        if len(head) == _STREAM_HEAD and b"\n" in head:
-            head = head[: head.rfind(b"\n") + 1]
+        if len(head) == _STREAM_HEAD:
+            head = _whole_characters(head)
         encoding, _ = _encoding_of(path, head)
     handle = open(path, "rb")
     handle.seek(skip)
-    return io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    return _CheckedText(handle, path=path, size=size, encoding=encoding, errors="replace", newline="")
+
+
+def _whole_characters(head):
+    """The first bytes of a file, cut where no character is split, so that its encoding is told right.
+
+    At the last line end; else (a line longer than the head) where the
+    head decodes strictly in one of the encodings a report may be in
+    without its last 0 to 3 bytes: cut inside a character, UTF-8 failed
+    to decode and a wrong guess (cp932) read the whole file as garbage.
+    A head that decodes in none of them (damaged) is kept as it is.
+    """
+    if b"\n" in head:
+        return head[: head.rfind(b"\n") + 1]
+    for encoding in ("utf-8", "gb18030", "big5"):
+        for cut in range(4):
+            if _decodes(head[: len(head) - cut], encoding):
+                return head[: len(head) - cut]
+    return head
+
+
+class _CheckedText(io.TextIOWrapper):
+    """A text stream that fails, as a file read whole does, when too much of it does not decode.
+
+    Counted as it is read (:meth:`read`, :meth:`readline`, iteration): the
+    U+FFFD characters that undecodable bytes became, against the non-ASCII
+    characters (approximately: all but ASCII and the ideographic space;
+    counting each character's class would cost more than tagging). A
+    U+FFFD written in the file counts as damage too.
+    """
+
+    def __init__(self, buffer, *, path, size, **options):
+        super().__init__(buffer, **options)
+        self._path, self._size = path, size
+        self._bad = self._wide = 0
+
+    def read(self, size=-1):
+        text = super().read(size)
+        self._count(text, ended=size is None or size < 0 or len(text) < size)
+        return text
+
+    def readline(self, size=-1):
+        line = super().readline(size)
+        self._count(line, ended=not line)
+        return line
+
+    def __next__(self):
+        try:
+            line = super().__next__()
+        except StopIteration:
+            self._count("", ended=True)
+            raise
+        self._count(line, ended=False)
+        return line
+
+    def seek(self, *args):
+        self._bad = self._wide = 0  # read again from there
+        return super().seek(*args)
+
+    def _count(self, text, ended):
+        self._bad += text.count("\ufffd")
+        self._wide += len(text) - len(text.encode("ascii", "ignore")) - text.count("\u3000")
+        # Past 1% of the file's bytes, it is past 1% of its characters however many: no need to read on.
+        if self._bad > _DAMAGE_LIMIT * self._size or (ended and self._bad > _DAMAGE_LIMIT * self._wide):
+            raise DocumentError(self._path, f"not valid {self.encoding} text ({self._bad:,} undecodable bytes, over 1% of its text)")
 
 
 # ------------------------------------------------------------------ helpers

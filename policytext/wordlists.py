@@ -40,20 +40,23 @@ class DocxNumbering:
     mostly a private character of a symbol font, garbage as text.
     """
 
-    def __init__(self, document):
-        from docx.opc.constants import RELATIONSHIP_TYPE
+    def __init__(self, styles, root):
+        """Read the lists of one document.
 
-        try:
-            root = document.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING).element
-        except KeyError:  # no numbering part: nothing is numbered (python-docx's property would add one)
-            root = None
+        Parameters
+        ----------
+        styles : lxml element
+            The document's ``w:styles`` (python-docx's ``document.styles.element``).
+        root : lxml element or None
+            Its ``w:numbering``, or None when it has no numbering part.
+        """
         # Styles by id, looked up here rather than by python-docx's get_by_id,
         # whose XPath breaks on an id with a quote in it; attributes are read
         # raw throughout, as python-docx raises on a missing required one and
         # Word skips it.
         self._styles = {}
         default = None
-        for style in document.styles.element.iterchildren(_W + "style"):
+        for style in styles.iterchildren(_W + "style"):
             self._styles.setdefault(style.get(_W + "styleId"), style)
             if style.get(_W + "type") == "paragraph" and style.get(_W + "default") in ("1", "true", "on"):
                 default = style.get(_W + "styleId")  # the last default wins, as in Word

@@ -764,6 +764,21 @@ def test_a_streamed_document_cut_short_leaves_whole_documents_only(tmp_path):
     assert indices[1:] == list(range(len(indices) - 1))  # b.txt once, from its first sentence
 
 
+def test_a_streamed_document_found_undecodable_part_way_fails_and_leaves_whole_documents_only(tmp_path):
+    # 44,000 sentences of UTF-8, written 10,000 at a time, then a GBK part:
+    # it was tagged as U+FFFD, with exit 0. It fails now, as a whole file
+    # with as much damage fails, and its records already written are taken back.
+    small, big = _small_and_streamed(tmp_path)
+    data = big.read_bytes()
+    big.write_bytes(data + _report(100).encode("gbk") + data)
+    out = tmp_path / "out.jsonl"
+    result = tag_files([str(small), str(big)], output=str(out))
+    assert result.tagged == [str(small)]
+    assert [path for path, _ in result.failed] == [str(big)]
+    assert re.fullmatch(r"not valid utf-8 text \([\d,]+ undecodable bytes, over 1% of its text\)", result.failed[0][1])
+    assert {json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()} == {str(small)}
+
+
 def test_a_large_binary_file_is_reported_not_streamed(tmp_path):
     from policytext.readers import STREAM_FROM
 

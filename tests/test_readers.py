@@ -78,6 +78,9 @@ def reason(path, **kwargs):
         # (those of ASCII characters, and of 一 in "过去一年": U+4E00).
         ("utf16le-no-bom.txt", TEXT.encode("utf-16-le"), TEXT),
         ("utf16be-no-bom.txt", TEXT.encode("utf-16-be"), TEXT),
+        # ... and so was UTF-32 without one, as "binary data, not text".
+        ("utf32le-no-bom.txt", TEXT.encode("utf-32-le"), TEXT),
+        ("utf32be-no-bom.txt", TEXT.encode("utf-32-be"), TEXT),
         ("gbk-short.txt", SHORT_GBK.encode("gbk"), SHORT_GBK),
         ("gbk-long.txt", (TEXT * 50).encode("gbk"), TEXT * 50),
         ("big5-short.txt", SHORT_BIG5.encode("big5"), SHORT_BIG5),
@@ -444,6 +447,49 @@ def test_docx_zip_that_is_not_a_document(tmp_path):
     assert reason(write(tmp_path / "plain.docx", buffer.getvalue())).startswith("corrupt .docx (")
 
 
+def mislabelled_docx(path, part):
+    """A .docx with a numbered list whose ``word/{part}.xml`` is declared an image in [Content_Types].xml."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("一、总体工作", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                declared = re.sub(rb'(PartName="/word/' + part.encode() + rb'.xml" ContentType=")[^"]*', rb"\1image/png", data)
+                assert declared != data
+                data = declared
+            target.writestr(info.filename, data)
+    return path
+
+
+@pytest.mark.parametrize("part", ["numbering", "styles"])
+def test_docx_with_a_mislabelled_part_is_corrupt(tmp_path, part):
+    # python-docx loads such a part as bytes; reading it as XML raised an
+    # AttributeError outside the guarded region, which ended the whole job.
+    path = mislabelled_docx(tmp_path / "bad.docx", part)
+    assert reason(path) == f"corrupt .docx (word/{part}.xml has the content type 'image/png')"
+
+
+def test_a_job_tags_the_rest_beside_a_docx_with_a_mislabelled_part(tmp_path):
+    from policytext import tag_files
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    mislabelled_docx(folder / "b_bad.docx", "numbering")
+    (folder / "c.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    for resume in (False, True):  # --resume read it again, and crashed the same way
+        result = tag_files([folder], output=str(out), resume=resume)
+        assert [name for name, _ in result.failed] == [str(folder / "b_bad.docx")]
+        assert result.failed[0][1].startswith("corrupt .docx (")
+    assert sorted(result.skipped) == [str(folder / "a.txt"), str(folder / "c.txt")]
+    assert {json.loads(line)["file"] for line in open(out, encoding="utf-8")} == {str(folder / "a.txt"), str(folder / "c.txt")}
+
+
 # Word's list numbering: python-docx's paragraph.text leaves the numbers out.
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -786,7 +832,7 @@ def test_pdf_page_limit_is_checked_before_extraction(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pypdf.PageObject, "extract_text", fail)
     path = write(tmp_path / "long.pdf", make_pdf([["第一页"], ["第二页"], ["第三页"]]))
-    assert reason(path, max_pdf_pages=2) == "PDF has 3 pages, over the 2-page limit"
+    assert reason(path, max_pdf_pages=2) == "PDF declares 3 pages, over the 2-page limit"
 
 
 def test_pdf_warnings_are_not_printed_by_the_command_and_are_python_logging_s_to_configure(tmp_path):
@@ -826,6 +872,10 @@ def test_utf16_without_a_bom_that_is_not_chinese_is_refused_saying_so(tmp_path):
         assert reason(write(tmp_path / name, japanese.encode(encoding))) == (
             "looks like UTF-16 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
         )
+    for name, encoding in (("le32.txt", "utf-32-le"), ("be32.txt", "utf-32-be")):
+        assert reason(write(tmp_path / name, japanese.encode(encoding))) == (
+            "looks like UTF-32 without a byte-order mark, but does not decode to Chinese text in it (save it as UTF-8)"
+        )
     # Two bytes with a NUL are no UTF-16 text: still binary.
     assert reason(write(tmp_path / "two.txt", b"\x00\x01")) == "binary data, not text"
 
@@ -838,6 +888,63 @@ def test_a_large_utf16_text_without_a_bom_streams_as_it_reads(tmp_path):
     assert path.stat().st_size > 1 << 20
     with open_text_stream(path) as stream:
         assert stream.read() == text == read_document(path)
+
+
+# One line, with a character across the megabyte's end: 3 bytes each in UTF-8, 2 (after "a") in the others.
+@pytest.mark.parametrize(
+    "encoding, text",
+    [("utf-8", "经济发展" * 300_000), ("gb18030", "a" + "经济发展" * 300_000), ("big5", "a" + LONG_BIG5.replace("\n", "") * 400)],
+)
+def test_a_streamed_text_without_a_line_break_in_its_first_megabyte_is_told_its_encoding(tmp_path, encoding, text):
+    # The head the encoding is told from was cut inside a character: UTF-8
+    # then failed to decode, and the file was read as cp932 garbage.
+    path = write(tmp_path / "oneline.txt", text.encode(encoding))
+    with open_text_stream(path) as stream:
+        assert stream.read() == text
+
+
+def damaged_in_its_tail(path, good, damage):
+    """``good`` in UTF-8 (over the megabyte a stream's encoding is told from), then ``damage``: bytes, mostly not UTF-8."""
+    data = good.encode("utf-8")
+    assert len(data) > 1 << 20
+    return write(path, data + damage)
+
+
+def read_blocks(stream):
+    blocks = []
+    while block := stream.read(1 << 16):
+        blocks.append(block)
+    return "".join(blocks)
+
+
+def test_a_streamed_text_with_too_many_undecodable_bytes_fails_as_a_whole_read_does(tmp_path):
+    # Read as a stream, they became U+FFFD, however many: 11% of a file.
+    good = "".join(f"第{i}条，新建高标准农田{i}亩。\n" for i in range(60_000))
+    path = damaged_in_its_tail(tmp_path / "mixed.txt", good, good[: len(good) // 4].encode("gbk"))
+    with open_text_stream(path) as stream, pytest.raises(DocumentError) as info:
+        read_blocks(stream)
+    assert info.value.path == str(path)
+    assert re.fullmatch(r"not valid utf-8 text \([\d,]+ undecodable bytes, over 1% of its text\)", info.value.reason)
+    with pytest.raises(DocumentError):
+        read_document(path)  # the same file read whole
+    # A few corrupt bytes, under 1%: read with U+FFFD, as in a file read whole.
+    path = damaged_in_its_tail(tmp_path / "scratched.txt", good, "农田".encode("gbk"))
+    with open_text_stream(path) as stream:
+        text = read_blocks(stream)
+    assert text.startswith(good) and "\ufffd" in text and text == read_document(path)
+
+
+def test_a_streamed_text_is_judged_on_its_non_ascii_characters_at_its_end(tmp_path):
+    # Under 1% of the bytes, so not refused on the way; over 1% of the
+    # non-ASCII characters, so refused at the end.
+    good = "".join(f"Line {i:07d} of the annual report, in English mostly: 农田。\n" for i in range(25_000))
+    path = damaged_in_its_tail(tmp_path / "ascii.txt", good, b"\xff" * 1000)
+    size = path.stat().st_size
+    with open_text_stream(path) as stream:
+        assert len(stream.read(len(good) - 10)) == len(good) - 10  # 1,000 undecodable bytes yet, all to come
+        with pytest.raises(DocumentError) as info:
+            stream.read()
+    assert 1000 < 0.01 * size and "(1,000 undecodable bytes, over 1% of its text)" in info.value.reason
 
 
 def test_control_characters_are_binary(tmp_path):
@@ -962,7 +1069,17 @@ def test_pdf_claiming_a_million_pages_is_refused_before_walking_them(tmp_path):
     assert path.stat().st_size < 20_000
     with pytest.raises(DocumentError) as info:
         read_document(path)
-    assert str(info.value) == f"{path}: PDF has 1000000 pages, over the 2000-page limit"
+    assert str(info.value) == f"{path}: PDF declares 1000000 pages, over the 2000-page limit"
+
+
+def test_a_pdf_that_declares_more_pages_than_it_has_says_it_declares_them(tmp_path):
+    # Refused on the page tree's /Count, not counted: "PDF has 999999999 pages" was untrue.
+    pytest.importorskip("pypdf")
+    data = make_pdf([["第一页"], ["第二页"]])
+    assert data.count(b"/Count 2 ") == 1
+    path = write(tmp_path / "claims.pdf", data.replace(b"/Count 2 ", b"/Count 999999999 "))
+    assert reason(path) == "PDF declares 999999999 pages, over the 2000-page limit"
+    assert read_document(path, max_pdf_pages=1_000_000_000).split() == ["第一页", "第二页"]
 
 
 @pytest.mark.parametrize(
