@@ -736,7 +736,12 @@ def read_meta(path):
         ``{key: {"place", "level", "year", "file", "line"}}`` for :func:`with_meta`
         (``file`` as written, and its line, to name the row).
     """
-    data = Path(path).read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        # As the table's other errors, not a bare FileNotFoundError, and as the option it is.
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else "is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror or str(exc)
+        raise ParameterError(reason, parameter="meta", value=path) from None
     # Not readers.detect_encoding: on a few short lines of paths and names it
     # may guess Big5 for GB18030. Excel saves one of these two.
     for encoding in ("utf-8-sig", "gb18030"):

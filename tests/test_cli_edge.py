@@ -536,3 +536,18 @@ def test_an_output_that_is_the_meta_table_is_refused_even_with_force(tmp_path, d
         option = "--summary" if argv[0] == "tag" else "--output"
         assert (code, out, err) == (2, "", f"policytext: error: {option} {places}: the same file as --meta, which the job reads; give the output its own file\n")
     assert places.read_bytes() == before and not (tmp_path / "o.jsonl").exists()
+
+
+def test_a_meta_table_that_is_missing_is_named_as_the_option(tmp_path, docs):
+    import policytext
+
+    missing = tmp_path / "nope.csv"
+    for argv in (("tag", docs, "-o", tmp_path / "o.jsonl"), ("targets", docs, "-o", tmp_path / "t.csv")):
+        code, out, err = run(*map(str, argv), "--meta", str(missing), "--no-progress")
+        assert (code, out, err) == (2, "", f"policytext: error: --meta {missing}: no such file\n")
+    for call in (policytext.tag_files, policytext.targets_files):
+        # Was a bare FileNotFoundError in Python.
+        with pytest.raises(policytext.ParameterError) as refused:
+            call([docs], meta=str(missing), progress=False)
+        assert str(refused.value) == f"meta='{missing}': no such file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
