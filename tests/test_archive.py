@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import policytext
 from policytext.archive import tag_document, tag_files
 from policytext.cli import main
 from policytext.errors import PolicytextError
-from policytext.finding import expand_paths
+from policytext.finding import expand_paths, find_documents
 from policytext.places import parse_place
 from policytext.readers import read_document
 from policytext.outputs import ERRORS_HEAD, RecordWriter
@@ -145,6 +146,30 @@ def test_stdout_jsonl_and_glob(archive):
     assert {r["file"] for r in records} == {str(archive / "b_bom.md")}
     text = read_document(archive / "b_bom.md")  # offsets are into the text read, as for HTML
     assert records and all(text[r["start"] : r["end"]] == r["text"] for r in records)
+
+
+def test_a_file_or_folder_whose_name_holds_brackets_is_itself_not_a_pattern(tmp_path):
+    # As a glob pattern, "report[1].txt" matches report1.txt and not itself: the
+    # job tagged Beijing's report for Shanghai's, or found nothing at all.
+    shanghai, beijing = tmp_path / "report[1].txt", tmp_path / "report1.txt"
+    shanghai.write_text(report("上海市"), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing else the pattern would match: no warning
+        assert find_documents([str(shanghai)]).documents == [str(shanghai)]
+    beijing.write_text(report("北京市"), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"report\[1\]\.txt: taken as the file or folder of that name, not as a glob pattern, which would also match .*report1\.txt$"):
+        found = find_documents([str(shanghai)])
+    assert found.documents == [str(shanghai)] and not found.problems
+    folder = tmp_path / "reports[2024]"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report("青禾镇"), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["tag", str(folder), "--no-progress"], out=out, err=io.StringIO()) == 0
+    assert {json.loads(line)["file"] for line in out.getvalue().splitlines()} == {str(folder / "a.txt")}
+    table = tmp_path / "targets.csv"
+    assert main(["targets", str(folder), "-o", str(table), "--no-progress"], out=io.StringIO(), err=io.StringIO()) == 0
+    with open(table, encoding="utf-8-sig", newline="") as f:
+        assert {row["file"] for row in csv.DictReader(f)} == {str(folder / "a.txt")}
 
 
 def test_a_job_that_finds_no_document_is_refused_and_leaves_its_outputs_alone(tmp_path):
