@@ -1015,6 +1015,37 @@ def test_any_file_name_is_written_and_resumed_once(tmp_path, fmt):
     assert out.read_bytes().decode("utf-8-sig") == content
 
 
+@pytest.mark.parametrize("fmt, stopped", [("jsonl", False), ("jsonl", True), ("csv", False), ("parquet", False)])
+def test_a_name_of_a_byte_and_a_name_of_its_escape_are_two_documents(tmp_path, fmt, stopped):
+    # x\xff.txt of byte 0xff and a file named x\xff.txt (a backslash, x, f, f) were both
+    # written x\xff.txt: --resume took the second as done, and the summary gave it the first's figures.
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    folder = tmp_path / "r"
+    folder.mkdir()
+    byte, escape = folder / os.fsdecode(b"x\xff.txt"), folder / "x\\xff.txt"
+    byte.write_text(report("上海市"), encoding="utf-8")
+    escape.write_text(report("北京市"), encoding="utf-8")
+    out, summary = tmp_path / f"o.{fmt}", tmp_path / "s.csv"
+
+    def stopped_after_one(paths):
+        yield tag_document(str(byte))
+        raise KeyboardInterrupt
+
+    if stopped:  # the journal names what is done
+        with pytest.raises(KeyboardInterrupt):
+            tag_files([folder], output=str(out), format=fmt, mapper=stopped_after_one, progress=False)
+        assert os.path.exists(f"{out}.journal")
+    else:  # the records do
+        tag_files([str(byte)], output=str(out), format=fmt, progress=False)
+    again = tag_files([folder], output=str(out), format=fmt, summary=str(summary), resume=True, progress=False)
+    assert (again.skipped, again.tagged) == ([str(byte)], [str(escape)])
+    with open(summary, encoding="utf-8-sig", newline="") as f:
+        places = {row["file"]: row["place"] for row in csv.DictReader(f)}
+    assert places == {str(folder / "x\\xff.txt"): "上海市", str(folder / "x\\\\xff.txt"): "北京市"}
+    assert tag_files([folder], output=str(out), format=fmt, resume=True, progress=False).tagged == []
+
+
 def _children(pid):
     kids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
