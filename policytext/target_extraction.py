@@ -1254,6 +1254,7 @@ def document_targets(path, text, *, overrides=None):
     December with no year in its title, so a region × year panel puts its
     targets in their year. A year given in ``overrides`` is kept as given.
     """
+    from .records import shown
     from .summary import document_meta, with_meta
 
     read = document_meta(path, text)
@@ -1265,7 +1266,8 @@ def document_targets(path, text, *, overrides=None):
     elif year is not None and year == read["year"] and not named and (late := _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         year += 1
-    meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
+    # Named as the records and summary name it: a byte that is not UTF-8 could not be written.
+    meta = {"file": shown(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
     return meta, targets(text, year=year)
 
 
