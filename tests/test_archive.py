@@ -1046,6 +1046,22 @@ def test_a_name_of_a_byte_and_a_name_of_its_escape_are_two_documents(tmp_path, f
     assert tag_files([folder], output=str(out), format=fmt, resume=True, progress=False).tagged == []
 
 
+def test_an_output_written_before_backslashes_were_doubled_still_resumes(tmp_path):
+    # Names of no backslash show as they did; one with a backslash that is no escape reads back the same.
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for name in ("a.txt", "b\\1.txt"):
+        (folder / name).write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    tag_files([folder], output=str(out), progress=False)
+    old = out.read_text(encoding="utf-8").replace("\\\\\\\\", "\\\\")  # in JSON: b\\1.txt as written before
+    assert f'"{folder}/b\\\\1.txt"' in old
+    out.write_text(old, encoding="utf-8")
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):  # its settings are of the other file
+        again = tag_files([folder], output=str(out), resume=True, progress=False)
+    assert again.tagged == [] and sorted(again.skipped) == [str(folder / "a.txt"), str(folder / "b\\1.txt")]
+
+
 def _children(pid):
     kids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
