@@ -53,7 +53,7 @@ from .errors import DocumentError, ParameterError, PolicytextError, mention
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
 from .outputs import FORMATS, RecordWriter, check_outputs, errors_text, own_output, records_format, replace_text
-from .records import RecordBatch, named_few, same_document, shown, table_columns, to_row
+from .records import RecordBatch, named_few, same_document, shown, table_columns, to_row, unshown
 from .summary import (
     EVIDENCE_BY,
     HEAD_CHARS,
@@ -805,7 +805,8 @@ class _ReadBack:
         self._new_tally = summary.tally
         self._wanted = {same_document(doc) for doc in docs}
         self.tallies = {}  # real path -> its count
-        self._real = functools.lru_cache(maxsize=1024)(same_document)  # records of a document are contiguous
+        # A record names its document as shown, escaped: its path is the name unshown, not the name itself.
+        self._real = functools.lru_cache(maxsize=1024)(lambda file: same_document(unshown(file)))  # records of a document are contiguous
         self._file = None
         self._into = None  # the count the run is for; None for a document not of this job
         self._run = []

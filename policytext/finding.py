@@ -9,6 +9,7 @@ of formats policytext does not read are counted (:func:`skipped_note`).
 import collections
 import glob
 import os
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -50,8 +51,14 @@ def find_documents(paths, *, outputs=(), own=()) -> Found:
     job keeps beside its output (``labels.jsonl.journal``). The files of
     ``own`` (the outputs an earlier run of the job wrote, such as its list of
     failed documents, ``failed.txt``) are not documents when a folder or a
-    pattern finds them; named as a document, a file is one. :data:`STDIN`
-    (``"-"``) is standard input, a document of that name, kept once.
+    pattern finds them, nor is any list of failed documents a job wrote
+    (``--errors``, known by its first line,
+    :data:`policytext.outputs.ERRORS_HEAD`); named as a document, a file
+    is one. A path that exists is that file or folder even if its name
+    holds a glob wildcard (``report[1].txt``), with a warning if, as a
+    pattern, it would also match other files (``report1.txt``).
+    :data:`STDIN` (``"-"``) is standard input, a document of that name,
+    kept once.
     """
     from .readers import SUPPORTED
 
@@ -63,7 +70,11 @@ def find_documents(paths, *, outputs=(), own=()) -> Found:
         if raw == STDIN:
             walk.standard_input()
             continue
-        if not glob.has_magic(raw):
+        # A file or folder that exists is itself, whatever its name holds:
+        # "report[1].txt" as a pattern matches report1.txt, and not itself.
+        if os.path.exists(raw) or not glob.has_magic(raw):
+            if glob.has_magic(raw):
+                _warn_if_pattern_too(raw)
             if os.path.isdir(raw):
                 walk.folder(raw, lambda f: f.lower().endswith(SUPPORTED), count_others=True)
             elif os.path.exists(raw):
@@ -79,11 +90,26 @@ def find_documents(paths, *, outputs=(), own=()) -> Found:
             walk.folder(root or ".", lambda f: _matches(f, raw, root))
         else:
             for match in sorted(glob.glob(raw)):
-                if os.path.isfile(match) and _identity(match) not in walk.not_documents:
+                if walk.is_document(match):
                     walk.file(match)
         if len(walk.found) == before and not any(p == raw for p, _ in walk.problems):
             walk.problems.append((raw, "no file matches this pattern"))
     return Found(sorted(walk.found), walk.problems, sorted(walk.unsupported))
+
+
+def _warn_if_pattern_too(raw):
+    """Warn that the existing file or folder ``raw``, read as itself, is also a glob pattern that matches others:
+    one who meant the pattern would otherwise not know that those were left out."""
+    from .records import named_few, one_line
+
+    itself = os.path.normpath(raw)
+    others = sorted(one_line(m) for m in glob.glob(raw) if os.path.normpath(m) != itself)
+    if others:
+        warnings.warn(
+            f"{one_line(raw)}: taken as the file or folder of that name, not as a glob pattern, which would also match {named_few(others)}",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def no_documents(paths, problems):
@@ -138,6 +164,10 @@ class _Walk:
             self._others.add(key)
             self.unsupported.append(path)
 
+    def is_document(self, path):
+        """Whether the file a folder or a pattern found is a document: a regular file, and no output of a job's."""
+        return os.path.isfile(path) and _identity(path) not in self.not_documents and not _errors_list(path)
+
     def standard_input(self):
         """Note standard input: read once, so kept once however often it is named."""
         if STDIN not in self.found:
@@ -171,10 +201,27 @@ class _Walk:
                     if count_others:
                         self._other(path)
                     continue
-                if os.path.isfile(path) and _identity(path) not in self.not_documents:
+                if self.is_document(path):
                     self.file(path)
                 elif os.path.islink(path) and not os.path.exists(path):
                     self.problems.append((path, "a link to nothing (its target is gone)"))
+
+
+def _errors_list(path):
+    """Whether the file at ``path`` is a list of failed documents a job wrote (``--errors``), known by its first line.
+
+    An earlier run's ``failed.txt`` in a folder being tagged is no document
+    of it: it was tagged as one, of two sentences, in the records and the
+    summary.
+    """
+    from .outputs import ERRORS_HEAD
+
+    head = ERRORS_HEAD.encode("utf-8")
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(head)) == head
+    except OSError:  # unreadable: a document that fails, and says why, when it is read
+        return False
 
 
 def _identity(path):

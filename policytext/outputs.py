@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ._validation import is_plain_int
 from .errors import ParameterError, PolicytextError, mention
-from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row
+from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row, unshown
 from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table_batches, replacing, require_format_extra
 
 __all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "errors_text", "foreign_output", "own_output", "records_format", "replace_text"]
@@ -193,7 +193,7 @@ class RecordWriter:
                 if record["file"] != last:
                     last, apart = record["file"], apart or record["file"] in names
                     names.add(last)
-        self._check_found(names)
+        self._check_found({unshown(name) for name in names})
         if not apart:
             return names, self._table_batches
         by_document = {}
@@ -281,7 +281,8 @@ class RecordWriter:
         """
         done, current = set(), None
         for records in batches():
-            for name, group in itertools.groupby(records, key=lambda r: r["file"]):
+            # Each document by its path (:func:`~policytext.records.unshown`), as the journal names it.
+            for name, group in itertools.groupby(records, key=lambda r: unshown(r["file"])):
                 if name != current:
                     if current is not None:
                         self._commit(current)
@@ -305,18 +306,18 @@ class RecordWriter:
         line, which are cut off first.
         """
         self._cut_back_partial()
-        done = self._documents_in(self.spool)
+        done = {unshown(name) for name in self._documents_in(self.spool)}
         self._check_found(done)
         return done
 
     def _check_found(self, names):
-        """Refuse documents named relative to another folder: they would match nothing here,
-        and every document would be tagged and written again."""
+        """Refuse documents (paths, :func:`~policytext.records.unshown`) named relative to another folder:
+        they would match nothing here, and every document would be tagged and written again."""
         relative = [name for name in names if not os.path.isabs(name)]
         if relative and not any(os.path.lexists(name) for name in relative):
             raise self._resume_refusal(
                 f"its documents are named relative to the folder its job ran in "
-                f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run {mention('resume')} from that folder",
+                f"(such as {shown(min(relative))!r}), and none is found from {os.getcwd()}; run {mention('resume')} from that folder",
             )
 
     def _resume(self, entries, finished):
@@ -333,7 +334,7 @@ class RecordWriter:
         end = entries[-1][0] if entries else 0
         if os.fstat(self.fd).st_size > end:
             os.ftruncate(self.fd, end)
-        return {name for _, name in entries}
+        return {unshown(name) for _, name in entries}
 
     def _commit(self, path, undo=None):
         """Record in the journal that the document ``path`` is whole in the output

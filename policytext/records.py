@@ -18,7 +18,7 @@ from json.encoder import encode_basestring
 
 import numpy as np
 
-__all__ = ["COLUMNS", "SECTION_JOIN", "RecordBatch", "from_row", "named_few", "one_line", "round_probs", "same_document", "shown", "table_columns", "to_micro", "to_row"]
+__all__ = ["COLUMNS", "SECTION_JOIN", "RecordBatch", "from_row", "named_few", "one_line", "round_probs", "same_document", "shown", "table_columns", "to_micro", "to_row", "unshown"]
 
 # Record fields in column order (CSV, Parquet); per-label probabilities follow as p_<label>.
 COLUMNS = ("file", "index", "start", "end", "section", "text", "part", "label", "score")
@@ -230,12 +230,39 @@ def shown(path):
 
     Bytes of a file name that are not UTF-8 (Python holds them as lone
     surrogates) become ``\\xNN`` escapes, so the name can be written to
-    UTF-8 records, summaries and error lists, and still tells the file apart.
+    UTF-8 records, summaries and error lists, and still tells the file apart;
+    a backslash of the name is written twice, as ``\\\\``, so no name shows
+    as another's: ``x\\xff.txt`` of byte 0xff and a file named so, with a
+    backslash, were one document to ``--resume`` and the summary.
+    :func:`unshown` gives the path back.
 
-    >>> shown(os.fsdecode(b"a/b\\xff.txt"))
-    'a/b\\\\xff.txt'
+    >>> shown(os.fsdecode(b"a/b\\xff.txt")), shown("a/b\\\\xff.txt")
+    ('a/b\\\\xff.txt', 'a/b\\\\\\\\xff.txt')
     """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return os.fsencode(path).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
+def unshown(name):
+    """The path of a document named ``name`` in an output: :func:`shown` undone.
+
+    A name written before backslashes were doubled is read the same, but
+    for a ``\\\\`` or a ``\\x`` and two hexadecimal digits (80 to ff) in it.
+
+    >>> unshown(shown(os.fsdecode(b"a/b\\xff.txt"))) == os.fsdecode(b"a/b\\xff.txt"), unshown("a/b\\\\\\\\xff.txt")
+    (True, 'a/b\\\\xff.txt')
+    """
+    if "\\" not in name:
+        return name
+    return os.fsdecode(_ESCAPE.sub(_unescape, os.fsencode(name)))
+
+
+# What shown writes for a backslash and for a byte that is not UTF-8 (backslashreplace writes lower case).
+_ESCAPE = re.compile(rb"\\(\\|x[89a-f][0-9a-f])")
+
+
+def _unescape(match):
+    escape = match.group(1)
+    return b"\\" if escape == b"\\" else bytes([int(escape[1:], 16)])
 
 
 #: Control characters as Python writes them in a string literal ("\\n", "\\r", "\\x1b").

@@ -1282,6 +1282,7 @@ def document_targets(path, text, *, overrides=None):
     region × year panel puts its targets in their year. A year given in
     ``overrides`` is kept as given.
     """
+    from .records import shown
     from .summary import document_meta, meta_override, with_meta
 
     read = document_meta(path, text)
@@ -1289,7 +1290,8 @@ def document_targets(path, text, *, overrides=None):
     # A year given is kept, even the one read: "dec.txt,2025" for a report given in December 2025 is not moved to 2026.
     given = meta_override(overrides, path).get("year") is not None
     year = meta["year"] if given else _year_of_targets(read["year"], read["title"], text)
-    meta = {"file": str(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
+    # Named as the records and summary name it: a byte that is not UTF-8 could not be written.
+    meta = {"file": shown(path), **{k: meta[k] for k in META_COLUMNS[1:]}, "year": year}
     return meta, targets(text, year=year)
 
 

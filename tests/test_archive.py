@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import policytext
 from policytext.archive import tag_document, tag_files
 from policytext.cli import main
 from policytext.errors import PolicytextError
-from policytext.finding import expand_paths
+from policytext.finding import expand_paths, find_documents
 from policytext.places import parse_place
 from policytext.readers import read_document
 from policytext.outputs import ERRORS_HEAD, RecordWriter
@@ -146,6 +147,30 @@ def test_stdout_jsonl_and_glob(archive):
     assert {r["file"] for r in records} == {str(archive / "b_bom.md")}
     text = read_document(archive / "b_bom.md")  # offsets are into the text read, as for HTML
     assert records and all(text[r["start"] : r["end"]] == r["text"] for r in records)
+
+
+def test_a_file_or_folder_whose_name_holds_brackets_is_itself_not_a_pattern(tmp_path):
+    # As a glob pattern, "report[1].txt" matches report1.txt and not itself: the
+    # job tagged Beijing's report for Shanghai's, or found nothing at all.
+    shanghai, beijing = tmp_path / "report[1].txt", tmp_path / "report1.txt"
+    shanghai.write_text(report("上海市"), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing else the pattern would match: no warning
+        assert find_documents([str(shanghai)]).documents == [str(shanghai)]
+    beijing.write_text(report("北京市"), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"report\[1\]\.txt: taken as the file or folder of that name, not as a glob pattern, which would also match .*report1\.txt$"):
+        found = find_documents([str(shanghai)])
+    assert found.documents == [str(shanghai)] and not found.problems
+    folder = tmp_path / "reports[2024]"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report("青禾镇"), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["tag", str(folder), "--no-progress"], out=out, err=io.StringIO()) == 0
+    assert {json.loads(line)["file"] for line in out.getvalue().splitlines()} == {str(folder / "a.txt")}
+    table = tmp_path / "targets.csv"
+    assert main(["targets", str(folder), "-o", str(table), "--no-progress"], out=io.StringIO(), err=io.StringIO()) == 0
+    with open(table, encoding="utf-8-sig", newline="") as f:
+        assert {row["file"] for row in csv.DictReader(f)} == {str(folder / "a.txt")}
 
 
 def test_a_job_that_finds_no_document_is_refused_and_leaves_its_outputs_alone(tmp_path):
@@ -1007,6 +1032,53 @@ def test_any_file_name_is_written_and_resumed_once(tmp_path, fmt):
     again = tag_files([folder], output=str(out), format=fmt, resume=True, progress=False)
     assert again.tagged == [] and len(again.skipped) == 3
     assert out.read_bytes().decode("utf-8-sig") == content
+
+
+@pytest.mark.parametrize("fmt, stopped", [("jsonl", False), ("jsonl", True), ("csv", False), ("parquet", False)])
+def test_a_name_of_a_byte_and_a_name_of_its_escape_are_two_documents(tmp_path, fmt, stopped):
+    # x\xff.txt of byte 0xff and a file named x\xff.txt (a backslash, x, f, f) were both
+    # written x\xff.txt: --resume took the second as done, and the summary gave it the first's figures.
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    folder = tmp_path / "r"
+    folder.mkdir()
+    byte, escape = folder / os.fsdecode(b"x\xff.txt"), folder / "x\\xff.txt"
+    byte.write_text(report("上海市"), encoding="utf-8")
+    escape.write_text(report("北京市"), encoding="utf-8")
+    out, summary = tmp_path / f"o.{fmt}", tmp_path / "s.csv"
+
+    def stopped_after_one(paths):
+        yield tag_document(str(byte))
+        raise KeyboardInterrupt
+
+    if stopped:  # the journal names what is done
+        with pytest.raises(KeyboardInterrupt):
+            tag_files([folder], output=str(out), format=fmt, mapper=stopped_after_one, progress=False)
+        assert os.path.exists(f"{out}.journal")
+    else:  # the records do
+        tag_files([str(byte)], output=str(out), format=fmt, progress=False)
+    again = tag_files([folder], output=str(out), format=fmt, summary=str(summary), resume=True, progress=False)
+    assert (again.skipped, again.tagged) == ([str(byte)], [str(escape)])
+    with open(summary, encoding="utf-8-sig", newline="") as f:
+        places = {row["file"]: row["place"] for row in csv.DictReader(f)}
+    assert places == {str(folder / "x\\xff.txt"): "上海市", str(folder / "x\\\\xff.txt"): "北京市"}
+    assert tag_files([folder], output=str(out), format=fmt, resume=True, progress=False).tagged == []
+
+
+def test_an_output_written_before_backslashes_were_doubled_still_resumes(tmp_path):
+    # Names of no backslash show as they did; one with a backslash that is no escape reads back the same.
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for name in ("a.txt", "b\\1.txt"):
+        (folder / name).write_text(report(), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    tag_files([folder], output=str(out), progress=False)
+    old = out.read_text(encoding="utf-8").replace("\\\\\\\\", "\\\\")  # in JSON: b\\1.txt as written before
+    assert f'"{folder}/b\\\\1.txt"' in old
+    out.write_text(old, encoding="utf-8")
+    with pytest.warns(UserWarning, match="a finished output does not say how its documents were tagged"):  # its settings are of the other file
+        again = tag_files([folder], output=str(out), resume=True, progress=False)
+    assert again.tagged == [] and sorted(again.skipped) == [str(folder / "a.txt"), str(folder / "b\\1.txt")]
 
 
 def _children(pid):

@@ -133,6 +133,26 @@ def test_the_same_command_runs_again_and_resumes_over_its_own_outputs_in_the_fol
     assert files == {"./a.txt"}
 
 
+def test_an_earlier_runs_list_of_failed_documents_is_no_document_of_another_job(tmp_path, docs):
+    # Another job over the folder (other outputs) tagged failed.txt as a report of two
+    # sentences: a row in the summary and in the targets table.
+    (docs / "bad.txt").write_bytes(bytes(range(256)) * 8)  # binary: it fails, so failed.txt has a line
+    code, _, err = run("tag", str(docs), "-o", str(tmp_path / "labels.jsonl"), "--errors", str(docs / "failed.txt"), "--no-progress")
+    assert (code, err) == (3, f"policytext: {docs / 'bad.txt'}: binary data, not text\n")
+    assert (docs / "failed.txt").read_text(encoding="utf-8").startswith(ERRORS_HEAD)
+    summary, table = tmp_path / "s.csv", tmp_path / "t.csv"
+    for argv in (("tag", str(docs), "-o", str(tmp_path / "l2.jsonl"), "--summary", str(summary)), ("tag", str(docs / "*.txt"), "--summary", str(summary), "--force")):
+        code, out, err = run(*argv, "--no-progress")
+        assert (code, err) == (3, f"policytext: {docs / 'bad.txt'}: binary data, not text\n"), argv
+        assert [row.split(",")[0] for row in summary.read_text(encoding="utf-8-sig").splitlines()[1:]] == [f'"{docs / "a.txt"}"'], argv
+    code, _, _ = run("targets", str(docs), "-o", str(table), "--no-progress")
+    assert code == 3
+    assert {row.split(",")[0] for row in table.read_text(encoding="utf-8-sig").splitlines()[1:]} == {f'"{docs / "a.txt"}"'}
+    # Named as a document, it is one.
+    code, out, err = run("tag", str(docs / "failed.txt"), "--no-progress")
+    assert (code, {json.loads(line)["file"] for line in out.splitlines()}) == (0, {str(docs / "failed.txt")})
+
+
 def test_an_existing_file_policytext_did_not_write_is_not_replaced_without_force(tmp_path, docs):
     mine = {
         "-o": tmp_path / "notes.jsonl",

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -55,6 +56,22 @@ def test_the_table_is_written_and_read_again_over_its_own_output(reports):
     again = targets_files(reports, output=out)  # its own table: replaced, and no document of the folder
     assert again.documents == first.documents == 2
     assert out.read_text(encoding="utf-8-sig") == text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_names_are_written_as_the_records_show_them(reports, tmp_path, fmt):
+    # A name with a byte that is not UTF-8 ended the whole job ("surrogates not allowed"),
+    # after every document had been read.
+    byte, escape = reports / os.fsdecode(b"2026\xff.txt"), reports / "2026\\xff.txt"
+    byte.write_text(PLAN, encoding="utf-8")
+    escape.write_text(PLAN, encoding="utf-8")
+    out = tmp_path / f"targets.{fmt}"
+    code, _, err = run("targets", str(reports), "-o", str(out), "--no-progress")
+    assert (code, err) == (0, "")
+    text = out.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""))) if fmt == "csv" else [json.loads(line) for line in text.splitlines()]
+    files = {row["file"] for row in rows}
+    assert {str(reports / "2026\\xff.txt"), str(reports / "2026\\\\xff.txt")} <= files and len(files) == 4
 
 
 def test_a_file_policytext_did_not_write_is_refused_unless_force(reports, tmp_path):
