@@ -544,9 +544,9 @@ def test_evaluate_takes_no_progress_as_the_other_commands_do(tiny_corpus):
 
 
 def test_an_output_that_is_the_meta_table_is_refused_even_with_force(tmp_path, docs):
-    # A places table laid out as a summary was replaced by the summary it was read for, exit 0.
+    # The places table a job reads was replaced by the summary it was read for, exit 0.
     places = tmp_path / "places.csv"
-    places.write_text("file,place,place_full,level,year,sentences\na.txt,江城,江城县,county,2024,1\n", encoding="utf-8")
+    places.write_text("file,place,level,year\na.txt,江城县,county,2024\n", encoding="utf-8")
     before = places.read_bytes()
     for argv in (
         ("tag", docs, "-o", tmp_path / "o.jsonl", "--meta", places, "--summary", places, "--force"),
