@@ -211,13 +211,7 @@ class RecordWriter:
             records = []
             for row in rows:
                 n += 1
-                try:
-                    record = from_row(row, self.labels)
-                    if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
-                        raise ValueError("a file, text or label that is not this model's")
-                except (TypeError, ValueError, AttributeError) as exc:
-                    raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
-                records.append(record)
+                records.append(self._row_record(row, f"row {n}"))
             yield records
 
     def _check_columns(self, columns):
@@ -245,13 +239,32 @@ class RecordWriter:
 
     def _record_in(self, line, which):
         """The record a JSON Lines ``line`` of the output holds, refused unless it is one of this model's
-        (:meth:`_check_record`); ``which`` names the line in the message ("its first line", "a line")."""
+        (:meth:`_check_record`); ``which`` names the line in the message ("its first line", "line 5")."""
         try:
             record = _loads_line(line)
         except ValueError:
             raise PolicytextError(f"{self.path}: not an output of policytext tag: {which} is not JSON") from None
         self._check_record(record)
         return record
+
+    def _row_record(self, row, where):
+        """The record a table row (CSV, Parquet, Excel) holds, checked (:meth:`_checked`); ``where`` names the row."""
+        try:
+            record = from_row(row, self.labels)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise self._unreadable(where, f"{type(exc).__name__}: {exc}") from None
+        return self._checked(record, where)
+
+    def _checked(self, record, where):
+        """``record``, read back from the output, refused unless it is one a job writes (:func:`_record_problem`):
+        a hand-edited label, part, score or probability failed later, in the summary, with a traceback or a message naming no line."""
+        problem = _record_problem(record, self.labels)
+        if problem is not None:
+            raise self._unreadable(where, problem)
+        return record
+
+    def _unreadable(self, where, problem):
+        return PolicytextError(f"{self.path}: {where} cannot be read back as a record ({problem})")
 
     def _check_record(self, record):
         """Refuse a JSON Lines record of another model's labels (or none of policytext tag's)."""
@@ -263,14 +276,14 @@ class RecordWriter:
     def _check_first_record(self):
         """Refuse a finished JSON Lines or CSV output whose first record (or header) is of other labels,
         before anything is cut or written: every record is checked as the output is read (:meth:`_documents_in`)."""
-        with open(self.spool, encoding="utf-8-sig", newline="") as f:
+        with self._decoding(), open(self.spool, encoding="utf-8-sig", newline="") as f:
             first = f.readline()
         if not first.endswith("\n"):
             return  # empty, or one line cut short, which resume drops
         if self.fmt == "csv":
             self._check_columns(next(csv.reader([first])))
         else:
-            self._record_in(first, "its first line")
+            self._checked(self._record_in(first, "its first line"), "line 1")
 
     def _restore(self, batches):
         """Write a finished table's records (lists of them from ``batches()``, each document's in a row) to the spool,
@@ -355,21 +368,39 @@ class RecordWriter:
     def _documents_in(self, path):
         """Documents whose records are in an existing output (whole, as each was one write)."""
         self._truncate_partial_line(path)
-        read_back = self._read_back
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        found, read_back = set(), self._read_back
+        # Each record read once, for the documents and for the caller (read_back).
+        for record in self._read_records(path):
+            found.add(record["file"])
             if read_back is not None:
-                # Each record read once, for the documents and for the caller (read_back).
-                found = set()
-                rows = (from_row(row, self.labels) for row in csv.DictReader(f)) if self.fmt == "csv" else (self._record_in(line, "a line") for line in f if line.strip())
-                for record in rows:
-                    found.add(record["file"])
-                    read_back(record)
-                self.read_whole = True
-                return found
+                read_back(record)
+        self.read_whole = read_back is not None
+        return found
+
+    def _read_records(self, path):
+        """Every record of the JSON Lines or CSV output at ``path``, in order: the one place a resumed job reads
+        them back, each checked there (:meth:`_checked`; an output mixed by an earlier version's resume is refused too)."""
+        with self._decoding(), open(path, encoding="utf-8-sig", newline="") as f:
             if self.fmt == "csv":
-                return {row["file"] for row in csv.DictReader(f)}
-            # Every record checked: an output mixed by an earlier version's resume is refused too.
-            return {self._record_in(line, "a line")["file"] for line in f if line.strip()}
+                for n, row in enumerate(csv.DictReader(f), 2):  # row 1 is the header
+                    yield self._row_record(row, f"row {n}")
+                return
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    where = f"line {n}"
+                    yield self._checked(self._record_in(line, where), where)
+
+    @contextlib.contextmanager
+    def _decoding(self):
+        """Refuse an output that is not UTF-8 (saved again in another encoding) by name, not by the codec's words alone."""
+        try:
+            yield
+        except UnicodeDecodeError:
+            raise self._resume_refusal(
+                f"its records are not UTF-8, as policytext writes them (saved again in another encoding?); it is left as it is: "
+                f"save it as UTF-8 again and run again with {mention('resume')}, or start again without {mention('resume')}",
+                parameter="output",
+            ) from None
 
     @staticmethod
     def _truncate_partial_line(path, block=1 << 16):
@@ -535,15 +566,47 @@ class RecordWriter:
         self.fd = None
 
     def records(self):
-        """Read back every record of a JSON Lines or CSV output (for summaries after a resume)."""
-        with open(self.spool, encoding="utf-8-sig", newline="") as f:
-            if self.fmt == "csv":
-                for row in csv.DictReader(f):
-                    yield from_row(row, self.labels)
-            else:
-                for line in f:
-                    if line.strip():
-                        yield _loads_line(line)
+        """Read back every record of a JSON Lines or CSV output (for summaries after a resume), each checked as it is read."""
+        return self._read_records(self.spool)
+
+
+def _record_problem(record, labels):
+    """What makes ``record`` (read back from an output) one that no job of ``labels`` writes, or None if it is one.
+
+    Each field is checked for what the summary does with it: a label or
+    part it counts by, a score it adds, probabilities it sums.
+    """
+    from .corpus import PARTS
+
+    if not isinstance(record, dict):
+        return "not a record"
+    for key in ("file", "text"):
+        if not isinstance(record.get(key), str):
+            return f"its {key} is not text"
+    for key in ("index", "start", "end"):
+        if not is_plain_int(record.get(key)):
+            return f"its {key} is not a whole number"
+    section = record.get("section")
+    if not (isinstance(section, list) and all(isinstance(s, str) for s in section)):
+        return "its section is not a list of headings"
+    if record.get("part") not in PARTS:
+        return f"its part {_shown_value(record.get('part'))} is none of {', '.join(PARTS)}"
+    if record.get("label") not in labels:
+        return f"its label {_shown_value(record.get('label'))} is none of this model's ({', '.join(labels)})"
+    probs = record.get("probs")
+    values = [("score", record.get("score"))] + ([(f"probability of {k}", v) for k, v in probs.items()] if isinstance(probs, dict) else [])
+    for name, value in values:
+        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1):
+            return f"its {name} {_shown_value(value)} is not a number from 0 to 1"
+    if not (isinstance(probs, dict) and list(probs) == labels):
+        return f"its probabilities are not of this model's labels ({', '.join(labels)})"
+    return None
+
+
+def _shown_value(value):
+    """A value of a record as a message shows it: JSON, cut to 40 characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # The scanner json.loads runs (C), set on a decoder as it is made; not in its type hints.

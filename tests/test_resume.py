@@ -1,0 +1,82 @@
+"""Resuming a job: records read back are checked, how the output was tagged is known after a copy,
+errors of the disk name the option, the documents of output and job are compared.
+
+Each test goes through the command (``main()`` or a subprocess) or :func:`policytext.tag_files`, as a user would.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from conftest import run_cli as run
+
+from policytext.archive import tag_files
+
+REPORT = (
+    "2024年江城县政府工作报告\n一、上半年工作回顾\n"
+    "新建高标准农田3000亩。排查整改安全隐患210条。完成规上工业产值38.6亿元，同比增长9.2%。"
+    "新增城镇就业800人。化解信访积案7件。河道水质稳定达到三类。\n"
+)
+OTHER = "2024年白石乡工作总结\n全年新建村道12公里，改造危房30户。开展森林防火巡查200次。\n"
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "b.txt").write_text(OTHER, encoding="utf-8")
+    return folder
+
+
+def _edit_last(path, edit):
+    """A hand edit of the output's last record: ``edit(record)``, written back with ``json.dumps``."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = len(lines) - 1
+    record = json.loads(lines[n])
+    edit(record)
+    lines[n] = json.dumps(record, ensure_ascii=False) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    return n + 1
+
+
+# 1. A record read back that no job writes is refused by its line, before anything is written.
+
+
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda r: r.update(label="Other"), 'its label "Other"'),
+        (lambda r: r.update(part="plan2"), 'its part "plan2"'),
+        (lambda r: r.update(score="high"), 'its score "high" is not a number from 0 to 1'),
+        (lambda r: r["probs"].update(other=None), "its probability of other null is not a number from 0 to 1"),
+    ],
+)
+@pytest.mark.parametrize("summary", [True, False])
+def test_a_hand_edited_record_is_refused_by_its_line_on_resume(tmp_path, docs, edit, reason, summary):
+    out = tmp_path / "labels.jsonl"
+    assert run("tag", str(docs / "a.txt"), "-o", str(out), "--no-progress")[0] == 0
+    n = _edit_last(out, edit)
+    before = out.read_bytes()
+    extra = ("--summary", str(tmp_path / "s.csv")) if summary else ()
+    code, stdout, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress", *extra)
+    assert (code, stdout) == (1, "")
+    assert err.startswith(f"policytext: error: {out}: line {n} cannot be read back as a record ({reason}"), err
+    # Nothing lost, nothing left: the output as it was, no journal, no summary.
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "labels.jsonl", "labels.jsonl.settings.json"]
+
+
+def test_a_hand_edited_csv_row_is_refused_by_its_row_on_resume(tmp_path, docs):
+    out = tmp_path / "labels.csv"
+    assert run("tag", str(docs / "a.txt"), "-o", str(out), "--no-progress")[0] == 0
+    text = out.read_text(encoding="utf-8-sig")
+    out.write_text("\ufeff" + text.replace(",review,", ",review2,", 1), encoding="utf-8")
+    n = next(i for i, line in enumerate(text.splitlines(), 1) if ",review," in line)
+    code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress", "--summary", str(tmp_path / "s.csv"))
+    assert code == 1
+    assert err.startswith(f"policytext: error: {out}: row {n} cannot be read back as a record (its part \"review2\" is none of review, plan, other)"), err
