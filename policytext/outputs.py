@@ -749,17 +749,17 @@ def _read_settings(file, output, fmt):
     """``(settings, kept)``: the settings a finished job kept in ``file`` for ``output`` as it is now (else None),
     and whether ``file`` is one a job kept.
 
-    The file names the output, its format, and its size and modification
-    time when the job ended: an output written over since (a shell's
-    ``>``, another tool, a copy) is no longer the one the file speaks of,
-    and its settings are None. A file there that a job did not write (not
+    The file names the output, its format, and its size and a checksum of
+    its ends when the job ended (:func:`_file_state`): an output written
+    over since (a shell's ``>``, another tool) is no longer the one the
+    file speaks of, and its settings are None; one copied or touched is. A file there that a job did not write (not
     a regular file, not JSON of its form) is refused: it is the user's, and
     a job would replace it.
     """
     data = _check_sidecar(file, _kept_settings, f"a job keeps how it tagged {output} there")
     if data is None:
         return None, False
-    same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and data.get("state") == _file_state(output)
+    same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and _same_state(data.get("state"), output)
     return (data["settings"] if same else None), True
 
 
@@ -788,12 +788,43 @@ def _write_settings(file, output, fmt, labels, settings):
 
 
 def _file_state(path):
-    """``[size, mtime_ns]`` of the file at ``path``, or None if there is none: what tells a finished output from one written over since."""
+    """``[size, checksum]`` of the file at ``path``, or None if there is none: what tells a finished output from one written over since.
+
+    Not its modification time: a copy (``cp -r``, ``scp``, ``rsync``
+    without ``-t``) or a ``touch`` changes that and not the records, and
+    the settings kept for them were taken for another output's. The
+    checksum is of the first and last :data:`_STATE_BYTES` only: outputs
+    run to gigabytes, and a tool that writes over an output changes its
+    size or its ends.
+    """
+    import hashlib
+
     try:
-        info = os.stat(path)
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            digest = hashlib.sha256(f.read(_STATE_BYTES))
+            if size > _STATE_BYTES:
+                f.seek(max(_STATE_BYTES, size - _STATE_BYTES))
+                digest.update(f.read())
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns]
+    return [size, f"sha256:{digest.hexdigest()}"]
+
+
+#: The bytes at each end of an output that its checksum is of (:func:`_file_state`).
+_STATE_BYTES = 1 << 16
+
+
+def _same_state(kept, path):
+    """Whether the file at ``path`` is the one whose state (:func:`_file_state`) a job ``kept``."""
+    if isinstance(kept, list) and len(kept) == 2 and is_plain_int(kept[1]):
+        # Kept by an earlier version: the size and modification time in nanoseconds.
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        return kept == [info.st_size, info.st_mtime_ns]
+    return kept is not None and kept == _file_state(path)
 
 
 def _settings_text(settings):

@@ -80,3 +80,32 @@ def test_a_hand_edited_csv_row_is_refused_by_its_row_on_resume(tmp_path, docs):
     code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress", "--summary", str(tmp_path / "s.csv"))
     assert code == 1
     assert err.startswith(f"policytext: error: {out}: row {n} cannot be read back as a record (its part \"review2\" is none of review, plan, other)"), err
+
+
+# 2. How an output was tagged is known after it is copied or touched (its time changed, not its records).
+
+
+def test_a_touched_output_is_still_refused_when_the_job_would_tag_otherwise(tmp_path, docs):
+    out, sidecar = tmp_path / "labels.jsonl", tmp_path / "labels.jsonl.settings.json"
+    assert run("tag", str(docs / "a.txt"), "-o", str(out), "--no-progress", "--no-context")[0] == 0
+    kept, before = sidecar.read_bytes(), out.read_bytes()
+    os.utime(out, ns=(1_000_000_000, 1_000_000_000))  # as cp -r, scp, rsync without -t leave it
+    code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress")
+    assert code == 1
+    assert err.startswith(f"policytext: error: {out}: its documents so far were tagged without context by the model "), err
+    # Refused: the output and its settings as they were.
+    assert (out.read_bytes(), sidecar.read_bytes()) == (before, kept)
+    code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress", "--no-context")
+    assert (code, err) == (0, "")
+    assert json.loads(sidecar.read_text(encoding="utf-8"))["settings"]["context"] is False
+    assert {json.loads(line)["file"] for line in out.read_text(encoding="utf-8").splitlines()} == {str(docs / "a.txt"), str(docs / "b.txt")}
+
+
+def test_settings_an_earlier_version_kept_by_modification_time_still_count(tmp_path, docs):
+    out, sidecar = tmp_path / "labels.jsonl", tmp_path / "labels.jsonl.settings.json"
+    assert run("tag", str(docs / "a.txt"), "-o", str(out), "--no-progress", "--no-context")[0] == 0
+    kept = json.loads(sidecar.read_text(encoding="utf-8"))
+    kept["state"] = [out.stat().st_size, out.stat().st_mtime_ns]
+    sidecar.write_text(json.dumps(kept), encoding="utf-8")
+    code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress")
+    assert code == 1 and "its documents so far were tagged without context" in err
