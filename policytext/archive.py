@@ -53,7 +53,7 @@ from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
 from .outputs import FORMATS, RecordWriter, check_outputs, errors_text, own_output, records_format, replace_text
-from .records import RecordBatch, named_few, same_document, shown, table_columns, to_row
+from .records import RecordBatch, named_few, one_line, same_document, shown, table_columns, to_row
 from .summary import (
     EVIDENCE_BY,
     HEAD_CHARS,
@@ -552,6 +552,8 @@ def tag_files(
     done = {same_document(d) for d in writer.done}
     result.skipped = [d for d in docs if same_document(d) in done]
     todo = [d for d in docs if same_document(d) not in done]
+    if summary or panel or plot:
+        _warn_of_others(result, output, done - {same_document(d) for d in docs}, on_warning)
     streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
     finished = False
@@ -679,6 +681,17 @@ def _warn_of_unmatched_meta(result, meta, rows, on_warning):
     note = unmatched_meta_note(rows)
     if note:
         _warn(result, meta, note, on_warning)
+
+
+def _warn_of_others(result, output, others, on_warning):
+    """Warn of the documents of a resumed output that are not this job's (removed from the archive since,
+    or of another folder): their records stay, and the summary, panel and plot, which count this job's, disagree with them unsaid."""
+    if others:
+        n, first = len(others), one_line(min(others))
+        some = f"1 document in the output is not among this job's documents ({first}): its" if n == 1 else (
+            f"{n:,} documents in the output are not among this job's documents (such as {first}): their"
+        )
+        _warn(result, output, f"{some} records stay; the summary, the panel and the plot count only this job's documents", on_warning)
 
 
 def _warn_if_unusual(result, path, row, on_warning):

@@ -109,3 +109,20 @@ def test_settings_an_earlier_version_kept_by_modification_time_still_count(tmp_p
     sidecar.write_text(json.dumps(kept), encoding="utf-8")
     code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress")
     assert code == 1 and "its documents so far were tagged without context" in err
+
+
+# 4. A resumed output's documents that are not the job's are said: their records stay, the summary leaves them out.
+
+
+def test_documents_of_the_output_that_are_not_the_jobs_are_warned_of(tmp_path, docs):
+    out, summary = tmp_path / "labels.jsonl", tmp_path / "s.csv"
+    assert run("tag", str(docs), "-o", str(out), "--no-progress")[0] == 0
+    (docs / "b.txt").unlink()
+    result = tag_files([docs], output=str(out), summary=str(summary), resume=True, progress=False)
+    note = "1 document in the output is not among this job's documents ({}): its records stay; the summary, the panel and the plot count only this job's documents"
+    assert result.warnings == [(str(out), note.format(docs / "b.txt"))]
+    assert list(result.summary.rows) == [str(docs / "a.txt")]
+    # On the command line, a warning line; without a summary the records alone disagree with nothing.
+    code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress", "--summary", str(summary))
+    assert (code, err) == (0, f"policytext: warning: {out}: {note.format(docs / 'b.txt')}\n")
+    assert run("tag", str(docs), "-o", str(out), "--resume", "--no-progress") == (0, "", "")
