@@ -52,7 +52,7 @@ from ._validation import (
 from .errors import DocumentError, ParameterError, PolicytextError
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
-from .outputs import FORMATS, RecordWriter, check_outputs, errors_text, own_output, records_format, replace_text
+from .outputs import FORMATS, RecordWriter, check_outputs, document_key, errors_text, own_output, records_format, replace_text
 from .records import RecordBatch, named_few, one_line, same_document, shown, table_columns, to_row
 from .summary import (
     EVIDENCE_BY,
@@ -534,7 +534,9 @@ def tag_files(
     )
     # The documents an earlier run tagged are counted from the records as the
     # writer reads the output back to find them: the output is read once.
-    read_back = _ReadBack(job_summary, docs) if resume and (summary or plot or panel) else None
+    # What identifies a document in this output (its name read back from .xlsx has lost its control characters).
+    key = functools.partial(document_key, fmt=format)
+    read_back = _ReadBack(job_summary, docs, key) if resume and (summary or plot or panel) else None
     writer = RecordWriter(output, format, clf.labels, resume=resume, settings=_job_settings(clf, context), read_back=read_back)
     result = JobResult(summary=job_summary, records_to=None if in_memory else "sink" if output is None else os.fspath(output))
     result.unsupported = found.unsupported
@@ -549,11 +551,11 @@ def tag_files(
     for path, reason in missing:
         fail(path, reason)
     # A document counts as done however its path was written (relative or absolute).
-    done = {same_document(d) for d in writer.done}
-    result.skipped = [d for d in docs if same_document(d) in done]
-    todo = [d for d in docs if same_document(d) not in done]
+    done = {key(d) for d in writer.done}
+    result.skipped = [d for d in docs if key(d) in done]
+    todo = [d for d in docs if key(d) not in done]
     if summary or panel or plot:
-        _warn_of_others(result, output, done - {same_document(d) for d in docs}, on_warning)
+        _warn_of_others(result, output, done - {key(d) for d in docs}, on_warning)
     streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
     finished = False
@@ -590,7 +592,7 @@ def tag_files(
                     _warn_if_copy(result, res.path, res.digest, read_before, order, on_warning)
             bar.update(1)
         if result.skipped and read_back is not None:
-            _summarise_skipped(result, writer, read_back)
+            _summarise_skipped(result, writer, read_back, key)
         result.records = writer.kept
         finished = True
     finally:
@@ -812,11 +814,11 @@ class _ReadBack:
 
     _RUN = 10_000
 
-    def __init__(self, summary, docs):
+    def __init__(self, summary, docs, key=same_document):
         self._new_tally = summary.tally
-        self._wanted = {same_document(doc) for doc in docs}
-        self.tallies = {}  # real path -> its count
-        self._real = functools.lru_cache(maxsize=1024)(same_document)  # records of a document are contiguous
+        self._wanted = {key(doc) for doc in docs}
+        self.tallies = {}  # what identifies a document in the output (key: its real path) -> its count
+        self._real = functools.lru_cache(maxsize=1024)(key)  # records of a document are contiguous
         self._file = None
         self._into = None  # the count the run is for; None for a document not of this job
         self._run = []
@@ -833,7 +835,7 @@ class _ReadBack:
                 self.flush()
 
     def only(self, reals):
-        """Count only the documents of these real paths (:func:`same_document`) from now on."""
+        """Count only the documents of these keys (their real paths: :func:`~policytext.outputs.document_key`) from now on."""
         self.flush()
         self._wanted, self._file, self._into = set(reals), None, None
 
@@ -843,7 +845,7 @@ class _ReadBack:
             self._run = []
 
 
-def _summarise_skipped(result, writer, read_back):
+def _summarise_skipped(result, writer, read_back, key=same_document):
     """Summary rows for documents tagged by an earlier, resumed run, from the output.
 
     Counted as the writer read the output to find them; read here only when
@@ -851,7 +853,7 @@ def _summarise_skipped(result, writer, read_back):
     millions of records: they are counted a document at a time.
     """
     # One row per document as the job names it (a document named twice is one).
-    skipped = {same_document(doc): doc for doc in result.skipped}
+    skipped = {key(doc): doc for doc in result.skipped}
     if not writer.read_whole:
         read_back.only(skipped)  # not the documents this job added
         for record in writer.records():

@@ -23,9 +23,9 @@ from pathlib import Path
 from ._validation import is_plain_int
 from .errors import ParameterError, PolicytextError, mention
 from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row
-from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table_batches, replacing, require_format_extra
+from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, excel_text, read_table_batches, replacing, require_format_extra
 
-__all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "errors_text", "foreign_output", "own_output", "records_format", "replace_text"]
+__all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "document_key", "errors_text", "foreign_output", "own_output", "records_format", "replace_text"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -326,11 +326,23 @@ class RecordWriter:
         """Refuse documents named relative to another folder: they would match nothing here,
         and every document would be tagged and written again."""
         relative = [name for name in names if not os.path.isabs(name)]
-        if relative and not any(os.path.lexists(name) for name in relative):
+        if relative and not any(self._found(name) for name in relative):
             raise self._resume_refusal(
                 f"its documents are named relative to the folder its job ran in "
                 f"(such as {min(relative)!r}), and none is found from {os.getcwd()}; run {mention('resume')} from that folder",
             )
+
+    def _found(self, name):
+        """Whether the document ``name`` (as the output holds it) is found from here: in an .xlsx output,
+        one whose name held control characters is named without them (:func:`document_key`)."""
+        if os.path.lexists(name):
+            return True
+        if self.fmt != "xlsx":
+            return False
+        folder, base = os.path.split(name)
+        with contextlib.suppress(OSError):
+            return any(excel_text(entry) == base for entry in os.listdir(folder or "."))
+        return False
 
     def _resume(self, entries, finished):
         """The documents already whole in the output, after cutting off any that are not.
@@ -898,6 +910,18 @@ def _spool_to_parquet(spool, path, labels, block=_SPOOL_BLOCK):
                 writer.write_table(table)
             if not data:
                 return
+
+
+def document_key(path, fmt):
+    """What identifies the document ``path`` in an output of format ``fmt`` across runs: its real path
+    (:func:`~policytext.records.same_document`), in an .xlsx output as an Excel cell holds it
+    (:func:`~policytext.tables.excel_text`).
+
+    A name read back from an .xlsx output has lost its control characters: compared as it was
+    written, it matched no document, and each resume tagged that document again.
+    """
+    key = same_document(path)
+    return excel_text(key) if fmt == "xlsx" else key
 
 
 def records_format(output, format):

@@ -126,3 +126,25 @@ def test_documents_of_the_output_that_are_not_the_jobs_are_warned_of(tmp_path, d
     code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress", "--summary", str(summary))
     assert (code, err) == (0, f"policytext: warning: {out}: {note.format(docs / 'b.txt')}\n")
     assert run("tag", str(docs), "-o", str(out), "--resume", "--no-progress") == (0, "", "")
+
+
+# 5. A document whose name holds a control character is known again in an .xlsx output, whose cells drop it.
+
+
+def test_a_name_with_a_control_character_resumes_once_in_an_xlsx_output(tmp_path, docs, monkeypatch):
+    pytest.importorskip("openpyxl")
+    from policytext.tables import read_table
+
+    (docs / "b.txt").rename(docs / "x\x01b.txt")
+    out = tmp_path / "labels.xlsx"
+    first = tag_files([docs], output=str(out), progress=False)
+    rows = len(read_table(out)[1])
+    for _ in range(2):
+        again = tag_files([docs], output=str(out), summary=str(tmp_path / "s.csv"), resume=True, progress=False)
+        assert (again.tagged, sorted(again.skipped), again.warnings) == ([], sorted(first.tagged), [])
+    assert len(read_table(out)[1]) == rows  # not another copy of its rows each time
+    # Named relative to the folder the job ran in, and that document alone: resumed, not refused.
+    monkeypatch.chdir(docs)
+    alone = tmp_path / "alone.xlsx"
+    tag_files(["x\x01b.txt"], output=str(alone), progress=False)
+    assert tag_files(["x\x01b.txt"], output=str(alone), resume=True, progress=False).skipped == ["x\x01b.txt"]
