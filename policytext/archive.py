@@ -49,10 +49,10 @@ from ._validation import (
     optional,
     refuse_single_str,
 )
-from .errors import DocumentError, ParameterError, PolicytextError
+from .errors import DocumentError, ParameterError, PolicytextError, mention
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
-from .outputs import FORMATS, RecordWriter, check_outputs, document_key, errors_text, own_output, records_format, replace_text
+from .outputs import FORMATS, RecordWriter, check_outputs, document_key, errors_text, own_output, records_format, replace_text, write_refusal
 from .records import RecordBatch, named_few, one_line, same_document, shown, table_columns, to_row
 from .summary import (
     EVIDENCE_BY,
@@ -599,22 +599,39 @@ def tag_files(
         bar.close()
         writer.close(complete=finished)
         if errors:
-            replace_text(errors, errors_text(result.failed))
+            with _writing("errors", errors, output):
+                replace_text(errors, errors_text(result.failed))
     if summary:
-        job_summary.write(summary)
+        with _writing("summary", summary, output):
+            job_summary.write(summary)
     if panel:
-        job_summary.write_panel(panel)
+        with _writing("panel", panel, output):
+            job_summary.write_panel(panel)
         _warn_of_panel_gaps(job_summary, panel)
     if plot:
         from .plot import plot_shares
 
-        plot_shares(job_summary, plot, font=font, by=plot_by)
+        with _writing("plot", plot, output):
+            plot_shares(job_summary, plot, font=font, by=plot_by)
         if plot_by:
             _warn_of_undrawn(result, job_summary, plot, plot_by, on_warning)
     if result.unsupported:
         # Said once, at the end: a line per file would bury the documents' own lines.
         warnings.warn(skipped_note(result.unsupported), UserWarning, stacklevel=2)
     return result
+
+
+@contextlib.contextmanager
+def _writing(parameter, path, output):
+    """Name the option and file of a failed write (a full disk) as the job writes ``path``, what the job keeps, and what to do
+    (:func:`~policytext.outputs.write_refusal`): "[Errno 28] No space left on device" alone said none of it."""
+    try:
+        yield
+    except OSError as exc:
+        if output is None:
+            raise write_refusal(exc, parameter, path, "there is no records output to resume", "run the job again") from exc
+        again = f"run again with {mention('resume')}: it tags only documents not yet in {output}, and writes this again"
+        raise write_refusal(exc, parameter, path, f"{output} keeps every whole document", again, mentions={"resume": True}) from exc
 
 
 def _warn_of_panel_gaps(summary, panel):

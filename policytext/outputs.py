@@ -25,7 +25,7 @@ from .errors import ParameterError, PolicytextError, mention
 from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row
 from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, excel_text, read_table_batches, replacing, require_format_extra
 
-__all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "document_key", "errors_text", "foreign_output", "own_output", "records_format", "replace_text"]
+__all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "document_key", "errors_text", "foreign_output", "own_output", "records_format", "replace_text", "write_refusal"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -169,14 +169,35 @@ class RecordWriter:
             # In the same write: a journal that names how a job tags but not
             # that it is rebuilding would read as a new job's, with nothing done.
             header += '{"restore": "begin"}\n'
-        _write_all(self._journal_fd, header.encode("utf-8"))
-        if restored is not None:
-            self.done = self._restore(restored[1])
-        elif resume:
-            self.done = self._resume(entries, finished)
+        try:
+            # A new job has emptied its output by now; a resumed one has not touched it.
+            self._write_or_undo(self._journal_fd, header.encode("utf-8"), kept=f"{path} is as it was" if resume else None)
+            if restored is not None:
+                self.done = self._restore(restored[1])
+            elif resume:
+                self.done = self._resume(entries, finished)
+        except BaseException:
+            self._abandon(new_spool)
+            raise
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
         if fmt == "xlsx":
             self.rows = _count_lines(self.fd)  # one record a line, of the documents already done
+
+    def _abandon(self, new_spool):
+        """Release the output of a job stopped as it began (a full disk as it wrote its journal's first line).
+
+        A journal it left empty goes: a resumed job would take it for one
+        that names no whole document, and cut the output back to nothing.
+        So does a table's spool it made and left empty.
+        """
+        with contextlib.suppress(OSError):
+            if os.fstat(self._journal_fd).st_size == 0:
+                os.remove(self.journal)
+            if new_spool and os.fstat(self.fd).st_size == 0:
+                os.remove(self.spool)
+        os.close(self._journal_fd)
+        os.close(self.fd)
+        self.fd = None
 
     def _table_records(self):
         """The documents of a finished .parquet or .xlsx output, and a function that gives its records again, in lists, each document's in a row.
@@ -301,13 +322,14 @@ class RecordWriter:
                     current = name
                     done.add(name)
                 group = list(group)
-                _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
+                restoring = f"{self.path} is as it was"
+                self._write_or_undo(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"), kept=restoring)
                 if self._read_back is not None:
                     for record in group:
                         self._read_back(record)
         if current is not None:
             self._commit(current)
-        _write_all(self._journal_fd, b'{"restore": "end"}\n')
+        self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=f"{self.path} is as it was")
         self.read_whole = self._read_back is not None
         return done
 
@@ -353,7 +375,7 @@ class RecordWriter:
         if entries is None:
             for name in sorted(finished):
                 self._commit(name)
-            _write_all(self._journal_fd, b'{"restore": "end"}\n')
+            self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=f"{self.path} is as it was")
             return finished
         end = entries[-1][0] if entries else 0
         if os.fstat(self.fd).st_size > end:
@@ -488,21 +510,23 @@ class RecordWriter:
             parameter="output",
         )
 
-    def _write_or_undo(self, fd, payload):
+    def _write_or_undo(self, fd, payload, kept=None):
         """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
-        cuts the file back to where it was, so it holds whole lines only, and names the output and the remedy."""
+        cuts the file back to where it was, so it holds whole lines only, and names the output, what it
+        ``kept`` (by default its whole documents) and the remedy (:func:`write_refusal`)."""
         mark = os.fstat(fd).st_size
         try:
             _write_all(fd, payload)
         except OSError as exc:
             with contextlib.suppress(OSError):  # shrinking a file needs no space
                 os.ftruncate(fd, mark)
-            reason = (exc.strerror or str(exc)).lower()
-            kept = len(self.done)
-            raise self._resume_refusal(
-                f"{reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: free space and run again with {mention('resume')}",
-                parameter="output",
-            ) from exc
+            raise self._write_refusal(exc, kept) from exc
+
+    def _write_refusal(self, exc, kept=None):
+        if kept is None:
+            n = len(self.done)
+            kept = f"it keeps {n:,} whole document{'s' if n != 1 else ''}"
+        return write_refusal(exc, "output", self.path, kept, f"run again with {mention('resume')}", mentions={"resume": True})
 
     # A streamed document is written in many appends; the journal names it
     # only when its last append is done, so a job killed part-way (even by
@@ -562,20 +586,35 @@ class RecordWriter:
         if self.fd is None:
             return
         os.close(self._journal_fd)
-        if complete and self.fmt in _SPOOLED:
-            _spool_to_table(self.spool, self.path, self.labels)
-        if complete:
-            # Kept before the journal goes: a job stopped between the two has both, and the journal says.
-            if self.settings is not None and self._settings_known:
+        try:
+            if complete:
+                self._finish()
+        finally:
+            os.close(self.fd)  # last: it holds the lock
+            self.fd = None
+
+    def _finish(self):
+        """Write a table from its spool, keep the settings, and remove the journal (and spool): the job ended normally.
+
+        A write error (a full disk) leaves the journal and spool for ``resume``, and says so."""
+        n = len(self.done)
+        if self.fmt in _SPOOLED:
+            try:
+                _spool_to_table(self.spool, self.path, self.labels)
+            except OSError as exc:
+                raise self._write_refusal(exc, f"the records of its {n:,} whole document{'s' if n != 1 else ''} are kept in {self.spool} (JSON Lines)") from exc
+        # Kept before the journal goes: a job stopped between the two has both, and the journal says.
+        if self.settings is not None and self._settings_known:
+            try:
                 _write_settings(self.settings_file, self.path, self.fmt, self.labels, self.settings)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(self.settings_file)  # checked as a job's when the job began; it cannot speak for this output
-            os.remove(self.journal)
-            if self.fmt in _SPOOLED:
-                os.remove(self.spool)
-        os.close(self.fd)  # last: it holds the lock
-        self.fd = None
+            except OSError as exc:
+                raise self._write_refusal(exc, f"it keeps {n:,} whole document{'s' if n != 1 else ''}, and how {'they were' if n != 1 else 'it was'} tagged is not yet kept in {self.settings_file}") from exc
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.settings_file)  # checked as a job's when the job began; it cannot speak for this output
+        os.remove(self.journal)
+        if self.fmt in _SPOOLED:
+            os.remove(self.spool)
 
     def records(self):
         """Read back every record of a JSON Lines or CSV output (for summaries after a resume), each checked as it is read."""
@@ -1065,6 +1104,22 @@ def own_output(kind, path):
     if columns is None or (kind == "summary" and _SUMMARY_COUNTS not in columns):
         return False
     return any(columns[: len(head)] == head for head in heads)
+
+
+def write_refusal(exc, parameter, path, kept, again, *, mentions=None):
+    """The error of a write to ``path``, given as the option ``parameter``, that failed with the OSError ``exc``
+    (a full disk, a file-size limit): the system's reason, what the job ``kept``, and to free space and ``again``.
+
+    One wording for every file a job writes: "[Errno 28] No space left on device" alone named
+    neither the option nor the file, nor what was left of the job's work.
+
+    >>> import errno
+    >>> str(write_refusal(OSError(errno.ENOSPC, "No space left on device"), "summary", "s.csv", "the records are whole", "run again"))
+    "summary='s.csv': no space left on device; the records are whole: free space and run again"
+    """
+    # The system's words for its error number: pyarrow's strerror is "Error writing bytes to file. Detail: [errno 28] …".
+    reason = os.strerror(exc.errno) if exc.errno else exc.strerror or str(exc)
+    return PolicytextError(f"{reason.lower()}; {kept}: free space and {again}", parameter=parameter, value=path, mentions=mentions)
 
 
 def replace_text(path, text):

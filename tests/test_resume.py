@@ -148,3 +148,83 @@ def test_a_name_with_a_control_character_resumes_once_in_an_xlsx_output(tmp_path
     alone = tmp_path / "alone.xlsx"
     tag_files(["x\x01b.txt"], output=str(alone), progress=False)
     assert tag_files(["x\x01b.txt"], output=str(alone), resume=True, progress=False).skipped == ["x\x01b.txt"]
+
+
+# 3. A write error (a full disk; here a file-size limit, EFBIG) names the option and the file, what is kept and what to do.
+
+
+def command(*argv, limit=None):
+    """``python -m policytext.cli ARGV`` from this checkout, in a process of its own whose files may not grow past ``limit`` bytes."""
+
+    def apply():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG, as on a full disk with ENOSPC
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([sys.executable, "-m", "policytext.cli", *map(str, argv)], cwd=REPO, capture_output=True, text=True, preexec_fn=apply if limit else None)
+
+
+def test_a_summary_that_cannot_be_written_names_its_option_and_says_to_resume(tmp_path, docs):
+    out, summary = tmp_path / "labels.jsonl", tmp_path / "s.csv"
+    assert command("tag", docs, "-o", out, "--no-progress").returncode == 0
+    done = command("tag", docs, "-o", out, "--no-progress", "--resume", "--summary", summary, limit=1500)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"policytext: error: --summary {summary}: file too large; {out} keeps every whole document: "
+        f"free space and run again with --resume: it tags only documents not yet in {out}, and writes this again\n"
+    )
+    again = command("tag", docs, "-o", out, "--no-progress", "--resume", "--summary", summary)
+    assert (again.returncode, again.stderr) == (0, "") and summary.stat().st_size > 1500
+
+
+def test_a_targets_table_that_cannot_be_written_names_its_option(tmp_path, docs):
+    table = tmp_path / "t.csv"
+    done = command("targets", docs, "-o", table, "--no-progress", limit=100)
+    assert (done.returncode, done.stderr) == (1, f"policytext: error: --output {table}: file too large; the targets of 2 documents read were not written: free space and run again\n")
+    assert not table.exists()
+
+
+def test_a_parquet_output_that_cannot_be_written_keeps_its_spool_for_resume(tmp_path, docs):
+    pytest.importorskip("pyarrow")
+    from policytext.tables import read_table
+
+    out = tmp_path / "labels.parquet"
+    done = command("tag", docs / "a.txt", "-o", out, "--no-progress", limit=6000)
+    spool = f"{out}.spool.jsonl"
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"policytext: error: --output {out}: file too large; the records of its 1 whole document are kept in {spool} (JSON Lines): free space and run again with --resume\n",
+    )
+    again = command("tag", docs, "-o", out, "--no-progress", "--resume")
+    assert again.returncode == 0, again.stderr
+    assert {row["file"] for row in read_table(out)[1]} == {str(docs / "a.txt"), str(docs / "b.txt")}
+    assert not os.path.exists(spool)
+
+
+def test_a_journal_that_cannot_be_begun_leaves_the_output_as_it_was(tmp_path, docs):
+    # An empty journal was left behind, and the next resume took it for one naming no whole document: it cut the output to nothing.
+    out = tmp_path / "labels.jsonl"
+    assert command("tag", docs / "a.txt", "-o", out, "--no-progress").returncode == 0
+    before = out.read_bytes()
+    done = command("tag", docs, "-o", out, "--no-progress", "--resume", limit=10)
+    assert (done.returncode, done.stderr) == (1, f"policytext: error: --output {out}: file too large; {out} is as it was: free space and run again with --resume\n")
+    assert (out.read_bytes(), os.path.exists(f"{out}.journal")) == (before, False)
+    (docs / "a.txt").unlink()  # its records are all that is left of it
+    assert command("tag", docs, "-o", out, "--no-progress", "--resume").returncode == 0
+    assert out.read_bytes().startswith(before)
+
+
+def test_an_output_saved_again_in_another_encoding_is_refused_by_name(tmp_path, docs):
+    out = tmp_path / "labels.jsonl"
+    assert run("tag", str(docs / "a.txt"), "-o", str(out), "--no-progress")[0] == 0
+    out.write_bytes(out.read_text(encoding="utf-8").encode("gb18030"))
+    before = out.read_bytes()
+    code, _, err = run("tag", str(docs), "-o", str(out), "--resume", "--no-progress")
+    assert (code, err) == (
+        1,
+        f"policytext: error: --output {out}: its records are not UTF-8, as policytext writes them (saved again in another encoding?); "
+        "it is left as it is: save it as UTF-8 again and run again with --resume, or start again without --resume\n",
+    )
+    assert out.read_bytes() == before
