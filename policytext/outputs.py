@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 
 from ._validation import is_plain_int
+from .corpus import PARTS
 from .errors import ParameterError, PolicytextError, mention
 from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row
 from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, excel_text, read_table_batches, replacing, require_format_extra
@@ -625,12 +626,34 @@ def _record_problem(record, labels):
     """What makes ``record`` (read back from an output) one that no job of ``labels`` writes, or None if it is one.
 
     Each field is checked for what the summary does with it: a label or
-    part it counts by, a score it adds, probabilities it sums.
+    part it counts by, a score it adds, probabilities it sums. Records are
+    read back by the million: one that is whole passes one test of each field,
+    and only one that is not is looked at again for the reason.
     """
-    from .corpus import PARTS
-
     if not isinstance(record, dict):
         return "not a record"
+    get = record.get
+    probs, section = get("probs"), get("section")
+    if (
+        isinstance(get("file"), str) and isinstance(get("text"), str)
+        and is_plain_int(get("index")) and is_plain_int(get("start")) and is_plain_int(get("end"))
+        and get("part") in PARTS and get("label") in labels and _is_probability(get("score"))
+        and isinstance(probs, dict) and list(probs) == labels and all(map(_is_probability, probs.values()))
+        and isinstance(section, list) and all(isinstance(s, str) for s in section)
+    ):  # fmt: skip
+        return None
+    return _record_fault(record, labels)
+
+
+def _is_probability(value):
+    return type(value) in _NUMBERS and 0 <= value <= 1
+
+
+_NUMBERS = {float, int}  # JSON's numbers as json.loads gives them (True is a bool, refused)
+
+
+def _record_fault(record, labels):
+    """The first field of ``record`` that :func:`_record_problem` finds wrong, in words."""
     for key in ("file", "text"):
         if not isinstance(record.get(key), str):
             return f"its {key} is not text"
@@ -647,11 +670,9 @@ def _record_problem(record, labels):
     probs = record.get("probs")
     values = [("score", record.get("score"))] + ([(f"probability of {k}", v) for k, v in probs.items()] if isinstance(probs, dict) else [])
     for name, value in values:
-        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1):
+        if not _is_probability(value):
             return f"its {name} {_shown_value(value)} is not a number from 0 to 1"
-    if not (isinstance(probs, dict) and list(probs) == labels):
-        return f"its probabilities are not of this model's labels ({', '.join(labels)})"
-    return None
+    return f"its probabilities are not of this model's labels ({', '.join(labels)})"
 
 
 def _shown_value(value):
