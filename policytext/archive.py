@@ -52,8 +52,8 @@ from ._validation import (
 from .errors import DocumentError, ParameterError, PolicytextError, mention
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
-from .outputs import FORMATS, RecordWriter, check_outputs, errors_text, own_output, records_format, replace_text
-from .records import RecordBatch, named_few, same_document, shown, table_columns, to_row, unshown
+from .outputs import FORMATS, RecordWriter, check_outputs, document_key, errors_text, own_output, records_format, replace_text, write_refusal
+from .records import RecordBatch, named_few, one_line, same_document, shown, table_columns, to_row, unshown
 from .summary import (
     EVIDENCE_BY,
     HEAD_CHARS,
@@ -536,7 +536,9 @@ def tag_files(
     )
     # The documents an earlier run tagged are counted from the records as the
     # writer reads the output back to find them: the output is read once.
-    read_back = _ReadBack(job_summary, docs) if resume and (summary or plot or panel) else None
+    # What identifies a document in this output (its name read back from .xlsx has lost its control characters).
+    key = functools.partial(document_key, fmt=format)
+    read_back = _ReadBack(job_summary, docs, key) if resume and (summary or plot or panel) else None
     writer = RecordWriter(output, format, clf.labels, resume=resume, settings=_job_settings(clf, context), read_back=read_back)
     result = JobResult(summary=job_summary, records_to=None if in_memory else "sink" if output is None else os.fspath(output))
     result.unsupported = found.unsupported
@@ -551,9 +553,11 @@ def tag_files(
     for path, reason in missing:
         fail(path, reason)
     # A document counts as done however its path was written (relative or absolute).
-    done = {same_document(d) for d in writer.done}
-    result.skipped = [d for d in docs if same_document(d) in done]
-    todo = [d for d in docs if same_document(d) not in done]
+    done = {key(d) for d in writer.done}
+    result.skipped = [d for d in docs if key(d) in done]
+    todo = [d for d in docs if key(d) not in done]
+    if summary or panel or plot:
+        _warn_of_others(result, output, done - {key(d) for d in docs}, on_warning)
     streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
     finished = False
@@ -590,29 +594,46 @@ def tag_files(
                     _warn_if_copy(result, res.path, res.digest, read_before, order, on_warning)
             bar.update(1)
         if result.skipped and read_back is not None:
-            _summarise_skipped(result, writer, read_back)
+            _summarise_skipped(result, writer, read_back, key)
         result.records = writer.kept
         finished = True
     finally:
         bar.close()
         writer.close(complete=finished)
         if errors:
-            replace_text(errors, errors_text(result.failed))
+            with _writing("errors", errors, output):
+                replace_text(errors, errors_text(result.failed))
     if summary:
-        job_summary.write(summary)
+        with _writing("summary", summary, output):
+            job_summary.write(summary)
     if panel:
-        job_summary.write_panel(panel)
+        with _writing("panel", panel, output):
+            job_summary.write_panel(panel)
         _warn_of_panel_gaps(job_summary, panel)
     if plot:
         from .plot import plot_shares
 
-        plot_shares(job_summary, plot, font=font, by=plot_by)
+        with _writing("plot", plot, output):
+            plot_shares(job_summary, plot, font=font, by=plot_by)
         if plot_by:
             _warn_of_undrawn(result, job_summary, plot, plot_by, on_warning)
     if result.unsupported:
         # Said once, at the end: a line per file would bury the documents' own lines.
         warnings.warn(skipped_note(result.unsupported), UserWarning, stacklevel=2)
     return result
+
+
+@contextlib.contextmanager
+def _writing(parameter, path, output):
+    """Name the option and file of a failed write (a full disk) as the job writes ``path``, what the job keeps, and what to do
+    (:func:`~policytext.outputs.write_refusal`): "[Errno 28] No space left on device" alone said none of it."""
+    try:
+        yield
+    except OSError as exc:
+        if output is None:
+            raise write_refusal(exc, parameter, path, "there is no records output to resume", "run the job again") from exc
+        again = f"run again with {mention('resume')}: it tags only documents not yet in {output}, and writes this again"
+        raise write_refusal(exc, parameter, path, f"{output} keeps every whole document", again, mentions={"resume": True}) from exc
 
 
 def _warn_of_panel_gaps(summary, panel):
@@ -681,6 +702,17 @@ def _warn_of_unmatched_meta(result, meta, rows, on_warning):
     note = unmatched_meta_note(rows)
     if note:
         _warn(result, meta, note, on_warning)
+
+
+def _warn_of_others(result, output, others, on_warning):
+    """Warn of the documents of a resumed output that are not this job's (removed from the archive since,
+    or of another folder): their records stay, and the summary, panel and plot, which count this job's, disagree with them unsaid."""
+    if others:
+        n, first = len(others), one_line(min(others))
+        some = f"1 document in the output is not among this job's documents ({first}): its" if n == 1 else (
+            f"{n:,} documents in the output are not among this job's documents (such as {first}): their"
+        )
+        _warn(result, output, f"{some} records stay; the summary, the panel and the plot count only this job's documents", on_warning)
 
 
 def _warn_if_unusual(result, path, row, on_warning):
@@ -801,12 +833,12 @@ class _ReadBack:
 
     _RUN = 10_000
 
-    def __init__(self, summary, docs):
+    def __init__(self, summary, docs, key=same_document):
         self._new_tally = summary.tally
-        self._wanted = {same_document(doc) for doc in docs}
-        self.tallies = {}  # real path -> its count
+        self._wanted = {key(doc) for doc in docs}
+        self.tallies = {}  # what identifies a document in the output (key: its real path) -> its count
         # A record names its document as shown, escaped: its path is the name unshown, not the name itself.
-        self._real = functools.lru_cache(maxsize=1024)(lambda file: same_document(unshown(file)))  # records of a document are contiguous
+        self._real = functools.lru_cache(maxsize=1024)(lambda file: key(unshown(file)))  # records of a document are contiguous
         self._file = None
         self._into = None  # the count the run is for; None for a document not of this job
         self._run = []
@@ -823,7 +855,7 @@ class _ReadBack:
                 self.flush()
 
     def only(self, reals):
-        """Count only the documents of these real paths (:func:`same_document`) from now on."""
+        """Count only the documents of these keys (their real paths: :func:`~policytext.outputs.document_key`) from now on."""
         self.flush()
         self._wanted, self._file, self._into = set(reals), None, None
 
@@ -833,7 +865,7 @@ class _ReadBack:
             self._run = []
 
 
-def _summarise_skipped(result, writer, read_back):
+def _summarise_skipped(result, writer, read_back, key=same_document):
     """Summary rows for documents tagged by an earlier, resumed run, from the output.
 
     Counted as the writer read the output to find them; read here only when
@@ -841,7 +873,7 @@ def _summarise_skipped(result, writer, read_back):
     millions of records: they are counted a document at a time.
     """
     # One row per document as the job names it (a document named twice is one).
-    skipped = {same_document(doc): doc for doc in result.skipped}
+    skipped = {key(doc): doc for doc in result.skipped}
     if not writer.read_whole:
         read_back.only(skipped)  # not the documents this job added
         for record in writer.records():

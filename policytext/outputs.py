@@ -21,11 +21,12 @@ import warnings
 from pathlib import Path
 
 from ._validation import is_plain_int
+from .corpus import PARTS
 from .errors import ParameterError, PolicytextError, mention
 from .records import COLUMNS, SECTION_JOIN, RecordBatch, from_row, one_line, same_document, shown, table_columns, to_row, unshown
-from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, read_table_batches, replacing, require_format_extra
+from .tables import EXCEL_ROWS, JOURNAL, PARTIAL, SETTINGS, SPOOL, columns_of, excel_text, read_table_batches, replacing, require_format_extra
 
-__all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "errors_text", "foreign_output", "own_output", "records_format", "replace_text"]
+__all__ = ["ERRORS_HEAD", "FORMATS", "RecordWriter", "check_outputs", "document_key", "errors_text", "foreign_output", "own_output", "records_format", "replace_text", "write_refusal"]
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 # Formats that cannot be appended to: written at the end from a JSON Lines spool.
@@ -169,14 +170,35 @@ class RecordWriter:
             # In the same write: a journal that names how a job tags but not
             # that it is rebuilding would read as a new job's, with nothing done.
             header += '{"restore": "begin"}\n'
-        _write_all(self._journal_fd, header.encode("utf-8"))
-        if restored is not None:
-            self.done = self._restore(restored[1])
-        elif resume:
-            self.done = self._resume(entries, finished)
+        try:
+            # A new job has emptied its output by now; a resumed one has not touched it.
+            self._write_or_undo(self._journal_fd, header.encode("utf-8"), kept=f"{path} is as it was" if resume else None)
+            if restored is not None:
+                self.done = self._restore(restored[1])
+            elif resume:
+                self.done = self._resume(entries, finished)
+        except BaseException:
+            self._abandon(new_spool)
+            raise
         self._csv_header_needed = fmt == "csv" and os.fstat(self.fd).st_size == 0
         if fmt == "xlsx":
             self.rows = _count_lines(self.fd)  # one record a line, of the documents already done
+
+    def _abandon(self, new_spool):
+        """Release the output of a job stopped as it began (a full disk as it wrote its journal's first line).
+
+        A journal it left empty goes: a resumed job would take it for one
+        that names no whole document, and cut the output back to nothing.
+        So does a table's spool it made and left empty.
+        """
+        with contextlib.suppress(OSError):
+            if os.fstat(self._journal_fd).st_size == 0:
+                os.remove(self.journal)
+            if new_spool and os.fstat(self.fd).st_size == 0:
+                os.remove(self.spool)
+        os.close(self._journal_fd)
+        os.close(self.fd)
+        self.fd = None
 
     def _table_records(self):
         """The documents of a finished .parquet or .xlsx output, and a function that gives its records again, in lists, each document's in a row.
@@ -211,13 +233,7 @@ class RecordWriter:
             records = []
             for row in rows:
                 n += 1
-                try:
-                    record = from_row(row, self.labels)
-                    if not (isinstance(record["file"], str) and isinstance(record["text"], str) and record["label"] in self.labels):
-                        raise ValueError("a file, text or label that is not this model's")
-                except (TypeError, ValueError, AttributeError) as exc:
-                    raise PolicytextError(f"{self.path}: row {n} cannot be read back as a record ({exc})") from None
-                records.append(record)
+                records.append(self._row_record(row, f"row {n}"))
             yield records
 
     def _check_columns(self, columns):
@@ -245,13 +261,32 @@ class RecordWriter:
 
     def _record_in(self, line, which):
         """The record a JSON Lines ``line`` of the output holds, refused unless it is one of this model's
-        (:meth:`_check_record`); ``which`` names the line in the message ("its first line", "a line")."""
+        (:meth:`_check_record`); ``which`` names the line in the message ("its first line", "line 5")."""
         try:
             record = _loads_line(line)
         except ValueError:
             raise PolicytextError(f"{self.path}: not an output of policytext tag: {which} is not JSON") from None
         self._check_record(record)
         return record
+
+    def _row_record(self, row, where):
+        """The record a table row (CSV, Parquet, Excel) holds, checked (:meth:`_checked`); ``where`` names the row."""
+        try:
+            record = from_row(row, self.labels)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise self._unreadable(where, f"{type(exc).__name__}: {exc}") from None
+        return self._checked(record, where)
+
+    def _checked(self, record, where):
+        """``record``, read back from the output, refused unless it is one a job writes (:func:`_record_problem`):
+        a hand-edited label, part, score or probability failed later, in the summary, with a traceback or a message naming no line."""
+        problem = _record_problem(record, self.labels)
+        if problem is not None:
+            raise self._unreadable(where, problem)
+        return record
+
+    def _unreadable(self, where, problem):
+        return PolicytextError(f"{self.path}: {where} cannot be read back as a record ({problem})")
 
     def _check_record(self, record):
         """Refuse a JSON Lines record of another model's labels (or none of policytext tag's)."""
@@ -263,14 +298,14 @@ class RecordWriter:
     def _check_first_record(self):
         """Refuse a finished JSON Lines or CSV output whose first record (or header) is of other labels,
         before anything is cut or written: every record is checked as the output is read (:meth:`_documents_in`)."""
-        with open(self.spool, encoding="utf-8-sig", newline="") as f:
+        with self._decoding(), open(self.spool, encoding="utf-8-sig", newline="") as f:
             first = f.readline()
         if not first.endswith("\n"):
             return  # empty, or one line cut short, which resume drops
         if self.fmt == "csv":
             self._check_columns(next(csv.reader([first])))
         else:
-            self._record_in(first, "its first line")
+            self._checked(self._record_in(first, "its first line"), "line 1")
 
     def _restore(self, batches):
         """Write a finished table's records (lists of them from ``batches()``, each document's in a row) to the spool,
@@ -289,13 +324,14 @@ class RecordWriter:
                     current = name
                     done.add(name)
                 group = list(group)
-                _write_all(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"))
+                restoring = f"{self.path} is as it was"
+                self._write_or_undo(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"), kept=restoring)
                 if self._read_back is not None:
                     for record in group:
                         self._read_back(record)
         if current is not None:
             self._commit(current)
-        _write_all(self._journal_fd, b'{"restore": "end"}\n')
+        self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=f"{self.path} is as it was")
         self.read_whole = self._read_back is not None
         return done
 
@@ -314,11 +350,23 @@ class RecordWriter:
         """Refuse documents (paths, :func:`~policytext.records.unshown`) named relative to another folder:
         they would match nothing here, and every document would be tagged and written again."""
         relative = [name for name in names if not os.path.isabs(name)]
-        if relative and not any(os.path.lexists(name) for name in relative):
+        if relative and not any(self._found(name) for name in relative):
             raise self._resume_refusal(
                 f"its documents are named relative to the folder its job ran in "
                 f"(such as {shown(min(relative))!r}), and none is found from {os.getcwd()}; run {mention('resume')} from that folder",
             )
+
+    def _found(self, name):
+        """Whether the document ``name`` (as the output holds it) is found from here: in an .xlsx output,
+        one whose name held control characters is named without them (:func:`document_key`)."""
+        if os.path.lexists(name):
+            return True
+        if self.fmt != "xlsx":
+            return False
+        folder, base = os.path.split(name)
+        with contextlib.suppress(OSError):
+            return any(excel_text(entry) == base for entry in os.listdir(folder or "."))
+        return False
 
     def _resume(self, entries, finished):
         """The documents already whole in the output, after cutting off any that are not.
@@ -329,7 +377,7 @@ class RecordWriter:
         if entries is None:
             for name in sorted(finished):
                 self._commit(name)
-            _write_all(self._journal_fd, b'{"restore": "end"}\n')
+            self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=f"{self.path} is as it was")
             return finished
         end = entries[-1][0] if entries else 0
         if os.fstat(self.fd).st_size > end:
@@ -356,21 +404,39 @@ class RecordWriter:
     def _documents_in(self, path):
         """Documents whose records are in an existing output (whole, as each was one write)."""
         self._truncate_partial_line(path)
-        read_back = self._read_back
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        found, read_back = set(), self._read_back
+        # Each record read once, for the documents and for the caller (read_back).
+        for record in self._read_records(path):
+            found.add(record["file"])
             if read_back is not None:
-                # Each record read once, for the documents and for the caller (read_back).
-                found = set()
-                rows = (from_row(row, self.labels) for row in csv.DictReader(f)) if self.fmt == "csv" else (self._record_in(line, "a line") for line in f if line.strip())
-                for record in rows:
-                    found.add(record["file"])
-                    read_back(record)
-                self.read_whole = True
-                return found
+                read_back(record)
+        self.read_whole = read_back is not None
+        return found
+
+    def _read_records(self, path):
+        """Every record of the JSON Lines or CSV output at ``path``, in order: the one place a resumed job reads
+        them back, each checked there (:meth:`_checked`; an output mixed by an earlier version's resume is refused too)."""
+        with self._decoding(), open(path, encoding="utf-8-sig", newline="") as f:
             if self.fmt == "csv":
-                return {row["file"] for row in csv.DictReader(f)}
-            # Every record checked: an output mixed by an earlier version's resume is refused too.
-            return {self._record_in(line, "a line")["file"] for line in f if line.strip()}
+                for n, row in enumerate(csv.DictReader(f), 2):  # row 1 is the header
+                    yield self._row_record(row, f"row {n}")
+                return
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    where = f"line {n}"
+                    yield self._checked(self._record_in(line, where), where)
+
+    @contextlib.contextmanager
+    def _decoding(self):
+        """Refuse an output that is not UTF-8 (saved again in another encoding) by name, not by the codec's words alone."""
+        try:
+            yield
+        except UnicodeDecodeError:
+            raise self._resume_refusal(
+                f"its records are not UTF-8, as policytext writes them (saved again in another encoding?); it is left as it is: "
+                f"save it as UTF-8 again and run again with {mention('resume')}, or start again without {mention('resume')}",
+                parameter="output",
+            ) from None
 
     @staticmethod
     def _truncate_partial_line(path, block=1 << 16):
@@ -446,21 +512,23 @@ class RecordWriter:
             parameter="output",
         )
 
-    def _write_or_undo(self, fd, payload):
+    def _write_or_undo(self, fd, payload, kept=None):
         """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
-        cuts the file back to where it was, so it holds whole lines only, and names the output and the remedy."""
+        cuts the file back to where it was, so it holds whole lines only, and names the output, what it
+        ``kept`` (by default its whole documents) and the remedy (:func:`write_refusal`)."""
         mark = os.fstat(fd).st_size
         try:
             _write_all(fd, payload)
         except OSError as exc:
             with contextlib.suppress(OSError):  # shrinking a file needs no space
                 os.ftruncate(fd, mark)
-            reason = (exc.strerror or str(exc)).lower()
-            kept = len(self.done)
-            raise self._resume_refusal(
-                f"{reason}; it keeps {kept:,} whole document{'s' if kept != 1 else ''}: free space and run again with {mention('resume')}",
-                parameter="output",
-            ) from exc
+            raise self._write_refusal(exc, kept) from exc
+
+    def _write_refusal(self, exc, kept=None):
+        if kept is None:
+            n = len(self.done)
+            kept = f"it keeps {n:,} whole document{'s' if n != 1 else ''}"
+        return write_refusal(exc, "output", self.path, kept, f"run again with {mention('resume')}", mentions={"resume": True})
 
     # A streamed document is written in many appends; the journal names it
     # only when its last append is done, so a job killed part-way (even by
@@ -520,31 +588,98 @@ class RecordWriter:
         if self.fd is None:
             return
         os.close(self._journal_fd)
-        if complete and self.fmt in _SPOOLED:
-            _spool_to_table(self.spool, self.path, self.labels)
-        if complete:
-            # Kept before the journal goes: a job stopped between the two has both, and the journal says.
-            if self.settings is not None and self._settings_known:
+        try:
+            if complete:
+                self._finish()
+        finally:
+            os.close(self.fd)  # last: it holds the lock
+            self.fd = None
+
+    def _finish(self):
+        """Write a table from its spool, keep the settings, and remove the journal (and spool): the job ended normally.
+
+        A write error (a full disk) leaves the journal and spool for ``resume``, and says so."""
+        n = len(self.done)
+        if self.fmt in _SPOOLED:
+            try:
+                _spool_to_table(self.spool, self.path, self.labels)
+            except OSError as exc:
+                raise self._write_refusal(exc, f"the records of its {n:,} whole document{'s' if n != 1 else ''} are kept in {self.spool} (JSON Lines)") from exc
+        # Kept before the journal goes: a job stopped between the two has both, and the journal says.
+        if self.settings is not None and self._settings_known:
+            try:
                 _write_settings(self.settings_file, self.path, self.fmt, self.labels, self.settings)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(self.settings_file)  # checked as a job's when the job began; it cannot speak for this output
-            os.remove(self.journal)
-            if self.fmt in _SPOOLED:
-                os.remove(self.spool)
-        os.close(self.fd)  # last: it holds the lock
-        self.fd = None
+            except OSError as exc:
+                raise self._write_refusal(exc, f"it keeps {n:,} whole document{'s' if n != 1 else ''}, and how {'they were' if n != 1 else 'it was'} tagged is not yet kept in {self.settings_file}") from exc
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.settings_file)  # checked as a job's when the job began; it cannot speak for this output
+        os.remove(self.journal)
+        if self.fmt in _SPOOLED:
+            os.remove(self.spool)
 
     def records(self):
-        """Read back every record of a JSON Lines or CSV output (for summaries after a resume)."""
-        with open(self.spool, encoding="utf-8-sig", newline="") as f:
-            if self.fmt == "csv":
-                for row in csv.DictReader(f):
-                    yield from_row(row, self.labels)
-            else:
-                for line in f:
-                    if line.strip():
-                        yield _loads_line(line)
+        """Read back every record of a JSON Lines or CSV output (for summaries after a resume), each checked as it is read."""
+        return self._read_records(self.spool)
+
+
+def _record_problem(record, labels):
+    """What makes ``record`` (read back from an output) one that no job of ``labels`` writes, or None if it is one.
+
+    Each field is checked for what the summary does with it: a label or
+    part it counts by, a score it adds, probabilities it sums. Records are
+    read back by the million: one that is whole passes one test of each field,
+    and only one that is not is looked at again for the reason.
+    """
+    if not isinstance(record, dict):
+        return "not a record"
+    get = record.get
+    probs, section = get("probs"), get("section")
+    if (
+        isinstance(get("file"), str) and isinstance(get("text"), str)
+        and is_plain_int(get("index")) and is_plain_int(get("start")) and is_plain_int(get("end"))
+        and get("part") in PARTS and get("label") in labels and _is_probability(get("score"))
+        and isinstance(probs, dict) and list(probs) == labels and all(map(_is_probability, probs.values()))
+        and isinstance(section, list) and all(isinstance(s, str) for s in section)
+    ):  # fmt: skip
+        return None
+    return _record_fault(record, labels)
+
+
+def _is_probability(value):
+    return type(value) in _NUMBERS and 0 <= value <= 1
+
+
+_NUMBERS = {float, int}  # JSON's numbers as json.loads gives them (True is a bool, refused)
+
+
+def _record_fault(record, labels):
+    """The first field of ``record`` that :func:`_record_problem` finds wrong, in words."""
+    for key in ("file", "text"):
+        if not isinstance(record.get(key), str):
+            return f"its {key} is not text"
+    for key in ("index", "start", "end"):
+        if not is_plain_int(record.get(key)):
+            return f"its {key} is not a whole number"
+    section = record.get("section")
+    if not (isinstance(section, list) and all(isinstance(s, str) for s in section)):
+        return "its section is not a list of headings"
+    if record.get("part") not in PARTS:
+        return f"its part {_shown_value(record.get('part'))} is none of {', '.join(PARTS)}"
+    if record.get("label") not in labels:
+        return f"its label {_shown_value(record.get('label'))} is none of this model's ({', '.join(labels)})"
+    probs = record.get("probs")
+    values = [("score", record.get("score"))] + ([(f"probability of {k}", v) for k, v in probs.items()] if isinstance(probs, dict) else [])
+    for name, value in values:
+        if not _is_probability(value):
+            return f"its {name} {_shown_value(value)} is not a number from 0 to 1"
+    return f"its probabilities are not of this model's labels ({', '.join(labels)})"
+
+
+def _shown_value(value):
+    """A value of a record as a message shows it: JSON, cut to 40 characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # The scanner json.loads runs (C), set on a decoder as it is made; not in its type hints.
@@ -687,17 +822,17 @@ def _read_settings(file, output, fmt):
     """``(settings, kept)``: the settings a finished job kept in ``file`` for ``output`` as it is now (else None),
     and whether ``file`` is one a job kept.
 
-    The file names the output, its format, and its size and modification
-    time when the job ended: an output written over since (a shell's
-    ``>``, another tool, a copy) is no longer the one the file speaks of,
-    and its settings are None. A file there that a job did not write (not
+    The file names the output, its format, and its size and a checksum of
+    its ends when the job ended (:func:`_file_state`): an output written
+    over since (a shell's ``>``, another tool) is no longer the one the
+    file speaks of, and its settings are None; one copied or touched is. A file there that a job did not write (not
     a regular file, not JSON of its form) is refused: it is the user's, and
     a job would replace it.
     """
     data = _check_sidecar(file, _kept_settings, f"a job keeps how it tagged {output} there")
     if data is None:
         return None, False
-    same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and data.get("state") == _file_state(output)
+    same = data.get("output") == os.path.basename(output) and data.get("format") == fmt and _same_state(data.get("state"), output)
     return (data["settings"] if same else None), True
 
 
@@ -726,12 +861,43 @@ def _write_settings(file, output, fmt, labels, settings):
 
 
 def _file_state(path):
-    """``[size, mtime_ns]`` of the file at ``path``, or None if there is none: what tells a finished output from one written over since."""
+    """``[size, checksum]`` of the file at ``path``, or None if there is none: what tells a finished output from one written over since.
+
+    Not its modification time: a copy (``cp -r``, ``scp``, ``rsync``
+    without ``-t``) or a ``touch`` changes that and not the records, and
+    the settings kept for them were taken for another output's. The
+    checksum is of the first and last :data:`_STATE_BYTES` only: outputs
+    run to gigabytes, and a tool that writes over an output changes its
+    size or its ends.
+    """
+    import hashlib
+
     try:
-        info = os.stat(path)
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            digest = hashlib.sha256(f.read(_STATE_BYTES))
+            if size > _STATE_BYTES:
+                f.seek(max(_STATE_BYTES, size - _STATE_BYTES))
+                digest.update(f.read())
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns]
+    return [size, f"sha256:{digest.hexdigest()}"]
+
+
+#: The bytes at each end of an output that its checksum is of (:func:`_file_state`).
+_STATE_BYTES = 1 << 16
+
+
+def _same_state(kept, path):
+    """Whether the file at ``path`` is the one whose state (:func:`_file_state`) a job ``kept``."""
+    if isinstance(kept, list) and len(kept) == 2 and is_plain_int(kept[1]):
+        # Kept by an earlier version: the size and modification time in nanoseconds.
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        return kept == [info.st_size, info.st_mtime_ns]
+    return kept is not None and kept == _file_state(path)
 
 
 def _settings_text(settings):
@@ -805,6 +971,18 @@ def _spool_to_parquet(spool, path, labels, block=_SPOOL_BLOCK):
                 writer.write_table(table)
             if not data:
                 return
+
+
+def document_key(path, fmt):
+    """What identifies the document ``path`` in an output of format ``fmt`` across runs: its real path
+    (:func:`~policytext.records.same_document`), in an .xlsx output as an Excel cell holds it
+    (:func:`~policytext.tables.excel_text`).
+
+    A name read back from an .xlsx output has lost its control characters: compared as it was
+    written, it matched no document, and each resume tagged that document again.
+    """
+    key = same_document(path)
+    return excel_text(key) if fmt == "xlsx" else key
 
 
 def records_format(output, format):
@@ -972,6 +1150,22 @@ def own_output(kind, path):
     if columns is None or (kind == "summary" and _SUMMARY_COUNTS not in columns):
         return False
     return any(columns[: len(head)] == head for head in heads)
+
+
+def write_refusal(exc, parameter, path, kept, again, *, mentions=None):
+    """The error of a write to ``path``, given as the option ``parameter``, that failed with the OSError ``exc``
+    (a full disk, a file-size limit): the system's reason, what the job ``kept``, and to free space and ``again``.
+
+    One wording for every file a job writes: "[Errno 28] No space left on device" alone named
+    neither the option nor the file, nor what was left of the job's work.
+
+    >>> import errno
+    >>> str(write_refusal(OSError(errno.ENOSPC, "No space left on device"), "summary", "s.csv", "the records are whole", "run again"))
+    "summary='s.csv': no space left on device; the records are whole: free space and run again"
+    """
+    # The system's words for its error number: pyarrow's strerror is "Error writing bytes to file. Detail: [errno 28] …".
+    reason = os.strerror(exc.errno) if exc.errno else exc.strerror or str(exc)
+    return PolicytextError(f"{reason.lower()}; {kept}: free space and {again}", parameter=parameter, value=path, mentions=mentions)
 
 
 def replace_text(path, text):

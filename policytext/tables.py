@@ -42,7 +42,7 @@ from .errors import ParameterError, PolicytextError, extra_needed, mention
 
 __all__ = [
     "CHUNK_ROWS", "EXCEL_ROWS", "JOURNAL", "PARTIAL", "RESERVED_SUFFIXES", "SETTINGS", "SPOOL", "TABLE_FORMATS",
-    "check_output", "check_streamable", "check_table", "columns_of", "format_of", "read_table", "read_table_batches", "replacing", "require_format_extra",
+    "check_output", "check_streamable", "check_table", "columns_of", "excel_text", "format_of", "read_table", "read_table_batches", "replacing", "require_format_extra",
     "write_table", "write_table_stream",
 ]
 
@@ -597,11 +597,22 @@ def columns_of(path):
         return None
 
 
+def excel_text(text):
+    """``text`` as an Excel cell holds it: without the control characters Excel refuses in a cell (all but tab and line breaks).
+
+    What a name written to an .xlsx output reads back as: a job that resumes
+    it compares the names of its documents so (:func:`policytext.outputs.document_key`).
+
+    >>> excel_text("a\x01b.txt")
+    'ab.txt'
+    """
+    return _CONTROL.sub("", text)
+
+
 def _excel_cell(make, sheet, value):
     if not isinstance(value, str):
         return value
-    # Excel refuses control characters other than tab and line breaks in cells.
-    value = _CONTROL.sub("", value)
+    value = excel_text(value)
     if len(value) > _EXCEL_CELL:
         # Beyond its limit Excel cuts the cell (or refuses the file); said in the cell, where it is seen.
         kept = _EXCEL_CELL - 60  # room for the note, which is shorter

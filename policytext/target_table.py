@@ -221,7 +221,14 @@ def targets_files(
         if not finished and output is not None and table.documents:
             warnings.warn(_keep_partial(output, table.documents, len(found.documents), write), UserWarning, stacklevel=2)
     if output is not None:
-        write(output)
+        try:
+            write(output)
+        except OSError as exc:
+            from .outputs import write_refusal
+
+            # Written under a temporary name (tables.replacing): an earlier table there is as it was.
+            n = table.documents
+            raise write_refusal(exc, "output", output, f"the targets of {n:,} document{'s' if n != 1 else ''} read were not written", "run again") from exc
     return table
 
 
