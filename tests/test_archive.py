@@ -833,7 +833,8 @@ def test_a_streamed_document_killed_part_way_is_cut_back_on_resume(tmp_path):
         time.sleep(0.001)
     proc.kill()
     assert proc.wait() == -9  # killed part way, not finished
-    written = out.read_text(encoding="utf-8").splitlines()
+    # Killed inside a write, the last line may end inside a character: resume cuts it.
+    written = out.read_bytes().decode("utf-8", "replace").splitlines()
     assert sum('"b.txt"' in line or "/b.txt" in line for line in written) >= 100
 
     result = tag_files([str(small), str(big)], output=str(out), resume=True)
