@@ -356,21 +356,13 @@ def _as_flag(name, value):
 
 def _message(exc):
     """The one line saying what went wrong, in the command's words: its flags for the library's options."""
-    from .errors import PolicytextError
+    from .errors import PolicytextError, os_reason
 
     if isinstance(exc, PolicytextError):
         return exc.worded(_as_flag)
     if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileExistsError):
-        return f"{exc.filename}: {_os_reason(exc)}"
+        return f"{exc.filename}: {os_reason(exc)}"
     return str(exc)
-
-
-def _os_reason(exc):
-    if isinstance(exc, IsADirectoryError):
-        return "is a folder"
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    return exc.strerror or str(exc)
 
 
 def _run_train(args, out, err):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed", "mention", "python_spelling"]
+__all__ = ["PolicytextError", "ModelError", "CorpusError", "DocumentError", "ParameterError", "extra_needed", "mention", "os_reason", "python_spelling"]
 
 # Where a message names an option: its name between two NULs, which no path,
 # file name or working folder can hold, so text put in a message beside it
@@ -151,3 +151,16 @@ def extra_needed(what, extra):
     given is the clone's; ``policytext[extra]`` alone would ask the index.
     """
     return f"{what} needs the '{extra}' extra: pip install -e '.[{extra}]' in policytext's clone"
+
+
+def os_reason(exc):
+    """What went wrong with a file, in a message's words, from the OSError ``exc``: "no such file", "is a folder", or the system's reason.
+
+    >>> os_reason(FileNotFoundError(2, "No such file or directory")), os_reason(PermissionError(13, "Permission denied"))
+    ('no such file', 'Permission denied')
+    """
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return exc.strerror or str(exc)

@@ -24,7 +24,7 @@ import numpy as np
 from ._validation import BOOL, check_params, check_texts, int_at_least, one_of, refusal, short_repr
 from .corpus import PARTS
 from .domain import document_figures, domain_check, warning_for
-from .errors import ParameterError, PolicytextError, extra_needed
+from .errors import ParameterError, PolicytextError, extra_needed, os_reason
 from .parts import names_part, plan_period
 from .places import LEVELS, parse_place
 from .records import RecordBatch, named_few, same_document, shown
@@ -740,8 +740,7 @@ def read_meta(path):
         data = Path(path).read_bytes()
     except OSError as exc:
         # As the table's other errors, not a bare FileNotFoundError, and as the option it is.
-        reason = "no such file" if isinstance(exc, FileNotFoundError) else "is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror or str(exc)
-        raise ParameterError(reason, parameter="meta", value=path) from None
+        raise ParameterError(os_reason(exc), parameter="meta", value=path) from None
     # Not readers.detect_encoding: on a few short lines of paths and names it
     # may guess Big5 for GB18030. Excel saves one of these two.
     for encoding in ("utf-8-sig", "gb18030"):
