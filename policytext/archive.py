@@ -53,7 +53,7 @@ from .errors import DocumentError, ParameterError, PolicytextError, mention
 from .finding import STDIN, find_documents, no_documents, skipped_note
 from .readers import LIMITS, MAX_WHOLE_LINES, STREAM_FROM
 from .outputs import FORMATS, RecordWriter, check_outputs, document_key, errors_text, own_output, records_format, replace_text, write_refusal
-from .records import RecordBatch, named_few, one_line, same_document, shown, table_columns, to_row, unshown
+from .records import RecordBatch, named_few, one_line, shown, table_columns, to_row, unshown
 from .summary import (
     EVIDENCE_BY,
     HEAD_CHARS,
@@ -538,7 +538,9 @@ def tag_files(
     # writer reads the output back to find them: the output is read once.
     # What identifies a document in this output (its name read back from .xlsx has lost its control characters).
     key = functools.partial(document_key, fmt=format)
-    read_back = _ReadBack(job_summary, docs, key) if resume and (summary or plot or panel) else None
+    # Once per document: a key is its real path, found by asking the file system.
+    keys = {doc: key(doc) for doc in docs}
+    read_back = _ReadBack(job_summary, set(keys.values()), key) if resume and (summary or plot or panel) else None
     writer = RecordWriter(output, format, clf.labels, resume=resume, settings=_job_settings(clf, context), read_back=read_back)
     result = JobResult(summary=job_summary, records_to=None if in_memory else "sink" if output is None else os.fspath(output))
     result.unsupported = found.unsupported
@@ -554,10 +556,10 @@ def tag_files(
         fail(path, reason)
     # A document counts as done however its path was written (relative or absolute).
     done = {key(d) for d in writer.done}
-    result.skipped = [d for d in docs if key(d) in done]
-    todo = [d for d in docs if key(d) not in done]
+    result.skipped = [d for d in docs if keys[d] in done]
+    todo = [d for d in docs if keys[d] not in done]
     if summary or panel or plot:
-        _warn_of_others(result, output, done - {key(d) for d in docs}, on_warning)
+        _warn_of_others(result, output, done - set(keys.values()), on_warning)
     streamed = {d for d in todo if _streams(d)}
     bar = _progress(len(todo), progress)
     finished = False
@@ -594,7 +596,7 @@ def tag_files(
                     _warn_if_copy(result, res.path, res.digest, read_before, order, on_warning)
             bar.update(1)
         if result.skipped and read_back is not None:
-            _summarise_skipped(result, writer, read_back, key)
+            _summarise_skipped(result, writer, read_back, keys)
         result.records = writer.kept
         finished = True
     finally:
@@ -833,9 +835,10 @@ class _ReadBack:
 
     _RUN = 10_000
 
-    def __init__(self, summary, docs, key=same_document):
+    def __init__(self, summary, wanted, key):
+        """Count the records of the documents whose ``key`` (:func:`~policytext.outputs.document_key`) is ``wanted``."""
         self._new_tally = summary.tally
-        self._wanted = {key(doc) for doc in docs}
+        self._wanted = wanted
         self.tallies = {}  # what identifies a document in the output (key: its real path) -> its count
         # A record names its document as shown, escaped: its path is the name unshown, not the name itself.
         self._real = functools.lru_cache(maxsize=1024)(lambda file: key(unshown(file)))  # records of a document are contiguous
@@ -865,15 +868,15 @@ class _ReadBack:
             self._run = []
 
 
-def _summarise_skipped(result, writer, read_back, key=same_document):
+def _summarise_skipped(result, writer, read_back, keys):
     """Summary rows for documents tagged by an earlier, resumed run, from the output.
 
     Counted as the writer read the output to find them; read here only when
     a journal named them (a job stopped part-way). A resumed output may hold
     millions of records: they are counted a document at a time.
     """
-    # One row per document as the job names it (a document named twice is one).
-    skipped = {key(doc): doc for doc in result.skipped}
+    # One row per document as the job names it (a document named twice is one); ``keys``: each document's key.
+    skipped = {keys[doc]: doc for doc in result.skipped}
     if not writer.read_whole:
         read_back.only(skipped)  # not the documents this job added
         for record in writer.records():
