@@ -153,21 +153,18 @@ def _chain(text, start):
     A title that goes on after its place with no such mark ("清镇市关于…")
     gives the chain that reads furthest.
     """
-    best = {}  # (position, units left) -> (ends where the place ends, characters read, units): the best chain from there
     opening = functools.cache(lambda pos: _units(text, pos))  # the units at a position, read once for every bound
 
+    @functools.cache
     def from_(pos, left):
-        if (pos, left) not in best:
-            if pos == len(text) or _AFTER.match(text, pos) or not _CJK.match(text, pos):
-                best[pos, left] = (True, 0, [])
-            else:
-                found = (False, 0, [])
-                for unit in opening(pos) if left else ():
-                    ends, read, units = from_(pos + len(unit), left - 1)
-                    option = (ends, read + len(unit), [unit, *units])
-                    found = max(found, option, key=_rank)
-                best[pos, left] = found
-        return best[pos, left]
+        """The best chain from ``pos`` with at most ``left`` units: (ends where the place ends, characters read, units)."""
+        if pos == len(text) or _AFTER.match(text, pos) or not _CJK.match(text, pos):
+            return (True, 0, [])
+        found = (False, 0, [])
+        for unit in opening(pos) if left else ():
+            ends, read, units = from_(pos + len(unit), left - 1)
+            found = max(found, (ends, read + len(unit), [unit, *units]), key=_rank)
+        return found
 
     return from_(start, _MOST_UNITS)[2]
 
