@@ -72,8 +72,9 @@ def find_documents(paths, *, outputs=(), own=()) -> Found:
             continue
         # A file or folder that exists is itself, whatever its name holds:
         # "report[1].txt" as a pattern matches report1.txt, and not itself.
-        if os.path.exists(raw) or not glob.has_magic(raw):
-            if glob.has_magic(raw):
+        magic = glob.has_magic(raw)
+        if os.path.exists(raw) or not magic:
+            if magic:
                 _warn_if_pattern_too(raw)
             if os.path.isdir(raw):
                 walk.folder(raw, lambda f: f.lower().endswith(SUPPORTED), count_others=True)

@@ -172,7 +172,7 @@ class RecordWriter:
             header += '{"restore": "begin"}\n'
         try:
             # A new job has emptied its output by now; a resumed one has not touched it.
-            self._write_or_undo(self._journal_fd, header.encode("utf-8"), kept=f"{path} is as it was" if resume else None)
+            self._write_or_undo(self._journal_fd, header.encode("utf-8"), kept=self._as_it_was if resume else None)
             if restored is not None:
                 self.done = self._restore(restored[1])
             elif resume:
@@ -324,14 +324,13 @@ class RecordWriter:
                     current = name
                     done.add(name)
                 group = list(group)
-                restoring = f"{self.path} is as it was"
-                self._write_or_undo(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"), kept=restoring)
+                self._write_or_undo(self.fd, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in group).encode("utf-8"), kept=self._as_it_was)
                 if self._read_back is not None:
                     for record in group:
                         self._read_back(record)
         if current is not None:
             self._commit(current)
-        self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=f"{self.path} is as it was")
+        self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=self._as_it_was)
         self.read_whole = self._read_back is not None
         return done
 
@@ -377,7 +376,7 @@ class RecordWriter:
         if entries is None:
             for name in sorted(finished):
                 self._commit(name)
-            self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=f"{self.path} is as it was")
+            self._write_or_undo(self._journal_fd, b'{"restore": "end"}\n', kept=self._as_it_was)
             return finished
         end = entries[-1][0] if entries else 0
         if os.fstat(self.fd).st_size > end:
@@ -511,6 +510,11 @@ class RecordWriter:
             f"and {mention('resume')} with this output stops the same way",
             parameter="output",
         )
+
+    @property
+    def _as_it_was(self):
+        """What a write that fails as a job begins or restores a table keeps: the output, untouched."""
+        return f"{self.path} is as it was"
 
     def _write_or_undo(self, fd, payload, kept=None):
         """Write ``payload`` to the output or its journal; a write error (a full disk, a file-size limit)
