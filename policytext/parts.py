@@ -83,7 +83,7 @@ from typing import NamedTuple
 from .segment import LEAD_LEVEL, Span, heading_level, heading_words
 from .variants import ascii_digits, to_simplified
 
-__all__ = ["PARTS", "names_part", "plan_period", "report_parts"]
+__all__ = ["PARTS", "names_part", "plan_period", "report_parts", "summary_plan_year"]
 
 #: The parts a sentence can be in, in the order of a report.
 PARTS = ("review", "plan", "other")
@@ -642,18 +642,21 @@ def _opening(spans: Sequence[Span], levels: list[int | None], opens: list[bool])
             # ("今年工业总产值预计比去年增长百分之十五") and plans the next.
             plan, this = plan + 1, _REVIEW
     elif _SUMMARY in title_text and not half:
-        plan, this = _summary_plan(title_text), _REVIEW
+        plan, this = summary_plan_year(title_text), _REVIEW
     elif title:
         plan = max(title)
     return i, _Years(plan, None if half else this, half)
 
 
-def _summary_plan(title: str) -> int | None:
+def summary_plan_year(title: str) -> int | None:
     """The plan year of a year's summary: the first year its title names after 总结, else the year after the last before it.
 
-    >>> _summary_plan("城关镇2025年工作总结"), _summary_plan("东坝镇一九八四年工作总结和一九八五年工作意见")
+    The one reading of a summary's years: its parts here, and the year its targets are for
+    (:func:`policytext.target_extraction.document_targets`).
+
+    >>> summary_plan_year("城关镇2025年工作总结"), summary_plan_year("东坝镇一九八四年工作总结和一九八五年工作意见")
     (2026, 1985)
-    >>> _summary_plan("“十四五”工作总结"), _summary_plan("城关镇工作总结") is None
+    >>> summary_plan_year("“十四五”工作总结"), summary_plan_year("城关镇工作总结") is None
     (2026, True)
     """
     at = title.find(_SUMMARY)

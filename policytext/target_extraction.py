@@ -57,7 +57,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ._validation import check_params, check_text, int_between, optional
-from .parts import report_parts
+from .parts import report_parts, summary_plan_year
 from .segment import heading_level, is_page_mark, split_sentences
 from .variants import to_simplified
 
@@ -539,7 +539,11 @@ def _summed_year(text):
     if first is None or not _YEAR_SUMMARY.search(first.group()) or first.group().rstrip().endswith(_SENTENCE_END):
         return None
     named = {year_number(y) for y in _TITLE_YEAR.findall(first.group().translate(_FULL_WIDTH))}
-    return named.pop() if len(named) == 1 else None
+    if len(named) != 1:
+        return None
+    summed = named.pop()
+    # Summed up, not planned: "…工作总结及2026年工作计划" names the year it plans.
+    return summed if summed is not None and summary_plan_year(to_simplified(first.group())) == summed + 1 else None
 
 
 _FIRST_TEXT_LINE = re.compile(r"\S[^\n\r]*")
@@ -1302,7 +1306,8 @@ def _year_of_targets(year, title, text):
     if len(named) > 1:
         return max(named)  # "某镇2024年工作总结和2025年工作思路": the targets are the later year's
     if year is not None and year == max(named, default=None) and _YEAR_SUMMARY.search(title):
-        return year + 1  # "城关镇2025年工作总结": the plan it closes with is 2026's
+        # "城关镇2025年工作总结": the plan it closes with is 2026's; "…工作总结及2026年工作计划": 2026's, not 2027's.
+        return summary_plan_year(title)
     if year is not None and not named and (late := _LATE_DATE_LINE.search(text[:_HEAD].translate(_FULL_WIDTH))) and year_number(late.group(1)) == year:
         # No year in the title, and given late in the year ("——2024年12月28日在…"): its targets are the next year's.
         return year + 1

@@ -442,6 +442,14 @@ def test_a_year_s_summary_is_read_for_the_year_it_plans(tmp_path):
     assert file_targets(tmp_path, plan)[0]["year"] == 2026 and stated(plan, 2026) == {"gdp_growth": (6.0, None, None)}
 
 
+def test_a_summary_that_names_its_plan_year_is_read_for_that_year(tmp_path):
+    # "…工作总结及2026年工作计划" names the year it plans: its rows were filed under 2027,
+    # and its "今年主要预期目标" read as a year closing, so no figure was found.
+    text = "城关镇工作总结及2026年工作计划\n\n一、工作回顾\n\n全镇地区生产总值增长5.5%。\n\n二、2026年工作计划\n\n今年主要预期目标是：地区生产总值增长6%左右。\n"
+    meta, found = file_targets(tmp_path, text)
+    assert (meta["year"], found) == (2026, [("gdp_growth", 6.0)])
+
+
 def test_a_report_given_late_in_the_year_is_read_for_the_next(tmp_path):
     # Dated "2024年12月" with no year in its title: read for 2024, last year's result came out as the target.
     meta, found = file_targets(tmp_path, "青禾镇人民政府工作报告\n——2024年12月28日在青禾镇第十八届人民代表大会第五次会议上\n各位代表：\n"
